@@ -1,0 +1,10 @@
+"""graphgrad: a symbolic computation-graph compiler and visualizer for teaching and small nets."""
+from .errors import (DomainError, GraphgradError, InputValueError, MissingInputError, ParseError,
+                     ShapeError, SizeError, UnknownNameError)
+from .graph import Graph, Node
+from .ops import (abs, broadcast_to, const, cos, e, exp, ln, log, log_softmax, matmul, max, mean, pi,
+                  relu, reshape, sigmoid, sin, softmax, sqrt, sum, tan, tanh, transpose)
+from .build import grad, parse, trace, value_and_grad, vars
+from .autodiff import directional, grad_graph, jacobian, jvp_graph
+
+__version__ = "0.1.0"

@@ -1,0 +1,66 @@
+"""Forward mode: the tangent graph, built from each primitive's JVP rule.
+
+Every input x gets a tangent input ``x_dot``; the output's tangent is the
+directional derivative along them. Jacobians come from one pass per input
+coordinate.
+"""
+import numpy as np
+
+from ..backends.numpy_backend import evaluate
+from ..graph import Graph
+from ..ops import input as make_input
+from .reverse import zeros
+
+
+def tangent_name(name):
+    return f"{name}_dot"
+
+
+def tangents(graph, seeds):
+    """Tangent nodes by id, given tangent nodes for some inputs (by input id)."""
+    tan = dict(seeds)
+    for node in graph.nodes:
+        if node.id in tan or not node.inputs or not node.op.differentiable:
+            continue
+        ts = [tan.get(i.id) for i in node.inputs]
+        if any(t is not None for t in ts):
+            t = node.op.jvp(ts, node, *node.inputs, **node.params)
+            if t is not None:
+                tan[node.id] = t
+    return tan
+
+
+def jvp_graph(graph):
+    """Graph with outputs ``[y, ẏ]`` and inputs ``[x..., x_dot...]``."""
+    dots = {n.id: make_input(tangent_name(n.name), n.shape, n.dtype) for n in graph.inputs}
+    tan = tangents(graph, dots)
+    y = graph.output
+    y_dot = tan[y.id] if y.id in tan else zeros(y)
+    return Graph([y, y_dot], list(graph.inputs) + list(dots.values()))
+
+
+def directional(graph, values, direction):
+    """(y, ẏ) at ``values`` along ``direction`` (a dict by input name; missing inputs get 0)."""
+    jg = jvp_graph(graph)
+    full = dict(values)
+    for n in graph.inputs:
+        full[tangent_name(n.name)] = direction.get(n.name, np.zeros(n.shape))
+    y, y_dot = evaluate(jg, full)
+    return y, y_dot
+
+
+def jacobian(graph, values):
+    """dy/dx for each input, shape ``y.shape + x.shape``, one forward pass per coordinate of x."""
+    jg = jvp_graph(graph)
+    zero = {tangent_name(n.name): np.zeros(n.shape, dtype=n.dtype) for n in graph.inputs}
+    out = {}
+    for n in graph.inputs:
+        columns = []
+        for k in range(n.size):
+            basis = np.zeros(n.size, dtype=n.dtype)
+            basis[k] = 1
+            _, col = evaluate(jg, {**values, **zero, tangent_name(n.name): basis.reshape(n.shape)})
+            columns.append(col)
+        y_shape = graph.output.shape
+        out[n.name] = np.stack(columns, axis=-1).reshape(y_shape + n.shape) if columns else np.zeros(y_shape + n.shape)
+    return out

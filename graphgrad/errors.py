@@ -1,0 +1,37 @@
+"""The exceptions graphgrad raises: one base class, one subclass per kind of mistake.
+
+Every message names the problem and where it is (a node, a position, a name),
+so the command line can print it on one line without a traceback.
+"""
+
+
+class GraphgradError(Exception):
+    """Base class of every error graphgrad raises on bad input."""
+
+
+class ParseError(GraphgradError):
+    """A program string is not in graphgrad's grammar (the message has the position)."""
+
+
+class UnknownNameError(GraphgradError):
+    """A function, variable, loss, optimizer or method name that graphgrad does not know."""
+
+
+class MissingInputError(GraphgradError):
+    """An input of the graph was given no value."""
+
+
+class InputValueError(GraphgradError):
+    """A value given for an input is not a number or array of numbers."""
+
+
+class ShapeError(GraphgradError):
+    """Operand shapes that do not conform (the message shows both and the rule)."""
+
+
+class DomainError(GraphgradError):
+    """A primitive evaluated outside its domain, e.g. ln of a negative number at node v3."""
+
+
+class SizeError(GraphgradError):
+    """A graph or expression too large for the requested operation."""

@@ -1,0 +1,100 @@
+"""Node: one application of a primitive to earlier nodes (SSA), with its shape and dtype.
+
+Nodes are immutable and built only through primitives (see ``graphgrad.ops``), so
+a node's shape has been checked when it exists. Python operators on nodes build
+new nodes, which is how ``J = 3*(a*b + c)`` becomes a graph.
+"""
+import itertools
+
+import numpy as np
+
+_ids = itertools.count()
+
+
+class Node:
+    """A value in a computation graph: ``op(*inputs, **params)`` of a known shape and dtype."""
+
+    __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "__weakref__")
+    __array_ufunc__ = None  # numpy arrays defer to Node's reflected operators
+
+    def __init__(self, op, inputs, params, shape, dtype, name=None):
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "inputs", tuple(inputs))
+        object.__setattr__(self, "params", dict(params))
+        object.__setattr__(self, "shape", tuple(int(d) for d in shape))
+        object.__setattr__(self, "dtype", np.dtype(dtype))
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "id", next(_ids))
+
+    def __setattr__(self, key, value):
+        raise AttributeError("graphgrad nodes are immutable")
+
+    # --- what a node is ---------------------------------------------------------
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def is_input(self):
+        return self.op.name == "input"
+
+    @property
+    def is_const(self):
+        return self.op.name == "const"
+
+    def named(self, name):
+        """The same computation under a label (e.g. the ``u`` of ``u = a*b``)."""
+        return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name)
+
+    def __repr__(self):
+        what = self.name or self.op.name
+        return f"<Node {what} {self.op.name} shape={self.shape} {self.dtype}>"
+
+    def __hash__(self):
+        return self.id
+
+    def __eq__(self, other):
+        return self is other
+
+    def __bool__(self):
+        raise TypeError("a graphgrad node has no truth value while the graph is being built; "
+                        "use where() or compare values after evaluation")
+
+    # --- operators build nodes -----------------------------------------------------
+    def __add__(self, o): return _ops().add(self, o)
+    def __radd__(self, o): return _ops().add(o, self)
+    def __sub__(self, o): return _ops().sub(self, o)
+    def __rsub__(self, o): return _ops().sub(o, self)
+    def __mul__(self, o): return _ops().mul(self, o)
+    def __rmul__(self, o): return _ops().mul(o, self)
+    def __truediv__(self, o): return _ops().div(self, o)
+    def __rtruediv__(self, o): return _ops().div(o, self)
+    def __pow__(self, o): return _ops().pow(self, o)
+    def __rpow__(self, o): return _ops().pow(o, self)
+    def __matmul__(self, o): return _ops().matmul(self, o)
+    def __rmatmul__(self, o): return _ops().matmul(o, self)
+    def __neg__(self): return _ops().neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ops().abs(self)
+
+    @property
+    def T(self):
+        return _ops().transpose(self)
+
+    def sum(self, axis=None, keepdims=False):
+        return _ops().sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _ops().mean(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape):
+        return _ops().reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+
+
+def _ops():
+    from .. import ops  # ops build on Node; imported on first use to avoid a cycle
+    return ops

@@ -1,0 +1,13 @@
+"""The primitives of graphgrad, one declaration each (see ``primitive.Primitive``)."""
+import math
+
+from .primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input
+from .elementwise import (abs, add, cos, div, equal, exp, ln, log, mul, neg, pow, relu, sigmoid,
+                          sign, sin, sqrt, step, sub, tan, tanh)
+from .shaping import broadcast_to, reshape, transpose, unbroadcast
+from .reductions import max, mean, sum
+from .linalg import matmul
+from .activations import log_softmax, softmax
+
+pi = math.pi
+e = math.e

@@ -1,0 +1,51 @@
+"""Softmax and log-softmax along an axis, computed stably (shifted by the maximum)."""
+import numpy as np
+
+from ..graph import shapes
+from .primitive import Primitive
+from .reductions import sum
+from .elementwise import exp
+
+
+def _axis_rule(name):
+    def rule(shape, *, axis):
+        if not shape:
+            raise shapes.ShapeError(f"{name} needs an array with at least one axis, got a scalar")
+        shapes.normalize_axis(axis, len(shape), f" in {name}")
+        return tuple(shape)
+    return rule
+
+
+def _softmax(x, axis):
+    z = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return z / np.sum(z, axis=axis, keepdims=True)
+
+
+def _log_softmax(x, axis):
+    z = x - np.max(x, axis=axis, keepdims=True)
+    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+
+softmax_p = Primitive(
+    "softmax", impl=_softmax, shape=_axis_rule("softmax"),
+    vjp=lambda g, ans, x, needs, axis: (ans * (g - sum(g * ans, axis, keepdims=True)),),
+    jvp=lambda ts, ans, x, axis: ans * (ts[0] - sum(ts[0] * ans, axis, keepdims=True)),
+    text="softmax {0}", latex=r"\operatorname{{softmax}} {0}", precedence=40)
+
+log_softmax_p = Primitive(
+    "log_softmax", impl=_log_softmax, shape=_axis_rule("log_softmax"),
+    vjp=lambda g, ans, x, needs, axis: (g - exp(ans) * sum(g, axis, keepdims=True),),
+    jvp=lambda ts, ans, x, axis: ts[0] - sum(exp(ans) * ts[0], axis, keepdims=True),
+    text="log_softmax {0}", latex=r"\log\operatorname{{softmax}} {0}", precedence=40)
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along ``axis``."""
+    from .primitive import as_node
+    return softmax_p(as_node(x), axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    """log(softmax(x)) along ``axis``, without forming softmax (stable for large |x|)."""
+    from .primitive import as_node
+    return log_softmax_p(as_node(x), axis=axis)

@@ -1,0 +1,113 @@
+"""Elementwise primitives: arithmetic and the scalar functions of calculus and neural nets.
+
+Each declares its local partial derivatives ``d ans / d x_k`` once, as graph
+builders of ``(ans, *xs)``; the VJP (reverse), JVP (forward) and the per-edge
+symbolic partials of traces are all derived from them, with NumPy broadcasting
+undone by ``unbroadcast``.
+"""
+import numpy as np
+import sympy as sp
+
+from ..graph import shapes
+from .primitive import Domain, Primitive
+from .shaping import broadcast_to, unbroadcast
+
+
+def _scaled(g, p):
+    """g · p without the trivial multiplications by 1 and -1."""
+    if isinstance(p, (int, float)):
+        if p == 1:
+            return g
+        if p == -1:
+            return -g
+    return g * p
+
+
+def _vjp_from(partials):
+    def vjp(g, ans, *xs, needs):
+        return tuple(unbroadcast(_scaled(g, partial(ans, *xs)), x.shape) if need else None
+                     for partial, x, need in zip(partials, xs, needs))
+    return vjp
+
+
+def _jvp_from(partials):
+    def jvp(tangents, ans, *xs):
+        terms = [_scaled(t, partial(ans, *xs)) for partial, t in zip(partials, tangents) if t is not None]
+        if not terms:
+            return None
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total if total.shape == ans.shape else broadcast_to(total, ans.shape)
+    return jvp
+
+
+def _broadcast_rule(symbol):
+    def rule(*in_shapes):
+        return shapes.broadcast(*in_shapes, where=f" in {symbol}")
+    return rule
+
+
+def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain=None):
+    """Declare an elementwise primitive from its value, SymPy form and local partials."""
+    differentiable = partials is not None
+    partials = tuple(partials or ())
+    return Primitive(
+        name, impl=impl, shape=_broadcast_rule(text.format("x", "y").strip()),
+        vjp=_vjp_from(partials) if differentiable else None,
+        jvp=_jvp_from(partials) if differentiable else None,
+        sympy=sympy, text=text, latex=latex, precedence=precedence, domain=domain,
+        elementwise=True, partials=partials, differentiable=differentiable)
+
+
+def _sigmoid(x):
+    """Logistic function computed without overflow for large |x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+# --- arithmetic -------------------------------------------------------------------
+add = elementwise("add", np.add, lambda x, y: x + y, (lambda a, x, y: 1, lambda a, x, y: 1),
+                  "{0} + {1}", "{0} + {1}", precedence=10)
+sub = elementwise("sub", np.subtract, lambda x, y: x - y, (lambda a, x, y: 1, lambda a, x, y: -1),
+                  "{0} - {1}", "{0} - {1}", precedence=10)
+mul = elementwise("mul", np.multiply, lambda x, y: x * y, (lambda a, x, y: y, lambda a, x, y: x),
+                  "{0}·{1}", r"{0} \times {1}", precedence=20)
+div = elementwise("div", np.divide, lambda x, y: x / y,
+                  (lambda a, x, y: 1 / y, lambda a, x, y: -a / y),
+                  "{0}/{1}", r"\frac{{{0}}}{{{1}}}", precedence=20,
+                  domain=Domain(lambda x, y: y != 0, "division needs a non-zero denominator"))
+pow = elementwise("pow", np.power, lambda x, y: x ** y,
+                  (lambda a, x, y: y * x ** (y - 1), lambda a, x, y: a * ln(x)),
+                  "{0}^{1}", "{0}^{{{1}}}", precedence=30,
+                  domain=Domain(lambda x, y: (x > 0) | (np.mod(y, 1) == 0),
+                                "x^y needs x > 0 unless y is a whole number"))
+neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", "-{0}", precedence=25)
+
+# --- functions of calculus ----------------------------------------------------------
+ln = elementwise("ln", np.log, sp.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
+                 domain=Domain(lambda x: x > 0, "ln is defined for x > 0"))
+exp = elementwise("exp", np.exp, sp.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40)
+sin = elementwise("sin", np.sin, sp.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40)
+cos = elementwise("cos", np.cos, sp.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40)
+tan = elementwise("tan", np.tan, sp.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40)
+tanh = elementwise("tanh", np.tanh, sp.tanh, (lambda a, x: 1 - a * a,), "tanh {0}", r"\tanh {0}",
+                   precedence=40)
+sqrt = elementwise("sqrt", np.sqrt, sp.sqrt, (lambda a, x: 0.5 / a,), "sqrt {0}", r"\sqrt{{{0}}}",
+                   domain=Domain(lambda x: x >= 0, "sqrt is defined for x >= 0"))
+abs = elementwise("abs", np.abs, sp.Abs, (lambda a, x: sign(x),), "|{0}|", r"\left|{0}\right|")
+
+# --- activations of neural nets --------------------------------------------------------
+sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lambda a, x: a * (1 - a),),
+                      "σ {0}", r"\sigma {0}", precedence=40)
+relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(x),),
+                   "relu {0}", r"\operatorname{{relu}} {0}", precedence=40)
+
+# --- piecewise constant: derivative zero wherever it exists ------------------------------
+step = elementwise("step", lambda x: (x > 0).astype(x.dtype), sp.Heaviside, None,
+                   "step {0}", r"H({0})")
+sign = elementwise("sign", np.sign, sp.sign, None, "sign {0}", r"\operatorname{{sign}} {0}")
+equal = elementwise("equal", lambda x, y: (x == y).astype(np.result_type(x, y)), sp.Eq, None,
+                    "[{0} = {1}]", r"[{0} = {1}]")
+
+log = ln  # "log" is the natural logarithm, as in NumPy and the seeds

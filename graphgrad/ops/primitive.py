@@ -1,0 +1,107 @@
+"""Primitive: everything graphgrad knows about one operation, declared in one place.
+
+A primitive carries its NumPy value, its SymPy form, its derivative rules
+(VJP for reverse mode, JVP for forward mode, written as graph operations so a
+derivative is itself a graph), its shape rule, its domain and how it is written
+(text and LaTeX). Transforms, backends and renderers read these fields; the
+primitive knows nothing about them.
+"""
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..errors import InputValueError
+from ..graph.node import Node
+
+REGISTRY = {}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a primitive is defined: ``check(*values)`` is True inside; ``rule`` says it in words."""
+    check: Callable
+    rule: str
+
+
+@dataclass(eq=False)
+class Primitive:
+    """One operation: value, SymPy form, derivative rules, shape rule and notation."""
+    name: str
+    impl: Callable                      # numpy: impl(*arrays, **params) -> array
+    shape: Callable                     # shape(*shapes, **params) -> shape; raises ShapeError
+    vjp: Optional[Callable] = None      # vjp(g, ans, *xs, needs=..., **params) -> tuple of Node|None
+    jvp: Optional[Callable] = None      # jvp(tangents, ans, *xs, **params) -> Node|None
+    sympy: Optional[Callable] = None    # sympy(*exprs, **params) -> sympy expression (scalars)
+    text: str = ""                      # "{0} + {1}", "ln {0}", "sum({0})": how it is written
+    latex: str = ""                     # the same in LaTeX
+    precedence: int = 100               # for parentheses when nodes are printed inline
+    domain: Optional[Domain] = None
+    elementwise: bool = False
+    partials: tuple = field(default=())  # elementwise only: d ans / d x_k as graph builders
+    differentiable: bool = True
+
+    def __post_init__(self):
+        REGISTRY[self.name] = self
+
+    def __call__(self, *args, **params):
+        return apply(self, [as_node(a) for a in args], params)
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+def _dtype_of(nodes):
+    """Result dtype: the strongest float among inputs; Python scalars adopt it (weak typing)."""
+    strong = [n.dtype for n in nodes if not n.params.get("weak", False)]
+    return np.result_type(*strong) if strong else np.dtype(np.float64)
+
+
+def apply(prim, inputs, params, name=None):
+    """Make the node ``prim(*inputs, **params)`` after checking shapes."""
+    shape = prim.shape(*(x.shape for x in inputs), **params)
+    return Node(prim, inputs, params, shape, _dtype_of(inputs), name)
+
+
+def as_node(value):
+    """A node as is; a number or array as a constant node."""
+    if isinstance(value, Node):
+        return value
+    return const(value)
+
+
+def const(value, dtype=None):
+    """A constant node; Python scalars are 'weak' and take the dtype of what they meet."""
+    weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
+    try:
+        array = np.asarray(value, dtype=dtype or (np.float64 if weak else None))
+    except (TypeError, ValueError) as exc:
+        raise InputValueError(f"not a number or array of numbers: {value!r}") from exc
+    if array.dtype.kind not in "biuf":
+        raise InputValueError(f"not a number or array of numbers: {value!r}")
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    array.setflags(write=False)
+    return Node(CONST, (), {"value": array, "weak": weak}, array.shape, array.dtype)
+
+
+def input(name, shape=(), dtype=np.float64):
+    """A free variable of the graph, given a value at evaluation time."""
+    return Node(INPUT, (), {}, tuple(shape), dtype, name)
+
+
+def _leaf_shape(**params):
+    raise AssertionError("leaves are made by input() and const(), not by apply()")
+
+
+INPUT = Primitive("input", impl=None, shape=_leaf_shape, text="{name}", latex="{name}")
+CONST = Primitive("const", impl=None, shape=_leaf_shape, text="{value}", latex="{value}",
+                  sympy=lambda value, weak: _sympy_const(value))
+
+
+def _sympy_const(value):
+    import sympy as sp
+    if value.ndim:
+        return sp.Matrix(value) if value.ndim <= 2 else None
+    v = float(value)
+    return sp.Integer(int(v)) if v.is_integer() else sp.Float(v)

@@ -1,0 +1,76 @@
+"""Reductions over axes: sum, mean and max (with ``axis`` and ``keepdims`` as in NumPy)."""
+import numpy as np
+import sympy as sp
+
+from ..graph import shapes
+from .primitive import Primitive
+from .shaping import broadcast_to, reshape
+
+
+def _reduced_shape(name):
+    def rule(shape, *, axis, keepdims):
+        return shapes.reduce(shape, shapes.normalize_axis(axis, len(shape), f" in {name}"), keepdims)
+    return rule
+
+
+def _spread(g, x, axis):
+    """Adjoint of a reduction over ``axis`` of ``x``: g put back on the reduced axes, broadcast."""
+    kept = shapes.reduce(x.shape, axis, keepdims=True)
+    return broadcast_to(reshape(g, kept), x.shape)
+
+
+def _count(shape, axis):
+    return int(np.prod([shape[a] for a in axis], dtype=np.int64))
+
+
+def _sympy_reduce(combine):
+    def form(x, axis, keepdims):
+        return combine(list(x)) if isinstance(x, sp.MatrixBase) else x
+    return form
+
+
+sum_p = Primitive(
+    "sum", impl=lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+    shape=_reduced_shape("sum"),
+    vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis),),
+    jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0], axis, keepdims),
+    sympy=_sympy_reduce(sp.Add.fromiter), text="sum {0}", latex=r"\sum {0}", precedence=40)
+
+mean_p = Primitive(
+    "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+    shape=_reduced_shape("mean"),
+    vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) / _count(x.shape, axis),),
+    jvp=lambda ts, ans, x, axis, keepdims: mean(ts[0], axis, keepdims),
+    sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs) / len(xs)),
+    text="mean {0}", latex=r"\operatorname{{mean}} {0}", precedence=40)
+
+
+def _max_mask(ans, x, axis):
+    """Where x attains its maximum, shared equally among ties (so the mask sums to 1)."""
+    from .elementwise import equal
+    hit = equal(x, _spread(reshape(ans, shapes.reduce(x.shape, axis, True)), x, axis))
+    return hit / _spread(sum(hit, axis, keepdims=True), x, axis)
+
+
+max_p = Primitive(
+    "max", impl=lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
+    shape=_reduced_shape("max"),
+    vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _max_mask(ans, x, axis),),
+    jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _max_mask(ans, x, axis), axis, keepdims),
+    sympy=_sympy_reduce(lambda xs: sp.Max(*xs)), text="max {0}", latex=r"\max {0}", precedence=40)
+
+
+def _reducer(prim):
+    def reduce(x, axis=None, keepdims=False):
+        from .primitive import as_node
+        x = as_node(x)
+        axes = shapes.normalize_axis(axis, x.ndim, f" in {prim.name}")
+        return prim(x, axis=axes, keepdims=bool(keepdims))
+    reduce.__name__ = prim.name
+    reduce.__doc__ = f"{prim.name} over ``axis`` (all axes when None), keeping them as size 1 with ``keepdims``."
+    return reduce
+
+
+sum = _reducer(sum_p)
+mean = _reducer(mean_p)
+max = _reducer(max_p)
