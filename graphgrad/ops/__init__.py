@@ -2,8 +2,8 @@
 import math
 
 from .primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input
-from .elementwise import (abs, add, cos, div, equal, exp, ln, log, mul, neg, pow, relu, sigmoid,
-                          sign, sin, sqrt, step, sub, tan, tanh)
+from .elementwise import (abs, add, cos, div, equal, exp, ln, log, maximum, minimum, mul, neg, pow,
+                          relu, sigmoid, sign, sin, softplus, sqrt, step, sub, tan, tanh)
 from .shaping import broadcast_to, reshape, transpose, unbroadcast
 from .reductions import max, mean, sum
 from .linalg import matmul

@@ -103,6 +103,17 @@ sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lamb
 relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(x),),
                    "relu {0}", r"\operatorname{{relu}} {0}", precedence=40)
 
+softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.log(1 + sp.exp(x)),
+                       (lambda a, x: sigmoid(x),), "softplus {0}", r"\operatorname{{softplus}} {0}", precedence=40)
+maximum = elementwise("maximum", np.maximum, sp.Max,
+                      (lambda a, x, y: step(x - y) + 0.5 * equal(x, y),
+                       lambda a, x, y: step(y - x) + 0.5 * equal(x, y)),
+                      "max({0}, {1})", r"\max({0}, {1})")
+minimum = elementwise("minimum", np.minimum, sp.Min,
+                      (lambda a, x, y: step(y - x) + 0.5 * equal(x, y),
+                       lambda a, x, y: step(x - y) + 0.5 * equal(x, y)),
+                      "min({0}, {1})", r"\min({0}, {1})")
+
 # --- piecewise constant: derivative zero wherever it exists ------------------------------
 step = elementwise("step", lambda x: (x > 0).astype(x.dtype), sp.Heaviside, None,
                    "step {0}", r"H({0})")

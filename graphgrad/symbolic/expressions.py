@@ -1,0 +1,65 @@
+"""Graph -> SymPy: each node's expression, built from the primitives' ``sympy`` forms.
+
+Leaves become real symbols named after the inputs; a ``leaves`` map can name
+any node as a symbol instead (for expressions in terms of intermediate nodes,
+like Baydin's ``v̄2·v-1``).
+"""
+import sympy as sp
+
+from ..errors import GraphgradError
+from ..graph import Graph
+from ..ops import input as make_input
+
+
+class SymbolicError(GraphgradError):
+    """A graph that has no scalar SymPy form (e.g. softmax of a tensor) or is too large for it."""
+
+
+def symbol(name):
+    """The SymPy symbol for a variable: real, so that simplification knows |x|² = x² and so on."""
+    return sp.Symbol(name, real=True)
+
+
+def expressions(graph, leaves=None):
+    """SymPy expression of every node by id; ``leaves`` maps node ids to expressions to stop at."""
+    leaves = dict(leaves or {})
+    exprs = {}
+    for node in graph.nodes:
+        if node.id in leaves:
+            exprs[node.id] = leaves[node.id]
+        elif node.is_input:
+            exprs[node.id] = symbol(node.name)
+        elif node.op.sympy is None:
+            raise SymbolicError(f"{node.op.name} has no SymPy form (at node {graph.label(node)}); "
+                                "symbolic differentiation works on scalar expressions")
+        else:
+            exprs[node.id] = node.op.sympy(*(exprs[i.id] for i in node.inputs), **node.params)
+    return exprs
+
+
+def to_sympy(graph, node=None):
+    """The closed-form SymPy expression of ``node`` (default: the output) in the inputs."""
+    node = graph.output if node is None else node
+    return expressions(graph)[node.id]
+
+
+def vsymbol(graph, node):
+    """The symbol of a node in Baydin's numbering (``v-1``); a constant is its value."""
+    if node.is_const:
+        return node.op.sympy(**node.params)
+    return symbol(graph.vnames.get(node.id, graph.label(node)))
+
+
+def local_partial(graph, node, k):
+    """∂node/∂(its k-th input) as SymPy, in terms of the node symbols (``cos v0`` for sin v0)."""
+    partial = node.op.partials[k] if node.op.partials else None
+    if partial is None:
+        raise SymbolicError(f"{node.op.name} has no scalar local partial (at node {graph.label(node)})")
+    ans = make_input("__ans", node.shape, node.dtype)
+    xs = [make_input(f"__x{i}", x.shape, x.dtype) for i, x in enumerate(node.inputs)]
+    p = partial(ans, *xs)
+    if not hasattr(p, "op"):
+        return sp.sympify(p)
+    leaves = {ans.id: vsymbol(graph, node)}
+    leaves.update({ph.id: vsymbol(graph, x) for ph, x in zip(xs, node.inputs)})
+    return expressions(Graph([p], [ans, *xs]), leaves)[p.id]
