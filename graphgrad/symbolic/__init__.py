@@ -1,2 +1,4 @@
 """Symbolic differentiation: graphs as SymPy, per-edge partials, closed-form gradients, checks."""
 from .expressions import SymbolicError, expressions, local_partial, symbol, to_sympy, vsymbol
+from .adjoints import EdgePartial, accumulate, adjoint_expressions, edge_partials
+from .gradients import expression_size, gradient, gradient_cse, gradient_function

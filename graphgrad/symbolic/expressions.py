@@ -50,16 +50,36 @@ def vsymbol(graph, node):
     return symbol(graph.vnames.get(node.id, graph.label(node)))
 
 
-def local_partial(graph, node, k):
-    """∂node/∂(its k-th input) as SymPy, in terms of the node symbols (``cos v0`` for sin v0)."""
-    partial = node.op.partials[k] if node.op.partials else None
-    if partial is None:
-        raise SymbolicError(f"{node.op.name} has no scalar local partial (at node {graph.label(node)})")
-    ans = make_input("__ans", node.shape, node.dtype)
-    xs = [make_input(f"__x{i}", x.shape, x.dtype) for i, x in enumerate(node.inputs)]
-    p = partial(ans, *xs)
-    if not hasattr(p, "op"):
-        return sp.sympify(p)
-    leaves = {ans.id: vsymbol(graph, node)}
-    leaves.update({ph.id: vsymbol(graph, x) for ph, x in zip(xs, node.inputs)})
-    return expressions(Graph([p], [ans, *xs]), leaves)[p.id]
+def local_partial(graph, node, k, at=None):
+    """∂node/∂(its k-th input) as SymPy, in terms of the node symbols (``cos v0`` for sin v0).
+
+    ``at`` maps node ids to the expressions to use instead of the symbols (a closed
+    form, or a user's name such as ``phi``), so sigmoid's partial reads ``phi·(1 - phi)``.
+    """
+    at = at or {}
+    template, ans, xs = partial_template(graph, node, k)
+    values = {ans: at.get(node.id, vsymbol(graph, node))}
+    values.update({x: at.get(i.id, vsymbol(graph, i)) for x, i in zip(xs, node.inputs)})
+    return template.xreplace(values)
+
+
+_templates = {}
+
+
+def partial_template(graph, node, k):
+    """(∂ans/∂x_k in placeholder symbols, ans placeholder, x placeholders), cached per primitive and edge."""
+    key = (node.op.name, k, len(node.inputs))
+    if key not in _templates:
+        partial = node.op.partials[k] if node.op.partials else None
+        if partial is None:
+            raise SymbolicError(f"{node.op.name} has no scalar local partial (at node {graph.label(node)})")
+        ans = make_input("__ans", ())
+        xs = [make_input(f"__x{i}", ()) for i in range(len(node.inputs))]
+        p = partial(ans, *xs)
+        syms = [sp.Dummy("ans"), *(sp.Dummy(f"x{i}") for i in range(len(xs)))]
+        if hasattr(p, "op"):
+            expr = expressions(Graph([p], [ans, *xs]), dict(zip((ans.id, *(x.id for x in xs)), syms)))[p.id]
+        else:
+            expr = sp.sympify(p)
+        _templates[key] = (expr, syms[0], syms[1:])
+    return _templates[key]

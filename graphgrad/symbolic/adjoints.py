@@ -1,0 +1,116 @@
+"""Symbolic reverse mode: adjoints as SymPy, accumulated from each edge's local partial.
+
+The local partials use each node's own value (sigmoid's is ``ans·(1 - ans)``), so
+when a node the user named (``phi = sigmoid(z)``) stays a symbol, the adjoints come
+out in the textbook's terms: ``dL/dz = phi - y`` (seed 000), ``p_i - y_i`` (seed 002).
+"""
+from typing import NamedTuple
+
+import sympy as sp
+
+from ..autodiff.reverse import depends_on
+from ..errors import UnknownNameError
+from ..graph import Graph
+from .expressions import SymbolicError, expressions, local_partial, symbol
+
+
+class EdgePartial(NamedTuple):
+    """One edge of the graph: ``consumer`` uses ``input`` as argument ``index``; ``expr`` = ∂consumer/∂input."""
+    consumer: object
+    input: object
+    expr: sp.Expr
+    index: int
+
+
+def edge_partials(graph):
+    """Every edge's local partial derivative, in graph order, in Baydin's node symbols (``cos(v0)``)."""
+    return [EdgePartial(node, arg, local_partial(graph, node, k), k)
+            for node in graph.operations for k, arg in enumerate(node.inputs)
+            if node.op.differentiable]
+
+
+def accumulate(graph, at, wrt=None, complete=None):
+    """Adjoint of the output by node id, as SymPy: the sum over uses of adjoint × local partial.
+
+    ``at`` maps node ids to the expressions standing for their values inside the
+    partials (closed forms, or symbols of kept nodes). Only nodes between ``wrt``
+    (default: the inputs) and the output get an adjoint. ``complete(node, adjoint)``,
+    if given, is called once a node's adjoint is summed and returns what its users
+    propagate (e.g. a symbol ``vbar_3``, which keeps the result linear in size).
+    """
+    output = graph.output
+    if output.shape != ():
+        raise SymbolicError(f"symbolic gradients need a scalar output; {graph.label(output)} has shape {output.shape}")
+    dep = depends_on(graph, graph.inputs if wrt is None else wrt)
+    adj = {output.id: sp.Integer(1)}
+    for node in reversed(graph.nodes):
+        g = adj.get(node.id)
+        if g is None or not node.inputs or not node.op.differentiable:
+            continue
+        if complete is not None:
+            g = complete(node, g)
+        for k, arg in enumerate(node.inputs):
+            if dep[arg.id]:
+                term = g * local_partial(graph, node, k, at)
+                adj[arg.id] = adj[arg.id] + term if arg.id in adj else term
+    return adj
+
+
+def kept_nodes(graph, keep=None):
+    """The operation nodes to keep as symbols: those named in ``keep`` (labels or nodes), default the user-named ones."""
+    if keep is None:
+        return [n for n in graph.operations if n.name is not None]
+    by_label = {graph.label(n): n for n in graph.operations}
+    by_label.update({graph.vnames[n.id]: n for n in graph.operations})
+    nodes = []
+    for k in ([keep] if isinstance(keep, str) else keep):
+        if not isinstance(k, str):
+            nodes.append(k)
+        elif k in by_label:
+            nodes.append(by_label[k])
+        elif k not in graph.input_names:
+            raise UnknownNameError(f"unknown node '{k}' in keep: the graph's named nodes are "
+                                   f"{', '.join(sorted(by_label)) or 'none'}")
+    return nodes
+
+
+def adjoint_expressions(graph, keep=None, simplify=True):
+    """dOutput/dNode for the inputs and the ``keep`` nodes, in terms of the inputs and the kept nodes' symbols.
+
+    Nodes not kept are substituted by their expressions; the results are tidied by
+    putting kept names back where their definitions appear and dropping a kept name
+    where its definition makes the result shorter (``y3 = 1 - y1 - y2``).
+    Returns a dict by label, in graph order.
+    """
+    kept = kept_nodes(graph, keep)
+    leaves = {n.id: symbol(graph.label(n)) for n in kept}
+    at = expressions(graph, leaves)
+    adj = accumulate(graph, at)
+    definitions = [(leaves[n.id], n.op.sympy(*(at[i.id] for i in n.inputs), **n.params)) for n in kept]
+    wanted = [n for n in graph.nodes if n.is_input or n.id in leaves]
+    result = {}
+    for node in wanted:
+        expr = adj.get(node.id, sp.Integer(0))
+        result[graph.label(node)] = tidy(expr, definitions) if simplify else expr
+    return result
+
+
+def tidy(expr, definitions):
+    """Simplify ``expr`` given ``definitions`` [(symbol, its expression)], preferring the shortest form.
+
+    Definitions are first folded back into their names (``exp(z1)/s`` -> ``p1``); then
+    each name is expanded or folded again where that shortens the result.
+    """
+    for sym, definition in reversed(definitions):
+        expr = expr.subs(definition, sym)
+    expr = sp.simplify(expr)
+    for sym, definition in reversed(definitions):
+        if sym in expr.free_symbols:
+            expr = _shorter(sp.simplify(expr.xreplace({sym: definition})), expr)
+    for sym, definition in reversed(definitions):
+        expr = _shorter(expr.subs(definition, sym), expr)
+    return expr
+
+
+def _shorter(candidate, current):
+    return candidate if sp.count_ops(candidate) < sp.count_ops(current) else current

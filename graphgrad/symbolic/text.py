@@ -1,0 +1,26 @@
+"""A user's formula (a claimed derivative, an assumption) as SymPy, read with graphgrad's own parser.
+
+The text goes through ``graphgrad.build.parse`` (Python's ``ast``, a fixed grammar),
+never through ``sympify`` or ``eval``; its variables must be names of the program.
+"""
+from ..build import parse
+from ..errors import ParseError, UnknownNameError
+from .expressions import to_sympy
+
+
+def formula(text, names, where="formula"):
+    """SymPy form of ``text``; every variable in it must be one of ``names`` (else UnknownNameError)."""
+    graph = parse(text)
+    unknown = [n for n in graph.input_names if n not in names]
+    if unknown:
+        raise UnknownNameError(f"unknown variable '{unknown[0]}' in {where} '{text}': the program's "
+                               f"variables are {', '.join(names) or 'none'}")
+    return to_sympy(graph)
+
+
+def equation(text, names, where="assumption"):
+    """(lhs, rhs) as SymPy from ``'lhs = rhs'``, e.g. ``'y1 + y2 + y3 = 1'``."""
+    sides = text.split("=")
+    if len(sides) != 2 or not all(s.strip() for s in sides):
+        raise ParseError(f"{where} '{text}' is not an equation: write it as 'lhs = rhs', e.g. 'y1 + y2 + y3 = 1'")
+    return tuple(formula(s, names, where=f"{where} '{text}', side") for s in sides)
