@@ -12,6 +12,7 @@ from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
 from ..graph import Graph
 from .expressions import SymbolicError, expressions, local_partial, symbol
+from .text import equation
 
 
 class EdgePartial(NamedTuple):
@@ -74,25 +75,39 @@ def kept_nodes(graph, keep=None):
     return nodes
 
 
-def adjoint_expressions(graph, keep=None, simplify=True):
+def adjoint_expressions(graph, keep=None, given=(), simplify=True):
     """dOutput/dNode for the inputs and the ``keep`` nodes, in terms of the inputs and the kept nodes' symbols.
 
     Nodes not kept are substituted by their expressions; the results are tidied by
     putting kept names back where their definitions appear and dropping a kept name
-    where its definition makes the result shorter (``y3 = 1 - y1 - y2``).
-    Returns a dict by label, in graph order.
+    where its definition makes the result shorter (``y3 = 1 - y1 - y2``). ``given``
+    lists assumptions as equations (``"y1 + y2 + y3 = 1"``), each used to eliminate
+    the last input in it. Returns a dict by label, in graph order.
     """
     kept = kept_nodes(graph, keep)
     leaves = {n.id: symbol(graph.label(n)) for n in kept}
     at = expressions(graph, leaves)
     adj = accumulate(graph, at)
-    definitions = [(leaves[n.id], n.op.sympy(*(at[i.id] for i in n.inputs), **n.params)) for n in kept]
+    definitions = [assumption(graph, text, [graph.label(n) for n in kept]) for text in given]
+    definitions += [(leaves[n.id], n.op.sympy(*(at[i.id] for i in n.inputs), **n.params)) for n in kept]
     wanted = [n for n in graph.nodes if n.is_input or n.id in leaves]
     result = {}
     for node in wanted:
         expr = adj.get(node.id, sp.Integer(0))
         result[graph.label(node)] = tidy(expr, definitions) if simplify else expr
     return result
+
+
+def assumption(graph, text, names=()):
+    """(input symbol, its value) from an equation such as ``"y1 + y2 + y3 = 1"``, solved for its last input."""
+    lhs, rhs = equation(text, [*graph.input_names, *names])
+    free = (lhs - rhs).free_symbols
+    unknowns = [symbol(n) for n in reversed(graph.input_names) if symbol(n) in free]
+    solutions = sp.solve(lhs - rhs, unknowns[0]) if unknowns else []
+    if len(solutions) != 1:
+        raise SymbolicError(f"cannot use assumption '{text}': it must determine one of the program's inputs "
+                            "uniquely, e.g. 'y1 + y2 + y3 = 1'")
+    return unknowns[0], solutions[0]
 
 
 def tidy(expr, definitions):

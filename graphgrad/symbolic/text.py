@@ -8,12 +8,12 @@ from ..errors import ParseError, UnknownNameError
 from .expressions import to_sympy
 
 
-def formula(text, names, where="formula"):
+def formula(text, names, where=None):
     """SymPy form of ``text``; every variable in it must be one of ``names`` (else UnknownNameError)."""
     graph = parse(text)
     unknown = [n for n in graph.input_names if n not in names]
     if unknown:
-        raise UnknownNameError(f"unknown variable '{unknown[0]}' in {where} '{text}': the program's "
+        raise UnknownNameError(f"unknown variable '{unknown[0]}' in {where or repr(text)}: the program's "
                                f"variables are {', '.join(names) or 'none'}")
     return to_sympy(graph)
 
@@ -23,4 +23,4 @@ def equation(text, names, where="assumption"):
     sides = text.split("=")
     if len(sides) != 2 or not all(s.strip() for s in sides):
         raise ParseError(f"{where} '{text}' is not an equation: write it as 'lhs = rhs', e.g. 'y1 + y2 + y3 = 1'")
-    return tuple(formula(s, names, where=f"{where} '{text}', side") for s in sides)
+    return tuple(formula(s, names, where=f"{where} '{text}'") for s in sides)
