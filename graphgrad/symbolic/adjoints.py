@@ -12,6 +12,7 @@ from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
 from ..graph import Graph
 from .expressions import SymbolicError, expressions, local_partial, symbol
+from .size import simplified
 from .text import equation
 
 
@@ -118,10 +119,10 @@ def tidy(expr, definitions):
     """
     for sym, definition in reversed(definitions):
         expr = expr.subs(definition, sym)
-    expr = sp.simplify(expr)
+    expr = simplified(expr)
     for sym, definition in reversed(definitions):
         if sym in expr.free_symbols:
-            expr = _shorter(sp.simplify(expr.xreplace({sym: definition})), expr)
+            expr = _shorter(simplified(expr.xreplace({sym: definition})), expr)
     for sym, definition in reversed(definitions):
         expr = _shorter(expr.subs(definition, sym), expr)
     return expr

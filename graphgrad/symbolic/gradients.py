@@ -15,6 +15,7 @@ import sympy as sp
 from ..errors import SizeError
 from .adjoints import accumulate
 from .expressions import expressions, symbol
+from .size import expression_size, simplified
 
 MAX_OPS = 2000     # operations in a written-out gradient before gradient() refuses
 INLINE_SIZE = 16   # gradient_cse inlines a once-used value only while expressions stay this small
@@ -25,24 +26,6 @@ def wrt_inputs(graph, wrt=None):
     if wrt is None:
         return list(graph.inputs)
     return [graph.input(w) if isinstance(w, str) else w for w in ([wrt] if isinstance(wrt, str) else wrt)]
-
-
-def expression_size(exprs):
-    """(operations written out as trees, distinct operations when shared), counted without recursion."""
-    tree = {}
-    stack = list(exprs)
-    while stack:
-        e = stack[-1]
-        if e in tree:
-            stack.pop()
-            continue
-        pending = [a for a in e.args if a not in tree]
-        if pending:
-            stack.extend(pending)
-            continue
-        stack.pop()
-        tree[e] = (1 if e.args else 0) + sum(tree[a] for a in e.args)
-    return sum(tree[e] for e in exprs), sum(1 for e in tree if e.args)
 
 
 def _too_large(graph, what, hint):
@@ -56,8 +39,9 @@ def gradient(graph, wrt=None, simplify=True, cse=False, max_ops=MAX_OPS):
 
     The size guard counts the gradient's operations written out as trees (or, with
     ``cse=True``, its distinct subexpressions) and raises SizeError past ``max_ops``.
-    ``cse=True`` also simplifies piece by piece (each common subexpression once),
-    which is how large gradients stay tractable.
+    ``cse=True`` simplifies piece by piece instead (each common subexpression once),
+    which is how large gradients stay tractable. ``simplify`` leaves expressions of
+    more than ``size.SIMPLIFY_OPS`` operations as built: SymPy's simplify can take minutes there.
     """
     wrt = wrt_inputs(graph, wrt)
     try:
@@ -79,12 +63,18 @@ def gradient(graph, wrt=None, simplify=True, cse=False, max_ops=MAX_OPS):
 
 
 def _simplify_all(exprs, cse):
+    """Simplify whole expressions, or (``cse``) each common subexpression once and put them back unevaluated.
+
+    The reduced expressions of a CSE are left alone: they are mostly long products
+    whose expansion is what makes simplify explode.
+    """
     if not cse:
-        return [sp.simplify(e) for e in exprs]
+        return [simplified(e) for e in exprs]
     replacements, reduced = sp.cse(exprs)
-    reduced = [sp.simplify(e) for e in reduced]
-    for sym, value in reversed(replacements):
-        reduced = [e.xreplace({sym: sp.simplify(value)}) for e in reduced]
+    values = {sym: simplified(value) for sym, value in replacements}
+    with sp.evaluate(False):   # re-evaluating the nested result costs far more than simplifying it
+        for sym, _ in reversed(replacements):
+            reduced = [e.xreplace({sym: values[sym]}) for e in reduced]
     return reduced
 
 
