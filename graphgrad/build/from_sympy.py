@@ -61,12 +61,14 @@ def _plan(e, variables):
         return (lambda: variables[str(e)]), []
     if not e.free_symbols:
         return (lambda: ops.const(_real(e))), []
-    if e.could_extract_minus_sign():
-        return ops.neg, [-e]
     if e.is_Add:
         terms = sorted(e.as_ordered_terms(), key=lambda t: t.could_extract_minus_sign())  # y - x, not -x + y
         signs = [t.could_extract_minus_sign() for t in terms]
+        if all(signs):
+            return ops.neg, [-e]
         return (lambda *nodes: _chain_terms(nodes, signs)), [-t if s else t for t, s in zip(terms, signs)]
+    if e.could_extract_minus_sign():
+        return ops.neg, [-e]
     if e.is_Mul:
         num, den = [], []
         for f in e.as_ordered_factors():
@@ -112,8 +114,8 @@ def _chain(op):
 
 
 def _chain_terms(nodes, negative):
-    """t1 ± t2 ± ...: a sum of terms, subtracting those SymPy wrote with a minus sign."""
-    total = ops.neg(nodes[0]) if negative[0] else nodes[0]
+    """t1 ± t2 ± ...: a sum of terms (the first one positive), subtracting those SymPy wrote with a minus sign."""
+    total = nodes[0]
     for node, minus in zip(nodes[1:], negative[1:]):
         total = ops.sub(total, node) if minus else ops.add(total, node)
     return total

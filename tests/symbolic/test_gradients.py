@@ -1,0 +1,104 @@
+"""Closed-form gradients: exact on the seeds, guarded in size, linear as a CSE form on deep chains."""
+import sys
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import graphgrad as gg
+from graphgrad.symbolic import expression_size, gradient, gradient_cse, gradient_function, symbol, to_sympy
+
+x1, x2, x = symbol("x1"), symbol("x2"), symbol("x")
+
+
+def sigmoid_chain(depth):
+    v = var = gg.vars("x")
+    for _ in range(depth):
+        v = gg.sigmoid(v)
+    return gg.Graph([v], [var])
+
+
+def evaluate_cse(replacements, exprs, values):
+    """Evaluate a (replacements, exprs) pair in order, as its reader would."""
+    env = dict(values)
+    for sym, value in replacements:
+        env[sym] = float(value.xreplace(env))
+    return [float(e.xreplace(env)) for e in exprs]
+
+
+def test_baydin_gradient_is_the_hand_derived_one():
+    g = gg.parse("y = ln(x1) + x1*x2 - sin(x2)")
+    assert gradient(g) == {"x1": x2 + 1 / x1, "x2": x1 - sp.cos(x2)}
+    assert gradient(g, wrt=["x2"]) == {"x2": x1 - sp.cos(x2)}
+
+
+def test_seed004_quadratic():
+    assert gradient(gg.parse("y = 2*x*x + 3")) == {"x": 4 * x}
+    assert gradient(gg.parse("y = 2*x + 3")) == {"x": 2}
+
+
+def test_gradient_agrees_with_sympy_diff_of_the_closed_form():
+    g = gg.parse("phi = sigmoid(z); L = -(y*ln(phi) + (1-y)*ln(1-phi))")
+    expr = to_sympy(g)
+    for name, grad in gradient(g).items():
+        assert sp.simplify(grad - sp.diff(expr, symbol(name))) == 0
+
+
+def test_inputs_the_output_does_not_use_get_zero():
+    a, b = gg.vars("a b")
+    assert gradient(gg.Graph([gg.sin(a)], [a, b])) == {"a": sp.cos(symbol("a")), "b": 0}
+
+
+def test_32_deep_sigmoid_chain_is_refused_with_advice_not_a_recursion_error():
+    g = sigmoid_chain(32)
+    with pytest.raises(gg.SizeError, match="gradient_cse"):
+        gradient(g)
+    full = gradient(g, simplify=False, max_ops=10**6)["x"]
+    tree, shared = expression_size([full])
+    assert tree > 4000 and shared < 200      # thousands of operations written out, linear when shared
+    expected = float(gg.grad_graph(g)(x=0.3)[1])
+    assert float(full.subs(x, 0.3)) == pytest.approx(expected, rel=1e-9)
+
+
+def test_cse_form_of_the_32_deep_chain_is_linear_and_exact():
+    g = sigmoid_chain(32)
+    replacements, (dx,) = gradient_cse(g)
+    tree, _ = expression_size([v for _, v in replacements] + [dx])
+    assert tree < 10 * 32
+    expected = float(gg.grad_graph(g)(x=0.3)[1])
+    assert evaluate_cse(replacements, [dx], {x: 0.3})[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_cse_option_simplifies_in_pieces_and_keeps_the_value():
+    g = sigmoid_chain(32)
+    dx = gradient(g, cse=True)["x"]
+    expected = float(gg.grad_graph(g)(x=-0.7)[1])
+    assert sp.lambdify([x], dx)(-0.7) == pytest.approx(expected, rel=1e-9)
+
+
+def test_10000_node_chain_raises_size_error_not_recursion_error():
+    with pytest.raises(gg.SizeError, match="too deeply"):
+        gradient(sigmoid_chain(10_000))
+
+
+def test_chain_deeper_than_the_recursion_limit_has_a_cse_gradient():
+    depth = 3 * sys.getrecursionlimit()
+    g = sigmoid_chain(depth)
+    f = gradient_function(g)
+    for at in (0.3, -2.0):
+        assert f(x=at)["x"] == pytest.approx(float(gg.grad_graph(g)(x=at)[1]), rel=1e-9)
+
+
+def test_gradient_function_matches_reverse_mode_on_baydin():
+    g = gg.parse("y = ln(x1) + x1*x2 - sin(x2)")
+    grads = gradient_function(g)(x1=2.0, x2=5.0)
+    assert grads["x1"] == pytest.approx(5.5, abs=1e-12)
+    assert grads["x2"] == pytest.approx(2 - np.cos(5.0), abs=1e-12)
+
+
+def test_bad_requests_are_named():
+    g = gg.parse("y = x*x")
+    with pytest.raises(gg.UnknownNameError, match="'q'"):
+        gradient(g, wrt=["q"])
+    with pytest.raises(gg.GraphgradError, match="scalar output"):
+        gradient(gg.parse("y = 2*x", shapes={"x": (3,)}))
