@@ -17,6 +17,7 @@ import numpy as np
 from .. import ops
 from ..autodiff import adjoints
 from ..autodiff.reverse import zeros
+from ..backends.numpy_backend import run
 from ..graph import Graph, Node
 
 ITERATIONS = "optimizer/iterations"
@@ -38,6 +39,20 @@ class StepGraph:
     @property
     def batch_size(self):
         return self.x.shape[0]
+
+
+@dataclass(frozen=True)
+class Readout:
+    """Where a step graph's predictions are: a node of it, or (when the loss was fused and only the
+    logits are computed) the logits node plus a small ``head`` graph applying the last activation."""
+    node: Node
+    head: Graph = None
+
+    def value(self, env):
+        """The predictions, given every node's value by id (``numpy_backend.run``)."""
+        if self.head is None:
+            return env[self.node.id]
+        return run(self.head, {self.head.inputs[0].id: env[self.node.id]}, check=False)[self.head.output.id]
 
 
 def _batch_inputs(model, batch_size, with_labels=True):
@@ -111,7 +126,7 @@ def initial_state(model, weights):
 
 
 def build_step(model, batch_size):
-    """``(StepGraph, predictions node)`` for mini-batches of ``batch_size`` (dropout on, as in training)."""
+    """``(StepGraph, Readout of the predictions)`` for mini-batches of ``batch_size`` (dropout on, as in training)."""
     opt, dtype = model.optimizer, model.dtype
     x, y, params = _batch_inputs(model, batch_size)
     noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
@@ -141,4 +156,7 @@ def build_step(model, batch_size):
     step = StepGraph(graph=graph, x=x, y=y, params=tuple(params.values()), state=tuple(state),
                      noise=tuple(noise.values()), loss=loss, new_params=tuple(new_params),
                      new_state=tuple(new_state))
-    return step, output
+    if output.id in {n.id for n in graph.nodes}:
+        return step, Readout(output)
+    z = ops.input("logits", logits.shape, dtype)
+    return step, Readout(logits, Graph([model.layers[-1].activation(z)], [z]))

@@ -65,7 +65,7 @@ def numpy_train_loop(steps, predictions, values, x, y, *, epochs, initial_epoch,
                     "their last finite values (before this step).", epoch=epoch + 1, step=b + 1)
             for node, new in zip(step.params + step.state, step.new_params + step.new_state):
                 values[node.name] = env[new.id]
-            on_batch_end(b, loss, idx, env[predictions[len(idx)].id])
+            on_batch_end(b, loss, idx, predictions[len(idx)].value(env))
         if on_epoch_end(epoch):
             break
 
