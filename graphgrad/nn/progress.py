@@ -19,7 +19,7 @@ def bar(current, target, width=30):
     filled = int(width * current / target) if target else width
     if current >= target:
         return "[" + "=" * width + "]"
-    return "[" + "=" * max(filled - 1, 0) + ">" + "." * (width - max(filled, 1)) + "]"
+    return "[" + "=" * max(filled - 1, 0) + ">" + "." * (width - filled) + "]"   # Keras' Progbar, exactly
 
 
 def _duration(seconds):

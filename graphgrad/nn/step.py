@@ -142,7 +142,7 @@ def build_step(model, batch_size):
     inputs = [x, y, *params.values()]
     state = [s for p in params for s in slots[p].values()] + list(glob.values()) + [t]
 
-    adj = adjoints(Graph([loss], inputs), wrt=list(params.values()), output=loss)
+    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=list(params.values()), output=loss)
     new_glob = opt.update_globals(t, glob)
     new_params, new_slots = [], []
     for name, p in params.items():

@@ -147,6 +147,7 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
             logs.update({f"val_{k}": v for k, v in model._evaluate_arrays(*validation).items()})
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs)
+        values.update(model._weights)      # a callback may have set weights (restore_best_weights)
         return model.stop_training
 
     for cb in callbacks:
