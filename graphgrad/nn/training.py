@@ -3,8 +3,8 @@
 The loop itself is behind ``_run_epochs``, the single place where a backend
 is chosen: "numpy" runs the step graph on the NumPy interpreter batch by
 batch; "numba" hands the same StepGraph to ``graphgrad.compiler.train_loop``.
-A last batch smaller than ``batch_size`` is trained, as in Keras, with a
-second StepGraph built for that size.
+On "numpy", a last batch smaller than ``batch_size`` is trained, as in Keras,
+with a second StepGraph built for that size; the compiled loop drops it.
 """
 import importlib
 import math
@@ -79,15 +79,46 @@ def _run_epochs(steps, predictions, values, x, y, *, backend, **loop):
     """
     if backend == "numpy":
         return numpy_train_loop(steps, predictions, values, x, y, **loop)
+    return _compiled_train_loop(steps[loop["batch_size"]], values, x, y, **loop)
+
+
+def _compiled_train_loop(step, values, x, y, *, epochs, initial_epoch, batch_size, shuffle, rng,
+                         on_epoch_begin, on_batch_end, on_epoch_end):
+    """Hand the StepGraph to ``graphgrad.compiler.train_loop`` (its loop drops a last partial batch).
+
+    The compiled loop updates the weight and state arrays in place and calls back
+    once per epoch with the epoch's mean loss; metrics are then computed from the
+    epoch's final weights.
+    """
     try:
         compiler = importlib.import_module("graphgrad.compiler")
-        train_loop = compiler.train_loop
-    except (ImportError, AttributeError):
-        raise UnknownNameError("backend 'numba' needs graphgrad.compiler.train_loop, which is not available "
-                               "in this installation; use backend='numpy'") from None
-    return train_loop(steps, values, x, y, **{k: loop[k] for k in
-                                             ("epochs", "initial_epoch", "batch_size", "shuffle", "rng",
-                                              "on_epoch_begin", "on_epoch_end")})
+    except ImportError:
+        raise UnknownNameError("backend 'numba' needs graphgrad.compiler, which is not available in this "
+                               "installation; use backend='numpy'") from None
+    names = [n.name for n in step.params + step.state]
+    arrays = {k: np.array(values[k], dtype=step.x.dtype, order="C") for k in names}
+    values.update(arrays)
+
+    def epoch_end(epoch, loss):
+        epoch += initial_epoch
+        if not math.isfinite(loss):
+            return True
+        stop = on_epoch_end(epoch, loss)
+        for k in names:                      # a callback may have replaced weights: copy them back in place
+            if values[k] is not arrays[k]:
+                arrays[k][...] = values[k]
+                values[k] = arrays[k]
+        if not stop and epoch + 1 < epochs:
+            on_epoch_begin(epoch + 1)
+        return bool(stop)
+
+    on_epoch_begin(initial_epoch)
+    try:
+        compiler.train_loop(step, x, y, [arrays[n.name] for n in step.params], [arrays[n.name] for n in step.state],
+                            epochs=epochs - initial_epoch, batch_size=batch_size, shuffle=shuffle,
+                            seed=int(rng.integers(2 ** 31)), on_epoch_end=epoch_end)
+    except compiler.TrainingDivergedError as exc:
+        raise DivergenceError(str(exc)) from None
 
 
 def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
