@@ -20,6 +20,7 @@ class Step:
     node: Node                   # whose adjoint this step sets
     source: Optional[Node]       # the consumer it flows back from (None for the output's seed)
     index: int                   # which argument of ``source`` ``node`` is
+    upstream: Optional[Node]     # v̄_source, the adjoint that flows back
     contribution: Node           # v̄_source · ∂source/∂node
     total: Node                  # the adjoint of ``node`` after this step
     accumulate: bool             # True when added to an earlier contribution
@@ -50,7 +51,7 @@ def steps(graph, wrt=None, output=None):
     wrt = graph.inputs if wrt is None else wrt
     dep = depends_on(graph, wrt)
     first = seed(output)
-    yield Step(output, None, 0, first, first, False)
+    yield Step(output, None, 0, None, first, first, False)
     adj = {output.id: first}
     for node in reversed(graph.nodes):
         g = adj.get(node.id)
@@ -65,7 +66,7 @@ def steps(graph, wrt=None, output=None):
                 continue
             earlier = adj.get(arg.id)
             adj[arg.id] = contribution if earlier is None else earlier + contribution
-            yield Step(arg, node, k, contribution, adj[arg.id], earlier is not None)
+            yield Step(arg, node, k, g, contribution, adj[arg.id], earlier is not None)
 
 
 def adjoints(graph, wrt=None, output=None):

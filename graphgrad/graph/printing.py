@@ -12,7 +12,7 @@ def number(value, digits=6):
     """A number as people write it: 3, 0.5, 11.6521 (``digits`` significant digits)."""
     value = np.asarray(value)
     if value.ndim:
-        return np.array2string(value, precision=digits, separator=", ", suppress_small=True)
+        return _one_line(np.array2string(value, precision=digits, separator=", ", suppress_small=True))
     v = float(value)
     if v.is_integer() and abs(v) < 1e15:
         return str(int(v))
@@ -23,9 +23,13 @@ def decimals(value, places=3):
     """A number rounded as textbooks print traces: 11.652, 5.5, -0.284, 1 (``places`` decimals)."""
     value = np.asarray(value)
     if value.ndim:
-        return np.array2string(np.round(value, places), separator=", ", suppress_small=True)
+        return _one_line(np.array2string(np.round(value, places), separator=", ", suppress_small=True))
     text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _one_line(text):
+    return " ".join(text.split())
 
 
 def latex_name(name):
@@ -87,10 +91,10 @@ def inline(graph, node, style="text", stop=(), name=None):
     name = name or (lambda n: graph.label(n))
     done = {}
     for n in graph.nodes:
-        if n.is_const:
-            done[n.id] = const_term(n, style)
-        elif n.is_input or (n.id in stop and n is not node):
+        if n.id in stop and n is not node or n.is_input:
             done[n.id] = term(latex_name(name(n)) if style == "latex" else name(n))
+        elif n.is_const:
+            done[n.id] = const_term(n, style)
         else:
             done[n.id] = (fill(n, [done[i.id] for i in n.inputs], style), n.op.precedence)
         if n is node:
