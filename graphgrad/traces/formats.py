@@ -21,15 +21,24 @@ def _cells(trace, row, middle):
     return [row.var, " = ".join(parts), value]
 
 
+def _width(text):
+    """Columns a string takes on screen (combining marks such as the bar of v̄ take none)."""
+    return sum(not unicodedata.combining(ch) for ch in text)
+
+
+def _pad(text, width):
+    return text + " " * (width - _width(text))
+
+
 def text(trace):
     """Aligned columns: ``v1 = ln v-1 = ln 2 = 0.693``."""
     out = []
     for title, rows, middle in _sections(trace):
         cells = [_cells(trace, r, middle) for r in rows]
-        w0 = max(len(c[0]) for c in cells)
-        w1 = max(len(c[1]) for c in cells)
+        w0 = max(_width(c[0]) for c in cells)
+        w1 = max(_width(c[1]) for c in cells)
         out.append(title)
-        out += [f"  {c[0]:<{w0}} = {c[1]:<{w1}} = {c[2]}" for c in cells]
+        out += [f"  {_pad(c[0], w0)} = {_pad(c[1], w1)} = {c[2]}" for c in cells]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
