@@ -32,14 +32,19 @@ class Reveal:
     edges: set = field(default_factory=set)     # (consumer id, argument index)
     partials: set = field(default_factory=set)  # edges whose partial label is shown
     caption: str = ""
+    flow: str = "backward"  # the highlighted edges carry values forward or adjoints back
 
 
 @dataclass
 class Layout:
-    """Positions from a first layout: node name -> (pos, width, height); edge id -> (pos, label pos)."""
+    """Positions from a first layout: node id -> (pos, width, height); edge id -> (pos, label pos).
+
+    ``back_edges`` are the same edges laid out with their arrow at the tail, for adjoints flowing back.
+    """
     nodes: dict
     edges: dict
     bb: str
+    back_edges: dict = field(default_factory=dict)
 
 
 def esc(text):
@@ -86,7 +91,7 @@ class Picture:
         if node.is_input or node.is_const:
             return ""
         if self.user_names:
-            return inline(self.graph, node, stop={n.id for n in self.graph.nodes})
+            return operation(self.graph, node, name=lambda g, n: g.label(n))
         return operation(self.graph, node)
 
     def adjoint_name(self, node):
@@ -137,10 +142,10 @@ class Picture:
         mode = self.style.edges
         parts = []
         if mode in ("symbolic", "partial"):
-            sym = symbolic_partial(self.graph, node, k)
+            sym = symbolic_partial(self.graph, node, k, name=self.graph.label if self.user_names else None)
             if sym is not None:
-                arg = node.inputs[k]
-                parts.append(f"∂{self.vname(node)}/∂{self.vname(arg) if not arg.is_const else 'c'} = {sym}")
+                label = self.graph.label if self.user_names else self.vname
+                parts.append(f"∂{label(node)}/∂{label(node.inputs[k])} = {sym}")
         if mode in ("numeric", "partial") and (node.id, k) in self.data.partials:
             value = self.style.number(self.data.partials[(node.id, k)])
             if not parts or parts[-1].split(" = ")[-1] != value:
@@ -250,10 +255,14 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
                 attrs.update(style="dotted", arrowhead="none")
             if backward:
                 attrs.update(dir="back", color=c("back_edge"), fontcolor=c("back_edge"), style="dashed")
+            back = backward
             if reveal is not None and (node.id, k) in reveal.edges:
-                attrs.update(color=c("back_edge"), fontcolor=c("back_edge"), penwidth="3", dir="back", style="solid")
-            if layout is not None and eid in layout.edges:
-                pos, lp = layout.edges[eid]
+                back = reveal.flow == "backward"
+                hue = c("back_edge") if back else c("value")
+                attrs.update(color=hue, fontcolor=hue, penwidth="3", dir="back" if back else "forward", style="solid")
+            pinned = layout and (layout.back_edges if back and eid in layout.back_edges else layout.edges)
+            if pinned and eid in pinned:
+                pos, lp = pinned[eid]
                 attrs["pos"] = pos
                 if lp and "label" in attrs:
                     attrs["lp"] = lp

@@ -8,12 +8,12 @@ not PDF. ``GRAPHGRAD_DOT`` names the program to use (a path or a command), or
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import GraphgradError
+from ..files import atomic_write
 
 ENV = "GRAPHGRAD_DOT"
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -94,16 +94,8 @@ def require(fmt):
 
 
 def write_atomic(path, data):
-    """Write ``data`` (bytes or text) to ``path`` through a temporary file, so a failure leaves it as it was."""
+    """Write ``data`` (bytes or text) to ``path`` via a temporary file (its folder is made if needed)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    blob = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write(path, data)
     return path

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import GraphgradError
+from ..graph.printing import decimals
 
 FIELDS = ("name", "expr", "symbolic", "value", "adjoint", "shape")
 VIEWS = ("forward", "backward", "both")
@@ -29,7 +30,7 @@ COLOURS = {
 }
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
-_NAME = re.compile(r"(?<![\w/])([A-Za-z]+)(\u0304?)(-?\d+)(?![\w.])")
+_NAME = re.compile(r"(?<!\w)([A-Za-z]+)(\u0304?)(-?\d+)(?![\w.])")
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,7 @@ def number(value, places=3):
     """A number with at most ``places`` decimals and no trailing zeros; arrays up to 6 items, else a summary."""
     value = np.asarray(value)
     if value.ndim == 0:
-        text = f"{float(value):.{places}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
+        return decimals(value, places)
     if value.size <= 6:
         return "[" + ", ".join(number(v, places) for v in value.ravel()) + "]" if value.ndim == 1 else \
             "[" + ", ".join(number(row, places) for row in value) + "]"

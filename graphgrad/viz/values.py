@@ -13,7 +13,7 @@ import sympy as sp
 from ..autodiff import adjoints
 from ..backends.numpy_backend import bind, run
 from ..graph import Graph
-from ..symbolic import SymbolicError, local_partial
+from ..symbolic import SymbolicError, local_partial, symbol, vsymbol
 
 
 @dataclass
@@ -49,12 +49,15 @@ def evaluate(graph, values, adjoint=True, partials=True):
     return out
 
 
-def symbolic_partial(graph, node, k):
-    """∂node/∂input_k as text in Baydin's names (``cos(v0)``), or None when the op has no scalar partial."""
+def symbolic_partial(graph, node, k, name=None):
+    """∂node/∂input_k as text (``cos(v0)``, or in ``name(node)``'s names), or None without a scalar partial."""
     if not (node.op.elementwise and node.op.partials):
         return None
     try:
         expr = local_partial(graph, node, k)
     except SymbolicError:
         return None
+    if name is not None:
+        nodes = [node, *node.inputs]
+        expr = expr.xreplace({vsymbol(graph, n): symbol(name(n)) for n in nodes if not n.is_const})
     return sp.sstr(expr).replace("**", "^").replace("*", "·")
