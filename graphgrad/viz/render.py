@@ -18,7 +18,10 @@ def format_of(path, fmt=None):
     return fmt
 
 
-def render_source(source, path, fmt=None, engine="dot"):
+PINNED = ("neato", ("-n2",))  # engine and arguments for sources whose nodes and edges carry positions
+
+
+def render_source(source, path, fmt=None, engine="dot", args=()):
     """Write DOT ``source`` to ``path`` as DOT, SVG, PNG or PDF; returns the path written."""
     fmt = format_of(path, fmt)
     path = Path(path)
@@ -30,12 +33,12 @@ def render_source(source, path, fmt=None, engine="dot"):
         fallback = path.with_suffix(".dot")
         write_atomic(fallback, source)
         raise RendererError(f"{exc} (wrote the DOT source to {fallback})") from None
-    return write_atomic(path, renderer.run(source, fmt, engine))
+    return write_atomic(path, renderer.run(source, fmt, engine, args))
 
 
-def svg(source, engine="dot"):
+def svg(source, engine="dot", args=()):
     """The SVG text of DOT ``source``."""
-    return require("svg").run(source, "svg", engine).decode("utf-8")
+    return require("svg").run(source, "svg", engine, args).decode("utf-8")
 
 
 def render(graph, path, values=None, fmt=None, **options):
