@@ -133,9 +133,12 @@ class Picture:
         return table(rows)
 
     def plain_label(self, node):
+        """One or two short lines for big graphs: name, op and (when known) the value."""
         main, _ = self.title(node)
         what = "" if node.is_input else node.op.name
-        return f"{main}\n{what}".strip()
+        value = self.data.values.get(node.id)
+        shown = f" = {self.style.number(value)}" if value is not None and value.size <= 6 else ""
+        return f"{main} {what}".strip() + shown
 
     def edge_label(self, node, k):
         """``∂v₂/∂v₀ = v₋₁ = 2``: the local partial, symbolic, numeric or both."""
