@@ -12,3 +12,4 @@ from .network import Layer, graph_layers, layer_dot, network_picture, neuron_dot
 from .render import render, render_source
 from .renderer import RendererError, find as find_renderer
 from .style import Style
+from .demo import write_pictures

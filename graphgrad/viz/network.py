@@ -118,7 +118,7 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
     picture is the same with every renderer and weight labels sit near each
     edge's tail where edges fan out and do not collide.
     """
-    style = style or Style()
+    style = style or Style(precision=2)  # weights with 2 decimals stay legible on edges
     layers = as_layers(layers)
     count = sum(layer.units for layer in layers)
     if count > MAX_NEURONS:
