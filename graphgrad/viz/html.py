@@ -38,13 +38,10 @@ def trace_tables(trace, highlight=None):
         out.append(f"<table><caption>{title}</caption><tr><th>variable</th><th>expression</th><th>value</th></tr>")
         for i, row in enumerate(rows):
             var, expr, value = (html.escape(c) for c in _cells(trace, row, middle(row)))
-            cls = " ".join(c for c in ("acc" if getattr(row, "accumulate", False) else "",
-                                       "now" if highlight == (key, i) else "") if c)
-            out.append(f'<tr id="{key}{i}"{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>'
-                       f"<td>{var}</td><td>= {expr}</td><td class=\"num\">= {value}</td></tr>"
-                       if expr else
-                       f'<tr id="{key}{i}"{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>'
-                       f"<td>{var}</td><td></td><td class=\"num\">= {value}</td></tr>")
+            classes = [c for c, on in (("acc", getattr(row, "accumulate", False)), ("now", highlight == (key, i))) if on]
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            shown = f"= {expr}" if expr else ""
+            out.append(f'<tr id="{key}{i}"{attr}><td>{var}</td><td>{shown}</td><td class="num">= {value}</td></tr>')
         out.append("</table>")
     out.append("</div>")
     return "\n".join(out)
