@@ -32,7 +32,7 @@ def main(out, fast=False):
     page = Page(out, "Seed 003: argmin by gradient descent")
     page.text("Each step is `x = x - 0.1 * gg.grad(f)(x)`; graphgrad builds the graph of `f` and "
               "differentiates it by reverse mode.")
-    steps = 60 if fast else 200
+    steps = 150 if fast else 200
     results = {}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for ax, (name, (f, f_np, x0)) in zip(axes, FUNCTIONS.items()):
