@@ -5,11 +5,12 @@ the Python API raises the same messages as ``graphgrad.GraphgradError``.
 """
 import argparse
 import json
+import os
 import sys
 
 import numpy as np
 
-from .errors import GraphgradError, InputValueError, UnknownNameError
+from .errors import GraphgradError, InputValueError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,6 +119,7 @@ def cmd_demo(args):
 
 
 def build_parser():
+    from .viz.cli import register as register_pictures
     parser = _Parser(prog="graphgrad", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -140,10 +142,11 @@ def build_parser():
     p.add_argument("--claim", action="append", required=True, metavar="'VAR: EXPR'",
                    help="your derivative with respect to VAR, e.g. 'x1: 1/x1 + x2'")
     p = verb("trace", cmd_trace, "forward primal, tangent and reverse adjoint traces (Baydin et al.)")
-    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "json"])
+    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"])
     p.add_argument("--direction", action="append", metavar="NAME=VALUE",
                    help="add a forward tangent trace along this direction")
     p.add_argument("--places", type=int, default=3, help="decimal places shown (default 3)")
+    register_pictures(sub)
     p = verb("demo", cmd_demo, "the textbook examples, printed and written to a folder", program=False, at=False)
     p.add_argument("--out", default="graphgrad-demo", help="folder for the pictures (default ./graphgrad-demo)")
     return parser
@@ -157,10 +160,13 @@ def main(argv=None):
     except GraphgradError as exc:
         print(f"graphgrad: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
-    if getattr(args, "json", False):
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    elif result is not None:
-        print(result)
+    try:
+        if getattr(args, "json", False):
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        elif result is not None:
+            print(result)
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
+        sys.stdout = open(os.devnull, "w")
     return 0
 
 

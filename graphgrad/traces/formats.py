@@ -95,4 +95,10 @@ def to_json(trace):
     return json.dumps(as_dict(trace), ensure_ascii=False, indent=2)
 
 
-FORMATS = {"text": text, "markdown": markdown, "latex": latex, "json": to_json}
+def html(trace):
+    """HTML tables in Baydin et al.'s layout, accumulation rows marked (drawn by ``graphgrad.viz``)."""
+    from ..viz.html import trace_html
+    return trace_html(trace)
+
+
+FORMATS = {"text": text, "markdown": markdown, "latex": latex, "html": html, "json": to_json}

@@ -15,7 +15,7 @@ from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
 from ..backends.numpy_backend import bind, run
 from ..graph import Graph, Node
-from ..graph.printing import decimals, inline, operation, substituted, vname
+from ..graph.printing import inline, operation, substituted, vname
 from ..ops import const
 from ..symbolic import SymbolicError, local_partial
 
@@ -68,6 +68,9 @@ class Trace:
         """The trace as ``text``, ``markdown``, ``latex`` (booktabs) or ``json``."""
         from .formats import FORMATS
         return FORMATS[fmt](self)
+
+    def _repr_html_(self):
+        return self.format("html")
 
 
 def _times_partial(graph, node, k, upstream):

@@ -218,7 +218,6 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
         dot.attr(bb=layout.bb, splines="true")
 
     groups = group_of(graph) if group in (None, True) else {}
-    targets = {None: dot}
     clusters = {}
     for name in dict.fromkeys(groups.values()):
         sub = graphviz.Digraph(f"cluster_{name}")

@@ -15,7 +15,8 @@ from pathlib import Path
 from ..errors import GraphgradError
 from ..traces import record
 from .draw import Layout, Reveal, to_dot
-from .renderer import require, write_atomic
+from ..files import atomic_write
+from .renderer import require
 from .style import Style
 from .values import evaluate
 
@@ -144,18 +145,18 @@ class Frames:
         folder = Path(folder)
         width = len(str(len(self.frames)))
         if fmt == "dot":
-            return [write_atomic(folder / f"{stem}_{i + 1:0{width}d}.dot", self.dot(i)) for i in range(len(self))]
+            return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.dot", self.dot(i)) for i in range(len(self))]
         renderer = require("pdf" if fmt == "pdf" else "svg")
         if fmt == "pdf":
-            return [write_atomic(folder / f"{stem}s.pdf", self._pdf(renderer))]
+            return [atomic_write(folder / f"{stem}s.pdf", self._pdf(renderer))]
         if fmt == "html":
             from .html import stepper
             svgs = [self.render(i, "svg", renderer).decode("utf-8") for i in range(len(self))]
             page = stepper(svgs, [f.reveal.caption for f in self.frames], self.trace,
                            [(f.phase, f.index) for f in self.frames], title=str(self.graph.output.name or "y"))
-            return [write_atomic(folder / f"{stem}s.html", page)]
+            return [atomic_write(folder / f"{stem}s.html", page)]
         blobs = [self.render(i, fmt, renderer) for i in range(len(self))]
-        return [write_atomic(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
+        return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
 
     def _pdf(self, renderer):
         """One PDF with a page per frame (each page from ``dot -Tpdf``, joined with pypdf)."""

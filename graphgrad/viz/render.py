@@ -6,7 +6,8 @@ next to the requested file and the error says, in one line, how to get one.
 from pathlib import Path
 
 from .draw import to_dot
-from .renderer import FORMATS, RendererError, require, write_atomic
+from ..files import atomic_write
+from .renderer import FORMATS, RendererError, require
 
 
 def format_of(path, fmt=None):
@@ -26,14 +27,14 @@ def render_source(source, path, fmt=None, engine="dot", args=()):
     fmt = format_of(path, fmt)
     path = Path(path)
     if fmt == "dot":
-        return write_atomic(path, source)
+        return atomic_write(path, source)
     try:
         renderer = require(fmt)
     except RendererError as exc:
         fallback = path.with_suffix(".dot")
-        write_atomic(fallback, source)
+        atomic_write(fallback, source)
         raise RendererError(f"{exc} (wrote the DOT source to {fallback})") from None
-    return write_atomic(path, renderer.run(source, fmt, engine, args))
+    return atomic_write(path, renderer.run(source, fmt, engine, args))
 
 
 def svg(source, engine="dot", args=()):

@@ -10,10 +10,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from ..errors import GraphgradError
-from ..files import atomic_write
 
 ENV = "GRAPHGRAD_DOT"
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -93,12 +91,3 @@ def require(fmt):
     return renderer
 
 
-def write_atomic(path, data):
-    """Write ``data`` (bytes or text) to ``path`` via a temporary file (its folder is made if needed)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)  # the temporary file was private (0600); a picture is for sharing
-    return path

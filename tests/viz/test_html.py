@@ -31,8 +31,9 @@ def test_latex_table_compiles(baydin, tmp_path):
 
 
 def test_demo_pictures_include_frames_and_tables(renderer, tmp_path):
+    from graphgrad.demo import EXAMPLES
     from graphgrad.viz.demo import write_pictures
-    written, note = write_pictures(tmp_path)
+    written, note = write_pictures(tmp_path, EXAMPLES)
     names = {p.name for p in written}
     assert {"backprop_J.svg", "baydin.png", "baydin_trace.html", "frames.html", "frame_12.svg", "frame_16.svg"} <= names
     assert (note is None) == (renderer == "dot")
