@@ -6,7 +6,7 @@ import struct
 import numpy as np
 
 from ..errors import GraphgradError
-from ..nn.files import atomic_path
+from ..files import atomic_write
 
 
 class DatasetError(GraphgradError):
@@ -56,6 +56,4 @@ def write_idx(path, array):
                            "float32, float64")
     payload = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
     payload += array.astype(DTYPES[code]).tobytes()
-    with atomic_path(path) as tmp:
-        with (gzip.open(tmp, "wb") if str(path).endswith(".gz") else open(tmp, "wb")) as f:
-            f.write(payload)
+    atomic_write(path, gzip.compress(payload, mtime=0) if str(path).endswith(".gz") else payload)

@@ -1,13 +1,14 @@
 """Sequential: a stack of layers, its weights by name, and Keras' compile/fit/evaluate/predict."""
+import io
 import os
 
 import numpy as np
 
 from ..backends.numpy_backend import run
+from ..files import atomic_write
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
 from .errors import NotCompiledError, ShapeError, WeightsFileError
-from .files import atomic_path
 from .layers import Layer
 from .validation import as_array, check_inputs, check_same_length
 
@@ -141,9 +142,9 @@ class Sequential:
     def save_weights(self, path):
         """Write the weights to an ``.npz`` file (atomically: the old file survives a failed write)."""
         self._require_built()
-        with atomic_path(path, suffix=".npz") as tmp:
-            with open(tmp, "wb") as f:
-                np.savez(f, **self._weights)
+        buffer = io.BytesIO()
+        np.savez(buffer, **self._weights)
+        atomic_write(path, buffer.getvalue())
 
     def load_weights(self, path):
         """Read weights saved by ``save_weights``; names and shapes must match this model."""

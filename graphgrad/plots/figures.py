@@ -1,11 +1,12 @@
 """Figures on the Agg canvas (never pyplot's global state) and atomic saving as PNG or SVG."""
+import io
 import os
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..errors import UnknownNameError
-from ..nn.files import atomic_path
+from ..files import atomic_write
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -23,6 +24,6 @@ def save(fig, path, dpi=100):
     fmt = os.path.splitext(str(path))[1].lstrip(".").lower()
     if fmt not in FORMATS:
         raise UnknownNameError(f"unknown figure format '{fmt or path}': the known formats are {', '.join(FORMATS)}")
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=dpi)
-    return path
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=dpi)
+    return atomic_write(path, buffer.getvalue())
