@@ -264,6 +264,22 @@ class Sequential:
         print_fn(text)
         return text
 
+    def network_layers(self):
+        """The plain description ``graphgrad.viz`` draws: the input, then each Dense layer with its weights."""
+        from ..viz import Layer as Drawn
+        self._require_built()
+        out = [Drawn("input", int(np.prod(self.input_shape)))]
+        for layer in self.layers:
+            if hasattr(layer, "units"):
+                w = (self._weights[f"{layer.name}/kernel"], self._weights.get(f"{layer.name}/bias"))
+                out.append(Drawn(layer.name, layer.units, layer.activation_name, w))
+        return out
+
+    def picture(self, level="auto", **options):
+        """The network drawn by graphgrad.viz: ``level`` 'layer', 'neuron' or 'auto' (neurons for small nets)."""
+        from ..viz import network_picture
+        return network_picture(self.network_layers(), level=level, **options)
+
     def _layer_output_shape(self, i):
         return self.layers[i].output_shape(self.layer_input_shapes[i])
 

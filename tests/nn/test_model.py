@@ -217,3 +217,25 @@ def test_model_without_input_shape_is_built_by_fit(rng):
     model.compile(optimizer="adam", loss="mse")
     model.fit(rng.normal(size=(8, 5)), rng.normal(size=8), verbose=0)
     assert model.input_shape == (5,) and model.count_params() == 5 * 3 + 3 + 3 + 1
+
+
+def test_network_pictures_show_the_layers_and_weights():
+    model = seed003_model()
+    layers = model.network_layers()
+    assert [(l.name, l.units, l.activation) for l in layers] == [
+        ("input", 2, None), ("dense_1", 4, "sigmoid"), ("dense_2", 4, "sigmoid"), ("dense_3", 1, "sigmoid")]
+    np.testing.assert_array_equal(layers[2].kernel, model.weights["dense_2/kernel"])
+    layer_level = str(model.picture("layer"))
+    assert "dense_2" in layer_level and "37" in layer_level         # 37 trainable parameters
+    neuron_level = str(model.picture("neuron"))
+    assert neuron_level.count("->") >= 2 * 4 + 4 * 4 + 4 * 1          # one edge per weight
+
+
+def test_model_graph_renders_like_any_other_graph():
+    from graphgrad.viz import graph_layers, to_dot
+    graph = seed003_model().graph
+    assert "dense_1/kernel" in to_dot(graph)
+    boxes = graph_layers(graph)
+    assert all(f"{name}</B>" in boxes and f"{count} params" in boxes
+               for name, count in (("dense_1", 12), ("dense_2", 20), ("dense_3", 5)))
+    assert "matmul → add → sigmoid" in boxes
