@@ -57,12 +57,13 @@ def numpy_train_loop(steps, predictions, values, x, y, *, epochs, initial_epoch,
                            for node in step.noise})
             env = run(step.graph, arrays, check=False)
             loss = float(env[step.loss.id])
-            bad = not math.isfinite(loss) or not all(np.all(np.isfinite(env[p.id])) for p in step.new_params)
-            if bad:
+            bad = [p.name for p, new in zip(step.params, step.new_params) if not np.all(np.isfinite(env[new.id]))]
+            if bad or not math.isfinite(loss):
+                what = f"the loss became {loss}" if not math.isfinite(loss) else f"weight '{bad[0]}' became non-finite"
                 raise DivergenceError(
-                    f"training diverged at epoch {epoch + 1}, step {b + 1}: the loss became {loss} or a weight "
-                    "became non-finite; the learning rate is probably too large. The weights are left at "
-                    "their last finite values (before this step).", epoch=epoch + 1, step=b + 1)
+                    f"training diverged at epoch {epoch + 1}, step {b + 1}: {what}; the learning rate is probably "
+                    "too large. The weights are left at their last finite values (before this step).",
+                    epoch=epoch + 1, step=b + 1)
             for node, new in zip(step.params + step.state, step.new_params + step.new_state):
                 values[node.name] = env[new.id]
             on_batch_end(b, loss, idx, predictions[len(idx)].value(env))
