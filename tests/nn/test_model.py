@@ -239,3 +239,14 @@ def test_model_graph_renders_like_any_other_graph():
     assert all(f"{name}</B>" in boxes and f"{count} params" in boxes
                for name, count in (("dense_1", 12), ("dense_2", 20), ("dense_3", 5)))
     assert "matmul → add → sigmoid" in boxes
+
+
+def test_dropout_is_active_in_fit_and_off_in_predict(rng):
+    x, y = rng.normal(size=(64, 2)), rng.normal(size=(64, 1))
+    model = nn.Sequential([nn.Dense(16, activation="relu", input_shape=(2,)), nn.Dropout(0.5), nn.Dense(1)],
+                          seed=0, dtype="float64")
+    model.compile(optimizer=nn.SGD(learning_rate=0.0), loss="mse")      # weights frozen: only the masks vary
+    h = model.fit(x, y, batch_size=64, epochs=3, verbose=0)
+    assert len(set(h.history["loss"])) == 3                              # fresh noise every step
+    assert all(loss != pytest.approx(model.evaluate(x, y)) for loss in h.history["loss"])
+    np.testing.assert_array_equal(model.predict(x), model.predict(x))
