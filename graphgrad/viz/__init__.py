@@ -13,3 +13,4 @@ from .render import render, render_source
 from .renderer import RendererError, find as find_renderer
 from .style import Style
 from .demo import write_pictures
+from .broadcasting import broadcast_picture
