@@ -1,6 +1,5 @@
 """Sequential end to end: seed 003's summary and two moons, fit's options, bad input, saving weights."""
 import io
-import os
 
 import numpy as np
 import pytest
