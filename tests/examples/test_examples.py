@@ -41,3 +41,10 @@ def test_seed003_gradient_descent_finds_the_minima(tmp_path):
     assert abs(2 * x * np.cos(x) - x * x * np.sin(x) + np.cos(x)) < 1e-2   # f'(x) = 0
     assert 2 * np.cos(x) - 4 * x * np.sin(x) - x * x * np.cos(x) - np.sin(x) > 0  # a minimum
     assert (tmp_path / "seed003_gradient_descent" / "descent.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_seed003_keras_tutorial_net_learns_two_moons(tmp_path):
+    n = run("seed003_keras_tutorial", tmp_path)
+    assert n["params"] == 37 and n["accuracy"] >= 0.95
+    assert n["final loss"]["momentum 0.9"] < n["final loss"]["plain SGD"]
+    assert "Total params: 37" in (tmp_path / "seed003_keras_tutorial" / "index.md").read_text()
