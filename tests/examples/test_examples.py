@@ -48,3 +48,17 @@ def test_seed003_keras_tutorial_net_learns_two_moons(tmp_path):
     assert n["params"] == 37 and n["accuracy"] >= 0.95
     assert n["final loss"]["momentum 0.9"] < n["final loss"]["plain SGD"]
     assert "Total params: 37" in (tmp_path / "seed003_keras_tutorial" / "index.md").read_text()
+
+
+def test_seed001_perceptron_activations_and_learning_rates(tmp_path):
+    n = run("seed001_perceptron", tmp_path)
+    assert round(n["y_hat"], 3) == 0.002 and n["y_hat"] == pytest.approx(1 / (1 + np.exp(6)))
+    xs = np.linspace(-4, 4, 161)
+    s = 1 / (1 + np.exp(-xs))
+    np.testing.assert_allclose(n["slopes"]["sigmoid"], s * (1 - s), atol=1e-12)
+    np.testing.assert_allclose(n["slopes"]["tanh"], 1 - np.tanh(xs) ** 2, atol=1e-12)
+    np.testing.assert_array_equal(n["slopes"]["ReLU"], (xs > 0).astype(float))
+    lr = n["learning rates"]
+    assert lr[0.3] < 1e-12 < lr[0.01] < 9 < lr[1.05]       # 9 = the loss at the start
+    batches = n["batch sizes"]
+    assert batches["SGD (batch 1)"] < batches["mini-batch (32)"] < batches["full batch (400)"]
