@@ -62,3 +62,11 @@ def test_seed001_perceptron_activations_and_learning_rates(tmp_path):
     assert lr[0.3] < 1e-12 < lr[0.01] < 9 < lr[1.05]       # 9 = the loss at the start
     batches = n["batch sizes"]
     assert batches["SGD (batch 1)"] < batches["mini-batch (32)"] < batches["full batch (400)"]
+
+
+def test_seed004_mnist_learns_on_a_tenth_of_the_real_data(tmp_path):
+    mnist = load("seed004_mnist")
+    if not (mnist.DATA / "train-images-idx3-ubyte.gz").exists():
+        pytest.skip(f"the real MNIST is not at {mnist.DATA}")
+    n = mnist.main(tmp_path / "mnist", fast=True)
+    assert n["epochs"] == 1 and n["test_accuracy"] > 0.8
