@@ -4,12 +4,13 @@ from .errors import (DomainError, GraphgradError, InputValueError, MissingInputE
 from .graph import Graph, Node
 from .ops import (abs, broadcast_to, const, cos, e, exp, ln, log, log_softmax, matmul, max, mean, pi,
                   relu, reshape, sigmoid, sin, softmax, sqrt, sum, tan, tanh, transpose)
-from .build import grad, parse, trace, value_and_grad, vars
+from .build import from_sympy, grad, parse, trace, value_and_grad, vars
 from .autodiff import directional, grad_graph, jacobian, jvp_graph
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = {"nn", "datasets", "plots", "viz", "traces", "symbolic", "numeric", "compiler", "autodiff", "ops"}
+_SUBPACKAGES = {"nn", "datasets", "plots", "viz", "traces", "symbolic", "numeric", "compiler", "autodiff", "ops",
+                "export"}
 
 
 def __getattr__(name):

@@ -98,6 +98,7 @@ def cmd_check(args):
             raise InputValueError(f"--claim expects 'VARIABLE: EXPRESSION', got '{claim}'")
         claims[name.strip()] = expr.strip()
     report = check(graph, claims)
+    args.status = 0 if report.ok else 1  # a wrong claim is an answer, not an error: status 1
     if args.json:
         return report.as_dict()
     return str(report)
@@ -167,7 +168,7 @@ def main(argv=None):
             print(result)
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
         sys.stdout = open(os.devnull, "w")
-    return 0
+    return getattr(args, "status", 0)
 
 
 if __name__ == "__main__":

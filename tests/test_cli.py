@@ -75,3 +75,26 @@ def test_demo_writes_tables_and_prints_the_textbook_numbers(capsys, tmp_path):
     for number in ("11.652", "5.5", "1.716", "12"):
         assert number in out
     assert (tmp_path / "gallery" / "baydin_trace.tex").read_text().count(r"\toprule") == 2
+
+
+def test_compare_lists_four_methods_that_agree(capsys):
+    status, out, _ = run(capsys, "compare", BAYDIN, "--at", "x1=2", "--at", "x2=5", "--json")
+    rows = json.loads(out)["methods"]
+    assert status == 0 and [r["method"] for r in rows] == ["reverse", "forward", "symbolic", "numeric"]
+    for r in rows:
+        assert r["grad"]["x1"] == pytest.approx(5.5, rel=1e-7) and r["seconds"] >= 0
+    assert max(r["rel_diff"] for r in rows[:3]) < 1e-12 and rows[3]["rel_diff"] < 1e-6
+
+
+def test_check_says_correct_or_shows_a_counterexample(capsys):
+    status, out, _ = run(capsys, "check", BAYDIN, "--claim", "x1: 1/x1 + x2", "--claim", "x2: x1 + cos(x2)")
+    lines = out.strip().splitlines()
+    assert status == 1
+    assert lines[0].endswith("correct") and "wrong: at x1=" in lines[1] and "the true value is" in lines[1]
+    status, out, _ = run(capsys, "check", BAYDIN, "--claim", "x2: x1 - cos(x2)", "--json")
+    assert status == 0 and json.loads(out)["ok"] is True
+
+
+def test_check_rejects_a_claim_with_an_unknown_variable(capsys):
+    status, _, err = run(capsys, "check", BAYDIN, "--claim", "x1: 1/x1 + q")
+    assert status == 2 and "unknown variable 'q'" in err

@@ -30,7 +30,7 @@ def test_edges_follow_arguments_and_keep_both_uses_of_a_node():
 
 
 def test_topological_order_matches_the_graph_and_a_deep_chain_exports():
-    x = v = gg.vars("x")
+    v = gg.vars("x")
     for _ in range(5000):
         v = gg.sin(v)
     g = gg.Graph([v])

@@ -27,15 +27,13 @@ def _forward(graph, values):
 
 
 def _symbolic(graph, values):
+    """The closed-form gradient (shared subexpressions kept, so any depth works), compiled by lambdify."""
     import sympy as sp
-    from ..symbolic import gradient, to_sympy
-    names = graph.input_names
-    symbols = [sp.Symbol(n, real=True) for n in names]
-    args = [np.asarray(values[n], dtype=np.float64) for n in names]
-    exprs = gradient(graph)
-    y = sp.lambdify(symbols, to_sympy(graph), "numpy")(*args)
-    return np.asarray(y), {n: np.broadcast_to(sp.lambdify(symbols, exprs[n], "numpy")(*args), np.shape(values[n]))
-                           for n in names}
+    from ..symbolic import gradient_function, symbol, to_sympy
+    args = {n: np.asarray(values[n], dtype=np.float64) for n in graph.input_names}
+    y = sp.lambdify([symbol(n) for n in graph.input_names], to_sympy(graph), "numpy")(*args.values())
+    grads = gradient_function(graph)(**args)
+    return np.asarray(y), {n: np.broadcast_to(g, args[n].shape) for n, g in grads.items()}
 
 
 def _numeric(graph, values):

@@ -10,7 +10,6 @@ import sympy as sp
 
 from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
-from ..graph import Graph
 from .expressions import SymbolicError, expressions, local_partial, symbol
 from .size import simplified
 from .text import equation

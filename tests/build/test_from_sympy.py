@@ -1,7 +1,6 @@
 """from_sympy: SymPy expressions become graphs written as people write them, and come back equal."""
 import math
 
-import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, strategies as st

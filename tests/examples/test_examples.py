@@ -70,3 +70,15 @@ def test_seed004_mnist_learns_on_a_tenth_of_the_real_data(tmp_path):
         pytest.skip(f"the real MNIST is not at {mnist.DATA}")
     n = mnist.main(tmp_path / "mnist", fast=True)
     assert n["epochs"] == 1 and n["test_accuracy"] > 0.8
+
+
+def test_seed000_backprop_logistic_regression_and_broadcasting(tmp_path):
+    import sympy as sp
+    n = run("seed000_backprop", tmp_path)
+    assert [n[f"dJ/d{k}"] for k in "zuca"] == [3, 3, 3, 12]
+    phi, y, x1 = sp.symbols("phi y x1", real=True)
+    assert sp.simplify(n["dL/dz"] - (phi - y)) == 0
+    assert sp.simplify(n["dL/dw1"] - (phi - y) * x1) == 0
+    assert n["reverse dL/dw1"] == pytest.approx(n["(phi - y) x1"], rel=1e-12)
+    errors = n["broadcast errors"]
+    assert list(errors.values())[:3] == [None, None, None] and "(3, 2) and (3,)" in errors["np.ones((3, 2)) + np.arange(3)"]

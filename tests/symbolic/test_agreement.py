@@ -1,5 +1,4 @@
 """On random scalar programs, reverse = forward = symbolic (= SymPy's own diff) to 1e-9 relative."""
-import numpy as np
 import sympy as sp
 from hypothesis import given, strategies as st
 
