@@ -82,3 +82,14 @@ def test_seed000_backprop_logistic_regression_and_broadcasting(tmp_path):
     assert n["reverse dL/dw1"] == pytest.approx(n["(phi - y) x1"], rel=1e-12)
     errors = n["broadcast errors"]
     assert list(errors.values())[:3] == [None, None, None] and "(3, 2) and (3,)" in errors["np.ones((3, 2)) + np.arange(3)"]
+
+
+def test_seed003_three_ways_agree_and_symbolic_swells(tmp_path):
+    n = run("seed003_three_ways", tmp_path)
+    rows = n["compare"].rows
+    assert [r["method"] for r in rows] == ["reverse", "forward", "symbolic", "numeric"]
+    assert all(r["grad"]["x1"] == pytest.approx(5.5, rel=1e-7) for r in rows)
+    sizes = n["swell"]
+    adjoint_steps = {b[2] - a[2] for a, b in zip(sizes, sizes[1:])}
+    assert len(adjoint_steps) == 1                               # the adjoint graph grows linearly
+    assert all(b[1] > 2.5 * a[1] for a, b in zip(sizes[1:], sizes[2:]))  # the symbolic form swells
