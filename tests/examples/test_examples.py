@@ -93,3 +93,12 @@ def test_seed003_three_ways_agree_and_symbolic_swells(tmp_path):
     adjoint_steps = {b[2] - a[2] for a, b in zip(sizes, sizes[1:])}
     assert len(adjoint_steps) == 1                               # the adjoint graph grows linearly
     assert all(b[1] > 2.5 * a[1] for a, b in zip(sizes[1:], sizes[2:]))  # the symbolic form swells
+
+
+def test_seed002_delta_recursion_matches_reverse_mode_and_baydin_tables(tmp_path):
+    n = run("seed002_backprop_network", tmp_path)
+    np.testing.assert_allclose(n["delta3"], n["delta3 by hand"], rtol=1e-12)
+    np.testing.assert_allclose(n["delta2"], n["delta2 by hand"], rtol=1e-12)
+    final = {r.var: float(r.value) for r in n["baydin"].reverse}
+    assert final["x̄1"] == pytest.approx(5.5) and round(final["x̄2"], 3) == 1.716
+    assert "| v̄0 | v̄0 + v̄2·∂v2/∂v0 = v̄0 + v̄2·v-1 | 1.716 |" in (tmp_path / "seed002_backprop_network" / "index.md").read_text()
