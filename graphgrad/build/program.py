@@ -1,0 +1,146 @@
+"""Program strings -> graphs, parsed with Python's ``ast`` so the structure stays as written.
+
+Grammar: statements ``name = expr`` separated by ``;`` or newlines (the last
+assignment is the output; a lone expression is allowed too). Expressions use
+numbers, names, ``+ - * / ** @`` (``^`` also means power), unary minus, the
+constants ``pi`` and ``e`` and the functions in ``FUNCTIONS``. Nothing else is
+accepted and the text is never passed to ``eval`` or ``sympify``.
+"""
+import ast
+import math
+
+import numpy as np
+
+from .. import ops
+from ..errors import GraphgradError, ParseError, UnknownNameError
+from ..graph import Graph
+
+FUNCTIONS = {
+    "ln": ops.ln, "log": ops.log, "exp": ops.exp, "sin": ops.sin, "cos": ops.cos, "tan": ops.tan,
+    "tanh": ops.tanh, "sigmoid": ops.sigmoid, "relu": ops.relu, "sqrt": ops.sqrt, "abs": ops.abs,
+    "sum": ops.sum, "mean": ops.mean, "max": ops.max, "softmax": ops.softmax,
+    "log_softmax": ops.log_softmax, "transpose": ops.transpose, "reshape": ops.reshape,
+}
+CONSTANTS = {"pi": math.pi, "e": math.e}
+BINARY = {ast.Add: ops.add, ast.Sub: ops.sub, ast.Mult: ops.mul, ast.Div: ops.div,
+          ast.Pow: ops.pow, ast.BitXor: ops.pow, ast.MatMult: ops.matmul}
+KEYWORDS = {"axis", "keepdims", "axes", "shape"}
+
+
+def _where(src, node):
+    """' at line 1, column 7 (`foo(x)`)' for an ast node."""
+    segment = ast.get_source_segment(src, node) or ""
+    return f" at line {node.lineno}, column {node.col_offset + 1}" + (f" (`{segment}`)" if segment else "")
+
+
+class _Builder:
+    """Walks the statements once, turning each expression into nodes."""
+
+    def __init__(self, src, shapes, dtype):
+        self.src, self.shapes, self.dtype = src, shapes or {}, dtype
+        self.names = {}      # name -> node, as assigned so far
+        self.inputs = []     # free variables in order of first appearance
+
+    def statement(self, stmt):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name = stmt.targets[0].id
+            if name in FUNCTIONS or name in CONSTANTS:
+                raise ParseError(f"cannot assign to '{name}', it is a built-in name{_where(self.src, stmt)}")
+            node = self.expr(stmt.value)
+            if node.name is None and not (node.is_input or node.is_const):
+                node = node.named(name)
+            self.names[name] = node
+            return node
+        if isinstance(stmt, ast.Expr):
+            return self.expr(stmt.value)
+        raise ParseError(f"only assignments 'name = expression' and expressions are allowed{_where(self.src, stmt)}")
+
+    def expr(self, node):
+        try:
+            return self._expr(node)
+        except GraphgradError as exc:
+            if " at line " in str(exc):
+                raise
+            raise type(exc)(f"{exc}{_where(self.src, node)}") from None
+
+    def _expr(self, node):
+        if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
+            return BINARY[type(node.op)](self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.expr(node.operand)
+            return ops.neg(operand) if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return ops.const(node.value)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            return ops.transpose(self.expr(node.value))
+        raise ParseError(f"unsupported syntax {type(node).__name__}{_where(self.src, node)}")
+
+    def name(self, node):
+        if node.id in self.names:
+            return self.names[node.id]
+        if node.id in CONSTANTS:
+            return ops.const(CONSTANTS[node.id])
+        if node.id in FUNCTIONS:
+            raise ParseError(f"'{node.id}' is a function; call it as {node.id}(...){_where(self.src, node)}")
+        var = ops.input(node.id, self.shapes.get(node.id, ()), self.dtype)
+        self.names[node.id] = var
+        self.inputs.append(var)
+        return var
+
+    def call(self, node):
+        if not isinstance(node.func, ast.Name):
+            raise ParseError(f"only calls of named functions are allowed{_where(self.src, node)}")
+        fname = node.func.id
+        if fname not in FUNCTIONS:
+            raise UnknownNameError(f"unknown function '{fname}'{_where(self.src, node)}; "
+                                   f"known functions: {', '.join(sorted(FUNCTIONS))}")
+        if not node.args:
+            raise ParseError(f"{fname}() needs an argument{_where(self.src, node)}")
+        args = [self.expr(node.args[0])] + [self.literal(a) for a in node.args[1:]]
+        kwargs = {}
+        for kw in node.keywords:
+            if kw.arg not in KEYWORDS:
+                raise ParseError(f"unknown keyword '{kw.arg}' for {fname}{_where(self.src, kw.value)}")
+            kwargs[kw.arg] = self.literal(kw.value)
+        if fname == "reshape" and len(args) > 2:
+            args = [args[0], tuple(args[1:])]
+        try:
+            return FUNCTIONS[fname](*args, **kwargs)
+        except TypeError as exc:
+            raise ParseError(f"wrong arguments for {fname}: {exc}{_where(self.src, node)}") from None
+
+    def literal(self, node):
+        """An integer, or a tuple of integers (axes and shapes are not computed)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, bool)):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -self.literal(node.operand)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return tuple(self.literal(e) for e in node.elts)
+        raise ParseError(f"expected a whole number or a tuple of them{_where(self.src, node)}")
+
+
+def parse(src, shapes=None, dtype=np.float64):
+    """The graph of a program string; inputs are scalars unless ``shapes`` says otherwise."""
+    if not isinstance(src, str) or not src.strip():
+        raise ParseError("empty program: write an expression such as 'J = 3*(a*b + c)'")
+    try:
+        tree = ast.parse(src.strip(), mode="exec")
+    except SyntaxError as exc:
+        caret = f"\n  {exc.text.rstrip()}\n  {' ' * ((exc.offset or 1) - 1)}^" if exc.text else ""
+        raise ParseError(f"syntax error at line {exc.lineno}, column {exc.offset}: {exc.msg}{caret}") from None
+    builder = _Builder(src.strip(), shapes, dtype)
+    out = None
+    for stmt in tree.body:
+        out = builder.statement(stmt)
+    if out is None:
+        raise ParseError("the program has no statement")
+    unknown = set(builder.shapes) - {v.name for v in builder.inputs}
+    if unknown:
+        raise UnknownNameError(f"unknown variable '{sorted(unknown)[0]}': the program's inputs are "
+                               f"{', '.join(v.name for v in builder.inputs) or 'none'}")
+    return Graph([out], builder.inputs)
