@@ -368,16 +368,14 @@ def emit_matmul(w, node):
     else:
         ia = (lambda i, p: f"{p} * {m} + {i}") if ta else (lambda i, p: f"{i} * {ka} + {p}")
         ib = (lambda p, j: f"{j} * {kb} + {p}") if tb else (lambda p, j: f"{p} * {n} + {j}")
-        out = w.var(node)
         w.out.indent(f"for i in range({m}):")
         w.out.indent(f"for j in range({n}):")
-        w.out(f"{out}[i * {n} + j] = {w.k(node.dtype)(0)}")
-        w.out.dedent()
+        w.out(f"acc = {w.k(node.dtype)(0)}")
         w.out.indent(f"for p in range({ka}):")
-        w.out(f"a_ip = {w.var(a)}[{ia('i', 'p')}]")
-        w.out.indent(f"for j in range({n}):")
-        w.out(f"{out}[i * {n} + j] += a_ip * {w.var(b)}[{ib('p', 'j')}]")
-        w.out.dedent(3)
+        w.out(f"acc += {w.var(a)}[{ia('i', 'p')}] * {w.var(b)}[{ib('p', 'j')}]")
+        w.out.dedent()
+        w.out(f"{w.var(node)}[i * {n} + j] = acc")
+        w.out.dedent(2)
 
 
 def emit_transpose(w, node):

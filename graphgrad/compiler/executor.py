@@ -52,17 +52,14 @@ class CompiledGraph:
         module = cache.load(self.source)
         self.path = module.__file__
         self.kernel = module.forward
-        self._single = len(graph.outputs) == 1
 
     def __call__(self, *args, **values):
         if not values:
             try:
-                out = self.kernel(*args)
+                return self.kernel(*args)   # the fast path: arguments of exactly the compiled types
             except TypeError:
-                out = self.kernel(*self._convert(args, values))
-        else:
-            out = self.kernel(*self._convert(args, values))
-        return out[0] if self._single and isinstance(out, tuple) else out
+                pass
+        return self.kernel(*self._convert(args, values))
 
     def _convert(self, args, values):
         """Arguments checked and converted one by one, for a clear error naming the input."""
