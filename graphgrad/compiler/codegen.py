@@ -400,26 +400,26 @@ def emit_softmax(w, node):
     base = " + ".join(f"i{d} * {st[d]}" for d in outer) or "0"
     length, step = node.shape[axis], st[axis]
     x, out, k = w.var(source), w.var(node), w.k(node.dtype)
-    w.out(f"base = {base}")
-    w.out(f"top = {x}[base]")
+    w.out(f"sm_base = {base}")
+    w.out(f"sm_top = {x}[sm_base]")
     w.out.indent(f"for q in range(1, {length}):")
-    w.out(f"top = max(top, {x}[base + q * {step}])")
+    w.out(f"sm_top = max(sm_top, {x}[sm_base + q * {step}])")
     w.out.dedent()
-    w.out(f"total = {k(0)}")
+    w.out(f"sm_total = {k(0)}")
     w.out.indent(f"for q in range({length}):")
     if node.op.name == "softmax":
-        w.out(f"e = np.exp({x}[base + q * {step}] - top)")
-        w.out(f"{out}[base + q * {step}] = e")
-        w.out("total += e")
+        w.out(f"sm_e = np.exp({x}[sm_base + q * {step}] - sm_top)")
+        w.out(f"{out}[sm_base + q * {step}] = sm_e")
+        w.out("sm_total += sm_e")
         w.out.dedent()
         w.out.indent(f"for q in range({length}):")
-        w.out(f"{out}[base + q * {step}] /= total")
+        w.out(f"{out}[sm_base + q * {step}] /= sm_total")
     else:
-        w.out(f"total += np.exp({x}[base + q * {step}] - top)")
+        w.out(f"sm_total += np.exp({x}[sm_base + q * {step}] - sm_top)")
         w.out.dedent()
-        w.out("shift = top + np.log(total)")
+        w.out("sm_shift = sm_top + np.log(sm_total)")
         w.out.indent(f"for q in range({length}):")
-        w.out(f"{out}[base + q * {step}] = {x}[base + q * {step}] - shift")
+        w.out(f"{out}[sm_base + q * {step}] = {x}[sm_base + q * {step}] - sm_shift")
     w.out.dedent(1 + len(outer))
 
 

@@ -14,7 +14,7 @@ from .buffers import is_scalar, plan
 from .codegen import CompileError, Lines, Writer, dtype_name, identifier
 
 RESERVED = {"np", "njit", "prange", "sigmoid", "softplus", "epoch_order", "fill_uniform", "ShapeError",
-            "forward", "step", "train", "i", "j", "p", "q", "e", "a_ip", "base", "top", "total", "shift",
+            "forward", "step", "train", "i", "j", "p", "q", "e", "sm_base", "sm_top", "sm_total", "sm_shift", "sm_e", "epoch_total",
             "row", "batches", "epoch", "losses", "order", "seed", "first", "epochs", "shuffle", "acc", "data_x",
             "data_y", "bat", "rw", "col"}
 _SHAPED = re.compile(r"^(i\d+|C\d+|v\d+(_.*)?|[fi]\d\d_.*|arena_.*)$")
@@ -225,7 +225,7 @@ def step_module(step, graph, parallel=False):
     step_fn += setup + core([f"return {loss_var}"], [f"return {loss_var}"])
     train_fn = _train_function(x, y, names, args, sig, parallel, setup,
                                core([f"losses[epoch] = {loss_var}", "return epoch * batches + bat"],
-                                    [f"total += {loss_var}"]))
+                                    [f"epoch_total += {loss_var}"]))
     arenas = [(np.dtype(dt), size) for dt, size in sorted(p.arena.items())]
     return _module(graph, writer, step_fn + train_fn), arenas
 
@@ -258,7 +258,7 @@ def _train_function(x, y, names, args, sig, parallel, setup, core):
               f"    {yv} = np.empty({batch * fy}, {dtype_name(y.dtype)})",
               "    for epoch in range(epochs):",
               "        epoch_order(order, seed, first + epoch, shuffle)",
-              "        total = 0.0",
+              "        epoch_total = 0.0",
               "        for bat in range(batches):",
               f"            for rw in range({batch}):",
               f"                row = order[bat * {batch} + rw]",
@@ -267,5 +267,5 @@ def _train_function(x, y, names, args, sig, parallel, setup, core):
               f"                for col in range({fy}):",
               f"                    {yv}[rw * {fy} + col] = data_y[row, col]"]
     lines += ["        " + line for line in core]
-    lines += ["        losses[epoch] = total / batches", "    return -1"]
+    lines += ["        losses[epoch] = epoch_total / batches", "    return -1"]
     return lines

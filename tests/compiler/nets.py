@@ -79,3 +79,40 @@ def two_moons(n=256, noise=0.1, seed=0, dtype=np.float64):
     x = np.concatenate([upper, lower]) + rng.normal(0, noise, (n, 2))
     y = np.concatenate([np.zeros(half), np.ones(n - half)])[:, None]
     return x.astype(dtype), y.astype(dtype)
+
+
+def mlp_step(batch=128, sizes=(784, 512, 10), dtype=np.float32, learning_rate=0.001, rho=0.9, epsilon=1e-7):
+    """The seed 004 net: Dense(relu) layers, softmax + categorical cross-entropy, RMSprop (Keras defaults)."""
+    x = make_input("x", (batch, sizes[0]), dtype)
+    y = make_input("y", (batch, sizes[-1]), dtype)
+    params = []
+    h = x
+    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        w = make_input(f"dense_{k}/kernel", (n_in, n_out), dtype)
+        b = make_input(f"dense_{k}/bias", (n_out,), dtype)
+        params += [w, b]
+        z = h @ w + b
+        h = gg.relu(z) if k < len(sizes) - 1 else z
+    loss = -gg.mean(gg.sum(y * gg.log_softmax(h, axis=-1), axis=1))
+    grads = gg.grad_graph(Graph([loss], [x, y, *params]), params).outputs[1:]
+    slots = [make_input(f"optimizer/rms/{p.name}", p.shape, dtype) for p in params]
+    iterations = make_input("optimizer/iterations", (), dtype)
+    new_slots = [rho * s + (1 - rho) * g * g for s, g in zip(slots, grads)]
+    new_params = [p - learning_rate * g / (gg.sqrt(s) + epsilon) for p, g, s in zip(params, grads, new_slots)]
+    counted = iterations + 1
+    graph = Graph([loss, *new_params, *new_slots, counted], [x, y, *params, *slots, iterations])
+    return StepGraph(graph, x, y, tuple(params), (*slots, iterations), (), loss, tuple(new_params),
+                     (*new_slots, counted))
+
+
+def glorot_values(step, seed=0):
+    """Glorot-uniform kernels, zero biases and zero optimizer state, in the step's order."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for p in step.params:
+        if p.ndim == 2:
+            limit = np.sqrt(6 / (p.shape[0] + p.shape[1]))
+            params.append(rng.uniform(-limit, limit, p.shape).astype(p.dtype))
+        else:
+            params.append(np.zeros(p.shape, p.dtype))
+    return params, [np.zeros(s.shape, s.dtype) for s in step.state]
