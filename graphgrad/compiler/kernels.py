@@ -43,7 +43,7 @@ def numba_type(node, flat=False):
 def variable_names(graph):
     """A Python variable name for each node: inputs by their own names, operations v1, v2, ..."""
     names, taken = {}, set()
-    for node in graph.nodes:
+    for node in list(graph.inputs) + [n for n in graph.nodes if not n.is_input]:
         if node.is_const:
             continue
         base = identifier(graph.label(node))
@@ -110,12 +110,13 @@ def forward_module(graph, parallel=False):
         lines(f"{arg} = {arg}_nd.reshape({node.size})")
     for dt, size in sorted(p.arena.items()):
         lines(f"arena_{np.dtype(dt).name} = np.empty({size}, {dtype_name(dt)})")
+    by_id = {n.id: n for n in graph.nodes}
     roots = []
     for out in graph.outputs:
         root = p.alias.get(out.id, out.id)
-        if root in outside and root not in roots and not is_scalar(out):
+        leaf = by_id[root].is_input or by_id[root].is_const
+        if not (leaf or is_scalar(by_id[root]) or root in roots or root in p.slots):
             roots.append(root)
-    by_id = {n.id: n for n in graph.nodes}
     for root in roots:
         lines(f"{names[root]} = np.empty({by_id[root].size}, {dtype_name(by_id[root].dtype)})")
     results = [_result(writer, out) for out in graph.outputs]

@@ -10,12 +10,15 @@ from ..graph import Graph
 from ..ops import apply, broadcast_to, const, neg, reshape, transpose
 
 
-def rewrite(graph, rule=None, outputs=None):
-    """Rebuild ``graph`` node by node; ``rule(node, args)`` may return a replacement (or None)."""
+def rewrite(graph, rule=None, outputs=None, leaf=None):
+    """Rebuild ``graph`` node by node; ``rule(node, args)`` may return a replacement (or None).
+
+    ``leaf(node)``, when given, may replace inputs and constants.
+    """
     new = {}
     for node in graph.nodes:
         if not node.inputs:
-            new[node.id] = node
+            new[node.id] = leaf(node) if leaf else node
             continue
         args = [new[i.id] for i in node.inputs]
         out = rule(node, args) if rule else None
@@ -56,18 +59,10 @@ def common_subexpressions(graph):
         seen[key] = node if same else apply(node.op, args, node.params, name=node.name)
         return seen[key]
 
-    consts = {}
-    leaves = {}
-    for node in graph.nodes:
-        if node.is_const:
-            leaves[node.id] = consts.setdefault(node_key(node, []), node)
-    replaced = rewrite_leaves(graph, leaves)
-    return rewrite(replaced, rule)
+    def leaf(node):
+        return seen.setdefault(node_key(node, []), node) if node.is_const else node
 
-
-def rewrite_leaves(graph, leaves):
-    """The graph with constant leaves replaced (by id) by equal ones."""
-    return graph.replay({k: v for k, v in leaves.items() if v.id != k})
+    return rewrite(graph, rule, leaf=leaf)
 
 
 FOLD_LIMIT = 64  # constants folded only up to this many elements (or no larger than their inputs)
