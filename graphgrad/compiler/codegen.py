@@ -145,8 +145,8 @@ class Writer:
         def name(number):
             key = (np.dtype(dtype).name, float(number))
             if key not in self.constants:
-                text = literal(number).replace("-", "m").replace(".", "_").replace("np_", "")
-                self.constants[key] = f"{key[0][0]}{key[0][-2:]}_{text}"
+                text = literal(number).replace("np.", "").replace("+", "p")
+                self.constants[key] = identifier(f"{key[0][0]}{key[0][-2:]}_{text}".replace(".", "_"))
             return self.constants[key]
         return name
 
