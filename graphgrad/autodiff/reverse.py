@@ -5,10 +5,25 @@ node per accumulation, as in the rows ``v̄0 = v̄0 + v̄2·v-1`` of a reverse
 trace). The result is an ordinary graph, so it can be evaluated, printed,
 rendered, compiled and differentiated again.
 """
+from dataclasses import dataclass
+from typing import Optional
+
 import numpy as np
 
-from ..graph import Graph
+from ..graph import Graph, Node
 from ..ops import broadcast_to, const
+
+
+@dataclass(frozen=True)
+class Step:
+    """One accumulation: ``total = previous + contribution``, the adjoint of ``node`` from ``source``."""
+    node: Node                   # whose adjoint this step sets
+    source: Optional[Node]       # the consumer it flows back from (None for the output's seed)
+    index: int                   # which argument of ``source`` ``node`` is
+    upstream: Optional[Node]     # v̄_source, the adjoint that flows back
+    contribution: Node           # v̄_source · ∂source/∂node
+    total: Node                  # the adjoint of ``node`` after this step
+    accumulate: bool             # True when added to an earlier contribution
 
 
 def depends_on(graph, wrt):
@@ -20,23 +35,24 @@ def depends_on(graph, wrt):
     return dep
 
 
-def seed(node):
-    """The adjoint of the output: 1, or ones for a tensor (the gradient of its sum)."""
-    one = const(np.ones((), dtype=node.dtype))
-    return broadcast_to(one, node.shape)
-
-
 def zeros(node):
     """A zero adjoint or tangent of ``node``'s shape (for values that do not depend on the variable)."""
     return broadcast_to(const(np.zeros((), dtype=node.dtype)), node.shape)
 
 
-def adjoints(graph, wrt=None, output=None):
-    """Adjoint nodes by id for every node between ``wrt`` (default: all inputs) and the output."""
+def seed(node):
+    """The adjoint of the output: 1, or ones for a tensor (the gradient of its sum)."""
+    return broadcast_to(const(np.ones((), dtype=node.dtype)), node.shape)
+
+
+def steps(graph, wrt=None, output=None):
+    """The accumulation steps of reverse mode, in the order they are computed."""
     output = graph.output if output is None else output
     wrt = graph.inputs if wrt is None else wrt
     dep = depends_on(graph, wrt)
-    adj = {output.id: seed(output)}
+    first = seed(output)
+    yield Step(output, None, 0, None, first, first, False)
+    adj = {output.id: first}
     for node in reversed(graph.nodes):
         g = adj.get(node.id)
         if g is None or not node.inputs or not node.op.differentiable:
@@ -44,11 +60,18 @@ def adjoints(graph, wrt=None, output=None):
         needs = tuple(dep[i.id] for i in node.inputs)
         if not any(needs):
             continue
-        for arg, contribution in zip(node.inputs, node.op.vjp(g, node, *node.inputs, needs=needs, **node.params)):
+        contributions = node.op.vjp(g, node, *node.inputs, needs=needs, **node.params)
+        for k, (arg, contribution) in enumerate(zip(node.inputs, contributions)):
             if contribution is None:
                 continue
-            adj[arg.id] = adj[arg.id] + contribution if arg.id in adj else contribution
-    return adj
+            earlier = adj.get(arg.id)
+            adj[arg.id] = contribution if earlier is None else earlier + contribution
+            yield Step(arg, node, k, g, contribution, adj[arg.id], earlier is not None)
+
+
+def adjoints(graph, wrt=None, output=None):
+    """Adjoint nodes by id for every node between ``wrt`` (default: all inputs) and the output."""
+    return {step.node.id: step.total for step in steps(graph, wrt, output)}
 
 
 def grad_graph(graph, wrt=None):

@@ -30,7 +30,7 @@ KEYWORDS = {"axis", "keepdims", "axes", "shape"}
 def _where(src, node):
     """' at line 1, column 7 (`foo(x)`)' for an ast node."""
     segment = ast.get_source_segment(src, node) or ""
-    return f" at line {node.lineno}, column {node.col_offset + 1}" + (f" (`{segment}`)" if segment else "")
+    return f" at line {node.lineno}, column {node.col_offset + 1}" + (f": `{segment}`" if segment else "")
 
 
 class _Builder:
@@ -61,7 +61,7 @@ class _Builder:
         except GraphgradError as exc:
             if " at line " in str(exc):
                 raise
-            raise type(exc)(f"{exc}{_where(self.src, node)}") from None
+            raise type(exc)(f"{exc};{_where(self.src, node)}") from None
 
     def _expr(self, node):
         if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
@@ -131,8 +131,8 @@ def parse(src, shapes=None, dtype=np.float64):
     try:
         tree = ast.parse(src.strip(), mode="exec")
     except SyntaxError as exc:
-        caret = f"\n  {exc.text.rstrip()}\n  {' ' * ((exc.offset or 1) - 1)}^" if exc.text else ""
-        raise ParseError(f"syntax error at line {exc.lineno}, column {exc.offset}: {exc.msg}{caret}") from None
+        near = f" in `{exc.text.strip()}`" if exc.text else ""
+        raise ParseError(f"syntax error at line {exc.lineno}, column {exc.offset}: {exc.msg}{near}") from None
     builder = _Builder(src.strip(), shapes, dtype)
     out = None
     for stmt in tree.body:

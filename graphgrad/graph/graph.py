@@ -102,6 +102,11 @@ class Graph:
         from .printing import program
         return program(self)
 
+    def _repr_svg_(self):
+        """Jupyter shows a graph as its picture (None, hence text, when no renderer is installed)."""
+        from ..viz import repr_svg
+        return repr_svg(self)
+
     # --- evaluation -------------------------------------------------------------------
     def __call__(self, *args, **values):
         """Evaluate with the NumPy interpreter; one output gives an array, several a tuple."""

@@ -1,82 +1,111 @@
 """How nodes are written: SSA listings (``v2 = v-1·v0``) and inline expressions, as text or LaTeX.
 
 The notation of each primitive is its ``text``/``latex`` template; this module
-only fills in names and adds parentheses by precedence.
+only fills in names or values and adds parentheses by precedence.
 """
 import numpy as np
+
+LEAF = 100  # precedence of a name or a non-negative number: never needs brackets
 
 
 def number(value, digits=6):
     """A number as people write it: 3, 0.5, 11.6521 (``digits`` significant digits)."""
     value = np.asarray(value)
     if value.ndim:
-        return np.array2string(value, precision=digits, separator=", ", suppress_small=True)
+        return _one_line(np.array2string(value, precision=digits, separator=", ", suppress_small=True))
     v = float(value)
     if v.is_integer() and abs(v) < 1e15:
         return str(int(v))
     return f"{v:.{digits}g}"
 
 
+def decimals(value, places=3):
+    """A number rounded as textbooks print traces: 11.652, 5.5, -0.284, 1 (``places`` decimals)."""
+    value = np.asarray(value)
+    if value.ndim:
+        return _one_line(np.array2string(np.round(value, places), separator=", ", suppress_small=True))
+    text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _one_line(text):
+    return " ".join(text.split())
+
+
 def latex_name(name):
-    """``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, other names unchanged."""
+    """``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``; other names unchanged."""
+    marks = {"\u0304": r"\bar", "\u0307": r"\dot"}
     head = name.rstrip("0123456789").rstrip("-")
     tail = name[len(head):]
-    return f"{head}_{{{tail}}}" if head and tail else name
+    if head[-1:] in marks:
+        head = f"{marks[head[-1]]}{{{head[:-1]}}}"
+    return f"{head}_{{{tail}}}" if head and tail else head
 
 
-def _leaf(node, label, style):
-    if node.is_const:
-        return number(node.params["value"]), 100 if float(np.min(node.params["value"])) >= 0 else 0
-    name = label(node)
-    return (latex_name(name) if style == "latex" else name), 100
+def term(text, value_sign=1):
+    """A leaf for ``fill``: its text and precedence (a negative number needs brackets)."""
+    return text, (LEAF if value_sign >= 0 else 0)
 
 
-def _apply_template(node, args, style):
+def fill(node, args, style="text"):
+    """The node's template filled with ``args`` (text, precedence) pairs, bracketed as needed."""
     template = node.op.latex if style == "latex" else node.op.text
-    params = {k: v for k, v in node.params.items() if k not in ("value",)}
+    params = {k: v for k, v in node.params.items() if k != "value"}
     wrapped = []
     for k, (text, prec) in enumerate(args):
-        # right operands of - and / need brackets at equal precedence: a - (b - c)
+        # a right operand at equal precedence needs brackets: a - (b - c), a/(b·c)
         tight = prec < node.op.precedence or (k > 0 and prec == node.op.precedence)
         if style == "latex" and node.op.name == "div":
             tight = False
-        wrapped.append(f"\\left({text}\\right)" if tight and style == "latex" else f"({text})" if tight else text)
+        wrapped.append((f"\\left({text}\\right)" if style == "latex" else f"({text})") if tight else text)
     return template.format(*wrapped, **params)
 
 
-def inline(graph, node, style="text", stop=None):
-    """``node`` as one expression; nodes in ``stop`` (and leaves) appear by name."""
-    label = graph.label
-    stop = stop or set()
+def const_term(node, style="text", digits=6):
+    value = node.params["value"]
+    return term(number(value, digits), float(np.min(value)) if np.size(value) else 0)
+
+
+def vname(graph, node):
+    """Baydin's name of a node (``v-1``, ``v3``); a constant has none."""
+    return graph.vnames.get(node.id, graph.label(node))
+
+
+def operation(graph, node, style="text", name=vname):
+    """The right-hand side of a node's definition, inputs by name: ``ln v-1``."""
+    args = [const_term(i, style) if i.is_const else
+            term(latex_name(name(graph, i)) if style == "latex" else name(graph, i)) for i in node.inputs]
+    return fill(node, args, style)
+
+
+def substituted(graph, node, values, places=3, style="text"):
+    """The right-hand side with input values in place of names: ``ln 2``, ``0.693 + 10``."""
+    args = [const_term(i, style) if i.is_const else
+            term(decimals(values[i.id], places), float(np.min(values[i.id])) if np.size(values[i.id]) else 0)
+            for i in node.inputs]
+    return fill(node, args, style)
+
+
+def inline(graph, node, style="text", stop=(), name=None):
+    """``node`` as one expression; nodes in ``stop`` (and leaves) appear by ``name(node)``."""
+    name = name or (lambda n: graph.label(n))
     done = {}
     for n in graph.nodes:
-        if n.is_input or n.is_const or (n.id in stop and n is not node):
-            done[n.id] = _leaf(n, label, style)
+        if n.id in stop and n is not node or n.is_input:
+            done[n.id] = term(latex_name(name(n)) if style == "latex" else name(n))
+        elif n.is_const:
+            done[n.id] = const_term(n, style)
         else:
-            done[n.id] = (_apply_template(n, [done[i.id] for i in n.inputs], style), n.op.precedence)
+            done[n.id] = (fill(n, [done[i.id] for i in n.inputs], style), n.op.precedence)
         if n is node:
             break
     return done[node.id][0]
 
 
-def operation(graph, node, style="text"):
-    """The right-hand side of a node's definition, its inputs by name: ``ln v-1``."""
-    args = [_named(graph, i, style) for i in node.inputs]
-    return _apply_template(node, args, style)
-
-
-def _named(graph, node, style):
-    if node.is_const:
-        return _leaf(node, graph.label, style)
-    name = graph.vnames.get(node.id, graph.label(node))
-    return (latex_name(name) if style == "latex" else name), 100
-
-
 def definition(graph, node):
     """``v3 = ln v-1`` (with the user's name too, when it has one)."""
-    name = graph.vnames.get(node.id, graph.label(node))
-    own = f" ({node.name})" if node.name and node.name != name else ""
-    return f"{name}{own} = {operation(graph, node)}"
+    own = f" ({node.name})" if node.name and node.name != vname(graph, node) else ""
+    return f"{vname(graph, node)}{own} = {operation(graph, node)}"
 
 
 def program(graph):

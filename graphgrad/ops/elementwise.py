@@ -42,9 +42,9 @@ def _jvp_from(partials):
     return jvp
 
 
-def _broadcast_rule(symbol):
+def _broadcast_rule(name):
     def rule(*in_shapes):
-        return shapes.broadcast(*in_shapes, where=f" in {symbol}")
+        return shapes.broadcast(*in_shapes, where=f" in {name}")
     return rule
 
 
@@ -53,7 +53,7 @@ def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain
     differentiable = partials is not None
     partials = tuple(partials or ())
     return Primitive(
-        name, impl=impl, shape=_broadcast_rule(text.format("x", "y").strip()),
+        name, impl=impl, shape=_broadcast_rule(name),
         vjp=_vjp_from(partials) if differentiable else None,
         jvp=_jvp_from(partials) if differentiable else None,
         sympy=sympy, text=text, latex=latex, precedence=precedence, domain=domain,

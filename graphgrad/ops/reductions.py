@@ -15,12 +15,12 @@ def _reduced_shape(name):
 
 def _spread(g, x, axis):
     """Adjoint of a reduction over ``axis`` of ``x``: g put back on the reduced axes, broadcast."""
-    kept = shapes.reduce(x.shape, axis, keepdims=True)
+    kept = shapes.reduce(x.shape, shapes.normalize_axis(axis, x.ndim), keepdims=True)
     return broadcast_to(reshape(g, kept), x.shape)
 
 
 def _count(shape, axis):
-    return int(np.prod([shape[a] for a in axis], dtype=np.int64))
+    return int(np.prod([shape[a] for a in shapes.normalize_axis(axis, len(shape))], dtype=np.int64))
 
 
 def _sympy_reduce(combine):
@@ -48,7 +48,7 @@ mean_p = Primitive(
 def _max_mask(ans, x, axis):
     """Where x attains its maximum, shared equally among ties (so the mask sums to 1)."""
     from .elementwise import equal
-    hit = equal(x, _spread(reshape(ans, shapes.reduce(x.shape, axis, True)), x, axis))
+    hit = equal(x, _spread(ans, x, axis))
     return hit / _spread(sum(hit, axis, keepdims=True), x, axis)
 
 
@@ -63,11 +63,11 @@ max_p = Primitive(
 def _reducer(prim):
     def reduce(x, axis=None, keepdims=False):
         from .primitive import as_node
-        x = as_node(x)
-        axes = shapes.normalize_axis(axis, x.ndim, f" in {prim.name}")
-        return prim(x, axis=axes, keepdims=bool(keepdims))
+        axes = None if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+        return prim(as_node(x), axis=axes, keepdims=bool(keepdims))
     reduce.__name__ = prim.name
-    reduce.__doc__ = f"{prim.name} over ``axis`` (all axes when None), keeping them as size 1 with ``keepdims``."
+    reduce.__doc__ = (f"{prim.name} over ``axis`` (all axes when None, kept as size 1 with ``keepdims``); "
+                      "the axes are stored as written, so the graph can be rebuilt for other shapes.")
     return reduce
 
 

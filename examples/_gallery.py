@@ -1,0 +1,48 @@
+"""Shared by the example scripts: command-line options and writing a gallery page.
+
+Each example writes its page (Markdown with its numbers, tables and pictures)
+into a folder, by default ``docs/gallery/<example>/``; ``--fast`` makes a
+quicker, smaller run for the tests.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+
+from graphgrad.files import atomic_write  # noqa: E402
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "gallery"
+
+
+def options(name, description):
+    """Parse ``--out`` and ``--fast`` for the example called ``name``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", default=str(DOCS / name), help="folder for the page and its pictures")
+    parser.add_argument("--fast", action="store_true", help="a smaller, quicker run (used by the tests)")
+    return parser.parse_args()
+
+
+class Page:
+    """A Markdown page assembled section by section, written atomically at the end."""
+
+    def __init__(self, out, title):
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.parts = [f"# {title}\n"]
+
+    def text(self, markdown):
+        self.parts.append(markdown.strip() + "\n")
+
+    def code(self, text, lang=""):
+        self.parts.append(f"```{lang}\n{text.rstrip()}\n```\n")
+
+    def picture(self, filename, caption):
+        self.parts.append(f"![{caption}]({filename})\n")
+
+    def path(self, filename):
+        return self.out / filename
+
+    def write(self):
+        atomic_write(self.out / "index.md", "\n".join(self.parts))
+        return self.out / "index.md"

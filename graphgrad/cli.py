@@ -1,0 +1,174 @@
+"""The ``graphgrad`` command line: eval, grad, compare, check, trace and demo (each with ``--json``).
+
+Errors print one line, ``graphgrad: error: ...``, and exit with status 2;
+the Python API raises the same messages as ``graphgrad.GraphgradError``.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+from .errors import GraphgradError, InputValueError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports mistakes in one line instead of a usage block."""
+
+    def error(self, message):
+        raise GraphgradError(f"{message} (see '{self.prog} --help')")
+
+
+def parse_at(items):
+    """``["x=2", "W=[[1,2],[3,4]]"]`` -> {"x": 2.0, "W": array}; a value is a number or JSON array."""
+    values = {}
+    for item in items or []:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputValueError(f"--at expects NAME=VALUE, got '{item}'")
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            raise InputValueError(f"the value of '{name}' is not a number or JSON array: '{text}'") from None
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf" or array.dtype.kind == "b":
+            raise InputValueError(f"the value of '{name}' is not a number or array of numbers: '{text}'")
+        values[name] = array.astype(np.float64)
+    return values
+
+
+def program_graph(args):
+    """The program parsed with input shapes taken from the ``--at`` values."""
+    from .build import parse
+    values = parse_at(args.at)
+    graph = parse(args.program, shapes={k: v.shape for k, v in values.items()})
+    return graph, values
+
+
+def tolist(value):
+    value = np.asarray(value)
+    return value.item() if value.ndim == 0 else value.tolist()
+
+
+def _show(value):
+    value = np.asarray(value)
+    return f"{float(value):.10g}" if value.ndim == 0 else np.array2string(value, precision=10)
+
+
+# --- verbs --------------------------------------------------------------------------
+def cmd_eval(args):
+    from .backends.numpy_backend import evaluate
+    graph, values = program_graph(args)
+    value = evaluate(graph, values)[0]
+    name = graph.output.name or "y"
+    if args.json:
+        return {"output": name, "value": tolist(value)}
+    return f"{name} = {_show(value)}"
+
+
+def cmd_grad(args):
+    from .numeric import differentiate
+    graph, values = program_graph(args)
+    value, grad = differentiate(graph, values, args.method)
+    name = graph.output.name or "y"
+    if args.json:
+        return {"output": name, "value": tolist(value), "grad": {k: tolist(v) for k, v in grad.items()},
+                "method": args.method}
+    lines = [f"{name} = {_show(value)}"] + [f"d{name}/d{k} = {_show(v)}" for k, v in grad.items()]
+    return "\n".join(lines)
+
+
+def cmd_compare(args):
+    from .numeric import compare
+    graph, values = program_graph(args)
+    result = compare(graph, values)
+    return result.as_dict() if args.json else result.format()
+
+
+def cmd_check(args):
+    from .build import parse
+    from .symbolic import check
+    graph = parse(args.program)
+    claims = {}
+    for claim in args.claim:
+        name, sep, expr = claim.partition(":")
+        if not sep:
+            raise InputValueError(f"--claim expects 'VARIABLE: EXPRESSION', got '{claim}'")
+        claims[name.strip()] = expr.strip()
+    report = check(graph, claims)
+    if args.json:
+        return report.as_dict()
+    return str(report)
+
+
+def cmd_trace(args):
+    from .traces import record
+    graph, values = program_graph(args)
+    direction = parse_at(args.direction) if args.direction else None
+    trace = record(graph, values, direction=direction, places=args.places)
+    fmt = "json" if args.json else args.format
+    text = trace.format(fmt)
+    return json.loads(text) if fmt == "json" else text
+
+
+def cmd_demo(args):
+    from .demo import run
+    return run(args)
+
+
+def build_parser():
+    from .viz.cli import register as register_pictures
+    parser = _Parser(prog="graphgrad", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def verb(name, func, help, program=True, at=True):
+        p = sub.add_parser(name, help=help, description=help)
+        if program:
+            p.add_argument("program", help="e.g. 'y = ln(x1) + x1*x2 - sin(x2)'")
+        if at:
+            p.add_argument("--at", action="append", metavar="NAME=VALUE", default=[],
+                           help="an input value: a number or a JSON array (repeat for each input)")
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(func=func)
+        return p
+
+    verb("eval", cmd_eval, "evaluate a program at a point")
+    p = verb("grad", cmd_grad, "value and gradient of the program's output")
+    p.add_argument("--method", default="reverse", help="reverse (default), forward, symbolic or numeric")
+    verb("compare", cmd_compare, "reverse vs forward vs symbolic vs numeric, with differences and times")
+    p = verb("check", cmd_check, "check hand-derived derivatives symbolically and numerically", at=False)
+    p.add_argument("--claim", action="append", required=True, metavar="'VAR: EXPR'",
+                   help="your derivative with respect to VAR, e.g. 'x1: 1/x1 + x2'")
+    p = verb("trace", cmd_trace, "forward primal, tangent and reverse adjoint traces (Baydin et al.)")
+    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"])
+    p.add_argument("--direction", action="append", metavar="NAME=VALUE",
+                   help="add a forward tangent trace along this direction")
+    p.add_argument("--places", type=int, default=3, help="decimal places shown (default 3)")
+    register_pictures(sub)
+    p = verb("demo", cmd_demo, "the textbook examples, printed and written to a folder", program=False, at=False)
+    p.add_argument("--out", default="graphgrad-demo", help="folder for the pictures (default ./graphgrad-demo)")
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``graphgrad`` console script; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        result = args.func(args)
+    except GraphgradError as exc:
+        print(f"graphgrad: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    try:
+        if getattr(args, "json", False):
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        elif result is not None:
+            print(result)
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
+        sys.stdout = open(os.devnull, "w")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

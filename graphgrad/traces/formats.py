@@ -1,0 +1,104 @@
+"""A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON."""
+import json
+import re
+import unicodedata
+
+import numpy as np
+
+from ..graph.printing import decimals, latex_name
+
+
+def _sections(trace):
+    yield "Forward primal trace", trace.forward, lambda r: [r.expr, r.subst]
+    if trace.tangent:
+        yield "Forward tangent trace", trace.tangent, lambda r: [r.expr, r.subst]
+    yield "Reverse adjoint trace", trace.reverse, lambda r: [r.expr, r.partial]
+
+
+def _cells(trace, row, middle):
+    value = decimals(row.value, trace.places)
+    parts = [p for p in middle(row) if p and p != value]
+    return [row.var, " = ".join(parts), value]
+
+
+def _width(text):
+    """Columns a string takes on screen (combining marks such as the bar of v̄ take none)."""
+    return sum(not unicodedata.combining(ch) for ch in text)
+
+
+def _pad(text, width):
+    return text + " " * (width - _width(text))
+
+
+def text(trace):
+    """Aligned columns: ``v1 = ln v-1 = ln 2 = 0.693``."""
+    out = []
+    for title, rows, middle in _sections(trace):
+        cells = [_cells(trace, r, middle) for r in rows]
+        w0 = max(_width(c[0]) for c in cells)
+        w1 = max(_width(c[1]) for c in cells)
+        out.append(title)
+        out += [f"  {_pad(c[0], w0)} = {_pad(c[1], w1)} = {c[2]}" for c in cells]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def markdown(trace):
+    """One Markdown table per section (variable, expression, value)."""
+    out = []
+    for title, rows, middle in _sections(trace):
+        out += [f"**{title}**", "", "| variable | expression | value |", "|---|---|---:|"]
+        out += ["| {} | {} | {} |".format(*(c.replace("|", "\\|") for c in _cells(trace, r, middle))) for r in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+def _latex_expr(text):
+    """A trace expression in LaTeX: v̄-1 -> \\bar{v}_{-1}, ȳ -> \\bar{y}, · -> \\times, sin -> \\sin."""
+    text = unicodedata.normalize("NFD", text).replace("·", r" \times ").replace("∂", r"\partial ")
+    text = re.sub(r"\b(ln|log|exp|sin|cos|tan|tanh|max|min)\b", r"\\\1", text)
+    text = re.sub(r"[a-zA-Z][\u0304\u0307]?-?\d+", lambda m: latex_name(m.group(0)), text)
+    return re.sub(r"([a-zA-Z])([\u0304\u0307])", lambda m: latex_name(m.group(0)), text)
+
+
+def latex(trace):
+    """A booktabs ``tabular`` per section, math in ``$...$``, as in Baydin et al.'s table."""
+    out = []
+    for title, rows, middle in _sections(trace):
+        out += [r"\begin{tabular}{lll}", r"\toprule", rf"\multicolumn{{3}}{{l}}{{\textbf{{{title}}}}} \\", r"\midrule"]
+        for r in rows:
+            var, expr, value = _cells(trace, r, middle)
+            out.append(f"${_latex_expr(var)}$ & ${_latex_expr(expr)}$ & ${value}$ \\\\")
+        out += [r"\bottomrule", r"\end{tabular}", ""]
+    return "\n".join(out)
+
+
+def _jsonable(value):
+    value = np.asarray(value)
+    return value.item() if value.ndim == 0 else value.tolist()
+
+
+def as_dict(trace):
+    """Rows in the order computed: ``{"var", "expr", "value"}`` (reverse rows also carry ``derivative``)."""
+    return {
+        "output": trace.graph.output.name or "y",
+        "at": {k: _jsonable(v) for k, v in trace.values.items()},
+        "forward": [{"var": r.var, "expr": r.expr, "subst": r.subst, "value": _jsonable(r.value)}
+                    for r in trace.forward],
+        "tangent": [{"var": r.var, "expr": r.expr, "value": _jsonable(r.value)} for r in trace.tangent],
+        "reverse": [{"var": r.var, "expr": r.partial or r.expr, "derivative": r.expr, "value": _jsonable(r.value),
+                     "accumulate": r.accumulate} for r in trace.reverse],
+    }
+
+
+def to_json(trace):
+    return json.dumps(as_dict(trace), ensure_ascii=False, indent=2)
+
+
+def html(trace):
+    """HTML tables in Baydin et al.'s layout, accumulation rows marked (drawn by ``graphgrad.viz``)."""
+    from ..viz.html import trace_html
+    return trace_html(trace)
+
+
+FORMATS = {"text": text, "markdown": markdown, "latex": latex, "html": html, "json": to_json}

@@ -1,0 +1,16 @@
+"""Pictures for lectures: Graphviz renders of graphs and traces, step-by-step backprop frames, networks.
+
+``render(graph, "g.svg", values)`` draws a graph; ``write_frames`` the backprop
+steps; ``layer_dot``/``neuron_dot`` networks; ``show`` and ``trace_html`` display
+in notebooks. Renderer: ``dot`` on PATH, else ``graphviz-pure``, or ``$GRAPHGRAD_DOT``.
+"""
+from .draw import to_dot
+from .frames import Frames, write_frames
+from .html import trace_html
+from .jupyter import repr_svg, show
+from .network import Layer, graph_layers, layer_dot, network_picture, neuron_dot
+from .render import render, render_source
+from .renderer import RendererError, find as find_renderer
+from .style import Style
+from .demo import write_pictures
+from .broadcasting import broadcast_picture

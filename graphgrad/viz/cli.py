@@ -1,0 +1,72 @@
+"""The ``render`` and ``frames`` verbs of the command line; ``register(subparsers)`` adds both.
+
+Each handler takes the parsed arguments and returns a dict (with ``--json``)
+or a line of text, as the other verbs of ``graphgrad.cli`` do.
+"""
+from pathlib import Path
+
+from .style import DIRECTIONS, EDGE_LABELS, FIELDS, VIEWS, Style
+
+
+def _common(p):
+    p.add_argument("program", help="e.g. 'u = a*b; v = u + c; J = 3*v'")
+    p.add_argument("--at", action="append", metavar="NAME=VALUE", default=[],
+                   help="an input value: a number or a JSON array (repeat for each input)")
+    p.add_argument("-o", "--out", required=True, help="output file (render) or folder (frames)")
+    p.add_argument("--direction", choices=DIRECTIONS, default="LR", help="layout direction (default LR)")
+    p.add_argument("--precision", type=int, default=3, help="decimal places of numbers (default 3)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _style(args, **extra):
+    return Style(direction=args.direction, precision=args.precision, **extra)
+
+
+def run_render(args):
+    """Draw the program at ``--at`` to ``--out`` (.svg, .png, .pdf or .dot)."""
+    from ..cli import program_graph
+    from .render import render
+    graph, values = program_graph(args)
+    fields = tuple(f.strip() for f in args.fields.split(",")) if args.fields else None
+    style = _style(args, view=args.view, edges=args.edges, fields=fields)
+    path = render(graph, args.out, values or None, style=style, title=args.title,
+                  max_nodes=args.max_nodes or None)
+    if args.json:
+        return {"written": [str(path)], "nodes": len(graph.nodes), "view": args.view}
+    return f"wrote {path}"
+
+
+def run_frames(args):
+    """Write the forward-then-backward frames of the program at ``--at`` into the folder ``--out``."""
+    from ..cli import program_graph
+    from .frames import Frames
+    graph, values = program_graph(args)
+    frames = Frames(graph, values, style=_style(args))
+    paths = frames.write(Path(args.out), args.format)
+    forward = sum(f.phase == "forward" for f in frames.frames)
+    if args.json:
+        return {"written": [str(p) for p in paths], "frames": len(frames), "forward": forward,
+                "backward": len(frames) - forward}
+    return (f"{len(frames)} frames ({forward} forward, {len(frames) - forward} backward) "
+            f"written to {paths[0] if len(paths) == 1 else Path(args.out)}")
+
+
+def register(subparsers):
+    """Add ``render`` and ``frames`` to the ``graphgrad`` command line (handlers set as ``func``)."""
+    p = subparsers.add_parser("render", help="draw a program's graph (SVG, PNG, PDF or DOT)",
+                              description="draw a program's graph (SVG, PNG, PDF or DOT)")
+    _common(p)
+    p.add_argument("--view", choices=VIEWS, default="forward",
+                   help="forward values, backward adjoints, or both (default forward)")
+    p.add_argument("--edges", choices=EDGE_LABELS, default=None,
+                   help="edge labels: local partials symbolic, numeric, both (partial) or none")
+    p.add_argument("--fields", help=f"node fields, comma-separated, from: {', '.join(FIELDS)}")
+    p.add_argument("--title", help="a caption above the picture")
+    p.add_argument("--max-nodes", type=int, default=5000, help="refuse larger graphs (0: no limit)")
+    p.set_defaults(func=run_render)
+    p = subparsers.add_parser("frames", help="backprop step by step: numbered pictures, a PDF or an HTML stepper",
+                              description="backprop step by step: numbered pictures, a PDF or an HTML stepper")
+    _common(p)
+    p.add_argument("--format", choices=["svg", "png", "pdf", "html", "dot"], default="svg",
+                   help="numbered svg/png/dot files, one multi-page pdf, or one html stepper (default svg)")
+    p.set_defaults(func=run_frames)

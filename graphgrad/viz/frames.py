@@ -1,0 +1,174 @@
+"""Step-by-step pictures of backprop: the forward pass node by node, then the backward pass adjoint by adjoint.
+
+The steps are the rows of ``graphgrad.traces.record`` (so the captions read
+like Baydin et al.'s table, accumulation rows included). The graph is laid
+out once, with every field and edge label shown; each frame pins nodes and
+edges where that layout put them (``neato -n2``), so slides do not jump.
+Frames are written as numbered SVG/PNG/DOT files, one multi-page PDF, or one
+self-contained HTML page that steps through them.
+"""
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import GraphgradError
+from ..traces import record
+from .draw import Layout, Reveal, to_dot
+from ..files import atomic_write
+from .renderer import require
+from .style import Style
+from .values import evaluate
+
+FRAME_FORMATS = ("svg", "png", "pdf", "html", "dot")
+MAX_FRAMES = 400
+
+
+@dataclass
+class Frame:
+    """One picture: what it reveals, the trace row it shows and that row's place in the trace."""
+    reveal: Reveal
+    phase: str        # "forward" or "backward"
+    row: object       # a traces Row or AdjointRow
+    index: int        # the row's index in trace.forward or trace.reverse
+
+
+def row_text(trace, row, phase):
+    """``v1 = ln v-1 = ln 2 = 0.693``: a trace row on one line."""
+    value = trace_number(trace, row.value)
+    middle = [row.expr, row.subst] if phase == "forward" else [row.expr, row.partial]
+    parts = [p for p in middle if p and p != value]
+    return " = ".join([row.var, *parts, value])
+
+
+def trace_number(trace, value):
+    return Style(precision=trace.places).number(value)
+
+
+def steps(trace):
+    """Forward rows that compute a node (each node once), then reverse rows that set an adjoint."""
+    seen, forward = set(), []
+    for i, row in enumerate(trace.forward):
+        if row.node is not None and row.node.id not in seen and not row.node.is_const:
+            seen.add(row.node.id)
+            forward.append((i, row))
+    backward = [(j, row) for j, row in enumerate(trace.reverse) if j == 0 or row.source is not None]
+    return forward, backward
+
+
+def build(trace):
+    """The frames of ``trace``: what each one reveals and its caption."""
+    forward, backward = steps(trace)
+    total = len(forward) + len(backward)
+    if total > MAX_FRAMES:
+        raise GraphgradError(f"{total} steps is too many frames to step through (at most {MAX_FRAMES}); "
+                             "draw a smaller graph or use `graphgrad render` for one picture")
+    frames, known = [], set()
+    for step, (i, row) in enumerate(forward, 1):
+        known.add(row.node.id)
+        edges = {(row.node.id, k) for k in range(len(row.node.inputs))}
+        caption = f"Step {step}/{total} · forward: {row_text(trace, row, 'forward')}"
+        frames.append(Frame(Reveal(set(known), {}, row.node.id, edges, set(), caption, "forward"),
+                            "forward", row, i))
+    adjoint, labelled, used = {}, set(), {}
+    for step, (j, row) in enumerate(backward, len(forward) + 1):
+        adjoint[row.node.id] = row.value
+        edges = set()
+        if row.source is not None:
+            k = _argument_index(row, used)
+            edges = {(row.source.id, k)}
+            labelled |= edges
+        caption = f"Step {step}/{total} · backward: {row_text(trace, row, 'backward')}"
+        frames.append(Frame(Reveal(set(known), dict(adjoint), row.node.id, edges, set(labelled), caption,
+                                   "backward"), "backward", row, j))
+    return frames
+
+
+def _argument_index(row, used):
+    """Which argument of ``row.source`` the row's node is (the n-th use when it is used twice)."""
+    key = (row.source.id, row.node.id)
+    ks = [k for k, arg in enumerate(row.source.inputs) if arg is row.node]
+    n = used.get(key, 0)
+    used[key] = n + 1
+    return ks[min(n, len(ks) - 1)]
+
+
+def layout_of(source, renderer):
+    """Positions of every node and edge (by DOT ``id``) from one ``dot`` layout of ``source``."""
+    data = json.loads(renderer.run(source, "json"))
+    objects = data.get("objects", [])
+    nodes = {o["id"]: (o["pos"], o["width"], o["height"]) for o in objects if "pos" in o and "id" in o}
+    edges = {e["id"]: (e["pos"], e.get("lp")) for e in data.get("edges", []) if "pos" in e and "id" in e}
+    return Layout(nodes, edges, data["bb"])
+
+
+class Frames:
+    """The step-by-step pictures of ``graph`` at ``values``; ``write`` puts them into a folder."""
+
+    def __init__(self, graph, values, style=None, places=None, **options):
+        self.style = (style or Style()).but(view="both", **options)
+        places = self.style.precision if places is None else places
+        self.style = self.style.but(precision=places)
+        self.graph = graph
+        self.trace = record(graph, values, places=places)
+        self.data = evaluate(graph, values)
+        self.frames = build(self.trace)
+        self._layout = None
+
+    def __len__(self):
+        return len(self.frames)
+
+    def layout(self, renderer):
+        """The one layout every frame uses: the fullest picture, with the longest caption's room."""
+        if self._layout is None:
+            longest = max((f.reveal.caption for f in self.frames), key=len)
+            full = Reveal(set(self.data.values), dict(self.data.adjoints), None, set(),
+                          {(n.id, k) for n in self.graph.nodes for k in range(len(n.inputs))}, longest)
+            layout = layout_of(to_dot(self.graph, self.data, self.style, reveal=full), renderer)
+            back = self.style.but(view="backward", fields=self.style.shown)
+            layout.back_edges = layout_of(to_dot(self.graph, self.data, back, reveal=full), renderer).edges
+            self._layout = layout
+        return self._layout
+
+    def dot(self, i, renderer=None):
+        """DOT source of frame ``i`` (pinned to the shared layout when a renderer is given)."""
+        layout = self.layout(renderer) if renderer is not None else None
+        return to_dot(self.graph, self.data, self.style, reveal=self.frames[i].reveal, layout=layout)
+
+    def render(self, i, fmt, renderer):
+        return renderer.run(self.dot(i, renderer), fmt, engine="neato", args=("-n2",))
+
+    def write(self, folder, fmt="svg", stem="frame"):
+        """Write the frames into ``folder`` as ``fmt``; returns the paths written."""
+        if fmt not in FRAME_FORMATS:
+            raise GraphgradError(f"unknown frame format '{fmt}'; use one of: {', '.join(FRAME_FORMATS)}")
+        folder = Path(folder)
+        width = len(str(len(self.frames)))
+        if fmt == "dot":
+            return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.dot", self.dot(i)) for i in range(len(self))]
+        renderer = require("pdf" if fmt == "pdf" else "svg")
+        if fmt == "pdf":
+            return [atomic_write(folder / f"{stem}s.pdf", self._pdf(renderer))]
+        if fmt == "html":
+            from .html import stepper
+            svgs = [self.render(i, "svg", renderer).decode("utf-8") for i in range(len(self))]
+            page = stepper(svgs, [f.reveal.caption for f in self.frames], self.trace,
+                           [(f.phase, f.index) for f in self.frames], title=str(self.graph.output.name or "y"))
+            return [atomic_write(folder / f"{stem}s.html", page)]
+        blobs = [self.render(i, fmt, renderer) for i in range(len(self))]
+        return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
+
+    def _pdf(self, renderer):
+        """One PDF with a page per frame (each page from ``dot -Tpdf``, joined with pypdf)."""
+        from pypdf import PdfReader, PdfWriter
+        writer = PdfWriter()
+        for i in range(len(self)):
+            writer.append(PdfReader(io.BytesIO(self.render(i, "pdf", renderer))))
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def write_frames(graph, values, folder, fmt="svg", **options):
+    """Step-by-step frames of ``graph`` at ``values`` written into ``folder``; returns the paths."""
+    return Frames(graph, values, **options).write(folder, fmt)

@@ -1,0 +1,111 @@
+"""HTML for notebooks and the web: trace tables in Baydin et al.'s layout, and a self-contained frame stepper.
+
+The stepper is one file with every frame's SVG inline and a few lines of
+JavaScript (←/→, space, Home/End, buttons); nothing is loaded from elsewhere.
+"""
+import html
+import json
+import re
+
+from .frames import trace_number
+
+CSS = """
+.gg-trace{display:flex;gap:2em;flex-wrap:wrap;font-family:Helvetica,Arial,sans-serif;font-size:15px}
+.gg-trace table{border-collapse:collapse;border-top:2px solid #334155;border-bottom:2px solid #334155}
+.gg-trace caption{font-weight:bold;text-align:left;padding:0 0 .4em}
+.gg-trace th{border-bottom:1px solid #334155;text-align:left;padding:.25em .6em}
+.gg-trace td{padding:.2em .6em;white-space:nowrap}
+.gg-trace td.num{text-align:right;font-variant-numeric:tabular-nums}
+.gg-trace tr.acc td{color:#7f1d1d}
+.gg-trace tr.now td{background:#ffedd5}
+"""
+
+
+def _cells(trace, row, middle):
+    value = trace_number(trace, row.value)
+    parts = [p for p in middle if p and p != value]
+    return row.var, " = ".join(parts), value
+
+
+def trace_tables(trace, highlight=None):
+    """The forward primal and reverse adjoint traces as two HTML tables (rows get ids f0.., r0..)."""
+    sections = [("Forward primal trace", "f", trace.forward, lambda r: [r.expr, r.subst])]
+    if trace.tangent:
+        sections.append(("Forward tangent trace", "t", trace.tangent, lambda r: [r.expr, r.subst]))
+    sections.append(("Reverse adjoint trace", "r", trace.reverse, lambda r: [r.expr, r.partial]))
+    out = ['<div class="gg-trace">']
+    for title, key, rows, middle in sections:
+        out.append(f"<table><caption>{title}</caption><tr><th>variable</th><th>expression</th><th>value</th></tr>")
+        for i, row in enumerate(rows):
+            var, expr, value = (html.escape(c) for c in _cells(trace, row, middle(row)))
+            classes = [c for c, on in (("acc", getattr(row, "accumulate", False)), ("now", highlight == (key, i))) if on]
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            shown = f"= {expr}" if expr else ""
+            out.append(f'<tr id="{key}{i}"{attr}><td>{var}</td><td>{shown}</td><td class="num">= {value}</td></tr>')
+        out.append("</table>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def trace_html(trace):
+    """A trace as an HTML fragment with its own style (for notebooks and ``graphgrad trace --format html``)."""
+    return f"<style>{CSS}</style>\n{trace_tables(trace)}"
+
+
+def _inline_svg(svg):
+    """An SVG document as an element to put inside HTML (no XML prolog or doctype)."""
+    return re.sub(r"^.*?(<svg\b)", r"\1", svg, count=1, flags=re.S)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body{{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#0f172a}}
+.bar{{display:flex;gap:.6em;align-items:center;margin:.5em 0 1em}}
+button{{font-size:16px;padding:.3em .9em;border-radius:6px;border:1px solid #94a3b8;background:#f8fafc;cursor:pointer}}
+.frame{{display:none}} .frame.on{{display:block}} .frame svg{{max-width:100%;height:auto}}
+#count{{font-variant-numeric:tabular-nums;color:#475569}}
+{css}
+</style></head><body>
+<h2>{title}</h2>
+<div class="bar"><button id="first" title="Home">⏮</button><button id="prev" title="←">◀ back</button>
+<button id="next" title="→ or space">next ▶</button><button id="last" title="End">⏭</button>
+<span id="count"></span></div>
+{frames}
+<h3>Trace</h3>
+{tables}
+<script>
+const frames = [...document.querySelectorAll('.frame')];
+const rows = {rows};
+let i = 0;
+function show(k) {{
+  i = Math.max(0, Math.min(frames.length - 1, k));
+  frames.forEach((f, j) => f.classList.toggle('on', j === i));
+  document.querySelectorAll('.gg-trace tr.now').forEach(r => r.classList.remove('now'));
+  const row = document.getElementById(rows[i]);
+  if (row) row.classList.add('now');
+  document.getElementById('count').textContent = `frame ${{i + 1}} of ${{frames.length}}`;
+}}
+document.getElementById('first').onclick = () => show(0);
+document.getElementById('prev').onclick = () => show(i - 1);
+document.getElementById('next').onclick = () => show(i + 1);
+document.getElementById('last').onclick = () => show(frames.length - 1);
+document.addEventListener('keydown', e => {{
+  if (e.key === 'ArrowRight' || e.key === ' ' || e.key === 'PageDown') {{ show(i + 1); e.preventDefault(); }}
+  else if (e.key === 'ArrowLeft' || e.key === 'PageUp') show(i - 1);
+  else if (e.key === 'Home') show(0);
+  else if (e.key === 'End') show(frames.length - 1);
+}});
+show(0);
+</script>
+</body></html>
+"""
+
+
+def stepper(svgs, captions, trace, rows, title="backprop"):
+    """One HTML page stepping through ``svgs`` (with their trace rows highlighted alongside)."""
+    frames = "\n".join(f'<div class="frame" data-caption="{html.escape(c)}">{_inline_svg(s)}</div>'
+                       for s, c in zip(svgs, captions))
+    ids = [("f" if phase == "forward" else "r") + str(index) for phase, index in rows]
+    return PAGE.format(title=html.escape(f"Backprop step by step: {title}"), css=CSS, frames=frames,
+                       tables=trace_tables(trace), rows=json.dumps(ids))

@@ -1,0 +1,34 @@
+"""Pictures that display themselves in Jupyter: ``show(graph)`` and ``repr_svg`` for ``Graph._repr_svg_``."""
+from .draw import to_dot
+from .render import render_source, svg
+
+
+class Shown:
+    """A drawn graph: DOT source that shows as SVG in a notebook and saves to any picture format."""
+
+    def __init__(self, source, engine="dot", args=()):
+        self.source, self.engine, self.args = source, engine, tuple(args)
+
+    def _repr_svg_(self):
+        return svg(self.source, self.engine, self.args)
+
+    def save(self, path, fmt=None):
+        """Write the picture (DOT, SVG, PNG or PDF by the file's suffix)."""
+        return render_source(self.source, path, fmt, self.engine, self.args)
+
+    def __str__(self):
+        return self.source
+
+
+def show(graph, values=None, **options):
+    """``graph`` as a notebook picture; ``values`` (by input name) adds values and adjoints."""
+    return Shown(to_dot(graph, values, **options))
+
+
+def repr_svg(graph):
+    """SVG of a bare graph for ``Graph._repr_svg_`` (None when no renderer is installed, so text shows)."""
+    from .renderer import RendererError
+    try:
+        return svg(to_dot(graph))
+    except RendererError:
+        return None

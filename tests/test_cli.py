@@ -1,0 +1,77 @@
+"""The command line: every verb's output, and one-line errors with exit status 2."""
+import json
+
+import pytest
+
+from graphgrad.cli import main
+
+BAYDIN = "y = ln(x1) + x1*x2 - sin(x2)"
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_grad_json_has_output_value_and_grad(capsys):
+    status, out, _ = run(capsys, "grad", BAYDIN, "--at", "x1=2", "--at", "x2=5", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["output"] == "y"
+    assert round(data["value"], 3) == 11.652
+    assert data["grad"]["x1"] == pytest.approx(5.5) and round(data["grad"]["x2"], 3) == 1.716
+
+
+@pytest.mark.parametrize("method", ["reverse", "forward", "numeric"])
+def test_grad_methods_agree_on_the_gradient_tape_example(capsys, method):
+    status, out, _ = run(capsys, "grad", "y = 2*x*x + 3", "--at", "x=[[1,2],[3,4]]", "--method", method, "--json")
+    assert status == 0
+    assert json.loads(out)["grad"]["x"] == [[pytest.approx(4), pytest.approx(8)], [pytest.approx(12), pytest.approx(16)]]
+
+
+def test_eval_prints_the_named_output(capsys):
+    status, out, _ = run(capsys, "eval", "u = a*b; v = u + c; J = 3*v", "--at", "a=5", "--at", "b=4", "--at", "c=1")
+    assert (status, out.strip()) == (0, "J = 63")
+
+
+def test_trace_json_lists_forward_and_reverse_rows(capsys):
+    status, out, _ = run(capsys, "trace", BAYDIN, "--at", "x1=2", "--at", "x2=5", "--json")
+    data = json.loads(out)
+    assert status == 0
+    assert [r["var"] for r in data["forward"]] == ["v-1", "v0", "v1", "v2", "v3", "v4", "v5", "y"]
+    assert {"var", "expr", "value"} <= set(data["reverse"][0])
+    assert data["reverse"][-2]["var"] == "x̄1" and data["reverse"][-2]["value"] == pytest.approx(5.5)
+
+
+def test_trace_latex_format(capsys):
+    status, out, _ = run(capsys, "trace", BAYDIN, "--at", "x1=2", "--at", "x2=5", "--format", "latex")
+    assert status == 0 and r"\begin{tabular}" in out and "11.652" in out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["eval", "y = ln(x1 +", "--at", "x1=1"], ["syntax error", "column"]),
+    (["eval", "y = foo(x)", "--at", "x=1"], ["unknown function 'foo'", "column 5"]),
+    (["eval", "y = x + z", "--at", "x=1", "--at", "z=1", "--at", "w=2"], ["unknown variable 'w'"]),
+    (["eval", "y = x + z", "--at", "x=1"], ["no value given for input 'z'"]),
+    (["eval", "y = 2*x", "--at", "x=abc"], ["value of 'x'", "abc"]),
+    (["eval", "y = x + z", "--at", "x=[1,2,3]", "--at", "z=[1,2]"], ["(3,)", "(2,)", "broadcasting", "x + z"]),
+    (["eval", "y = x @ W", "--at", "x=[1,2,3]", "--at", "W=[[1,2],[3,4]]"], ["(3,) @ (2, 2)", "last axis"]),
+    (["eval", "y = ln(x)", "--at", "x=-2"], ["ln", "v1", "-2", "x > 0"]),
+    (["eval", "y = sqrt(x - 3)", "--at", "x=1"], ["sqrt", "v2", "-2"]),
+    (["grad", "y = x", "--at", "x=1", "--method", "magic"], ["unknown method 'magic'", "reverse"]),
+    (["eval", "y = __import__('os')", "--at", "x=1"], ["unknown function '__import__'"]),
+])
+def test_bad_input_gives_one_line_and_status_2(capsys, argv, words):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("graphgrad: error: ")
+    for word in words:
+        assert word in err
+
+
+def test_demo_writes_tables_and_prints_the_textbook_numbers(capsys, tmp_path):
+    status, out, _ = run(capsys, "demo", "--out", str(tmp_path / "gallery"))
+    assert status == 0
+    for number in ("11.652", "5.5", "1.716", "12"):
+        assert number in out
+    assert (tmp_path / "gallery" / "baydin_trace.tex").read_text().count(r"\toprule") == 2

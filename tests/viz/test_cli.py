@@ -1,0 +1,35 @@
+"""The render and frames verbs, registered on a parser as graphgrad.cli does."""
+import argparse
+import json
+
+import pytest
+
+from graphgrad.viz.cli import register
+
+
+def _run(argv):
+    parser = argparse.ArgumentParser(prog="graphgrad")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_render_writes_the_file(renderer, tmp_path, svg_texts):
+    out = tmp_path / "j.svg"
+    text = _run(["render", "u = a*b; v = u + c; J = 3*v", "--at", "a=5", "--at", "b=4", "--at", "c=1",
+                 "-o", str(out), "--view", "backward"])
+    assert text == f"wrote {out}"
+    assert "∂J/∂a = 12" in svg_texts(out.read_text())
+
+
+def test_frames_json_reports_the_steps(renderer, tmp_path):
+    result = _run(["frames", "y = ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "--at", "x2=5",
+                   "-o", str(tmp_path), "--format", "svg", "--json"])
+    json.dumps(result)
+    assert result["frames"] == 16 and result["forward"] == 7 and result["backward"] == 9
+    assert len(result["written"]) == 16
+
+
+def test_bad_choices_are_rejected():
+    with pytest.raises(SystemExit):
+        _run(["render", "y = x", "-o", "y.svg", "--view", "sideways"])

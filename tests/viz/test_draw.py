@@ -1,0 +1,103 @@
+"""Graph pictures: the values, adjoints and partials a lecturer needs are in the SVG, with each renderer."""
+import math
+import re
+
+import pytest
+
+import graphgrad as gg
+from graphgrad.errors import GraphgradError, SizeError
+from graphgrad.viz import Style, render, to_dot
+from graphgrad.viz.render import svg
+
+
+def _numbers(texts):
+    """The numbers written after '=' in the picture's texts."""
+    return {m for t in texts for m in re.findall(r"= (-?[\d.]+)\b", t)}
+
+
+def test_baydin_values_and_adjoints_are_drawn(renderer, baydin, tmp_path, svg_texts, svg_groups):
+    graph, at = baydin
+    path = render(graph, tmp_path / "baydin.svg", at, view="both")
+    texts = svg_texts(path.read_text())
+    y = math.log(2) + 2 * 5 - math.sin(5)            # hand-derived from the seed, not from graphgrad
+    dx1, dx2 = 1 / 2 + 5, 2 - math.cos(5)
+    found = _numbers(texts)
+    for value in (y, dx1, dx2, math.log(2), math.sin(5)):
+        assert f"{value:.3f}".rstrip("0").rstrip(".") in found
+    assert "11.652" in found and "5.5" in found and "1.716" in found
+    assert len(svg_groups(path.read_text(), "node")) == len(graph.nodes)
+
+
+def test_backprop_seed_dj_da_is_12(renderer, backprop_j, tmp_path, svg_texts, svg_groups):
+    graph, at = backprop_j
+    texts = svg_texts(render(graph, tmp_path / "j.svg", at, view="backward").read_text())
+    adjoints = {t.split(" = ")[0]: t.split(" = ")[1] for t in texts if t.startswith("∂J/∂")}
+    assert adjoints == {"∂J/∂a": "12", "∂J/∂b": "15", "∂J/∂c": "3", "∂J/∂u": "3", "∂J/∂v": "3", "∂J/∂J": "1"}
+
+
+def test_edge_labels_show_symbolic_and_numeric_partials(renderer, baydin, svg_texts, svg_groups):
+    graph, at = baydin
+    texts = " ".join(svg_texts(svg(to_dot(graph, at, view="backward", edges="partial"))))
+    assert "∂v₃/∂v₀ = cos(v₀) = 0.284" in texts     # cos 5 = 0.2837
+    assert "∂v₁/∂v₋₁ = 1/v₋₁ = 0.5" in texts
+    none = " ".join(svg_texts(svg(to_dot(graph, at, view="backward", edges="none"))))
+    assert "∂v₃/∂v₀" not in none
+
+
+def test_backward_view_points_edges_back():
+    graph = gg.parse("y = sin(x)*x")
+    back = to_dot(graph, {"x": 1.0}, view="backward")
+    forward = to_dot(graph, {"x": 1.0}, view="forward")
+    assert back.count("dir=back") == 3 and "dir=back" not in forward
+
+
+def test_node_used_twice_has_two_edges_and_summed_adjoint(renderer, svg_texts, svg_groups):
+    graph = gg.parse("b = a + a; c = b + b")
+    source = to_dot(graph, {"a": 1.5}, view="backward")
+    texts = svg_texts(svg(source))
+    edges = re.findall(r"(n\d+) -> (n\d+)", source)
+    assert len(edges) == 4 and len(set(edges)) == 2     # each use drawn
+    a_id = f"n{graph.inputs[0].id}"
+    assert "∂c/∂a = 4" in texts  # dc/da = 4, summed over the 4 paths
+    assert sum(1 for e in edges if e[0] == a_id) == 2
+
+
+def test_fields_and_precision_are_options(baydin):
+    graph, at = baydin
+    source = to_dot(graph, at, style=Style(precision=5, fields=("name", "value")))
+    assert "11.65207" in source and "ln v" not in source
+    with pytest.raises(GraphgradError, match="unknown field 'colour'"):
+        Style(fields=("colour",))
+    with pytest.raises(GraphgradError, match="unknown view"):
+        to_dot(graph, at, view="sideways")
+
+
+def test_size_guard_names_the_size_and_the_way_out():
+    x = gg.vars("x")
+    y = x
+    for _ in range(60):
+        y = gg.sin(y)
+    with pytest.raises(SizeError, match=r"61 nodes, more than the 50.*max_nodes=None"):
+        to_dot(gg.Graph([y]), max_nodes=50)
+
+
+def test_large_graph_drops_edge_labels_and_table_labels():
+    x = gg.vars("x")
+    y = x
+    for _ in range(300):
+        y = gg.sin(y) * 0.5
+    source = to_dot(gg.Graph([y]), {"x": 0.3}, view="both")
+    assert "label=<" not in source and "∂" not in source
+
+
+def test_layers_named_with_prefix_become_clusters():
+    x = gg.vars("x", shape=(3,))
+    w = gg.ops.input("dense_1/kernel", (3, 2))
+    b = gg.ops.input("dense_1/bias", (2,))
+    h = gg.relu(x @ w + b)
+    source = to_dot(gg.Graph([h.sum()]))
+    assert "subgraph cluster_dense_1" in source
+    cluster = source.split("subgraph cluster_dense_1")[1]
+    for op in ("matmul", "add", "relu"):
+        node = next(n for n in gg.Graph([h.sum()]).nodes if n.op.name == op)
+        assert f"n{node.id} " in cluster

@@ -1,0 +1,51 @@
+"""Network pictures from a plain layer list: layer level for a 784-512-10 MLP, neurons for seed 003's 2-4-4-1."""
+import numpy as np
+import pytest
+
+import graphgrad as gg
+from graphgrad.errors import GraphgradError, SizeError
+from graphgrad.viz import Layer, graph_layers, layer_dot, network_picture, neuron_dot
+
+
+def test_mlp_layer_picture_counts_parameters(renderer, svg_texts):
+    pic = network_picture([("input", 784), ("dense_1", 512, "relu"), ("dense_2", 10, "softmax")])
+    texts = " ".join(svg_texts(pic._repr_svg_()))
+    assert f"{784 * 512 + 512:,} params" in texts and f"{512 * 10 + 10:,} params" in texts
+    assert f"{784 * 512 + 512 + 512 * 10 + 10:,} trainable parameters" in texts
+    assert "(784, 512)" in texts and "(None, 10)" in texts
+
+
+def test_2_4_4_1_net_has_a_circle_per_neuron_and_weights(renderer, svg_texts, svg_groups):
+    rng = np.random.default_rng(3)
+    sizes = [2, 4, 4, 1]
+    layers = [Layer("input", 2)] + [Layer(f"hidden {j}", n, "sigmoid", (rng.normal(size=(sizes[j - 1], n)), None))
+                                    for j, n in enumerate(sizes[1:], 1)]
+    svg = network_picture(layers)._repr_svg_()
+    texts = svg_texts(svg)
+    assert {"a₁⁽¹⁾", "a₂⁽¹⁾", "a₄⁽²⁾", "a₄⁽³⁾", "a₁⁽⁴⁾"} <= set(texts)
+    circles = [g for g in svg_groups(svg, "node").values() if any(e.tag.endswith("ellipse") for e in g.iter())]
+    assert len(circles) == 11
+    assert len(svg_groups(svg, "edge")) == 2 * 4 + 4 * 4 + 4 * 1
+    w = layers[2].kernel[3, 1]                        # weight from a₄⁽²⁾ to a₂⁽³⁾
+    assert f"{w:.2f}".rstrip("0").rstrip(".") in texts
+
+
+def test_bad_descriptions_are_named():
+    with pytest.raises(GraphgradError, match=r"layer 1 \('h'\): kernel shape \(3, 4\) does not match \(2, 4\)"):
+        neuron_dot([("x", 2), ("h", 4, "relu", np.zeros((3, 4)))])
+    with pytest.raises(SizeError, match="1306 units.*layer-level"):
+        neuron_dot([("x", 784), ("h", 512), ("y", 10)])
+    with pytest.raises(GraphgradError, match="at least one more layer"):
+        layer_dot([("x", 3)])
+
+
+def test_graph_layers_groups_named_nodes():
+    x = gg.vars("x", shape=(5, 3))
+    k1, b1 = gg.ops.input("dense_1/kernel", (3, 4)), gg.ops.input("dense_1/bias", (4,))
+    k2, b2 = gg.ops.input("dense_2/kernel", (4, 1)), gg.ops.input("dense_2/bias", (1,))
+    y = gg.sigmoid(gg.relu(x @ k1 + b1) @ k2 + b2).mean()
+    source = graph_layers(gg.Graph([y]))
+    assert "dense_1" in source and f"{3 * 4 + 4:,} params" in source and f"{4 + 1} params" in source
+    assert "matmul → add → relu" in source
+    with pytest.raises(GraphgradError, match="no layers"):
+        graph_layers(gg.parse("y = x*x"))
