@@ -280,10 +280,11 @@ def emit_reduction(w, node, expr=None, leaves=None, reduce=None):
     if expr is None:
         from ..graph import Graph
         from ..ops import input as make_input
+        from .fusion import reduction_of
         source = node.inputs[0]
         fresh = make_input("a0", source.shape, source.dtype)
         expr, leaves = Graph([fresh], [fresh]), [source]
-        reduce = (node.op.name, node.params["axis"], node.params["keepdims"])
+        reduce = reduction_of(node)
     op, axis, _ = reduce
     domain = expr.output.shape
     count = int(np.prod([domain[a] for a in axis], dtype=np.int64))

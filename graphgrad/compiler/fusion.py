@@ -9,7 +9,7 @@ primitive evaluates its expression), so fusion is checked against it alone.
 import numpy as np
 
 from ..backends.numpy_backend import run
-from ..graph import Graph
+from ..graph import Graph, shapes
 from ..graph.node import Node
 from ..ops import REGISTRY, apply, input as make_input
 from ..ops.primitive import Primitive
@@ -32,6 +32,12 @@ def _fused_shape(*shapes, expr, reduce, shape):
 
 FUSED = Primitive("fused", impl=_fused_impl, shape=_fused_shape, differentiable=False,
                   text="fused", latex=r"\operatorname{{fused}}")
+
+
+def reduction_of(node):
+    """``(name, axes, keepdims)`` of a reduction node, its axes normalised (sorted, non-negative)."""
+    axes = shapes.normalize_axis(node.params["axis"], node.inputs[0].ndim)
+    return node.op.name, axes, node.params["keepdims"]
 
 
 def fusable(node):
@@ -107,7 +113,7 @@ def _loop(node, group, built):
     """The fused node for a loop rooted at ``node``, or ``node`` itself rebuilt when nothing fuses."""
     if node.op.name in REDUCTIONS and len(group) > 1:
         expr, leaves = expression(node.inputs[0], [n for n in group if n is not node], built)
-        reduce = (node.op.name, node.params["axis"], node.params["keepdims"])
+        reduce = reduction_of(node)
     elif fusable(node) and (len(group) > 1 or node.op.name != "broadcast_to"):
         expr, leaves = expression(node, group, built)
         reduce = None

@@ -189,7 +189,8 @@ def _transpose(node, x):
 
 
 def _sum(node, x):
-    return reshape(x, node.shape) if not node.params["axis"] else None
+    axis = node.params["axis"]
+    return reshape(x, node.shape) if axis is not None and len(axis) == 0 else None
 
 
 SIMPLIFY = {

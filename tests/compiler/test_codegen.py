@@ -41,7 +41,7 @@ def random_graphs(draw, dtype):
             b = draw(st.sampled_from([n for n in pool if _compatible(a, n)]))
             pool.append(draw(st.sampled_from(BINARY))(a, b))
         elif kind == "reduce" and a.ndim:
-            axis = draw(st.sampled_from([None] + list(range(a.ndim))))
+            axis = draw(st.sampled_from([None] + list(range(-a.ndim, a.ndim))))
             op = draw(st.sampled_from([gg.sum, gg.mean, gg.max]))
             pool.append(op(a, axis=axis, keepdims=draw(st.booleans())))
         elif kind == "matmul":
