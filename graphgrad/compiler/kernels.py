@@ -221,7 +221,8 @@ def step_module(step, graph, parallel=False):
         return lines.lines
 
     setup = writer.prelude() + _slots(writer, p)
-    step_fn = ["", "", _decorator(sig, parallel), f"def step({', '.join(args)}):",
+    lazy = f"@njit(cache=True{', parallel=True' if parallel else ''})  # compiled on its first call"
+    step_fn = ["", "", lazy, f"def step({', '.join(args)}):",
                '    """One training step on the batch (x, y): parameters and state updated in place; returns the loss."""']
     step_fn += setup + core([f"return {loss_var}"], [f"return {loss_var}"])
     train_fn = _train_function(x, y, names, args, sig, parallel, setup,
