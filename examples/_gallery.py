@@ -15,9 +15,11 @@ from graphgrad.files import atomic_write  # noqa: E402
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "gallery"
 
 
-def options(name, description):
-    """Parse ``--out`` and ``--fast`` for the example called ``name``."""
+def options(name, description, data=None):
+    """Parse ``--out`` and ``--fast`` (and ``--data`` when a default folder is given) for example ``name``."""
     parser = argparse.ArgumentParser(description=description)
+    if data is not None:
+        parser.add_argument("--data", default=str(data), help=f"the data folder (default {data})")
     parser.add_argument("--out", default=str(DOCS / name), help="folder for the page and its pictures")
     parser.add_argument("--fast", action="store_true", help="a smaller, quicker run (used by the tests)")
     return parser.parse_args()

@@ -3,15 +3,12 @@
 d cos x / dx = -sin x, so descent from x = 1 walks to π; for x² cos x + sin x,
 descent from x = 2 stops near x ≈ 3.693, where 2x cos x - x² sin x + cos x = 0.
 """
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from _gallery import Page, options
 
-from _gallery import Page, options  # noqa: E402
-
-import graphgrad as gg  # noqa: E402
+import graphgrad as gg
+from graphgrad.plots.figures import new_figure, save
 
 FUNCTIONS = {
     "cos x": (lambda x: gg.cos(x), np.cos, 1.0),
@@ -34,7 +31,7 @@ def main(out, fast=False):
               "differentiates it by reverse mode.")
     steps = 150 if fast else 200
     results = {}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, axes = new_figure(5, 3.6, ncols=2)
     for ax, (name, (f, f_np, x0)) in zip(axes, FUNCTIONS.items()):
         path = descend(f, x0, steps=steps)
         results[name] = path[-1]
@@ -44,9 +41,7 @@ def main(out, fast=False):
         ax.set_title(f"argmin {name} ≈ {path[-1]:.4f}")
         ax.set_xlabel("x")
         ax.legend()
-    fig.tight_layout()
-    fig.savefig(page.path("descent.png"), dpi=110)
-    plt.close(fig)
+    save(fig, page.path("descent.png"), dpi=110)
     page.picture("descent.png", "gradient descent on cos x and x² cos x + sin x")
     page.code("\n".join(f"argmin {k} ≈ {v:.6f}" for k, v in results.items()))
     page.write()

@@ -8,3 +8,13 @@ from .build import grad, parse, trace, value_and_grad, vars
 from .autodiff import directional, grad_graph, jacobian, jvp_graph
 
 __version__ = "0.1.0"
+
+_SUBPACKAGES = {"nn", "datasets", "plots", "viz", "traces", "symbolic", "numeric", "compiler", "autodiff", "ops"}
+
+
+def __getattr__(name):
+    """``gg.nn``, ``gg.viz``, ...: subpackages load on first use, so ``import graphgrad`` stays quick."""
+    if name in _SUBPACKAGES:
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'graphgrad' has no attribute '{name}'")

@@ -10,7 +10,7 @@ from .files import atomic_write
 from .traces import record
 
 EXAMPLES = {
-    "backprop_J": ("u = a*b; v = u + c; J = 3*v", {"a": 5, "b": 4, "c": 1}),
+    "backprop_J": ("u = a*b; z = u + c; J = 3*z", {"a": 5, "b": 4, "c": 1}),
     "baydin": ("y = ln(x1) + x1*x2 - sin(x2)", {"x1": 2, "x2": 5}),
 }
 

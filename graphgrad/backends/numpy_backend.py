@@ -65,7 +65,9 @@ def run(graph, arrays, check=True):
         if node.id in env:
             continue
         if node.is_const:
-            env[node.id] = node.params["value"]
+            value = node.params["value"]
+            # a weak scalar stays a Python float, so NumPy keeps float32 operands in float32 (NEP 50)
+            env[node.id] = value.item() if node.params.get("weak") and value.ndim == 0 else value
             continue
         if node.is_input:
             raise MissingInputError(f"no value given for input '{node.name}'")

@@ -4,13 +4,11 @@ Each operand is drawn at the result's shape: cells that broadcasting repeats
 are pale, the real ones solid, so a student sees which way values are copied.
 Shapes that do not conform draw the operands and graphgrad's error message.
 """
-import io
 import textwrap
 
 import numpy as np
 
 from ..errors import ShapeError
-from ..files import atomic_write
 from ..graph import shapes
 
 SOLID, PALE, RESULT, EDGE = "#bfdbfe", "#eff6ff", "#fde68a", "#1e3a8a"
@@ -39,9 +37,7 @@ def _rect(x, y, colour, solid):
 
 def broadcast_picture(a, b, path, label=None):
     """Draw ``a + b`` (arrays of at most 2 axes) to ``path`` (PNG or SVG); returns (path, error or None)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots.figures import new_figure, save
 
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     sa, sb = _as_2d(a.shape), _as_2d(b.shape)
@@ -53,7 +49,7 @@ def broadcast_picture(a, b, path, label=None):
     except ShapeError as exc:
         error, out_shape = str(exc), None
 
-    fig, ax = plt.subplots(figsize=(8, 2.6 if error is None else 3.2))
+    fig, (ax,) = new_figure(8, 2.6 if error is None else 3.2)
     x = 0.0
     if error is None:
         out2 = _as_2d(out_shape)
@@ -78,8 +74,4 @@ def broadcast_picture(a, b, path, label=None):
     ax.set_ylim(-height - (2.4 if error else 0.2), 0.2)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=str(path).rsplit(".", 1)[-1], dpi=110)
-    plt.close(fig)
-    return atomic_write(path, buffer.getvalue()), error
+    return save(fig, path, dpi=110), error

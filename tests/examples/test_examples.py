@@ -41,3 +41,32 @@ def test_seed003_gradient_descent_finds_the_minima(tmp_path):
     assert abs(2 * x * np.cos(x) - x * x * np.sin(x) + np.cos(x)) < 1e-2   # f'(x) = 0
     assert 2 * np.cos(x) - 4 * x * np.sin(x) - x * x * np.cos(x) - np.sin(x) > 0  # a minimum
     assert (tmp_path / "seed003_gradient_descent" / "descent.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_seed003_keras_tutorial_net_learns_two_moons(tmp_path):
+    n = run("seed003_keras_tutorial", tmp_path)
+    assert n["params"] == 37 and n["accuracy"] >= 0.95
+    assert n["final loss"]["momentum 0.9"] < n["final loss"]["plain SGD"]
+    assert "Total params: 37" in (tmp_path / "seed003_keras_tutorial" / "index.md").read_text()
+
+
+def test_seed001_perceptron_activations_and_learning_rates(tmp_path):
+    n = run("seed001_perceptron", tmp_path)
+    assert round(n["y_hat"], 3) == 0.002 and n["y_hat"] == pytest.approx(1 / (1 + np.exp(6)))
+    xs = np.linspace(-4, 4, 161)
+    s = 1 / (1 + np.exp(-xs))
+    np.testing.assert_allclose(n["slopes"]["sigmoid"], s * (1 - s), atol=1e-12)
+    np.testing.assert_allclose(n["slopes"]["tanh"], 1 - np.tanh(xs) ** 2, atol=1e-12)
+    np.testing.assert_array_equal(n["slopes"]["ReLU"], (xs > 0).astype(float))
+    lr = n["learning rates"]
+    assert lr[0.3] < 1e-12 < lr[0.01] < 9 < lr[1.05]       # 9 = the loss at the start
+    batches = n["batch sizes"]
+    assert batches["SGD (batch 1)"] < batches["mini-batch (32)"] < batches["full batch (400)"]
+
+
+def test_seed004_mnist_learns_on_a_tenth_of_the_real_data(tmp_path):
+    mnist = load("seed004_mnist")
+    if not (mnist.DATA / "train-images-idx3-ubyte.gz").exists():
+        pytest.skip(f"the real MNIST is not at {mnist.DATA}")
+    n = mnist.main(tmp_path / "mnist", fast=True)
+    assert n["epochs"] == 1 and n["test_accuracy"] > 0.8

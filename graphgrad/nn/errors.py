@@ -1,0 +1,39 @@
+"""The errors of graphgrad.nn: subclasses of the core's, so ``except GraphgradError`` catches them all."""
+from ..errors import GraphgradError, InputValueError, ShapeError, UnknownNameError
+
+
+class LabelError(InputValueError):
+    """Labels that do not fit the loss (e.g. integer labels given to categorical cross-entropy)."""
+
+
+class DataError(InputValueError):
+    """Training or evaluation data that cannot be used: NaN or Inf, wrong type, empty."""
+
+
+class DivergenceError(GraphgradError):
+    """The loss or a weight became NaN or infinite during training (the weights are kept finite)."""
+
+    def __init__(self, message, epoch=None, step=None, history=None):
+        super().__init__(message)
+        self.epoch, self.step, self.history = epoch, step, history
+
+
+class NotCompiledError(GraphgradError):
+    """A model used before ``compile`` (or before its input shape is known)."""
+
+
+class WeightsFileError(GraphgradError):
+    """A weights file that is missing, unreadable or made for another model."""
+
+
+def lookup(kind, name, table):
+    """``table[name]`` (case- and dash-insensitive), or an UnknownNameError listing the known names."""
+    key = str(name).lower().replace("-", "_")
+    if key in table:
+        return table[key]
+    known = ", ".join(sorted(table))
+    raise UnknownNameError(f"unknown {kind} '{name}': the known {kind}s are {known}")
+
+
+__all__ = ["LabelError", "DataError", "DivergenceError", "NotCompiledError", "WeightsFileError",
+           "ShapeError", "UnknownNameError", "lookup"]

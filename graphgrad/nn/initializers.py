@@ -1,0 +1,71 @@
+"""Weight initializers with Keras' names and formulas; each draws from a given NumPy Generator."""
+import numpy as np
+
+from .errors import lookup
+
+
+def _fans(shape):
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def zeros(shape, rng):
+    return np.zeros(shape)
+
+
+def ones(shape, rng):
+    return np.ones(shape)
+
+
+def random_normal(shape, rng, stddev=0.05):
+    """Keras RandomNormal: small Gaussian weights, mean 0, standard deviation 0.05."""
+    return rng.normal(0.0, stddev, shape)
+
+
+def random_uniform(shape, rng, limit=0.05):
+    """Keras RandomUniform: uniform in [-0.05, 0.05)."""
+    return rng.uniform(-limit, limit, shape)
+
+
+def _truncated_normal(shape, rng, stddev):
+    """Normal draws redrawn until within two standard deviations (Keras' truncated normal)."""
+    out = rng.normal(0.0, stddev, shape)
+    bad = np.abs(out) > 2 * stddev
+    while np.any(bad):
+        out[bad] = rng.normal(0.0, stddev, int(bad.sum()))
+        bad = np.abs(out) > 2 * stddev
+    return out
+
+
+def glorot_uniform(shape, rng):
+    """Uniform in ±sqrt(6 / (fan_in + fan_out)) (Keras' default for Dense kernels)."""
+    fan_in, fan_out = _fans(shape)
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, shape)
+
+
+def glorot_normal(shape, rng):
+    fan_in, fan_out = _fans(shape)
+    return _truncated_normal(shape, rng, np.sqrt(2.0 / (fan_in + fan_out)) / 0.87962566103423978)
+
+
+def he_uniform(shape, rng):
+    limit = np.sqrt(6.0 / _fans(shape)[0])
+    return rng.uniform(-limit, limit, shape)
+
+
+def he_normal(shape, rng):
+    return _truncated_normal(shape, rng, np.sqrt(2.0 / _fans(shape)[0]) / 0.87962566103423978)
+
+
+INITIALIZERS = {f.__name__: f for f in (zeros, ones, random_normal, random_uniform,
+                                        glorot_uniform, glorot_normal, he_uniform, he_normal)}
+
+
+def get(name):
+    """The initializer called ``name``; a callable ``f(shape, rng)`` is returned as is."""
+    return name if callable(name) else lookup("initializer", name, INITIALIZERS)

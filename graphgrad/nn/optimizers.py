@@ -1,0 +1,241 @@
+"""Optimizers as graph transforms: (parameter, gradient, slots) nodes -> updated nodes.
+
+Each optimizer writes Keras 3's update rule (same defaults, same order of
+operations) with graph operations, so one training step -- forward, reverse
+mode, update -- is one graph. Slots (momenta, accumulators) and the step
+counter are graph inputs fed back from the previous step's outputs.
+"""
+import numpy as np
+
+from .. import ops
+from .errors import lookup
+
+
+class Optimizer:
+    """Base class: declares per-parameter slots and global state, and builds the update nodes."""
+
+    name = "optimizer"
+    slot_names = ()              # per-parameter state, e.g. ("momentum",)
+
+    def __init__(self, learning_rate=0.001):
+        self.learning_rate = float(learning_rate)
+
+    def slot_init(self, slot, param):
+        """Initial value of ``slot`` for a parameter array (zeros unless an optimizer says otherwise)."""
+        return np.zeros_like(param)
+
+    def global_names(self):
+        """Optimizer-wide scalar state besides the iteration counter, with initial values."""
+        return {}
+
+    def update_globals(self, t, glob):
+        """New values of the global state for the step after ``t`` steps."""
+        return {}
+
+    def update(self, p, g, slots, t, glob):
+        """``(new_p, {slot: new_value})`` as nodes; ``t`` is the number of steps done so far."""
+        raise NotImplementedError
+
+    def config(self):
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items())})"
+
+
+class SGD(Optimizer):
+    """Gradient descent, with momentum ``m = μm - ηg; p += m`` and Nesterov's ``p += μm - ηg``."""
+
+    name = "sgd"
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
+        super().__init__(learning_rate)
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self.slot_names = ("momentum",) if self.momentum else ()
+
+    def update(self, p, g, slots, t, glob):
+        lr = self.learning_rate
+        if not self.momentum:
+            return p - lr * g, {}
+        m = self.momentum * slots["momentum"] - lr * g
+        new_p = p + (self.momentum * m - lr * g) if self.nesterov else p + m
+        return new_p, {"momentum": m}
+
+
+class RMSprop(Optimizer):
+    """Divide by a running root mean square of gradients: ``v = ρv + (1-ρ)g²; p -= η g / sqrt(v + ε)``."""
+
+    name = "rmsprop"
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
+        super().__init__(learning_rate)
+        self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), float(epsilon), centered
+        self.slot_names = ("velocity",) + (("momentum",) if self.momentum else ()) + \
+            (("average_gradient",) if centered else ())
+
+    def update(self, p, g, slots, t, glob):
+        rho = self.rho
+        v = rho * slots["velocity"] + (1 - rho) * (g * g)
+        new = {"velocity": v}
+        if self.centered:
+            a = rho * slots["average_gradient"] + (1 - rho) * g
+            new["average_gradient"] = a
+            denominator = v - a * a + self.epsilon
+        else:
+            denominator = v + self.epsilon
+        increment = self.learning_rate * g / ops.sqrt(denominator)
+        if self.momentum:
+            m = self.momentum * slots["momentum"] + increment
+            new["momentum"] = m
+            return p - m, new
+        return p - increment, new
+
+
+class Adam(Optimizer):
+    """Adaptive moments with bias correction folded into the step size (Keras' form)."""
+
+    name = "adam"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
+        super().__init__(learning_rate)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), amsgrad
+        self.slot_names = ("momentum", "velocity") + (("velocity_hat",) if amsgrad else ())
+
+    def update(self, p, g, slots, t, glob):
+        b1, b2 = self.beta_1, self.beta_2
+        step = t + 1
+        alpha = self.learning_rate * ops.sqrt(1 - b2 ** step) / (1 - b1 ** step)
+        m = slots["momentum"] + (g - slots["momentum"]) * (1 - b1)
+        v = slots["velocity"] + (g * g - slots["velocity"]) * (1 - b2)
+        new = {"momentum": m, "velocity": v}
+        if self.amsgrad:
+            v = ops.maximum(slots["velocity_hat"], v)
+            new["velocity_hat"] = v
+        return p - alpha * m / (ops.sqrt(v) + self.epsilon), new
+
+
+class Adagrad(Optimizer):
+    """Divide by the root of all squared gradients so far: ``a += g²; p -= η g / sqrt(a + ε)``."""
+
+    name = "adagrad"
+    slot_names = ("accumulator",)
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.initial_accumulator_value, self.epsilon = float(initial_accumulator_value), float(epsilon)
+
+    def slot_init(self, slot, param):
+        return np.full_like(param, self.initial_accumulator_value)
+
+    def update(self, p, g, slots, t, glob):
+        a = slots["accumulator"] + g * g
+        return p - self.learning_rate * g / ops.sqrt(a + self.epsilon), {"accumulator": a}
+
+
+class Adadelta(Optimizer):
+    """Steps scaled by the ratio of running RMS of updates to running RMS of gradients."""
+
+    name = "adadelta"
+    slot_names = ("accumulated_grad", "accumulated_delta_var")
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.rho, self.epsilon = float(rho), float(epsilon)
+
+    def update(self, p, g, slots, t, glob):
+        rho, eps = self.rho, self.epsilon
+        ag = rho * slots["accumulated_grad"] + (1 - rho) * (g * g)
+        delta = -ops.sqrt(slots["accumulated_delta_var"] + eps) * g / ops.sqrt(ag + eps)
+        adv = rho * slots["accumulated_delta_var"] + (1 - rho) * (delta * delta)
+        return p + self.learning_rate * delta, {"accumulated_grad": ag, "accumulated_delta_var": adv}
+
+
+class Adamax(Optimizer):
+    """Adam with the infinity norm: ``u = max(β₂u, |g|)``."""
+
+    name = "adamax"
+    slot_names = ("m", "u")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+
+    def update(self, p, g, slots, t, glob):
+        b1 = self.beta_1
+        m = slots["m"] + (g - slots["m"]) * (1 - b1)
+        u = ops.maximum(self.beta_2 * slots["u"], ops.abs(g))
+        return p - self.learning_rate * m / ((1 - b1 ** (t + 1)) * (u + self.epsilon)), {"m": m, "u": u}
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum and Keras' momentum schedule ``μ_t = β₁(1 - 0.5·0.96^(0.004 t))``."""
+
+    name = "nadam"
+    slot_names = ("momentum", "velocity")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+
+    def _mu(self, step):
+        return self.beta_1 * (1.0 - 0.5 * 0.96 ** (step * 0.004))
+
+    def global_names(self):
+        return {"u_product": 1.0}
+
+    def update_globals(self, t, glob):
+        return {"u_product": glob["u_product"] * self._mu(t + 1)}
+
+    def update(self, p, g, slots, t, glob):
+        b1, b2 = self.beta_1, self.beta_2
+        u_t, u_t1 = self._mu(t + 1), self._mu(t + 2)
+        u_prod = glob["u_product"]            # already includes u_t (updated first, as in Keras)
+        u_prod_next = u_prod * u_t1
+        m = slots["momentum"] + (g - slots["momentum"]) * (1 - b1)
+        v = slots["velocity"] + (g * g - slots["velocity"]) * (1 - b2)
+        m_hat = u_t1 * m / (1 - u_prod_next) + (1 - u_t) * g / (1 - u_prod)
+        v_hat = v / (1 - b2 ** (t + 1))
+        return p - m_hat * self.learning_rate / (ops.sqrt(v_hat) + self.epsilon), {"momentum": m, "velocity": v}
+
+
+class Ftrl(Optimizer):
+    """Follow-the-regularized-leader (McMahan et al.), Keras' formulation with L1/L2 and shrinkage."""
+
+    name = "ftrl"
+    slot_names = ("accumulator", "linear")
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 l2_shrinkage_regularization_strength=0.0, beta=0.0):
+        super().__init__(learning_rate)
+        self.learning_rate_power = float(learning_rate_power)
+        self.initial_accumulator_value = float(initial_accumulator_value)
+        self.l1_regularization_strength = float(l1_regularization_strength)
+        self.l2_regularization_strength = float(l2_regularization_strength)
+        self.l2_shrinkage_regularization_strength = float(l2_shrinkage_regularization_strength)
+        self.beta = float(beta)
+
+    def slot_init(self, slot, param):
+        return np.full_like(param, self.initial_accumulator_value if slot == "accumulator" else 0.0)
+
+    def update(self, p, g, slots, t, glob):
+        lr, power = self.learning_rate, -self.learning_rate_power
+        l1 = self.l1_regularization_strength
+        l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
+        accum = slots["accumulator"]
+        grad_to_use = g + 2 * self.l2_shrinkage_regularization_strength * p
+        new_accum = accum + g * g
+        linear = slots["linear"] + grad_to_use - (new_accum ** power - accum ** power) / lr * p
+        quadratic = new_accum ** power / lr + 2 * l2
+        clipped = ops.minimum(ops.maximum(linear, -l1), l1)
+        return (clipped - linear) / quadratic, {"accumulator": new_accum, "linear": linear}
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl)}
+
+
+def get(spec):
+    """An optimizer from a name (with Keras' defaults) or an Optimizer object."""
+    if isinstance(spec, Optimizer):
+        return spec
+    return lookup("optimizer", spec, OPTIMIZERS)()

@@ -1,0 +1,79 @@
+"""Keras' progress bar: ``469/469 [==============================] - 3s 6ms/step - loss: 0.2524``."""
+import sys
+import time
+
+from .callbacks import Callback
+
+
+def format_value(value):
+    """A logged number as Keras prints it: 4 decimals, or scientific notation when tiny."""
+    return f"{value:.4f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.4e}"
+
+
+def format_logs(logs):
+    return "".join(f" - {k}: {format_value(v)}" for k, v in logs.items())
+
+
+def bar(current, target, width=30):
+    """``[=====>........]`` for ``current`` of ``target`` steps."""
+    filled = int(width * current / target) if target else width
+    if current >= target:
+        return "[" + "=" * width + "]"
+    return "[" + "=" * max(filled - 1, 0) + ">" + "." * (width - filled) + "]"   # Keras' Progbar, exactly
+
+
+def _duration(seconds):
+    if seconds >= 3600:
+        return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
+    if seconds >= 60:
+        return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    return f"{int(round(seconds))}s"
+
+
+def _per_step(seconds):
+    if seconds >= 1:
+        return f"{seconds:.0f}s/step"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/step"
+    return f"{seconds * 1e6:.0f}us/step"
+
+
+class ProgressBar(Callback):
+    """Prints ``Epoch i/n`` and a bar per epoch (verbose=1) or one line per epoch (verbose=2).
+
+    On a terminal the bar is redrawn in place during the epoch; otherwise only
+    the finished line is written, so logs stay readable.
+    """
+
+    def __init__(self, epochs, steps, verbose=1, stream=None, interval=0.1):
+        self.epochs, self.steps, self.verbose, self.interval = epochs, steps, verbose, interval
+        self.stream = stream or sys.stdout
+        self.live = verbose == 1 and getattr(self.stream, "isatty", lambda: False)()
+
+    def _write(self, text):
+        self.stream.write(text)
+        self.stream.flush()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = self.last = time.perf_counter()
+        self._write(f"Epoch {epoch + 1}/{self.epochs}\n")
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.perf_counter()
+        if not self.live or now - self.last < self.interval or batch + 1 >= self.steps:
+            return
+        self.last = now
+        done = batch + 1
+        eta = (now - self.start) / done * (self.steps - done)
+        width = len(str(self.steps))
+        self._write(f"\r{done:>{width}}/{self.steps} {bar(done, self.steps)} - ETA: {_duration(eta)}"
+                    f"{format_logs(logs or {})}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        elapsed = time.perf_counter() - self.start
+        timing = f"{_duration(elapsed)} {_per_step(elapsed / max(self.steps, 1))}"
+        if self.verbose == 1:
+            line = f"{self.steps}/{self.steps} {bar(self.steps, self.steps)} - {timing}{format_logs(logs or {})}"
+        else:
+            line = f"{self.steps}/{self.steps} - {timing}{format_logs(logs or {})}"
+        self._write(("\r" if self.live else "") + line + "\n")

@@ -1,0 +1,162 @@
+"""One training step as one graph, plus the inference and loss graphs of a model.
+
+``build_step`` composes the model's layers (forward), its loss (graph nodes),
+the core's reverse mode (``autodiff.adjoints``) and the optimizer's update
+rule (a graph transform) into a single pure function
+
+    [x, y, *params, *state, *noise]  ->  [loss, *new_params, *new_state]
+
+that any backend can run: the NumPy interpreter here, the Numba compiler
+elsewhere. Hyperparameters are constants in the graph; the batch size is
+static (``fit`` builds a second step graph for a last, smaller batch).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import ops
+from ..autodiff import adjoints
+from ..autodiff.reverse import zeros
+from ..backends.numpy_backend import run
+from ..graph import Graph, Node
+
+ITERATIONS = "optimizer/iterations"
+
+
+@dataclass(frozen=True)
+class StepGraph:
+    """One training step as one graph: inputs -> loss and updated parameters/state."""
+    graph: Graph                 # inputs = [x, y, *params, *state, *noise]; outputs = [loss, *new_params, *new_state]
+    x: Node
+    y: Node                      # input nodes for a mini-batch (batch axis first, static batch size)
+    params: tuple                # input nodes, named "dense_1/kernel", "dense_1/bias", ...
+    state: tuple                 # optimizer slots + the step counter "optimizer/iterations" (scalar), input nodes
+    noise: tuple                 # inputs fed with fresh uniform[0,1) arrays each step (dropout masks); empty if none
+    loss: Node                   # = graph.outputs[0] (mean loss over the batch, incl. regularisation)
+    new_params: tuple            # outputs 1..len(params)
+    new_state: tuple             # following outputs
+
+    @property
+    def batch_size(self):
+        return self.x.shape[0]
+
+
+@dataclass(frozen=True)
+class Readout:
+    """Where a step graph's predictions are: a node of it, or (when the loss was fused and only the
+    logits are computed) the logits node plus a small ``head`` graph applying the last activation."""
+    node: Node
+    head: Graph = None
+
+    def value(self, env):
+        """The predictions, given every node's value by id (``numpy_backend.run``)."""
+        if self.head is None:
+            return env[self.node.id]
+        return run(self.head, {self.head.inputs[0].id: env[self.node.id]}, check=False)[self.head.output.id]
+
+
+def _batch_inputs(model, batch_size, with_labels=True):
+    dtype = model.dtype
+    x = ops.input("x", (batch_size,) + model.input_shape, dtype)
+    y = ops.input("y", (batch_size,) + model.loss.label_shape(model.output_shape), dtype) if with_labels else None
+    params = {name: ops.input(name, shape, dtype) for name, shape in model.param_shapes.items()}
+    return x, y, params
+
+
+def forward(model, x, params, training=False, noise=None):
+    """``(output, logits)``: the model's output node and the last Dense layer's pre-activation (or None)."""
+    noise = noise or {}
+    h, logits = x, None
+    last = len(model.layers) - 1
+    for i, layer in enumerate(model.layers):
+        p = {suffix: params[f"{layer.name}/{suffix}"] for suffix in layer.parameters(h.shape[1:])}
+        if i == last and hasattr(layer, "linear"):
+            logits = layer.linear(h, p)
+            out = layer.activation(logits)
+        else:
+            out = layer.call(h, p, training=training, noise=noise.get(layer.name))
+        h = out if out is h or out is logits or out.is_input else out.named(layer.name)
+    return h, logits
+
+
+def loss_of(model, y, output, logits, params):
+    """Mean loss over the batch plus the layers' penalties, fused with the last activation when they pair."""
+    loss = model.loss
+    fused = (logits is not None and not loss.from_logits
+             and model.layers[-1].activation_name in loss.fuses_with)
+    per_sample = loss.from_logits_per_sample(y, logits) if fused else loss.per_sample(y, output)
+    total = ops.mean(per_sample)
+    for layer in model.layers:
+        p = {k[len(layer.name) + 1:]: v for k, v in params.items() if k.startswith(layer.name + "/")}
+        penalty = layer.penalty(p)
+        if penalty is not None:
+            total = total + penalty
+    return total.named("loss")
+
+
+def build_inference(model, batch_size=1):
+    """The inference graph ``[x, *params] -> [predictions]`` (what ``model.graph`` shows)."""
+    x, _, params = _batch_inputs(model, batch_size, with_labels=False)
+    output, _ = forward(model, x, params)
+    return Graph([output], [x, *params.values()])
+
+
+def build_loss_graph(model, batch_size):
+    """``[x, y, *params] -> [loss, predictions]`` without dropout, for evaluate and gradient checks."""
+    x, y, params = _batch_inputs(model, batch_size)
+    output, logits = forward(model, x, params)
+    return Graph([loss_of(model, y, output, logits, params), output], [x, y, *params.values()])
+
+
+def state_names(model):
+    """Names of the optimizer state, in the order of ``StepGraph.state``."""
+    opt = model.optimizer
+    slots = [f"optimizer/{p}/{s}" for p in model.param_shapes for s in opt.slot_names]
+    return slots + [f"optimizer/{g}" for g in opt.global_names()] + [ITERATIONS]
+
+
+def initial_state(model, weights):
+    """Starting values of the optimizer state for parameter arrays ``weights`` (by name)."""
+    opt = model.optimizer
+    values = {f"optimizer/{p}/{s}": np.asarray(opt.slot_init(s, weights[p]), dtype=model.dtype)
+              for p in model.param_shapes for s in opt.slot_names}
+    values.update({f"optimizer/{g}": np.asarray(v, dtype=model.dtype) for g, v in opt.global_names().items()})
+    values[ITERATIONS] = np.zeros((), dtype=model.dtype)
+    return values
+
+
+def build_step(model, batch_size):
+    """``(StepGraph, Readout of the predictions)`` for mini-batches of ``batch_size`` (dropout on, as in training)."""
+    opt, dtype = model.optimizer, model.dtype
+    x, y, params = _batch_inputs(model, batch_size)
+    noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
+             for layer, shape in zip(model.layers, model.layer_input_shapes)
+             if layer.noise_shape(shape) is not None}
+    output, logits = forward(model, x, params, training=True, noise=noise)
+    loss = loss_of(model, y, output, logits, params)
+
+    slots = {p: {s: ops.input(f"optimizer/{p}/{s}", node.shape, dtype) for s in opt.slot_names}
+             for p, node in params.items()}
+    glob = {g: ops.input(f"optimizer/{g}", (), dtype) for g in opt.global_names()}
+    t = ops.input(ITERATIONS, (), dtype)
+    inputs = [x, y, *params.values()]
+    state = [s for p in params for s in slots[p].values()] + list(glob.values()) + [t]
+
+    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=list(params.values()), output=loss)
+    new_glob = opt.update_globals(t, glob)
+    new_params, new_slots = [], []
+    for name, p in params.items():
+        g = adj.get(p.id, zeros(p))
+        new_p, updated = opt.update(p, g, slots[name], t, {**glob, **new_glob})
+        new_params.append(new_p)
+        new_slots.extend(updated[s] for s in opt.slot_names)
+    new_state = new_slots + [new_glob.get(g, glob[g]) for g in glob] + [t + 1]
+
+    graph = Graph([loss, *new_params, *new_state], inputs + state + list(noise.values()))
+    step = StepGraph(graph=graph, x=x, y=y, params=tuple(params.values()), state=tuple(state),
+                     noise=tuple(noise.values()), loss=loss, new_params=tuple(new_params),
+                     new_state=tuple(new_state))
+    if output.id in {n.id for n in graph.nodes}:
+        return step, Readout(output)
+    z = ops.input("logits", logits.shape, dtype)
+    return step, Readout(logits, Graph([model.layers[-1].activation(z)], [z]))

@@ -1,0 +1,29 @@
+"""Figures on the Agg canvas (never pyplot's global state) and atomic saving as PNG or SVG."""
+import io
+import os
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ..errors import UnknownNameError
+from ..files import atomic_write
+
+FORMATS = ("png", "svg", "pdf")
+
+
+def new_figure(width=6.0, height=4.0, ncols=1):
+    """A Figure with an Agg canvas and ``ncols`` axes side by side."""
+    fig = Figure(figsize=(width * ncols, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
+    return fig, axes
+
+
+def save(fig, path, dpi=100):
+    """Write ``fig`` to ``path`` (format from the extension: .png, .svg or .pdf) via a temporary file."""
+    fmt = os.path.splitext(str(path))[1].lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise UnknownNameError(f"unknown figure format '{fmt or path}': the known formats are {', '.join(FORMATS)}")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=dpi)
+    return atomic_write(path, buffer.getvalue())

@@ -1,0 +1,67 @@
+"""The StepGraph contract the compiler relies on: input and output order, names, static batch, and that
+one run of the graph is one SGD step along the finite-difference gradient."""
+import numpy as np
+import pytest
+
+from graphgrad import nn
+from graphgrad.backends.numpy_backend import run
+
+from nn_helpers import model_numeric_gradients
+
+
+def compiled(optimizer="sgd", dropout=False):
+    layers = [nn.Dense(3, activation="tanh", input_shape=(2,))]
+    layers += [nn.Dropout(0.5)] if dropout else []
+    layers += [nn.Dense(1, activation="sigmoid")]
+    model = nn.Sequential(layers, dtype="float64", seed=0)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    return model
+
+
+def test_step_graph_inputs_and_outputs_follow_the_contract():
+    model = compiled(nn.Adam())
+    step = model.step_graph(8)
+    assert isinstance(step, nn.StepGraph)
+    assert step.graph.inputs == (step.x, step.y, *step.params, *step.state, *step.noise)
+    assert step.graph.outputs == (step.loss, *step.new_params, *step.new_state)
+    assert [p.name for p in step.params] == ["dense_1/kernel", "dense_1/bias", "dense_2/kernel", "dense_2/bias"]
+    assert step.state[-1].name == "optimizer/iterations" and step.state[-1].shape == ()
+    assert [s.name for s in step.state[:2]] == ["optimizer/dense_1/kernel/momentum", "optimizer/dense_1/kernel/velocity"]
+    assert step.x.shape == (8, 2) and step.y.shape == (8, 1) and step.loss.shape == ()
+    assert all(p.shape == n.shape for p, n in zip(step.params + step.state, step.new_params + step.new_state))
+    assert step.noise == ()
+
+
+def test_dropout_noise_is_an_input_of_the_batch_shape():
+    step = compiled(dropout=True).step_graph(4)
+    assert [(n.name, n.shape) for n in step.noise] == [("dropout_1/noise", (4, 3))]
+
+
+def test_one_run_is_one_sgd_step_along_the_numeric_gradient(rng):
+    model = compiled(nn.SGD(learning_rate=0.5))
+    x, y = rng.normal(size=(6, 2)), rng.integers(0, 2, (6, 1)).astype(float)
+    grads = model_numeric_gradients(model, x, y)
+    step = model.step_graph(6)
+    arrays = {step.x.id: x, step.y.id: y}
+    arrays.update({p.id: model.weights[p.name] for p in step.params})
+    arrays.update({s.id: np.zeros(s.shape) for s in step.state})
+    env = run(step.graph, arrays)
+    assert float(env[step.loss.id]) == pytest.approx(model.evaluate(x, y), rel=1e-12)
+    for p, new in zip(step.params, step.new_params):
+        np.testing.assert_allclose(env[new.id], model.weights[p.name] - 0.5 * grads[p.name], rtol=1e-7, atol=1e-9)
+    assert float(env[step.new_state[-1].id]) == 1.0
+
+
+def test_hyperparameters_are_constants_in_the_graph():
+    step = compiled(nn.SGD(learning_rate=0.123)).step_graph(2)
+    constants = [float(n.params["value"]) for n in step.graph.nodes if n.is_const and n.params["value"].ndim == 0]
+    assert 0.123 in constants
+
+
+def test_last_partial_batch_gets_its_own_step_graph(rng):
+    model = compiled(nn.SGD(learning_rate=0.1))
+    x, y = rng.normal(size=(10, 2)), rng.integers(0, 2, 10)
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    sizes = sorted(k[1] for k in model._cache if k[0] == "step")
+    assert sizes == [2, 4]
+    assert float(model._state["optimizer/iterations"]) == 3      # 4 + 4 + 2 samples
