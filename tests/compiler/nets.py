@@ -1,32 +1,15 @@
 """Training-step graphs built by hand for the compiler's tests and benchmarks (a 2-4-4-1 sigmoid net).
 
-Until ``graphgrad.nn`` is on main, ``StepGraph`` here has the same fields as
-``graphgrad.nn.step.StepGraph``; the update is SGD with momentum written as graph
-operations over the gradient from ``grad_graph``, as an optimizer transform would.
+They fill ``graphgrad.nn.step.StepGraph`` by hand: the loss, its gradient from
+``grad_graph`` and the optimizer update written as graph operations, so the
+compiler is tested on the contract itself as well as on ``nn.build_step``.
 """
-from dataclasses import dataclass
-
 import numpy as np
 
 import graphgrad as gg
-from graphgrad.graph import Graph, Node
+from graphgrad.graph import Graph
+from graphgrad.nn.step import StepGraph
 from graphgrad.ops import input as make_input
-
-try:
-    from graphgrad.nn.step import StepGraph
-except ImportError:
-    @dataclass(frozen=True)
-    class StepGraph:
-        """The training-step contract with graphgrad.nn (same fields)."""
-        graph: Graph
-        x: Node
-        y: Node
-        params: tuple
-        state: tuple
-        noise: tuple
-        loss: Node
-        new_params: tuple
-        new_state: tuple
 
 
 SIZES = (2, 4, 4, 1)

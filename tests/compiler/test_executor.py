@@ -136,3 +136,29 @@ def test_parallel_loops_match_serial_ones():
     parallel = compile(graph, parallel=True)
     assert "prange(300)" in parallel.source
     np.testing.assert_allclose(parallel(value), graph(value), rtol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "ftrl"])
+def test_step_graphs_of_graphgrad_nn_train_as_on_the_interpreter(optimizer):
+    nn = pytest.importorskip("graphgrad.nn")
+    from graphgrad.nn.step import build_step, initial_state
+    model = nn.Sequential([nn.Dense(5, activation="relu", input_shape=(3,)), nn.Dropout(0.2),
+                           nn.Dense(4, activation="softmax")])
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy")
+    step, _ = build_step(model, 8)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3)).astype(model.dtype)
+    y = np.eye(4, dtype=model.dtype)[rng.integers(0, 4, 40)]
+    start = {n.name: (rng.normal(size=n.shape) * 0.5).astype(model.dtype) for n in step.params}
+    results = []
+    for backend in ("numba", "numpy"):
+        weights = {k: v.copy() for k, v in start.items()}
+        params = [weights[n.name] for n in step.params]
+        slots = initial_state(model, weights)
+        state = [np.array(slots[n.name], dtype=model.dtype) for n in step.state]
+        results.append((train_loop(step, x, y, params, state, 3, 8, seed=2, backend=backend), params))
+    (l1, p1), (l2, p2) = results
+    np.testing.assert_allclose(l1, l2, rtol=1e-5)
+    for a, b in zip(p1, p2):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert len(step.noise) == 1  # the dropout mask, drawn inside the compiled loop
