@@ -1,0 +1,65 @@
+"""Shared helpers of the benchmarks: timing side by side, the machine description, the results table."""
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def best_of(fn, repeat=5):
+    """The fastest of ``repeat`` timed calls of ``fn()`` (seconds): the least disturbed by other work."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def interleaved(candidates, repeat=5):
+    """Best time of each named candidate, timed in turns so machine noise hits all alike."""
+    best = {name: float("inf") for name in candidates}
+    for _ in range(repeat):
+        for name, fn in candidates.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def machine():
+    """One line on the machine, threads and versions the numbers were measured with."""
+    import numba
+    import scipy
+    threads = os.environ.get("OMP_NUM_THREADS") or os.environ.get("OPENBLAS_NUM_THREADS") or "default"
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} logical cores, BLAS threads {threads}; Python {platform.python_version()}, "
+            f"NumPy {np.__version__}, SciPy {scipy.__version__}, Numba {numba.__version__} "
+            f"(threading layer {numba.config.THREADING_LAYER})")
+
+
+def optional(name):
+    """The module ``name`` if installed, else None (the benchmark says it skipped that peer)."""
+    try:
+        return __import__(name)
+    except ImportError:
+        print(f"  ({name} is not installed: skipped)")
+        return None
+
+
+def report(title, rows, reference):
+    """Print a table of times per unit and ratios to ``reference``."""
+    print(f"\n{title}")
+    base = rows[reference]
+    for name, (value, unit) in rows.items():
+        print(f"  {name:38s} {value:12.4g} {unit:10s} {value / base[0]:7.2f}x")

@@ -1,0 +1,430 @@
+"""Code generation: a planned graph becomes readable Python source for ``numba.njit``.
+
+Each primitive is emitted by a function found by its name in ``EMIT`` (and, for
+one element of an elementwise loop, in ``SCALAR``); the primitives themselves
+know nothing of this. Values live as described in ``buffers``: 0-d values in
+local variables, arrays as flat C-ordered slices, so every index is plain
+arithmetic with constant strides. Elementwise chains (``fused`` nodes) are one
+loop; reductions are loops with an accumulator; matrix products are
+``np.dot`` on contiguous 2-D views (BLAS) when large, and plain loops when
+small, where a BLAS call would cost more than the arithmetic.
+"""
+import re
+
+import numpy as np
+
+from ..errors import GraphgradError
+from .buffers import is_scalar
+
+BLAS_MIN = 4096          # multiply-adds from which a matrix product calls BLAS
+PARALLEL_MIN = 65536     # elements from which an elementwise loop runs with prange (when parallel)
+
+
+class CompileError(GraphgradError):
+    """A graph the Numba backend cannot compile (the message names the node and why)."""
+
+
+class Lines:
+    """Python source lines with indentation."""
+
+    def __init__(self, depth=0):
+        self.lines, self.depth = [], depth
+
+    def __call__(self, text):
+        self.lines.append("    " * self.depth + text)
+
+    def indent(self, header):
+        self(header)
+        self.depth += 1
+
+    def dedent(self, times=1):
+        self.depth -= times
+
+
+def strides(shape):
+    """C-order strides of ``shape``, in elements."""
+    out, step = [], 1
+    for d in reversed(shape):
+        out.append(step)
+        step *= d
+    return tuple(reversed(out))
+
+
+def flat_index(shape, domain, index):
+    """The flat index into an array of ``shape`` read at ``index`` (one name per domain axis), broadcasting."""
+    lead = len(domain) - len(shape)
+    terms = []
+    for k, (size, stride) in enumerate(zip(shape, strides(shape))):
+        if size == 1:
+            continue
+        name = index[k + lead]
+        terms.append(name if stride == 1 else f"{name} * {stride}")
+    return " + ".join(terms) or "0"
+
+
+def dtype_name(dtype):
+    return f"np.{np.dtype(dtype).name}"
+
+
+def literal(value):
+    value = float(value)
+    if np.isnan(value):
+        return "np.nan"
+    if np.isinf(value):
+        return "np.inf" if value > 0 else "-np.inf"
+    return repr(value)
+
+
+def identifier(text):
+    """A Python identifier made from a node's name: ``dense_1/kernel`` -> ``dense_1_kernel``."""
+    name = re.sub(r"\W", "_", text.replace("-", "m"))
+    return name if name and not name[0].isdigit() else f"n_{name}"
+
+
+# --- one element: the scalar form of each elementwise primitive ---------------------------------
+# Each entry maps (node, argument expressions, k) to an expression; k(number) names a constant
+# of the node's dtype, so float32 loops stay in float32.
+
+def _pow(node, a, k):
+    exponent = node.inputs[1]
+    if exponent.is_const and exponent.ndim == 0 and float(exponent.params["value"]) == 2:
+        return f"{a[0]} * {a[0]}"
+    return f"{a[0]} ** {a[1]}"
+
+
+SCALAR = {
+    "add": lambda n, a, k: f"{a[0]} + {a[1]}",
+    "sub": lambda n, a, k: f"{a[0]} - {a[1]}",
+    "mul": lambda n, a, k: f"{a[0]} * {a[1]}",
+    "div": lambda n, a, k: f"{a[0]} / {a[1]}",
+    "neg": lambda n, a, k: f"-{a[0]}",
+    "pow": _pow,
+    "exp": lambda n, a, k: f"np.exp({a[0]})",
+    "ln": lambda n, a, k: f"np.log({a[0]})",
+    "sin": lambda n, a, k: f"np.sin({a[0]})",
+    "cos": lambda n, a, k: f"np.cos({a[0]})",
+    "tan": lambda n, a, k: f"np.tan({a[0]})",
+    "tanh": lambda n, a, k: f"np.tanh({a[0]})",
+    "sqrt": lambda n, a, k: f"np.sqrt({a[0]})",
+    "abs": lambda n, a, k: f"abs({a[0]})",
+    "sign": lambda n, a, k: f"np.sign({a[0]})",
+    "sigmoid": lambda n, a, k: f"sigmoid({a[0]}, {k(1)})",
+    "softplus": lambda n, a, k: f"softplus({a[0]})",
+    "relu": lambda n, a, k: f"{a[0]} if {a[0]} > {k(0)} else {k(0)}",
+    "step": lambda n, a, k: f"{k(1)} if {a[0]} > {k(0)} else {k(0)}",
+    "equal": lambda n, a, k: f"{k(1)} if {a[0]} == {a[1]} else {k(0)}",
+    "maximum": lambda n, a, k: f"max({a[0]}, {a[1]})",
+    "minimum": lambda n, a, k: f"min({a[0]}, {a[1]})",
+    "broadcast_to": lambda n, a, k: a[0],
+}
+
+
+class Writer:
+    """Emits the statements computing a graph's nodes, given where each value lives."""
+
+    def __init__(self, graph, plan, names, parallel=False):
+        self.graph, self.plan, self.names, self.parallel = graph, plan, names, parallel
+        self.constants = {}      # (dtype, value) -> local name, defined at the top of the function
+        self.arrays = {}         # node id -> global name of a constant array
+        self.out = Lines(1)
+        self.starts = {}         # node id -> index of its first line in the body
+
+    # --- names ------------------------------------------------------------------------------
+    def var(self, node):
+        """The variable holding ``node``: a scalar, or the flat array it lives in (views resolved)."""
+        root = self.plan.alias.get(node.id, node.id)
+        if node.is_const and not is_scalar(node):
+            return self.array_constant(node)
+        return self.names[root]
+
+    def temp(self, node):
+        """The stem of the temporaries of ``node``'s loop: its Baydin name (v7 -> v7_0, v7_1, ...)."""
+        return identifier(self.graph.vnames.get(node.id, f"n{node.id}"))
+
+    def k(self, dtype):
+        def name(number):
+            key = (np.dtype(dtype).name, float(number))
+            if key not in self.constants:
+                text = literal(number).replace("np.", "").replace("+", "p")
+                self.constants[key] = identifier(f"{key[0][0]}{key[0][-2:]}_{text}".replace(".", "_"))
+            return self.constants[key]
+        return name
+
+    def array_constant(self, node):
+        if node.id not in self.arrays:
+            self.arrays[node.id] = f"C{len(self.arrays)}"
+        return self.arrays[node.id]
+
+    def prelude(self):
+        """Typed constants used by the body, as assignments."""
+        return [f"    {name} = {dtype_name(dt)}({literal(v)})" for (dt, v), name in self.constants.items()]
+
+    def globals(self):
+        """Module-level constant arrays used by the body."""
+        by_id = {n.id: n for n in self.graph.nodes}
+        lines = []
+        for node_id, name in self.arrays.items():
+            value = by_id[node_id].params["value"]
+            lines.append(f"{name} = np.array({value.ravel().tolist()!r}, dtype={dtype_name(value.dtype)})")
+        return lines
+
+    def read(self, node, consumer, domain, index):
+        """The expression reading ``node`` at ``index`` inside a loop over ``domain``."""
+        if node.is_const and is_scalar(node):
+            value = node.params["value"]
+            dtype = consumer.dtype if node.params.get("weak") else node.dtype
+            return self.k(dtype)(value)
+        if is_scalar(node):
+            return self.var(node)
+        if node.size == 1:
+            return f"{self.var(node)}[0]"
+        if index is None:
+            return f"{self.var(node)}[i]"
+        return f"{self.var(node)}[{flat_index(node.shape, domain, index)}]"
+
+    # --- the body -----------------------------------------------------------------------------
+    def body(self):
+        from ..graph.printing import definition
+        for node in self.graph.nodes:
+            if node.is_input or node.is_const:
+                continue
+            emit = EMIT.get(node.op.name)
+            if emit is None:
+                raise CompileError(f"the numba backend has no code for primitive '{node.op.name}' "
+                                   f"(node {self.graph.label(node)})")
+            if node.id in self.plan.virtual:
+                continue
+            self.starts[node.id] = len(self.out.lines)
+            self.out(f"# {describe(self.graph, node, definition)}")
+            emit(self, node)
+        return self.out.lines
+
+    def store(self, node, value, at):
+        """Statement writing ``value`` as ``node``'s element ``at`` (or as the scalar itself)."""
+        if is_scalar(node):
+            return f"{self.var(node)} = {dtype_name(node.dtype)}({value})"
+        return f"{self.var(node)}[{at}] = {value}"
+
+    def loops(self, domain, flat, parallel=True):
+        """Open loops over ``domain``; return the index names (None for one flat index ``i``) and depth."""
+        size = int(np.prod(domain, dtype=np.int64))
+        rng = "prange" if parallel and self.parallel and size >= PARALLEL_MIN else "range"
+        if flat:
+            self.out.indent(f"for i in {rng}({size}):")
+            return None, 1
+        index = [f"i{d}" for d in range(len(domain))]
+        for d, (name, extent) in enumerate(zip(index, domain)):
+            self.out.indent(f"for {name} in {rng if d == 0 else 'range'}({extent}):")
+        return index, len(domain)
+
+    def elements(self, node, expr, leaves, domain, index):
+        """Statements computing one element of ``expr`` (its leaves are ``leaves``); returns its name."""
+        bound = {fresh.id: leaf for fresh, leaf in zip(expr.inputs, leaves)}
+        value = {}
+        for k, inner in enumerate(expr.operations):
+            args = []
+            for arg in inner.inputs:
+                if arg.id in value:
+                    args.append(value[arg.id])
+                else:
+                    args.append(self.read(bound.get(arg.id, arg), inner, domain, index))
+            text = SCALAR[inner.op.name](inner, args, self.k(inner.dtype))
+            name = f"{self.temp(node)}_{k}" if not is_scalar(node) else f"{self.temp(node)}_t{k}"
+            self.out(f"{name} = {text}")
+            value[inner.id] = name
+        root = expr.output
+        return value.get(root.id) or self.read(bound.get(root.id, root), node, domain, index)
+
+
+def describe(graph, node, definition):
+    if node.op.name == "fused":
+        expr = node.params["expr"]
+        from ..graph.printing import inline
+        text = inline(expr, expr.output)
+        reduce = node.params["reduce"]
+        if reduce:
+            text = f"{reduce[0]}({text}, axis={reduce[1]})"
+        args = ", ".join(f"a{k}={graph.label(a)}" for k, a in enumerate(node.inputs))
+        return f"{graph.label(node)} = {text}   where {args}" if args else f"{graph.label(node)} = {text}"
+    return definition(graph, node)
+
+
+# --- emitters, one per primitive name ---------------------------------------------------------
+
+def _single(node):
+    """A one-node expression graph for an unfused elementwise node or reduction."""
+    from .fusion import expression
+    return expression(node, [node], {i.id: i for i in node.inputs})
+
+
+def _is_flat(node, leaves, domain):
+    size = int(np.prod(domain, dtype=np.int64))
+    return all(is_scalar(x) or x.size in (1, size) for x in leaves) and len(domain) > 0
+
+
+def emit_elementwise(w, node, expr=None, leaves=None):
+    if expr is None:
+        expr, leaves = _single(node)
+    domain = node.shape
+    if is_scalar(node):
+        w.out(w.store(node, w.elements(node, expr, leaves, (), []), None))
+        return
+    flat = _is_flat(node, leaves, domain)
+    index, depth = w.loops(domain, flat)
+    value = w.elements(node, expr, leaves, domain, index)
+    w.out(f"{w.var(node)}[{'i' if flat else flat_index(domain, domain, index)}] = {value}")
+    w.out.dedent(depth)
+
+
+def emit_reduction(w, node, expr=None, leaves=None, reduce=None):
+    if expr is None:
+        from ..graph import Graph
+        from ..ops import input as make_input
+        from .fusion import reduction_of
+        source = node.inputs[0]
+        fresh = make_input("a0", source.shape, source.dtype)
+        expr, leaves = Graph([fresh], [fresh]), [source]
+        reduce = reduction_of(node)
+    op, axis, _ = reduce
+    domain = expr.output.shape
+    count = int(np.prod([domain[a] for a in axis], dtype=np.int64))
+    k = w.k(node.dtype)
+    one_value = node.size == 1
+    acc = f"{w.temp(node)}_acc"
+    if one_value:
+        w.out(f"{acc} = {'0.0' if op != 'max' else k(-np.inf)}")
+    else:
+        init = "0" if op != "max" else k(-np.inf)
+        w.out.indent(f"for j in range({node.size}):")
+        w.out(f"{w.var(node)}[j] = {init if op == 'max' else k(0)}")
+        w.out.dedent()
+    if len(domain) == 0:
+        index, depth = [], 0
+    else:  # accumulating into an array races under prange, so those loops stay serial
+        index, depth = w.loops(domain, one_value and _is_flat(node, leaves, domain), parallel=False)
+    value = w.elements(node, expr, leaves, domain, index)
+    if one_value:
+        target = acc
+    else:
+        kept = tuple(1 if d in axis else s for d, s in enumerate(domain))
+        target = f"{w.var(node)}[{flat_index(kept, domain, index)}]"
+    w.out(f"{target} = max({target}, {value})" if op == "max" else f"{target} += {value}")
+    w.out.dedent(depth)
+    if one_value:
+        result = f"{acc} / {count}" if op == "mean" else acc
+        w.out(w.store(node, result, 0) if is_scalar(node) else f"{w.var(node)}[0] = {result}")
+    elif op == "mean":
+        w.out.indent(f"for j in range({node.size}):")
+        w.out(f"{w.var(node)}[j] /= {k(count)}")
+        w.out.dedent()
+
+
+def emit_fused(w, node):
+    reduce = node.params["reduce"]
+    if reduce is None:
+        emit_elementwise(w, node, node.params["expr"], node.inputs)
+    else:
+        emit_reduction(w, node, node.params["expr"], node.inputs, reduce)
+
+
+def emit_reshape(w, node):
+    source = node.inputs[0]
+    if node.id in w.plan.alias:
+        return
+    if is_scalar(node):
+        w.out(f"{w.var(node)} = {w.read(source, node, (), [])}")
+    else:
+        w.out(f"{w.var(node)}[0] = {w.var(source)}")
+
+
+def _operand(w, node):
+    """(array expression, rows, cols) of a 2-D view of a matmul operand, reading transposes in place."""
+    if node.id in w.plan.virtual:
+        rows, cols = node.inputs[0].shape
+        return f"{w.var(node)}.reshape({rows}, {cols}).T", cols, rows, True
+    rows, cols = node.shape if node.ndim == 2 else (1, node.shape[0])
+    return f"{w.var(node)}.reshape({rows}, {cols})", rows, cols, False
+
+
+def emit_matmul(w, node):
+    a, b = node.inputs
+    if a.ndim > 2 or b.ndim > 2:
+        raise CompileError(f"the numba backend multiplies 1-D and 2-D arrays only; node "
+                           f"{w.graph.label(node)} multiplies shapes {a.shape} and {b.shape}")
+    left, m, ka, ta = _operand(w, a)
+    if b.ndim == 1:
+        right, kb, n, tb = f"{w.var(b)}.reshape({b.shape[0]}, 1)", b.shape[0], 1, False
+    else:
+        right, kb, n, tb = _operand(w, b)
+    dtypes = {a.dtype, b.dtype, node.dtype}
+    if is_scalar(node):
+        acc = f"{w.temp(node)}_acc"
+        w.out(f"{acc} = 0.0")
+        w.out.indent(f"for p in range({ka}):")
+        w.out(f"{acc} += {w.var(a)}[p] * {w.var(b)}[p]")
+        w.out.dedent()
+        w.out(w.store(node, acc, None))
+    elif m * ka * n >= BLAS_MIN and len(dtypes) == 1:
+        w.out(f"np.dot({left}, {right}, {w.var(node)}.reshape({m}, {n}))")
+    else:
+        ia = (lambda i, p: f"{p} * {m} + {i}") if ta else (lambda i, p: f"{i} * {ka} + {p}")
+        ib = (lambda p, j: f"{j} * {kb} + {p}") if tb else (lambda p, j: f"{p} * {n} + {j}")
+        w.out.indent(f"for i in range({m}):")
+        w.out.indent(f"for j in range({n}):")
+        w.out(f"acc = {w.k(node.dtype)(0)}")
+        w.out.indent(f"for p in range({ka}):")
+        w.out(f"acc += {w.var(a)}[{ia('i', 'p')}] * {w.var(b)}[{ib('p', 'j')}]")
+        w.out.dedent()
+        w.out(f"{w.var(node)}[i * {n} + j] = acc")
+        w.out.dedent(2)
+
+
+def emit_transpose(w, node):
+    source = node.inputs[0]
+    axes = node.params["axes"] or tuple(reversed(range(node.ndim)))
+    index = [f"i{d}" for d in range(node.ndim)]
+    src_strides = strides(source.shape)
+    for d, extent in enumerate(node.shape):
+        w.out.indent(f"for i{d} in range({extent}):")
+    read = " + ".join(f"i{d} * {src_strides[a]}" for d, a in enumerate(axes))
+    w.out(f"{w.var(node)}[{flat_index(node.shape, node.shape, index)}] = {w.var(source)}[{read}]")
+    w.out.dedent(node.ndim)
+
+
+def emit_softmax(w, node):
+    source = node.inputs[0]
+    axis = node.params["axis"] % node.ndim
+    st = strides(node.shape)
+    outer = [d for d in range(node.ndim) if d != axis]
+    for d in outer:
+        w.out.indent(f"for i{d} in range({node.shape[d]}):")
+    base = " + ".join(f"i{d} * {st[d]}" for d in outer) or "0"
+    length, step = node.shape[axis], st[axis]
+    x, out, k = w.var(source), w.var(node), w.k(node.dtype)
+    w.out(f"sm_base = {base}")
+    w.out(f"sm_top = {x}[sm_base]")
+    w.out.indent(f"for q in range(1, {length}):")
+    w.out(f"sm_top = max(sm_top, {x}[sm_base + q * {step}])")
+    w.out.dedent()
+    w.out(f"sm_total = {k(0)}")
+    w.out.indent(f"for q in range({length}):")
+    if node.op.name == "softmax":
+        w.out(f"sm_e = np.exp({x}[sm_base + q * {step}] - sm_top)")
+        w.out(f"{out}[sm_base + q * {step}] = sm_e")
+        w.out("sm_total += sm_e")
+        w.out.dedent()
+        w.out.indent(f"for q in range({length}):")
+        w.out(f"{out}[sm_base + q * {step}] /= sm_total")
+    else:
+        w.out(f"sm_total += np.exp({x}[sm_base + q * {step}] - sm_top)")
+        w.out.dedent()
+        w.out("sm_shift = sm_top + np.log(sm_total)")
+        w.out.indent(f"for q in range({length}):")
+        w.out(f"{out}[sm_base + q * {step}] = {x}[sm_base + q * {step}] - sm_shift")
+    w.out.dedent(1 + len(outer))
+
+
+EMIT = {name: emit_elementwise for name in SCALAR}
+EMIT.update({"fused": emit_fused, "sum": emit_reduction, "mean": emit_reduction, "max": emit_reduction,
+             "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
+             "softmax": emit_softmax, "log_softmax": emit_softmax})

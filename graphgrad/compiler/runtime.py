@@ -1,0 +1,38 @@
+"""Numba helpers the generated kernels import: stable scalar functions and the training loop's randomness.
+
+The random helpers use Numba's own generator (seeded per epoch from the seed
+and the epoch number), so the NumPy reference loop that calls them too sees the
+same order of mini-batches and the same dropout noise as the compiled loop.
+"""
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def sigmoid(x, one):
+    """1 / (1 + e^-x) without overflow for large |x| (``one`` carries the dtype)."""
+    e = np.exp(-abs(x))
+    return one / (one + e) if x >= 0 else e / (one + e)
+
+
+@njit(cache=True)
+def softplus(x):
+    """ln(1 + e^x) without overflow: max(x, 0) + ln(1 + e^-|x|)."""
+    return (x if x > 0 else x - x) + np.log1p(np.exp(-abs(x)))
+
+
+@njit(cache=True)
+def epoch_order(order, seed, epoch, shuffle):
+    """Fill ``order`` with 0..n-1, shuffled from (seed, epoch) when ``shuffle``; seeds the noise too."""
+    for i in range(order.size):
+        order[i] = i
+    np.random.seed((seed * 1000003 + epoch) % 4294967296)
+    if shuffle:
+        np.random.shuffle(order)
+
+
+@njit(cache=True)
+def fill_uniform(out):
+    """Uniform [0, 1) numbers into ``out`` (dropout masks), continuing the epoch's stream."""
+    for i in range(out.size):
+        out[i] = np.random.random()

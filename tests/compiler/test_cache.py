@@ -1,0 +1,83 @@
+"""The on-disk kernel cache: real modules under hash-keyed folders, reused by a new process, rebuilt when corrupt."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import graphgrad as gg
+from graphgrad.compiler import cache, compile
+from graphgrad.graph import Graph
+from graphgrad.ops import input as make_input
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _graph(scale):
+    x = make_input("x", (4,))
+    return Graph([gg.tanh(x) * scale], [x])
+
+
+def test_kernels_are_modules_in_folders_named_by_their_key(kernel_cache):
+    compiled = compile(_graph(2.0))
+    path = Path(compiled.path)
+    assert path.parent.parent == kernel_cache and path.name == "kernel.py"
+    assert path.read_text() == compiled.source
+    assert path.parent.name == "k" + cache.key(compiled.source)
+
+
+def test_graph_dtype_and_shape_change_the_key():
+    sources = {compile(g).source for g in (
+        _graph(2.0), _graph(3.0), _graph(2.0).with_shapes(x=(5,)),
+        Graph([gg.tanh(make_input("x", (4,), np.float32)) * 2.0]))}
+    assert len({cache.key(s) for s in sources}) == 4
+
+
+def test_a_corrupt_entry_is_ignored_and_rebuilt():
+    graph = _graph(5.0)
+    first = compile(graph)
+    folder = Path(first.path).parent
+    cache.forget()
+    Path(first.path).write_text("this is not python (")
+    for data in (folder / "__pycache__").glob("*.nb*"):
+        data.write_bytes(b"\x00garbage")
+    again = compile(graph)
+    np.testing.assert_allclose(again(np.arange(4.0)), np.tanh(np.arange(4.0)) * 5.0)
+    assert Path(again.path).read_text() == again.source
+
+
+def test_corrupt_machine_code_alone_is_rebuilt():
+    graph = _graph(6.0)
+    first = compile(graph)
+    cache.forget()
+    for data in (Path(first.path).parent / "__pycache__").glob("*.nbi"):
+        data.write_bytes(b"\x80\x04garbage")
+    again = compile(graph)
+    np.testing.assert_allclose(again(np.ones(4)), np.tanh(1.0) * 6.0 * np.ones(4))
+
+
+def test_a_new_process_loads_from_the_cache_without_compiling(kernel_cache):
+    script = ("import time, numpy as np, graphgrad as gg\n"
+              "from graphgrad.compiler import compile\n"
+              "g = gg.parse('ln(x1) + x1*x2 - sin(x2)')\n"
+              "t = time.perf_counter(); c = compile(g, wrt=['x1', 'x2']); took = time.perf_counter() - t\n"
+              "import numba\n"
+              "print(c(2.0, 5.0)[0], c.kernel.stats.cache_hits.most_common(1)[0][1] "
+              "if c.kernel.stats.cache_hits else 0)\n")
+    env = dict(os.environ, GRAPHGRAD_CACHE_DIR=str(kernel_cache), PYTHONPATH=str(ROOT))
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    (value1, hits1), (value2, hits2) = (r.stdout.split() for r in runs)
+    assert float(value1) == pytest.approx(np.log(2) + 10 - np.sin(5))
+    assert value1 == value2
+    assert int(hits2) >= 1  # the second process loaded machine code instead of compiling
+
+
+def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cache.cache_dir() == tmp_path / "elsewhere"
+    monkeypatch.delenv("GRAPHGRAD_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / "graphgrad"

@@ -1,0 +1,154 @@
+"""The Numba backend against the NumPy interpreter on random graphs (values and gradients), and its source."""
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import graphgrad as gg
+from graphgrad.compiler import CompileError, compile
+from graphgrad.graph import Graph
+from graphgrad.ops import input as make_input
+
+SHAPES = [(), (3,), (2, 3)]
+TOLERANCE = {np.float32: 1e-5, np.float64: 1e-12}
+
+UNARY = [
+    gg.ops.neg, gg.sin, gg.cos, gg.tanh, gg.sigmoid, gg.ops.relu, gg.ops.softplus, gg.abs,
+    lambda a: gg.exp(gg.tanh(a)), lambda a: gg.sqrt(a * a + 1.0), lambda a: gg.ln(a * a + 1.0),
+    lambda a: a ** 2, lambda a: 2.0 - a * 0.5,
+]
+BINARY = [gg.ops.add, gg.ops.sub, gg.ops.mul, lambda a, b: a / (b * b + 1.0), gg.ops.maximum, gg.ops.minimum]
+
+
+def _compatible(a, b):
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+        return True
+    except ValueError:
+        return False
+
+
+@st.composite
+def random_graphs(draw, dtype):
+    """A graph of random elementwise ops, reductions, products, transposes and reshapes, and its gradient."""
+    inputs = [make_input(name, shape, dtype) for name, shape in zip(("s", "v", "m"), SHAPES)]
+    pool = list(inputs)
+    for _ in range(draw(st.integers(3, 9))):
+        a = draw(st.sampled_from(pool))
+        kind = draw(st.sampled_from(["unary", "binary", "binary", "reduce", "matmul", "shape"]))
+        if kind == "unary":
+            pool.append(draw(st.sampled_from(UNARY))(a))
+        elif kind == "binary":
+            b = draw(st.sampled_from([n for n in pool if _compatible(a, n)]))
+            pool.append(draw(st.sampled_from(BINARY))(a, b))
+        elif kind == "reduce" and a.ndim:
+            axis = draw(st.sampled_from([None] + list(range(-a.ndim, a.ndim))))
+            op = draw(st.sampled_from([gg.sum, gg.mean, gg.max]))
+            pool.append(op(a, axis=axis, keepdims=draw(st.booleans())))
+        elif kind == "matmul":
+            matrices = [n for n in pool if n.shape == (2, 3)]
+            vectors = [n for n in pool if n.shape == (3,)]
+            m, v = draw(st.sampled_from(matrices)), draw(st.sampled_from(vectors))
+            pool.append(draw(st.sampled_from([lambda: m @ v, lambda: m @ m.T, lambda: m.T @ m, lambda: v @ v]))())
+        elif kind == "shape" and a.ndim == 2:
+            pool.append(draw(st.sampled_from([lambda: a.T, lambda: gg.reshape(a, (a.size,)),
+                                              lambda: gg.softmax(a, axis=1), lambda: gg.log_softmax(a, axis=0)]))())
+        elif kind == "shape":
+            pool.append(gg.broadcast_to(a, (2, 3) if a.shape in ((), (3,)) else a.shape))
+    outputs = pool[len(inputs):][-3:]
+    total = sum(gg.sum(o) for o in outputs)
+    grads = gg.grad_graph(Graph([total], inputs)).outputs
+    return Graph([*outputs, *grads], inputs)
+
+
+def _values(dtype, seed):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-2, 2, shape).astype(dtype) for shape in SHAPES]
+
+
+def _check(graph, dtype, seed):
+    values = _values(dtype, seed)
+    expected = graph(*values)
+    got = compile(graph)(*values)
+    tol = TOLERANCE[dtype]
+    for k, (a, b) in enumerate(zip(got, expected)):
+        a = np.asarray(a)
+        assert a.shape == b.shape, f"output {k}"
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol, err_msg=f"output {k} of\n{graph}")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2 ** 16))
+def test_random_graphs_match_the_interpreter(dtype, data, seed):
+    _check(data.draw(random_graphs(dtype)), dtype, seed)
+
+
+@pytest.fixture(scope="module")
+def baydin():
+    """The compiled value and gradient of ln(x1) + x1*x2 - sin(x2) (Baydin et al.'s example)."""
+    graph = gg.parse("ln(x1) + x1*x2 - sin(x2)")
+    return graph, compile(graph, wrt=["x1", "x2"])
+
+
+def test_baydin_example_matches_the_hand_derivation(baydin):
+    _, compiled = baydin
+    value, d1, d2 = compiled(2.0, 5.0)
+    assert value == pytest.approx(np.log(2) + 10 - np.sin(5), rel=1e-15)
+    assert d1 == pytest.approx(1 / 2 + 5, rel=1e-15)
+    assert d2 == pytest.approx(2 - np.cos(5), rel=1e-15)
+
+
+def test_keywords_and_converted_arguments(baydin):
+    _, compiled = baydin
+    assert compiled(x2=5.0, x1=2) == compiled(2.0, 5.0)
+    assert compiled(np.float32(2.0), 5) == compiled(2.0, 5.0)
+
+
+def test_bad_arguments_name_the_input(baydin):
+    _, compiled = baydin
+    with pytest.raises(gg.MissingInputError, match="x2"):
+        compiled(2.0)
+    with pytest.raises(gg.UnknownNameError, match="x3"):
+        compiled(2.0, 5.0, x3=1.0)
+    with pytest.raises(gg.InputValueError, match="x1"):
+        compiled("two", 5.0)
+
+
+def test_wrong_shape_is_a_shape_error_naming_the_input():
+    x = make_input("x", (3,))
+    compiled = compile(Graph([gg.exp(x)], [x]))
+    with pytest.raises(gg.ShapeError, match="'x'.*\\(3,\\)"):
+        compiled(np.ones(4))
+    with pytest.raises(gg.ShapeError, match="'x'"):
+        compiled(np.ones((3, 1)))
+
+
+def test_source_shows_fused_loops_and_blas():
+    x, w, b = make_input("x", (64, 128), np.float32), make_input("w", (128, 64), np.float32), \
+        make_input("b", (64,), np.float32)
+    compiled = compile(Graph([gg.sigmoid(x @ w + b)], [x, w, b]))
+    source = compiled.source
+    assert "np.dot(x.reshape(64, 128), w.reshape(128, 64)" in source
+    assert "sigmoid(" in source and source.count("for i0 in range(64)") == 1
+    assert "np.float32(1.0)" in source
+    assert compiled.path.endswith("kernel.py")
+    rng = np.random.default_rng(0)
+    values = [rng.normal(size=n.shape).astype(np.float32) for n in (x, w, b)]
+    np.testing.assert_allclose(compiled(*values), Graph([gg.sigmoid(x @ w + b)], [x, w, b])(*values),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_outputs_that_are_inputs_or_constants_are_copies():
+    x = make_input("x", (2,))
+    compiled = compile(Graph([x, gg.ops.const(np.array([1.0, 2.0]))], [x]), passes=False)
+    value = np.array([3.0, 4.0])
+    out, constant = compiled(value)
+    out[0] = 0.0
+    assert value[0] == 3.0
+    np.testing.assert_array_equal(constant, [1.0, 2.0])
+
+
+def test_batched_products_are_refused_with_the_node_named():
+    a, b = make_input("a", (2, 3, 4)), make_input("b", (2, 4, 5))
+    with pytest.raises(CompileError, match="matmul|multiplies"):
+        compile(Graph([a @ b], [a, b]))
