@@ -5,7 +5,6 @@ the finite-difference error against the step draws the V of truncation and round
 and on the logistic map l ← 4l(1 − l) the symbolic derivative swells exponentially with
 depth while the adjoint graph grows linearly.
 """
-import numpy as np
 import sympy as sp
 
 from _gallery import Page, options

@@ -9,6 +9,12 @@ from .autodiff import directional, grad_graph, jacobian, jvp_graph
 
 __version__ = "0.1.0"
 
+def compile(graph, *args, **kwargs):
+    """The graph as a Numba-compiled callable (see ``graphgrad.compiler.compile``)."""
+    from .compiler import compile as compile_graph
+    return compile_graph(graph, *args, **kwargs)
+
+
 _SUBPACKAGES = {"nn", "datasets", "plots", "viz", "traces", "symbolic", "numeric", "compiler", "autodiff", "ops",
                 "export"}
 

@@ -191,7 +191,7 @@ def step_module(step, graph, parallel=False):
     for new_id, old_id in given.items():
         names[new_id] = names[old_id]
     writer = Writer(graph, p, names, parallel)
-    body = writer.body()
+    writer.body()  # fills writer.out, which _after splits around the loss
     args = [names[n.id] + ("_box" if is_scalar(n) else "") for n in inputs] + _arenas(p)
     sig = [numba_type(n, flat=True) for n in inputs] + [f"{np.dtype(dt).name}[::1]" for dt in sorted(p.arena)]
     loss_var = writer.var(loss)

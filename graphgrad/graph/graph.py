@@ -137,4 +137,4 @@ class Graph:
                 new[node.id] = node
             else:
                 new[node.id] = apply(node.op, args, node.params, name=node.name)
-        return Graph([new[o.id] for o in self.outputs], [new[i.id] for i in self.inputs])
+        return Graph([new[o.id] for o in self.outputs], [new.get(i.id, i) for i in self.inputs])

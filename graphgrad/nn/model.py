@@ -235,8 +235,12 @@ class Sequential:
         return {node.name: env[g.id] for node, g in zip(graph.inputs[2:], grads.outputs[1:])}
 
     def fit(self, x, y, batch_size=32, epochs=1, verbose=1, callbacks=None, validation_split=0.0,
-            validation_data=None, shuffle=True, initial_epoch=0, backend="numpy"):
-        """Train with mini-batches (Keras' arguments); returns a History. See graphgrad.nn.training."""
+            validation_data=None, shuffle=True, initial_epoch=0, backend=None):
+        """Train with mini-batches (Keras' arguments); returns a History. See graphgrad.nn.training.
+
+        ``backend``: "numba" (the compiled loop; the default when Numba is installed) or
+        "numpy" (the interpreter); ``$GRAPHGRAD_BACKEND`` changes the default.
+        """
         from .training import fit
         return fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
                    validation_split=validation_split, validation_data=validation_data, shuffle=shuffle,

@@ -7,7 +7,9 @@ On "numpy", a last batch smaller than ``batch_size`` is trained, as in Keras,
 with a second StepGraph built for that size; the compiled loop drops it.
 """
 import importlib
+import importlib.util
 import math
+import os
 
 import numpy as np
 
@@ -71,6 +73,14 @@ def numpy_train_loop(steps, predictions, values, x, y, *, epochs, initial_epoch,
             break
 
 
+def default_backend():
+    """``$GRAPHGRAD_BACKEND`` if set, else "numba" when Numba can be imported, else "numpy"."""
+    chosen = os.environ.get("GRAPHGRAD_BACKEND")
+    if chosen:
+        return chosen
+    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+
+
 def _run_epochs(steps, predictions, values, x, y, *, backend, **loop):
     """Train for the requested epochs on ``backend``: the one place a compiled backend plugs in.
 
@@ -125,6 +135,7 @@ def _compiled_train_loop(step, values, x, y, *, epochs, initial_epoch, batch_siz
 def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
         initial_epoch, backend):
     """Keras' ``fit`` on the step graph; returns the History (also kept as ``model.history``)."""
+    backend = backend or default_backend()
     if backend not in BACKENDS:
         raise UnknownNameError(f"unknown backend '{backend}': the known backends are {', '.join(BACKENDS)}")
     if int(batch_size) != batch_size or batch_size < 1:

@@ -100,7 +100,7 @@ abs = elementwise("abs", np.abs, sp.Abs, (lambda a, x: sign(x),), "|{0}|", r"\le
 # --- activations of neural nets --------------------------------------------------------
 sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lambda a, x: a * (1 - a),),
                       "σ {0}", r"\sigma {0}", precedence=40)
-relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(x),),
+relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(a),),
                    "relu {0}", r"\operatorname{{relu}} {0}", precedence=40)
 
 softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.log(1 + sp.exp(x)),

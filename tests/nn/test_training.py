@@ -78,3 +78,11 @@ def test_numba_backend_without_compiler_says_so(monkeypatch):
     model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(nn.errors.UnknownNameError, match="backend 'numba' needs graphgrad.compiler"):
         model.fit(np.zeros((4, 2)), np.zeros(4), backend="numba", verbose=0)
+
+
+def test_the_default_backend_is_numba_when_installed_and_the_environment_can_change_it(monkeypatch):
+    from graphgrad.nn.training import default_backend
+    monkeypatch.delenv("GRAPHGRAD_BACKEND")
+    assert default_backend() == "numba"
+    monkeypatch.setenv("GRAPHGRAD_BACKEND", "numpy")
+    assert default_backend() == "numpy"
