@@ -27,8 +27,8 @@ BROADCASTS = {
 
 def backprop(page):
     graph = gg.parse(BACKPROP)
-    trace = record(graph, AT)
-    adjoint = {graph.label(r.node): float(r.value) for r in trace.reverse if r.node is not None}
+    trace = record(graph, AT, naming="user")
+    adjoint = {graph.label(r.node): float(r.value) for r in trace.reverse}
     page.text(f"`{BACKPROP}` at a = 5, b = 4, c = 1. Backprop, one adjoint at a time:")
     page.code(trace.format("text"))
     if find_renderer() is not None:

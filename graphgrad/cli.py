@@ -108,7 +108,7 @@ def cmd_trace(args):
     from .traces import record
     graph, values = program_graph(args)
     direction = parse_at(args.direction) if args.direction else None
-    trace = record(graph, values, direction=direction, places=args.places)
+    trace = record(graph, values, direction=direction, places=args.places, naming=args.naming)
     fmt = "json" if args.json else args.format
     text = trace.format(fmt)
     return json.loads(text) if fmt == "json" else text
@@ -147,6 +147,8 @@ def build_parser():
     p.add_argument("--direction", action="append", metavar="NAME=VALUE",
                    help="add a forward tangent trace along this direction")
     p.add_argument("--places", type=int, default=3, help="decimal places shown (default 3)")
+    p.add_argument("--naming", default="baydin", choices=["baydin", "user"],
+                   help="v-1, v0, v1, ... as Baydin et al. (default), or the program's own names")
     register_pictures(sub)
     p = verb("demo", cmd_demo, "the textbook examples, printed and written to a folder", program=False, at=False)
     p.add_argument("--out", default="graphgrad-demo", help="folder for the pictures (default ./graphgrad-demo)")

@@ -38,7 +38,8 @@ def text(trace):
         w0 = max(_width(c[0]) for c in cells)
         w1 = max(_width(c[1]) for c in cells)
         out.append(title)
-        out += [f"  {_pad(c[0], w0)} = {_pad(c[1], w1)} = {c[2]}" for c in cells]
+        out += [f"  {_pad(c[0], w0)} = {_pad(c[1], w1)} = {c[2]}" if c[1] else f"  {_pad(c[0], w0)} = {c[2]}"
+                for c in cells]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

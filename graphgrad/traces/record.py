@@ -17,7 +17,8 @@ from ..backends.numpy_backend import bind, run
 from ..graph import Graph, Node
 from ..graph.printing import inline, operation, substituted, vname
 from ..ops import const
-from ..symbolic import SymbolicError, local_partial
+from ..errors import UnknownNameError
+from ..symbolic import SymbolicError, local_partial, symbol
 
 BAR, DOT = "\u0304", "\u0307"
 
@@ -73,12 +74,12 @@ class Trace:
         return self.format("html")
 
 
-def _times_partial(graph, node, k, upstream):
+def _times_partial(graph, node, k, upstream, name):
     """``upstream·∂node/∂input_k`` written out (``v̄2·v-1``, ``v̄1/v-1``), or None for tensor ops."""
     if not (node.op.elementwise and node.op.partials and not node.shape):
         return None
     try:
-        p = local_partial(graph, node, k)
+        p = local_partial(graph, node, k, at={n.id: symbol(name(n)) for n in (node, *node.inputs) if not n.is_const})
     except SymbolicError:
         return None
     if isinstance(p, sp.Pow) and p.exp == -1:  # Baydin writes v̄1/v-1, not v̄1·(1/v-1)
@@ -92,31 +93,31 @@ def _inline_with(graph, node, names):
     return inline(Graph([node]), node, stop=set(names), name=lambda n: names.get(n.id, "?"))
 
 
-def _primal_names(graph):
-    return {n.id: vname(graph, n) for n in graph.nodes if not n.is_const}
+def _primal_names(graph, name):
+    return {n.id: name(n) for n in graph.nodes if not n.is_const}
 
 
-def _adjoint_text(graph, step):
+def _adjoint_text(graph, step, name):
     """The row's right-hand side: the upstream adjoint times the local partial."""
-    upstream = bar(vname(graph, step.source))
-    text = _times_partial(graph, step.source, step.index, upstream)
+    upstream = bar(name(step.source))
+    text = _times_partial(graph, step.source, step.index, upstream, name)
     if text is None:
-        names = _primal_names(graph)
+        names = _primal_names(graph, name)
         names[step.upstream.id] = upstream
         text = _inline_with(graph, step.contribution, names)
     return text
 
 
-def _tangent_text(graph, node, tan):
+def _tangent_text(graph, node, tan, name):
     """``v̇-1·v0 + v̇0·v-1``: the tangent of ``node`` from its inputs' tangents."""
     terms = []
     for k, arg in enumerate(node.inputs):
         if arg.id not in tan:
             continue
-        t = _times_partial(graph, node, k, dot(vname(graph, arg)))
+        t = _times_partial(graph, node, k, dot(name(arg)), name)
         if t is None:
-            names = _primal_names(graph)
-            names.update({tan[i.id].id: dot(vname(graph, i)) for i in node.inputs if i.id in tan})
+            names = _primal_names(graph, name)
+            names.update({tan[i.id].id: dot(name(i)) for i in node.inputs if i.id in tan})
             return _inline_with(graph, tan[node.id], names)
         if t.endswith("·1"):
             t = t[:-2]
@@ -129,11 +130,20 @@ def _tangent_text(graph, node, tan):
     return text
 
 
-def record(graph, values, direction=None, places=3):
-    """The trace of ``graph`` at ``values``; ``direction`` (by input name) adds a tangent trace."""
+NAMINGS = ("baydin", "user")
+
+
+def record(graph, values, direction=None, places=3, naming="baydin"):
+    """The trace of ``graph`` at ``values``; ``direction`` (by input name) adds a tangent trace.
+
+    ``naming``: "baydin" numbers every value (v-1, v0, v1, ...); "user" writes the
+    program's own names (u, z, J) and numbers only the unnamed values.
+    """
+    if naming not in NAMINGS:
+        raise UnknownNameError(f"unknown naming '{naming}': choose {' or '.join(NAMINGS)}")
     arrays = bind(graph, values)
     trace = Trace(graph, dict(values), places=places)
-    v = lambda n: vname(graph, n)
+    v = (lambda n: vname(graph, n)) if naming == "baydin" else graph.label
     adj_name = lambda n: bar(v(n))
 
     all_steps = list(steps(graph))
@@ -148,31 +158,37 @@ def record(graph, values, direction=None, places=3):
     env = run(Graph(list(graph.outputs) + extra, graph.inputs), arrays)
 
     for n in graph.inputs:
-        trace.forward.append(Row(v(n), n.name, "", env[n.id], n))
+        trace.forward.append(Row(v(n), n.name if v(n) != n.name else "", "", env[n.id], n))
     for n in graph.operations:
-        trace.forward.append(Row(v(n), operation(graph, n), substituted(graph, n, env, places), env[n.id], n))
+        trace.forward.append(Row(v(n), operation(graph, n, name=lambda g, m: v(m)),
+                                 substituted(graph, n, env, places), env[n.id], n))
     out = graph.output
-    trace.forward.append(Row(out.name or "y", v(out), "", env[out.id], out))
+    if v(out) != (out.name or "y"):
+        trace.forward.append(Row(out.name or "y", v(out), "", env[out.id], out))
 
     if direction is not None:
         for n in graph.inputs:
-            trace.tangent.append(Row(dot(v(n)), dot(n.name), "", env[tan[n.id].id], n))
+            trace.tangent.append(Row(dot(v(n)), dot(n.name) if v(n) != n.name else "", "", env[tan[n.id].id], n))
         for n in graph.operations:
             if n.id in tan:
-                trace.tangent.append(Row(dot(v(n)), _tangent_text(graph, n, tan), "", env[tan[n.id].id], n))
+                trace.tangent.append(Row(dot(v(n)), _tangent_text(graph, n, tan, v), "", env[tan[n.id].id], n))
         out_t = env[tan[out.id].id] if out.id in tan else np.zeros(out.shape)
-        trace.tangent.append(Row(dot(out.name or "y"), dot(v(out)), "", out_t, out))
+        if v(out) != (out.name or "y"):
+            trace.tangent.append(Row(dot(out.name or "y"), dot(v(out)), "", out_t, out))
 
     for s in all_steps:
         if s.source is None:
-            trace.reverse.append(AdjointRow(adj_name(s.node), bar(out.name or "y"), "1", env[s.total.id], s.node))
+            seed = bar(out.name or "y")
+            trace.reverse.append(AdjointRow(adj_name(s.node), seed if seed != adj_name(s.node) else "", "1",
+                                            env[s.total.id], s.node))
             continue
         d = f"{adj_name(s.source)}·∂{v(s.source)}/∂{v(s.node)}"
-        p = _adjoint_text(graph, s)
+        p = _adjoint_text(graph, s, v)
         if s.accumulate:
             d, p = f"{adj_name(s.node)} + {d}", f"{adj_name(s.node)} + {p}"
         trace.reverse.append(AdjointRow(adj_name(s.node), d, p, env[s.total.id], s.node, s.source, s.accumulate))
     for n in graph.inputs:
-        value = env[totals[n.id].id] if n.id in totals else np.zeros(n.shape)
-        trace.reverse.append(AdjointRow(bar(n.name), adj_name(n), "", value, n))
+        if adj_name(n) != bar(n.name):
+            value = env[totals[n.id].id] if n.id in totals else np.zeros(n.shape)
+            trace.reverse.append(AdjointRow(bar(n.name), adj_name(n), "", value, n))
     return trace

@@ -75,3 +75,13 @@ def test_tensor_graph_trace_agrees_with_reverse_mode():
     final = {r.var: r.value for r in t.reverse}
     np.testing.assert_allclose(final["W̄"], gW)
     np.testing.assert_allclose(final["x̄"], gx)
+
+
+def test_user_naming_writes_the_lectures_names():
+    t = record(gg.parse("u = a*b; z = u + c; J = 3*z"), {"a": 5, "b": 4, "c": 1}, naming="user")
+    rows = [(r.var, r.partial, float(r.value)) for r in t.reverse]
+    assert rows == [("J̄", "1", 1), ("z̄", "J̄·3", 3), ("ū", "z̄·1", 3), ("c̄", "z̄·1", 3), ("ā", "ū·b", 12),
+                    ("b̄", "ū·a", 15)]
+    assert [r.expr for r in t.forward][3:] == ["a·b", "u + c", "3·z"]
+    with pytest.raises(gg.UnknownNameError, match="naming"):
+        record(gg.parse("y = x"), {"x": 1}, naming="greek")
