@@ -69,8 +69,14 @@ def _module(graph, writer, functions):
     return "\n".join(parts) + "\n"
 
 
+def _options(parallel):
+    """Numba options of every generated function: cached; IEEE division (x/0 is inf, as in NumPy) instead of
+    Python's ZeroDivisionError check, whose branch kept float loops from being vectorised (3x slower)."""
+    return f"cache=True, error_model='numpy'{', parallel=True' if parallel else ''}"
+
+
 def _decorator(args, parallel):
-    return f"@njit(\"({', '.join(args)},)\", cache=True{', parallel=True' if parallel else ''})"
+    return f"@njit(\"({', '.join(args)},)\", {_options(parallel)})"
 
 
 def _slots(writer, plan_, skip=()):
@@ -221,7 +227,7 @@ def step_module(step, graph, parallel=False):
         return lines.lines
 
     setup = writer.prelude() + _slots(writer, p)
-    lazy = f"@njit(cache=True{', parallel=True' if parallel else ''})  # compiled on its first call"
+    lazy = f"@njit({_options(parallel)})  # compiled on its first call"
     step_fn = ["", "", lazy, f"def step({', '.join(args)}):",
                '    """One training step on the batch (x, y): parameters and state updated in place; returns the loss."""']
     step_fn += setup + core([f"return {loss_var}"], [f"return {loss_var}"])

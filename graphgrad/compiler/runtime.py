@@ -8,14 +8,14 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def sigmoid(x, one):
     """1 / (1 + e^-x) without overflow for large |x| (``one`` carries the dtype)."""
     e = np.exp(-abs(x))
     return one / (one + e) if x >= 0 else e / (one + e)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def softplus(x):
     """ln(1 + e^x) without overflow: max(x, 0) + ln(1 + e^-|x|)."""
     return (x if x > 0 else x - x) + np.log1p(np.exp(-abs(x)))
