@@ -48,28 +48,31 @@ def views(graph):
     return alias, virtual
 
 
-def plan(graph, outside=()):
+def plan(graph, outside=(), schedule=None):
     """Plan the arena for ``graph``; nodes in ``outside`` (ids) keep arrays of their own (outputs).
 
-    Slots are given in schedule order (``graph.nodes``); a slot is free again
-    once the last reader of every view of its value has run, and is reused by
-    a later value of the same dtype that fits in it (smallest fit first).
+    Slots are given in schedule order (``schedule.order``, by default
+    ``graph.nodes``); a slot is free again once the loop of the last reader of
+    every view of its value has ended (a merged loop reads its operands until
+    its last node), and is reused by a later value of the same dtype that fits
+    in it (smallest fit first).
     """
+    from .schedule import Schedule
+    schedule = schedule or Schedule(list(graph.nodes), [])
     alias, virtual = views(graph)
     result = Plan(alias=alias, virtual=virtual)
-    position = {n.id: k for k, n in enumerate(graph.nodes)}
     last = {}
-    for node in graph.nodes:
+    for node in schedule.order:
         for arg in node.inputs:
             root = alias.get(arg.id, arg.id)
-            last[root] = max(last.get(root, -1), position[node.id])
-    end = len(graph.nodes)
+            last[root] = max(last.get(root, -1), schedule.done(node))
+    end = len(schedule.order)
     for out in graph.outputs:
         last[alias.get(out.id, out.id)] = end
     outside = {alias.get(i, i) for i in outside}
     free = []   # slots whose value is dead, each with its full capacity
     dying = {}  # position -> slots freed after it
-    for p, node in enumerate(graph.nodes):
+    for p, node in enumerate(schedule.order):
         free.extend(dying.pop(p - 1, []))
         if (node.is_input or node.is_const or is_scalar(node) or node.id in alias
                 or node.id in outside):

@@ -122,8 +122,11 @@ SCALAR = {
 class Writer:
     """Emits the statements computing a graph's nodes, given where each value lives."""
 
-    def __init__(self, graph, plan, names, parallel=False):
+    def __init__(self, graph, plan, names, parallel=False, schedule=None):
+        from .schedule import Schedule
         self.graph, self.plan, self.names, self.parallel = graph, plan, names, parallel
+        self.schedule = schedule or Schedule(list(graph.nodes), [])
+        self.local = {}          # node id -> its element's expression inside the loop being written
         self.constants = {}      # (dtype, value) -> local name, defined at the top of the function
         self.arrays = {}         # node id -> global name of a constant array
         self.out = Lines(1)
@@ -170,6 +173,8 @@ class Writer:
 
     def read(self, node, consumer, domain, index):
         """The expression reading ``node`` at ``index`` inside a loop over ``domain``."""
+        if node.id in self.local:
+            return self.local[node.id]
         if node.is_const and is_scalar(node):
             value = node.params["value"]
             dtype = consumer.dtype if node.params.get("weak") else node.dtype
@@ -185,7 +190,7 @@ class Writer:
     # --- the body -----------------------------------------------------------------------------
     def body(self):
         from ..graph.printing import definition
-        for node in self.graph.nodes:
+        for node in self.schedule.order:
             if node.is_input or node.is_const:
                 continue
             emit = EMIT.get(node.op.name)
@@ -194,9 +199,18 @@ class Writer:
                                    f"(node {self.graph.label(node)})")
             if node.id in self.plan.virtual:
                 continue
+            group = self.schedule.group_of.get(node.id)
+            if group and node is not group[0]:
+                self.starts[node.id] = self.starts[group[0].id]   # written in its group's loop
+                continue
             self.starts[node.id] = len(self.out.lines)
-            self.out(f"# {describe(self.graph, node, definition)}")
-            emit(self, node)
+            for member in group or [node]:
+                self.out(f"# {describe(self.graph, member, definition)}")
+            if group:
+                self.out("# (one loop)")
+                emit_loop(self, group)
+            else:
+                emit(self, node)
         return self.out.lines
 
     def store(self, node, value, at):
@@ -262,69 +276,89 @@ def _is_flat(node, leaves, domain):
     return all(is_scalar(x) or x.size in (1, size) for x in leaves) and len(domain) > 0
 
 
-def emit_elementwise(w, node, expr=None, leaves=None):
-    if expr is None:
-        expr, leaves = _single(node)
-    domain = node.shape
-    if is_scalar(node):
-        w.out(w.store(node, w.elements(node, expr, leaves, (), []), None))
-        return
-    flat = _is_flat(node, leaves, domain)
-    index, depth = w.loops(domain, flat)
-    value = w.elements(node, expr, leaves, domain, index)
-    w.out(f"{w.var(node)}[{'i' if flat else flat_index(domain, domain, index)}] = {value}")
-    w.out.dedent(depth)
-
-
-def emit_reduction(w, node, expr=None, leaves=None, reduce=None):
-    if expr is None:
+def loop_parts(node):
+    """``(expr, leaves, reduce)`` of a node computed by a loop: its expression over its operands, and its
+    reduction (None for an elementwise loop)."""
+    if node.op.name == "fused":
+        return node.params["expr"], node.inputs, node.params["reduce"]
+    from .fusion import REDUCTIONS, reduction_of
+    if node.op.name in REDUCTIONS:
         from ..graph import Graph
         from ..ops import input as make_input
-        from .fusion import reduction_of
         source = node.inputs[0]
         fresh = make_input("a0", source.shape, source.dtype)
-        expr, leaves = Graph([fresh], [fresh]), [source]
-        reduce = reduction_of(node)
-    op, axis, _ = reduce
-    domain = expr.output.shape
-    count = int(np.prod([domain[a] for a in axis], dtype=np.int64))
-    k = w.k(node.dtype)
-    one_value = node.size == 1
-    acc = f"{w.temp(node)}_acc"
-    if one_value:
-        w.out(f"{acc} = {'0.0' if op != 'max' else k(-np.inf)}")
+        return Graph([fresh], [fresh]), [source], reduction_of(node)
+    expr, leaves = _single(node)
+    return expr, leaves, None
+
+
+def emit_loop(w, nodes):
+    """One loop computing every node of ``nodes`` (a schedule group, or one node) element by element.
+
+    Elementwise nodes store their element and hand it to later nodes of the loop
+    as a local; reductions accumulate (into a local for one value, else into
+    their array, initialised before the loop and divided after it for a mean).
+    """
+    parts = [(node, *loop_parts(node)) for node in nodes]
+    node0, expr0, _, reduce0 = parts[0]
+    domain = expr0.output.shape if reduce0 else node0.shape
+    if not domain and reduce0 is None:      # a 0-d elementwise value: one statement
+        w.out(w.store(node0, w.elements(node0, expr0, parts[0][2], (), []), None))
+        return
+    into_array = [node for node, _, _, reduce in parts if reduce and node.size != 1]
+    for node, _, _, reduce in parts:
+        if reduce:
+            _reduction_start(w, node, reduce)
+    flat = not into_array and all(_is_flat(node, leaves, domain) for node, _, leaves, _ in parts)
+    if domain:
+        index, depth = w.loops(domain, flat, parallel=all(reduce is None for *_, reduce in parts))
     else:
-        init = "0" if op != "max" else k(-np.inf)
-        w.out.indent(f"for j in range({node.size}):")
-        w.out(f"{w.var(node)}[j] = {init if op == 'max' else k(0)}")
-        w.out.dedent()
-    if len(domain) == 0:
         index, depth = [], 0
-    else:  # accumulating into an array races under prange, so those loops stay serial
-        index, depth = w.loops(domain, one_value and _is_flat(node, leaves, domain), parallel=False)
-    value = w.elements(node, expr, leaves, domain, index)
-    if one_value:
-        target = acc
-    else:
-        kept = tuple(1 if d in axis else s for d, s in enumerate(domain))
-        target = f"{w.var(node)}[{flat_index(kept, domain, index)}]"
-    w.out(f"{target} = max({target}, {value})" if op == "max" else f"{target} += {value}")
+    at = "i" if flat else flat_index(domain, domain, index)
+    for node, expr, leaves, reduce in parts:
+        value = w.elements(node, expr, leaves, domain, index)
+        if reduce is None:
+            w.out(f"{w.var(node)}[{at}] = {value}")
+            w.local[node.id] = value
+            continue
+        op, axis, _ = reduce
+        if node.size == 1:
+            target = f"{w.temp(node)}_acc"
+        else:
+            kept = tuple(1 if d in axis else s for d, s in enumerate(domain))
+            target = f"{w.var(node)}[{flat_index(kept, domain, index)}]"
+        w.out(f"{target} = max({target}, {value})" if op == "max" else f"{target} += {value}")
+    w.local.clear()
     w.out.dedent(depth)
-    if one_value:
+    for node, expr, _, reduce in parts:
+        if reduce:
+            _reduction_finish(w, node, reduce, expr.output.shape)
+
+
+def _reduction_start(w, node, reduce):
+    """The accumulator of a reduction, set before its loop."""
+    op = reduce[0]
+    k = w.k(node.dtype)
+    if node.size == 1:
+        w.out(f"{w.temp(node)}_acc = {'0.0' if op != 'max' else k(-np.inf)}")
+        return
+    w.out.indent(f"for j in range({node.size}):")
+    w.out(f"{w.var(node)}[j] = {k(-np.inf) if op == 'max' else k(0)}")
+    w.out.dedent()
+
+
+def _reduction_finish(w, node, reduce, domain):
+    """The reduction's value from its accumulator (a mean divides by the count)."""
+    op, axis, _ = reduce
+    count = int(np.prod([domain[a] for a in axis], dtype=np.int64))
+    if node.size == 1:
+        acc = f"{w.temp(node)}_acc"
         result = f"{acc} / {count}" if op == "mean" else acc
         w.out(w.store(node, result, 0) if is_scalar(node) else f"{w.var(node)}[0] = {result}")
     elif op == "mean":
         w.out.indent(f"for j in range({node.size}):")
-        w.out(f"{w.var(node)}[j] /= {k(count)}")
+        w.out(f"{w.var(node)}[j] /= {w.k(node.dtype)(count)}")
         w.out.dedent()
-
-
-def emit_fused(w, node):
-    reduce = node.params["reduce"]
-    if reduce is None:
-        emit_elementwise(w, node, node.params["expr"], node.inputs)
-    else:
-        emit_reduction(w, node, node.params["expr"], node.inputs, reduce)
 
 
 def emit_reshape(w, node):
@@ -334,7 +368,7 @@ def emit_reshape(w, node):
     if is_scalar(node):
         w.out(f"{w.var(node)} = {w.read(source, node, (), [])}")
     else:
-        w.out(f"{w.var(node)}[0] = {w.var(source)}")
+        w.out(f"{w.var(node)}[0] = {w.read(source, node, (), [])}")   # a scalar (maybe a constant) as one element
 
 
 def _operand(w, node):
@@ -424,7 +458,11 @@ def emit_softmax(w, node):
     w.out.dedent(1 + len(outer))
 
 
-EMIT = {name: emit_elementwise for name in SCALAR}
-EMIT.update({"fused": emit_fused, "sum": emit_reduction, "mean": emit_reduction, "max": emit_reduction,
+def emit_one_loop(w, node):
+    emit_loop(w, [node])
+
+
+EMIT = {name: emit_one_loop for name in SCALAR}
+EMIT.update({"fused": emit_one_loop, "sum": emit_one_loop, "mean": emit_one_loop, "max": emit_one_loop,
              "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
              "softmax": emit_softmax, "log_softmax": emit_softmax})

@@ -12,6 +12,7 @@ import numpy as np
 
 from .buffers import is_scalar, plan
 from .codegen import CompileError, Lines, Writer, dtype_name, identifier
+from .schedule import schedule
 
 RESERVED = {"np", "njit", "prange", "sigmoid", "softplus", "epoch_order", "fill_uniform", "ShapeError",
             "forward", "step", "train", "i", "j", "p", "q", "e", "sm_base", "sm_top", "sm_total", "sm_shift", "sm_e", "epoch_total",
@@ -98,8 +99,9 @@ def forward_module(graph, parallel=False):
     """Module text with ``forward(*inputs)``: the outputs of ``graph`` (0-d ones as scalars)."""
     names = variable_names(graph)
     outside = {o.id for o in graph.outputs if not (o.is_input or o.is_const)}
-    p = plan(graph, outside)
-    writer = Writer(graph, p, names, parallel)
+    order = schedule(graph)
+    p = plan(graph, outside, order)
+    writer = Writer(graph, p, names, parallel, order)
     body = writer.body()
     lines = Lines(1)
     args, sig = [], []
@@ -144,7 +146,7 @@ def _result(writer, out):
 
 # --- training ------------------------------------------------------------------------------------
 
-def donations(graph, pairs, loss):
+def donations(graph, pairs, loss, order):
     """Updated values that may be computed straight into their old value's array (ids new -> old).
 
     Allowed when the update is an elementwise loop of the same shape that reads
@@ -154,9 +156,9 @@ def donations(graph, pairs, loss):
     """
     from .buffers import views
     alias, _ = views(graph)
-    position = {n.id: k for k, n in enumerate(graph.nodes)}
+    position = order.position
     readers = {}
-    for node in graph.nodes:
+    for node in order.order:
         for arg in node.inputs:
             readers.setdefault(alias.get(arg.id, arg.id), set()).add(node.id)
     given = {}
@@ -192,11 +194,12 @@ def step_module(step, graph, parallel=False):
         raise CompileError(f"the step graph's loss must be a scalar, it has shape {loss.shape}")
     names = variable_names(graph)
     pairs = list(zip(updated, news))
-    given = donations(graph, pairs, loss)
-    p = plan(graph, outside=set(given))
+    order = schedule(graph, barrier=loss)
+    given = donations(graph, pairs, loss, order)
+    p = plan(graph, set(given), order)
     for new_id, old_id in given.items():
         names[new_id] = names[old_id]
-    writer = Writer(graph, p, names, parallel)
+    writer = Writer(graph, p, names, parallel, order)
     writer.body()  # fills writer.out, which _after splits around the loss
     args = [names[n.id] + ("_box" if is_scalar(n) else "") for n in inputs] + _arenas(p)
     sig = [numba_type(n, flat=True) for n in inputs] + [f"{np.dtype(dt).name}[::1]" for dt in sorted(p.arena)]
@@ -241,7 +244,7 @@ def step_module(step, graph, parallel=False):
 def _after(writer, loss, lines):
     """The body with ``lines`` inserted right after the statements computing ``loss``."""
     body = writer.out.lines
-    position = {n.id: k for k, n in enumerate(writer.graph.nodes)}
+    position = writer.schedule.position
     later = [start for node_id, start in writer.starts.items() if position[node_id] > position[loss.id]]
     cut = min(later, default=len(body))
     return body[:cut] + lines + body[cut:]

@@ -138,7 +138,7 @@ def test_parallel_loops_match_serial_ones():
     np.testing.assert_allclose(parallel(value), graph(value), rtol=1e-12)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "adam", "ftrl"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "ftrl", "rmsprop"])
 def test_step_graphs_of_graphgrad_nn_train_as_on_the_interpreter(optimizer):
     nn = pytest.importorskip("graphgrad.nn")
     from graphgrad.nn.step import build_step, initial_state
