@@ -1,11 +1,24 @@
-"""Shared helpers of the benchmarks: timing side by side, the machine description, the results table."""
+"""Shared helpers of the benchmarks: timing side by side, the machine description, the results table.
+
+``--threads N`` on a benchmark's command line sets the BLAS (and OpenMP) thread
+count; it is read here, before NumPy is imported, because BLAS reads it only once.
+"""
 import os
 import platform
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+
+def _blas_threads():
+    if "--threads" in sys.argv[:-1]:
+        count = sys.argv[sys.argv.index("--threads") + 1]
+        os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = count
+
+
+_blas_threads()
+
+import numpy as np  # noqa: E402  (after the thread count is set)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,7 +58,27 @@ def machine():
         pass
     return (f"{cpu}, {os.cpu_count()} logical cores, BLAS threads {threads}; Python {platform.python_version()}, "
             f"NumPy {np.__version__}, SciPy {scipy.__version__}, Numba {numba.__version__} "
-            f"(threading layer {numba.config.THREADING_LAYER})")
+            f"(threading layer {numba.config.THREADING_LAYER}); load average {load()}")
+
+
+def load():
+    """The 1-minute load average now (the machine is shared: say how busy it was)."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def threads():
+    """The BLAS thread count asked for with --threads, or None for the library's default."""
+    return int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv[:-1] else None
+
+
+def model_arrays(model, step):
+    """Fresh copies of a ``graphgrad.nn`` model's weights and initial optimizer state, in the step's order
+    (what ``train_loop`` updates in place)."""
+    from graphgrad.nn.step import initial_state
+    weights = model.weights
+    state = initial_state(model, weights)
+    return ([np.ascontiguousarray(weights[n.name]) for n in step.params],
+            [np.array(state[n.name], dtype=n.dtype) for n in step.state])
 
 
 def optional(name):

@@ -1,47 +1,42 @@
 """W2: the seed 004 MNIST MLP (784-512-10 relu/softmax, RMSprop, batch 128), seconds per epoch.
 
-graphgrad's compiled training loop against, in the same run, the bare matrix
-products one epoch needs (NumPy/OpenBLAS: the floor), the same step written
-by hand in NumPy, and PyTorch eager when installed; then 5 epochs for test
-accuracy. Target: within 1.3x of the bare products, accuracy >= 0.978.
-Run: ``python benchmarks/w2_mnist.py [--data /work/shared/data/mnist] [--epochs 5]``.
+The network is the real ``graphgrad.nn`` model, as a user writes it; its
+training step (``model.step_graph(128)``) runs in graphgrad's compiled loop,
+and ``model.fit(..., backend="numba")`` is timed end to end too. In the same run:
+the bare matrix products one epoch needs (NumPy/OpenBLAS: the floor and the
+reference), the same step written by hand in NumPy, and PyTorch eager when
+installed; then 5 epochs of ``fit`` for the test accuracy.
+Target: within 1.3x of the bare products, faster than every peer, accuracy >= 0.978.
+Run: ``python benchmarks/w2_mnist.py [--threads 1] [--data /work/shared/data/mnist] [--epochs 5] [--parallel]``.
 """
 import argparse
-import gzip
-import os
-import sys
 import time
 
-import numpy as np
+from common import ROOT, interleaved, load as load_average, machine, model_arrays, optional, report, threads
 
-from common import ROOT, interleaved, machine, optional, report
+import numpy as np  # noqa: E402  (common sets the BLAS threads first)
 
-sys.path.insert(0, str(ROOT / "tests" / "compiler"))
-from nets import glorot_values, mlp_step  # noqa: E402
-
-from graphgrad.compiler import compile, compile_step, train_loop  # noqa: E402
+from graphgrad import nn  # noqa: E402
+from graphgrad.compiler import compile_step, train_loop  # noqa: E402
+from graphgrad.datasets import load_mnist, to_categorical  # noqa: E402
 
 BATCH = 128
 
 
-def read_idx(path):
-    """An IDX array (the MNIST file format), gzipped or not."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape)
-
-
 def load(folder):
-    """((x_train, y_train), (x_test, y_test)) as float32 in [0, 1] and one-hot labels."""
-    def part(images, labels):
-        x = read_idx(os.path.join(folder, images)).reshape(-1, 784).astype(np.float32) / 255
-        y = np.eye(10, dtype=np.float32)[read_idx(os.path.join(folder, labels))]
-        return x, y
-    return (part("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
-            part("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+    """((x_train, y_train), (x_test, y_test)): float32 images in [0, 1] as rows of 784, one-hot labels."""
+    (x, y), (x_test, y_test) = load_mnist(folder)
+    def prepare(images, labels):
+        return images.reshape(len(images), 784).astype(np.float32) / 255, to_categorical(labels, 10)
+    return prepare(x, y), prepare(x_test, y_test)
+
+
+def seed004_model(seed=0):
+    """Seed 004's network: Dense(512, relu) -> Dense(10, softmax), RMSprop, categorical cross-entropy."""
+    model = nn.Sequential([nn.Dense(512, activation="relu", input_shape=(784,)),
+                           nn.Dense(10, activation="softmax")], seed=seed)
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    return model
 
 
 def bare_products(x, w1, w2, batches):
@@ -93,52 +88,57 @@ def torch_epoch(torch, x, y, batches):
         opt.step()
 
 
-def accuracy(params, x, y):
-    from graphgrad.ops import input as make_input
-    import graphgrad as gg
-    w1, b1, w2, b2 = (make_input(n, p.shape, np.float32) for n, p in zip("w1 b1 w2 b2".split(), params))
-    xs = make_input("x", x.shape, np.float32)
-    predict = compile(gg.Graph([gg.relu(xs @ w1 + b1) @ w2 + b2], [xs, w1, b1, w2, b2]))
-    return float(np.mean(predict(x, *params).argmax(1) == y.argmax(1)))
+def accuracy(model, x, y):
+    return float(np.mean(model.predict(x, batch_size=1000).argmax(1) == y.argmax(1)))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "mnist"))
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (and PyTorch's)")
     parser.add_argument("--parallel", action="store_true", help="prange the large elementwise loops")
     args = parser.parse_args()
     print(machine())
     (x, y), (x_test, y_test) = load(args.data)
     batches = len(x) // BATCH
-    step = mlp_step(BATCH)
+    model = seed004_model()
+    step = model.step_graph(BATCH)
     start = time.perf_counter()
     compile_step(step, parallel=args.parallel)
-    print(f"  compile: {time.perf_counter() - start:.2f} s")
-    params, state = glorot_values(step, seed=0)
+    print(f"  compile (or load from the cache): {time.perf_counter() - start:.2f} s")
+    params, state = model_arrays(model, step)
     w1, w2 = params[0].copy(), params[2].copy()
-    hand_p, _ = glorot_values(step, seed=0)
+    hand_p, _ = model_arrays(model, step)
     hand_s = [np.zeros_like(p) for p in hand_p]
+    fitted = seed004_model(seed=1)
+    warm = 2 * BATCH + len(x) % BATCH      # builds fit's step graphs: the full batch and the last one
+    fitted.fit(x[:warm], y[:warm], epochs=1, batch_size=BATCH, verbose=0, backend="numba")
     epoch = iter(range(10 ** 6))
     candidates = {
-        "graphgrad compiled loop": lambda: train_loop(step, x, y, params, state, 1, BATCH, seed=next(epoch),
-                                                      parallel=args.parallel),
+        "graphgrad compiled loop (step graph)": lambda: train_loop(step, x, y, params, state, 1, BATCH,
+                                                                   seed=next(epoch), parallel=args.parallel),
+        "graphgrad model.fit (numba)": lambda: fitted.fit(x, y, epochs=1, batch_size=BATCH, verbose=0,
+                                                          backend="numba"),
         "bare matrix products (NumPy)": lambda: bare_products(x, w1, w2, batches),
         "NumPy by hand": lambda: numpy_by_hand(x, y, hand_p, hand_s, batches),
     }
     torch = optional("torch")
     if torch is not None:
+        if threads():
+            torch.set_num_threads(threads())
         candidates["PyTorch eager"] = lambda: torch_epoch(torch, x, y, batches)
     best = interleaved(candidates, args.repeat)
-    report("W2: one epoch of the 784-512-10 MLP (float32, 468 steps)",
+    report(f"W2: one epoch of the 784-512-10 MLP (float32, {batches} steps)",
            {k: (v, "s/epoch") for k, v in best.items()}, "bare matrix products (NumPy)")
-    params, state = glorot_values(step, seed=0)
+    model = seed004_model()
     start = time.perf_counter()
-    losses = train_loop(step, x, y, params, state, args.epochs, BATCH, seed=0, parallel=args.parallel)
+    history = model.fit(x, y, epochs=args.epochs, batch_size=BATCH, verbose=0, backend="numba")
     took = time.perf_counter() - start
-    print(f"\n  {args.epochs} epochs in {took:.2f} s, losses {np.round(losses, 4).tolist()}, "
-          f"test accuracy {accuracy(params, x_test, y_test):.4f}")
+    print(f"\n  model.fit, {args.epochs} epochs in {took:.2f} s, losses "
+          f"{np.round(history.history['loss'], 4).tolist()}, test accuracy {accuracy(model, x_test, y_test):.4f} "
+          f"(load average {load_average()})")
 
 
 if __name__ == "__main__":

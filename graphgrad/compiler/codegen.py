@@ -17,6 +17,7 @@ from ..errors import GraphgradError
 from .buffers import is_scalar
 
 BLAS_MIN = 4096          # multiply-adds from which a matrix product calls BLAS
+UNROLL = 4               # a small product's inner sum up to this length is written out, not looped
 PARALLEL_MIN = 65536     # elements from which an elementwise loop runs with prange (when parallel)
 
 
@@ -220,16 +221,26 @@ class Writer:
         return f"{self.var(node)}[{at}] = {value}"
 
     def loops(self, domain, flat, parallel=True):
-        """Open loops over ``domain``; return the index names (None for one flat index ``i``) and depth."""
+        """Open loops over ``domain``; return the index names (None for one flat index ``i``) and depth.
+
+        Axes of extent 1 get no loop (no operand is indexed along them), which keeps
+        the generated code, and so Numba's compile time, small.
+        """
         size = int(np.prod(domain, dtype=np.int64))
         rng = "prange" if parallel and self.parallel and size >= PARALLEL_MIN else "range"
+        if flat and size == 1:
+            self.out("i = 0")
+            return None, 0
         if flat:
             self.out.indent(f"for i in {rng}({size}):")
             return None, 1
         index = [f"i{d}" for d in range(len(domain))]
-        for d, (name, extent) in enumerate(zip(index, domain)):
-            self.out.indent(f"for {name} in {rng if d == 0 else 'range'}({extent}):")
-        return index, len(domain)
+        depth = 0
+        for name, extent in zip(index, domain):
+            if extent > 1:
+                self.out.indent(f"for {name} in {rng if depth == 0 else 'range'}({extent}):")
+                depth += 1
+        return index, depth
 
     def elements(self, node, expr, leaves, domain, index):
         """Statements computing one element of ``expr`` (its leaves are ``leaves``); returns its name."""
@@ -355,7 +366,7 @@ def _reduction_finish(w, node, reduce, domain):
         acc = f"{w.temp(node)}_acc"
         result = f"{acc} / {count}" if op == "mean" else acc
         w.out(w.store(node, result, 0) if is_scalar(node) else f"{w.var(node)}[0] = {result}")
-    elif op == "mean":
+    elif op == "mean" and count > 1:
         w.out.indent(f"for j in range({node.size}):")
         w.out(f"{w.var(node)}[j] /= {w.k(node.dtype)(count)}")
         w.out.dedent()
@@ -401,16 +412,38 @@ def emit_matmul(w, node):
     elif m * ka * n >= BLAS_MIN and len(dtypes) == 1:
         w.out(f"np.dot({left}, {right}, {w.var(node)}.reshape({m}, {n}))")
     else:
-        ia = (lambda i, p: f"{p} * {m} + {i}") if ta else (lambda i, p: f"{i} * {ka} + {p}")
-        ib = (lambda p, j: f"{j} * {kb} + {p}") if tb else (lambda p, j: f"{p} * {n} + {j}")
-        w.out.indent(f"for i in range({m}):")
-        w.out.indent(f"for j in range({n}):")
-        w.out(f"acc = {w.k(node.dtype)(0)}")
-        w.out.indent(f"for p in range({ka}):")
-        w.out(f"acc += {w.var(a)}[{ia('i', 'p')}] * {w.var(b)}[{ib('p', 'j')}]")
-        w.out.dedent()
-        w.out(f"{w.var(node)}[i * {n} + j] = acc")
-        w.out.dedent(2)
+        ia = (lambda i, p: _linear((p, m), (i, 1))) if ta else (lambda i, p: _linear((i, ka), (p, 1)))
+        ib = (lambda p, j: _linear((j, kb), (p, 1))) if tb else (lambda p, j: _linear((p, n), (j, 1)))
+        depth = 0
+        for name, extent in (("i", m), ("j", n)):
+            if extent > 1:
+                w.out.indent(f"for {name} in range({extent}):")
+                depth += 1
+        i, j = ("i" if m > 1 else 0), ("j" if n > 1 else 0)
+        target = f"{w.var(node)}[{_linear((i, n), (j, 1))}]"
+        if ka <= UNROLL:   # a short sum written out: no loop for Numba to compile
+            terms = [f"{w.var(a)}[{ia(i, p)}] * {w.var(b)}[{ib(p, j)}]" for p in range(ka)]
+            w.out(f"{target} = {' + '.join(terms)}")
+        else:
+            w.out(f"acc = {w.k(node.dtype)(0)}")
+            w.out.indent(f"for p in range({ka}):")
+            w.out(f"acc += {w.var(a)}[{ia(i, 'p')}] * {w.var(b)}[{ib('p', j)}]")
+            w.out.dedent()
+            w.out(f"{target} = acc")
+        w.out.dedent(depth)
+
+
+def _linear(*terms):
+    """``index * stride + ...`` as short as it gets: constant indices folded, zero terms dropped."""
+    constant, parts = 0, []
+    for index, stride in terms:
+        if isinstance(index, int):
+            constant += index * stride
+        else:
+            parts.append(index if stride == 1 else f"{index} * {stride}")
+    if constant or not parts:
+        parts.append(str(constant))
+    return " + ".join(parts)
 
 
 def emit_transpose(w, node):

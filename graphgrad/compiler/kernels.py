@@ -250,6 +250,14 @@ def _after(writer, loss, lines):
     return body[:cut] + lines + body[cut:]
 
 
+def _gather(flat, data, width):
+    """Lines copying row ``row`` of ``data`` into row ``rw`` of the batch buffer ``flat`` (``width`` per row)."""
+    if width == 1:
+        return [f"                {flat}[rw] = {data}[row, 0]"]
+    return [f"                for col in range({width}):",
+            f"                    {flat}[rw * {width} + col] = {data}[row, col]"]
+
+
 def _train_function(x, y, names, args, sig, parallel, setup, core):
     """``train``: epochs of shuffled mini-batches, each gathered into x and y and run through ``core``."""
     batch = x.shape[0] if x.ndim else 1
@@ -273,10 +281,7 @@ def _train_function(x, y, names, args, sig, parallel, setup, core):
               "        for bat in range(batches):",
               f"            for rw in range({batch}):",
               f"                row = order[bat * {batch} + rw]",
-              f"                for col in range({fx}):",
-              f"                    {xv}[rw * {fx} + col] = data_x[row, col]",
-              f"                for col in range({fy}):",
-              f"                    {yv}[rw * {fy} + col] = data_y[row, col]"]
+              *_gather(xv, "data_x", fx), *_gather(yv, "data_y", fy)]
     lines += ["        " + line for line in core]
     lines += ["        losses[epoch] = epoch_total / batches", "    return -1"]
     return lines
