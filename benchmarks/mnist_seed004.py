@@ -96,7 +96,8 @@ def main(args):
                            nn.Dense(10, activation="softmax")], seed=0)
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
     start = time.perf_counter()
-    history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=128, verbose=args.verbose)
+    history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=128, verbose=args.verbose,
+                        backend="numpy")
     train_time = time.perf_counter() - start
     test_loss, test_acc = model.evaluate(x_test, y_test, batch_size=1000)
     gemm = (gemm_before + bare_matmuls(x_train)) / 2

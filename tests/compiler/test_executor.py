@@ -162,3 +162,19 @@ def test_step_graphs_of_graphgrad_nn_train_as_on_the_interpreter(optimizer):
     for a, b in zip(p1, p2):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert len(step.noise) == 1  # the dropout mask, drawn inside the compiled loop
+
+
+def test_the_training_loop_allocates_nothing_per_step(moons):
+    from numba.core.runtime import _nrt_python, rtsys
+    step, data, dtype = moons
+    params, state = initial_values(step)
+    counts = []
+    _nrt_python.memsys_enable_stats()
+    try:
+        for epochs in (1, 5):
+            before = rtsys.get_allocation_stats().alloc
+            train_loop(step, *data, params, state, epochs, 16)
+            counts.append(rtsys.get_allocation_stats().alloc - before)
+    finally:
+        _nrt_python.memsys_disable_stats()
+    assert counts[0] == counts[1]    # 5x the steps, the same few allocations (the call's own buffers)

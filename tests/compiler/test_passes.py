@@ -91,3 +91,15 @@ def test_optimize_keeps_values(a, b):
     x, y = gg.vars("x y")
     graph = gg.grad_graph(Graph([gg.ln(x) * 1 + x * y - gg.sin(y) + (x * y) * 0 + -(-y)], [x, y]))
     np.testing.assert_allclose(optimize(graph)(x=a, y=b), graph(x=a, y=b), rtol=1e-12, atol=1e-12)
+
+
+def test_a_training_step_computes_no_gradient_for_the_input_batch():
+    nn = pytest.importorskip("graphgrad.nn")
+    from graphgrad.compiler.executor import prepare, step_graph_of
+    model = nn.Sequential([nn.Dense(16, activation="relu", input_shape=(12,)), nn.Dense(3, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    step = model.step_graph(8)
+    products = [n for n in prepare(step_graph_of(step)).nodes if n.op.name == "matmul"]
+    # forward x@W1, h@W2; backward dL/dh, dL/dW2, dL/dW1; never dL/dx (shape (8, 12))
+    assert len(products) == 5
+    assert all(n.shape != step.x.shape for n in products)
