@@ -6,3 +6,4 @@ from .executor import (CompiledGraph, CompiledStep, TrainingDivergedError, compi
 from .fusion import fuse
 from .passes import common_subexpressions, eliminate_dead_code, fold_constants, optimize, simplify
 from .buffers import plan as plan_buffers
+from .schedule import schedule

@@ -6,7 +6,7 @@ know nothing of this. Values live as described in ``buffers``: 0-d values in
 local variables, arrays as flat C-ordered slices, so every index is plain
 arithmetic with constant strides. Elementwise chains (``fused`` nodes) are one
 loop; reductions are loops with an accumulator; matrix products are
-``np.dot`` on contiguous 2-D views (BLAS) when large, and plain loops when
+``np.dot`` (through ``runtime.gemm``) on contiguous 2-D views (BLAS) when large, and plain loops when
 small, where a BLAS call would cost more than the arithmetic.
 """
 import re
@@ -410,7 +410,7 @@ def emit_matmul(w, node):
         w.out.dedent()
         w.out(w.store(node, acc, None))
     elif m * ka * n >= BLAS_MIN and len(dtypes) == 1:
-        w.out(f"np.dot({left}, {right}, {w.var(node)}.reshape({m}, {n}))")
+        w.out(f"gemm({left}, {right}, {w.var(node)}.reshape({m}, {n}))")
     else:
         ia = (lambda i, p: _linear((p, m), (i, 1))) if ta else (lambda i, p: _linear((i, ka), (p, 1)))
         ib = (lambda p, j: _linear((j, kb), (p, 1))) if tb else (lambda p, j: _linear((p, n), (j, 1)))

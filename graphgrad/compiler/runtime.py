@@ -1,4 +1,7 @@
-"""Numba helpers the generated kernels import: stable scalar functions and the training loop's randomness.
+"""Numba helpers the generated kernels import: BLAS products, stable scalar functions, the loop's randomness.
+
+Being compiled and cached here, once per argument layout, they are shared by
+every generated kernel: a new graph does not compile them again.
 
 The random helpers use Numba's own generator (seeded per epoch from the seed
 and the epoch number), so the NumPy reference loop that calls them too sees the
@@ -6,6 +9,13 @@ same order of mini-batches and the same dropout noise as the compiled loop.
 """
 import numpy as np
 from numba import njit
+
+
+@njit(cache=True)
+def gemm(a, b, out):
+    """out = a @ b by BLAS (``np.dot``, which needs SciPy); Numba's code for it is large, so it is compiled
+    here once per layout of the operands (C, or transposed) instead of in every kernel."""
+    np.dot(a, b, out)
 
 
 @njit(cache=True, error_model="numpy")
