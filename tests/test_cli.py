@@ -75,6 +75,9 @@ def test_demo_writes_tables_and_prints_the_textbook_numbers(capsys, tmp_path):
     for number in ("11.652", "5.5", "1.716", "12"):
         assert number in out
     assert (tmp_path / "gallery" / "baydin_trace.tex").read_text().count(r"\toprule") == 2
+    assert (tmp_path / "gallery" / "moons_boundary.png").read_bytes()[:4] == b"\x89PNG"
+    accuracy = float(out.split("training accuracy ")[1].split(";")[0])
+    assert accuracy >= 0.95
 
 
 def test_compare_lists_four_methods_that_agree(capsys):
