@@ -52,4 +52,7 @@ def run(args):
     printed.append(f"Tables and {len(pictures) + 2} pictures written to {out}/")
     if note:
         printed.append(note)
+    if args.json:
+        return {"folder": str(out), "files": sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()),
+                "note": note}
     return "\n".join(printed)
