@@ -41,7 +41,7 @@ def run_frames(args):
     from ..cli import program_graph
     from .frames import Frames
     graph, values = program_graph(args)
-    frames = Frames(graph, values, style=_style(args))
+    frames = Frames(graph, values, style=_style(args), naming=args.naming)
     paths = frames.write(Path(args.out), args.format)
     forward = sum(f.phase == "forward" for f in frames.frames)
     if args.json:
@@ -67,6 +67,8 @@ def register(subparsers):
     p = subparsers.add_parser("frames", help="backprop step by step: numbered pictures, a PDF or an HTML stepper",
                               description="backprop step by step: numbered pictures, a PDF or an HTML stepper")
     _common(p)
+    p.add_argument("--naming", default="baydin", choices=["baydin", "user"],
+                   help="captions name values v-1, v0, v1, ... (default) or by the program's own names")
     p.add_argument("--format", choices=["svg", "png", "pdf", "html", "dot"], default="svg",
                    help="numbered svg/png/dot files, one multi-page pdf, or one html stepper (default svg)")
     p.set_defaults(func=run_frames)

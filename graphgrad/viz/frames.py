@@ -105,12 +105,12 @@ def layout_of(source, renderer):
 class Frames:
     """The step-by-step pictures of ``graph`` at ``values``; ``write`` puts them into a folder."""
 
-    def __init__(self, graph, values, style=None, places=None, **options):
+    def __init__(self, graph, values, style=None, places=None, naming="baydin", **options):
         self.style = (style or Style()).but(view="both", **options)
         places = self.style.precision if places is None else places
         self.style = self.style.but(precision=places)
         self.graph = graph
-        self.trace = record(graph, values, places=places)
+        self.trace = record(graph, values, places=places, naming=naming)  # captions: v1 = ... or u = ...
         self.data = evaluate(graph, values)
         self.frames = build(self.trace)
         self._layout = None
