@@ -32,6 +32,7 @@ from .progress import ProgressBar
 from .step import ITERATIONS
 
 BACKENDS = ("numpy", "numba")
+EVALUATION_BATCH = 256     # metrics and validation after each epoch: any size gives the same numbers, fewer runs
 DIVERGED = ("the learning rate is probably too large. The weights are left at their last finite values "
             "(before this step).")
 
@@ -226,9 +227,9 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
         publish()
         logs = {"loss": running["loss"] / running["count"]}
         if model.metric_specs:
-            logs.update({k: v for k, v in model._evaluate_arrays(x, y).items() if k != "loss"})
+            logs.update({k: v for k, v in model._evaluate_arrays(x, y, EVALUATION_BATCH).items() if k != "loss"})
         if validation is not None:
-            logs.update({f"val_{k}": v for k, v in model._evaluate_arrays(*validation).items()})
+            logs.update({f"val_{k}": v for k, v in model._evaluate_arrays(*validation, EVALUATION_BATCH).items()})
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs)
         values.update(model._weights)      # a callback may have set weights (restore_best_weights)
