@@ -32,11 +32,21 @@ def parse_at(items):
             value = json.loads(text)
         except json.JSONDecodeError:
             raise InputValueError(f"the value of '{name}' is not a number or JSON array: '{text}'") from None
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except ValueError:
+            raise InputValueError(f"the value of '{name}' is not a rectangular array: '{text}'") from None
         if array.dtype.kind not in "biuf" or array.dtype.kind == "b":
             raise InputValueError(f"the value of '{name}' is not a number or array of numbers: '{text}'")
         values[name] = array.astype(np.float64)
     return values
+
+
+def places(text):
+    """``--places``: a whole number of decimal places from 0 to 12."""
+    if not text.isdigit() or int(text) > 12:
+        raise argparse.ArgumentTypeError(f"decimal places must be a whole number from 0 to 12, got '{text}'")
+    return int(text)
 
 
 def program_graph(args):
@@ -146,7 +156,7 @@ def build_parser():
     p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"])
     p.add_argument("--direction", action="append", metavar="NAME=VALUE",
                    help="add a forward tangent trace along this direction")
-    p.add_argument("--places", type=int, default=3, help="decimal places shown (default 3)")
+    p.add_argument("--places", type=places, default=3, help="decimal places shown, 0 to 12 (default 3)")
     p.add_argument("--naming", default="baydin", choices=["baydin", "user"],
                    help="v-1, v0, v1, ... as Baydin et al. (default), or the program's own names")
     register_pictures(sub)
@@ -162,6 +172,10 @@ def main(argv=None):
         result = args.func(args)
     except GraphgradError as exc:
         print(f"graphgrad: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder that is a file, no permission, a full disk: say which path
+        where = f" '{exc.filename}'" if exc.filename else ""
+        print(f"graphgrad: error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     try:
         if getattr(args, "json", False):

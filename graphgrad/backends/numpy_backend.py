@@ -50,7 +50,7 @@ def check_domain(graph, node, args):
     with np.errstate(all="ignore"):
         inside = np.broadcast_to(domain.check(*args), node.shape)
     if not np.all(inside):
-        bad = np.unravel_index(np.argmin(inside), inside.shape) if inside.ndim else ()
+        bad = tuple(int(i) for i in np.unravel_index(np.argmin(inside), inside.shape)) if inside.ndim else ()
         shown = ", ".join(
             f"{graph.label(arg)} = {np.broadcast_to(a, node.shape)[bad]:.6g}" + (f" at index {bad}" if bad else "")
             for arg, a in zip(node.inputs, args) if not arg.is_const)

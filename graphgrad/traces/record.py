@@ -17,7 +17,8 @@ from ..backends.numpy_backend import bind, run
 from ..graph import Graph, Node
 from ..graph.printing import inline, operation, substituted, vname
 from ..ops import const
-from ..errors import UnknownNameError
+from ..errors import ShapeError, UnknownNameError
+from ..graph.shapes import fmt
 from ..symbolic import SymbolicError, local_partial, symbol
 
 BAR, DOT = "\u0304", "\u0307"
@@ -133,6 +134,16 @@ def _tangent_text(graph, node, tan, name):
 NAMINGS = ("baydin", "user")
 
 
+def _direction(node, value):
+    """The tangent of input ``node`` along the direction: its value broadcast to the input's shape."""
+    value = np.asarray(value, dtype=node.dtype)
+    try:
+        return np.broadcast_to(value, node.shape).copy()
+    except ValueError:
+        raise ShapeError(f"the direction for '{node.name}' has shape {fmt(value.shape)} but the input has shape "
+                         f"{fmt(node.shape)}") from None
+
+
 def record(graph, values, direction=None, places=3, naming="baydin"):
     """The trace of ``graph`` at ``values``; ``direction`` (by input name) adds a tangent trace.
 
@@ -151,8 +162,11 @@ def record(graph, values, direction=None, places=3, naming="baydin"):
     extra = [s.total for s in all_steps]
     tan = {}
     if direction is not None:
-        seeds = {n.id: const(np.asarray(direction.get(n.name, 0.0), dtype=n.dtype) * np.ones(n.shape, n.dtype))
-                 for n in graph.inputs}
+        unknown = set(direction) - set(graph.input_names)
+        if unknown:
+            raise UnknownNameError(f"unknown variable '{sorted(unknown)[0]}' in the direction: the graph's inputs "
+                                   f"are {', '.join(graph.input_names)}")
+        seeds = {n.id: const(_direction(n, direction.get(n.name, 0.0))) for n in graph.inputs}
         tan = tangents(graph, seeds)
         extra += list(tan.values())
     env = run(Graph(list(graph.outputs) + extra, graph.inputs), arrays)
