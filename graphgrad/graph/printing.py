@@ -3,6 +3,8 @@
 The notation of each primitive is its ``text``/``latex`` template; this module
 only fills in names or values and adds parentheses by precedence.
 """
+import unicodedata
+
 import numpy as np
 
 LEAF = 100  # precedence of a name or a non-negative number: never needs brackets
@@ -32,13 +34,24 @@ def _one_line(text):
     return " ".join(text.split())
 
 
+GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+         "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
+         "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
+
+
 def latex_name(name):
-    """``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``; other names unchanged."""
+    """A name in LaTeX: ``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``, ``phi`` -> ``\\phi``."""
     marks = {"\u0304": r"\bar", "\u0307": r"\dot"}
+    name = unicodedata.normalize("NFD", name)
     head = name.rstrip("0123456789").rstrip("-")
     tail = name[len(head):]
-    if head[-1:] in marks:
-        head = f"{marks[head[-1]]}{{{head[:-1]}}}"
+    mark = marks.get(head[-1:]) if head else None
+    if mark:
+        head = head[:-1]
+    if head in GREEK:
+        head = "\\" + head
+    if mark:
+        head = f"{mark}{{{head}}}"
     return f"{head}_{{{tail}}}" if head and tail else head
 
 

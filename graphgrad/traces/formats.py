@@ -1,11 +1,10 @@
 """A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON."""
 import json
-import re
 import unicodedata
 
 import numpy as np
 
-from ..graph.printing import decimals, latex_name
+from ..graph.printing import decimals
 
 
 def _sections(trace):
@@ -54,22 +53,16 @@ def markdown(trace):
     return "\n".join(out)
 
 
-def _latex_expr(text):
-    """A trace expression in LaTeX: v̄-1 -> \\bar{v}_{-1}, ȳ -> \\bar{y}, · -> \\times, sin -> \\sin."""
-    text = unicodedata.normalize("NFD", text).replace("·", r" \times ").replace("∂", r"\partial ")
-    text = re.sub(r"\b(ln|log|exp|sin|cos|tan|tanh|max|min)\b", r"\\\1", text)
-    text = re.sub(r"[a-zA-Z][\u0304\u0307]?-?\d+", lambda m: latex_name(m.group(0)), text)
-    return re.sub(r"([a-zA-Z])([\u0304\u0307])", lambda m: latex_name(m.group(0)), text)
-
-
 def latex(trace):
     """A booktabs ``tabular`` per section, math in ``$...$``, as in Baydin et al.'s table."""
     out = []
     for title, rows, middle in _sections(trace):
         out += [r"\begin{tabular}{lll}", r"\toprule", rf"\multicolumn{{3}}{{l}}{{\textbf{{{title}}}}} \\", r"\midrule"]
         for r in rows:
-            var, expr, value = _cells(trace, r, middle)
-            out.append(f"${_latex_expr(var)}$ & ${_latex_expr(expr)}$ & ${value}$ \\\\")
+            value = decimals(r.value, trace.places)
+            parts = [p for p in r.tex[1:] if p and p != value]
+            middle = f"${' = '.join(parts)}$" if parts else ""
+            out.append(f"${r.tex[0]}$ & {middle} & ${value}$ \\\\")
         out += [r"\bottomrule", r"\end{tabular}", ""]
     return "\n".join(out)
 
