@@ -68,7 +68,7 @@ def fill(node, args, style="text"):
     for k, (text, prec) in enumerate(args):
         # a right operand at equal precedence needs brackets: a - (b - c), a/(b·c)
         tight = prec < node.op.precedence or (k > 0 and prec == node.op.precedence)
-        if style == "latex" and node.op.name == "div":
+        if style == "latex" and "{{{%d}}}" % k in template:  # the template groups it: \frac{..}, \sqrt{..}
             tight = False
         wrapped.append((f"\\left({text}\\right)" if style == "latex" else f"({text})") if tight else text)
     return template.format(*wrapped, **params)

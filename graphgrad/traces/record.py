@@ -50,6 +50,11 @@ class Row:
     node: Optional[Node] = None
     tex: tuple = ("", "", "")
 
+    @property
+    def steps(self):
+        """The middle cells, as written between the name and the value."""
+        return self.expr, self.subst
+
 
 @dataclass
 class AdjointRow:
@@ -62,6 +67,11 @@ class AdjointRow:
     source: Optional[Node] = None
     accumulate: bool = False
     tex: tuple = ("", "", "")
+
+    @property
+    def steps(self):
+        """The middle cells, as written between the name and the value."""
+        return self.expr, self.partial
 
 
 @dataclass

@@ -14,7 +14,7 @@ def test_html_tables_have_every_row_and_mark_accumulation(baydin):
 
 def test_demo_pictures_include_frames_and_tables(renderer, tmp_path):
     from graphgrad.demo import EXAMPLES
-    from graphgrad.viz.demo import write_pictures
+    from graphgrad.viz.gallery import write_pictures
     written, note = write_pictures(tmp_path, EXAMPLES)
     names = {p.name for p in written}
     assert {"backprop_J.svg", "baydin.png", "baydin_trace.html", "frames.html", "frame_12.svg", "frame_16.svg"} <= names
