@@ -13,7 +13,7 @@ from typing import Optional
 import graphviz
 
 from ..errors import SizeError
-from ..graph.printing import inline, operation
+from ..graph.printing import inline, operation, vname
 from .style import Style
 from .values import Evaluated, evaluate, symbolic_partial
 
@@ -78,7 +78,7 @@ class Picture:
 
     # --- names ---------------------------------------------------------------------------
     def vname(self, node):
-        return self.graph.vnames.get(node.id, self.graph.label(node))
+        return vname(self.graph, node)
 
     def title(self, node):
         """The bold name of a node and, in grey, its other name (``x₁ v₋₁``, ``u v₁``)."""
