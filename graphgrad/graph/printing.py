@@ -55,6 +55,25 @@ def latex_name(name):
     return f"{head}_{{{tail}}}" if head and tail else head
 
 
+BAR, DOT = "\u0304", "\u0307"  # combining macron and dot above: adjoint and tangent
+
+
+def _marked(name, mark):
+    """``name`` with ``mark`` over the last letter before its number: v-1 -> v̄-1, phi -> phī (NFC)."""
+    head = name.rstrip("0123456789").rstrip("-") or name
+    return unicodedata.normalize("NFC", head + mark + name[len(head):])
+
+
+def bar(name):
+    """The adjoint's name: v0 -> v̄0, a -> ā, phi -> phī."""
+    return _marked(name, BAR)
+
+
+def dot(name):
+    """The tangent's name: v0 -> v̇0."""
+    return _marked(name, DOT)
+
+
 def term(text, value_sign=1):
     """A leaf for ``fill``: its text and precedence (a negative number needs brackets)."""
     return text, (LEAF if value_sign >= 0 else 0)

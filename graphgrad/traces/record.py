@@ -4,7 +4,6 @@ The rows follow Baydin et al.'s tables: ``v1 = ln v-1 = ln 2 = 0.693`` forward,
 ``v̄0 = v̄0 + v̄2·∂v2/∂v0 = v̄0 + v̄2·v-1 = 1.716`` backward (one row per
 accumulation step, in the order computed), then ``x̄1 = v̄-1 = 5.5``.
 """
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -15,30 +14,11 @@ from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
 from ..backends.numpy_backend import bind, run
 from ..graph import Graph, Node
-from ..graph.printing import inline, latex_name, operation, substituted, vname
+from ..graph.printing import bar, dot, inline, latex_name, operation, substituted, vname
 from ..ops import const
 from ..errors import ShapeError, UnknownNameError
 from ..graph.shapes import fmt
 from ..symbolic import SymbolicError, local_partial, symbol
-
-BAR, DOT = "\u0304", "\u0307"
-
-
-def _marked(name, mark):
-    """``name`` with ``mark`` over the last letter before its number: v-1 -> v̄-1, phi -> phī (NFC)."""
-    head = name.rstrip("0123456789").rstrip("-") or name
-    return unicodedata.normalize("NFC", head + mark + name[len(head):])
-
-
-def bar(name):
-    """The adjoint's name: v0 -> v̄0, a -> ā, phi -> phī."""
-    return _marked(name, BAR)
-
-
-def dot(name):
-    """The tangent's name: v0 -> v̇0."""
-    return _marked(name, DOT)
-
 
 @dataclass
 class Row:

@@ -13,7 +13,7 @@ from typing import Optional
 import graphviz
 
 from ..errors import SizeError
-from ..graph.printing import inline, operation, vname
+from ..graph.printing import bar, inline, operation, vname
 from .style import Style
 from .values import Evaluated, evaluate, symbolic_partial
 
@@ -98,7 +98,7 @@ class Picture:
         if self.notation == "partial":
             out = self.graph.output
             return f"∂{self.style.name(out.name)}/∂{self.style.name(self.title(node)[0])}"
-        return self.style.name(self.vname(node)[0] + "\u0304" + self.vname(node)[1:])
+        return self.style.name(bar(self.vname(node)))
 
     # --- labels -----------------------------------------------------------------------
     def rich_label(self, node, reveal=None):
