@@ -32,11 +32,36 @@ def parse_at(items):
             value = json.loads(text)
         except json.JSONDecodeError:
             raise InputValueError(f"the value of '{name}' is not a number or JSON array: '{text}'") from None
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except ValueError:
+            raise InputValueError(f"the value of '{name}' is not a rectangular array: '{text}'") from None
         if array.dtype.kind not in "biuf" or array.dtype.kind == "b":
             raise InputValueError(f"the value of '{name}' is not a number or array of numbers: '{text}'")
         values[name] = array.astype(np.float64)
     return values
+
+
+def program_arguments(p, program=True, at=True):
+    """The arguments every verb shares: the program, its input values, ``--json``."""
+    if program:
+        p.add_argument("program", help="e.g. 'y = ln(x1) + x1*x2 - sin(x2)' or 'u = a*b; z = u + c; J = 3*z'")
+    if at:
+        p.add_argument("--at", action="append", metavar="NAME=VALUE", default=[],
+                       help="an input value: a number or a JSON array (repeat for each input)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def naming_argument(p):
+    p.add_argument("--naming", default="baydin", choices=["baydin", "user"],
+                   help="name values v-1, v0, v1, ... as Baydin et al. (default), or by the program's own names")
+
+
+def places(text):
+    """``--places``: a whole number of decimal places from 0 to 12."""
+    if not text.isdigit() or int(text) > 12:
+        raise argparse.ArgumentTypeError(f"decimal places must be a whole number from 0 to 12, got '{text}'")
+    return int(text)
 
 
 def program_graph(args):
@@ -126,12 +151,7 @@ def build_parser():
 
     def verb(name, func, help, program=True, at=True):
         p = sub.add_parser(name, help=help, description=help)
-        if program:
-            p.add_argument("program", help="e.g. 'y = ln(x1) + x1*x2 - sin(x2)'")
-        if at:
-            p.add_argument("--at", action="append", metavar="NAME=VALUE", default=[],
-                           help="an input value: a number or a JSON array (repeat for each input)")
-        p.add_argument("--json", action="store_true", help="print JSON")
+        program_arguments(p, program, at)
         p.set_defaults(func=func)
         return p
 
@@ -146,9 +166,8 @@ def build_parser():
     p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"])
     p.add_argument("--direction", action="append", metavar="NAME=VALUE",
                    help="add a forward tangent trace along this direction")
-    p.add_argument("--places", type=int, default=3, help="decimal places shown (default 3)")
-    p.add_argument("--naming", default="baydin", choices=["baydin", "user"],
-                   help="v-1, v0, v1, ... as Baydin et al. (default), or the program's own names")
+    p.add_argument("--places", type=places, default=3, help="decimal places shown, 0 to 12 (default 3)")
+    naming_argument(p)
     register_pictures(sub)
     p = verb("demo", cmd_demo, "the textbook examples, printed and written to a folder", program=False, at=False)
     p.add_argument("--out", default="graphgrad-demo", help="folder for the pictures (default ./graphgrad-demo)")
@@ -162,6 +181,10 @@ def main(argv=None):
         result = args.func(args)
     except GraphgradError as exc:
         print(f"graphgrad: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder that is a file, no permission, a full disk: say which path
+        where = f" '{exc.filename}'" if exc.filename else ""
+        print(f"graphgrad: error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     try:
         if getattr(args, "json", False):

@@ -25,6 +25,10 @@ class InputValueError(GraphgradError):
     """A value given for an input is not a number or array of numbers."""
 
 
+class ArgumentError(GraphgradError):
+    """A function or primitive called with the wrong number of arguments."""
+
+
 class ShapeError(GraphgradError):
     """Operand shapes that do not conform (the message shows both and the rule)."""
 

@@ -60,6 +60,13 @@ def test_trace_latex_format(capsys):
     (["eval", "y = sqrt(x - 3)", "--at", "x=1"], ["sqrt", "v2", "-2"]),
     (["grad", "y = x", "--at", "x=1", "--method", "magic"], ["unknown method 'magic'", "reverse"]),
     (["eval", "y = __import__('os')", "--at", "x=1"], ["unknown function '__import__'"]),
+    (["eval", "y = x", "--at", "x=[1,[2]]"], ["not a rectangular array"]),
+    (["eval", "y = sin(x, 2)", "--at", "x=1"], ["sin takes 1 argument, got 2", "column 5"]),
+    (["eval", "y = x; x = 2", "--at", "x=1"], ["cannot assign to 'x'", "input"]),
+    (["eval", "y = " + "+".join(["x"] * 3000), "--at", "x=1"], ["nested too deeply"]),
+    (["trace", "y = x*x", "--at", "x=1", "--places", "-3"], ["decimal places"]),
+    (["trace", "y = x*x", "--at", "x=1", "--direction", "q=1"], ["unknown variable 'q' in the direction"]),
+    (["trace", "y = x*x", "--at", "x=1", "--direction", "x=[1,2]"], ["direction for 'x'", "(2,)", "()"]),
 ])
 def test_bad_input_gives_one_line_and_status_2(capsys, argv, words):
     status, out, err = run(capsys, *argv)
@@ -69,12 +76,31 @@ def test_bad_input_gives_one_line_and_status_2(capsys, argv, words):
         assert word in err
 
 
+def test_an_output_path_that_cannot_be_written_is_one_line(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    status, _, err = run(capsys, "frames", "y = x*x", "--at", "x=1", "-o", str(blocker / "frames"), "--format", "dot")
+    assert status == 2 and err.count("\n") == 1 and str(blocker) in err
+    assert blocker.read_text() == "keep me"
+
+
+def test_compare_keeps_the_other_methods_when_symbolic_cannot_run(capsys):
+    status, out, _ = run(capsys, "compare", "y = sum(softmax(x))", "--at", "x=[1,2,3]", "--json")
+    rows = {r["method"]: r for r in json.loads(out)["methods"]}
+    assert status == 0 and "softmax" in rows["symbolic"]["unavailable"]
+    assert rows["reverse"]["grad"]["x"] == pytest.approx([0, 0, 0], abs=1e-12)
+    assert rows["numeric"]["abs_diff"] < 1e-8
+
+
 def test_demo_writes_tables_and_prints_the_textbook_numbers(capsys, tmp_path):
     status, out, _ = run(capsys, "demo", "--out", str(tmp_path / "gallery"))
     assert status == 0
     for number in ("11.652", "5.5", "1.716", "12"):
         assert number in out
     assert (tmp_path / "gallery" / "baydin_trace.tex").read_text().count(r"\toprule") == 2
+    assert (tmp_path / "gallery" / "moons_boundary.png").read_bytes()[:4] == b"\x89PNG"
+    accuracy = float(out.split("training accuracy ")[1].split(";")[0])
+    assert accuracy >= 0.95
 
 
 def test_compare_lists_four_methods_that_agree(capsys):

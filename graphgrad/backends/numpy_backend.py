@@ -7,6 +7,7 @@ import numpy as np
 
 from ..errors import DomainError, InputValueError, MissingInputError, ShapeError, UnknownNameError
 from ..graph import shapes
+from ..graph.printing import definition
 
 
 def input_array(node, value, graph=None):
@@ -36,12 +37,6 @@ def bind(graph, values):
     return {node.id: input_array(node, values[node.name]) for node in graph.inputs}
 
 
-def describe(graph, node):
-    """``v3 = ln v-1``: how a node is named and computed, for messages."""
-    from ..graph.printing import definition
-    return definition(graph, node)
-
-
 def check_domain(graph, node, args):
     """Raise DomainError if any argument lies outside the primitive's domain."""
     domain = node.op.domain
@@ -50,11 +45,11 @@ def check_domain(graph, node, args):
     with np.errstate(all="ignore"):
         inside = np.broadcast_to(domain.check(*args), node.shape)
     if not np.all(inside):
-        bad = np.unravel_index(np.argmin(inside), inside.shape) if inside.ndim else ()
+        bad = tuple(int(i) for i in np.unravel_index(np.argmin(inside), inside.shape)) if inside.ndim else ()
         shown = ", ".join(
             f"{graph.label(arg)} = {np.broadcast_to(a, node.shape)[bad]:.6g}" + (f" at index {bad}" if bad else "")
             for arg, a in zip(node.inputs, args) if not arg.is_const)
-        raise DomainError(f"{node.op.name} outside its domain at node {describe(graph, node)}: "
+        raise DomainError(f"{node.op.name} outside its domain at node {definition(graph, node)}: "
                           f"{shown} ({domain.rule})")
 
 

@@ -46,6 +46,9 @@ class _Builder:
             name = stmt.targets[0].id
             if name in FUNCTIONS or name in CONSTANTS:
                 raise ParseError(f"cannot assign to '{name}', it is a built-in name{_where(self.src, stmt)}")
+            if any(v.name == name for v in self.inputs):
+                raise ParseError(f"cannot assign to '{name}': it is an input of the program, used before"
+                                 f"{_where(self.src, stmt)}; choose a new name")
             node = self.expr(stmt.value)
             if node.name is None and not (node.is_input or node.is_const):
                 node = node.named(name)
@@ -126,17 +129,22 @@ class _Builder:
 
 def parse(src, shapes=None, dtype=np.float64):
     """The graph of a program string; inputs are scalars unless ``shapes`` says otherwise."""
-    if not isinstance(src, str) or not src.strip():
+    if not isinstance(src, str):
+        raise ParseError(f"a program is a string such as 'J = 3*(a*b + c)', got {type(src).__name__} {src!r}")
+    if not src.strip():
         raise ParseError("empty program: write an expression such as 'J = 3*(a*b + c)'")
     try:
         tree = ast.parse(src.strip(), mode="exec")
+        builder = _Builder(src.strip(), shapes, dtype)
+        out = None
+        for stmt in tree.body:
+            out = builder.statement(stmt)
     except SyntaxError as exc:
         near = f" in `{exc.text.strip()}`" if exc.text else ""
         raise ParseError(f"syntax error at line {exc.lineno}, column {exc.offset}: {exc.msg}{near}") from None
-    builder = _Builder(src.strip(), shapes, dtype)
-    out = None
-    for stmt in tree.body:
-        out = builder.statement(stmt)
+    except (RecursionError, MemoryError):
+        raise ParseError("the expression is nested too deeply to parse; split it into several "
+                         "statements (u = ...; v = u + ...)") from None
     if out is None:
         raise ParseError("the program has no statement")
     unknown = set(builder.shapes) - {v.name for v in builder.inputs}

@@ -1,7 +1,7 @@
 """Preparing arrays for training: one-hot labels and standardisation (x - mean) / std."""
 import numpy as np
 
-from ..nn.errors import LabelError
+from .checks import LabelError
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):

@@ -3,6 +3,8 @@
 The notation of each primitive is its ``text``/``latex`` template; this module
 only fills in names or values and adds parentheses by precedence.
 """
+import unicodedata
+
 import numpy as np
 
 LEAF = 100  # precedence of a name or a non-negative number: never needs brackets
@@ -32,14 +34,44 @@ def _one_line(text):
     return " ".join(text.split())
 
 
+GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+         "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
+         "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
+
+
 def latex_name(name):
-    """``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``; other names unchanged."""
+    """A name in LaTeX: ``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``, ``phi`` -> ``\\phi``."""
     marks = {"\u0304": r"\bar", "\u0307": r"\dot"}
+    name = unicodedata.normalize("NFD", name)
     head = name.rstrip("0123456789").rstrip("-")
     tail = name[len(head):]
-    if head[-1:] in marks:
-        head = f"{marks[head[-1]]}{{{head[:-1]}}}"
+    mark = marks.get(head[-1:]) if head else None
+    if mark:
+        head = head[:-1]
+    if head in GREEK:
+        head = "\\" + head
+    if mark:
+        head = f"{mark}{{{head}}}"
     return f"{head}_{{{tail}}}" if head and tail else head
+
+
+BAR, DOT = "\u0304", "\u0307"  # combining macron and dot above: adjoint and tangent
+
+
+def _marked(name, mark):
+    """``name`` with ``mark`` over the last letter before its number: v-1 -> v̄-1, phi -> phī (NFC)."""
+    head = name.rstrip("0123456789").rstrip("-") or name
+    return unicodedata.normalize("NFC", head + mark + name[len(head):])
+
+
+def bar(name):
+    """The adjoint's name: v0 -> v̄0, a -> ā, phi -> phī."""
+    return _marked(name, BAR)
+
+
+def dot(name):
+    """The tangent's name: v0 -> v̇0."""
+    return _marked(name, DOT)
 
 
 def term(text, value_sign=1):
@@ -55,7 +87,7 @@ def fill(node, args, style="text"):
     for k, (text, prec) in enumerate(args):
         # a right operand at equal precedence needs brackets: a - (b - c), a/(b·c)
         tight = prec < node.op.precedence or (k > 0 and prec == node.op.precedence)
-        if style == "latex" and node.op.name == "div":
+        if style == "latex" and "{{{%d}}}" % k in template:  # the template groups it: \frac{..}, \sqrt{..}
             tight = False
         wrapped.append((f"\\left({text}\\right)" if style == "latex" else f"({text})") if tight else text)
     return template.format(*wrapped, **params)

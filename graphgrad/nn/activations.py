@@ -18,7 +18,7 @@ def get(name):
         return ACTIVATIONS["linear"]
     if callable(name):
         return name
-    return lookup("activation", name, ACTIVATIONS)
+    return lookup("activation", "activations", name, ACTIVATIONS)
 
 
 def name_of(activation):

@@ -1,9 +1,6 @@
 """The errors of graphgrad.nn: subclasses of the core's, so ``except GraphgradError`` catches them all."""
+from ..datasets.checks import LabelError
 from ..errors import GraphgradError, InputValueError, ShapeError, UnknownNameError
-
-
-class LabelError(InputValueError):
-    """Labels that do not fit the loss (e.g. integer labels given to categorical cross-entropy)."""
 
 
 class DataError(InputValueError):
@@ -26,13 +23,14 @@ class WeightsFileError(GraphgradError):
     """A weights file that is missing, unreadable or made for another model."""
 
 
-def lookup(kind, name, table):
-    """``table[name]`` (case- and dash-insensitive), or an UnknownNameError listing the known names."""
+def lookup(kind, kinds, name, table):
+    """``table[name]`` (case- and dash-insensitive), or an UnknownNameError naming the ``kind`` and listing
+    the known ones (``kinds`` is the plural, e.g. "loss", "losses")."""
     key = str(name).lower().replace("-", "_")
     if key in table:
         return table[key]
     known = ", ".join(sorted(table))
-    raise UnknownNameError(f"unknown {kind} '{name}': the known {kind}s are {known}")
+    raise UnknownNameError(f"unknown {kind} '{name}': the known {kinds} are {known}")
 
 
 __all__ = ["LabelError", "DataError", "DivergenceError", "NotCompiledError", "WeightsFileError",

@@ -68,4 +68,4 @@ INITIALIZERS = {f.__name__: f for f in (zeros, ones, random_normal, random_unifo
 
 def get(name):
     """The initializer called ``name``; a callable ``f(shape, rng)`` is returned as is."""
-    return name if callable(name) else lookup("initializer", name, INITIALIZERS)
+    return name if callable(name) else lookup("initializer", "initializers", name, INITIALIZERS)

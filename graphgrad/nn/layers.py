@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import ops
 from ..graph import shapes
+from ..datasets.checks import real_number, whole_number
 from . import activations, initializers, regularizers
 from .errors import ShapeError
 
@@ -56,9 +57,7 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  input_shape=None, input_dim=None, name=None):
         super().__init__(name)
-        if int(units) != units or units < 1:
-            raise ShapeError(f"Dense needs a positive whole number of units, got {units!r}")
-        self.units = int(units)
+        self.units = whole_number(units, "Dense: units (the number of outputs)")
         self.activation = activations.get(activation)
         self.activation_name = activations.name_of(activation)
         self.use_bias = use_bias
@@ -115,9 +114,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, name=None, input_shape=None):
         super().__init__(name)
-        if not 0 <= rate < 1:
-            raise ShapeError(f"Dropout rate must be in [0, 1), got {rate!r}")
-        self.rate = float(rate)
+        self.rate = real_number(rate, "Dropout: rate (the fraction of inputs dropped)", 0, 1, high_open=True)
         self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def noise_shape(self, input_shape):

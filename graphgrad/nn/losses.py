@@ -205,4 +205,4 @@ def get(spec):
         return spec
     if isinstance(spec, type) and issubclass(spec, Loss):
         return spec()
-    return lookup("loss", spec, LOSSES)()
+    return lookup("loss", "losses", spec, LOSSES)()

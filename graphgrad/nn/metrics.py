@@ -161,6 +161,6 @@ def get(spec, loss, output_shape):
     if key in ("accuracy", "acc"):
         return MeanMetric(_accuracy_for(loss, output_shape), str(spec))
     table = {**{k: (lambda f=f, k=k: MeanMetric(f, k)) for k, f in MEAN_METRICS.items()}, **OTHER_METRICS}
-    metric = lookup("metric", key, {**table, "accuracy": None})()
+    metric = lookup("metric", "metrics", key, {**table, "accuracy": None})()
     metric.name = str(spec)
     return metric

@@ -8,6 +8,7 @@ counter are graph inputs fed back from the previous step's outputs.
 import numpy as np
 
 from .. import ops
+from ..datasets.checks import real_number
 from .errors import lookup
 
 
@@ -18,7 +19,7 @@ class Optimizer:
     slot_names = ()              # per-parameter state, e.g. ("momentum",)
 
     def __init__(self, learning_rate=0.001):
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = real_number(learning_rate, f"{type(self).__name__}: learning_rate", 0, low_open=True)
 
     def slot_init(self, slot, param):
         """Initial value of ``slot`` for a parameter array (zeros unless an optimizer says otherwise)."""
@@ -238,4 +239,4 @@ def get(spec):
     """An optimizer from a name (with Keras' defaults) or an Optimizer object."""
     if isinstance(spec, Optimizer):
         return spec
-    return lookup("optimizer", spec, OPTIMIZERS)()
+    return lookup("optimizer", "optimizers", spec, OPTIMIZERS)()

@@ -37,4 +37,4 @@ def get(spec):
     """None, a regularizer object, or a name ('l1', 'l2') with Keras' default factor."""
     if spec is None or callable(spec):
         return spec
-    return lookup("regularizer", spec, {"l1": L1, "l2": L2})()
+    return lookup("regularizer", "regularizers", spec, {"l1": L1, "l2": L2})()

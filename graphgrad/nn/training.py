@@ -1,10 +1,20 @@
 """``fit``: epochs of mini-batch steps, each step one run of the model's StepGraph.
 
-The loop itself is behind ``_run_epochs``, the single place where a backend
-is chosen: "numpy" runs the step graph on the NumPy interpreter batch by
-batch; "numba" hands the same StepGraph to ``graphgrad.compiler.train_loop``.
-On "numpy", a last batch smaller than ``batch_size`` is trained, as in Keras,
-with a second StepGraph built for that size; the compiled loop drops it.
+Both backends train the same steps from the same seed: each epoch's order of
+samples is ``graphgrad.compiler.runtime.epoch_order(order, seed, epoch)``
+(``seed`` drawn once per fit from the model's generator) and dropout noise is
+the same stream's ``fill_uniform``. A last batch smaller than ``batch_size``
+is trained, as in Keras, with a second StepGraph built for that size.
+"numpy" runs every step on the NumPy interpreter; "numba" runs each epoch's
+full batches in ``graphgrad.compiler.train_loop`` and the last partial batch
+through ``compile_step(...).run_step`` (the noise stream continues from the
+loop's). ``_run_epochs`` is the one place a backend is chosen.
+
+Epoch logs mean the same on both backends: ``loss`` is the mean of the
+epoch's step losses weighted by batch size (dropout on, each before its
+update: Keras' running mean); every other metric is computed after the epoch
+on the whole training set with the epoch's final weights (dropout off),
+because the compiled loop returns no per-batch predictions.
 """
 import importlib
 import importlib.util
@@ -14,12 +24,17 @@ import os
 import numpy as np
 
 from ..backends.numpy_backend import run
-from ..errors import UnknownNameError
+from ..datasets.checks import whole_number
+from ..errors import InputValueError, UnknownNameError
 from .callbacks import History
 from .errors import DataError, DivergenceError
 from .progress import ProgressBar
+from .step import ITERATIONS
 
 BACKENDS = ("numpy", "numba")
+EVALUATION_BATCH = 256     # metrics and validation after each epoch: any size gives the same numbers, fewer runs
+DIVERGED = ("the learning rate is probably too large. The weights are left at their last finite values "
+            "(before this step).")
 
 
 def _split(model, x, y, validation_split, validation_data):
@@ -39,36 +54,46 @@ def _split(model, x, y, validation_split, validation_data):
     return x, y, None
 
 
-def numpy_train_loop(steps, predictions, values, x, y, *, epochs, initial_epoch, batch_size, shuffle, rng,
+def _runtime():
+    """``graphgrad.compiler.runtime``: the epoch order and noise stream both backends share."""
+    try:
+        return importlib.import_module("graphgrad.compiler.runtime")
+    except ImportError as exc:
+        raise UnknownNameError(f"fit needs graphgrad.compiler.runtime (and Numba) for its shuffles and dropout "
+                               f"noise, which cannot be imported here: {exc}") from None
+
+
+def numpy_train_loop(steps, values, x, y, *, seed, epochs, initial_epoch, batch_size, shuffle,
                      on_epoch_begin, on_batch_end, on_epoch_end):
     """Run the step graphs on the NumPy interpreter; ``values`` (by input name) is updated after each step.
 
     A step whose loss or new weights are not finite is not applied: DivergenceError
     names the epoch and step, and the weights stay at their last finite values.
     """
-    n = len(x)
+    runtime = _runtime()
+    order = np.empty(len(x), np.int64)
     for epoch in range(initial_epoch, epochs):
         on_epoch_begin(epoch)
-        order = rng.permutation(n) if shuffle else np.arange(n)
-        for b, start in enumerate(range(0, n, batch_size)):
+        runtime.epoch_order(order, seed, epoch - initial_epoch, shuffle)
+        for b, start in enumerate(range(0, len(x), batch_size)):
             idx = order[start:start + batch_size]
             step = steps[len(idx)]
             arrays = {step.x.id: x[idx], step.y.id: y[idx]}
             arrays.update({node.id: values[node.name] for node in step.params + step.state})
-            arrays.update({node.id: rng.random(node.shape, dtype=np.float64).astype(node.dtype)
-                           for node in step.noise})
+            for node in step.noise:
+                noise = np.empty(node.shape, node.dtype)
+                runtime.fill_uniform(noise.reshape(-1))
+                arrays[node.id] = noise
             env = run(step.graph, arrays, check=False)
             loss = float(env[step.loss.id])
             bad = [p.name for p, new in zip(step.params, step.new_params) if not np.all(np.isfinite(env[new.id]))]
             if bad or not math.isfinite(loss):
                 what = f"the loss became {loss}" if not math.isfinite(loss) else f"weight '{bad[0]}' became non-finite"
-                raise DivergenceError(
-                    f"training diverged at epoch {epoch + 1}, step {b + 1}: {what}; the learning rate is probably "
-                    "too large. The weights are left at their last finite values (before this step).",
-                    epoch=epoch + 1, step=b + 1)
+                raise DivergenceError(f"training diverged at epoch {epoch + 1}, step {b + 1}: {what}; {DIVERGED}",
+                                      epoch=epoch + 1, step=b + 1)
             for node, new in zip(step.params + step.state, step.new_params + step.new_state):
                 values[node.name] = env[new.id]
-            on_batch_end(b, loss, idx, predictions[len(idx)].value(env))
+            on_batch_end(b, loss, len(idx))
         if on_epoch_end(epoch):
             break
 
@@ -81,7 +106,7 @@ def default_backend():
     return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
 
 
-def _run_epochs(steps, predictions, values, x, y, *, backend, **loop):
+def _run_epochs(steps, values, x, y, *, backend, **loop):
     """Train for the requested epochs on ``backend``: the one place a compiled backend plugs in.
 
     ``steps`` maps batch size -> StepGraph (the full size, and the last partial
@@ -89,47 +114,68 @@ def _run_epochs(steps, predictions, values, x, y, *, backend, **loop):
     and optimizer state) and is updated in place.
     """
     if backend == "numpy":
-        return numpy_train_loop(steps, predictions, values, x, y, **loop)
-    return _compiled_train_loop(steps[loop["batch_size"]], values, x, y, **loop)
+        return numpy_train_loop(steps, values, x, y, **loop)
+    return _compiled_train_loop(steps, values, x, y, **loop)
 
 
-def _compiled_train_loop(step, values, x, y, *, epochs, initial_epoch, batch_size, shuffle, rng,
+def _compiled_train_loop(steps, values, x, y, *, seed, epochs, initial_epoch, batch_size, shuffle,
                          on_epoch_begin, on_batch_end, on_epoch_end):
-    """Hand the StepGraph to ``graphgrad.compiler.train_loop`` (its loop drops a last partial batch).
+    """Each epoch's full batches in ``graphgrad.compiler.train_loop``, then its last partial batch (if any)
+    through the compiled step of that size, on the same order of samples the loop used.
 
-    The compiled loop updates the weight and state arrays in place and calls back
-    once per epoch with the epoch's mean loss; metrics are then computed from the
-    epoch's final weights.
+    The loop updates the weight and state arrays in place and calls back once
+    per epoch with the mean loss of its batches; no per-batch callbacks are made.
     """
     try:
         compiler = importlib.import_module("graphgrad.compiler")
     except ImportError:
         raise UnknownNameError("backend 'numba' needs graphgrad.compiler, which is not available in this "
                                "installation; use backend='numpy'") from None
+    step = steps[batch_size]
+    full = len(x) // batch_size * batch_size
+    rest = steps.get(len(x) - full)
+    rest_run = compiler.compile_step(rest) if rest is not None else None
     names = [n.name for n in step.params + step.state]
     arrays = {k: np.array(values[k], dtype=step.x.dtype, order="C") for k in names}
     values.update(arrays)
+    params, state = [arrays[n.name] for n in step.params], [arrays[n.name] for n in step.state]
+    order = np.empty(len(x), np.int64)
+    at = {"epoch": initial_epoch, "iterations": 0}      # the epoch running and the step counter at its start
 
-    def epoch_end(epoch, loss):
-        epoch += initial_epoch
-        if not math.isfinite(loss):
-            return True
-        stop = on_epoch_end(epoch, loss)
+    def begin(epoch):
+        at.update(epoch=epoch, iterations=int(arrays[ITERATIONS]))
+        on_epoch_begin(epoch)
+        compiler.runtime.epoch_order(order, seed, epoch - initial_epoch, shuffle)   # what the loop will use
+
+    def epoch_end(local, loss):
+        epoch = initial_epoch + local
+        on_batch_end(None, loss, full)
+        if rest_run is not None:           # the noise stream continues from the loop's last batch
+            idx = order[full:]
+            loss = float(rest_run.run_step(x[idx], y[idx], params, state))
+            if not math.isfinite(loss):
+                step_no = full // batch_size + 1
+                raise DivergenceError(f"training diverged at epoch {epoch + 1}, step {step_no}: the loss became "
+                                      f"{loss}; {DIVERGED}", epoch=epoch + 1, step=step_no)
+            on_batch_end(None, loss, len(idx))
+        stop = on_epoch_end(epoch)
         for k in names:                      # a callback may have replaced weights: copy them back in place
             if values[k] is not arrays[k]:
                 arrays[k][...] = values[k]
                 values[k] = arrays[k]
         if not stop and epoch + 1 < epochs:
-            on_epoch_begin(epoch + 1)
+            begin(epoch + 1)
         return bool(stop)
 
-    on_epoch_begin(initial_epoch)
+    begin(initial_epoch)
     try:
-        compiler.train_loop(step, x, y, [arrays[n.name] for n in step.params], [arrays[n.name] for n in step.state],
-                            epochs=epochs - initial_epoch, batch_size=batch_size, shuffle=shuffle,
-                            seed=int(rng.integers(2 ** 31)), on_epoch_end=epoch_end)
-    except compiler.TrainingDivergedError as exc:
-        raise DivergenceError(str(exc)) from None
+        compiler.train_loop(step, x, y, params, state, epochs=epochs - initial_epoch, batch_size=batch_size,
+                            shuffle=shuffle, seed=seed, on_epoch_end=epoch_end)
+    except compiler.TrainingDivergedError:
+        # the loop stops before the failing step changes anything, so the step counter says which step failed
+        step_no = int(arrays[ITERATIONS]) - at["iterations"] + 1
+        raise DivergenceError(f"training diverged at epoch {at['epoch'] + 1}, step {step_no}: the loss became "
+                              f"NaN or infinite; {DIVERGED}", epoch=at["epoch"] + 1, step=step_no) from None
 
 
 def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
@@ -138,26 +184,26 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     backend = backend or default_backend()
     if backend not in BACKENDS:
         raise UnknownNameError(f"unknown backend '{backend}': the known backends are {', '.join(BACKENDS)}")
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise DataError(f"batch_size must be a positive whole number, got {batch_size!r}")
+    batch_size = whole_number(batch_size, "fit: batch_size")
+    epochs = whole_number(epochs, "fit: epochs")
+    initial_epoch = whole_number(initial_epoch, "fit: initial_epoch", 0)
+    if initial_epoch >= epochs:
+        raise InputValueError(f"fit: initial_epoch must be below epochs (training runs epochs initial_epoch + 1 "
+                              f"to epochs), got initial_epoch={initial_epoch} and epochs={epochs}")
     x, y = model.prepare(x, y)
     x, y, validation = _split(model, x, y, validation_split, validation_data)
-    n, batch_size = len(x), int(min(batch_size, len(x)))
+    n, batch_size = len(x), min(batch_size, len(x))
     sizes = {batch_size} | ({n % batch_size} if n % batch_size else set())
-    built = {size: model._step(size) for size in sizes}
-    steps = {size: pair[0] for size, pair in built.items()}
-    predictions = {size: pair[1] for size, pair in built.items()}
-    n_steps = math.ceil(n / batch_size)
+    steps = {size: model.step_graph(size) for size in sizes}
 
     history = History()
     callbacks = [history, *(callbacks or [])]
     if verbose:
-        callbacks.append(ProgressBar(epochs, n_steps, verbose))
+        callbacks.append(ProgressBar(epochs, math.ceil(n / batch_size), verbose))
     for cb in callbacks:
         cb.set_model(model)
     model.stop_training, model.history = False, history
     values = {**model._weights, **model._state}
-    metrics = model.fresh_metrics()
     running = {"loss": 0.0, "count": 0}
 
     def publish():
@@ -166,28 +212,24 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
 
     def on_epoch_begin(epoch):
         running.update(loss=0.0, count=0)
-        for m in metrics:
-            m.reset()
         for cb in callbacks:
             cb.on_epoch_begin(epoch)
 
-    def on_batch_end(b, loss, idx, predicted):
-        running["loss"] += loss * len(idx)
-        running["count"] += len(idx)
-        for m in metrics:
-            m.update(y[idx], predicted)
-        logs = {"loss": running["loss"] / running["count"], **{m.name: float(m.result()) for m in metrics}}
-        for cb in callbacks:
-            cb.on_train_batch_end(b, logs)
+    def on_batch_end(b, loss, count):
+        """Add a step's loss (or the mean of ``count`` samples' steps) to the epoch's; ``b`` None: no callbacks."""
+        running["loss"] += loss * count
+        running["count"] += count
+        if b is not None:
+            for cb in callbacks:
+                cb.on_train_batch_end(b, {"loss": running["loss"] / running["count"]})
 
-    def on_epoch_end(epoch, loss=None):
+    def on_epoch_end(epoch):
         publish()
-        if running["count"]:
-            logs = {"loss": running["loss"] / running["count"], **{m.name: float(m.result()) for m in metrics}}
-        else:   # a compiled loop reports only the loss; metrics come from the epoch's final weights
-            logs = {"loss": loss, **{k: v for k, v in model._evaluate_arrays(x, y).items() if k != "loss"}}
+        logs = {"loss": running["loss"] / running["count"]}
+        if model.metric_specs:
+            logs.update({k: v for k, v in model._evaluate_arrays(x, y, EVALUATION_BATCH).items() if k != "loss"})
         if validation is not None:
-            logs.update({f"val_{k}": v for k, v in model._evaluate_arrays(*validation).items()})
+            logs.update({f"val_{k}": v for k, v in model._evaluate_arrays(*validation, EVALUATION_BATCH).items()})
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs)
         values.update(model._weights)      # a callback may have set weights (restore_best_weights)
@@ -196,9 +238,9 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     for cb in callbacks:
         cb.on_train_begin()
     try:
-        _run_epochs(steps, predictions, values, x, y, backend=backend, epochs=epochs, initial_epoch=initial_epoch,
-                    batch_size=batch_size, shuffle=shuffle, rng=model.rng, on_epoch_begin=on_epoch_begin,
-                    on_batch_end=on_batch_end, on_epoch_end=on_epoch_end)
+        _run_epochs(steps, values, x, y, backend=backend, seed=int(model.rng.integers(2 ** 31)), epochs=epochs,
+                    initial_epoch=initial_epoch, batch_size=batch_size, shuffle=shuffle,
+                    on_epoch_begin=on_epoch_begin, on_batch_end=on_batch_end, on_epoch_end=on_epoch_end)
     except DivergenceError as exc:
         publish()
         exc.history = history
@@ -208,4 +250,3 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
             cb.on_train_end()
     publish()
     return history
-

@@ -58,13 +58,17 @@ class Comparison:
     rows: list = field(default_factory=list)
 
     def as_dict(self):
-        return {"methods": [{**r, "value": np.asarray(r["value"]).tolist(),
+        return {"methods": [r if "unavailable" in r else
+                            {**r, "value": np.asarray(r["value"]).tolist(),
                              "grad": {k: np.asarray(v).tolist() for k, v in r["grad"].items()}} for r in self.rows]}
 
     def format(self, digits=10):
         head = f"{'method':<9} {'value':>16} {'max |diff|':>11} {'max rel diff':>12} {'time':>10}  gradient"
         lines = [head, "-" * len(head)]
         for r in self.rows:
+            if "unavailable" in r:
+                lines.append(f"{r['method']:<9} {'n/a':>16}  ({r['unavailable']})")
+                continue
             grad = ", ".join(f"{k}={np.array2string(np.asarray(v), precision=digits)}" for k, v in r["grad"].items())
             value = np.asarray(r["value"])
             shown = f"{float(value):.{digits}g}" if value.ndim == 0 else f"shape {value.shape}"
@@ -74,15 +78,24 @@ class Comparison:
 
 
 def compare(graph, values, methods=METHODS):
-    """Run every method, time it, and measure its difference from reverse mode."""
+    """Run every method, time it, and measure its difference from reverse mode.
+
+    A method that cannot handle the program (symbolic on tensor operations) gets a
+    row with its reason instead of numbers; the others still run.
+    """
+    from ..symbolic import SymbolicError
     rows, reference = [], None
     for method in methods:
         start = time.perf_counter()
-        value, grad = differentiate(graph, values, method)
+        try:
+            value, grad = differentiate(graph, values, method)
+        except SymbolicError as exc:
+            rows.append({"method": method, "unavailable": str(exc)})
+            continue
         seconds = time.perf_counter() - start
         reference = reference or grad
         diff = max((float(np.max(np.abs(np.asarray(grad[k], float) - reference[k]), initial=0)) for k in grad), default=0.0)
         scale = max((float(np.max(np.abs(reference[k]), initial=0)) for k in grad), default=0.0)
         rows.append({"method": method, "value": value, "grad": grad, "abs_diff": diff,
-                     "rel_diff": diff / scale if scale else diff, "seconds": seconds})
+                     "rel_diff": diff / scale if scale > 1e-8 else diff, "seconds": seconds})  # ~0: absolute
     return Comparison(rows)

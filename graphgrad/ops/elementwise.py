@@ -115,7 +115,7 @@ minimum = elementwise("minimum", np.minimum, sp.Min,
                       "min({0}, {1})", r"\min({0}, {1})")
 
 # --- piecewise constant: derivative zero wherever it exists ------------------------------
-step = elementwise("step", lambda x: (x > 0).astype(x.dtype), sp.Heaviside, None,
+step = elementwise("step", lambda x: (x > 0).astype(x.dtype), lambda x: sp.Heaviside(x, 0), None,
                    "step {0}", r"H({0})")
 sign = elementwise("sign", np.sign, sp.sign, None, "sign {0}", r"\operatorname{{sign}} {0}")
 equal = elementwise("equal", lambda x, y: (x == y).astype(np.result_type(x, y)), sp.Eq, None,

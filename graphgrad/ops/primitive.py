@@ -6,12 +6,13 @@ derivative is itself a graph), its shape rule, its domain and how it is written
 (text and LaTeX). Transforms, backends and renderers read these fields; the
 primitive knows nothing about them.
 """
+import string
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
 
-from ..errors import InputValueError
+from ..errors import ArgumentError, InputValueError
 from ..graph.node import Node
 
 REGISTRY = {}
@@ -44,7 +45,16 @@ class Primitive:
     def __post_init__(self):
         REGISTRY[self.name] = self
 
+    @property
+    def arity(self):
+        """How many operands the primitive takes: the positional fields of its ``text`` template."""
+        fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None and f.isdigit()}
+        return len(fields)
+
     def __call__(self, *args, **params):
+        if len(args) != self.arity:
+            raise ArgumentError(f"{self.name} takes {self.arity} argument{'s' * (self.arity != 1)}, "
+                                f"got {len(args)}")
         return apply(self, [as_node(a) for a in args], params)
 
     def __repr__(self):

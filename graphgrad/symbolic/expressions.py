@@ -72,7 +72,9 @@ def partial_template(graph, node, k):
     if key not in _templates:
         partial = node.op.partials[k] if node.op.partials else None
         if partial is None:
-            raise SymbolicError(f"{node.op.name} has no scalar local partial (at node {graph.label(node)})")
+            raise SymbolicError(f"{node.op.name} has no scalar local partial (at node {graph.label(node)}): "
+                                "symbolic differentiation works on scalar programs of elementwise operations; "
+                                "use reverse mode (--method reverse) for the others")
         ans = make_input("__ans", ())
         xs = [make_input(f"__x{i}", ()) for i in range(len(node.inputs))]
         p = partial(ans, *xs)

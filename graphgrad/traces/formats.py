@@ -1,23 +1,24 @@
 """A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON."""
 import json
-import re
 import unicodedata
 
 import numpy as np
 
-from ..graph.printing import decimals, latex_name
+from ..graph.printing import decimals
 
 
-def _sections(trace):
-    yield "Forward primal trace", trace.forward, lambda r: [r.expr, r.subst]
+def sections(trace):
+    """(title, key, rows) for the forward primal, forward tangent (if any) and reverse adjoint traces."""
+    yield "Forward primal trace", "f", trace.forward
     if trace.tangent:
-        yield "Forward tangent trace", trace.tangent, lambda r: [r.expr, r.subst]
-    yield "Reverse adjoint trace", trace.reverse, lambda r: [r.expr, r.partial]
+        yield "Forward tangent trace", "t", trace.tangent
+    yield "Reverse adjoint trace", "r", trace.reverse
 
 
-def _cells(trace, row, middle):
+def cells(trace, row):
+    """[variable, the steps joined by ' = ', value]: one row as every format shows it."""
     value = decimals(row.value, trace.places)
-    parts = [p for p in middle(row) if p and p != value]
+    parts = [p for p in row.steps if p and p != value]
     return [row.var, " = ".join(parts), value]
 
 
@@ -33,13 +34,13 @@ def _pad(text, width):
 def text(trace):
     """Aligned columns: ``v1 = ln v-1 = ln 2 = 0.693``."""
     out = []
-    for title, rows, middle in _sections(trace):
-        cells = [_cells(trace, r, middle) for r in rows]
-        w0 = max(_width(c[0]) for c in cells)
-        w1 = max(_width(c[1]) for c in cells)
+    for title, _, rows in sections(trace):
+        table = [cells(trace, r) for r in rows]
+        w0 = max(_width(c[0]) for c in table)
+        w1 = max(_width(c[1]) for c in table)
         out.append(title)
         out += [f"  {_pad(c[0], w0)} = {_pad(c[1], w1)} = {c[2]}" if c[1] else f"  {_pad(c[0], w0)} = {c[2]}"
-                for c in cells]
+                for c in table]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -47,29 +48,23 @@ def text(trace):
 def markdown(trace):
     """One Markdown table per section (variable, expression, value)."""
     out = []
-    for title, rows, middle in _sections(trace):
+    for title, _, rows in sections(trace):
         out += [f"**{title}**", "", "| variable | expression | value |", "|---|---|---:|"]
-        out += ["| {} | {} | {} |".format(*(c.replace("|", "\\|") for c in _cells(trace, r, middle))) for r in rows]
+        out += ["| {} | {} | {} |".format(*(c.replace("|", "\\|") for c in cells(trace, r))) for r in rows]
         out.append("")
     return "\n".join(out)
-
-
-def _latex_expr(text):
-    """A trace expression in LaTeX: v̄-1 -> \\bar{v}_{-1}, ȳ -> \\bar{y}, · -> \\times, sin -> \\sin."""
-    text = unicodedata.normalize("NFD", text).replace("·", r" \times ").replace("∂", r"\partial ")
-    text = re.sub(r"\b(ln|log|exp|sin|cos|tan|tanh|max|min)\b", r"\\\1", text)
-    text = re.sub(r"[a-zA-Z][\u0304\u0307]?-?\d+", lambda m: latex_name(m.group(0)), text)
-    return re.sub(r"([a-zA-Z])([\u0304\u0307])", lambda m: latex_name(m.group(0)), text)
 
 
 def latex(trace):
     """A booktabs ``tabular`` per section, math in ``$...$``, as in Baydin et al.'s table."""
     out = []
-    for title, rows, middle in _sections(trace):
+    for title, _, rows in sections(trace):
         out += [r"\begin{tabular}{lll}", r"\toprule", rf"\multicolumn{{3}}{{l}}{{\textbf{{{title}}}}} \\", r"\midrule"]
         for r in rows:
-            var, expr, value = _cells(trace, r, middle)
-            out.append(f"${_latex_expr(var)}$ & ${_latex_expr(expr)}$ & ${value}$ \\\\")
+            value = decimals(r.value, trace.places)
+            parts = [p for p in r.tex[1:] if p and p != value]
+            middle = f"${' = '.join(parts)}$" if parts else ""
+            out.append(f"${r.tex[0]}$ & {middle} & ${value}$ \\\\")
         out += [r"\bottomrule", r"\end{tabular}", ""]
     return "\n".join(out)
 

@@ -4,7 +4,6 @@ The rows follow Baydin et al.'s tables: ``v1 = ln v-1 = ln 2 = 0.693`` forward,
 ``v̄0 = v̄0 + v̄2·∂v2/∂v0 = v̄0 + v̄2·v-1 = 1.716`` backward (one row per
 accumulation step, in the order computed), then ``x̄1 = v̄-1 = 5.5``.
 """
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -15,37 +14,31 @@ from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
 from ..backends.numpy_backend import bind, run
 from ..graph import Graph, Node
-from ..graph.printing import inline, operation, substituted, vname
+from ..graph.printing import bar, dot, inline, latex_name, operation, substituted, vname
 from ..ops import const
-from ..errors import UnknownNameError
+from ..errors import ShapeError, UnknownNameError
+from ..graph.shapes import fmt
 from ..symbolic import SymbolicError, local_partial, symbol
-
-BAR, DOT = "\u0304", "\u0307"
-
-
-def bar(name):
-    """The adjoint's name: v0 -> v̄0 (NFC, so a -> ā is one character)."""
-    return unicodedata.normalize("NFC", name[0] + BAR + name[1:])
-
-
-def dot(name):
-    """The tangent's name: v0 -> v̇0."""
-    return unicodedata.normalize("NFC", name[0] + DOT + name[1:])
-
 
 @dataclass
 class Row:
-    """One line of a forward trace: ``var = expr = subst = value``."""
+    """One line of a forward trace: ``var = expr = subst = value``; ``tex`` has the same cells in LaTeX."""
     var: str
     expr: str
     subst: str
     value: np.ndarray
     node: Optional[Node] = None
+    tex: tuple = ("", "", "")
+
+    @property
+    def steps(self):
+        """The middle cells, as written between the name and the value."""
+        return self.expr, self.subst
 
 
 @dataclass
 class AdjointRow:
-    """One line of a reverse trace: ``var = expr = partial = value`` (expr keeps the ∂ form)."""
+    """One line of a reverse trace: ``var = expr = partial = value`` (expr keeps the ∂ form); ``tex`` in LaTeX."""
     var: str
     expr: str
     partial: str
@@ -53,6 +46,12 @@ class AdjointRow:
     node: Optional[Node] = None
     source: Optional[Node] = None
     accumulate: bool = False
+    tex: tuple = ("", "", "")
+
+    @property
+    def steps(self):
+        """The middle cells, as written between the name and the value."""
+        return self.expr, self.partial
 
 
 @dataclass
@@ -66,7 +65,7 @@ class Trace:
     places: int = 3
 
     def format(self, fmt="text"):
-        """The trace as ``text``, ``markdown``, ``latex`` (booktabs) or ``json``."""
+        """The trace as ``text``, ``markdown``, ``latex`` (booktabs), ``html`` or ``json``."""
         from .formats import FORMATS
         return FORMATS[fmt](self)
 
@@ -74,63 +73,96 @@ class Trace:
         return self.format("html")
 
 
-def _times_partial(graph, node, k, upstream, name):
-    """``upstream·∂node/∂input_k`` written out (``v̄2·v-1``, ``v̄1/v-1``), or None for tensor ops."""
+def show(expr):
+    """A SymPy expression of trace names as (text, LaTeX), its terms and factors in the order built."""
+    text = sp.sstr(expr, order="none").replace("**", "^").replace("*", "·")
+    names = {s: latex_name(s.name) for s in expr.free_symbols}
+    return text, sp.latex(expr, order="none", mul_symbol="times", symbol_names=names)
+
+
+def _partial(graph, node, k, name):
+    """∂node/∂(input k) in the trace's names, or None when it is not a scalar elementwise partial."""
     if not (node.op.elementwise and node.op.partials and not node.shape):
         return None
     try:
-        p = local_partial(graph, node, k, at={n.id: symbol(name(n)) for n in (node, *node.inputs) if not n.is_const})
+        return local_partial(graph, node, k, at={n.id: symbol(name(n)) for n in (node, *node.inputs)
+                                                 if not n.is_const})
     except SymbolicError:
         return None
-    if isinstance(p, sp.Pow) and p.exp == -1:  # Baydin writes v̄1/v-1, not v̄1·(1/v-1)
-        return f"{upstream}/{sp.sstr(p.base)}"
-    text = sp.sstr(p)
-    return f"{upstream}·({text})" if isinstance(p, sp.Add) or p.could_extract_minus_sign() else f"{upstream}·{text}"
 
 
-def _inline_with(graph, node, names):
-    """``node`` printed with the nodes in ``names`` (by id) shown by those names."""
-    return inline(Graph([node]), node, stop=set(names), name=lambda n: names.get(n.id, "?"))
+def _times(upstream, p):
+    """upstream·p kept as written (Baydin's v̄5·1, v̄5·(-1)), with v̄1/v-1 for a reciprocal."""
+    return sp.Mul(upstream, p, evaluate=False)
+
+
+def _inline_with(node, names):
+    """``node`` as (text, LaTeX), with the nodes in ``names`` (by id) shown by those names."""
+    sub = Graph([node])
+    name = lambda n: names.get(n.id, "?")
+    return tuple(inline(sub, node, style=style, stop=set(names), name=name) for style in ("text", "latex"))
 
 
 def _primal_names(graph, name):
     return {n.id: name(n) for n in graph.nodes if not n.is_const}
 
 
-def _adjoint_text(graph, step, name):
-    """The row's right-hand side: the upstream adjoint times the local partial."""
+def _adjoint_cells(graph, step, name):
+    """The row's right-hand side, upstream adjoint times the local partial: (text, LaTeX)."""
     upstream = bar(name(step.source))
-    text = _times_partial(graph, step.source, step.index, upstream, name)
-    if text is None:
-        names = _primal_names(graph, name)
-        names[step.upstream.id] = upstream
-        text = _inline_with(graph, step.contribution, names)
-    return text
+    p = _partial(graph, step.source, step.index, name)
+    if p is not None:
+        expr = _times(symbol(upstream), p)
+        if step.accumulate:
+            expr = sp.Add(symbol(bar(name(step.node))), expr, evaluate=False)
+        return show(expr)
+    names = _primal_names(graph, name)
+    names[step.upstream.id] = upstream
+    text, tex = _inline_with(step.contribution, names)
+    if step.accumulate:
+        own = bar(name(step.node))
+        text, tex = f"{own} + {text}", f"{latex_name(own)} + {tex}"
+    return text, tex
 
 
-def _tangent_text(graph, node, tan, name):
-    """``v̇-1·v0 + v̇0·v-1``: the tangent of ``node`` from its inputs' tangents."""
+def _tangent_cells(graph, node, tan, name):
+    """``v̇-1·v0 + v̇0·v-1``: the tangent of ``node`` from its inputs' tangents, as (text, LaTeX)."""
     terms = []
     for k, arg in enumerate(node.inputs):
         if arg.id not in tan:
             continue
-        t = _times_partial(graph, node, k, dot(name(arg)), name)
-        if t is None:
+        p = _partial(graph, node, k, name)
+        if p is None:
             names = _primal_names(graph, name)
             names.update({tan[i.id].id: dot(name(i)) for i in node.inputs if i.id in tan})
-            return _inline_with(graph, tan[node.id], names)
-        if t.endswith("·1"):
-            t = t[:-2]
-        elif t.endswith("·(-1)"):
-            t = "-" + t[:-5]
-        terms.append(t)
-    text = terms[0]
-    for t in terms[1:]:
-        text += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
-    return text
+            return _inline_with(tan[node.id], names)
+        t = symbol(dot(name(arg)))
+        terms.append(t if p == 1 else sp.Mul(-1, t, evaluate=False) if p == -1 else _times(t, p))
+    return show(terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False))
+
+
+def _derivative(graph, step, name):
+    """``v̄2·∂v2/∂v0`` (and ``v̄0 + ...`` when accumulating) as (text, LaTeX)."""
+    src, node = name(step.source), name(step.node)
+    text = f"{bar(src)}·∂{src}/∂{node}"
+    tex = rf"{latex_name(bar(src))} \frac{{\partial {latex_name(src)}}}{{\partial {latex_name(node)}}}"
+    if step.accumulate:
+        own = bar(node)
+        text, tex = f"{own} + {text}", f"{latex_name(own)} + {tex}"
+    return text, tex
 
 
 NAMINGS = ("baydin", "user")
+
+
+def _direction(node, value):
+    """The tangent of input ``node`` along the direction: its value broadcast to the input's shape."""
+    value = np.asarray(value, dtype=node.dtype)
+    try:
+        return np.broadcast_to(value, node.shape).copy()
+    except ValueError:
+        raise ShapeError(f"the direction for '{node.name}' has shape {fmt(value.shape)} but the input has shape "
+                         f"{fmt(node.shape)}") from None
 
 
 def record(graph, values, direction=None, places=3, naming="baydin"):
@@ -151,44 +183,53 @@ def record(graph, values, direction=None, places=3, naming="baydin"):
     extra = [s.total for s in all_steps]
     tan = {}
     if direction is not None:
-        seeds = {n.id: const(np.asarray(direction.get(n.name, 0.0), dtype=n.dtype) * np.ones(n.shape, n.dtype))
-                 for n in graph.inputs}
+        unknown = set(direction) - set(graph.input_names)
+        if unknown:
+            raise UnknownNameError(f"unknown variable '{sorted(unknown)[0]}' in the direction: the graph's inputs "
+                                   f"are {', '.join(graph.input_names)}")
+        seeds = {n.id: const(_direction(n, direction.get(n.name, 0.0))) for n in graph.inputs}
         tan = tangents(graph, seeds)
         extra += list(tan.values())
     env = run(Graph(list(graph.outputs) + extra, graph.inputs), arrays)
 
+    L = latex_name
+    by = lambda g, m: v(m)
     for n in graph.inputs:
-        trace.forward.append(Row(v(n), n.name if v(n) != n.name else "", "", env[n.id], n))
+        own = n.name if v(n) != n.name else ""
+        trace.forward.append(Row(v(n), own, "", env[n.id], n, (L(v(n)), L(own), "")))
     for n in graph.operations:
-        trace.forward.append(Row(v(n), operation(graph, n, name=lambda g, m: v(m)),
-                                 substituted(graph, n, env, places), env[n.id], n))
+        trace.forward.append(Row(v(n), operation(graph, n, name=by), substituted(graph, n, env, places),
+                                 env[n.id], n, (L(v(n)), operation(graph, n, "latex", name=by),
+                                                substituted(graph, n, env, places, "latex"))))
     out = graph.output
-    if v(out) != (out.name or "y"):
-        trace.forward.append(Row(out.name or "y", v(out), "", env[out.id], out))
+    y = out.name or "y"
+    if v(out) != y:
+        trace.forward.append(Row(y, v(out), "", env[out.id], out, (L(y), L(v(out)), "")))
 
     if direction is not None:
         for n in graph.inputs:
-            trace.tangent.append(Row(dot(v(n)), dot(n.name) if v(n) != n.name else "", "", env[tan[n.id].id], n))
+            own = dot(n.name) if v(n) != n.name else ""
+            trace.tangent.append(Row(dot(v(n)), own, "", env[tan[n.id].id], n, (L(dot(v(n))), L(own), "")))
         for n in graph.operations:
             if n.id in tan:
-                trace.tangent.append(Row(dot(v(n)), _tangent_text(graph, n, tan, v), "", env[tan[n.id].id], n))
+                text, tex = _tangent_cells(graph, n, tan, v)
+                trace.tangent.append(Row(dot(v(n)), text, "", env[tan[n.id].id], n, (L(dot(v(n))), tex, "")))
         out_t = env[tan[out.id].id] if out.id in tan else np.zeros(out.shape)
-        if v(out) != (out.name or "y"):
-            trace.tangent.append(Row(dot(out.name or "y"), dot(v(out)), "", out_t, out))
+        if v(out) != y:
+            trace.tangent.append(Row(dot(y), dot(v(out)), "", out_t, out, (L(dot(y)), L(dot(v(out))), "")))
 
     for s in all_steps:
+        var = adj_name(s.node)
         if s.source is None:
-            seed = bar(out.name or "y")
-            trace.reverse.append(AdjointRow(adj_name(s.node), seed if seed != adj_name(s.node) else "", "1",
-                                            env[s.total.id], s.node))
+            seed = bar(y) if bar(y) != var else ""
+            trace.reverse.append(AdjointRow(var, seed, "1", env[s.total.id], s.node, tex=(L(var), L(seed), "1")))
             continue
-        d = f"{adj_name(s.source)}·∂{v(s.source)}/∂{v(s.node)}"
-        p = _adjoint_text(graph, s, v)
-        if s.accumulate:
-            d, p = f"{adj_name(s.node)} + {d}", f"{adj_name(s.node)} + {p}"
-        trace.reverse.append(AdjointRow(adj_name(s.node), d, p, env[s.total.id], s.node, s.source, s.accumulate))
+        (d, d_tex), (p, p_tex) = _derivative(graph, s, v), _adjoint_cells(graph, s, v)
+        trace.reverse.append(AdjointRow(var, d, p, env[s.total.id], s.node, s.source, s.accumulate,
+                                        (L(var), d_tex, p_tex)))
     for n in graph.inputs:
         if adj_name(n) != bar(n.name):
             value = env[totals[n.id].id] if n.id in totals else np.zeros(n.shape)
-            trace.reverse.append(AdjointRow(bar(n.name), adj_name(n), "", value, n))
+            trace.reverse.append(AdjointRow(bar(n.name), adj_name(n), "", value, n,
+                                            tex=(L(bar(n.name)), L(adj_name(n)), "")))
     return trace

@@ -12,5 +12,5 @@ from .network import Layer, graph_layers, layer_dot, network_picture, neuron_dot
 from .render import render, render_source
 from .renderer import RendererError, find as find_renderer
 from .style import Style
-from .demo import write_pictures
+from .gallery import write_pictures
 from .broadcasting import broadcast_picture

@@ -5,17 +5,15 @@ or a line of text, as the other verbs of ``graphgrad.cli`` do.
 """
 from pathlib import Path
 
+from ..cli import naming_argument, places, program_arguments
 from .style import DIRECTIONS, EDGE_LABELS, FIELDS, VIEWS, Style
 
 
 def _common(p):
-    p.add_argument("program", help="e.g. 'u = a*b; v = u + c; J = 3*v'")
-    p.add_argument("--at", action="append", metavar="NAME=VALUE", default=[],
-                   help="an input value: a number or a JSON array (repeat for each input)")
+    program_arguments(p)
     p.add_argument("-o", "--out", required=True, help="output file (render) or folder (frames)")
     p.add_argument("--direction", choices=DIRECTIONS, default="LR", help="layout direction (default LR)")
-    p.add_argument("--precision", type=int, default=3, help="decimal places of numbers (default 3)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--precision", type=places, default=3, help="decimal places of numbers, 0 to 12 (default 3)")
 
 
 def _style(args, **extra):
@@ -41,7 +39,7 @@ def run_frames(args):
     from ..cli import program_graph
     from .frames import Frames
     graph, values = program_graph(args)
-    frames = Frames(graph, values, style=_style(args))
+    frames = Frames(graph, values, style=_style(args), naming=args.naming)
     paths = frames.write(Path(args.out), args.format)
     forward = sum(f.phase == "forward" for f in frames.frames)
     if args.json:
@@ -67,6 +65,7 @@ def register(subparsers):
     p = subparsers.add_parser("frames", help="backprop step by step: numbered pictures, a PDF or an HTML stepper",
                               description="backprop step by step: numbered pictures, a PDF or an HTML stepper")
     _common(p)
+    naming_argument(p)
     p.add_argument("--format", choices=["svg", "png", "pdf", "html", "dot"], default="svg",
                    help="numbered svg/png/dot files, one multi-page pdf, or one html stepper (default svg)")
     p.set_defaults(func=run_frames)

@@ -13,7 +13,7 @@ from typing import Optional
 import graphviz
 
 from ..errors import SizeError
-from ..graph.printing import inline, operation
+from ..graph.printing import bar, inline, operation, vname
 from .style import Style
 from .values import Evaluated, evaluate, symbolic_partial
 
@@ -78,7 +78,7 @@ class Picture:
 
     # --- names ---------------------------------------------------------------------------
     def vname(self, node):
-        return self.graph.vnames.get(node.id, self.graph.label(node))
+        return vname(self.graph, node)
 
     def title(self, node):
         """The bold name of a node and, in grey, its other name (``x₁ v₋₁``, ``u v₁``)."""
@@ -98,7 +98,7 @@ class Picture:
         if self.notation == "partial":
             out = self.graph.output
             return f"∂{self.style.name(out.name)}/∂{self.style.name(self.title(node)[0])}"
-        return self.style.name(self.vname(node)[0] + "\u0304" + self.vname(node)[1:])
+        return self.style.name(bar(self.vname(node)))
 
     # --- labels -----------------------------------------------------------------------
     def rich_label(self, node, reveal=None):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import GraphgradError
 from ..traces import record
+from ..traces.formats import cells
 from .draw import Layout, Reveal, to_dot
 from ..files import atomic_write
 from .renderer import require
@@ -33,16 +34,9 @@ class Frame:
     index: int        # the row's index in trace.forward or trace.reverse
 
 
-def row_text(trace, row, phase):
+def row_text(trace, row):
     """``v1 = ln v-1 = ln 2 = 0.693``: a trace row on one line."""
-    value = trace_number(trace, row.value)
-    middle = [row.expr, row.subst] if phase == "forward" else [row.expr, row.partial]
-    parts = [p for p in middle if p and p != value]
-    return " = ".join([row.var, *parts, value])
-
-
-def trace_number(trace, value):
-    return Style(precision=trace.places).number(value)
+    return " = ".join(c for c in cells(trace, row) if c)
 
 
 def steps(trace):
@@ -67,7 +61,7 @@ def build(trace):
     for step, (i, row) in enumerate(forward, 1):
         known.add(row.node.id)
         edges = {(row.node.id, k) for k in range(len(row.node.inputs))}
-        caption = f"Step {step}/{total} · forward: {row_text(trace, row, 'forward')}"
+        caption = f"Step {step}/{total} · forward: {row_text(trace, row)}"
         frames.append(Frame(Reveal(set(known), {}, row.node.id, edges, set(), caption, "forward"),
                             "forward", row, i))
     adjoint, labelled, used = {}, set(), {}
@@ -78,7 +72,7 @@ def build(trace):
             k = _argument_index(row, used)
             edges = {(row.source.id, k)}
             labelled |= edges
-        caption = f"Step {step}/{total} · backward: {row_text(trace, row, 'backward')}"
+        caption = f"Step {step}/{total} · backward: {row_text(trace, row)}"
         frames.append(Frame(Reveal(set(known), dict(adjoint), row.node.id, edges, set(labelled), caption,
                                    "backward"), "backward", row, j))
     return frames
@@ -105,12 +99,12 @@ def layout_of(source, renderer):
 class Frames:
     """The step-by-step pictures of ``graph`` at ``values``; ``write`` puts them into a folder."""
 
-    def __init__(self, graph, values, style=None, places=None, **options):
+    def __init__(self, graph, values, style=None, places=None, naming="baydin", **options):
         self.style = (style or Style()).but(view="both", **options)
         places = self.style.precision if places is None else places
         self.style = self.style.but(precision=places)
         self.graph = graph
-        self.trace = record(graph, values, places=places)
+        self.trace = record(graph, values, places=places, naming=naming)  # captions: v1 = ... or u = ...
         self.data = evaluate(graph, values)
         self.frames = build(self.trace)
         self._layout = None

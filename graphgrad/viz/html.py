@@ -7,7 +7,7 @@ import html
 import json
 import re
 
-from .frames import trace_number
+from ..traces.formats import cells, sections
 
 CSS = """
 .gg-trace{display:flex;gap:2em;flex-wrap:wrap;font-family:Helvetica,Arial,sans-serif;font-size:15px}
@@ -21,23 +21,13 @@ CSS = """
 """
 
 
-def _cells(trace, row, middle):
-    value = trace_number(trace, row.value)
-    parts = [p for p in middle if p and p != value]
-    return row.var, " = ".join(parts), value
-
-
 def trace_tables(trace, highlight=None):
     """The forward primal and reverse adjoint traces as two HTML tables (rows get ids f0.., r0..)."""
-    sections = [("Forward primal trace", "f", trace.forward, lambda r: [r.expr, r.subst])]
-    if trace.tangent:
-        sections.append(("Forward tangent trace", "t", trace.tangent, lambda r: [r.expr, r.subst]))
-    sections.append(("Reverse adjoint trace", "r", trace.reverse, lambda r: [r.expr, r.partial]))
     out = ['<div class="gg-trace">']
-    for title, key, rows, middle in sections:
+    for title, key, rows in sections(trace):
         out.append(f"<table><caption>{title}</caption><tr><th>variable</th><th>expression</th><th>value</th></tr>")
         for i, row in enumerate(rows):
-            var, expr, value = (html.escape(c) for c in _cells(trace, row, middle(row)))
+            var, expr, value = (html.escape(c) for c in cells(trace, row))
             classes = [c for c, on in (("acc", getattr(row, "accumulate", False)), ("now", highlight == (key, i))) if on]
             attr = f' class="{" ".join(classes)}"' if classes else ""
             shown = f"= {expr}" if expr else ""

@@ -1,9 +1,11 @@
 """to_categorical and standardisation."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
-from graphgrad.datasets import Standardizer, standardize, to_categorical
-from graphgrad.nn import LabelError
+from graphgrad.datasets import LabelError, Standardizer, standardize, to_categorical
 
 
 def test_to_categorical_is_one_hot():
@@ -29,3 +31,11 @@ def test_standardize_gives_zero_mean_unit_std_and_reuses_training_statistics(rng
     s = Standardizer().fit(x)
     np.testing.assert_allclose(s.transform(x[:10]), z[:10])
     np.testing.assert_allclose(s.inverse_transform(z), x)
+
+
+def test_datasets_do_not_import_nn_and_nn_shares_their_label_error():
+    code = "import sys, graphgrad.datasets; print('graphgrad.nn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    from graphgrad import errors, nn
+    assert nn.LabelError is LabelError and issubclass(LabelError, errors.InputValueError)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from graphgrad import nn
-from graphgrad.errors import ShapeError, UnknownNameError
+from graphgrad.errors import InputValueError, ShapeError, UnknownNameError
 from graphgrad.nn import initializers
 
 from nn_helpers import model_numeric_gradients, small_model
@@ -99,3 +99,17 @@ def test_dense_rejects_images_without_flatten():
         nn.Sequential([nn.Dense(3, input_shape=(28, 28))])
     model = nn.Sequential([nn.Flatten(input_shape=(2, 3)), nn.Dense(2)], dtype="float64")
     assert model.predict(np.ones((5, 2, 3))).shape == (5, 2)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: nn.Dense("4"), r"Dense: units \(the number of outputs\) must be a whole number >= 1, got '4'"),
+    (lambda: nn.Dense(0), r"Dense: units .* >= 1, got 0"),
+    (lambda: nn.Dense(2.5), r"Dense: units .*got 2.5"),
+    (lambda: nn.Dropout(1.5), r"Dropout: rate \(the fraction of inputs dropped\) must be a finite number in "
+                              r"\[0, 1\), got 1.5"),
+    (lambda: nn.Dropout(-0.1), r"Dropout: rate .*got -0.1"),
+    (lambda: nn.Dropout("0.5"), r"Dropout: rate .*got '0.5'")])
+def test_bad_layer_arguments_are_input_value_errors_not_shape_errors(make, match):
+    with pytest.raises(InputValueError, match=match) as info:
+        make()
+    assert not isinstance(info.value, ShapeError)

@@ -152,6 +152,6 @@ def test_label_width_mismatch_names_both_shapes():
 
 
 def test_unknown_loss_lists_the_known_ones():
-    with pytest.raises(UnknownNameError, match="unknown loss 'hinge'.*binary_crossentropy.*mse"):
+    with pytest.raises(UnknownNameError, match="unknown loss 'hinge': the known losses are .*binary_crossentropy.*mse"):
         small_model().compile(optimizer="sgd", loss="hinge")
     assert issubclass(UnknownNameError, GraphgradError)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from graphgrad import nn
-from graphgrad.errors import UnknownNameError
+from graphgrad.errors import InputValueError, UnknownNameError
 
 from nn_helpers import model_numeric_gradients, small_model
 
@@ -158,3 +158,12 @@ def test_optimizer_by_name_and_unknown_name_lists_known():
     assert isinstance(model.optimizer, nn.Adam)
     with pytest.raises(UnknownNameError, match="unknown optimizer 'adamw'.*rmsprop.*sgd"):
         model.compile(optimizer="adamw", loss="mse")
+
+
+@pytest.mark.parametrize("optimizer", [nn.SGD, nn.RMSprop, nn.Adam, nn.Adagrad, nn.Adadelta, nn.Adamax, nn.Nadam,
+                                       nn.Ftrl])
+@pytest.mark.parametrize("rate", [0, -0.01, float("nan"), float("inf"), "fast"])
+def test_learning_rate_must_be_a_positive_number(optimizer, rate):
+    with pytest.raises(InputValueError, match=rf"{optimizer.__name__}: learning_rate must be a finite number in "
+                                              rf"\(0, inf\), got {rate!r}"):
+        optimizer(learning_rate=rate)

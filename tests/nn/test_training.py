@@ -1,83 +1,104 @@
-"""The backend hook: fit(backend="numba") hands the StepGraph to graphgrad.compiler.train_loop with the
-compiler's signature; here a stand-in compiler (the NumPy interpreter) checks the wiring."""
+"""fit on both backends: the same seed trains the same weights (shuffles, dropout noise, last partial batch),
+epoch logs mean the same thing, and divergence is reported with its epoch and step.
+
+The numba runs compile two small kernels per model (a few seconds on a cold cache), so the models here are
+few and shared between tests.
+"""
 import sys
-import types
 
 import numpy as np
 import pytest
 
-from graphgrad import nn
-from graphgrad.backends.numpy_backend import run
+from graphgrad import datasets, nn
+from graphgrad.errors import InputValueError
+
+MOONS = datasets.moons(100, noise=0.1, seed=0)       # batch 16: six full batches and one of 4
 
 
-def fake_compiler(calls):
-    """A graphgrad.compiler with train_loop(step, x, y, params, state, epochs, batch_size, shuffle, seed, on_epoch_end)."""
-    module = types.ModuleType("graphgrad.compiler")
-
-    class TrainingDivergedError(Exception):
-        pass
-
-    def train_loop(step, x, y, params, state, epochs, batch_size, shuffle=True, seed=0, on_epoch_end=None):
-        calls.append({"step": step, "epochs": epochs, "batch_size": batch_size})
-        targets = list(params) + list(state)
-        for epoch in range(epochs):
-            total = 0.0
-            batches = len(x) // batch_size
-            for b in range(batches):
-                rows = slice(b * batch_size, (b + 1) * batch_size)
-                env = run(step.graph, {step.x.id: x[rows], step.y.id: y[rows],
-                                       **{n.id: a for n, a in zip(step.params + step.state, targets)}})
-                for target, new in zip(targets, step.new_params + step.new_state):
-                    target[...] = env[new.id]
-                total += float(env[step.loss.id])
-            if on_epoch_end is not None and on_epoch_end(epoch, total / batches):
-                break
-    module.train_loop, module.TrainingDivergedError = train_loop, TrainingDivergedError
-    return module
-
-
-def test_numba_backend_calls_the_compiler_with_the_step_graph(monkeypatch, rng, capsys):
-    calls = []
-    monkeypatch.setitem(sys.modules, "graphgrad.compiler", fake_compiler(calls))
-    x, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
-    model = nn.Sequential([nn.Dense(3, activation="tanh", input_shape=(2,)), nn.Dense(1, activation="sigmoid")],
-                          seed=0, dtype="float64")
+def moons_model():
+    model = nn.Sequential([nn.Dense(8, activation="relu", input_shape=(2,)), nn.Dropout(0.25),
+                           nn.Dense(1, activation="sigmoid")], seed=7)
     model.compile(optimizer=nn.SGD(0.1, momentum=0.9), loss="binary_crossentropy", metrics=["accuracy"])
-    reference = nn.Sequential([nn.Dense(3, activation="tanh", input_shape=(2,)), nn.Dense(1, activation="sigmoid")],
-                              seed=0, dtype="float64")
-    reference.compile(optimizer=nn.SGD(0.1, momentum=0.9), loss="binary_crossentropy", metrics=["accuracy"])
-
-    h = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, backend="numba", verbose=1)
-    ref = reference.fit(x, y, batch_size=8, epochs=3, shuffle=False, backend="numpy", verbose=0)
-    assert len(calls) == 1 and calls[0]["batch_size"] == 8 and calls[0]["epochs"] == 3
-    assert isinstance(calls[0]["step"], nn.StepGraph)
-    np.testing.assert_allclose(h.history["loss"], ref.history["loss"], rtol=1e-12)   # 40 = 5 full batches
-    for a, b in zip(model.get_weights(), reference.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=1e-12)
-    assert float(model._state["optimizer/iterations"]) == 15
-    assert h.history["accuracy"][-1] == pytest.approx(model.evaluate(x, y)[1])
-    assert capsys.readouterr().out.count("Epoch ") == 3
+    return model
 
 
-def test_numba_backend_honours_early_stopping_and_restored_weights(monkeypatch, rng):
-    monkeypatch.setitem(sys.modules, "graphgrad.compiler", fake_compiler([]))
-    x, y = rng.normal(size=(16, 2)), rng.integers(0, 2, 16)
-    model = nn.Sequential([nn.Dense(1, activation="sigmoid", input_shape=(2,))], seed=0, dtype="float64")
-    model.compile(optimizer=nn.SGD(0.0), loss="binary_crossentropy")
+def regression_model():
+    model = nn.Sequential([nn.Dense(8, activation="relu", input_shape=(2,)), nn.Dense(1)], seed=0)
+    model.compile(optimizer=nn.SGD(learning_rate=0.01), loss="mse")
+    return model
+
+
+def test_both_backends_train_the_same_weights_and_log_the_same_epochs(capsys):
+    x, y = MOONS
+    runs = {}
+    for backend in ("numpy", "numba"):
+        model = moons_model()
+        seen = []
+        record = nn.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(model.evaluate(x, y)[1]))
+        history = model.fit(x, y, batch_size=16, epochs=2, backend=backend, verbose=1, callbacks=[record])
+        runs[backend] = model, history, seen
+        assert capsys.readouterr().out.count("Epoch ") == 2
+        assert float(model._state["optimizer/iterations"]) == 14        # 7 steps an epoch, the partial one too
+        # metrics are those of the epoch's final weights on the training set, on both backends
+        np.testing.assert_allclose(history.history["accuracy"], seen, rtol=1e-6)
+    (numpy_model, numpy_history, _), (numba_model, numba_history, _) = runs["numpy"], runs["numba"]
+    for a, b in zip(numpy_model.get_weights(), numba_model.get_weights()):
+        assert a.dtype == np.float32 and np.allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(numpy_history.history["loss"], numba_history.history["loss"], rtol=1e-5)
+    assert numpy_history.history["accuracy"] == numba_history.history["accuracy"]
+    other_seed = moons_model()
+    other_seed.rng = np.random.default_rng(8)
+    other_seed.fit(x, y, batch_size=16, epochs=2, backend="numpy", verbose=0)
+    assert not np.allclose(other_seed.get_weights()[0], numpy_model.get_weights()[0])   # the seed matters
+
+
+def test_numba_backend_honours_early_stopping_and_weights_set_by_callbacks():
+    x, y = MOONS
+    model = moons_model()
     start = model.get_weights()
     marker = nn.LambdaCallback(on_epoch_end=lambda e, logs: model.set_weights([w + 1 for w in start]))
-    h = model.fit(x, y, batch_size=8, epochs=10, backend="numba", verbose=0,
-                  callbacks=[marker, nn.EarlyStopping(monitor="loss", patience=1)])
-    assert len(h.epoch) == 2                     # lr 0: no improvement, stops after patience
-    np.testing.assert_array_equal(model.get_weights()[0], start[0] + 1)   # set_weights from a callback kept
+    h = model.fit(x, y, batch_size=16, epochs=10, backend="numba", verbose=0,
+                  callbacks=[marker, nn.EarlyStopping(monitor="loss", patience=1, min_delta=1e9)])
+    assert len(h.epoch) == 2                      # no change counts as an improvement: stops after patience
+    for w, s in zip(model.get_weights(), start):
+        np.testing.assert_array_equal(w, s + 1)   # set_weights from a callback kept
+
+
+@pytest.mark.parametrize("bad_rows, step", [(slice(8, 16), 2), (slice(64, 68), 9)])
+def test_divergence_names_the_same_epoch_and_step_on_both_backends(bad_rows, step):
+    """Rows of 1e20 make the loss overflow in the batch holding them: the 2nd, or the partial 9th."""
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(68, 2)), rng.normal(size=(68, 1))
+    x[bad_rows] = 1e20
+    weights = {}
+    for backend in ("numpy", "numba"):
+        model = regression_model()
+        with pytest.raises(nn.DivergenceError, match=rf"diverged at epoch 1, step {step}: the loss") as info:
+            model.fit(x, y, batch_size=8, epochs=3, shuffle=False, backend=backend, verbose=0)
+        assert (info.value.epoch, info.value.step) == (1, step)
+        assert float(model._state["optimizer/iterations"]) == step - 1     # the failing step changed nothing
+        weights[backend] = model.get_weights()
+    for a, b in zip(weights["numpy"], weights["numba"]):
+        assert np.all(np.isfinite(a)) and np.allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("arguments, match", [
+    ({"epochs": -1}, r"fit: epochs must be a whole number >= 1, got -1"),
+    ({"epochs": 0}, r"fit: epochs must be a whole number >= 1"),
+    ({"epochs": 2.5}, r"fit: epochs must be a whole number"),
+    ({"batch_size": 0}, r"fit: batch_size must be a whole number >= 1, got 0"),
+    ({"batch_size": "8"}, r"fit: batch_size must be a whole number >= 1, got '8'"),
+    ({"epochs": 2, "initial_epoch": 2}, r"initial_epoch must be below epochs.*initial_epoch=2 and epochs=2"),
+    ({"initial_epoch": -1}, r"fit: initial_epoch must be a whole number >= 0")])
+def test_fit_rejects_bad_epochs_and_batch_sizes_naming_the_argument(arguments, match):
+    with pytest.raises(InputValueError, match=match):
+        regression_model().fit(np.zeros((4, 2)), np.zeros(4), verbose=0, **arguments)
 
 
 def test_numba_backend_without_compiler_says_so(monkeypatch):
     monkeypatch.setitem(sys.modules, "graphgrad.compiler", None)     # import fails
-    model = nn.Sequential([nn.Dense(1, input_shape=(2,))])
-    model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(nn.errors.UnknownNameError, match="backend 'numba' needs graphgrad.compiler"):
-        model.fit(np.zeros((4, 2)), np.zeros(4), backend="numba", verbose=0)
+        regression_model().fit(np.zeros((4, 2)), np.zeros(4), backend="numba", verbose=0)
 
 
 def test_the_default_backend_is_numba_when_installed_and_the_environment_can_change_it(monkeypatch):

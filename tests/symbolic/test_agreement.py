@@ -55,3 +55,11 @@ def test_reverse_forward_and_symbolic_gradients_agree(graph, at):
 def graph_grad(graph, at):
     _, *grads = gg.grad_graph(graph)(**at)
     return grads
+
+
+@given(programs(), point)
+def test_central_differences_agree_with_reverse_mode_to_1e_5(graph, at):
+    from graphgrad.numeric import gradient as numeric_gradient
+    numeric = numeric_gradient(graph, at)
+    for name, g in zip(graph.input_names, graph_grad(graph, at)):
+        assert abs(float(g) - float(numeric[name])) <= 1e-5 * max(1.0, abs(float(g))), (name, g, numeric[name])

@@ -85,3 +85,11 @@ def test_user_naming_writes_the_lectures_names():
     assert [r.expr for r in t.forward][3:] == ["a·b", "u + c", "3·z"]
     with pytest.raises(gg.UnknownNameError, match="naming"):
         record(gg.parse("y = x"), {"x": 1}, naming="greek")
+
+
+def test_latex_tables_are_plain_latex_for_any_primitive():
+    """Every cell is built from the primitives' LaTeX templates and SymPy's printer: no Unicode left over."""
+    program = "phi = sigmoid(z); L = -(y*ln(phi) + (1-y)*ln(1-phi)); M = sqrt(relu(L)) + tanh(L)/exp(z)"
+    latex = record(gg.parse(program), {"z": 0.5, "y": 1.0}, direction={"z": 1.0}, naming="user").format("latex")
+    assert latex.isascii(), sorted({ch for ch in latex if not ch.isascii()})
+    assert r"\bar{\phi}" in latex and r"\sigma z" in latex and r"\sqrt{" in latex and "$$" not in latex

@@ -92,3 +92,10 @@ def test_dot_frames_need_no_renderer(backprop_j, tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHGRAD_DOT", "none")
     paths = write_frames(*backprop_j, tmp_path, "dot")
     assert len(paths) == 12 and paths[0].read_text().startswith("digraph")
+
+
+def test_frames_can_caption_with_the_programs_own_names(renderer):
+    frames = Frames(gg.parse("u = a*b; z = u + c; J = 3*z"), {"a": 5.0, "b": 4.0, "c": 1.0}, naming="user")
+    captions = [f.reveal.caption for f in frames.frames]
+    assert any("u = a·b = 5·4 = 20" in c for c in captions)
+    assert any("ā = ū·∂u/∂a = ū·b = 12" in c for c in captions)
