@@ -29,7 +29,7 @@ start = time.perf_counter()
 if what == "W3":
     compile(gg.parse("ln(x1) + x1*x2 - sin(x2)"), wrt=["x1", "x2"])
 else:
-    compile_step(step)
+    compile_step(step).load()
 print(time.perf_counter() - start)
 """
 

@@ -91,15 +91,9 @@ def numpy_by_hand_epoch(x, y, batch_size=128, hidden=512, lr=0.001, rho=0.9, eps
 def compile_steps(model, n, batch_size=128):
     """Seconds to compile (or load from the on-disk cache) the step kernels fit will use: full and last batch."""
     from graphgrad.compiler import compile_step
-    from graphgrad.nn.step import initial_state
     start = time.perf_counter()
-    for size in {batch_size, n % batch_size} - {0}:
-        step = model.step_graph(size)
-        runner = compile_step(step)
-        if size != batch_size:     # fit runs the last batch's one-step kernel, which compiles on its first call
-            weights, state = model.weights, initial_state(model, model.weights)
-            runner.run_step(np.zeros(step.x.shape, step.x.dtype), np.zeros(step.y.shape, step.y.dtype),
-                            [weights[p.name] for p in step.params], [state[p.name] for p in step.state])
+    for size in {batch_size, n % batch_size} - {0}:   # fit loops over full batches, then steps the last one
+        compile_step(model.step_graph(size)).load(train=size == batch_size, step=size != batch_size)
     return time.perf_counter() - start
 
 

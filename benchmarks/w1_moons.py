@@ -149,7 +149,7 @@ def main():
     X, Y = X.astype(DT), labels.astype(DT).reshape(-1, 1)
     model = seed003_model()
     step = model.step_graph(16)
-    compile_step(step)
+    compile_step(step).load()
     steps = args.epochs * (len(X) // 16)
     params, state = model_arrays(model, step)
     hand_p = [p.copy() for p in params]

@@ -106,7 +106,7 @@ def main():
     model = seed004_model()
     step = model.step_graph(BATCH)
     start = time.perf_counter()
-    compile_step(step, parallel=args.parallel)
+    compile_step(step, parallel=args.parallel).load()
     print(f"  compile (or load from the cache): {time.perf_counter() - start:.2f} s")
     params, state = model_arrays(model, step)
     w1, w2 = params[0].copy(), params[2].copy()

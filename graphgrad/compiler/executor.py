@@ -103,7 +103,11 @@ def step_graph_of(step):
 
 
 class CompiledStep:
-    """One training step and whole training loops for a StepGraph, compiled by Numba."""
+    """One training step and whole training loops for a StepGraph, compiled by Numba.
+
+    ``source`` is the training loop's module, ``step_source`` the one-step module;
+    each is compiled (or loaded from the cache) when first used.
+    """
 
     def __init__(self, step, passes=True, parallel=False):
         self.step_graph = step
@@ -111,12 +115,35 @@ class CompiledStep:
         self.optimized = prepare(self.graph, passes)
         if parallel:
             _use_workqueue()
-        self.source, sizes = kernels.step_module(step, self.optimized, parallel)
-        module = cache.load(self.source)
-        self.path = module.__file__
-        self._step, self._train = module.step, module.train
+        self.source, self.step_source, sizes = kernels.step_module(step, self.optimized, parallel)
+        self._train_kernel = self._step_kernel = None
         self.arenas = [np.empty(size, dtype) for dtype, size in sizes]
         self.noise = [np.empty(max(n.size, 1), n.dtype) for n in step.noise]
+
+    @property
+    def _train(self):
+        if self._train_kernel is None:
+            self._train_kernel = cache.load(self.source).train
+        return self._train_kernel
+
+    @property
+    def _step(self):
+        if self._step_kernel is None:
+            self._step_kernel = cache.load(self.step_source).step
+        return self._step_kernel
+
+    def load(self, train=True, step=False):
+        """Compile (or load from the cache) the named kernels now rather than on first use; returns self."""
+        if train:
+            self._train
+        if step:
+            self._step
+        return self
+
+    @property
+    def path(self):
+        """The file of the training loop's module (written and compiled on first use)."""
+        return self._train.py_func.__code__.co_filename
 
     def _flat(self, arrays, nodes, what):
         out = []

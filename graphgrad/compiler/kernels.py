@@ -176,7 +176,9 @@ def donations(graph, pairs, loss, order):
 
 
 def step_module(step, graph, parallel=False):
-    """Module text with ``step`` (one training step in place) and ``train`` (epochs of steps), and the arenas.
+    """``(train module text, step module text, arenas)``: ``train`` runs epochs of steps, ``step`` one step
+    in place. They are two modules so that each compiles only when it is used (``fit`` runs a last partial
+    batch with ``step`` alone, and a whole loop with ``train`` alone).
 
     The arenas, ``[(dtype, size), ...]``, are allocated once by the caller and
     passed to every call, so no step allocates.
@@ -230,15 +232,14 @@ def step_module(step, graph, parallel=False):
         return lines.lines
 
     setup = writer.prelude() + _slots(writer, p)
-    lazy = f"@njit({_options(parallel)})  # compiled on its first call"
-    step_fn = ["", "", lazy, f"def step({', '.join(args)}):",
+    step_fn = ["", "", _decorator(sig, parallel), f"def step({', '.join(args)}):",
                '    """One training step on the batch (x, y): parameters and state updated in place; returns the loss."""']
     step_fn += setup + core([f"return {loss_var}"], [f"return {loss_var}"])
     train_fn = _train_function(x, y, names, args, sig, parallel, setup,
                                core([f"losses[epoch] = {loss_var}", "return epoch * batches + bat"],
                                     [f"epoch_total += {loss_var}"]))
     arenas = [(np.dtype(dt), size) for dt, size in sorted(p.arena.items())]
-    return _module(graph, writer, step_fn + train_fn), arenas
+    return _module(graph, writer, train_fn), _module(graph, writer, step_fn), arenas
 
 
 def _after(writer, loss, lines):

@@ -178,3 +178,15 @@ def test_the_training_loop_allocates_nothing_per_step(moons):
     finally:
         _nrt_python.memsys_disable_stats()
     assert counts[0] == counts[1]    # 5x the steps, the same few allocations (the call's own buffers)
+
+
+def test_the_loop_and_the_one_step_kernel_compile_only_when_used(moons):
+    from graphgrad.compiler import CompiledStep
+    step, (x, y), dtype = moons
+    fresh = CompiledStep(step)
+    assert fresh._train_kernel is None and fresh._step_kernel is None
+    params, state = initial_values(step)
+    loss = fresh.run_step(x[:16], y[:16], params, state)
+    assert np.isfinite(loss)
+    assert fresh._step_kernel is not None and fresh._train_kernel is None   # fit's last partial batch
+    assert fresh.load() is fresh and fresh._train_kernel is not None
