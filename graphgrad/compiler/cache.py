@@ -16,11 +16,12 @@ import os
 import platform
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import numba
 import numpy as np
+
+from ..files import atomic_write
 
 _loaded = {}   # key -> module, for this process
 
@@ -57,19 +58,6 @@ def key(source):
     return digest.hexdigest()[:24]
 
 
-def _write(path, text):
-    """Write ``text`` to ``path`` atomically (temp file, then rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kernel-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _import(name, path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -98,7 +86,7 @@ def load(source):
                 fresh = True
             if fresh:  # missing or damaged: write it anew, and drop machine code made from another text
                 shutil.rmtree(folder / "__pycache__", ignore_errors=True)
-                _write(path, source)
+                atomic_write(path, source)
             module = _import(f"graphgrad_kernel_{k}_{attempt}", path)
             break
         except Exception:
