@@ -146,7 +146,8 @@ def cmd_demo(args):
 
 def build_parser():
     from .viz.cli import register as register_pictures
-    parser = _Parser(prog="graphgrad", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="graphgrad", description="Computation graphs for teaching: evaluate, differentiate four "
+                     "ways, check derivatives, trace and draw backprop (every verb has --json).")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def verb(name, func, help, program=True, at=True):
