@@ -7,7 +7,7 @@ derivative is itself a graph), its shape rule, its domain and how it is written
 primitive knows nothing about them.
 """
 import string
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
@@ -27,7 +27,10 @@ class Domain:
 
 @dataclass(eq=False)
 class Primitive:
-    """One operation: value, SymPy form, derivative rules, shape rule and notation."""
+    """One operation: value, SymPy form, derivative rules, shape rule and notation.
+
+    Every elementwise primitive is ``pointwise`` (set here); so is ``broadcast_to``.
+    """
     name: str
     impl: Callable                      # numpy: impl(*arrays, **params) -> array
     shape: Callable                     # shape(*shapes, **params) -> shape; raises ShapeError
@@ -41,9 +44,14 @@ class Primitive:
     elementwise: bool = False
     partials: tuple = field(default=())  # elementwise only: d ans / d x_k as graph builders
     differentiable: bool = True
+    pointwise: bool = False             # result element i reads only element i (broadcast) of each operand
+    reduction: bool = False             # reduces its operand over params ``axis`` (``keepdims``)
+    register: InitVar[bool] = True      # False: not in REGISTRY (a transform's internal primitive)
 
-    def __post_init__(self):
-        REGISTRY[self.name] = self
+    def __post_init__(self, register):
+        self.pointwise = self.pointwise or self.elementwise
+        if register:
+            REGISTRY[self.name] = self
 
     @property
     def arity(self):

@@ -34,7 +34,7 @@ sum_p = Primitive(
     shape=_reduced_shape("sum"),
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0], axis, keepdims),
-    sympy=_sympy_reduce(sp.Add.fromiter), text="sum {0}", latex=r"\sum {0}", precedence=40)
+    sympy=_sympy_reduce(sp.Add.fromiter), text="sum {0}", latex=r"\sum {0}", precedence=40, reduction=True)
 
 mean_p = Primitive(
     "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
@@ -42,7 +42,7 @@ mean_p = Primitive(
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) / _count(x.shape, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: mean(ts[0], axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs) / len(xs)),
-    text="mean {0}", latex=r"\operatorname{{mean}} {0}", precedence=40)
+    text="mean {0}", latex=r"\operatorname{{mean}} {0}", precedence=40, reduction=True)
 
 
 def _max_mask(ans, x, axis):
@@ -57,7 +57,7 @@ max_p = Primitive(
     shape=_reduced_shape("max"),
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _max_mask(ans, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _max_mask(ans, x, axis), axis, keepdims),
-    sympy=_sympy_reduce(lambda xs: sp.Max(*xs)), text="max {0}", latex=r"\max {0}", precedence=40)
+    sympy=_sympy_reduce(lambda xs: sp.Max(*xs)), text="max {0}", latex=r"\max {0}", precedence=40, reduction=True)
 
 
 def _reducer(prim):

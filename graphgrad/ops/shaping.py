@@ -68,7 +68,7 @@ broadcast_to_p = Primitive(
     vjp=lambda g, ans, x, needs, shape_to: (unbroadcast(g, x.shape),),
     jvp=lambda ts, ans, x, shape_to: broadcast_to(ts[0], shape_to),
     sympy=lambda x, shape_to: x,
-    text="{0}", latex="{0}")
+    text="{0}", latex="{0}", pointwise=True)
 
 
 def broadcast_to(x, shape):
