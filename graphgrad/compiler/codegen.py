@@ -19,6 +19,8 @@ from .buffers import is_scalar
 BLAS_MIN = 4096          # multiply-adds from which a matrix product calls BLAS
 UNROLL = 4               # a small product's inner sum up to this length is written out, not looped
 PARALLEL_MIN = 65536     # elements from which an elementwise loop runs with prange (when parallel)
+# How a reduction's loop adds an element to its accumulator (a mean divides by the count afterwards).
+ACCUMULATE = {"sum": "{t} += {v}", "mean": "{t} += {v}", "max": "{t} = max({t}, {v})"}
 
 
 class CompileError(GraphgradError):
@@ -262,16 +264,23 @@ class Writer:
 
 
 def describe(graph, node, definition):
-    if node.op.name == "fused":
-        expr = node.params["expr"]
-        from ..graph.printing import inline
-        text = inline(expr, expr.output)
-        reduce = node.params["reduce"]
-        if reduce:
-            text = f"{reduce[0]}({text}, axis={reduce[1]})"
-        args = ", ".join(f"a{k}={graph.label(a)}" for k, a in enumerate(node.inputs))
-        return f"{graph.label(node)} = {text}   where {args}" if args else f"{graph.label(node)} = {text}"
-    return definition(graph, node)
+    """The comment above a node's code: its definition (``DESCRIBE`` has the compiler's own primitives)."""
+    return DESCRIBE.get(node.op.name, definition)(graph, node)
+
+
+def _describe_fused(graph, node):
+    """A fused loop as its expression over operands ``a0, a1, ...``, reduced if it ends in a reduction."""
+    from ..graph.printing import inline
+    expr = node.params["expr"]
+    text = inline(expr, expr.output)
+    reduce = node.params["reduce"]
+    if reduce:
+        text = f"{reduce[0].name}({text}, axis={reduce[1]})"
+    args = ", ".join(f"a{k}={graph.label(a)}" for k, a in enumerate(node.inputs))
+    return f"{graph.label(node)} = {text}   where {args}" if args else f"{graph.label(node)} = {text}"
+
+
+DESCRIBE = {"fused": _describe_fused}
 
 
 # --- emitters, one per primitive name ---------------------------------------------------------
@@ -290,17 +299,20 @@ def _is_flat(node, leaves, domain):
 def loop_parts(node):
     """``(expr, leaves, reduce)`` of a node computed by a loop: its expression over its operands, and its
     reduction (None for an elementwise loop)."""
-    if node.op.name == "fused":
-        return node.params["expr"], node.inputs, node.params["reduce"]
-    from .fusion import REDUCTIONS, reduction_of
-    if node.op.name in REDUCTIONS:
+    from .fusion import FUSED, reduction_of
+    if node.op is FUSED:
+        expr, leaves, reduce = node.params["expr"], node.inputs, node.params["reduce"]
+    elif node.op.reduction:
         from ..graph import Graph
         from ..ops import input as make_input
         source = node.inputs[0]
         fresh = make_input("a0", source.shape, source.dtype)
-        return Graph([fresh], [fresh]), [source], reduction_of(node)
-    expr, leaves = _single(node)
-    return expr, leaves, None
+        expr, leaves, reduce = Graph([fresh], [fresh]), [source], reduction_of(node)
+    else:
+        (expr, leaves), reduce = _single(node), None
+    if reduce is not None and reduce[0].name not in ACCUMULATE:
+        raise CompileError(f"the numba backend has no code for the reduction '{reduce[0].name}'")
+    return expr, leaves, reduce
 
 
 def emit_loop(w, nodes):
@@ -332,13 +344,13 @@ def emit_loop(w, nodes):
             w.out(f"{w.var(node)}[{at}] = {value}")
             w.local[node.id] = value
             continue
-        op, axis, _ = reduce
+        op, axis = reduce[0].name, reduce[1]
         if node.size == 1:
             target = f"{w.temp(node)}_acc"
         else:
             kept = tuple(1 if d in axis else s for d, s in enumerate(domain))
             target = f"{w.var(node)}[{flat_index(kept, domain, index)}]"
-        w.out(f"{target} = max({target}, {value})" if op == "max" else f"{target} += {value}")
+        w.out(ACCUMULATE[op].format(t=target, v=value))
     w.local.clear()
     w.out.dedent(depth)
     for node, expr, _, reduce in parts:
@@ -348,7 +360,7 @@ def emit_loop(w, nodes):
 
 def _reduction_start(w, node, reduce):
     """The accumulator of a reduction, set before its loop."""
-    op = reduce[0]
+    op = reduce[0].name
     k = w.k(node.dtype)
     if node.size == 1:
         w.out(f"{w.temp(node)}_acc = {'0.0' if op != 'max' else k(-np.inf)}")
@@ -360,7 +372,7 @@ def _reduction_start(w, node, reduce):
 
 def _reduction_finish(w, node, reduce, domain):
     """The reduction's value from its accumulator (a mean divides by the count)."""
-    op, axis, _ = reduce
+    op, axis = reduce[0].name, reduce[1]
     count = int(np.prod([domain[a] for a in axis], dtype=np.int64))
     if node.size == 1:
         acc = f"{w.temp(node)}_acc"
@@ -458,7 +470,9 @@ def emit_transpose(w, node):
     w.out.dedent(node.ndim)
 
 
-def emit_softmax(w, node):
+def _softmax_rows(w, node, finish):
+    """Loops over every row along ``axis``: the row's maximum into ``sm_top``, then ``finish(x, out, at, length)``
+    writes the row (``at(q)`` is the flat index of its element q)."""
     source = node.inputs[0]
     axis = node.params["axis"] % node.ndim
     st = strides(node.shape)
@@ -467,28 +481,42 @@ def emit_softmax(w, node):
         w.out.indent(f"for i{d} in range({node.shape[d]}):")
     base = " + ".join(f"i{d} * {st[d]}" for d in outer) or "0"
     length, step = node.shape[axis], st[axis]
-    x, out, k = w.var(source), w.var(node), w.k(node.dtype)
+    x = w.var(source)
     w.out(f"sm_base = {base}")
     w.out(f"sm_top = {x}[sm_base]")
     w.out.indent(f"for q in range(1, {length}):")
     w.out(f"sm_top = max(sm_top, {x}[sm_base + q * {step}])")
     w.out.dedent()
-    w.out(f"sm_total = {k(0)}")
-    w.out.indent(f"for q in range({length}):")
-    if node.op.name == "softmax":
-        w.out(f"sm_e = np.exp({x}[sm_base + q * {step}] - sm_top)")
-        w.out(f"{out}[sm_base + q * {step}] = sm_e")
+    w.out(f"sm_total = {w.k(node.dtype)(0)}")
+    finish(x, w.var(node), lambda q: f"sm_base + {q} * {step}", length)
+    w.out.dedent(len(outer))
+
+
+def emit_softmax(w, node):
+    """exp(x - max) stored and summed, then divided by the sum: one row at a time."""
+    def finish(x, out, at, length):
+        w.out.indent(f"for q in range({length}):")
+        w.out(f"sm_e = np.exp({x}[{at('q')}] - sm_top)")
+        w.out(f"{out}[{at('q')}] = sm_e")
         w.out("sm_total += sm_e")
         w.out.dedent()
         w.out.indent(f"for q in range({length}):")
-        w.out(f"{out}[sm_base + q * {step}] /= sm_total")
-    else:
-        w.out(f"sm_total += np.exp({x}[sm_base + q * {step}] - sm_top)")
+        w.out(f"{out}[{at('q')}] /= sm_total")
+        w.out.dedent()
+    _softmax_rows(w, node, finish)
+
+
+def emit_log_softmax(w, node):
+    """x - (max + ln sum exp(x - max)): one row at a time."""
+    def finish(x, out, at, length):
+        w.out.indent(f"for q in range({length}):")
+        w.out(f"sm_total += np.exp({x}[{at('q')}] - sm_top)")
         w.out.dedent()
         w.out("sm_shift = sm_top + np.log(sm_total)")
         w.out.indent(f"for q in range({length}):")
-        w.out(f"{out}[sm_base + q * {step}] = {x}[sm_base + q * {step}] - sm_shift")
-    w.out.dedent(1 + len(outer))
+        w.out(f"{out}[{at('q')}] = {x}[{at('q')}] - sm_shift")
+        w.out.dedent()
+    _softmax_rows(w, node, finish)
 
 
 def emit_one_loop(w, node):
@@ -496,6 +524,6 @@ def emit_one_loop(w, node):
 
 
 EMIT = {name: emit_one_loop for name in SCALAR}
-EMIT.update({"fused": emit_one_loop, "sum": emit_one_loop, "mean": emit_one_loop, "max": emit_one_loop,
-             "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
-             "softmax": emit_softmax, "log_softmax": emit_softmax})
+EMIT.update({name: emit_one_loop for name in ACCUMULATE})
+EMIT.update({"fused": emit_one_loop, "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
+             "softmax": emit_softmax, "log_softmax": emit_log_softmax})

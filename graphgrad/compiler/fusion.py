@@ -5,16 +5,18 @@ operand) and, optionally, a reduction (sum, mean or max over axes) applied to
 the expression as it is computed, so ``mean((ŷ - y)²)`` is one loop with one
 accumulator. The NumPy interpreter can still run a fused graph (the ``fused``
 primitive evaluates its expression), so fusion is checked against it alone.
+
+Which nodes fuse is read from their primitives' declarations: ``pointwise``
+ones (elementwise ops, broadcasts) are computed one element at a time, and a
+``reduction`` can end a loop.
 """
 import numpy as np
 
 from ..backends.numpy_backend import run
 from ..graph import Graph, shapes
 from ..graph.node import Node
-from ..ops import REGISTRY, apply, input as make_input
+from ..ops import apply, input as make_input
 from ..ops.primitive import Primitive
-
-REDUCTIONS = ("sum", "mean", "max")
 
 
 def _fused_impl(*args, expr, reduce, shape):
@@ -22,27 +24,29 @@ def _fused_impl(*args, expr, reduce, shape):
     value = np.broadcast_to(env[expr.output.id], expr.output.shape)
     if reduce is None:
         return value
-    op, axis, keepdims = reduce
-    return REGISTRY[op].impl(value, axis=axis, keepdims=keepdims)
+    prim, axis, keepdims = reduce
+    return prim.impl(value, axis=axis, keepdims=keepdims)
 
 
 def _fused_shape(*shapes, expr, reduce, shape):
     return shape
 
 
+# Compiler-internal: made only by ``fuse`` and kept out of the ops REGISTRY (it is no operation a
+# user builds graphs from); the interpreter still runs it through ``impl``.
 FUSED = Primitive("fused", impl=_fused_impl, shape=_fused_shape, differentiable=False,
-                  text="fused", latex=r"\operatorname{{fused}}")
+                  text="fused", latex=r"\operatorname{{fused}}", register=False)
 
 
 def reduction_of(node):
-    """``(name, axes, keepdims)`` of a reduction node, its axes normalised (sorted, non-negative)."""
+    """``(primitive, axes, keepdims)`` of a reduction node, its axes normalised (sorted, non-negative)."""
     axes = shapes.normalize_axis(node.params["axis"], node.inputs[0].ndim)
-    return node.op.name, axes, node.params["keepdims"]
+    return node.op, axes, node.params["keepdims"]
 
 
 def fusable(node):
-    """Elementwise primitives and broadcasts are computed one element at a time."""
-    return node.op.elementwise or node.op.name == "broadcast_to"
+    """Whether ``node`` is computed one element at a time (its primitive is declared ``pointwise``)."""
+    return node.op.pointwise
 
 
 def expression(root, members, built):
@@ -92,7 +96,7 @@ def fuse(graph):
         if fusable(node):
             group_of[node.id] = node.id
             domain[node.id] = node.shape
-        elif node.op.name in REDUCTIONS:
+        elif node.op.reduction:
             group_of[node.id] = node.id
             domain[node.id] = node.inputs[0].shape
     members = {}
@@ -111,10 +115,10 @@ def fuse(graph):
 
 def _loop(node, group, built):
     """The fused node for a loop rooted at ``node``, or ``node`` itself rebuilt when nothing fuses."""
-    if node.op.name in REDUCTIONS and len(group) > 1:
+    if node.op.reduction and len(group) > 1:
         expr, leaves = expression(node.inputs[0], [n for n in group if n is not node], built)
         reduce = reduction_of(node)
-    elif fusable(node) and (len(group) > 1 or node.op.name != "broadcast_to"):
+    elif fusable(node) and (len(group) > 1 or node.op.elementwise):   # a lone broadcast stays itself
         expr, leaves = expression(node, group, built)
         reduce = None
     else:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .buffers import is_scalar, plan
 from .codegen import CompileError, Lines, Writer, dtype_name, identifier
+from .fusion import FUSED
 from .schedule import schedule
 
 RESERVED = {"np", "njit", "prange", "gemm", "sigmoid", "softplus", "epoch_order", "fill_uniform", "ShapeError",
@@ -164,7 +165,7 @@ def donations(graph, pairs, loss, order):
     given = {}
     seen_new = set()
     for old, new in pairs:
-        if (new.op.name != "fused" or new.params["reduce"] is not None or new.shape != old.shape
+        if (new.op is not FUSED or new.params["reduce"] is not None or new.shape != old.shape
                 or is_scalar(new) or new.id in seen_new or new.id in alias or old not in new.inputs
                 or position[new.id] < position[loss.id]):
             continue

@@ -16,7 +16,7 @@ loop.
 """
 from dataclasses import dataclass
 
-from .fusion import REDUCTIONS, fusable
+from .fusion import FUSED, fusable
 
 
 @dataclass
@@ -37,11 +37,10 @@ class Schedule:
 
 def loop_domain(node):
     """The shape a node's loop runs over (a reduction's is its operand's), or None if it is not a loop."""
-    name = node.op.name
-    if name == "fused":
+    if node.op is FUSED:
         reduce = node.params["reduce"]
         return node.params["expr"].output.shape if reduce else node.shape
-    if name in REDUCTIONS:
+    if node.op.reduction:
         return node.inputs[0].shape
     if fusable(node):
         return node.shape
@@ -49,8 +48,10 @@ def loop_domain(node):
 
 
 def _elementwise_loop(node):
-    return node.op.name != "fused" and node.op.name not in REDUCTIONS or \
-        node.op.name == "fused" and node.params["reduce"] is None
+    """Whether ``node``'s loop stores one element per step (a loop ending in a reduction does not)."""
+    if node.op is FUSED:
+        return node.params["reduce"] is None
+    return not node.op.reduction
 
 
 def schedule(graph, barrier=None):

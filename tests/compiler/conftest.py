@@ -1,5 +1,10 @@
-"""Compiler tests use their own temporary kernel cache, shared by the whole session."""
+"""Compiler tests use their own temporary kernel cache, shared by the whole session, and a reduction
+primitive the compiler knows nothing of by name."""
+import numpy as np
 import pytest
+
+from graphgrad.graph import shapes
+from graphgrad.ops.primitive import Primitive
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -10,3 +15,11 @@ def kernel_cache(tmp_path_factory):
     patch.setenv("GRAPHGRAD_CACHE_DIR", str(folder))
     yield folder
     patch.undo()
+
+
+@pytest.fixture(scope="session")
+def total():
+    """A sum declared ``reduction=True`` under another name, kept out of the ops REGISTRY."""
+    return Primitive("total_for_test", impl=lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+                     shape=lambda s, axis, keepdims: shapes.reduce(s, shapes.normalize_axis(axis, len(s)), keepdims),
+                     text="total {0}", reduction=True, register=False)

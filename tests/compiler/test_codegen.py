@@ -159,3 +159,10 @@ def test_a_scalar_constant_reshaped_to_an_array():
     x = make_input("x", (3,))
     graph = Graph([gg.reshape(const(2.0), (1,)) + x], [x])
     np.testing.assert_array_equal(compile(graph, passes=False)(np.arange(3.0)), [2.0, 3.0, 4.0])
+
+
+def test_a_reduction_the_backend_has_no_code_for_is_refused_by_name(total):
+    """Fusion takes any primitive declared a reduction; the code generator names one it cannot accumulate."""
+    x = make_input("x", (4, 3))
+    with pytest.raises(CompileError, match="no code for the reduction 'total_for_test'"):
+        compile(Graph([total(gg.exp(x) * 2.0, axis=(1,), keepdims=False)], [x]))

@@ -2,9 +2,10 @@
 import numpy as np
 
 import graphgrad as gg
-from graphgrad.compiler.fusion import fuse
+from graphgrad.compiler.fusion import FUSED, fuse
 from graphgrad.graph import Graph
-from graphgrad.ops import input as make_input
+from graphgrad.ops import REGISTRY, input as make_input
+from graphgrad.ops.primitive import Primitive
 
 
 def test_an_elementwise_chain_becomes_one_fused_node():
@@ -41,7 +42,7 @@ def test_a_reduction_ends_the_loop_it_reduces():
     graph = Graph([gg.mean((y - t) ** 2)], [y, t])
     fused = fuse(graph)
     (loop,) = fused.operations
-    assert loop.params["reduce"] == ("mean", (0, 1), False)
+    assert loop.params["reduce"] == (gg.ops.reductions.mean_p, (0, 1), False)
     rng = np.random.default_rng(1)
     values = dict(y=rng.normal(size=(6, 2)), t=rng.normal(size=(6, 2)))
     np.testing.assert_allclose(fused(**values), graph(**values), rtol=1e-14)
@@ -63,3 +64,30 @@ def test_fused_gradient_graph_matches_the_interpreter():
     values = dict(x=rng.normal(size=(5, 3)), w=rng.normal(size=(3, 2)))
     for a, b in zip(fused(**values), graph(**values)):
         np.testing.assert_allclose(a, b, rtol=1e-13)
+
+
+def _identity_primitive(**facts):
+    """A primitive unknown to the compiler by name (kept out of REGISTRY): what it fuses by is its declaration."""
+    return Primitive("copy_for_test", impl=lambda x: np.array(x), shape=lambda s: s, text="copy({0})",
+                     register=False, **facts)
+
+
+def test_what_fuses_is_read_from_the_primitives_declaration_not_its_name(total):
+    x = make_input("x", (4, 3))
+    pointwise, other = _identity_primitive(pointwise=True), _identity_primitive()
+    assert "copy_for_test" not in REGISTRY and "total_for_test" not in REGISTRY
+    joined = fuse(Graph([gg.exp(pointwise(gg.sin(x)))], [x]))
+    assert [n.op.name for n in joined.operations] == ["fused"]
+    apart = fuse(Graph([gg.exp(other(gg.sin(x)))], [x]))
+    assert [n.op.name for n in apart.operations] == ["fused", "copy_for_test", "fused"]
+    graph = Graph([total(gg.exp(x) * 2.0, axis=(1,), keepdims=False)], [x])
+    (loop,) = fuse(graph).operations
+    assert loop.params["reduce"] == (total, (1,), False)
+    value = np.arange(12.0).reshape(4, 3) / 10
+    np.testing.assert_allclose(fuse(graph)(x=value), 2 * np.exp(value).sum(axis=1), rtol=1e-14)
+
+
+def test_the_fused_primitive_is_compiler_internal():
+    assert "fused" not in REGISTRY and all(p is not FUSED for p in REGISTRY.values())
+    x = make_input("x", (3,))
+    assert fuse(Graph([gg.exp(x) + 1.0], [x])).output.op is FUSED
