@@ -12,7 +12,8 @@ import numpy as np
 
 from ..autodiff import grad_graph
 from ..backends.numpy_backend import bind, run
-from ..errors import GraphgradError, InputValueError, ShapeError, UnknownNameError
+from ..errors import InputValueError, ShapeError, UnknownNameError
+from ..nn.errors import DivergenceError
 from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
@@ -20,8 +21,16 @@ from .passes import optimize
 from .runtime import epoch_order, fill_uniform
 
 
-class TrainingDivergedError(GraphgradError):
-    """The loss became NaN or infinite; the weights are left at their last finite values."""
+class TrainingDivergedError(DivergenceError):
+    """The loss became NaN or infinite in ``train_loop``; the weights are left at their last finite values.
+
+    A DivergenceError (what ``fit`` raises), so one ``except`` catches both. ``epoch`` and ``step``
+    (counted from 1) say where; ``losses`` are the mean losses of the epochs completed before.
+    """
+
+    def __init__(self, message, epoch, step, losses):
+        super().__init__(message, epoch=epoch, step=step)
+        self.losses = losses
 
 
 def prepare(graph, passes=True):
@@ -30,10 +39,22 @@ def prepare(graph, passes=True):
 
 
 def _use_workqueue():
-    """Numba's parallel loops with the OpenMP layer ran 7-8x slower here; prefer workqueue unless set."""
+    """Select Numba's workqueue threading layer **for the whole process**, unless a layer was chosen.
+
+    Numba's parallel loops with the OpenMP layer ran 7-8x slower here. This sets
+    ``numba.config.THREADING_LAYER``, so every parallel Numba function in the
+    process (graphgrad's or not) uses workqueue. It changes nothing when the user
+    chose: ``$NUMBA_THREADING_LAYER`` or ``$NUMBA_THREADING_LAYER_PRIORITY`` set,
+    or the layer already set (Numba's config file, or in code); nor once Numba has
+    started its threads, after which the layer cannot change. Returns whether it set it.
+    """
     import numba
-    if "NUMBA_THREADING_LAYER" not in os.environ:
-        numba.config.THREADING_LAYER = "workqueue"
+    from numba.np.ufunc import parallel
+    chosen = {"NUMBA_THREADING_LAYER", "NUMBA_THREADING_LAYER_PRIORITY"} & set(os.environ)
+    if chosen or numba.config.THREADING_LAYER != "default" or parallel._is_initialized:
+        return False
+    numba.config.THREADING_LAYER = "workqueue"
+    return True
 
 
 class CompiledGraph:
@@ -220,7 +241,8 @@ def train_loop(step, x, y, params, state, epochs, batch_size, shuffle=True, seed
     if it returns True, training stops. ``backend="numpy"`` runs the NumPy
     interpreter with the same shuffles and noise (the reference).
     A NaN or infinite loss raises TrainingDivergedError naming the epoch and
-    step; the weights are then those before that step.
+    step (also its ``epoch`` and ``step``, from 1); the weights are then those
+    before that step.
     """
     if batch_size != step.x.shape[0]:
         raise ShapeError(f"batch_size {batch_size} differs from the batch axis of the step graph's x "
@@ -245,11 +267,12 @@ def train_loop(step, x, y, params, state, epochs, batch_size, shuffle=True, seed
         values, failed = runner.train(data_x, data_y, params, state, count, seed, shuffle, epoch)
         if failed >= 0:
             batches = len(data_x) // batch_size
-            at_epoch, at_step = epoch + failed // batches, failed % batches
+            at_epoch, at_step = epoch + failed // batches + 1, failed % batches + 1
             losses.extend(float(v) for v in values[:failed // batches])
             raise TrainingDivergedError(
-                f"the loss became {values[failed // batches]} at epoch {at_epoch + 1}, step {at_step + 1}; "
-                "the weights are left at their values before that step (try a smaller learning rate)")
+                f"training diverged at epoch {at_epoch}, step {at_step}: the loss became "
+                f"{values[failed // batches]}; the weights are left at their values before that step "
+                "(try a smaller learning rate)", at_epoch, at_step, losses)
         losses.extend(float(v) for v in values)
         epoch += count
         if on_epoch_end is not None and on_epoch_end(epoch - 1, losses[-1]) is True:

@@ -8,7 +8,10 @@ is trained, as in Keras, with a second StepGraph built for that size.
 "numpy" runs every step on the NumPy interpreter; "numba" runs each epoch's
 full batches in ``graphgrad.compiler.train_loop`` and the last partial batch
 through ``compile_step(...).run_step`` (the noise stream continues from the
-loop's). ``_run_epochs`` is the one place a backend is chosen.
+loop's). When nothing needs Python between epochs (verbose=0, no callbacks,
+metrics or validation) and every batch is full, all epochs run in one compiled
+call and the History is filled from its per-epoch losses afterwards.
+``_run_epochs`` is the one place a backend is chosen.
 
 Epoch logs mean the same on both backends: ``loss`` is the mean of the
 epoch's step losses weighted by batch size (dropout on, each before its
@@ -29,7 +32,6 @@ from ..errors import InputValueError, UnknownNameError
 from .callbacks import History
 from .errors import DataError, DivergenceError
 from .progress import ProgressBar
-from .step import ITERATIONS
 
 BACKENDS = ("numpy", "numba")
 EVALUATION_BATCH = 256     # metrics and validation after each epoch: any size gives the same numbers, fewer runs
@@ -106,25 +108,28 @@ def default_backend():
     return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
 
 
-def _run_epochs(steps, values, x, y, *, backend, **loop):
+def _run_epochs(steps, values, x, y, *, backend, between_epochs, **loop):
     """Train for the requested epochs on ``backend``: the one place a compiled backend plugs in.
 
     ``steps`` maps batch size -> StepGraph (the full size, and the last partial
     batch's size when it differs); ``values`` maps input names to arrays (weights
-    and optimizer state) and is updated in place.
+    and optimizer state) and is updated in place. ``between_epochs`` False says
+    the epoch hooks may all run after training (they only record the losses).
     """
     if backend == "numpy":
         return numpy_train_loop(steps, values, x, y, **loop)
-    return _compiled_train_loop(steps, values, x, y, **loop)
+    return _compiled_train_loop(steps, values, x, y, between_epochs=between_epochs, **loop)
 
 
 def _compiled_train_loop(steps, values, x, y, *, seed, epochs, initial_epoch, batch_size, shuffle,
-                         on_epoch_begin, on_batch_end, on_epoch_end):
+                         on_epoch_begin, on_batch_end, on_epoch_end, between_epochs):
     """Each epoch's full batches in ``graphgrad.compiler.train_loop``, then its last partial batch (if any)
     through the compiled step of that size, on the same order of samples the loop used.
 
     The loop updates the weight and state arrays in place and calls back once
     per epoch with the mean loss of its batches; no per-batch callbacks are made.
+    Without ``between_epochs`` and a partial batch, all epochs are one compiled
+    call and the epoch hooks replay its per-epoch losses after it.
     """
     try:
         compiler = importlib.import_module("graphgrad.compiler")
@@ -140,10 +145,9 @@ def _compiled_train_loop(steps, values, x, y, *, seed, epochs, initial_epoch, ba
     values.update(arrays)
     params, state = [arrays[n.name] for n in step.params], [arrays[n.name] for n in step.state]
     order = np.empty(len(x), np.int64)
-    at = {"epoch": initial_epoch, "iterations": 0}      # the epoch running and the step counter at its start
+    one_call = not between_epochs and rest is None
 
     def begin(epoch):
-        at.update(epoch=epoch, iterations=int(arrays[ITERATIONS]))
         on_epoch_begin(epoch)
         compiler.runtime.epoch_order(order, seed, epoch - initial_epoch, shuffle)   # what the loop will use
 
@@ -167,15 +171,25 @@ def _compiled_train_loop(steps, values, x, y, *, seed, epochs, initial_epoch, ba
             begin(epoch + 1)
         return bool(stop)
 
-    begin(initial_epoch)
+    def replay(losses):
+        for local, loss in enumerate(losses):
+            on_epoch_begin(initial_epoch + local)
+            on_batch_end(None, loss, full)
+            on_epoch_end(initial_epoch + local)
+
+    loop = dict(epochs=epochs - initial_epoch, batch_size=batch_size, shuffle=shuffle, seed=seed)
     try:
-        compiler.train_loop(step, x, y, params, state, epochs=epochs - initial_epoch, batch_size=batch_size,
-                            shuffle=shuffle, seed=seed, on_epoch_end=epoch_end)
-    except compiler.TrainingDivergedError:
-        # the loop stops before the failing step changes anything, so the step counter says which step failed
-        step_no = int(arrays[ITERATIONS]) - at["iterations"] + 1
-        raise DivergenceError(f"training diverged at epoch {at['epoch'] + 1}, step {step_no}: the loss became "
-                              f"NaN or infinite; {DIVERGED}", epoch=at["epoch"] + 1, step=step_no) from None
+        if one_call:
+            replay(compiler.train_loop(step, x, y, params, state, **loop))
+        else:
+            begin(initial_epoch)
+            compiler.train_loop(step, x, y, params, state, on_epoch_end=epoch_end, **loop)
+    except compiler.TrainingDivergedError as exc:
+        if one_call:
+            replay(exc.losses)
+        epoch = initial_epoch + exc.epoch          # the loop counts its epochs from 1
+        raise DivergenceError(f"training diverged at epoch {epoch}, step {exc.step}: the loss became NaN or "
+                              f"infinite; {DIVERGED}", epoch=epoch, step=exc.step) from None
 
 
 def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
@@ -197,6 +211,7 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     steps = {size: model.step_graph(size) for size in sizes}
 
     history = History()
+    between_epochs = bool(verbose or callbacks or validation is not None or model.metric_specs)
     callbacks = [history, *(callbacks or [])]
     if verbose:
         callbacks.append(ProgressBar(epochs, math.ceil(n / batch_size), verbose))
@@ -239,7 +254,7 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
         cb.on_train_begin()
     try:
         _run_epochs(steps, values, x, y, backend=backend, seed=int(model.rng.integers(2 ** 31)), epochs=epochs,
-                    initial_epoch=initial_epoch, batch_size=batch_size, shuffle=shuffle,
+                    initial_epoch=initial_epoch, batch_size=batch_size, shuffle=shuffle, between_epochs=between_epochs,
                     on_epoch_begin=on_epoch_begin, on_batch_end=on_batch_end, on_epoch_end=on_epoch_end)
     except DivergenceError as exc:
         publish()

@@ -101,18 +101,51 @@ def _linear_regression_step(learning_rate):
 
 
 def test_divergence_stops_with_the_epoch_step_and_last_finite_weights():
+    from graphgrad.nn import DivergenceError
     step = _linear_regression_step(1e3)
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(32, 2)), rng.normal(size=(32, 1))
     stopped = []
     for backend in ("numba", "numpy"):
         w = np.ones((2, 1))
-        with pytest.raises(TrainingDivergedError, match=r"epoch \d+, step \d+") as error:
+        with pytest.raises(DivergenceError, match=r"diverged at epoch \d+, step \d+: the loss became") as error:
             train_loop(step, x, y, [w], [], 100, 8, backend=backend)
+        assert isinstance(error.value, TrainingDivergedError)      # the one class fit raises, too
         assert np.all(np.isfinite(w)) and np.abs(w).max() > 1e100
-        stopped.append((str(error.value), w))
+        stopped.append((str(error.value), w, error.value))
     assert stopped[0][0] == stopped[1][0]
     np.testing.assert_allclose(stopped[0][1], stopped[1][1], rtol=1e-12)
+    failed = stopped[0][2]
+    assert f"epoch {failed.epoch}, step {failed.step}:" in stopped[0][0] and 1 <= failed.step <= 4
+    assert failed.epoch > 1 and len(failed.losses) == failed.epoch - 1      # the epochs completed before
+    np.testing.assert_allclose(failed.losses, stopped[1][2].losses, rtol=1e-12)
+    assert np.all(np.isfinite(failed.losses))
+    w = np.ones((2, 1))                           # the same epochs again, stopping before the failing one
+    losses = train_loop(step, x, y, [w], [], failed.epoch - 1, 8)
+    np.testing.assert_allclose(losses, failed.losses, rtol=1e-12)
+
+
+def test_parallel_selects_workqueue_only_when_no_threading_layer_was_chosen(monkeypatch):
+    """compile(parallel=True) sets Numba's layer for the whole process, so it must yield to the user's choice."""
+    import numba
+    from numba.np.ufunc import parallel
+    from graphgrad.compiler.executor import _use_workqueue
+    monkeypatch.setattr(parallel, "_is_initialized", False)
+    for variable in ("NUMBA_THREADING_LAYER", "NUMBA_THREADING_LAYER_PRIORITY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(numba.config, "THREADING_LAYER", "default")
+    assert _use_workqueue() and numba.config.THREADING_LAYER == "workqueue"
+    monkeypatch.setattr(numba.config, "THREADING_LAYER", "omp")          # from the environment, or set in code
+    monkeypatch.setenv("NUMBA_THREADING_LAYER", "omp")
+    assert not _use_workqueue() and numba.config.THREADING_LAYER == "omp"
+    monkeypatch.delenv("NUMBA_THREADING_LAYER")
+    assert not _use_workqueue() and numba.config.THREADING_LAYER == "omp"
+    monkeypatch.setattr(numba.config, "THREADING_LAYER", "default")
+    monkeypatch.setenv("NUMBA_THREADING_LAYER_PRIORITY", "omp workqueue")
+    assert not _use_workqueue() and numba.config.THREADING_LAYER == "default"
+    monkeypatch.delenv("NUMBA_THREADING_LAYER_PRIORITY")
+    monkeypatch.setattr(parallel, "_is_initialized", True)                # threads started: too late to change
+    assert not _use_workqueue() and numba.config.THREADING_LAYER == "default"
 
 
 def test_bad_training_input_is_named():

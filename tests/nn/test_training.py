@@ -107,3 +107,62 @@ def test_the_default_backend_is_numba_when_installed_and_the_environment_can_cha
     assert default_backend() == "numba"
     monkeypatch.setenv("GRAPHGRAD_BACKEND", "numpy")
     assert default_backend() == "numpy"
+
+
+def _spy_on_train_loop(monkeypatch):
+    """Record the ``on_epoch_end`` of every call fit makes to the compiled training loop."""
+    import graphgrad.compiler
+    calls, real = [], graphgrad.compiler.train_loop
+
+    def train_loop(*args, on_epoch_end=None, **kwargs):
+        calls.append(on_epoch_end)
+        return real(*args, on_epoch_end=on_epoch_end, **kwargs)
+    monkeypatch.setattr(graphgrad.compiler, "train_loop", train_loop)
+    return calls
+
+
+@pytest.mark.parametrize("initial_epoch", [0, 1])
+def test_with_nothing_between_epochs_numba_runs_all_epochs_in_one_call_and_trains_the_same_weights(
+        monkeypatch, initial_epoch):
+    """verbose=0, no callbacks, metrics or validation, only full batches: one compiled call, same weights and
+    History as the NumPy interpreter (dropout noise and shuffles included)."""
+    x, y = MOONS[0][:96], MOONS[1][:96]                  # batch 16: six full batches
+    calls = _spy_on_train_loop(monkeypatch)
+    runs = {}
+    for backend in ("numpy", "numba"):
+        model = moons_model()
+        model.compile(optimizer=nn.SGD(0.1, momentum=0.9), loss="binary_crossentropy")    # no metrics
+        history = model.fit(x, y, batch_size=16, epochs=3, initial_epoch=initial_epoch, backend=backend,
+                            verbose=0)
+        assert history.epoch == list(range(initial_epoch, 3)) and list(history.history) == ["loss"]
+        assert float(model._state["optimizer/iterations"]) == 6 * (3 - initial_epoch)
+        runs[backend] = model.get_weights(), history.history["loss"]
+    assert calls == [None]                               # one call, no per-epoch callback
+    for a, b in zip(runs["numpy"][0], runs["numba"][0]):
+        assert np.allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(runs["numpy"][1], runs["numba"][1], rtol=1e-5)
+    calls.clear()
+    moons_model().fit(x, y, batch_size=16, epochs=2, backend="numba", verbose=0)     # metrics: per epoch
+    assert len(calls) == 1 and calls[0] is not None
+
+
+def test_divergence_in_a_later_epoch_is_reported_alike_on_both_backends_and_both_numba_paths():
+    """SGD with momentum at too large a rate: the loss overflows in epoch 9, step 6 (found on the interpreter).
+    Growing without bound amplifies float32 rounding, so the backends' losses agree only to 1e-2 by then; the
+    two numba paths (one call, or a call per epoch for a callback) run the same kernel and agree exactly."""
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(64, 2)) * 3, rng.normal(size=(64, 1))
+    found = {}
+    for backend, callbacks in (("numpy", []), ("numba", []), ("numba per epoch", [nn.LambdaCallback()])):
+        model = nn.Sequential([nn.Dense(8, activation="relu", input_shape=(2,)), nn.Dense(1)], seed=0)
+        model.compile(optimizer=nn.SGD(learning_rate=0.05, momentum=0.9), loss="mse")
+        with pytest.raises(nn.DivergenceError, match=r"diverged at epoch 9, step 6: the loss") as info:
+            model.fit(x, y, batch_size=8, epochs=20, backend=backend.split()[0], verbose=0, callbacks=callbacks)
+        assert (info.value.epoch, info.value.step) == (9, 6)
+        assert float(model._state["optimizer/iterations"]) == 8 * 8 + 5          # the failing step changed nothing
+        assert info.value.history.epoch == list(range(8))                       # the epochs completed before
+        found[backend] = info.value.history.history["loss"], model.get_weights()
+    np.testing.assert_allclose(found["numpy"][0], found["numba"][0], rtol=1e-2)
+    assert found["numba"][0] == found["numba per epoch"][0]
+    for a, b in zip(found["numba"][1], found["numba per epoch"][1]):
+        assert np.all(np.isfinite(a)) and np.array_equal(a, b)
