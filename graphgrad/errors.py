@@ -39,3 +39,11 @@ class DomainError(GraphgradError):
 
 class SizeError(GraphgradError):
     """A graph or expression too large for the requested operation."""
+
+
+class DivergenceError(GraphgradError):
+    """The loss or a weight became NaN or infinite during training (the weights are kept finite)."""
+
+    def __init__(self, message, epoch=None, step=None, history=None):
+        super().__init__(message)
+        self.epoch, self.step, self.history = epoch, step, history

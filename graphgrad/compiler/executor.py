@@ -12,8 +12,7 @@ import numpy as np
 
 from ..autodiff import grad_graph
 from ..backends.numpy_backend import bind, run
-from ..errors import InputValueError, ShapeError, UnknownNameError
-from ..nn.errors import DivergenceError
+from ..errors import DivergenceError, InputValueError, ShapeError, UnknownNameError
 from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse

@@ -1,18 +1,10 @@
 """The errors of graphgrad.nn: subclasses of the core's, so ``except GraphgradError`` catches them all."""
 from ..datasets.checks import LabelError
-from ..errors import GraphgradError, InputValueError, ShapeError, UnknownNameError
+from ..errors import DivergenceError, GraphgradError, InputValueError, ShapeError, UnknownNameError
 
 
 class DataError(InputValueError):
     """Training or evaluation data that cannot be used: NaN or Inf, wrong type, empty."""
-
-
-class DivergenceError(GraphgradError):
-    """The loss or a weight became NaN or infinite during training (the weights are kept finite)."""
-
-    def __init__(self, message, epoch=None, step=None, history=None):
-        super().__init__(message)
-        self.epoch, self.step, self.history = epoch, step, history
 
 
 class NotCompiledError(GraphgradError):
