@@ -11,23 +11,12 @@ from ..ops import apply, broadcast_to, const, neg, reshape, transpose
 
 
 def rewrite(graph, rule=None, outputs=None, leaf=None):
-    """Rebuild ``graph`` node by node; ``rule(node, args)`` may return a replacement (or None).
-
-    ``leaf(node)``, when given, may replace inputs and constants.
-    """
-    new = {}
-    for node in graph.nodes:
-        if not node.inputs:
-            new[node.id] = leaf(node) if leaf else node
-            continue
-        args = [new[i.id] for i in node.inputs]
-        out = rule(node, args) if rule else None
-        if out is None:
-            same = all(a is i for a, i in zip(args, node.inputs))
-            out = node if same else apply(node.op, args, node.params, name=node.name)
-        new[node.id] = out
-    kept = graph.outputs if outputs is None else [graph.outputs[k] for k in outputs]
-    return Graph([new[o.id] for o in kept], graph.inputs)
+    """``graph.replay`` with ``rule(node, args)``; ``leaf(node)`` may replace inputs and constants, and
+    ``outputs`` (indices) keeps only some outputs."""
+    leaves = {n.id: leaf(n) for n in graph.nodes if not n.inputs} if leaf else None
+    rebuilt = graph.replay(leaves, rule)
+    kept = rebuilt.outputs if outputs is None else [rebuilt.outputs[k] for k in outputs]
+    return Graph(kept, rebuilt.inputs)
 
 
 def param_key(value):

@@ -122,10 +122,15 @@ class Graph:
         new_inputs = {n.id: make_input(n.name, shapes.get(n.name, n.shape), n.dtype) for n in self.inputs}
         return self.replay(new_inputs)
 
-    def replay(self, replacements):
-        """Rebuild the graph with some nodes (by id) replaced; shapes and dtypes are re-derived."""
+    def replay(self, replacements=None, rule=None):
+        """Rebuild the graph node by node; shapes and dtypes are re-derived.
+
+        ``replacements`` maps node ids to the nodes to use instead (new inputs, say);
+        ``rule(node, args)``, when given, may return a replacement for an operation
+        whose arguments are now ``args`` (None keeps it). Graph passes are rules.
+        """
         from ..ops import apply
-        new = dict(replacements)
+        new = dict(replacements or {})
         for node in self.nodes:
             if node.id in new:
                 continue
@@ -133,8 +138,9 @@ class Graph:
                 new[node.id] = node
                 continue
             args = [new[i.id] for i in node.inputs]
-            if all(a is i for a, i in zip(args, node.inputs)):
-                new[node.id] = node
-            else:
-                new[node.id] = apply(node.op, args, node.params, name=node.name)
+            out = rule(node, args) if rule else None
+            if out is None:
+                same = all(a is i for a, i in zip(args, node.inputs))
+                out = node if same else apply(node.op, args, node.params, name=node.name)
+            new[node.id] = out
         return Graph([new[o.id] for o in self.outputs], [new.get(i.id, i) for i in self.inputs])
