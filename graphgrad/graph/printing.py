@@ -39,12 +39,16 @@ GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "
          "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
 
 
+def split_name(name):
+    """A name and its number: ``v-1`` -> (``v``, ``-1``), ``x12`` -> (``x``, ``12``), ``phi`` -> (``phi``, ``""``)."""
+    head = name.rstrip("0123456789").rstrip("-")
+    return head, name[len(head):]
+
+
 def latex_name(name):
     """A name in LaTeX: ``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``, ``phi`` -> ``\\phi``."""
     marks = {"\u0304": r"\bar", "\u0307": r"\dot"}
-    name = unicodedata.normalize("NFD", name)
-    head = name.rstrip("0123456789").rstrip("-")
-    tail = name[len(head):]
+    head, tail = split_name(unicodedata.normalize("NFD", name))
     mark = marks.get(head[-1:]) if head else None
     if mark:
         head = head[:-1]
@@ -60,8 +64,10 @@ BAR, DOT = "\u0304", "\u0307"  # combining macron and dot above: adjoint and tan
 
 def _marked(name, mark):
     """``name`` with ``mark`` over the last letter before its number: v-1 -> v̄-1, phi -> phī (NFC)."""
-    head = name.rstrip("0123456789").rstrip("-") or name
-    return unicodedata.normalize("NFC", head + mark + name[len(head):])
+    head, tail = split_name(name)
+    if not head:
+        head, tail = name, ""
+    return unicodedata.normalize("NFC", head + mark + tail)
 
 
 def bar(name):

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SizeError
+from ..graph.printing import split_name
 from .adjoints import accumulate
 from .expressions import expressions, symbol
 from .size import expression_size, simplified
@@ -95,8 +96,7 @@ def _node_names(graph):
 
 def adjoint_name(name):
     """``v3`` -> ``vbar_3``, ``phi`` -> ``phibar``: SymPy prints these as v̄₃ and φ̄."""
-    head = name.rstrip("0123456789").rstrip("-")
-    tail = name[len(head):]
+    head, tail = split_name(name)
     return f"{head}bar_{tail}" if head and tail else f"{name}bar"
 
 
