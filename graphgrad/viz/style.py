@@ -76,7 +76,7 @@ class Style:
 
     def number(self, value):
         """A value at this style's precision: ``11.652``, ``5.5``, ``12``, or a small array."""
-        return number(value, self.precision)
+        return compact(value, self.precision)
 
     def name(self, text):
         """Variable names in ``text`` with subscripts when the style asks for them."""
@@ -99,12 +99,12 @@ def subscript(text):
     return _NAME.sub(lambda m: m.group(1) + m.group(2) + m.group(3).translate(_SUB), text)
 
 
-def number(value, places=3):
-    """A number with at most ``places`` decimals and no trailing zeros; arrays up to 6 items, else a summary."""
+def compact(value, places=3):
+    """A value as a picture shows it: ``places`` decimals; arrays up to 6 items, else shape and range."""
     value = np.asarray(value)
     if value.ndim == 0:
         return decimals(value, places)
     if value.size <= 6:
-        return "[" + ", ".join(number(v, places) for v in value.ravel()) + "]" if value.ndim == 1 else \
-            "[" + ", ".join(number(row, places) for row in value) + "]"
-    return f"{'×'.join(str(d) for d in value.shape)} in [{number(value.min(), places)}, {number(value.max(), places)}]"
+        return "[" + ", ".join(compact(v, places) for v in value.ravel()) + "]" if value.ndim == 1 else \
+            "[" + ", ".join(compact(row, places) for row in value) + "]"
+    return f"{'×'.join(str(d) for d in value.shape)} in [{compact(value.min(), places)}, {compact(value.max(), places)}]"
