@@ -80,16 +80,20 @@ class Comparison:
 def compare(graph, values, methods=METHODS):
     """Run every method, time it, and measure its difference from reverse mode.
 
-    A method that cannot handle the program (symbolic on tensor operations) gets a
-    row with its reason instead of numbers; the others still run.
+    A method that cannot handle the program (symbolic on tensor operations, numeric
+    next to a domain edge) gets a row with its reason instead of numbers; the others
+    still run.
     """
+    from ..errors import DomainError
     from ..symbolic import SymbolicError
     rows, reference = [], None
     for method in methods:
         start = time.perf_counter()
         try:
             value, grad = differentiate(graph, values, method)
-        except SymbolicError as exc:
+        except (SymbolicError, DomainError) as exc:
+            if isinstance(exc, DomainError) and method != "numeric":
+                raise  # the point itself is outside the domain: every method would fail
             rows.append({"method": method, "unavailable": str(exc)})
             continue
         seconds = time.perf_counter() - start

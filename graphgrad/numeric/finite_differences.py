@@ -7,6 +7,7 @@ import numpy as np
 
 from ..autodiff import grad_graph
 from ..backends.numpy_backend import bind, run
+from ..errors import DomainError
 
 EPS = np.finfo(np.float64).eps
 
@@ -43,6 +44,11 @@ def gradient(graph, values, step=None, central=True):
                 g[idx] = (f(node, up) - f(node, down)) / (2 * h[idx])
             else:
                 g[idx] = (f(node, up) - f(node, x)) / h[idx]
+            if step is None and not np.isfinite(g[idx]):
+                where = f"[{', '.join(map(str, idx))}]" if idx else ""
+                raise DomainError(f"the finite difference for {node.name}{where} = {x[idx]:.6g} steps outside the "
+                                  f"program's domain (step {h[idx]:.2g}): the point is too close to a domain edge "
+                                  "for numeric differentiation; use reverse mode there")
         grads[node.name] = g
     return grads
 

@@ -33,3 +33,12 @@ def test_error_against_step_is_v_shaped():
     assert central[0] > 1e3 * central[best]       # round-off dominates at tiny steps
     assert central[-1] > 1e3 * central[best]      # truncation dominates at large steps
     assert 1e-7 < rows[best]["step"] < 1e-2       # near ε^(1/3) ≈ 6e-6
+
+
+def test_a_point_next_to_a_domain_edge_is_reported_not_nan():
+    g = gg.parse("y = ln(x)")
+    with pytest.raises(gg.DomainError, match="too close to a domain edge"):
+        gradient(g, {"x": 1e-12})
+    from graphgrad.numeric import compare
+    rows = {r["method"]: r for r in compare(g, {"x": 1e-12}).rows}
+    assert "domain edge" in rows["numeric"]["unavailable"] and rows["reverse"]["grad"]["x"] == pytest.approx(1e12)
