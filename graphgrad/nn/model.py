@@ -109,9 +109,6 @@ class Sequential:
 
     def step_graph(self, batch_size):
         """The StepGraph of one training step on ``batch_size`` samples (the compiler's input)."""
-        return self._step(batch_size)[0]
-
-    def _step(self, batch_size):
         self._require_built()
         self._require_compiled()
         return self._cached(("step", batch_size), lambda: step_mod.build_step(self, batch_size))

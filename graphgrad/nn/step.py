@@ -17,7 +17,6 @@ import numpy as np
 from .. import ops
 from ..autodiff import adjoints
 from ..autodiff.reverse import zeros
-from ..backends.numpy_backend import run
 from ..graph import Graph, Node
 
 ITERATIONS = "optimizer/iterations"
@@ -39,20 +38,6 @@ class StepGraph:
     @property
     def batch_size(self):
         return self.x.shape[0]
-
-
-@dataclass(frozen=True)
-class Readout:
-    """Where a step graph's predictions are: a node of it, or (when the loss was fused and only the
-    logits are computed) the logits node plus a small ``head`` graph applying the last activation."""
-    node: Node
-    head: Graph = None
-
-    def value(self, env):
-        """The predictions, given every node's value by id (``numpy_backend.run``)."""
-        if self.head is None:
-            return env[self.node.id]
-        return run(self.head, {self.head.inputs[0].id: env[self.node.id]}, check=False)[self.head.output.id]
 
 
 def _batch_inputs(model, batch_size, with_labels=True):
@@ -108,13 +93,6 @@ def build_loss_graph(model, batch_size):
     return Graph([loss_of(model, y, output, logits, params), output], [x, y, *params.values()])
 
 
-def state_names(model):
-    """Names of the optimizer state, in the order of ``StepGraph.state``."""
-    opt = model.optimizer
-    slots = [f"optimizer/{p}/{s}" for p in model.param_shapes for s in opt.slot_names]
-    return slots + [f"optimizer/{g}" for g in opt.global_names()] + [ITERATIONS]
-
-
 def initial_state(model, weights):
     """Starting values of the optimizer state for parameter arrays ``weights`` (by name)."""
     opt = model.optimizer
@@ -126,7 +104,7 @@ def initial_state(model, weights):
 
 
 def build_step(model, batch_size):
-    """``(StepGraph, Readout of the predictions)`` for mini-batches of ``batch_size`` (dropout on, as in training)."""
+    """The StepGraph for mini-batches of ``batch_size`` (dropout on, as in training)."""
     opt, dtype = model.optimizer, model.dtype
     x, y, params = _batch_inputs(model, batch_size)
     noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
@@ -153,10 +131,6 @@ def build_step(model, batch_size):
     new_state = new_slots + [new_glob.get(g, glob[g]) for g in glob] + [t + 1]
 
     graph = Graph([loss, *new_params, *new_state], inputs + state + list(noise.values()))
-    step = StepGraph(graph=graph, x=x, y=y, params=tuple(params.values()), state=tuple(state),
+    return StepGraph(graph=graph, x=x, y=y, params=tuple(params.values()), state=tuple(state),
                      noise=tuple(noise.values()), loss=loss, new_params=tuple(new_params),
                      new_state=tuple(new_state))
-    if output.id in {n.id for n in graph.nodes}:
-        return step, Readout(output)
-    z = ops.input("logits", logits.shape, dtype)
-    return step, Readout(logits, Graph([model.layers[-1].activation(z)], [z]))

@@ -178,7 +178,7 @@ def test_step_graphs_of_graphgrad_nn_train_as_on_the_interpreter(optimizer):
     model = nn.Sequential([nn.Dense(5, activation="relu", input_shape=(3,)), nn.Dropout(0.2),
                            nn.Dense(4, activation="softmax")])
     model.compile(optimizer=optimizer, loss="categorical_crossentropy")
-    step, _ = build_step(model, 8)
+    step = build_step(model, 8)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 3)).astype(model.dtype)
     y = np.eye(4, dtype=model.dtype)[rng.integers(0, 4, 40)]
