@@ -42,6 +42,23 @@ class Page:
     def picture(self, filename, caption):
         self.parts.append(f"![{caption}]({filename})\n")
 
+    def curves(self, filename, caption, curves, xlabel, ylabel, title, xlog=False, marker=None):
+        """A figure of curves on a log y axis (``curves``: label -> ys, or -> (xs, ys)), added to the page."""
+        from graphgrad.plots.figures import new_figure, save
+        fig, (ax,) = new_figure(6, 3.6)
+        for label, ys in curves.items():
+            xs, ys = ys if isinstance(ys, tuple) else (range(len(ys)), ys)
+            ax.plot(xs, ys, label=label, marker=marker, markersize=3)
+        ax.set_yscale("log")
+        if xlog:
+            ax.set_xscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.legend()
+        save(fig, self.path(filename))
+        self.picture(filename, caption)
+
     def path(self, filename):
         return self.out / filename
 

@@ -57,44 +57,29 @@ def activations(page):
 def learning_rates(page, steps):
     """Gradient descent on (w - 3)² + 1 from w = 0 with three learning rates."""
     f = lambda w: (w - 3) * (w - 3) + 1
-    df = gg.grad(f)
-    fig, (ax,) = new_figure(6, 3.6)
-    finals = {}
-    for label, lr in (("too small (0.01)", 0.01), ("stable (0.3)", 0.3), ("too large (1.05)", 1.05)):
-        w, losses = 0.0, []
+    loss, df = gg.Graph(f(gg.vars("w"))), gg.grad(f)
+    losses = {}
+    for lr in (0.01, 0.3, 1.05):
+        w, losses[lr] = 0.0, []
         for _ in range(steps):
-            losses.append(float(gg.Graph(f(gg.vars("w")))(w=w)) - 1)
+            losses[lr].append(float(loss(w=w)) - 1)
             w -= lr * float(df(w))
-        finals[lr] = losses[-1]
-        ax.plot(losses, label=label)
-    ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss − minimum")
-    ax.set_title("learning rate")
-    ax.legend()
-    save(fig, page.path("learning_rates.png"))
-    page.picture("learning_rates.png", "too small, stable and too large learning rates")
-    return finals
+    names = {0.01: "too small", 0.3: "stable", 1.05: "too large"}
+    page.curves("learning_rates.png", "too small, stable and too large learning rates",
+                {f"{names[lr]} ({lr})": v for lr, v in losses.items()}, "step", "loss − minimum", "learning rate")
+    return {lr: v[-1] for lr, v in losses.items()}
 
 
 def batch_sizes(page, epochs):
     x, y = blobs(400, centers=2, seed=1)
-    fig, (ax,) = new_figure(6, 3.6)
-    finals = {}
+    curves = {}
     for label, batch in (("SGD (batch 1)", 1), ("mini-batch (32)", 32), ("full batch (400)", 400)):
         model = nn.Sequential([nn.Dense(1, activation="sigmoid", input_shape=(2,))], seed=0)
         model.compile(optimizer=nn.SGD(learning_rate=0.05), loss="binary_crossentropy", metrics=["accuracy"])
-        history = model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0, shuffle=True)
-        finals[label] = history.history["loss"][-1]
-        ax.plot(history.history["loss"], label=label)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy")
-    ax.set_yscale("log")
-    ax.set_title("logistic regression, same learning rate")
-    ax.legend()
-    save(fig, page.path("batch_sizes.png"))
-    page.picture("batch_sizes.png", "SGD, mini-batch and full-batch gradient descent")
-    return finals
+        curves[label] = model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0, shuffle=True).history["loss"]
+    page.curves("batch_sizes.png", "SGD, mini-batch and full-batch gradient descent", curves,
+                "epoch", "cross-entropy", "logistic regression, same learning rate")
+    return {label: losses[-1] for label, losses in curves.items()}
 
 
 def main(out, fast=False):

@@ -11,7 +11,6 @@ from _gallery import Page, options
 from graphgrad import nn
 from graphgrad.datasets import moons, standardize
 from graphgrad.plots import plot_decision_boundary
-from graphgrad.plots.figures import new_figure, save
 
 
 def build(momentum, seed=0):
@@ -45,16 +44,9 @@ def main(out, fast=False):
     loss, accuracy = model.evaluate(x, y, verbose=0)
     page.text(f"Training accuracy after {epochs} epochs: **{accuracy:.3f}** (loss {loss:.4f}).")
 
-    fig, (ax,) = new_figure(6.5, 3.6)
-    for label, history in histories.items():
-        ax.plot(history.history["loss"], label=label)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("MSE loss")
-    ax.set_yscale("log")
-    ax.set_title("SGD with and without momentum")
-    ax.legend()
-    save(fig, page.path("loss.png"))
-    page.picture("loss.png", "loss curves with and without momentum")
+    page.curves("loss.png", "loss curves with and without momentum",
+                {label: h.history["loss"] for label, h in histories.items()},
+                "epoch", "MSE loss", "SGD with and without momentum")
 
     plot_decision_boundary(model, x, y, page.path("boundary.png"), title="decision boundary (momentum 0.9)")
     page.picture("boundary.png", "the trained net's decision boundary")

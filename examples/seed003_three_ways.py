@@ -11,7 +11,6 @@ from _gallery import Page, options
 
 import graphgrad as gg
 from graphgrad.numeric import compare, error_vs_step
-from graphgrad.plots.figures import new_figure, save
 from graphgrad.symbolic import symbol, to_sympy
 
 BAYDIN = "y = ln(x1) + x1*x2 - sin(x2)"
@@ -27,17 +26,12 @@ def side_by_side(page):
 
 def step_curve(page):
     rows = error_vs_step(gg.parse(BAYDIN), {"x1": 2.0, "x2": 5.0})
-    fig, (ax,) = new_figure(6, 3.8)
     steps = [r["step"] for r in rows]
-    for key, label in (("forward", "forward difference (f(x+h) − f(x))/h"),
-                       ("central", "central difference (f(x+h) − f(x−h))/2h")):
-        ax.loglog(steps, [max(r[key], 1e-17) for r in rows], "o-", ms=3, label=label)
-    ax.set_xlabel("step h")
-    ax.set_ylabel("largest error against reverse mode")
-    ax.set_title("finite differences: truncation (right) vs round-off (left)")
-    ax.legend()
-    save(fig, page.path("error_vs_step.png"))
-    page.picture("error_vs_step.png", "error of finite differences against the step")
+    page.curves("error_vs_step.png", "error of finite differences against the step",
+                {"forward difference (f(x+h) − f(x))/h": (steps, [max(r["forward"], 1e-17) for r in rows]),
+                 "central difference (f(x+h) − f(x−h))/2h": (steps, [max(r["central"], 1e-17) for r in rows])},
+                "step h", "largest error against reverse mode",
+                "finite differences: truncation (right) vs round-off (left)", xlog=True, marker="o")
     best = min(rows, key=lambda r: r["central"])
     page.text(f"The central difference is best near h = {best['step']:.1e} (error {best['central']:.1e}), "
               "close to ε^(1/3) ≈ 6e-6, the step graphgrad uses.")
@@ -53,14 +47,11 @@ def swell(page, depth):
         graph = gg.Graph(l, [x])
         symbolic = sp.count_ops(sp.diff(to_sympy(graph), symbol("x")))
         sizes.append((n, symbolic, len(gg.grad_graph(graph).operations)))
-    fig, (ax,) = new_figure(6, 3.8)
-    ax.semilogy([s[0] for s in sizes], [s[1] for s in sizes], "o-", label="SymPy diff: operations")
-    ax.semilogy([s[0] for s in sizes], [s[2] for s in sizes], "s-", label="adjoint graph: nodes")
-    ax.set_xlabel("depth n of l ← 4l(1 − l)")
-    ax.set_title("expression swell")
-    ax.legend()
-    save(fig, page.path("swell.png"))
-    page.picture("swell.png", "symbolic derivative size against adjoint graph size")
+    depths = [s[0] for s in sizes]
+    page.curves("swell.png", "symbolic derivative size against adjoint graph size",
+                {"SymPy diff: operations": (depths, [s[1] for s in sizes]),
+                 "adjoint graph: nodes": (depths, [s[2] for s in sizes])},
+                "depth n of l ← 4l(1 − l)", "size", "expression swell", marker="o")
     page.code("depth  symbolic ops  adjoint nodes\n" + "\n".join(f"{n:>5}  {s:>12}  {a:>13}" for n, s, a in sizes))
     return sizes
 
