@@ -12,9 +12,9 @@ class Shown:
     def _repr_svg_(self):
         return svg(self.source, self.engine, self.args)
 
-    def save(self, path, fmt=None):
-        """Write the picture (DOT, SVG, PNG or PDF by the file's suffix)."""
-        return render_source(self.source, path, fmt, self.engine, self.args)
+    def save(self, path, fmt=None, dpi=None):
+        """Write the picture (DOT, SVG, PNG or PDF by the file's suffix; a PNG at ``dpi``, or filling a slide)."""
+        return render_source(self.source, path, fmt, self.engine, self.args, dpi=dpi)
 
     def __str__(self):
         return self.source
