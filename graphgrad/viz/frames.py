@@ -149,7 +149,7 @@ class Frames:
             from .html import stepper
             svgs = [self.render(i, "svg", renderer).decode("utf-8") for i in range(len(self))]
             page = stepper(svgs, [f.reveal.caption for f in self.frames], self.trace,
-                           [(f.phase, f.index) for f in self.frames], title=str(self.graph.output.name or "y"))
+                           [(f.phase, f.index) for f in self.frames])
             return [atomic_write(folder / f"{stem}s.html", page)]
         blobs = [self.render(i, fmt, renderer, dpi) for i in range(len(self))]
         return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
