@@ -103,7 +103,8 @@ class Picture:
         if self.notation == "partial":
             out = self.graph.output
             return f"∂{self.style.name(out.name)}/∂{self.style.name(self.title(node)[0])}"
-        return self.style.name(bar(self.vname(node)))
+        name = self.graph.label(node) if self.style.naming == "user" else self.vname(node)
+        return self.style.name(bar(name))
 
     # --- labels -----------------------------------------------------------------------
     def rich_label(self, node, reveal=None):
