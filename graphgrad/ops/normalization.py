@@ -25,10 +25,16 @@ def moments(x, axis=-1):
     return reshape(mu, (-1,)), reshape(average(centred * centred, others), (-1,))
 
 
+def _along(v, shape):
+    """A per-channel vector shaped to broadcast along the channel axis (a scalar broadcasts as it is)."""
+    return reshape(v, shape) if v.ndim else v
+
+
 def batch_norm(x, gamma, beta, mean, variance, axis=-1, epsilon=1e-3):
-    """γ·(x − mean)/√(variance + ε) + β, the per-channel vectors broadcast along the channel ``axis``."""
+    """γ·(x − mean)/√(variance + ε) + β, the per-channel vectors (or scalars) broadcast along the channel
+    ``axis``."""
     x = as_node(x)
     _, channel = _other_axes(x.ndim, axis)
     along = tuple(x.shape[a] if a == channel else 1 for a in range(x.ndim))
-    gamma, beta, mean, variance = (reshape(as_node(v), along) for v in (gamma, beta, mean, variance))
+    gamma, beta, mean, variance = (_along(as_node(v), along) for v in (gamma, beta, mean, variance))
     return (x - mean) * (gamma / sqrt(variance + epsilon)) + beta
