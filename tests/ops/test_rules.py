@@ -43,6 +43,10 @@ CASES = [
     ("transpose", lambda x: ops.transpose(x, (1, 2, 0)), [(2, 3, 4)], None),
     ("reshape", lambda x: ops.reshape(x, (3, -1)), [(2, 3)], None),
     ("broadcast_to", lambda x: ops.broadcast_to(x, (2, 3)), [(3,)], None),
+    ("index", lambda x: x[::-1, [0, 2, 2]], [(2, 3)], None),
+    ("scatter_add", lambda g: ops.scatter_add(g, (slice(None), [1, 1]), (2, 3)), [(2, 2)], None),
+    ("concatenate", lambda x, y: ops.concatenate([x, y, x], axis=-1), [(2, 1), (2, 3)], None),
+    ("einsum", lambda x, y: ops.einsum("ij,jk->ik", x, y), [(2, 3), (3, 2)], None),
 ]
 
 
@@ -91,6 +95,6 @@ def test_jvp_is_the_transpose_of_vjp(case, seed):
 
 
 def test_every_differentiable_primitive_is_covered():
-    covered = {c[0].split("_")[0] for c in CASES} | {"matmul", "log_softmax", "broadcast_to", "sum"}
+    covered = {c[0].split("_")[0] for c in CASES} | {"matmul", "log_softmax", "broadcast_to", "sum", "scatter_add"}
     declared = {name for name, p in ops.REGISTRY.items() if p.differentiable and name not in ("input", "const")}
     assert declared <= covered, declared - covered
