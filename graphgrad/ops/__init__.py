@@ -12,6 +12,9 @@ from .indexing import (diag, diagonal, flip, index, pad, repeat, roll, scatter_a
 from .joining import array_split, concatenate, hstack, split, stack, vstack
 from .linalg import dot, einsum, inner, kron, matmul, outer, tensordot, trace
 from .activations import log_softmax, softmax
+from .convolution import conv2d
+from .pooling import avg_pool2d, max_pool2d
+from .normalization import batch_norm, moments
 
 pi = math.pi
 e = math.e
