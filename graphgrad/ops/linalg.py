@@ -84,6 +84,18 @@ def _sizes(subs, in_shapes, subscripts):
     return size
 
 
+def label_sizes(subscripts, in_shapes):
+    """Each label's length in the einsum ``subscripts`` over operands of ``in_shapes``."""
+    return _sizes(parse_subscripts(subscripts, len(in_shapes))[0], in_shapes, subscripts)
+
+
+def diagonal_key(sub, size):
+    """The key picking, from an operand with labels ``sub`` (one repeated, as ``ii``), the elements whose
+    repeated labels agree: a result with each label once, in order of first appearance."""
+    unique = "".join(dict.fromkeys(sub))
+    return tuple(np.arange(size[c]).reshape(tuple(size[c] if d == c else 1 for d in unique)) for c in sub)
+
+
 def _einsum_shape(*in_shapes, subscripts):
     subs, out = parse_subscripts(subscripts, len(in_shapes))
     size = _sizes(subs, in_shapes, subscripts)
@@ -110,8 +122,7 @@ def _einsum_vjp(g, ans, *xs, needs, subscripts):
             r = broadcast_to(reshape(r, tuple(size[c] if c in kept else 1 for c in unique)),
                              tuple(size[c] for c in unique))
         if unique != sub:
-            key = tuple(np.arange(size[c]).reshape(tuple(size[c] if d == c else 1 for d in unique)) for c in sub)
-            r = scatter_add(r, key, x.shape)
+            r = scatter_add(r, diagonal_key(sub, size), x.shape)
         grads.append(r)
     return tuple(grads)
 
