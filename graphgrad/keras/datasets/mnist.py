@@ -26,6 +26,7 @@ def load_data(path="mnist.npz"):
     if cache.exists():
         with np.load(cache) as f:
             return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+    folder = f"$GRAPHGRAD_DATA/mnist/ ({os.path.join(data, 'mnist')})" if data else "$GRAPHGRAD_DATA/mnist/"
     raise MissingFileError(f"MNIST is not on this machine and graphgrad does not download it: put the four IDX "
-                           f"files ({', '.join(s + '.gz' for s in FILES.values())}) in $GRAPHGRAD_DATA/mnist/, "
+                           f"files ({', '.join(s + '.gz' for s in FILES.values())}) in {folder}, "
                            f"or Keras's mnist.npz at {cache}")
