@@ -519,6 +519,53 @@ def emit_log_softmax(w, node):
     _softmax_rows(w, node, finish)
 
 
+def _geometry(kernel, strides, dilation, padding, size):
+    """(kh, kw, sh, sw, dh, dw, pad top, pad left): the window arguments of the runtime's NHWC helpers."""
+    from ..ops.windows import resolve_padding
+    pads = resolve_padding(size, kernel, strides, dilation, padding)
+    return tuple(int(v) for v in (*kernel, *strides, *dilation, pads[0][0], pads[1][0]))
+
+
+def _shaped(w, node):
+    """``node``'s flat array viewed in its own shape."""
+    return f"{w.var(node)}.reshape({', '.join(map(str, node.shape))})"
+
+
+def emit_im2col(w, node):
+    x, p = node.inputs[0], node.params
+    oh, ow = _out(p, x.shape[1:3])
+    geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], x.shape[1:3])
+    w.out(f"im2col({_shaped(w, x)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
+
+
+def emit_col2im(w, node):
+    cols, p = node.inputs[0], node.params
+    oh, ow = _out(p, node.shape[1:3])
+    geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], node.shape[1:3])
+    w.out(f"col2im({_shaped(w, cols)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
+
+
+def _out(p, size):
+    """The output size of a convolution window over spatial ``size``."""
+    from ..ops.windows import out_size
+    return out_size(size, p["kernel"], p["strides"], p["dilation"], p["padding"], "conv2d")
+
+
+def _pool_geometry(node, size):
+    p = node.params
+    return _geometry(p["pool"], p["strides"], (1, 1), p["padding"], size)
+
+
+def _emit_pool(helper, image):
+    """An emitter calling the runtime's ``helper`` on the NHWC views of the node's operands and its own array;
+    ``image(node)`` is the operand whose spatial size the windows cover."""
+    def emit(w, node):
+        geometry = _pool_geometry(node, image(node).shape[1:3])
+        arrays = ", ".join(_shaped(w, a) for a in (*node.inputs, node))
+        w.out(f"{helper}({arrays}, {geometry})")
+    return emit
+
+
 def emit_one_loop(w, node):
     emit_loop(w, [node])
 
@@ -526,4 +573,8 @@ def emit_one_loop(w, node):
 EMIT = {name: emit_one_loop for name in SCALAR}
 EMIT.update({name: emit_one_loop for name in ACCUMULATE})
 EMIT.update({"fused": emit_one_loop, "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
-             "softmax": emit_softmax, "log_softmax": emit_log_softmax})
+             "softmax": emit_softmax, "log_softmax": emit_log_softmax, "im2col": emit_im2col, "col2im": emit_col2im,
+             "max_pool2d": _emit_pool("max_pool", lambda n: n.inputs[0]),
+             "max_pool2d_grad": _emit_pool("max_pool_grad", lambda n: n.inputs[0]),
+             "avg_pool2d": _emit_pool("avg_pool", lambda n: n.inputs[0]),
+             "avg_pool2d_grad": _emit_pool("avg_pool_grad", lambda n: n)})

@@ -8,6 +8,9 @@ from .shaping import broadcast_to, reshape, transpose, unbroadcast
 from .reductions import max, mean, sum
 from .linalg import matmul
 from .activations import log_softmax, softmax
+from .convolution import conv2d
+from .pooling import avg_pool2d, max_pool2d
+from .normalization import batch_norm, moments
 
 pi = math.pi
 e = math.e
