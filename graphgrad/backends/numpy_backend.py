@@ -24,8 +24,16 @@ def input_array(node, value, graph=None):
 
 
 def bind(graph, values):
-    """Check that ``values`` names exactly the graph's inputs, and convert them to arrays."""
+    """Check that ``values`` names exactly the graph's inputs, and convert them to arrays.
+
+    Values are bound by name, so a graph with two inputs of one name is refused
+    (either would get the other's value).
+    """
     known = set(graph.input_names)
+    if len(known) != len(graph.inputs):
+        twice = sorted({n for n in graph.input_names if graph.input_names.count(n) > 1})
+        raise InputValueError(f"the graph has several inputs named '{twice[0]}'; values are bound by name, "
+                              "so each input needs a name of its own")
     extra = [k for k in values if k not in known]
     if extra:
         raise UnknownNameError(f"unknown variable '{extra[0]}': the graph's inputs are "

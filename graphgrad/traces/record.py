@@ -70,7 +70,8 @@ class Trace:
         return FORMATS[fmt](self)
 
     def _repr_html_(self):
-        return self.format("html")
+        from ..viz.html import trace_html
+        return trace_html(self)
 
 
 def show(expr):

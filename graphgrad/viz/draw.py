@@ -51,6 +51,11 @@ def esc(text):
     return html.escape(str(text), quote=False)
 
 
+def plain(text):
+    """``text`` for a plain (non-HTML) DOT label: Graphviz reads ``&...;`` as entities and ``\\`` as escapes."""
+    return str(text).replace("&", "&amp;").replace("\\", "\\\\")
+
+
 def _font(text, colour=None, size=None, bold=False):
     attrs = (f' COLOR="{colour}"' if colour else "") + (f' POINT-SIZE="{size}"' if size else "")
     body = f"<B>{esc(text)}</B>" if bold else esc(text)
@@ -189,8 +194,12 @@ def group_of(graph):
     return prefix
 
 
-def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, **options):
-    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials."""
+def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, title=None,
+           **options):
+    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials.
+
+    ``title`` is a caption above the picture; ``options`` change single ``Style`` fields.
+    """
     style = (style or Style()).but(**options)
     n = len(graph.nodes)
     if max_nodes is not None and n > max_nodes:
@@ -211,9 +220,9 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), penwidth="1.4", margin="0.12,0.06")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"),
              fontcolor=c("edge"), arrowsize="0.8", penwidth="1.2")
-    caption = reveal.caption if reveal is not None else options.get("title")
+    caption = reveal.caption if reveal is not None else title
     if caption:
-        dot.attr(label=style.name(caption), labelloc="t", labeljust="l", fontsize=str(style.fontsize * 1.15))
+        dot.attr(label=plain(style.name(caption)), labelloc="t", labeljust="l", fontsize=str(style.fontsize * 1.15))
     if layout is not None:
         dot.attr(bb=layout.bb, splines="true")
 

@@ -17,6 +17,7 @@ from ..traces import record
 from ..traces.formats import cells
 from .draw import Layout, Reveal, to_dot
 from ..files import atomic_write
+from .render import PINNED, raster_args
 from .renderer import require
 from .style import Style
 from .values import evaluate
@@ -129,11 +130,12 @@ class Frames:
         layout = self.layout(renderer) if renderer is not None else None
         return to_dot(self.graph, self.data, self.style, reveal=self.frames[i].reveal, layout=layout)
 
-    def render(self, i, fmt, renderer):
-        return renderer.run(self.dot(i, renderer), fmt, engine="neato", args=("-n2",))
+    def render(self, i, fmt, renderer, dpi=None):
+        engine, args = PINNED
+        return renderer.run(self.dot(i, renderer), fmt, engine, (*args, *raster_args(fmt, dpi)))
 
-    def write(self, folder, fmt="svg", stem="frame"):
-        """Write the frames into ``folder`` as ``fmt``; returns the paths written."""
+    def write(self, folder, fmt="svg", stem="frame", dpi=None):
+        """Write the frames into ``folder`` as ``fmt``; returns the paths written (PNGs at ``dpi``, or slide-sized)."""
         if fmt not in FRAME_FORMATS:
             raise GraphgradError(f"unknown frame format '{fmt}'; use one of: {', '.join(FRAME_FORMATS)}")
         folder = Path(folder)
@@ -147,9 +149,9 @@ class Frames:
             from .html import stepper
             svgs = [self.render(i, "svg", renderer).decode("utf-8") for i in range(len(self))]
             page = stepper(svgs, [f.reveal.caption for f in self.frames], self.trace,
-                           [(f.phase, f.index) for f in self.frames], title=str(self.graph.output.name or "y"))
+                           [(f.phase, f.index) for f in self.frames])
             return [atomic_write(folder / f"{stem}s.html", page)]
-        blobs = [self.render(i, fmt, renderer) for i in range(len(self))]
+        blobs = [self.render(i, fmt, renderer, dpi) for i in range(len(self))]
         return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
 
     def _pdf(self, renderer):
@@ -163,6 +165,6 @@ class Frames:
         return out.getvalue()
 
 
-def write_frames(graph, values, folder, fmt="svg", **options):
+def write_frames(graph, values, folder, fmt="svg", dpi=None, **options):
     """Step-by-step frames of ``graph`` at ``values`` written into ``folder``; returns the paths."""
-    return Frames(graph, values, **options).write(folder, fmt)
+    return Frames(graph, values, **options).write(folder, fmt, dpi=dpi)

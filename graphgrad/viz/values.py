@@ -33,7 +33,11 @@ def partial_nodes(node):
 
 def evaluate(graph, values, adjoint=True, partials=True):
     """Evaluate ``graph`` at ``values`` (by input name): values, and on request adjoints and edge partials."""
-    arrays = bind(graph, values)
+    return evaluate_arrays(graph, bind(graph, values), adjoint, partials)
+
+
+def evaluate_arrays(graph, arrays, adjoint=True, partials=True):
+    """``evaluate`` with the input values given by node id (graphs whose input names may repeat)."""
     adj = adjoints(graph) if adjoint else {}
     edge = {}
     if partials:

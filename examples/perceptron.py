@@ -1,4 +1,4 @@
-"""Seed 001: the perceptron, activation functions, learning rates and batch sizes, with graphgrad.
+"""The perceptron: activation functions, learning rates and batch sizes, with graphgrad.
 
 ŷ = g(1 + 3x1 - 2x2) at (-1, 2) is g(-6) ≈ 0.002; its decision line is 1 + 3x1 - 2x2 = 0.
 Sigmoid, tanh and ReLU with their derivatives (by reverse mode); a learning rate that is
@@ -6,7 +6,7 @@ too small, stable and too large; SGD, mini-batch and full-batch gradient descent
 """
 import numpy as np
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 import graphgrad as gg
 from graphgrad import nn
@@ -83,7 +83,7 @@ def batch_sizes(page, epochs):
 
 
 def main(out, fast=False):
-    page = Page(out, "Seed 001: perceptron, activations, learning rates, batch sizes")
+    page = Page(out, "The perceptron", LECTURES["neural network basics"])
     numbers = {"y_hat": perceptron(page), "slopes": activations(page),
                "learning rates": learning_rates(page, 40 if fast else 60),
                "batch sizes": batch_sizes(page, 10 if fast else 30)}
@@ -92,7 +92,7 @@ def main(out, fast=False):
 
 
 if __name__ == "__main__":
-    args = options("seed001_perceptron", __doc__)
+    args = options("perceptron", __doc__)
     numbers = main(args.out, args.fast)
     print(f"y_hat = {numbers['y_hat']:.6f}")
     print("final losses by learning rate:", numbers["learning rates"])

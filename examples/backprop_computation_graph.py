@@ -1,4 +1,4 @@
-"""Seed 000: backpropagation on J = 3(ab + c), logistic regression's derivative chain, broadcasting.
+"""Backprop on a computation graph: J = 3(ab + c), logistic regression's derivative chain, broadcasting.
 
 Backprop reveals dJ/dz = 3, dJ/du = 3, dJ/dc = 3, dJ/da = 12 (b = 4) one step at a time;
 for a sigmoid unit with cross-entropy loss dL/dz simplifies to φ - y and dL/dw1 to
@@ -7,7 +7,7 @@ for a sigmoid unit with cross-entropy loss dL/dz simplifies to φ - y and dL/dw1
 import numpy as np
 import sympy as sp
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 import graphgrad as gg
 from graphgrad.symbolic import adjoint_expressions, to_sympy
@@ -67,7 +67,7 @@ def broadcasting(page):
 
 
 def main(out, fast=False):
-    page = Page(out, "Seed 000: backpropagation, logistic regression, broadcasting")
+    page = Page(out, "Backprop on a computation graph", LECTURES["intro to neural nets"])
     numbers = backprop(page)
     numbers.update(logistic(page))
     numbers["broadcast errors"] = broadcasting(page)
@@ -76,6 +76,6 @@ def main(out, fast=False):
 
 
 if __name__ == "__main__":
-    args = options("seed000_backprop", __doc__)
+    args = options("backprop_computation_graph", __doc__)
     for key, value in main(args.out, args.fast).items():
         print(f"{key}: {value}")

@@ -1,18 +1,18 @@
-"""Seed 004: the GradientTape examples, and tensor shapes and reshape, with graphgrad.
+"""GradientTape and tensor shapes: the GradientTape examples, and tensor shapes and reshape, with graphgrad.
 
 y = 2x + 3 at x = 0 -> dy/dx = 2; y = 2x² + 3 at x = 3 -> 12; at x = [[1,2],[3,4]]
 -> [[4, 8], [12, 16]]; reshape (3, 2) -> (6, 1) -> (2, 3).
 """
 import numpy as np
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 import graphgrad as gg
 from graphgrad.graph.printing import number
 
 
 def main(out, fast=False):
-    page = Page(out, "Seed 004: GradientTape examples and tensor shapes")
+    page = Page(out, "GradientTape and tensor shapes", LECTURES["mathematical building blocks"])
     numbers = {
         "dy/dx of 2x + 3 at 0": gg.grad(lambda x: 2 * x + 3)(0.0),
         "dy/dx of 2x^2 + 3 at 3": gg.grad(lambda x: 2 * x * x + 3)(3.0),
@@ -49,6 +49,6 @@ def main(out, fast=False):
 
 
 if __name__ == "__main__":
-    args = options("seed004_gradient_tape", __doc__)
+    args = options("gradient_tape_and_shapes", __doc__)
     for key, value in main(args.out, args.fast).items():
         print(f"{key}: {value}")

@@ -1,4 +1,4 @@
-"""Seed 002: a multilayer network a^(l+1) = g(Θ^(l) a^(l)), the δ recursion of backprop, Baydin's tables.
+"""Backprop through a network: a multilayer network a^(l+1) = g(Θ^(l) a^(l)), the δ recursion of backprop, Baydin's tables.
 
 The 3-3-1 sigmoid network of the lecture is drawn at neuron level (a_i^(j) labels, weights
 on the edges). Its graph's adjoints of z^(l) are the δ^(l) of the lecture, and they obey
@@ -6,7 +6,7 @@ on the edges). Its graph's adjoints of z^(l) are the δ^(l) of the lecture, and 
 """
 import numpy as np
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 import graphgrad as gg
 from graphgrad.autodiff import adjoints
@@ -55,7 +55,7 @@ def baydin(page):
 
 
 def main(out, fast=False):
-    page = Page(out, "Seed 002: multilayer networks and backprop")
+    page = Page(out, "Backprop through a network: the δ recursion", LECTURES["neural networks"])
     numbers = network(page)
     numbers["baydin"] = baydin(page)
     page.write()
@@ -63,7 +63,7 @@ def main(out, fast=False):
 
 
 if __name__ == "__main__":
-    args = options("seed002_backprop_network", __doc__)
+    args = options("backprop_network", __doc__)
     numbers = main(args.out, args.fast)
     print("delta(2) =", numbers["delta2"], " by hand:", numbers["delta2 by hand"])
     print(numbers["baydin"].format("text"))

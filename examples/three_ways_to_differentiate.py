@@ -1,4 +1,4 @@
-"""Seed 003: symbolic vs numerical vs automatic differentiation, side by side.
+"""Three ways to differentiate: symbolic vs numerical vs automatic differentiation, side by side.
 
 One table compares the four methods on Baydin's ln(x1) + x1·x2 − sin(x2) at (2, 5);
 the finite-difference error against the step draws the V of truncation and round-off;
@@ -7,7 +7,7 @@ depth while the adjoint graph grows linearly.
 """
 import sympy as sp
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 import graphgrad as gg
 from graphgrad.numeric import compare, error_vs_step
@@ -57,14 +57,14 @@ def swell(page, depth):
 
 
 def main(out, fast=False):
-    page = Page(out, "Seed 003: three ways to differentiate")
+    page = Page(out, "Three ways to differentiate", LECTURES["training neural networks"])
     numbers = {"compare": side_by_side(page), "steps": step_curve(page), "swell": swell(page, 6 if fast else 9)}
     page.write()
     return numbers
 
 
 if __name__ == "__main__":
-    args = options("seed003_three_ways", __doc__)
+    args = options("three_ways_to_differentiate", __doc__)
     numbers = main(args.out, args.fast)
     print(numbers["compare"].format())
     print("swell (depth, symbolic ops, adjoint nodes):", numbers["swell"])

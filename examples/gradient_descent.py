@@ -1,11 +1,11 @@
-"""Seed 003: argmin of cos x and of x² cos x + sin x by gradient descent with graphgrad's gradients.
+"""Minimizing by gradient descent: argmin of cos x and of x² cos x + sin x by gradient descent with graphgrad's gradients.
 
 d cos x / dx = -sin x, so descent from x = 1 walks to π; for x² cos x + sin x,
 descent from x = 2 stops near x ≈ 3.693, where 2x cos x - x² sin x + cos x = 0.
 """
 import numpy as np
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 import graphgrad as gg
 from graphgrad.plots.figures import new_figure, save
@@ -26,7 +26,7 @@ def descend(f, x0, learning_rate=0.1, steps=200):
 
 
 def main(out, fast=False):
-    page = Page(out, "Seed 003: argmin by gradient descent")
+    page = Page(out, "Minimizing by gradient descent", LECTURES["training neural networks"])
     page.text("Each step is `x = x - 0.1 * gg.grad(f)(x)`; graphgrad builds the graph of `f` and "
               "differentiates it by reverse mode.")
     steps = 150 if fast else 200
@@ -49,6 +49,6 @@ def main(out, fast=False):
 
 
 if __name__ == "__main__":
-    args = options("seed003_gradient_descent", __doc__)
+    args = options("gradient_descent", __doc__)
     for key, value in main(args.out, args.fast).items():
         print(f"argmin {key} = {value:.6f}")

@@ -1,4 +1,4 @@
-"""Seed 004: the MNIST network end to end with the real data.
+"""MNIST with Keras: the MNIST network end to end with the real data.
 
 Dense(512, relu) -> Dense(10, softmax), RMSprop, categorical cross-entropy, batch 128,
 5 epochs, as in the lecture (which reports test accuracy 0.9785). The data folder holds
@@ -6,7 +6,7 @@ the four standard IDX files (``../shared/data/mnist`` in this project).
 """
 from pathlib import Path
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 from graphgrad import GraphgradError, nn
 from graphgrad.datasets import load_mnist, to_categorical
@@ -23,7 +23,7 @@ def prepare(data):
 
 
 def main(out, fast=False, data=DATA):
-    page = Page(out, "Seed 004: the MNIST network")
+    page = Page(out, "MNIST with Keras", LECTURES["mathematical building blocks"])
     (x_train, y_train), (x_test, y_test) = prepare(data)
     if fast:  # a tenth of the data and one epoch: the same code, a quick check
         x_train, y_train, x_test, y_test = x_train[:6000], y_train[:6000], x_test[:2000], y_test[:2000]
@@ -49,7 +49,7 @@ def main(out, fast=False, data=DATA):
 
 
 if __name__ == "__main__":
-    args = options("seed004_mnist", __doc__, data=DATA)
+    args = options("mnist_keras", __doc__, data=DATA)
     try:
         print(main(args.out, args.fast, args.data))
     except GraphgradError as exc:

@@ -1,4 +1,4 @@
-"""Seed 003: the Keras Sequential tutorial's 2-4-4-1 sigmoid net, trained on two moons with graphgrad.nn.
+"""A Keras Sequential net on two moons: the tutorial's 2-4-4-1 sigmoid net, trained on two moons with graphgrad.nn.
 
 SGD with momentum 0.9, MSE loss, batch 16: the summary (12 + 20 + 5 = 37 parameters),
 the loss curve, the decision boundary, and SGD with and without momentum compared.
@@ -6,7 +6,7 @@ the loss curve, the decision boundary, and SGD with and without momentum compare
 import io
 from contextlib import redirect_stdout
 
-from _gallery import Page, options
+from _gallery import LECTURES, Page, options
 
 from graphgrad import nn
 from graphgrad.datasets import moons, standardize
@@ -24,7 +24,7 @@ def build(momentum, seed=0):
 
 
 def main(out, fast=False):
-    page = Page(out, "Seed 003: the Keras tutorial net (2-4-4-1) on two moons")
+    page = Page(out, "A Keras Sequential net (2-4-4-1) on two moons", LECTURES["training neural networks"])
     x, y = moons(256, noise=0.1, seed=0)
     x = standardize(x)
     epochs = 300 if fast else 1000
@@ -56,5 +56,5 @@ def main(out, fast=False):
 
 
 if __name__ == "__main__":
-    args = options("seed003_keras_tutorial", __doc__)
+    args = options("keras_sequential_moons", __doc__)
     print(main(args.out, args.fast))
