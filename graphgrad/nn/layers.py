@@ -151,6 +151,24 @@ class Flatten(Layer):
         return ops.reshape(x, (x.shape[0],) + self.output_shape(x.shape[1:]))
 
 
+class Activation(Layer):
+    """An activation on its own, e.g. ``Activation("relu")`` after a linear Dense layer."""
+
+    kind = "activation"
+
+    def __init__(self, activation, name=None, input_shape=None):
+        super().__init__(name)
+        self.activation = activations.get(activation)
+        self.activation_name = activations.name_of(activation)
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def call(self, x, params, training=False, noise=None):
+        return self.activation(x)
+
+    def config(self):
+        return {"activation": self.activation_name}
+
+
 def _sample_shape(prim_shape, input_shape, *operand_shapes, **params):
     """A primitive's shape rule applied to one sample: the batch axis added, then dropped."""
     return tuple(prim_shape((1,) + tuple(input_shape), *operand_shapes, **params)[1:])

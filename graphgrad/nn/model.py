@@ -55,10 +55,11 @@ class Sequential:
                     self.non_trainable.add(f"{layer.name}/{suffix}")
             shape = layer.output_shape(shape)
         self.output_shape = shape
+        weights = dict(self._weights)
         for name, pshape in self.param_shapes.items():
-            if name not in self._weights or self._weights[name].shape != pshape:
-                self._weights[name] = np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
-        self._weights = {n: self._weights[n] for n in self.param_shapes}
+            if name not in weights or weights[name].shape != pshape:
+                weights[name] = np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
+        self._weights = {n: weights[n] for n in self.param_shapes}
         self.built = True
         self._cache.clear()
         if self.optimizer is not None:
@@ -126,15 +127,17 @@ class Sequential:
         return [v.copy() for v in self._weights.values()]
 
     def set_weights(self, arrays):
-        arrays = list(arrays)
-        if len(arrays) != len(self._weights):
-            raise ShapeError(f"set_weights got {len(arrays)} arrays, the model has {len(self._weights)}: "
-                             f"{', '.join(self._weights)}")
-        for (name, old), new in zip(list(self._weights.items()), arrays):
+        arrays, current = list(arrays), self._weights
+        if len(arrays) != len(current):
+            raise ShapeError(f"set_weights got {len(arrays)} arrays, the model has {len(current)}: "
+                             f"{', '.join(current)}")
+        weights = {}
+        for (name, old), new in zip(current.items(), arrays):
             new = np.asarray(new, dtype=self.dtype)
             if new.shape != old.shape:
                 raise ShapeError(f"weight '{name}' has shape {shapes.fmt(old.shape)}, got {shapes.fmt(new.shape)}")
-            self._weights[name] = new.copy()
+            weights[name] = new.copy()
+        self._weights = weights
 
     def count_params(self, trainable=None):
         """Parameters of the model (``trainable`` True or False: only those the optimizer trains, or not)."""
