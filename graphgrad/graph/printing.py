@@ -104,7 +104,8 @@ def term(text, value_sign=1):
 
 
 def fill(node, args, style="text"):
-    """The node's template filled with ``args`` (text, precedence) pairs, bracketed as needed."""
+    """The node's template filled with ``args`` (text, precedence) pairs, bracketed as needed;
+    ``{operands}`` in a template stands for all of them, comma-separated (concatenate, einsum)."""
     template = node.op.latex if style == "latex" else node.op.text
     params = {k: v for k, v in node.params.items() if k != "value"}
     wrapped = []
@@ -113,8 +114,20 @@ def fill(node, args, style="text"):
         tight = prec < node.op.precedence or (k > 0 and prec == node.op.precedence)
         if style == "latex" and "{{{%d}}}" % k in template:  # the template groups it: \frac{..}, \sqrt{..}
             tight = False
+        if _argument(template, k) or _argument(template, "operands"):  # max(a, b + 1), concatenate(a, b)
+            tight = False
         wrapped.append((f"\\left({text}\\right)" if style == "latex" else f"({text})") if tight else text)
-    return template.format(*wrapped, **params)
+    return template.format(*wrapped, operands=", ".join(wrapped), **params)
+
+
+def _argument(template, field):
+    """Whether ``template`` writes ``{field}`` as a whole argument, between ( or , and ) or ,."""
+    at = template.find("{%s}" % field)
+    if at < 0:
+        return False
+    before = template[:at].rstrip()[-1:]
+    after = template[at + len(str(field)) + 2:].lstrip()[:1]
+    return before in ("(", ",") and after in (")", ",")
 
 
 def const_term(node, style="text", digits=6):

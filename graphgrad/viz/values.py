@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from ..autodiff import adjoints
-from ..backends.numpy_backend import bind, run
+from ..backends.numpy_backend import bind, check_derivatives, partial_nodes, run
 from ..graph import Graph
 from ..graph.printing import latex_name
 from ..symbolic import SymbolicError, local_partial, symbol, vsymbol
@@ -25,23 +25,22 @@ class Evaluated:
     partials: dict = field(default_factory=dict)
 
 
-def partial_nodes(node):
-    """The numeric local partial ∂node/∂input_k as a node (or a number) for each input, when it has one."""
-    if not (node.op.elementwise and node.op.partials):
-        return {}
-    return {k: build(node, *node.inputs) for k, build in enumerate(node.op.partials)}
-
-
 def evaluate(graph, values, adjoint=True, partials=True):
     """Evaluate ``graph`` at ``values`` (by input name): values, and on request adjoints and edge partials."""
-    arrays = bind(graph, values)
+    return evaluate_arrays(graph, bind(graph, values), adjoint, partials)
+
+
+def evaluate_arrays(graph, arrays, adjoint=True, partials=True):
+    """``evaluate`` with the input values given by node id (graphs whose input names may repeat)."""
     adj = adjoints(graph) if adjoint else {}
     edge = {}
     if partials:
         for node in graph.operations:
             edge.update({(node.id, k): p for k, p in partial_nodes(node).items()})
     extra = list(adj.values()) + [p for p in edge.values() if hasattr(p, "op")]
-    env = run(graph, arrays)  # domain checks on the graph itself; a partial's 1/0 is not the user's error
+    env = run(graph, arrays)  # domain checks on the graph itself
+    if adjoint:
+        check_derivatives(graph, env)  # adjoints shown are finite, as every method of differentiation requires
     env = run(Graph(list(graph.outputs) + extra, graph.inputs), env, check=False)
     out = Evaluated()
     out.values = {n.id: env[n.id] for n in graph.nodes}
