@@ -15,7 +15,8 @@ from .style import DIRECTIONS, EDGE_LABELS, FIELDS, NOTATIONS, VIEWS, Style
 def _common(p):
     program_arguments(p)
     p.add_argument("-o", "--out", required=True, help="output file (render) or folder (frames)")
-    p.add_argument("--direction", choices=DIRECTIONS, default="LR", help="layout direction (default LR)")
+    p.add_argument("--direction", choices=DIRECTIONS, default="auto",
+                   help="layout direction (default auto: left to right for graphs, top to bottom for networks)")
     p.add_argument("--precision", type=places, default=3, help="decimal places of numbers, 0 to 12 (default 3)")
     p.add_argument("--dpi", type=dpi, default=None,
                    help="PNG resolution in dots per inch (default: scaled to fill a 1920x1080 slide)")

@@ -19,6 +19,7 @@ from .values import Evaluated, evaluate, symbolic_partial
 
 MAX_NODES = 5000     # above this, rendering takes minutes: refuse unless asked
 RICH_LIMIT = 150     # above this, plain one-line labels (table labels lay out slowly)
+LARGE = 40           # above this, the inputs go in their order on the first rank
 EDGE_LABEL_LIMIT = 60  # above this, no edge labels unless asked (they make layout ~10x slower)
 EXPR_WIDTH = 40      # longest symbolic form shown in a node
 
@@ -280,7 +281,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     c = style.colour
 
     dot = graphviz.Digraph("graphgrad", strict=False)
-    dot.attr(rankdir=style.direction, fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
+    dot.attr(rankdir=style.rankdir("LR"), fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
              nodesep="0.3" if rich else "0.15", ranksep="0.45" if rich else "0.3", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), penwidth="1.4", margin="0.12,0.06")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"),
@@ -318,6 +319,13 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             pos, width, height = layout.nodes[f"n{node.id}"]
             attrs.update(pos=pos, width=width, height=height, fixedsize="true")
         (clusters[groups[node.id]] if node.id in groups else dot).node(f"n{node.id}", **attrs)
+
+    if n > LARGE:  # the inputs side by side, in their order, on the first rank
+        inputs = [f"n{node.id}" for node in graph.inputs]
+        with dot.subgraph(name="inputs") as rank:
+            rank.attr(rank="min")
+            for a, b in zip(inputs, inputs[1:]):
+                rank.edge(a, b, style="invis")
 
     backward = style.view == "backward"
     for node in graph.nodes:

@@ -64,7 +64,7 @@ def layer_dot(layers, style=None, batch="None"):
     layers = as_layers(layers)
     c = style.colour
     dot = graphviz.Digraph("network")
-    dot.attr(rankdir=style.direction, fontname=style.font, nodesep="0.25", ranksep="0.35", pad="0.2")
+    dot.attr(rankdir=style.rankdir("TB"), fontname=style.font, nodesep="0.25", ranksep="0.35", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
              fillcolor=c("op"), color=c("op_border"), penwidth="1.3")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"), fontcolor=c("const"))
@@ -242,7 +242,7 @@ def graph_layers(graph, style=None):
         raise GraphgradError("the graph has no layers: name nodes 'layer/...' (as graphgrad.nn does) to group them")
     c = style.colour
     dot = graphviz.Digraph("layers")
-    dot.attr(rankdir=style.direction, fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.4")
+    dot.attr(rankdir=style.rankdir("TB"), fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.4")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
              penwidth="1.3")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"), fontcolor=c("const"))

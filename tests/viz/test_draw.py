@@ -123,3 +123,16 @@ def test_highlight_draws_the_named_nodes_and_the_edges_between_them(renderer, ba
 def test_highlighting_an_unknown_name_is_refused_in_one_line(backprop_j):
     with pytest.raises(gg.GraphgradError, match="cannot highlight 'q': the graph's nodes are a, v-2, b"):
         to_dot(backprop_j[0], highlight=["a", "q"])
+
+
+def test_large_graphs_keep_inputs_in_order_on_the_first_rank():
+    import re as regex
+    terms = " + ".join(f"sin(x{i})*w{i}" for i in range(1, 13))
+    graph = gg.parse(f"y = ln(1 + exp(-({terms})))")
+    source = to_dot(graph)
+    block = source[source.index("subgraph inputs"):]
+    block = block[:block.index("}")]
+    assert "rank=min" in block
+    chain = regex.findall(r"(n\d+) -> (n\d+) \[style=invis\]", block)
+    order = [chain[0][0]] + [b for _, b in chain]
+    assert order == [f"n{n.id}" for n in graph.inputs] and [n.name for n in graph.inputs][:4] == ["x1", "w1", "x2", "w2"]
