@@ -102,3 +102,15 @@ def test_backprop_network_delta_recursion_matches_reverse_mode_and_baydin_tables
     final = {r.var: float(r.value) for r in n["baydin"].reverse}
     assert final["x̄1"] == pytest.approx(5.5) and round(final["x̄2"], 3) == 1.716
     assert "| v̄0 | v̄0 + v̄2·∂v2/∂v0 = v̄0 + v̄2·v-1 | 1.716 |" in (tmp_path / "backprop_network" / "index.md").read_text()
+
+
+def test_pictures_for_slides_write_tikz_beamer_and_gif(tmp_path):
+    from graphgrad.viz import find_renderer
+    if find_renderer() is None:
+        pytest.skip("needs a Graphviz renderer (pip install graphviz-pure)")
+    from PIL import Image
+    n = run("pictures_for_slides", tmp_path)
+    assert "\\begin{tikzpicture}" in n["tex"].read_text() and n["beamer"].read_text().count("\\only<12>{Step") == 1
+    assert Image.open(n["gif"]).n_frames == n["frames"] == 12
+    page = (tmp_path / "pictures_for_slides" / "index.md").read_text()
+    assert "(frames.tex)" in page and "(backprop.tex)" in page and "highlight.png" in page
