@@ -298,7 +298,7 @@ def _new_nodes(outputs, known):
 
 def _constant(cls, node):
     value = node.params["value"]
-    return cls(node, value.item() if node.params.get("weak") and value.ndim == 0 else value)
+    return cls(node, value.item() if node.weak and value.ndim == 0 else value)
 
 
 def _value(node, args):
