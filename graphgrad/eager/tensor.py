@@ -157,6 +157,7 @@ class Tensor:
     def __neg__(self): return call(ops.neg, self)
     def __pos__(self): return self
     def __abs__(self): return call(ops.abs, self)
+    def __getitem__(self, key): return call(ops.index, self, key)
 
     @property
     def T(self):
