@@ -35,7 +35,9 @@ class Names:
         return prefix if n == 0 else f"{prefix}_{n}"
 
 
-unique_name = Names().unique  # leaf names, so the inputs of a recorded graph differ
+_names = Names()
+unique_name = _names.unique  # leaf names, so the inputs of a recorded graph differ
+clear_names = _names.clear   # a new session (``keras.backend.clear_session``)
 
 
 @contextlib.contextmanager
