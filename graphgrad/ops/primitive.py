@@ -8,6 +8,7 @@ primitive knows nothing about them.
 """
 import string
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from typing import Callable, Optional
 
 import numpy as np
@@ -53,7 +54,7 @@ class Primitive:
         if register:
             REGISTRY[self.name] = self
 
-    @property
+    @cached_property
     def arity(self):
         """How many operands the primitive takes: the positional fields of its ``text`` template."""
         fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None and f.isdigit()}
