@@ -8,6 +8,7 @@ primitive knows nothing about them.
 """
 import string
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from typing import Callable, Optional
 
 import numpy as np
@@ -53,7 +54,7 @@ class Primitive:
         if register:
             REGISTRY[self.name] = self
 
-    @property
+    @cached_property
     def arity(self):
         """How many operands the primitive takes: the positional fields of its ``text`` template
         (None, any number, when the template writes them all as ``{operands}``)."""
