@@ -46,8 +46,8 @@ def split_name(name):
     return head, name[len(head):]
 
 
-_TEX_SPECIAL = {c: "\\" + c for c in "#$%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
-                                                  "<": r"\textless{}", ">": r"\textgreater{}"}
+_TEX_SPECIAL = {c: "\\" + c for c in "#%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
+                                                 "$": r"{\char36}", "<": r"$<$", ">": r"$>$"}
 _PLAIN_NAME = re.compile(r"[A-Za-z]*[\u0304\u0307]?(-?[0-9]+)?")
 
 

@@ -37,7 +37,7 @@ def _style(args, **extra):
 
 
 def run_render(args):
-    """Draw the program at ``--at`` to ``--out`` (.svg, .png, .pdf or .dot)."""
+    """Draw the program at ``--at`` to ``--out`` (.svg, .png, .pdf, .dot, or .tex for TikZ)."""
     from ..cli import program_graph
     from .render import render
     graph, values = program_graph(args)
@@ -67,8 +67,8 @@ def run_frames(args):
 
 def register(subparsers):
     """Add ``render`` and ``frames`` to the ``graphgrad`` command line (handlers set as ``func``)."""
-    p = subparsers.add_parser("render", help="draw a program's graph (SVG, PNG, PDF or DOT)",
-                              description="draw a program's graph (SVG, PNG, PDF or DOT)")
+    p = subparsers.add_parser("render", help="draw a program's graph (SVG, PNG, PDF, DOT or TikZ by the suffix)",
+                              description="draw a program's graph (SVG, PNG, PDF, DOT or TikZ by the suffix)")
     _common(p)
     p.add_argument("--view", choices=VIEWS, default="forward",
                    help="forward values, backward adjoints, or both (default forward)")
@@ -85,6 +85,6 @@ def register(subparsers):
     _common(p)
     naming_argument(p)
     p.add_argument("--format", choices=FRAME_FORMATS, default="svg",
-                   help="numbered svg/png/dot files, one multi-page pdf, one html stepper or one animated gif "
-                        "(default svg)")
+                   help="numbered svg/png/dot files, one multi-page pdf, one html stepper, one animated gif, "
+                        "or one Beamer frame with overlays (frames.tex) (default svg)")
     p.set_defaults(func=run_frames)

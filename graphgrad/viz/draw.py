@@ -238,12 +238,8 @@ def group_of(graph):
     return prefix
 
 
-def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, title=None,
-           **options):
-    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials.
-
-    ``title`` is a caption above the picture; ``options`` change single ``Style`` fields.
-    """
+def picture(graph, values=None, style=None, max_nodes=MAX_NODES, **options):
+    """The labelling of ``graph`` (evaluated at ``values`` by input name, if given) that DOT and TikZ both draw."""
     style = (style or Style()).but(**options)
     n = len(graph.nodes)
     if max_nodes is not None and n > max_nodes:
@@ -253,8 +249,17 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     data = values if isinstance(values, Evaluated) else (
         evaluate(graph, values, adjoint=style.view != "forward" or "adjoint" in (style.fields or ()),
                  partials=n <= EDGE_LABEL_LIMIT) if values is not None else None)
-    style = style.but(edges=_default_edges(style, n, data is not None))
-    pic = Picture(graph, style, data)
+    return Picture(graph, style.but(edges=_default_edges(style, n, data is not None)), data)
+
+
+def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, title=None,
+           **options):
+    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials.
+
+    ``title`` is a caption above the picture; ``options`` change single ``Style`` fields.
+    """
+    pic = picture(graph, values, style, max_nodes, **options)
+    style, n = pic.style, len(graph.nodes)
     rich = n <= RICH_LIMIT
     c = style.colour
 
