@@ -25,6 +25,6 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.
 - ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
 """
-from .tensor import Tensor, Variable, call, evaluate, is_recording, lift, no_grad, recording, unique_name
+from .tensor import Names, Tensor, Variable, call, evaluate, is_recording, lift, no_grad, recording, unique_name
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .drawing import draw, evaluated

@@ -18,14 +18,24 @@ from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
 
-_counts = defaultdict(itertools.count)
 _recording = [True]
 
 
-def unique_name(prefix):
-    """``prefix``, then ``prefix_1``, ``prefix_2``, ... (leaf names, so a recorded graph's inputs differ)."""
-    n = next(_counts[prefix])
-    return prefix if n == 0 else f"{prefix}_{n}"
+class Names:
+    """Unique names by prefix: ``prefix``, then ``prefix_1``, ``prefix_2``, ... (as Keras and TensorFlow name)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        self._counts = defaultdict(itertools.count)
+
+    def unique(self, prefix):
+        n = next(self._counts[prefix])
+        return prefix if n == 0 else f"{prefix}_{n}"
+
+
+unique_name = Names().unique  # leaf names, so the inputs of a recorded graph differ
 
 
 @contextlib.contextmanager
@@ -191,10 +201,10 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Replace the value (same shape and dtype); earlier recorded operations keep the old one."""
-        array = _array(value.value if isinstance(value, Tensor) else value, self.dtype)
-        if array.shape != self.shape:
+        array = _array(value, self.node.dtype)
+        if array.shape != self.node.shape:
             raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
-                                  f"'{self.name}' of shape {self.shape}")
+                                  f"'{self.name}' of shape {self.node.shape}")
         self._set(array, self.name, self.requires_grad)
         return self
 
@@ -215,31 +225,32 @@ def _array(value, dtype=None):
 
 # --- the one application ---------------------------------------------------------------------------
 def call(builder, *args, **kwargs):
-    """``builder(*args, **kwargs)`` on the operands' nodes, evaluated now; tensors (or a tuple) come back.
+    """``builder(*args, **kwargs)`` on the operands' nodes, evaluated now: what it returns, with tensors for nodes.
 
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
     """
     known = {}
 
-    def to_node(value):
-        if isinstance(value, Tensor):
-            t = value.snapshot()
-            known[t.node.id] = t
-            return t.node
-        if isinstance(value, (list, tuple)):
-            return type(value)(to_node(v) for v in value)
-        if isinstance(value, dict):
-            return {k: to_node(v) for k, v in value.items()}
-        return value
+    def to_node(t):
+        t = t.snapshot()
+        known[t.node.id] = t
+        return t.node
 
-    nodes = [to_node(a) for a in args]
-    kw = {k: to_node(v) for k, v in kwargs.items()}
-    out = builder(*nodes, **kw)
+    out = builder(*_map(to_node, args, Tensor), **_map(to_node, kwargs, Tensor))
     cls = next((type(t) for t in known.values()), Tensor)
-    if isinstance(out, (tuple, list)):
-        return type(out)(_tensor_of(o, known, cls) for o in out)
-    return _tensor_of(out, known, cls)
+    return _map(lambda node: evaluate([node], known, cls)[0], out, Node)
+
+
+def _map(f, value, kind):
+    """``value`` with ``f`` applied to each ``kind`` inside it (through lists, tuples and dicts)."""
+    if isinstance(value, kind):
+        return f(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map(f, v, kind) for v in value)
+    if isinstance(value, dict):
+        return {k: _map(f, v, kind) for k, v in value.items()}
+    return value
 
 
 def lift(builder):
@@ -249,14 +260,6 @@ def lift(builder):
     lifted.__name__ = getattr(builder, "__name__", "op")
     lifted.__doc__ = builder.__doc__
     return lifted
-
-
-def _tensor_of(out, known, cls, record=None):
-    if isinstance(out, Tensor):
-        return out
-    if not isinstance(out, Node):
-        return out
-    return evaluate([out], known, cls, record)[0]
 
 
 def evaluate(outputs, known, cls=Tensor, record=None):

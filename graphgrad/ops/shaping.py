@@ -42,7 +42,8 @@ def _transpose_shape(shape, *, axes):
 
 
 def _inverse(axes, ndim):
-    axes = tuple(reversed(range(ndim))) if axes is None else axes
+    """The permutation undoing ``axes`` (negative axes count from the end, as in NumPy)."""
+    axes = tuple(reversed(range(ndim))) if axes is None else tuple(a % ndim for a in axes)
     return tuple(int(i) for i in np.argsort(axes))
 
 

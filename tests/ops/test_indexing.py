@@ -8,7 +8,7 @@ import graphgrad as gg
 from graphgrad import ops
 from graphgrad.errors import ArgumentError, ShapeError
 from graphgrad.graph.printing import inline
-from op_checks import CHECKS, check_value, check_vjp
+from tests.ops.op_checks import CHECKS, check_value, check_vjp
 
 MASK = np.array([True, False, True, True])
 CASES = [

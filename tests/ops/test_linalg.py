@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 import graphgrad as gg
 from graphgrad import ops
 from graphgrad.errors import ArgumentError, ShapeError
-from op_checks import CHECKS, check_value
+from tests.ops.op_checks import CHECKS, check_value
 
 
 def einsum_case(subscripts, *shapes):

@@ -1,11 +1,13 @@
-"""squeeze, expand_dims, ravel, moveaxis, swapaxes and tile (reshape, transpose and broadcast) against NumPy."""
+"""squeeze, expand_dims, ravel, moveaxis, swapaxes and tile (reshape, transpose and broadcast) against NumPy;
+transpose's adjoint undoes any permutation, negative axes included."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import graphgrad as gg
 from graphgrad import ops
 from graphgrad.errors import ShapeError
-from op_checks import CHECKS, check_value
+from tests.ops.op_checks import CHECKS, check_value
 
 CASES = [
     ("squeeze", ops.squeeze, np.squeeze, [(1, 3, 1)]),
@@ -47,3 +49,12 @@ def test_errors_name_the_shape():
         ops.swapaxes(x, 0, 3)
     with pytest.raises(ShapeError, match="repeated axis in moveaxis"):
         ops.moveaxis(x, (0, 0), (0, 1))
+
+
+@given(perm=st.permutations(range(3)), negative=st.lists(st.booleans(), min_size=3, max_size=3))
+def test_transpose_gradient_has_the_operand_shape_and_is_the_inverse_permutation(perm, negative):
+    axes = tuple(a - 3 if neg else a for a, neg in zip(perm, negative))
+    x = ops.input("x", (2, 3, 4))
+    weights = np.arange(24.0).reshape(np.transpose(np.zeros((2, 3, 4)), axes).shape)
+    grad = gg.grad_graph(gg.Graph([ops.sum(ops.transpose(x, axes) * weights)], [x]))(x=np.ones((2, 3, 4)))[1]
+    np.testing.assert_array_equal(grad, np.transpose(weights, np.argsort(perm)))
