@@ -159,6 +159,7 @@ class Tensor:
     def __neg__(self): return call(ops.neg, self)
     def __pos__(self): return self
     def __abs__(self): return call(ops.abs, self)
+    def __getitem__(self, key): return call(ops.index, self, key)
 
     @property
     def T(self):
@@ -311,7 +312,7 @@ def _new_nodes(outputs, known):
 
 def _constant(cls, node):
     value = node.params["value"]
-    return cls(node, value.item() if node.params.get("weak") and value.ndim == 0 else value)
+    return cls(node, value.item() if node.weak and value.ndim == 0 else value)
 
 
 def _value(node, args):
