@@ -12,7 +12,7 @@ import pytest
 from graphgrad.datasets.idx import write_idx
 from graphgrad.datasets.mnist import FILES
 from graphgrad.keras import backend
-from slides_cells import cells, normalize, run
+from tests.slides_cells import cells, normalize, run
 
 CELLS = cells()
 SECTIONS = list(dict.fromkeys(c.section for c in CELLS))
