@@ -139,10 +139,8 @@ class _Builder:
             return node.value
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return -self.literal(node.operand)
-        if isinstance(node, ast.Tuple):
+        if isinstance(node, (ast.Tuple, ast.List)):
             return tuple(self.literal(e) for e in node.elts)
-        if isinstance(node, ast.List):
-            return [self.literal(e) for e in node.elts]
         raise ParseError(f"expected a whole number or a tuple of them{_where(self.src, node)}")
 
 

@@ -189,7 +189,7 @@ class Writer:
             return self.local[node.id]
         if node.is_const and is_scalar(node):
             value = node.params["value"]
-            dtype = consumer.dtype if node.params.get("weak") else node.dtype
+            dtype = consumer.dtype if node.weak else node.dtype
             return self.k(dtype)(value)
         if is_scalar(node):
             return self.var(node)
