@@ -1,8 +1,9 @@
 """Pictures for lectures: Graphviz renders of graphs and traces, step-by-step backprop frames, networks.
 
-``render(graph, "g.svg", values)`` draws a graph; ``write_frames`` the backprop
-steps; ``layer_dot``/``neuron_dot`` networks; ``show`` and ``trace_html`` display
-in notebooks. Renderer: ``dot`` on PATH, else ``graphviz-pure``, or ``$GRAPHGRAD_DOT``.
+``render(graph, "g.svg", values)`` draws a graph (``.tex``: TikZ); ``write_frames`` the
+backprop steps (numbered pictures, PDF, HTML, GIF or a Beamer frame); ``layer_dot``/
+``neuron_dot`` networks; ``show``, ``stepper`` and ``trace_html`` display in notebooks.
+Renderer: ``dot`` on PATH, else ``graphviz-pure``, or ``$GRAPHGRAD_DOT``.
 """
 from .draw import to_dot
 from .frames import Frames, write_frames

@@ -123,7 +123,7 @@ class Picture:
     def adjoint_name(self, node, style="text"):
         """``v̄₂`` (or ``ū`` with naming='user'), or ``∂J/∂u`` in the partial notation; as text or LaTeX."""
         if self.notation == "partial":
-            out, wrt = self.graph.output.name, self.names(node)[0]
+            out, wrt = self.graph.label(self.graph.output), self.names(node)[0]
             if style == "latex":
                 return rf"\frac{{\partial {latex_name(out)}}}{{\partial {latex_name(wrt)}}}"
             return f"∂{self.style.name(out)}/∂{self.style.name(wrt)}"

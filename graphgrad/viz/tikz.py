@@ -91,7 +91,7 @@ def _line(line, colours, style):
     return rf"{{\color{{{colours(c(hue if line.known else 'dim'))}}}{bold}${line.tex}$}}"
 
 
-def _lines(pic, node, colours, reveal=None, steps=None):
+def _lines(pic, node, colours, steps=None):
     r"""A node's label lines joined by ``\\``; with ``steps`` (line kind -> overlay) unknown values wait for theirs."""
     out = []
     for known, hidden in zip(pic.lines(node), pic.lines(node, Reveal())):

@@ -136,3 +136,8 @@ def test_large_graphs_keep_inputs_in_order_on_the_first_rank():
     chain = regex.findall(r"(n\d+) -> (n\d+) \[style=invis\]", block)
     order = [chain[0][0]] + [b for _, b in chain]
     assert order == [f"n{n.id}" for n in graph.inputs] and [n.name for n in graph.inputs][:4] == ["x1", "w1", "x2", "w2"]
+
+
+def test_partial_notation_works_for_an_unnamed_output():
+    source = to_dot(gg.parse("sin(x)*x"), {"x": 1.0}, view="backward", notation="partial")
+    assert f"∂v₂/∂x = {math.sin(1) + math.cos(1):.3f}" in source      # d(x sin x)/dx, the output named v2
