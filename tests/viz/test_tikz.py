@@ -66,6 +66,8 @@ def test_hostile_names_and_title_compile(tmp_path):
            title=r"\input{/etc/passwd} $x$ & 50% #1 ~^_ <b> \\")
     text = _pdflatex(tmp_path / "h.tex", tmp_path).pages[0].extract_text()
     assert "passwd" in text and "50%" in text
+    [beamer] = write_frames(graph, dict(zip(HOSTILE, (1.0, 2.0))), tmp_path / "frames", "beamer", naming="user")
+    assert len(_pdflatex(beamer, beamer.parent).pages) == len(Frames(graph, dict(zip(HOSTILE, (1.0, 2.0)))))
 
 
 def test_beamer_frame_has_an_overlay_per_step(renderer, tmp_path, backprop_j):
