@@ -33,7 +33,8 @@ class Shown:
 
 def show(graph, values=None, **options):
     """``graph`` as a notebook picture; ``values`` (by input name) adds values and adjoints."""
-    return Shown(to_dot(graph, values, **options))
+    from .render import slide_dot
+    return Shown(slide_dot(graph, values, **options))
 
 
 def repr_svg(graph):

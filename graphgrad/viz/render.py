@@ -4,11 +4,12 @@ When no program can make the format asked for, the DOT source is still written
 next to the requested file and the error says, in one line, how to get one.
 """
 import json
+import math
 from pathlib import Path
 
-from .draw import Layout, to_dot
+from .draw import LARGE, Layout, to_dot
 from ..files import atomic_write
-from .renderer import FORMATS, RendererError, require
+from .renderer import FORMATS, RendererError, find, require
 
 
 def format_of(path, fmt=None, formats=FORMATS):
@@ -78,4 +79,21 @@ def render(graph, path, values=None, fmt=None, dpi=None, **options):
     if format_of(path, fmt, (*FORMATS, "tex")) == "tex":
         from .tikz import tikz
         return atomic_write(Path(path), tikz(graph, values, **options))
-    return render_source(to_dot(graph, values, **options), path, fmt, dpi=dpi)
+    return render_source(slide_dot(graph, values, **options), path, fmt, dpi=dpi)
+
+
+def aspect_miss(source, renderer):
+    """How far (as a log ratio) the layout of DOT ``source`` is from a 16:9 slide."""
+    x0, y0, x1, y1 = (float(v) for v in json.loads(renderer.run(source, "json"))["bb"].split(","))
+    return abs(math.log((x1 - x0) / max(y1 - y0, 1.0) / (SLIDE[0] / SLIDE[1])))
+
+
+def slide_dot(graph, values=None, **options):
+    """DOT of ``graph``; a large graph whose direction is left to graphgrad goes the way (LR or TB) nearer 16:9."""
+    style = options.get("style")
+    chosen = options.get("direction") or (style.direction if style is not None else "auto")
+    renderer = find()
+    if chosen != "auto" or len(graph.nodes) <= LARGE or renderer is None:
+        return to_dot(graph, values, **options)
+    sources = [to_dot(graph, values, **{**options, "direction": d}) for d in ("LR", "TB")]
+    return min(sources, key=lambda source: aspect_miss(source, renderer))

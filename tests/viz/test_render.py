@@ -36,3 +36,18 @@ def test_a_bad_dpi_is_refused_in_one_line(tmp_path, dpi):
     with pytest.raises(RendererError, match="dpi must be a number above 0"):
         render(gg.parse("y = x*x"), tmp_path / "g.png", dpi=dpi)
     assert not (tmp_path / "g.png").exists()
+
+
+def test_a_large_graph_takes_the_direction_whose_layout_is_nearer_16_by_9(renderer):
+    from graphgrad.viz.draw import to_dot
+    from graphgrad.viz.render import aspect_miss, slide_dot
+    from graphgrad.viz.renderer import find
+    terms = " + ".join(f"sin(x{i})*w{i}" for i in range(1, 13))
+    graph = gg.parse(f"y = ln(1 + exp(-({terms}))) + tanh(x1*x12)")
+    at = {n: 0.5 for n in graph.input_names}
+    chosen = slide_dot(graph, at, view="both")
+    misses = {d: aspect_miss(to_dot(graph, at, view="both", direction=d), find()) for d in ("LR", "TB")}
+    assert aspect_miss(chosen, find()) == pytest.approx(min(misses.values()))
+    assert misses["LR"] != pytest.approx(misses["TB"])                                # a real choice was made
+    assert "rankdir=LR" in slide_dot(graph, at, view="both", direction="LR")          # the user's choice wins
+    assert "rankdir=LR" in slide_dot(gg.parse("y = a*b + c"))                          # small graphs: left to right
