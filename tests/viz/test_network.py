@@ -1,6 +1,7 @@
 """Network pictures from a plain layer list: layer level for a 784-512-10 MLP, neurons for seed 003's 2-4-4-1."""
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad.errors import GraphgradError, SizeError
@@ -99,3 +100,23 @@ def test_too_many_weights_to_label_says_so():
     rng = np.random.default_rng(0)
     source = neuron_dot([("x", 30), ("h", 30, "relu", rng.normal(size=(30, 30)))])
     assert "too many weights to label" in source and 'id="w' not in source
+
+
+_point = st.tuples(st.floats(0, 500), st.floats(0, 300))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_point, _point, st.tuples(st.floats(5, 40), st.floats(5, 15))), max_size=12))
+def test_placed_labels_never_overlap_and_sit_on_their_segments(segments):
+    from graphgrad.viz.network import place_labels
+    segments = [(a, b, size) for a, b, size in segments if np.hypot(b[0] - a[0], b[1] - a[1]) > 1]
+    centres = place_labels(segments, keep_clear=[(0, 0, 10, 10)])
+    if centres is None:
+        return
+    boxes = [(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2) for (cx, cy), (_, _, (w, h)) in zip(centres, segments)]
+    for n, (p, seg) in enumerate(zip(boxes, segments)):
+        assert not (p[0] < 10 and 0 < p[2] and p[1] < 10 and 0 < p[3])
+        assert all(not (p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]) for q in boxes[n + 1:])
+        (ax, ay), (bx, by), _ = seg
+        cx, cy = centres[n]
+        assert abs((bx - ax) * (ay - cy) - (ax - cx) * (by - ay)) / np.hypot(bx - ax, by - ay) < 1e-6
