@@ -3,6 +3,7 @@
 The notation of each primitive is its ``text``/``latex`` template; this module
 only fills in names or values and adds parentheses by precedence.
 """
+import re
 import unicodedata
 
 import numpy as np
@@ -45,8 +46,20 @@ def split_name(name):
     return head, name[len(head):]
 
 
+TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
+                "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "\n": " ", "\r": " "}
+
+
+def latex_text(text):
+    """Any text as LaTeX math: ``\\text{...}`` with LaTeX's special characters escaped (names are data)."""
+    return r"\text{" + "".join(TEXT_ESCAPES.get(ch, ch) for ch in text) + "}"
+
+
 def latex_name(name):
-    """A name in LaTeX: ``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``, ``phi`` -> ``\\phi``."""
+    """A name in LaTeX: ``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``, ``phi`` -> ``\\phi``;
+    any other name is text (``dense_1`` -> ``\\text{dense\\_1}``)."""
+    if not name:
+        return ""
     marks = {"\u0304": r"\bar", "\u0307": r"\dot"}
     head, tail = split_name(unicodedata.normalize("NFD", name))
     mark = marks.get(head[-1:]) if head else None
@@ -54,6 +67,8 @@ def latex_name(name):
         head = head[:-1]
     if head in GREEK:
         head = "\\" + head
+    elif not re.fullmatch(r"[^\W\d_]+", head):
+        head, tail = latex_text(unicodedata.normalize("NFC", head + tail)), ""
     if mark:
         head = f"{mark}{{{head}}}"
     return f"{head}_{{{tail}}}" if head and tail else head

@@ -1,6 +1,7 @@
 """A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON."""
 import json
 import unicodedata
+from html import escape as escape_html
 
 import numpy as np
 
@@ -45,12 +46,17 @@ def text(trace):
     return "\n".join(out).rstrip() + "\n"
 
 
+def _markdown_cell(text):
+    """A table cell's text as Markdown: no HTML (names are data), no column break, one line."""
+    return " ".join(escape_html(text, quote=False).replace("|", "\\|").split())
+
+
 def markdown(trace):
     """One Markdown table per section (variable, expression, value)."""
     out = []
     for title, _, rows in sections(trace):
         out += [f"**{title}**", "", "| variable | expression | value |", "|---|---|---:|"]
-        out += ["| {} | {} | {} |".format(*(c.replace("|", "\\|") for c in cells(trace, r))) for r in rows]
+        out += ["| {} | {} | {} |".format(*(_markdown_cell(c) for c in cells(trace, r))) for r in rows]
         out.append("")
     return "\n".join(out)
 
