@@ -1,6 +1,7 @@
 """Sequential: a stack of layers, its weights by name, and Keras' compile/fit/evaluate/predict."""
 import io
 import os
+import zipfile
 
 import numpy as np
 
@@ -148,11 +149,18 @@ class Sequential:
         self._require_built()
         if not os.path.exists(path):
             raise WeightsFileError(f"no weights file at '{path}'")
+        if not zipfile.is_zipfile(path):
+            raise WeightsFileError(f"'{path}' is not a weights file: save_weights writes an .npz (zip) archive")
         try:
-            with np.load(path) as data:
+            with np.load(path, allow_pickle=False) as data:
                 saved = {k: data[k] for k in data.files}
         except Exception as exc:  # zipfile, pickle and value errors all mean "not our file"
             raise WeightsFileError(f"cannot read weights from '{path}': {exc}") from None
+        for k, v in saved.items():
+            if v.dtype.kind not in "fiu":
+                raise WeightsFileError(f"'{path}': weight '{k}' holds {v.dtype} values, not real numbers")
+            if not np.all(np.isfinite(v)):
+                raise WeightsFileError(f"'{path}': weight '{k}' holds NaN or infinite values")
         missing = [k for k in self._weights if k not in saved]
         extra = [k for k in saved if k not in self._weights]
         if missing or extra:
