@@ -1,11 +1,11 @@
 """A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON."""
-import json
 import unicodedata
 from html import escape as escape_html
 
 import numpy as np
 
 from ..graph.printing import decimals
+from ..jsontext import dumps
 
 
 def sections(trace):
@@ -94,7 +94,7 @@ def as_dict(trace):
 
 
 def to_json(trace):
-    return json.dumps(as_dict(trace), ensure_ascii=False, indent=2)
+    return dumps(as_dict(trace))
 
 
 def html(trace):
