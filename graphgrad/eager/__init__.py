@@ -24,7 +24,9 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 - ``graph_of(*targets)``: ``(Graph, tensors by node id)``; ``values_of(graph, known)``: input
   values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.
 - ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
+- ``Updater(optimizer).apply(pairs)``: a ``graphgrad.nn`` optimizer's step on (gradient, variable) pairs.
 """
 from .tensor import Names, Tensor, Variable, call, evaluate, is_recording, lift, no_grad, recording, unique_name
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .drawing import draw, evaluated
+from .updates import Updater
