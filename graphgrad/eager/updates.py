@@ -4,6 +4,8 @@ The rule is the ``graphgrad.nn`` optimizer's graph transform, run on the variabl
 values with ``call`` outside any recording, so hand-written loops of either
 spelling make exactly the steps ``fit`` makes.
 """
+import numpy as np
+
 from .tensor import call, no_grad
 
 
@@ -31,7 +33,7 @@ class Updater:
             new_globals = call(opt.update_globals, t, self.globals)
             glob = {**self.globals, **new_globals}
             for g, v in pairs:
-                slots = self.slots.get(v) or {s: cls.leaf(opt.slot_init(s, v.numpy())) for s in opt.slot_names}
+                slots = self.slots.get(v) or {s: cls.leaf(opt.slot_init(s, np.asarray(v.value))) for s in opt.slot_names}
                 new_value, new_slots = call(opt.update, v, g, slots, t, glob)
                 v.assign(new_value)
                 self.slots[v] = {s: new_slots[s] for s in opt.slot_names}
