@@ -49,3 +49,12 @@ def test_graph_layers_groups_named_nodes():
     assert "matmul → add → relu" in source
     with pytest.raises(GraphgradError, match="no layers"):
         graph_layers(gg.parse("y = x*x"))
+
+
+def test_stack_picture_labels_the_feature_maps_and_escapes_names():
+    from graphgrad.viz import stack_dot
+    source = stack_dot([("input", "", 0, (28, 28, 1)), ("<conv>", "Conv2D(filters=6)", 60, (26, 26, 6)),
+                        ("pool", "MaxPooling2D()", 0, (13, 13, 6))])
+    assert "28×28×1" in source and "26×26×6" in source and "13×13×6" in source
+    assert "&lt;conv&gt;" in source and "<conv>" not in source
+    assert "2 layers · 60 parameters" in source
