@@ -58,7 +58,7 @@ class Sequential(nn_model.Sequential):
 
     @property
     def trainable_variables(self):
-        return [v for layer in self.layers if layer.trainable for v in layer.variables.values()]
+        return [v for layer in self.layers for v in layer.trainable_weights]
 
     trainable_weights = trainable_variables
 

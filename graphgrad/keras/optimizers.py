@@ -1,13 +1,13 @@
 """``keras.optimizers``: graphgrad.nn's eight optimizers, with ``apply_gradients`` for tape-based loops.
 
-The update rule is the nn optimizer's graph transform, applied eagerly to the
-variables (``eager.call``), so ``fit`` and a hand-written GradientTape loop make
-exactly the same steps. ``lr=`` is accepted with a DeprecationWarning, as older
-Keras did.
+The update rule is the nn optimizer's graph transform applied by
+``eager.Updater`` (one cached graph run by the NumPy interpreter), so ``fit``
+and a hand-written GradientTape loop make exactly the same steps. ``lr=`` is
+accepted with a DeprecationWarning, as older Keras did.
 """
 import warnings
 
-from .. import eager
+from ..eager import Updater
 from ..errors import ArgumentError
 from ..nn import optimizers as nn_optimizers
 from ..nn.errors import lookup
@@ -24,10 +24,11 @@ class KerasOptimizer:
                 raise ArgumentError(f"{type(self).__name__}: give learning_rate or lr, not both")
             kwargs["learning_rate"] = lr
         super().__init__(*args, **kwargs)
-        self._updater = eager.Updater(self)
+        self._updater = Updater(self)
 
     @property
     def iterations(self):
+        """The number of ``apply_gradients`` steps taken."""
         return self._updater.iterations
 
     def apply_gradients(self, grads_and_vars):

@@ -326,3 +326,17 @@ class Sequential:
 
     def __repr__(self):
         return f"<Sequential '{self.name}': {', '.join(map(repr, self.layers))}>"
+
+    def _repr_html_(self):
+        """Jupyter shows a built model as its summary table and its picture (None before it is built: text shows)."""
+        import html
+        from ..errors import GraphgradError
+        try:
+            table = self.summary(print_fn=lambda text: None)
+        except GraphgradError:
+            return None
+        try:
+            drawing = self.picture()._repr_svg_()
+        except GraphgradError:   # no Graphviz renderer: the table alone
+            drawing = ""
+        return f'<pre style="text-align:left">{html.escape(table)}</pre>\n{drawing}'

@@ -8,6 +8,7 @@ primitive knows nothing about them.
 """
 import string
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from typing import Callable, Optional
 
 import numpy as np
@@ -53,14 +54,17 @@ class Primitive:
         if register:
             REGISTRY[self.name] = self
 
-    @property
+    @cached_property
     def arity(self):
-        """How many operands the primitive takes: the positional fields of its ``text`` template."""
-        fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None and f.isdigit()}
-        return len(fields)
+        """How many operands the primitive takes: the positional fields of its ``text`` template
+        (None, any number, when the template writes them all as ``{operands}``)."""
+        fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None}
+        if "operands" in fields:
+            return None
+        return len({f for f in fields if f.isdigit()})
 
     def __call__(self, *args, **params):
-        if len(args) != self.arity:
+        if self.arity is not None and len(args) != self.arity:
             raise ArgumentError(f"{self.name} takes {self.arity} argument{'s' * (self.arity != 1)}, "
                                 f"got {len(args)}")
         return apply(self, [as_node(a) for a in args], params)
@@ -70,15 +74,15 @@ class Primitive:
 
 
 def _dtype_of(nodes):
-    """Result dtype: the strongest float among inputs; Python scalars adopt it (weak typing)."""
-    strong = [n.dtype for n in nodes if not n.params.get("weak", False)]
+    """Result dtype: the strongest float among inputs; weak ones (Python numbers) adopt it."""
+    strong = [n.dtype for n in nodes if not n.weak]
     return np.result_type(*strong) if strong else np.dtype(np.float64)
 
 
 def apply(prim, inputs, params, name=None):
-    """Make the node ``prim(*inputs, **params)`` after checking shapes."""
+    """Make the node ``prim(*inputs, **params)`` after checking shapes (weak when every input is)."""
     shape = prim.shape(*(x.shape for x in inputs), **params)
-    return Node(prim, inputs, params, shape, _dtype_of(inputs), name)
+    return Node(prim, inputs, params, shape, _dtype_of(inputs), name, weak=all(x.weak for x in inputs))
 
 
 def as_node(value):
@@ -100,7 +104,7 @@ def const(value, dtype=None):
     if array.dtype.kind != "f":
         array = array.astype(np.float64)
     array.setflags(write=False)
-    return Node(CONST, (), {"value": array, "weak": weak}, array.shape, array.dtype)
+    return Node(CONST, (), {"value": array}, array.shape, array.dtype, weak=weak)
 
 
 def input(name, shape=(), dtype=np.float64):
@@ -114,7 +118,7 @@ def _leaf_shape(**params):
 
 INPUT = Primitive("input", impl=None, shape=_leaf_shape, text="{name}", latex="{name}")
 CONST = Primitive("const", impl=None, shape=_leaf_shape, text="{value}", latex="{value}",
-                  sympy=lambda value, weak: _sympy_const(value))
+                  sympy=lambda value: _sympy_const(value))
 
 
 def _sympy_const(value):

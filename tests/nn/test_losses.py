@@ -11,7 +11,7 @@ from graphgrad.autodiff import grad_graph
 from graphgrad.errors import GraphgradError, ShapeError, UnknownNameError
 from graphgrad.nn import losses
 
-from nn_helpers import numeric_gradient, small_model
+from tests.nn.nn_helpers import numeric_gradient, small_model
 
 EPS = 1e-7
 

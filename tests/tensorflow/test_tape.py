@@ -146,3 +146,14 @@ def test_output_gradients_are_refused_clearly():
         y = x * x
     with pytest.raises(ArgumentError, match="output_gradients"):
         tape.gradient(y, x, output_gradients=tf.constant(2.0))
+
+
+def test_sparse_labels_in_a_tape_differentiate_to_softmax_minus_one_hot():
+    """Operations on the labels alone are not recorded; the recorded graph still holds together."""
+    from graphgrad import keras
+    z = np.array([[1.0, 2.0, 0.5]])
+    logits = tf.Variable(z, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)([1], logits)
+    p = np.exp(z) / np.exp(z).sum()
+    np.testing.assert_allclose(tape.gradient(loss, logits).numpy(), p - [[0, 1, 0]], rtol=1e-12)
