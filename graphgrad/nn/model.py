@@ -294,9 +294,32 @@ class Sequential:
         return out
 
     def picture(self, level="auto", **options):
-        """The network drawn by graphgrad.viz: ``level`` 'layer', 'neuron' or 'auto' (neurons for small nets)."""
+        """The network drawn by graphgrad.viz: ``level`` 'layer', 'neuron' or 'auto' (neurons for small nets).
+
+        A network of Dense layers is drawn as tensor operations or neurons; any other (convolutions,
+        pooling, ...) as its stack of layers with the feature-map shapes between them.
+        """
         from ..viz import network_picture
-        return network_picture(self.network_layers(), level=level, **options)
+        if all(hasattr(layer, "units") or layer.kind in ("dropout", "activation") for layer in self.layers):
+            return network_picture(self.network_layers(), level=level, **options)
+        if level not in ("auto", "layer"):
+            from ..errors import GraphgradError
+            raise GraphgradError(f"a {level}-level picture draws networks of Dense layers only; "
+                                 f"this model has {', '.join(sorted({type(l).__name__ for l in self.layers}))}: "
+                                 "use level='layer'")
+        return self.stack_picture(**options)
+
+    def stack_picture(self, style=None):
+        """The layer stack with feature-map shapes (``26×26×6 → 13×13×6 → …``), as ``graphgrad.viz.stack_dot``."""
+        from ..viz import stack_dot
+        from ..viz.jupyter import Shown
+        self._require_built()
+        rows = [("input", "", 0, self.input_shape)]
+        for i, layer in enumerate(self.layers):
+            settings = ", ".join(f"{k}={v}" for k, v in layer.config().items() if v is not None)
+            params = sum(int(np.prod(s)) for n, s in self.param_shapes.items() if n.startswith(layer.name + "/"))
+            rows.append((layer.name, f"{type(layer).__name__}({settings})", params, self._layer_output_shape(i)))
+        return Shown(stack_dot(rows, style))
 
     def _layer_output_shape(self, i):
         return self.layers[i].output_shape(self.layer_input_shapes[i])
