@@ -46,3 +46,15 @@ def fill_uniform(out):
     """Uniform [0, 1) numbers into ``out`` (dropout masks), continuing the epoch's stream."""
     for i in range(out.size):
         out[i] = np.random.random()
+
+
+def rng_state():
+    """The state of Numba's generator in this thread (what ``epoch_order`` and ``fill_uniform`` draw from)."""
+    from numba import _helperlib
+    return _helperlib.rnd_get_state(_helperlib.rnd_get_np_state_ptr())
+
+
+def set_rng_state(state):
+    """Put Numba's generator in this thread back to ``state`` (from ``rng_state``), to replay steps."""
+    from numba import _helperlib
+    _helperlib.rnd_set_state(_helperlib.rnd_get_np_state_ptr(), state)

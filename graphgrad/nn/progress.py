@@ -45,8 +45,9 @@ class ProgressBar(Callback):
     the finished line is written, so logs stay readable.
     """
 
-    def __init__(self, epochs, steps, verbose=1, stream=None, interval=0.1):
+    def __init__(self, epochs, steps, verbose=1, stream=None, interval=0.1, clock=time.perf_counter):
         self.epochs, self.steps, self.verbose, self.interval = epochs, steps, verbose, interval
+        self.clock = clock          # fit's clock: the moment inside a chunk of an event replayed after it
         self.stream = stream or sys.stdout
         self.live = verbose == 1 and getattr(self.stream, "isatty", lambda: False)()
 
@@ -55,11 +56,11 @@ class ProgressBar(Callback):
         self.stream.flush()
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.start = self.last = time.perf_counter()
+        self.start = self.last = self.clock()
         self._write(f"Epoch {epoch + 1}/{self.epochs}\n")
 
     def on_train_batch_end(self, batch, logs=None):
-        now = time.perf_counter()
+        now = self.clock()
         if not self.live or now - self.last < self.interval or batch + 1 >= self.steps:
             return
         self.last = now
@@ -70,7 +71,7 @@ class ProgressBar(Callback):
                     f"{format_logs(logs or {})}")
 
     def on_epoch_end(self, epoch, logs=None):
-        elapsed = time.perf_counter() - self.start
+        elapsed = self.clock() - self.start
         timing = f"{_duration(elapsed)} {_per_step(elapsed / max(self.steps, 1))}"
         if self.verbose == 1:
             line = f"{self.steps}/{self.steps} {bar(self.steps, self.steps)} - {timing}{format_logs(logs or {})}"
