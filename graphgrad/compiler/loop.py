@@ -79,6 +79,8 @@ class Run:
         self.epochs, self.seed, self.shuffle, self.first_epoch = epochs, int(seed), bool(shuffle), first_epoch
         self.position = np.zeros(2, np.int64)
         self.totals = np.zeros((epochs, 1 + sum(sum_sizes(step))))
+        ends = np.cumsum([1, *sum_sizes(step)])
+        self._columns = [(a, b, n.shape) for a, b, n in zip(ends[:-1], ends[1:], step.sums)]
         self.order = np.empty(n, np.int64)
         self.chunk_steps = FIRST_CHUNK
         self._snapshots = []
@@ -100,11 +102,8 @@ class Run:
 
     def sums(self, epoch):
         """``totals[epoch]`` split into the step's sums (each in its node's shape), after the loss column."""
-        out, offset = [], 1
-        for node, size in zip(self.step.sums, sum_sizes(self.step)):
-            out.append(self.totals[epoch, offset:offset + size].reshape(node.shape))
-            offset += size
-        return out
+        row = self.totals[epoch]
+        return [row[a:b].reshape(shape) for a, b, shape in self._columns]
 
     def mean_loss(self, epoch):
         return self.totals[epoch, 0] / max(self.rows_done(epoch), 1)

@@ -95,15 +95,17 @@ class Sequential:
 
     def logs(self, sums, rows):
         """``{"loss": ..., metric: ...}`` from the summed ``sums`` of a loss graph over ``rows`` samples."""
-        def layout():
-            y = ops.input("y", (1,) + self.loss.label_shape(self.output_shape), self.dtype)
-            p, mask = ops.input("p", (1,) + self.output_shape, self.dtype), ops.input("mask", (1,), self.dtype)
-            return [len(m.statistics(y, p, mask)) for m in self.compiled_metrics()]
         logs, at = {"loss": float(sums[0]) / rows}, 1
-        for metric, count in zip(self.compiled_metrics(), self._cached(("layout",), layout)):
+        for metric, count in self._cached(("layout",), self._metric_layout):
             logs[metric.name] = float(metric.value(sums[at:at + count], rows))
             at += count
         return logs
+
+    def _metric_layout(self):
+        """``[(metric, number of its statistics)]``, in the order of the loss graph's sums."""
+        y = ops.input("y", (1,) + self.loss.label_shape(self.output_shape), self.dtype)
+        p, mask = ops.input("p", (1,) + self.output_shape, self.dtype), ops.input("mask", (1,), self.dtype)
+        return [(m, len(m.statistics(y, p, mask))) for m in self.compiled_metrics()]
 
     # --- graphs -----------------------------------------------------------------------
     def _cached(self, key, build):

@@ -133,35 +133,40 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
                 cb.on_epoch_begin(initial_epoch + local)
 
     def batch_end(local, batch):
-        publish()
+        if per_batch:
+            publish()
         logs = model.logs(run.sums(local), run.rows_done(local))
         for cb in callbacks:
             cb.on_train_batch_end(batch, logs)
 
     def epoch_end(local):
         progress["ended"] = local + 1
-        publish()
         logs = model.logs(run.sums(local), run.rows_per_epoch)
         if validation is not None:
             logs.update({f"val_{k}": v for k, v in model.evaluate_arrays(*validation, backend).items()})
+        if between_epochs:
+            publish()
         for cb in callbacks:
             cb.on_epoch_end(initial_epoch + local, logs)
-        for k in arrays:                  # a callback may have set weights (restore_best_weights): copy them in
-            held = model._weights.get(k, model._state.get(k))
-            if held is not arrays[k]:
-                arrays[k][...] = held
-        publish()
+        if between_epochs:
+            for k in arrays:              # a callback may have set weights (restore_best_weights): copy them in
+                held = model._weights.get(k, model._state.get(k))
+                if held is not arrays[k]:
+                    arrays[k][...] = held
+            publish()
         return model.stop_training
 
     def catch_up(start, began, finished, with_batches=True):
-        """Events for the steps run since step ``start`` (at time ``began``) until ``finished``."""
-        count = max(run.step_index - start, 1)
+        """Events for the steps run since step ``start`` (at time ``began``) until ``finished``: each epoch
+        completed (its last batch only for per-batch callbacks), then the batch reached."""
+        scale = (finished - began) / max(run.step_index - start, 1)
         epoch, batch = int(run.position[0]), int(run.position[1])
         for local in range(progress["ended"], epoch):
-            clock.at = began + (finished - began) * min(max((local * run.batches - start) / count, 0), 1)
-            begin(local)
-            clock.at = began + (finished - began) * min(((local + 1) * run.batches - start) / count, 1)
-            if with_batches:
+            if progress["begun"] < local:
+                clock.at = began + scale * (local * run.batches - start)
+                begin(local)
+            clock.at = min(began + scale * ((local + 1) * run.batches - start), finished)
+            if per_batch and with_batches:
                 batch_end(local, run.batches - 1)
             if epoch_end(local):
                 return True
