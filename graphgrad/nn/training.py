@@ -100,8 +100,7 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
                               f"to epochs), got initial_epoch={initial_epoch} and epochs={epochs}")
     x, y = model.prepare(x, y)
     x, y, validation = _split(model, x, y, validation_split, validation_data)
-    batch_size = min(batch_size, len(x))
-    step = model.step_graph(batch_size)
+    step = model.step_graph(batch_size)      # also for fewer samples than batch_size: one padded batch
     compiler = _compiler()
     runner = compiler.runner(step, backend)
 
