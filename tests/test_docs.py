@@ -14,7 +14,7 @@ def test_mkdocs_builds_the_site_strictly(tmp_path):
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (tmp_path / "site" / "gallery" / "seed002_backprop_network" / "index.html").exists()
+    assert (tmp_path / "site" / "gallery" / "backprop_network" / "index.html").exists()
 
 
 def test_every_picture_a_gallery_page_shows_is_there():

@@ -16,12 +16,14 @@ from ..errors import InputValueError, ShapeError, UnknownNameError
 from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
+from .lowering import lower
 from .loop import Interpreted, Run, TrainingDivergedError, step_inputs
 from .passes import optimize
 
 
 def prepare(graph, passes=True):
-    """The graph as the code generator takes it: optimised and fused (or only fused)."""
+    """The graph as the code generator takes it: lowered, optimised and fused (or only lowered and fused)."""
+    graph = lower(graph)
     return fuse(optimize(graph) if passes else graph)
 
 
@@ -81,11 +83,15 @@ class CompiledGraph:
                 raise InputValueError(f"input '{name}' given twice (by position and by name)")
         given.update(values)
         arrays = bind(self.graph, given)
-        return [arrays[n.id][()] if n.ndim == 0 else np.ascontiguousarray(arrays[n.id])
-                for n in self.graph.inputs]
+        return [arrays[n.id][()] if n.ndim == 0 else _kernel_array(arrays[n.id]) for n in self.graph.inputs]
 
     def __repr__(self):
         return f"<CompiledGraph of {self.graph!r} from {self.path}>"
+
+
+def _kernel_array(array):
+    """``array`` as the kernels take it: C-contiguous and writable (a copy only when it is not)."""
+    return np.require(array, requirements=["C", "W"])
 
 
 def compile(graph, wrt=None, *, passes=True, parallel=False):

@@ -99,9 +99,9 @@ def _one_hot(labels, k):
     return ops.equal(ops.reshape(labels, labels.shape + (1,)), ops.const(np.arange(k, dtype=labels.dtype)))
 
 
-def binary_accuracy(y, p):
+def binary_accuracy(y, p, threshold=0.5):
     y, p = _as_columns(y, p)
-    return ops.mean(ops.equal(_above(p), _above(y)), axis=-1)
+    return ops.mean(ops.equal(_above(p, threshold), _above(y)), axis=-1)
 
 
 def categorical_accuracy(y, p):

@@ -58,18 +58,29 @@ def _batch_inputs(model, batch_size, with_labels=True):
     return x, y, ops.input("mask", (batch_size,), dtype), params
 
 
-def forward(model, x, params, training=False, noise=None):
-    """``(output, logits)``: the model's output node and the last Dense layer's pre-activation (or None)."""
+def _rows(layer, mask):
+    """The ``mask`` keyword for a layer whose training output mixes the batch's rows (batch statistics)."""
+    return {"mask": mask} if layer.batch_statistics and mask is not None else {}
+
+
+def forward(model, x, params, training=False, noise=None, layer_inputs=None, mask=None):
+    """``(output, logits)``: the model's output node and the last Dense layer's pre-activation (or None).
+
+    ``layer_inputs``, a dict, receives each layer's input node by layer name. ``mask`` (1 for a real row, 0
+    for padding) goes to the layers that compute batch statistics, so padding rows do not count in them.
+    """
     noise = noise or {}
     h, logits = x, None
     last = len(model.layers) - 1
     for i, layer in enumerate(model.layers):
+        if layer_inputs is not None:
+            layer_inputs[layer.name] = h
         p = {suffix: params[f"{layer.name}/{suffix}"] for suffix in layer.parameters(h.shape[1:])}
         if i == last and hasattr(layer, "linear"):
             logits = layer.linear(h, p)
             out = layer.activation(logits)
         else:
-            out = layer.call(h, p, training=training, noise=noise.get(layer.name))
+            out = layer.call(h, p, training=training, noise=noise.get(layer.name), **_rows(layer, mask))
         h = out if out is h or out is logits or out.is_input else out.named(layer.name)
     return h, logits
 
@@ -88,8 +99,7 @@ def loss_of(model, y, output, logits, params, mask):
     data, rows = metrics_mod.masked_sum(per_sample, mask), ops.sum(mask)
     penalty = None
     for layer in model.layers:
-        p = {k[len(layer.name) + 1:]: v for k, v in params.items() if k.startswith(layer.name + "/")}
-        term = layer.penalty(p)
+        term = layer.penalty(_own(params, layer))
         if term is not None:
             penalty = term if penalty is None else penalty + term
     if penalty is None:
@@ -102,6 +112,11 @@ def sums_of(model, y, output, logits, params, mask):
     loss, loss_sum = loss_of(model, y, output, logits, params, mask)
     stats = [s for metric in model.compiled_metrics() for s in metric.statistics(y, output, mask)]
     return loss, (loss_sum, *stats)
+
+
+def _own(params, layer):
+    """The layer's parameter nodes by suffix."""
+    return {k[len(layer.name) + 1:]: v for k, v in params.items() if k.startswith(layer.name + "/")}
 
 
 def build_inference(model, batch_size=1):
@@ -123,7 +138,7 @@ def initial_state(model, weights):
     """Starting values of the optimizer state for parameter arrays ``weights`` (by name)."""
     opt = model.optimizer
     values = {f"optimizer/{p}/{s}": np.asarray(opt.slot_init(s, weights[p]), dtype=model.dtype)
-              for p in model.param_shapes for s in opt.slot_names}
+              for p in model.trainable_names for s in opt.slot_names}
     values.update({f"optimizer/{g}": np.asarray(v, dtype=model.dtype) for g, v in opt.global_names().items()})
     values[ITERATIONS] = np.zeros((), dtype=model.dtype)
     return values
@@ -136,20 +151,27 @@ def build_step(model, batch_size):
     noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
              for layer, shape in zip(model.layers, model.layer_input_shapes)
              if layer.noise_shape(shape) is not None}
-    output, logits = forward(model, x, params, training=True, noise=noise)
+    layer_inputs = {}
+    output, logits = forward(model, x, params, training=True, noise=noise, layer_inputs=layer_inputs, mask=mask)
     loss, sums = sums_of(model, y, output, logits, params, mask)
+    moved = {f"{layer.name}/{suffix}": value for layer in model.layers
+             for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer),
+                                                **_rows(layer, mask)).items()}
 
-    slots = {p: {s: ops.input(f"optimizer/{p}/{s}", node.shape, dtype) for s in opt.slot_names}
-             for p, node in params.items()}
+    slots = {p: {s: ops.input(f"optimizer/{p}/{s}", params[p].shape, dtype) for s in opt.slot_names}
+             for p in model.trainable_names}
     glob = {g: ops.input(f"optimizer/{g}", (), dtype) for g in opt.global_names()}
     t = ops.input(ITERATIONS, (), dtype)
     inputs = [x, y, mask, *params.values()]
-    state = [s for p in params for s in slots[p].values()] + list(glob.values()) + [t]
+    state = [s for p in slots for s in slots[p].values()] + list(glob.values()) + [t]
 
-    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=list(params.values()), output=loss)
+    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=[params[p] for p in slots], output=loss)
     new_glob = opt.update_globals(t, glob)
     new_params, new_slots = [], []
     for name, p in params.items():
+        if name in moved:
+            new_params.append(moved[name])
+            continue
         g = adj.get(p.id, zeros(p))
         new_p, updated = opt.update(p, g, slots[name], t, {**glob, **new_glob})
         new_params.append(new_p)

@@ -141,10 +141,10 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     def epoch_end(local):
         progress["ended"] = local + 1
         logs = model.logs(run.sums(local), run.rows_per_epoch)
+        if between_epochs:                # validation and callbacks see this epoch's weights
+            publish()
         if validation is not None:
             logs.update({f"val_{k}": v for k, v in model.evaluate_arrays(*validation, backend).items()})
-        if between_epochs:
-            publish()
         for cb in callbacks:
             cb.on_epoch_end(initial_epoch + local, logs)
         if between_epochs:

@@ -60,17 +60,22 @@ max_p = Primitive(
     sympy=_sympy_reduce(lambda xs: sp.Max(*xs)), text="max {0}", latex=r"\max {0}", precedence=40, reduction=True)
 
 
-def _reducer(prim):
+def _reducer(prim, scalar_axis=False):
+    """The function for ``prim``; ``scalar_axis``: axis 0 or -1 of a 0-d operand reduces nothing (NumPy's
+    ``sum`` and ``max`` allow it, its ``mean`` does not)."""
     def reduce(x, axis=None, keepdims=False):
         from .primitive import as_node
+        x = as_node(x)
+        if scalar_axis and x.ndim == 0 and isinstance(axis, int) and axis in (0, -1):
+            axis = ()
         axes = None if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
-        return prim(as_node(x), axis=axes, keepdims=bool(keepdims))
+        return prim(x, axis=axes, keepdims=bool(keepdims))
     reduce.__name__ = prim.name
     reduce.__doc__ = (f"{prim.name} over ``axis`` (all axes when None, kept as size 1 with ``keepdims``); "
                       "the axes are stored as written, so the graph can be rebuilt for other shapes.")
     return reduce
 
 
-sum = _reducer(sum_p)
+sum = _reducer(sum_p, scalar_axis=True)
 mean = _reducer(mean_p)
-max = _reducer(max_p)
+max = _reducer(max_p, scalar_axis=True)

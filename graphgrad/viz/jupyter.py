@@ -1,6 +1,16 @@
-"""Pictures that display themselves in Jupyter: ``show(graph)`` and ``repr_svg`` for ``Graph._repr_svg_``."""
+"""Pictures that display themselves in Jupyter: ``show(graph)`` and ``repr_svg`` for ``Graph._repr_svg_``.
+
+A notebook draws an SVG at its own size; ``fit`` lets a wide picture shrink to the cell instead of running off it.
+"""
+import re
+
 from .draw import to_dot
 from .render import render_source, svg
+
+
+def fit(text):
+    """An SVG document that scales down to the width it is shown in (its viewBox keeps the proportions)."""
+    return re.sub(r"<svg\b", '<svg style="max-width:100%;height:auto"', text, count=1)
 
 
 class Shown:
@@ -10,11 +20,11 @@ class Shown:
         self.source, self.engine, self.args = source, engine, tuple(args)
 
     def _repr_svg_(self):
-        return svg(self.source, self.engine, self.args)
+        return fit(svg(self.source, self.engine, self.args))
 
-    def save(self, path, fmt=None):
-        """Write the picture (DOT, SVG, PNG or PDF by the file's suffix)."""
-        return render_source(self.source, path, fmt, self.engine, self.args)
+    def save(self, path, fmt=None, dpi=None):
+        """Write the picture (DOT, SVG, PNG or PDF by the file's suffix; a PNG at ``dpi``, or filling a slide)."""
+        return render_source(self.source, path, fmt, self.engine, self.args, dpi=dpi)
 
     def __str__(self):
         return self.source
@@ -29,6 +39,6 @@ def repr_svg(graph):
     """SVG of a bare graph for ``Graph._repr_svg_`` (None when no renderer is installed, so text shows)."""
     from .renderer import RendererError
     try:
-        return svg(to_dot(graph))
+        return fit(svg(to_dot(graph)))
     except RendererError:
         return None

@@ -20,21 +20,38 @@ def format_of(path, fmt=None):
 
 
 PINNED = ("neato", ("-n2",))  # engine and arguments for sources whose nodes and edges carry positions
+SLIDE = (1920, 1080)          # a full-HD slide: by default a PNG is scaled to fill it
+MAX_DPI = 1200
 
 
-def render_source(source, path, fmt=None, engine="dot", args=()):
-    """Write DOT ``source`` to ``path`` as DOT, SVG, PNG or PDF; returns the path written."""
+def raster_args(fmt, dpi=None):
+    """Graphviz arguments for ``fmt``: a PNG at ``dpi`` dots per inch, or (None) scaled to fill a 1920×1080 slide."""
+    if fmt != "png":
+        return ()
+    if dpi is None:
+        return ("-Gdpi=96", f"-Gsize={SLIDE[0] / 96:g},{SLIDE[1] / 96:g}!")
+    if not isinstance(dpi, (int, float)) or not 0 < dpi <= MAX_DPI:
+        raise RendererError(f"dpi must be a number above 0 and at most {MAX_DPI}, got {dpi!r}")
+    return (f"-Gdpi={dpi:g}",)
+
+
+def render_source(source, path, fmt=None, engine="dot", args=(), dpi=None):
+    """Write DOT ``source`` to ``path`` as DOT, SVG, PNG or PDF; returns the path written.
+
+    A PNG is drawn at ``dpi`` dots per inch, or by default scaled to fill a 1920×1080 slide.
+    """
     fmt = format_of(path, fmt)
     path = Path(path)
     if fmt == "dot":
         return atomic_write(path, source)
+    extra = raster_args(fmt, dpi)
     try:
         renderer = require(fmt)
     except RendererError as exc:
         fallback = path.with_suffix(".dot")
         atomic_write(fallback, source)
         raise RendererError(f"{exc} (wrote the DOT source to {fallback})") from None
-    return atomic_write(path, renderer.run(source, fmt, engine, args))
+    return atomic_write(path, renderer.run(source, fmt, engine, (*args, *extra)))
 
 
 def svg(source, engine="dot", args=()):
@@ -42,6 +59,9 @@ def svg(source, engine="dot", args=()):
     return require("svg").run(source, "svg", engine, args).decode("utf-8")
 
 
-def render(graph, path, values=None, fmt=None, **options):
-    """Draw ``graph`` (evaluated at ``values`` if given) to ``path``; options as for ``to_dot``/``Style``."""
-    return render_source(to_dot(graph, values, **options), path, fmt)
+def render(graph, path, values=None, fmt=None, dpi=None, **options):
+    """Draw ``graph`` (evaluated at ``values`` if given) to ``path``; options as for ``to_dot``/``Style``.
+
+    ``dpi`` sets a PNG's resolution; by default a PNG fills a 1920×1080 slide.
+    """
+    return render_source(to_dot(graph, values, **options), path, fmt, dpi=dpi)

@@ -16,6 +16,7 @@ FIELDS = ("name", "expr", "symbolic", "value", "adjoint", "shape")
 VIEWS = ("forward", "backward", "both")
 EDGE_LABELS = ("none", "symbolic", "numeric", "partial")
 DIRECTIONS = ("LR", "RL", "TB", "BT")
+NOTATIONS = ("auto", "bar", "partial")
 
 COLOURS = {
     "input": "#DBEAFE", "input_border": "#1D4ED8",
@@ -45,6 +46,7 @@ class Style:
     fontsize: float = 14
     subscripts: bool = True               # v-1 -> v₋₁
     notation: str = "auto"                # adjoints as bar (v̄2) | partial (∂J/∂u) | auto
+    naming: str = "baydin"                # a barred adjoint's name: baydin (v̄2) | user (ū, the program's names)
     colours: dict = field(default_factory=lambda: dict(COLOURS))
 
     def __post_init__(self):
@@ -56,7 +58,8 @@ class Style:
             object.__setattr__(self, "fields", tuple(self.fields))
             for f in self.fields:
                 _check("field", f, FIELDS)
-        _check("notation", self.notation, ("auto", "bar", "partial"))
+        _check("notation", self.notation, NOTATIONS)
+        _check("naming", self.naming, ("baydin", "user"))
         if not 0 <= int(self.precision) <= 15:
             raise GraphgradError(f"precision must be between 0 and 15 decimal places, got {self.precision}")
         unknown = set(self.colours) - set(COLOURS)

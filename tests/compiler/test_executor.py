@@ -8,7 +8,7 @@ from graphgrad.compiler.loop import Run
 from graphgrad.graph import Graph
 from graphgrad.ops import input as make_input
 
-from nets import StepGraph, glorot_values, initial_values, mlp_step, moons_step, two_moons
+from tests.compiler.nets import StepGraph, glorot_values, initial_values, mlp_step, moons_step, two_moons
 
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-12}
 

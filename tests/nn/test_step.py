@@ -6,7 +6,7 @@ import pytest
 from graphgrad import nn
 from graphgrad.backends.numpy_backend import run
 
-from nn_helpers import model_numeric_gradients
+from tests.nn.nn_helpers import model_numeric_gradients
 
 
 def compiled(optimizer="sgd", dropout=False):
@@ -59,9 +59,19 @@ def test_hyperparameters_are_constants_in_the_graph():
     assert 0.123 in constants
 
 
-def test_a_smaller_batch_is_the_same_graph_with_padding_masked_out(rng):
-    """Rows the mask leaves out change neither the loss nor the update: a batch of 4 padded to 6 is a batch of 4."""
-    model = compiled(nn.SGD(learning_rate=0.5))
+def batch_normalized():
+    model = nn.Sequential([nn.Dense(3, input_shape=(2,)), nn.BatchNormalization(unbiased_moving_variance=True),
+                           nn.Dense(1, activation="sigmoid")], dtype="float64", seed=0)
+    model.compile(optimizer=nn.SGD(learning_rate=0.5), loss="binary_crossentropy")
+    return model
+
+
+@pytest.mark.parametrize("build", [lambda: compiled(nn.SGD(learning_rate=0.5)), batch_normalized],
+                         ids=["dense", "batch_norm"])
+def test_a_smaller_batch_is_the_same_graph_with_padding_masked_out(build, rng):
+    """Rows the mask leaves out change neither the loss nor the update (batch statistics and moving averages
+    included): a batch of 4 padded to 6 is a batch of 4."""
+    model = build()
     x, y = rng.normal(size=(6, 2)), rng.integers(0, 2, (6, 1)).astype(float)
     results = []
     for size, mask in ((4, np.ones(4)), (6, np.array([1, 1, 1, 1, 0, 0.0]))):
@@ -74,8 +84,10 @@ def test_a_smaller_batch_is_the_same_graph_with_padding_masked_out(rng):
                        + [env[new.id] for new in step.new_params])
     (loss4, sum4, *new4), (loss6, sum6, *new6) = results
     assert loss6 == pytest.approx(loss4, rel=1e-12) and sum6 == pytest.approx(4 * loss4, rel=1e-12)
-    for a, b in zip(new4, new6):
-        np.testing.assert_allclose(a, b, rtol=1e-12)
+    for a, b, (name, before) in zip(new4, new6, model.weights.items()):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+        if "kernel" in name or "moving" in name:
+            assert not np.allclose(a, before)        # the step moved them (the moving averages too)
 
 
 def test_fit_trains_the_last_partial_batch_with_the_same_step_graph(rng):
