@@ -3,7 +3,8 @@
 Grammar: statements ``name = expr`` separated by ``;`` or newlines (the last
 assignment is the output; a lone expression is allowed too). Expressions use
 numbers, names, ``+ - * / ** @`` (``^`` also means power), unary minus, the
-constants ``pi`` and ``e`` and the functions in ``FUNCTIONS``. Nothing else is
+constants ``pi`` and ``e``, the functions in ``FUNCTIONS`` and indexing with a
+constant key (``x[0]``, ``x[:, 1:3]``, ``x[..., None]``, ``x[[0, 2]]``). Nothing else is
 accepted and the text is never passed to ``eval`` or ``sympify``.
 """
 import ast
@@ -20,11 +21,15 @@ FUNCTIONS = {
     "tanh": ops.tanh, "sigmoid": ops.sigmoid, "relu": ops.relu, "sqrt": ops.sqrt, "abs": ops.abs,
     "sum": ops.sum, "mean": ops.mean, "max": ops.max, "softmax": ops.softmax,
     "log_softmax": ops.log_softmax, "transpose": ops.transpose, "reshape": ops.reshape,
+    "ravel": ops.ravel, "squeeze": ops.squeeze, "expand_dims": ops.expand_dims, "flip": ops.flip,
+    "roll": ops.roll, "take": ops.take, "repeat": ops.repeat, "tile": ops.tile, "swapaxes": ops.swapaxes,
+    "moveaxis": ops.moveaxis, "diag": ops.diag, "diagonal": ops.diagonal, "trace": ops.trace,
+    "tril": ops.tril, "triu": ops.triu,
 }
 CONSTANTS = {"pi": math.pi, "e": math.e}
 BINARY = {ast.Add: ops.add, ast.Sub: ops.sub, ast.Mult: ops.mul, ast.Div: ops.div,
           ast.Pow: ops.pow, ast.BitXor: ops.pow, ast.MatMult: ops.matmul}
-KEYWORDS = {"axis", "keepdims", "axes", "shape"}
+KEYWORDS = {"axis", "keepdims", "axes", "shape", "k", "offset"}
 
 
 def _where(src, node):
@@ -99,6 +104,8 @@ class _Builder:
             return self.call(node)
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return ops.transpose(self.expr(node.value))
+        if isinstance(node, ast.Subscript):
+            return ops.index(self.expr(node.value), self.key(node.slice))
         raise ParseError(f"unsupported syntax {type(node).__name__}{_where(self.src, node)}")
 
     def name(self, node):
@@ -134,6 +141,16 @@ class _Builder:
             return FUNCTIONS[fname](*args, **kwargs)
         except TypeError as exc:
             raise ParseError(f"wrong arguments for {fname}: {exc}{_where(self.src, node)}") from None
+
+    def key(self, node):
+        """An index as written: whole numbers, slices of them, None, ``...``, lists of whole numbers."""
+        if isinstance(node, ast.Tuple):
+            return tuple(self.key(e) for e in node.elts)
+        if isinstance(node, ast.Slice):
+            return slice(*(None if part is None else self.literal(part) for part in (node.lower, node.upper, node.step)))
+        if isinstance(node, ast.Constant) and (node.value is None or node.value is Ellipsis):
+            return node.value
+        return self.literal(node)
 
     def literal(self, node):
         """An integer, or a tuple of integers (axes and shapes are not computed)."""

@@ -1,4 +1,4 @@
-"""Lowering: convolutions become matrix products the BLAS helper runs; NCHW becomes NHWC.
+"""Lowering: convolutions and einsum become matrix products the BLAS helper runs; NCHW becomes NHWC.
 
 ``conv2d(x, w)`` is ``im2col(x) @ w`` reshaped: ``im2col`` copies each output
 pixel's window into one row (kh·kw·C long) and the kernel, reshaped to
@@ -8,10 +8,18 @@ input gradient ``col2im(g @ Wᵀ)``, weight gradient ``im2col(x)ᵀ @ g`` (the
 forward's ``im2col`` is shared by common-subexpression elimination). Windowed
 primitives in layout NCHW are wrapped in transposes to NHWC, the only layout the
 code generator emits. ``im2col`` and ``col2im`` are this pass's own primitives.
+
+``einsum`` contracts one pair of operands at a time: a repeated label is a
+diagonal (``index``), a label no later operand or the output needs is summed
+first, and the pair is a matrix product of the two operands transposed and
+reshaped to (free, contracted) and (contracted, free); with labels both keep
+(batch axes) it is a broadcast product summed over the contracted labels.
 """
 import numpy as np
 
-from ..ops import apply, matmul, reshape, transpose
+from ..ops import apply, index, matmul, reshape, transpose
+from ..ops import sum as summed
+from ..ops.linalg import diagonal_key, label_sizes, parse_subscripts
 from ..ops import windows as win
 from ..ops.primitive import Primitive
 from .codegen import CompileError
@@ -105,10 +113,61 @@ CONVOLUTIONS = {"conv2d": _conv2d, "conv2d_input_grad": _conv2d_input_grad,
 POOLING = ("max_pool2d", "max_pool2d_grad", "avg_pool2d", "avg_pool2d_grad")
 
 
+def _arranged(x, labels, order):
+    """``x`` (axes named by ``labels``) transposed to ``order`` (a permutation of them)."""
+    perm = [labels.index(c) for c in order]
+    return x if perm == sorted(perm) else transpose(x, perm)
+
+
+def _kept(x, labels, keep):
+    """``x`` summed over the labels not in ``keep``."""
+    axes = tuple(k for k, c in enumerate(labels) if c not in keep)
+    return (summed(x, axis=axes), "".join(c for c in labels if c in keep)) if axes else (x, labels)
+
+
+def _size(labels, size):
+    return int(np.prod([size[c] for c in labels], dtype=np.int64))
+
+
+def _contract(a, la, b, lb, later, size):
+    """The product of two einsum terms summed over the labels they share that ``later`` does not need."""
+    a, la = _kept(a, la, set(lb) | later)
+    b, lb = _kept(b, lb, set(la) | later)
+    shared = [c for c in la if c in lb]
+    contracted = "".join(c for c in shared if c not in later)
+    afree, bfree = "".join(c for c in la if c not in shared), "".join(c for c in lb if c not in la)
+    if len(contracted) == len(shared):
+        rows = reshape(_arranged(a, la, afree + contracted), (_size(afree, size), _size(contracted, size)))
+        cols = reshape(_arranged(b, lb, contracted + bfree), (_size(contracted, size), _size(bfree, size)))
+        return reshape(matmul(rows, cols), tuple(size[c] for c in afree + bfree)), afree + bfree
+    labels = la + bfree
+    spread = [reshape(_arranged(x, lx, [c for c in labels if c in lx]),
+                      tuple(size[c] if c in lx else 1 for c in labels)) for x, lx in ((a, la), (b, lb))]
+    return _kept(spread[0] * spread[1], labels, set(labels) - set(contracted))
+
+
+def _einsum(node, *xs):
+    subs, out = parse_subscripts(node.params["subscripts"], len(xs))
+    size = label_sizes(node.params["subscripts"], [x.shape for x in xs])
+    terms = []
+    for x, sub in zip(xs, subs):
+        unique = "".join(dict.fromkeys(sub))
+        terms.append((x if unique == sub else index(x, diagonal_key(sub, size)), unique))
+    acc, labels = terms[0]
+    for k, (x, lx) in enumerate(terms[1:], start=1):
+        later = set(out).union(*(s for _, s in terms[k + 1:]))
+        acc, labels = _contract(acc, labels, x, lx, later, size)
+    acc, labels = _kept(acc, labels, set(out))
+    return _arranged(acc, labels, out)
+
+
 def lower(graph):
-    """The graph with convolutions as im2col/col2im and matrix products, and pooling in NHWC."""
+    """The graph with convolutions as im2col/col2im and matrix products, einsum as products and sums, and
+    pooling in NHWC."""
     def rule(node, args):
         name = node.op.name
+        if name == "einsum":
+            return _einsum(node, *args)
         if name in CONVOLUTIONS:
             if node.params["groups"] != 1:
                 raise CompileError(f"the numba backend compiles convolutions with groups=1 only; node "

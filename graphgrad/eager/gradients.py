@@ -37,7 +37,7 @@ def graph_of(*targets, through=None):
     cut = [t for t in known.values() if t.parents and through is not None and not through(t)]
     if not cut:
         return Graph(outputs), known
-    leaves = {t.node.id: ops.input(t.node.name or f"cut_{t.node.id}", t.shape, t.dtype) for t in cut}
+    leaves = {t.node.id: ops.input(t.node.name or f"cut_{t.node.id}", t.node.shape, t.node.dtype) for t in cut}
     new = dict(leaves)
     for node in Graph(outputs).nodes:
         if node.id not in new and node.inputs:
@@ -56,7 +56,7 @@ def values_of(graph, known):
 
 
 def _differentiable(t):
-    return t.dtype.kind == "f"
+    return t.node.dtype.kind == "f"
 
 
 def gradients(target, sources, create_graph=False, through=None):
@@ -74,7 +74,15 @@ def gradients(target, sources, create_graph=False, through=None):
     present = [a for a in found if a is not None]
     evaluated = dict(zip((a.id for a in present),
                          evaluate(present, dict(known), cls, record=None if create_graph else False)))
-    return [None if a is None else evaluated[a.id] for a in found]
+    return [None if a is None else _in_dtype(evaluated[a.id], w.dtype, create_graph) for a, w in zip(found, wrt)]
+
+
+def _in_dtype(gradient, dtype, recorded):
+    """A gradient has its source's dtype (a Python constant in a derivative rule can widen it);
+    a recorded one keeps its node's dtype."""
+    if recorded or gradient.node.dtype == dtype:
+        return gradient
+    return type(gradient).leaf(gradient.value.astype(dtype))
 
 
 def jacobian(target, source, through=None):
@@ -94,10 +102,10 @@ def jacobian(target, source, through=None):
         element = ops.sum(output * ops.const(basis.reshape(output.shape)))
         adj = adjoints(Graph([element]), [w], element).get(w.id)
         if adj is None:
-            rows.append(np.zeros(source.shape, dtype=source.dtype))
+            rows.append(np.zeros(w.shape, dtype=w.dtype))
             continue
         row, = evaluate([adj], dict(known), cls, record=False)
         rows.append(row.value)
-    stacked = np.stack(rows).reshape(target.shape + source.shape) if rows else \
-        np.zeros(target.shape + source.shape, dtype=source.dtype)
-    return cls.leaf(stacked.astype(source.dtype, copy=False))
+    shape = output.shape + w.shape
+    stacked = np.stack(rows).reshape(shape) if rows else np.zeros(shape, dtype=w.dtype)
+    return cls.leaf(stacked.astype(w.dtype, copy=False))

@@ -18,14 +18,26 @@ from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
 
-_counts = defaultdict(itertools.count)
 _recording = [True]
 
 
-def unique_name(prefix):
-    """``prefix``, then ``prefix_1``, ``prefix_2``, ... (leaf names, so a recorded graph's inputs differ)."""
-    n = next(_counts[prefix])
-    return prefix if n == 0 else f"{prefix}_{n}"
+class Names:
+    """Unique names by prefix: ``prefix``, then ``prefix_1``, ``prefix_2``, ... (as Keras and TensorFlow name)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        self._counts = defaultdict(itertools.count)
+
+    def unique(self, prefix):
+        n = next(self._counts[prefix])
+        return prefix if n == 0 else f"{prefix}_{n}"
+
+
+_names = Names()
+unique_name = _names.unique  # leaf names, so the inputs of a recorded graph differ
+clear_names = _names.clear   # a new session (``keras.backend.clear_session``)
 
 
 @contextlib.contextmanager
@@ -147,6 +159,7 @@ class Tensor:
     def __neg__(self): return call(ops.neg, self)
     def __pos__(self): return self
     def __abs__(self): return call(ops.abs, self)
+    def __getitem__(self, key): return call(ops.index, self, key)
 
     @property
     def T(self):
@@ -190,10 +203,10 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Replace the value (same shape and dtype); earlier recorded operations keep the old one."""
-        array = _array(value.value if isinstance(value, Tensor) else value, self.dtype)
-        if array.shape != self.shape:
+        array = _array(value, self.node.dtype)
+        if array.shape != self.node.shape:
             raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
-                                  f"'{self.name}' of shape {self.shape}")
+                                  f"'{self.name}' of shape {self.node.shape}")
         self._set(array, self.name, self.requires_grad)
         return self
 
@@ -214,31 +227,35 @@ def _array(value, dtype=None):
 
 # --- the one application ---------------------------------------------------------------------------
 def call(builder, *args, **kwargs):
-    """``builder(*args, **kwargs)`` on the operands' nodes, evaluated now; tensors (or a tuple) come back.
+    """``builder(*args, **kwargs)`` on the operands' nodes, evaluated now: what it returns, with tensors for nodes.
 
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
     """
     known = {}
 
-    def to_node(value):
-        if isinstance(value, Tensor):
-            t = value.snapshot()
-            known[t.node.id] = t
-            return t.node
-        if isinstance(value, (list, tuple)):
-            return type(value)(to_node(v) for v in value)
-        if isinstance(value, dict):
-            return {k: to_node(v) for k, v in value.items()}
-        return value
+    def to_node(t):
+        t = t.snapshot()
+        known[t.node.id] = t
+        return t.node
 
-    nodes = [to_node(a) for a in args]
-    kw = {k: to_node(v) for k, v in kwargs.items()}
-    out = builder(*nodes, **kw)
+    out = builder(*_map(to_node, args, Tensor), **_map(to_node, kwargs, Tensor))
     cls = next((type(t) for t in known.values()), Tensor)
-    if isinstance(out, (tuple, list)):
-        return type(out)(_tensor_of(o, known, cls) for o in out)
-    return _tensor_of(out, known, cls)
+    nodes = []
+    _map(nodes.append, out, Node)
+    tensors = {node.id: t for node, t in zip(nodes, evaluate(nodes, known, cls))}
+    return _map(lambda node: tensors[node.id], out, Node)
+
+
+def _map(f, value, kind):
+    """``value`` with ``f`` applied to each ``kind`` inside it (through lists, tuples and dicts)."""
+    if isinstance(value, kind):
+        return f(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map(f, v, kind) for v in value)
+    if isinstance(value, dict):
+        return {k: _map(f, v, kind) for k, v in value.items()}
+    return value
 
 
 def lift(builder):
@@ -250,31 +267,33 @@ def lift(builder):
     return lifted
 
 
-def _tensor_of(out, known, cls, record=None):
-    if isinstance(out, Tensor):
-        return out
-    if not isinstance(out, Node):
-        return out
-    return evaluate([out], known, cls, record)[0]
-
-
 def evaluate(outputs, known, cls=Tensor, record=None):
     """Tensors for ``outputs`` (nodes), evaluating the nodes not in ``known`` (tensors by node id) in order.
 
     ``record`` None applies the class's rule of recording to each node; True or
-    False forces it (gradients replayed for higher derivatives, or not).
+    False forces it (gradients replayed for higher derivatives, or not). A recorded
+    tensor's node always takes its parents' nodes as inputs (it is rebuilt when a
+    parent was not recorded and so became a leaf), so the recorded graph is exactly
+    what its parents say.
     """
-    new = _new_nodes(outputs, known)
-    for node in new:
-        operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
-        value = _value(node, [t.value for t in operands])
-        keep = cls.records(operands) if record is None else record
-        if keep:
-            tensor = cls(node, value, operands, True)
-            cls.recorded(tensor, operands)
-        else:
-            tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
-        known[node.id] = tensor
+    wanted = {o.id for o in outputs}
+    with np.errstate(all="ignore"):
+        for original in _new_nodes(outputs, known):
+            node = original
+            operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
+            value = _value(node, [t.value for t in operands])
+            if cls.records(operands) if record is None else record:
+                if any(t.node is not i for t, i in zip(operands, node.inputs)):
+                    node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
+                tensor = cls(node, value, operands, True)
+                cls.recorded(tensor, operands)
+            elif record is False and original.id not in wanted:
+                tensor = cls(node, value)  # an intermediate value of a computation that records nothing
+            elif node.weak and not node.shape:
+                tensor = _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
+            else:
+                tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
+            known[original.id] = tensor
     return [known[o.id] if o.id in known else _constant(cls, o) for o in outputs]
 
 
@@ -302,13 +321,11 @@ def _value(node, args):
     """The node's value from its operands' values: the primitive's NumPy impl, domain-checked, in its dtype."""
     domain = node.op.domain
     if domain is not None:
-        with np.errstate(all="ignore"):
-            inside = domain.check(*args)
+        inside = domain.check(*args)
         if not np.all(inside):
             from ..backends.numpy_backend import check_domain
             check_domain(Graph([node]), node, args)
-    with np.errstate(all="ignore"):
-        value = np.asarray(node.op.impl(*args, **node.params))
+    value = np.asarray(node.op.impl(*args, **node.params))
     if node.dtype.kind in "iub" and value.dtype.kind == "f":
         if not np.all(np.mod(value, 1) == 0):
             raise DomainError(f"{node.op.name} of integer tensors gives fractions, which dtype {node.dtype} "

@@ -57,6 +57,12 @@ class Node:
         what = self.name or self.op.name
         return f"<Node {what} {self.op.name} shape={self.shape} {self.dtype}>"
 
+    def _repr_svg_(self):
+        """Jupyter shows a node as the picture of the graph that computes it (text when no renderer is installed)."""
+        from . import Graph
+        from ..viz import repr_svg
+        return repr_svg(Graph([self]))
+
     def __hash__(self):
         return self.id
 
@@ -84,6 +90,9 @@ class Node:
     def __pos__(self): return self
     def __abs__(self): return _ops().abs(self)
 
+    def __getitem__(self, key):
+        return _ops().index(self, key)
+
     @property
     def T(self):
         return _ops().transpose(self)
@@ -96,6 +105,32 @@ class Node:
 
     def reshape(self, *shape):
         return _ops().reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+
+    def flatten(self):
+        return _ops().ravel(self)
+
+    ravel = flatten
+
+    def squeeze(self, axis=None):
+        return _ops().squeeze(self, axis)
+
+    def swapaxes(self, axis1, axis2):
+        return _ops().swapaxes(self, axis1, axis2)
+
+    def take(self, indices, axis=None):
+        return _ops().take(self, indices, axis)
+
+    def repeat(self, repeats, axis=None):
+        return _ops().repeat(self, repeats, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _ops().diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return _ops().trace(self, offset, axis1, axis2)
+
+    def dot(self, other):
+        return _ops().dot(self, other)
 
 
 def _ops():

@@ -4,9 +4,13 @@ import math
 from .primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input
 from .elementwise import (abs, add, cos, div, equal, exp, ln, log, maximum, minimum, mul, neg, pow,
                           relu, sigmoid, sign, sin, softplus, sqrt, step, sub, tan, tanh)
-from .shaping import broadcast_to, reshape, transpose, unbroadcast
+from .shaping import (broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, tile, transpose,
+                      unbroadcast, zeros_like)
 from .reductions import max, mean, sum
-from .linalg import matmul
+from .indexing import (diag, diagonal, flip, index, pad, repeat, roll, scatter_add, take, take_along_axis, tril,
+                       triu)
+from .joining import array_split, concatenate, hstack, split, stack, vstack
+from .linalg import dot, einsum, inner, kron, matmul, outer, tensordot, trace
 from .activations import log_softmax, softmax
 from .convolution import conv2d
 from .pooling import avg_pool2d, max_pool2d

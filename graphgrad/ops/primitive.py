@@ -8,6 +8,7 @@ primitive knows nothing about them.
 """
 import string
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from typing import Callable, Optional
 
 import numpy as np
@@ -53,14 +54,17 @@ class Primitive:
         if register:
             REGISTRY[self.name] = self
 
-    @property
+    @cached_property
     def arity(self):
-        """How many operands the primitive takes: the positional fields of its ``text`` template."""
-        fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None and f.isdigit()}
-        return len(fields)
+        """How many operands the primitive takes: the positional fields of its ``text`` template
+        (None, any number, when the template writes them all as ``{operands}``)."""
+        fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None}
+        if "operands" in fields:
+            return None
+        return len({f for f in fields if f.isdigit()})
 
     def __call__(self, *args, **params):
-        if len(args) != self.arity:
+        if self.arity is not None and len(args) != self.arity:
             raise ArgumentError(f"{self.name} takes {self.arity} argument{'s' * (self.arity != 1)}, "
                                 f"got {len(args)}")
         return apply(self, [as_node(a) for a in args], params)

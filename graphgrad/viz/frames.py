@@ -16,15 +16,17 @@ from pathlib import Path
 from ..errors import GraphgradError
 from ..traces import record
 from ..traces.formats import cells
-from .draw import Layout, Reveal, to_dot
+from .draw import Reveal, to_dot
 from ..files import atomic_write
-from .render import PINNED, raster_args
+from .render import PINNED, layout_of, raster_args
 from .renderer import require
 from .style import Style
 from .values import evaluate
 
-FRAME_FORMATS = ("svg", "png", "pdf", "html", "dot")
+FRAME_FORMATS = ("svg", "png", "pdf", "html", "gif", "beamer", "dot")
 MAX_FRAMES = 400
+GIF_DPI = 96           # an animated GIF for web pages and chat: natural size, not slide size
+GIF_SECONDS = 1.2      # how long each frame shows
 
 
 @dataclass
@@ -89,20 +91,15 @@ def _argument_index(row, used):
     return ks[min(n, len(ks) - 1)]
 
 
-def layout_of(source, renderer):
-    """Positions of every node and edge (by DOT ``id``) from one ``dot`` layout of ``source``."""
-    data = json.loads(renderer.run(source, "json"))
-    objects = data.get("objects", [])
-    nodes = {o["id"]: (o["pos"], o["width"], o["height"]) for o in objects if "pos" in o and "id" in o}
-    edges = {e["id"]: (e["pos"], e.get("lp")) for e in data.get("edges", []) if "pos" in e and "id" in e}
-    return Layout(nodes, edges, data["bb"])
-
-
 class Frames:
     """The step-by-step pictures of ``graph`` at ``values``; ``write`` puts them into a folder."""
 
     def __init__(self, graph, values, style=None, places=None, naming="baydin", **options):
         self.style = (style or Style()).but(view="both", **options)
+        if self.style.notation == "partial":
+            raise GraphgradError("frames write adjoints as their captions and trace table do, barred (v̄2, or ū "
+                                 "with naming='user'); the partial notation (∂J/∂u) is for single pictures")
+        self.style = self.style.but(notation="bar", naming=naming)  # one notation: the nodes say what captions say
         places = self.style.precision if places is None else places
         self.style = self.style.but(precision=places)
         self.graph = graph
@@ -117,14 +114,17 @@ class Frames:
     def layout(self, renderer):
         """The one layout every frame uses: the fullest picture, with the longest caption's room."""
         if self._layout is None:
-            longest = max((f.reveal.caption for f in self.frames), key=len)
-            full = Reveal(set(self.data.values), dict(self.data.adjoints), None, set(),
-                          {(n.id, k) for n in self.graph.nodes for k in range(len(n.inputs))}, longest)
+            full = self.everything(max((f.reveal.caption for f in self.frames), key=len))
             layout = layout_of(to_dot(self.graph, self.data, self.style, reveal=full), renderer)
             back = self.style.but(view="backward", fields=self.style.shown)
             layout.back_edges = layout_of(to_dot(self.graph, self.data, back, reveal=full), renderer).edges
             self._layout = layout
         return self._layout
+
+    def everything(self, caption=""):
+        """A reveal of every value, adjoint and edge label: the fullest picture, which fixes the layout."""
+        return Reveal(set(self.data.values), dict(self.data.adjoints), None, set(),
+                      {(n.id, k) for n in self.graph.nodes for k in range(len(n.inputs))}, caption)
 
     def dot(self, i, renderer=None):
         """DOT source of frame ``i`` (pinned to the shared layout when a renderer is given)."""
@@ -148,6 +148,11 @@ class Frames:
         renderer = require("pdf" if fmt == "pdf" else "svg")
         if fmt == "pdf":
             return [atomic_write(folder / f"{stem}s.pdf", self._pdf(renderer))]
+        if fmt == "beamer":
+            from .tikz import beamer
+            return [atomic_write(folder / f"{stem}s.tex", beamer(self, renderer))]
+        if fmt == "gif":
+            return [atomic_write(folder / f"{stem}s.gif", self._gif(renderer, GIF_DPI if dpi is None else dpi))]
         if fmt == "html":
             from .html import stepper
             svgs = [self.render(i, "svg", renderer).decode("utf-8") for i in range(len(self))]
@@ -157,6 +162,14 @@ class Frames:
         blobs = [self.render(i, fmt, renderer, dpi) for i in range(len(self))]
         _remove_numbered(folder, stem)
         return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
+
+    def _gif(self, renderer, dpi):
+        """One animated GIF with a frame per step, looping (PNGs from Graphviz, joined with Pillow)."""
+        from PIL import Image
+        images = [Image.open(io.BytesIO(self.render(i, "png", renderer, dpi))).convert("RGB") for i in range(len(self))]
+        out = io.BytesIO()
+        images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=int(GIF_SECONDS * 1000), loop=0)
+        return out.getvalue()
 
     def _pdf(self, renderer):
         """One PDF with a page per frame (each page from ``dot -Tpdf``, joined with pypdf)."""

@@ -13,6 +13,7 @@ import sympy as sp
 from ..autodiff import adjoints
 from ..backends.numpy_backend import bind, check_derivatives, partial_nodes, run
 from ..graph import Graph
+from ..graph.printing import latex_name
 from ..symbolic import SymbolicError, local_partial, symbol, vsymbol
 
 
@@ -48,8 +49,8 @@ def evaluate_arrays(graph, arrays, adjoint=True, partials=True):
     return out
 
 
-def symbolic_partial(graph, node, k, name=None):
-    """∂node/∂input_k as text (``cos(v0)``, or in ``name(node)``'s names), or None without a scalar partial."""
+def symbolic_partial(graph, node, k, name=None, style="text"):
+    """∂node/∂input_k as text (``cos(v0)``, or in ``name(node)``'s names) or LaTeX, or None without a scalar partial."""
     if not (node.op.elementwise and node.op.partials):
         return None
     try:
@@ -59,4 +60,6 @@ def symbolic_partial(graph, node, k, name=None):
     if name is not None:
         nodes = [node, *node.inputs]
         expr = expr.xreplace({vsymbol(graph, n): symbol(name(n)) for n in nodes if not n.is_const})
+    if style == "latex":
+        return sp.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols})
     return sp.sstr(expr).replace("**", "^").replace("*", "·")

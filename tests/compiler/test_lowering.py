@@ -1,6 +1,8 @@
-"""Convolution and pooling lowered to im2col/col2im, BLAS products and NHWC loops give the interpreter's values."""
+"""Convolution and pooling lowered to im2col/col2im, BLAS products and NHWC loops, and einsum lowered to products
+and sums, give the interpreter's values."""
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
@@ -49,3 +51,41 @@ def test_grouped_convolution_is_refused_by_name():
     x, w = ops.input("x", (1, 4, 4, 4)), ops.input("w", (2, 2, 2, 4))
     with pytest.raises(CompileError, match="groups=1 only.*groups=2"):
         gg.compile(gg.Graph([ops.conv2d(x, w, groups=2)], [x, w]))
+
+
+@st.composite
+def einsums(draw):
+    """Random einsum subscripts over labels a-d (repeats within an operand allowed), with operand shapes."""
+    size = {c: draw(st.integers(1, 3)) for c in "abcd"}
+    subs = draw(st.lists(st.text("abcd", max_size=3), min_size=1, max_size=3))
+    used = sorted(set("".join(subs)))
+    out = "".join(draw(st.permutations(used))[:draw(st.integers(0, len(used)))])
+    return f"{','.join(subs)}->{out}", [tuple(size[c] for c in s) for s in subs]
+
+
+@settings(max_examples=40, deadline=None)
+@given(spec=einsums(), seed=st.integers(0, 2**31))
+def test_einsum_lowered_to_products_and_sums_gives_the_same_values_and_gradients(spec, seed):
+    subscripts, shapes = spec
+    xs = [ops.input(f"x{k}", s) for k, s in enumerate(shapes)]
+    y = ops.einsum(subscripts, *xs)
+    graph = gg.grad_graph(gg.Graph([ops.sum(ops.sin(y) * ops.const(np.linspace(0.5, 1.5, y.size).reshape(y.shape)))],
+                                   xs))
+    lowered = lower(graph)
+    assert "einsum" not in {n.op.name for n in lowered.nodes}
+    given_ = [np.random.default_rng(seed).normal(size=s) for s in shapes]
+    for a, b in zip(graph(*given_), lowered(*given_)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_compiled_einsums_match_the_interpreter():
+    """A matrix product (BLAS path), a batched product (broadcast and sum), a trace and a three-operand chain."""
+    a, b, c = ops.input("a", (2, 3, 4)), ops.input("b", (2, 4, 3)), ops.input("c", (3, 3))
+    y = (ops.sum(ops.einsum("bij,bjk->bik", a, b) ** 2) + ops.einsum("ii", c)
+         + ops.sum(ops.tensordot(a, c, ([1], [0]))) + ops.sum(ops.einsum("bij,jk,bkl->il", a, b[0], a)))
+    graph = gg.grad_graph(gg.Graph([y], [a, b, c]))
+    given_ = values(graph, 2)
+    compiled = gg.compile(graph)
+    assert "matmul" in {n.op.name for n in compiled.optimized.nodes}
+    for x, z in zip(graph(**given_), compiled(**given_)):
+        np.testing.assert_allclose(x, z, rtol=1e-9, atol=1e-11)

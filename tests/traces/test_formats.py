@@ -46,7 +46,7 @@ def test_latex_tables_compile(tmp_path, program, at, naming):
 def test_latex_tables_with_hostile_names_compile(tmp_path, naming):
     graph, at = hostile_graph()
     body = record(graph, at, direction={HOSTILE: 1.0}, naming=naming).format("latex")
-    assert r'\text{a"\$\%\&\#\_\textasciicircum{}\textasciitilde{}\{\}\textbackslash{}' in body
+    assert r'\textrm{a"{\char36}\%\&\#\_\^{}\~{}\{\}\textbackslash{}' in body
     compile_latex(tmp_path, body)
 
 
