@@ -28,7 +28,7 @@ FUNCTIONS = {
 }
 CONSTANTS = {"pi": math.pi, "e": math.e}
 BINARY = {ast.Add: ops.add, ast.Sub: ops.sub, ast.Mult: ops.mul, ast.Div: ops.div,
-          ast.Pow: ops.pow, ast.BitXor: ops.pow, ast.MatMult: ops.matmul}
+          ast.Pow: ops.pow, ast.MatMult: ops.matmul}
 KEYWORDS = {"axis", "keepdims", "axes", "shape", "k", "offset"}
 
 
@@ -163,6 +163,11 @@ class _Builder:
         raise ParseError(f"expected a whole number or a tuple of them{_where(self.src, node)}")
 
 
+def _power_carets(src):
+    """The program with ``^`` written ``**``: Python's ``^`` binds looser than ``+``, and ``x^2 + 1`` means x² + 1."""
+    return src.strip().replace("^", "**")
+
+
 def parse(src, shapes=None, dtype=np.float64):
     """The graph of a program string; inputs are scalars unless ``shapes`` says otherwise."""
     if not isinstance(src, str):
@@ -170,8 +175,9 @@ def parse(src, shapes=None, dtype=np.float64):
     if not src.strip():
         raise ParseError("empty program: write an expression such as 'J = 3*(a*b + c)'")
     try:
-        tree = ast.parse(src.strip(), mode="exec")
-        builder = _Builder(src.strip(), shapes, dtype)
+        text = _power_carets(src)
+        tree = ast.parse(text, mode="exec")
+        builder = _Builder(text, shapes, dtype)
         out = None
         for stmt in tree.body:
             out = builder.statement(stmt)
@@ -197,7 +203,7 @@ def output_name(src):
     how its result is still called ``y``.
     """
     try:
-        body = ast.parse(src.strip(), mode="exec").body
+        body = ast.parse(_power_carets(src), mode="exec").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     last = body[-1] if body else None
