@@ -57,6 +57,12 @@ class Node:
         what = self.name or self.op.name
         return f"<Node {what} {self.op.name} shape={self.shape} {self.dtype}>"
 
+    def _repr_svg_(self):
+        """Jupyter shows a node as the picture of the graph that computes it (text when no renderer is installed)."""
+        from . import Graph
+        from ..viz import repr_svg
+        return repr_svg(Graph([self]))
+
     def __hash__(self):
         return self.id
 

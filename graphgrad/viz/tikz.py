@@ -105,10 +105,10 @@ def _lines(pic, node, colours, reveal=None, steps=None):
 class TikzPicture:
     """A graph laid out by Graphviz and drawn in TikZ (``source()``), optionally with Beamer overlays."""
 
-    def __init__(self, pic, title=None, reveal=None, renderer=None):
+    def __init__(self, pic, title=None, reveal=None, renderer=None, highlight=()):
         """Lay ``pic`` out as ``render`` would (as ``reveal`` shows it, when given) with ``title`` above."""
         self.pic, self.title, self.colours = pic, title, Colours()
-        source = to_dot(pic.graph, pic.data, pic.style, reveal=reveal, title=title)
+        source = to_dot(pic.graph, pic.data, pic.style, reveal=reveal, title=title, highlight=highlight)
         self.layout = json.loads((renderer or require("json")).run(source, "json"))
 
     @property
@@ -136,7 +136,8 @@ class TikzPicture:
                 continue
             fill, line = self.colours(o["fillcolor"]), self.colours(o["color"])
             label = _lines(pic, node, self.colours, steps=(steps or {}).get(node.id))
-            out.append(rf"\node[gg box, fill={fill}, draw={line}, minimum width={w:.1f}bp, minimum height={h:.1f}bp] "
+            out.append(rf"\node[gg box, fill={fill}, draw={line}, line width={float(o.get('penwidth', 1.2)):.1f}bp, "
+                       rf"minimum width={w:.1f}bp, minimum height={h:.1f}bp] "
                        rf"(n{node.id}) at ({x:.1f},{y:.1f}) {{{label}}};")
         return out
 
@@ -184,10 +185,10 @@ class TikzPicture:
         return "\n".join([rf"\begin{{tikzpicture}}[{options}]", *body, r"\end{tikzpicture}%"])
 
 
-def tikz(graph, values=None, title=None, **options):
+def tikz(graph, values=None, title=None, highlight=(), **options):
     """A standalone TikZ picture of ``graph`` (LaTeX source): compiles with pdflatex, \\input-able in a slide."""
     pic = picture(graph, values, **options)
-    drawing = TikzPicture(pic, title)
+    drawing = TikzPicture(pic, title, highlight=highlight)
     body = drawing.source()
     return STANDALONE.format(what="A graphgrad picture (TikZ, laid out by Graphviz).", cls="{article}",
                              preamble="", begin=TIGHT_PAGE[0], end=TIGHT_PAGE[1],
