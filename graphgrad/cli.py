@@ -87,14 +87,14 @@ def program_graph(args):
     """The program parsed with input shapes taken from the ``--at`` values."""
     from .build import parse
     values = parse_at(args.at)
-    graph = parse(program_text(args.program), shapes={k: v.shape for k, v in values.items()})
+    graph = parse(args.program, shapes={k: v.shape for k, v in values.items()})
     return graph, values
 
 
 def output_name(args, graph):
     """What the program calls its result: the name its last statement assigns (``y`` of ``y = x``)."""
     from .build import output_name as assigned
-    return assigned(program_text(args.program)) or graph.output.name or "y"
+    return assigned(args.program) or graph.output.name or "y"
 
 
 def tolist(value):
@@ -140,7 +140,7 @@ def cmd_compare(args):
 def cmd_check(args):
     from .build import parse
     from .symbolic import check
-    graph = parse(program_text(args.program))
+    graph = parse(args.program)
     claims = {}
     for claim in args.claim:
         name, sep, expr = claim.partition(":")
@@ -203,6 +203,8 @@ def main(argv=None):
     """Entry point of the ``graphgrad`` console script; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "program", None) is not None:
+            args.program = program_text(args.program)
         result = args.func(args)
     except GraphgradError as exc:
         print(f"graphgrad: error: {' '.join(str(exc).split())}", file=sys.stderr)

@@ -14,12 +14,13 @@ def _stale_temporaries(path):
 
 
 def _alive(pid):
+    """Whether a process with this id exists (another user's counts too)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
     return True
 
 

@@ -153,6 +153,8 @@ def test_a_program_comes_from_a_file_or_standard_input(capsys, tmp_path, monkeyp
     assert run(capsys, "grad", str(tmp_path / "prog.txt"), "--at", "x=2")[:2] == (0, "u9999 = 20000\ndu9999/dx = 10000\n")
     monkeypatch.setattr("sys.stdin", io.StringIO("u = a*b; y = u + 1"))
     assert run(capsys, "eval", "-", "--at", "a=2", "b=5")[:2] == (0, "y = 11\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("y = x"))
+    assert run(capsys, "eval", "-", "--at", "x=4")[:2] == (0, "y = 4\n")
 
 
 def test_a_flat_sum_of_1500_terms_parses(capsys):
