@@ -32,7 +32,7 @@ def backprop(page):
     page.text(f"`{BACKPROP}` at a = 5, b = 4, c = 1. Backprop, one adjoint at a time:")
     page.code(trace.format("text"))
     if find_renderer() is not None:
-        frames = Frames(graph, AT, notation="partial", naming="user")
+        frames = Frames(graph, AT, naming="user")   # nodes, captions and table all write ū
         frames.write(page.out / "frames", "svg")
         frames.write(page.out / "frames", "html")
         render(graph, page.path("backprop.png"), AT, view="both", notation="partial")

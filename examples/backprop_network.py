@@ -43,7 +43,11 @@ def network(page):
         network_picture(layers, level="neuron").save(page.path("network.svg"))
         page.picture("network.svg", "the 3-3-1 network at neuron level")
         render(graph, page.path("network_graph.svg"), values, view="both", notation="partial")
-        page.picture("network_graph.svg", "its graph: the adjoints of z2 and z3 are δ(2) and δ(3)")
+        render(graph, page.path("network_adjoints.svg"), values, view="backward", fields=("name", "expr", "adjoint"),
+               edges="none", notation="partial", direction="TB")   # narrow enough to read on the page
+        page.picture("network_adjoints.svg", "its graph with the adjoints: those of z2 and z3 are δ(2) and δ(3)")
+        page.text("The [whole graph with values, adjoints and every edge's local partial](network_graph.svg) "
+                  "is too wide for this page: open it on its own and zoom.")
     return {"delta2": delta2, "delta3": delta3, **{f"{k} by hand": v for k, v in by_hand.items()}}
 
 

@@ -104,6 +104,11 @@ def check_derivatives(graph, env):
                               f"(∂/∂{arg} = {np.broadcast_to(value, node.shape)[index]:.6g} there)")
 
 
+def _weak_scalar(node, value):
+    """A weak scalar stays a Python float, so NumPy keeps float32 operands in float32 (NEP 50)."""
+    return value.item() if node.weak and value.ndim == 0 else value
+
+
 def run(graph, arrays, check=True):
     """Values of every node by id, given input arrays by node id."""
     env = dict(arrays)
@@ -111,9 +116,7 @@ def run(graph, arrays, check=True):
         if node.id in env:
             continue
         if node.is_const:
-            value = node.params["value"]
-            # a weak scalar stays a Python float, so NumPy keeps float32 operands in float32 (NEP 50)
-            env[node.id] = value.item() if node.params.get("weak") and value.ndim == 0 else value
+            env[node.id] = _weak_scalar(node, node.params["value"])
             continue
         if node.is_input:
             raise MissingInputError(f"no value given for input '{node.name}'")
@@ -122,7 +125,7 @@ def run(graph, arrays, check=True):
             check_domain(graph, node, args)
         with np.errstate(all="ignore"):
             value = node.op.impl(*args, **node.params)
-        env[node.id] = np.asarray(value, dtype=node.dtype)
+        env[node.id] = _weak_scalar(node, np.asarray(value, dtype=node.dtype))
     return env
 
 

@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from .buffers import is_scalar, plan
-from .codegen import CompileError, Lines, Writer, dtype_name, identifier
+from .codegen import CompileError, Lines, Writer, dtype_name, identifier, source_text
 from .fusion import FUSED
 from .schedule import schedule
 
@@ -64,7 +64,7 @@ def variable_names(graph):
 
 
 def _listing(graph):
-    return "\n".join("    " + line for line in str(graph).splitlines())
+    return "\n".join("    " + source_text(line) for line in str(graph).splitlines())
 
 
 def _module(graph, writer, functions):
@@ -117,8 +117,8 @@ def forward_module(graph, parallel=False):
             continue
         args.append(f"{arg}_nd")
         lines(f"if {arg}_nd.shape != {node.shape}:")
-        lines(f"    raise ShapeError(\"shape mismatch for input '{node.name}': the graph was built for shape "
-              f"{node.shape}; rebuild it with graph.with_shapes(...) or pass a value of that shape\")")
+        lines(f"    raise ShapeError(\"shape mismatch for input '{source_text(node.name)}': the graph was built for "
+              f"shape {node.shape}; rebuild it with graph.with_shapes(...) or pass a value of that shape\")")
         lines(f"{arg} = {arg}_nd.reshape({node.size})")
     for dt, size in sorted(p.arena.items()):
         lines(f"arena_{np.dtype(dt).name} = np.empty({size}, {dtype_name(dt)})")

@@ -17,6 +17,7 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   recording is on and some operand ``requires_grad``); ``cls.recorded(result, operands)``
   is then called, so a spelling can note it (TensorFlow's tapes do).
 - ``recording(enabled)``, ``no_grad()``, ``is_recording()``: the recording switch.
+- ``unique_name(prefix)``: ``prefix``, ``prefix_1``, ... (leaves, Keras layers); ``clear_names()`` starts again.
 - ``gradients(target, sources, create_graph=False, through=None)``: d sum(target)/d source
   (None where unconnected); ``create_graph`` records the adjoint operations for higher
   derivatives; ``through(tensor)`` limits which recorded tensors gradients flow through.
@@ -24,7 +25,10 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 - ``graph_of(*targets)``: ``(Graph, tensors by node id)``; ``values_of(graph, known)``: input
   values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.
 - ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
+- ``Updater(optimizer).apply(pairs)``: a ``graphgrad.nn`` optimizer's step on (gradient, variable) pairs.
 """
-from .tensor import Names, Tensor, Variable, call, evaluate, is_recording, lift, no_grad, recording, unique_name
+from .tensor import (Tensor, Variable, call, clear_names, evaluate, is_recording, lift, no_grad, recording,
+                     unique_name)
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .drawing import draw, evaluated
+from .updates import Updater

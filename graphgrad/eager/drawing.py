@@ -13,9 +13,10 @@ def evaluated(target, through=None):
 def draw(target, path=None, through=None, **options):
     """The recorded graph of ``target`` with values and adjoints: DOT source, or written to ``path``.
 
-    ``path`` ends in .svg, .png, .pdf or .dot; ``options`` are those of ``graphgrad.viz.to_dot``.
+    ``path`` ends in .svg, .png, .pdf or .dot; ``options`` are those of ``graphgrad.viz.to_dot``
+    (``view="both"`` unless given: values forward, adjoints back).
     """
     from ..viz import render_source, to_dot
     graph, data = evaluated(target, through)
-    source = to_dot(graph, data, **options)
+    source = to_dot(graph, data, **{"view": "both", **options})
     return source if path is None else render_source(source, path)

@@ -35,7 +35,9 @@ class Names:
         return prefix if n == 0 else f"{prefix}_{n}"
 
 
-unique_name = Names().unique  # leaf names, so the inputs of a recorded graph differ
+_names = Names()
+unique_name = _names.unique  # leaf names, so the inputs of a recorded graph differ
+clear_names = _names.clear   # a new session (``keras.backend.clear_session``)
 
 
 @contextlib.contextmanager
@@ -137,7 +139,8 @@ class Tensor:
         return format(np.asarray(self.value).item() if not self.shape else self.value, spec)
 
     def __repr__(self):
-        return f"<{type(self).__name__} {self.name or self.node.op.name} shape={self.shape} {self.dtype}: {self.value!r}>"
+        what = self.name or self.node.op.name
+        return f"<{type(self).__name__} {what} shape={self.shape} {self.dtype}: {self.value!r}>"
 
     __hash__ = object.__hash__
 
@@ -157,6 +160,7 @@ class Tensor:
     def __neg__(self): return call(ops.neg, self)
     def __pos__(self): return self
     def __abs__(self): return call(ops.abs, self)
+    def __getitem__(self, key): return call(ops.index, self, key)
 
     @property
     def T(self):
@@ -238,7 +242,10 @@ def call(builder, *args, **kwargs):
 
     out = builder(*_map(to_node, args, Tensor), **_map(to_node, kwargs, Tensor))
     cls = next((type(t) for t in known.values()), Tensor)
-    return _map(lambda node: evaluate([node], known, cls)[0], out, Node)
+    nodes = []
+    _map(nodes.append, out, Node)
+    tensors = {node.id: t for node, t in zip(nodes, evaluate(nodes, known, cls))}
+    return _map(lambda node: tensors[node.id], out, Node)
 
 
 def _map(f, value, kind):
@@ -265,19 +272,29 @@ def evaluate(outputs, known, cls=Tensor, record=None):
     """Tensors for ``outputs`` (nodes), evaluating the nodes not in ``known`` (tensors by node id) in order.
 
     ``record`` None applies the class's rule of recording to each node; True or
-    False forces it (gradients replayed for higher derivatives, or not).
+    False forces it (gradients replayed for higher derivatives, or not). A recorded
+    tensor's node always takes its parents' nodes as inputs (it is rebuilt when a
+    parent was not recorded and so became a leaf), so the recorded graph is exactly
+    what its parents say.
     """
-    new = _new_nodes(outputs, known)
-    for node in new:
-        operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
-        value = _value(node, [t.value for t in operands])
-        keep = cls.records(operands) if record is None else record
-        if keep:
-            tensor = cls(node, value, operands, True)
-            cls.recorded(tensor, operands)
-        else:
-            tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
-        known[node.id] = tensor
+    wanted = {o.id for o in outputs}
+    with np.errstate(all="ignore"):
+        for original in _new_nodes(outputs, known):
+            node = original
+            operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
+            value = _value(node, [t.value for t in operands])
+            if cls.records(operands) if record is None else record:
+                if any(t.node is not i for t, i in zip(operands, node.inputs)):
+                    node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
+                tensor = cls(node, value, operands, True)
+                cls.recorded(tensor, operands)
+            elif record is False and original.id not in wanted:
+                tensor = cls(node, value)  # an intermediate value of a computation that records nothing
+            elif node.weak and not node.shape:
+                tensor = _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
+            else:
+                tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
+            known[original.id] = tensor
     return [known[o.id] if o.id in known else _constant(cls, o) for o in outputs]
 
 
@@ -298,20 +315,18 @@ def _new_nodes(outputs, known):
 
 def _constant(cls, node):
     value = node.params["value"]
-    return cls(node, value.item() if node.params.get("weak") and value.ndim == 0 else value)
+    return cls(node, value.item() if node.weak and value.ndim == 0 else value)
 
 
 def _value(node, args):
     """The node's value from its operands' values: the primitive's NumPy impl, domain-checked, in its dtype."""
     domain = node.op.domain
     if domain is not None:
-        with np.errstate(all="ignore"):
-            inside = domain.check(*args)
+        inside = domain.check(*args)
         if not np.all(inside):
             from ..backends.numpy_backend import check_domain
             check_domain(Graph([node]), node, args)
-    with np.errstate(all="ignore"):
-        value = np.asarray(node.op.impl(*args, **node.params))
+    value = np.asarray(node.op.impl(*args, **node.params))
     if node.dtype.kind in "iub" and value.dtype.kind == "f":
         if not np.all(np.mod(value, 1) == 0):
             raise DomainError(f"{node.op.name} of integer tensors gives fractions, which dtype {node.dtype} "

@@ -2,7 +2,9 @@
 
 Nodes are immutable and built only through primitives (see ``graphgrad.ops``), so
 a node's shape has been checked when it exists. Python operators on nodes build
-new nodes, which is how ``J = 3*(a*b + c)`` becomes a graph.
+new nodes, which is how ``J = 3*(a*b + c)`` becomes a graph. A ``weak`` node is a
+Python number or computed from Python numbers only: it takes the dtype of what it
+meets, so ``x32 * (2 - 1)`` stays float32 (as in NumPy 2 and JAX).
 """
 import itertools
 
@@ -14,10 +16,10 @@ _ids = itertools.count()
 class Node:
     """A value in a computation graph: ``op(*inputs, **params)`` of a known shape and dtype."""
 
-    __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "__weakref__")
+    __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "weak", "__weakref__")
     __array_ufunc__ = None  # numpy arrays defer to Node's reflected operators
 
-    def __init__(self, op, inputs, params, shape, dtype, name=None):
+    def __init__(self, op, inputs, params, shape, dtype, name=None, weak=False):
         object.__setattr__(self, "op", op)
         object.__setattr__(self, "inputs", tuple(inputs))
         object.__setattr__(self, "params", dict(params))
@@ -25,6 +27,7 @@ class Node:
         object.__setattr__(self, "dtype", np.dtype(dtype))
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "id", next(_ids))
+        object.__setattr__(self, "weak", bool(weak))
 
     def __setattr__(self, key, value):
         raise AttributeError("graphgrad nodes are immutable")
@@ -48,11 +51,17 @@ class Node:
 
     def named(self, name):
         """The same computation under a label (e.g. the ``u`` of ``u = a*b``)."""
-        return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name)
+        return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name, self.weak)
 
     def __repr__(self):
         what = self.name or self.op.name
         return f"<Node {what} {self.op.name} shape={self.shape} {self.dtype}>"
+
+    def _repr_svg_(self):
+        """Jupyter shows a node as the picture of the graph that computes it (text when no renderer is installed)."""
+        from . import Graph
+        from ..viz import repr_svg
+        return repr_svg(Graph([self]))
 
     def __hash__(self):
         return self.id

@@ -27,6 +27,8 @@ def decimals(value, places=3):
     value = np.asarray(value)
     if value.ndim:
         return _one_line(np.array2string(np.round(value, places), separator=", ", suppress_small=True))
+    if abs(float(value)) >= 1e15:   # no 300-digit rows: large numbers in exponent form
+        return f"{float(value):.{max(places, 1)}e}"
     text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -46,8 +48,8 @@ def split_name(name):
     return head, name[len(head):]
 
 
-_TEX_SPECIAL = {c: "\\" + c for c in "#$%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
-                                                  "<": r"\textless{}", ">": r"\textgreater{}"}
+_TEX_SPECIAL = {c: "\\" + c for c in "#%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
+                                                 "$": r"{\char36}", "<": r"$<$", ">": r"$>$"}
 _PLAIN_NAME = re.compile(r"[A-Za-z]*[\u0304\u0307]?(-?[0-9]+)?")
 
 

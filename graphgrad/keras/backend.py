@@ -1,15 +1,9 @@
 """Session-wide state of the Keras spelling: layer and model names, and the generator initial weights come from."""
 import numpy as np
 
-from ..eager import Names
+from ..eager import clear_names, unique_name  # noqa: F401  (dense, dense_1, ... as Keras names layers)
 
-_names = Names()
 _rng = [np.random.default_rng()]
-
-
-def unique_name(prefix):
-    """``dense``, then ``dense_1``, ``dense_2``, ... as Keras names layers and models."""
-    return _names.unique(prefix)
 
 
 def rng():
@@ -24,7 +18,7 @@ def set_random_seed(seed):
 
 def clear_session():
     """Forget the names given so far, so the next Dense layer is called ``dense`` again."""
-    _names.clear()
+    clear_names()
 
 
 def floatx():

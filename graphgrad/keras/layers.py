@@ -5,15 +5,15 @@ weights as ``tf.Variable`` objects, made on first use. Called on an array or a
 tensor it runs eagerly (``graphgrad.eager``); called on ``keras.Input`` it
 returns a symbolic ``KerasTensor`` for the functional API.
 
-The convolutional layers of ``graphgrad.nn`` join by one line each below
-(``Conv2D = keras_layer(nn_layers.Conv2D)``) once nn has them.
+Each layer class is one line, ``keras_layer(nn_layers.X)``: a new nn layer joins
+Keras the same way.
 """
 import re
 
 import numpy as np
 
 from .. import eager
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..nn import layers as nn_layers
 from ..tensorflow.tensor import Tensor, Variable
 from . import backend
@@ -52,6 +52,9 @@ class KerasLayer:
     """What Keras adds to an nn layer: a Keras name, weights as variables, ``layer(x)``, get/set_weights."""
 
     def __init__(self, *args, name=None, trainable=True, dtype=None, **kwargs):
+        if dtype not in (None, "float32", np.float32):
+            raise ArgumentError(f"{type(self).__name__}: graphgrad.keras layers compute in float32, "
+                                f"got dtype={dtype!r}")
         super().__init__(*args, name=name or backend.unique_name(snake_case(type(self).__name__)), **kwargs)
         self.init_args = (args, kwargs)   # what model.save writes
         self.trainable = trainable
@@ -66,7 +69,8 @@ class KerasLayer:
         if self.built_shape == shape:
             return
         self.variables = {suffix: Variable(np.asarray(init(pshape, backend.rng()), dtype=backend.floatx()),
-                                           trainable=self.trainable, name=f"{self.name}/{suffix}")
+                                           trainable=self.trainable and suffix not in self.non_trainable,
+                                           name=f"{self.name}/{suffix}")
                           for suffix, (pshape, init) in self.parameters(shape).items()}
         self.built_shape = shape
 
@@ -78,7 +82,11 @@ class KerasLayer:
     def weights(self):
         return list(self.variables.values())
 
-    trainable_weights = trainable_variables = weights
+    @property
+    def trainable_weights(self):
+        return [v for v in self.variables.values() if v.trainable]
+
+    trainable_variables = trainable_weights
 
     def get_weights(self):
         return [v.numpy() for v in self.variables.values()]
@@ -112,8 +120,13 @@ class KerasLayer:
         noise_shape = self.noise_shape(x.shape[1:]) if training else None
         noise = None if noise_shape is None else Tensor.leaf(
             backend.rng().random((x.shape[0],) + tuple(noise_shape)).astype(x.node.dtype))
-        return eager.call(lambda h, params, n: self.call(h, params, training=training, noise=n),
-                          x, dict(self.variables), noise)
+        out = eager.call(lambda h, params, n: self.call(h, params, training=training, noise=n),
+                         x, dict(self.variables), noise)
+        if training and self.non_trainable:
+            with eager.no_grad():
+                for suffix, value in eager.call(self.updates, x, dict(self.variables)).items():
+                    self.variables[suffix].assign(value)
+        return out
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
@@ -129,6 +142,13 @@ Dense = keras_layer(nn_layers.Dense)
 Dropout = keras_layer(nn_layers.Dropout)
 Flatten = keras_layer(nn_layers.Flatten)
 Activation = keras_layer(nn_layers.Activation)
+Reshape = keras_layer(nn_layers.Reshape)
+Conv2D = keras_layer(nn_layers.Conv2D)
+MaxPooling2D = keras_layer(nn_layers.MaxPooling2D)
+AveragePooling2D = keras_layer(nn_layers.AveragePooling2D)
+GlobalAveragePooling2D = keras_layer(nn_layers.GlobalAveragePooling2D)
+BatchNormalization = keras_layer(nn_layers.BatchNormalization)
+MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D  # Keras's short names
 Layer = KerasLayer
 
 

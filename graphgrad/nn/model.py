@@ -1,6 +1,7 @@
 """Sequential: a stack of layers, its weights by name, and Keras' compile/fit/evaluate/predict."""
 import io
 import os
+import zipfile
 
 import numpy as np
 
@@ -182,11 +183,18 @@ class Sequential:
         self._require_built()
         if not os.path.exists(path):
             raise WeightsFileError(f"no weights file at '{path}'")
+        if not zipfile.is_zipfile(path):
+            raise WeightsFileError(f"'{path}' is not a weights file: save_weights writes an .npz (zip) archive")
         try:
-            with np.load(path) as data:
+            with np.load(path, allow_pickle=False) as data:
                 saved = {k: data[k] for k in data.files}
         except Exception as exc:  # zipfile, pickle and value errors all mean "not our file"
             raise WeightsFileError(f"cannot read weights from '{path}': {exc}") from None
+        for k, v in saved.items():
+            if v.dtype.kind not in "fiu":
+                raise WeightsFileError(f"'{path}': weight '{k}' holds {v.dtype} values, not real numbers")
+            if not np.all(np.isfinite(v)):
+                raise WeightsFileError(f"'{path}': weight '{k}' holds NaN or infinite values")
         missing = [k for k in self._weights if k not in saved]
         extra = [k for k in saved if k not in self._weights]
         if missing or extra:
@@ -351,12 +359,49 @@ class Sequential:
         return out
 
     def picture(self, level="auto", **options):
-        """The network drawn by graphgrad.viz: ``level`` 'layer', 'neuron' or 'auto' (neurons for small nets)."""
+        """The network drawn by graphgrad.viz: ``level`` 'layer', 'neuron' or 'auto' (neurons for small nets).
+
+        A network of Dense layers is drawn as tensor operations or neurons; any other (convolutions,
+        pooling, ...) as its stack of layers with the feature-map shapes between them.
+        """
         from ..viz import network_picture
-        return network_picture(self.network_layers(), level=level, **options)
+        if all(hasattr(layer, "units") or layer.kind in ("dropout", "activation") for layer in self.layers):
+            return network_picture(self.network_layers(), level=level, **options)
+        if level not in ("auto", "layer"):
+            from ..errors import GraphgradError
+            raise GraphgradError(f"a {level}-level picture draws networks of Dense layers only; "
+                                 f"this model has {', '.join(sorted({type(l).__name__ for l in self.layers}))}: "
+                                 "use level='layer'")
+        return self.stack_picture(**options)
+
+    def stack_picture(self, style=None):
+        """The layer stack with feature-map shapes (``26×26×6 → 13×13×6 → …``), as ``graphgrad.viz.stack_dot``."""
+        from ..viz import stack_dot
+        from ..viz.jupyter import Shown
+        self._require_built()
+        rows = [("input", "", 0, self.input_shape)]
+        for i, layer in enumerate(self.layers):
+            settings = ", ".join(f"{k}={v}" for k, v in layer.config().items() if v is not None)
+            params = sum(int(np.prod(s)) for n, s in self.param_shapes.items() if n.startswith(layer.name + "/"))
+            rows.append((layer.name, f"{type(layer).__name__}({settings})", params, self._layer_output_shape(i)))
+        return Shown(stack_dot(rows, style))
 
     def _layer_output_shape(self, i):
         return self.layers[i].output_shape(self.layer_input_shapes[i])
 
     def __repr__(self):
         return f"<Sequential '{self.name}': {', '.join(map(repr, self.layers))}>"
+
+    def _repr_html_(self):
+        """Jupyter shows a built model as its summary table and its picture (None before it is built: text shows)."""
+        import html
+        from ..errors import GraphgradError
+        try:
+            table = self.summary(print_fn=lambda text: None)
+        except GraphgradError:
+            return None
+        try:
+            drawing = self.picture()._repr_svg_()
+        except GraphgradError:   # no Graphviz renderer: the table alone
+            drawing = ""
+        return f'<pre style="text-align:left">{html.escape(table)}</pre>\n{drawing}'

@@ -110,7 +110,7 @@ def _scatter_add(g, key, shape_to):
 
 
 index_p = Primitive(
-    "index", impl=lambda x, key: x[tuple(key)], shape=_index_shape,
+    "index", impl=lambda x, key: np.asarray(x)[tuple(key)], shape=_index_shape,
     vjp=lambda g, ans, x, needs, key: (scatter_add(g, key, x.shape),),
     jvp=lambda ts, ans, x, key: index(ts[0], key),
     text="{0}[{key}]", latex=r"{0}\left[{key}\right]", precedence=50)

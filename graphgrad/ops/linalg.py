@@ -1,5 +1,7 @@
 """Products: ``@`` with NumPy's rules (1-D operands promoted, batch axes broadcast), and einsum, the
 primitive under tensordot, dot, inner; outer and kron are broadcast products."""
+import functools
+import operator
 import string
 
 import numpy as np
@@ -97,9 +99,8 @@ def diagonal_key(sub, size):
 
 
 def _einsum_shape(*in_shapes, subscripts):
-    subs, out = parse_subscripts(subscripts, len(in_shapes))
-    size = _sizes(subs, in_shapes, subscripts)
-    return tuple(size[c] for c in out)
+    size = label_sizes(subscripts, in_shapes)
+    return tuple(size[c] for c in parse_subscripts(subscripts, len(in_shapes))[1])
 
 
 def _einsum_vjp(g, ans, *xs, needs, subscripts):
@@ -107,7 +108,7 @@ def _einsum_vjp(g, ans, *xs, needs, subscripts):
     broadcast back, and a repeated axis (a diagonal, as in ``ii->``) is scattered onto its diagonal."""
     from .indexing import scatter_add
     subs, out = parse_subscripts(subscripts, len(xs))
-    size = _sizes(subs, [x.shape for x in xs], subscripts)
+    size = label_sizes(subscripts, [x.shape for x in xs])
     grads = []
     for k, (sub, x, need) in enumerate(zip(subs, xs, needs)):
         if not need:
@@ -129,10 +130,7 @@ def _einsum_vjp(g, ans, *xs, needs, subscripts):
 
 def _einsum_jvp(ts, ans, *xs, subscripts):
     terms = [einsum(subscripts, *xs[:k], t, *xs[k + 1:]) for k, t in enumerate(ts) if t is not None]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
+    return functools.reduce(operator.add, terms)
 
 
 def _einsum(*xs, subscripts):
@@ -158,6 +156,8 @@ def tensordot(a, b, axes=2):
     """``np.tensordot``: the sum over ``axes`` (the last n of a with the first n of b, or two lists)."""
     a, b = as_node(a), as_node(b)
     if isinstance(axes, (int, np.integer)):
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ShapeError(f"tensordot cannot sum over {axes} axes of {shapes.fmt(a.shape)} and {shapes.fmt(b.shape)}")
         pairs = (list(range(a.ndim - axes, a.ndim)), list(range(axes)))
     else:
         pairs = tuple([p] if isinstance(p, (int, np.integer)) else list(p) for p in axes)

@@ -8,6 +8,7 @@ primitive knows nothing about them.
 """
 import string
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from typing import Callable, Optional
 
 import numpy as np
@@ -53,7 +54,7 @@ class Primitive:
         if register:
             REGISTRY[self.name] = self
 
-    @property
+    @cached_property
     def arity(self):
         """How many operands the primitive takes: the positional fields of its ``text`` template
         (None, any number, when the template writes them all as ``{operands}``)."""
@@ -73,15 +74,15 @@ class Primitive:
 
 
 def _dtype_of(nodes):
-    """Result dtype: the strongest float among inputs; Python scalars adopt it (weak typing)."""
-    strong = [n.dtype for n in nodes if not n.params.get("weak", False)]
+    """Result dtype: the strongest float among inputs; weak ones (Python numbers) adopt it."""
+    strong = [n.dtype for n in nodes if not n.weak]
     return np.result_type(*strong) if strong else np.dtype(np.float64)
 
 
 def apply(prim, inputs, params, name=None):
-    """Make the node ``prim(*inputs, **params)`` after checking shapes."""
+    """Make the node ``prim(*inputs, **params)`` after checking shapes (weak when every input is)."""
     shape = prim.shape(*(x.shape for x in inputs), **params)
-    return Node(prim, inputs, params, shape, _dtype_of(inputs), name)
+    return Node(prim, inputs, params, shape, _dtype_of(inputs), name, weak=all(x.weak for x in inputs))
 
 
 def as_node(value):
@@ -98,12 +99,16 @@ def const(value, dtype=None):
         array = np.asarray(value, dtype=dtype or (np.float64 if weak else None))
     except (TypeError, ValueError) as exc:
         raise InputValueError(f"not a number or array of numbers: {value!r}") from exc
+    except OverflowError:
+        digits = str(value)
+        shown = f"{digits[:12]}... ({len(digits)} digits)" if len(digits) > 20 else digits
+        raise InputValueError(f"the number {shown} is too large for a float (largest about 1.8e308)") from None
     if array.dtype.kind not in "biuf":
         raise InputValueError(f"not a number or array of numbers: {value!r}")
     if array.dtype.kind != "f":
         array = array.astype(np.float64)
     array.setflags(write=False)
-    return Node(CONST, (), {"value": array, "weak": weak}, array.shape, array.dtype)
+    return Node(CONST, (), {"value": array}, array.shape, array.dtype, weak=weak)
 
 
 def input(name, shape=(), dtype=np.float64):
@@ -117,7 +122,7 @@ def _leaf_shape(**params):
 
 INPUT = Primitive("input", impl=None, shape=_leaf_shape, text="{name}", latex="{name}")
 CONST = Primitive("const", impl=None, shape=_leaf_shape, text="{value}", latex="{value}",
-                  sympy=lambda value, weak: _sympy_const(value))
+                  sympy=lambda value: _sympy_const(value))
 
 
 def _sympy_const(value):
@@ -125,4 +130,4 @@ def _sympy_const(value):
     if value.ndim:
         return sp.Matrix(value) if value.ndim <= 2 else None
     v = float(value)
-    return sp.Integer(int(v)) if v.is_integer() else sp.Float(v)
+    return sp.Integer(int(v)) if v.is_integer() and abs(v) < 1e15 else sp.Float(v)

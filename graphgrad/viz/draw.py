@@ -12,13 +12,14 @@ from typing import Optional
 
 import graphviz
 
-from ..errors import SizeError
+from ..errors import SizeError, UnknownNameError
 from ..graph.printing import bar, inline, latex_name, operation, vname
 from .style import Style
 from .values import Evaluated, evaluate, symbolic_partial
 
 MAX_NODES = 5000     # above this, rendering takes minutes: refuse unless asked
 RICH_LIMIT = 150     # above this, plain one-line labels (table labels lay out slowly)
+LARGE = 40           # above this, the inputs go in their order on the first rank
 EDGE_LABEL_LIMIT = 60  # above this, no edge labels unless asked (they make layout ~10x slower)
 EXPR_WIDTH = 40      # longest symbolic form shown in a node
 
@@ -238,12 +239,8 @@ def group_of(graph):
     return prefix
 
 
-def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, title=None,
-           **options):
-    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials.
-
-    ``title`` is a caption above the picture; ``options`` change single ``Style`` fields.
-    """
+def picture(graph, values=None, style=None, max_nodes=MAX_NODES, **options):
+    """The labelling of ``graph`` (evaluated at ``values`` by input name, if given) that DOT and TikZ both draw."""
     style = (style or Style()).but(**options)
     n = len(graph.nodes)
     if max_nodes is not None and n > max_nodes:
@@ -253,13 +250,38 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     data = values if isinstance(values, Evaluated) else (
         evaluate(graph, values, adjoint=style.view != "forward" or "adjoint" in (style.fields or ()),
                  partials=n <= EDGE_LABEL_LIMIT) if values is not None else None)
-    style = style.but(edges=_default_edges(style, n, data is not None))
-    pic = Picture(graph, style, data)
+    return Picture(graph, style.but(edges=_default_edges(style, n, data is not None)), data)
+
+
+def highlighted(graph, names):
+    """The ids of the nodes called ``names`` (a program's names, ``v3``-style names, or ``x1``); unknown ones refused."""
+    known = {}
+    for node in graph.nodes:
+        if not node.is_const:
+            for name in (node.name, vname(graph, node), graph.label(node)):
+                if name:
+                    known.setdefault(name, node.id)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UnknownNameError(f"cannot highlight '{unknown[0]}': the graph's nodes are {', '.join(known)}")
+    return {known[n] for n in names}
+
+
+def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, title=None,
+           highlight=(), **options):
+    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials.
+
+    ``title`` is a caption above the picture; ``highlight`` names nodes to draw bold, with the edges
+    between them ("follow this gradient"); ``options`` change single ``Style`` fields.
+    """
+    pic = picture(graph, values, style, max_nodes, **options)
+    style, n = pic.style, len(graph.nodes)
+    marked = highlighted(graph, highlight)
     rich = n <= RICH_LIMIT
     c = style.colour
 
     dot = graphviz.Digraph("graphgrad", strict=False)
-    dot.attr(rankdir=style.direction, fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
+    dot.attr(rankdir=style.rankdir("LR"), fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
              nodesep="0.3" if rich else "0.15", ranksep="0.45" if rich else "0.3", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), penwidth="1.4", margin="0.12,0.06")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"),
@@ -274,7 +296,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     clusters = {}
     for name in dict.fromkeys(groups.values()):
         sub = graphviz.Digraph(f"cluster_{name}")
-        sub.attr(label=style.name(name), style="rounded,filled", fillcolor=c("cluster"), color=c("cluster_border"),
+        sub.attr(label=plain(style.name(name)), style="rounded,filled", fillcolor=c("cluster"), color=c("cluster_border"),
                  fontcolor=c("const"), labeljust="l")
         clusters[name] = sub
 
@@ -286,15 +308,24 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
                          margin="0.02")
         else:
             kind = "output" if node in graph.outputs else "input" if node.is_input else "op"
-            label = pic.rich_label(node, reveal) if rich else pic.plain_label(node)
+            label = pic.rich_label(node, reveal) if rich else plain(pic.plain_label(node))
             attrs.update(label=label, shape="box", style="rounded,filled", fillcolor=c(kind),
                          color=c(f"{kind}_border"))
+            if node.id in marked:
+                attrs.update(color=c("current"), penwidth="3.2")
             if reveal is not None and reveal.current == node.id:
                 attrs.update(color=c("current"), fillcolor=c("current_fill"), penwidth="3.2")
         if layout is not None and f"n{node.id}" in layout.nodes:
             pos, width, height = layout.nodes[f"n{node.id}"]
             attrs.update(pos=pos, width=width, height=height, fixedsize="true")
         (clusters[groups[node.id]] if node.id in groups else dot).node(f"n{node.id}", **attrs)
+
+    if n > LARGE:  # the inputs side by side, in their order, on the first rank
+        inputs = [f"n{node.id}" for node in graph.inputs]
+        with dot.subgraph(name="inputs") as rank:
+            rank.attr(rank="min")
+            for a, b in zip(inputs, inputs[1:]):
+                rank.edge(a, b, style="invis")
 
     backward = style.view == "backward"
     for node in graph.nodes:
@@ -305,12 +336,14 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             if show_label:
                 text = pic.edge_label(node, k)
                 if text:
-                    attrs["label"] = " " + text + " "
+                    attrs["label"] = " " + plain(text) + " "
             if arg.is_const:
                 attrs.update(style="dotted", arrowhead="none")
             if backward:
                 attrs.update(dir="back", color=c("back_edge"), fontcolor=c("back_edge"), style="dashed")
             back = backward
+            if node.id in marked and arg.id in marked:
+                attrs.update(color=c("current"), fontcolor=c("current"), penwidth="3", style="solid")
             if reveal is not None and (node.id, k) in reveal.edges:
                 back = reveal.flow == "backward"
                 hue = c("back_edge") if back else c("value")

@@ -9,20 +9,21 @@ self-contained HTML page that steps through them.
 """
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GraphgradError
 from ..traces import record
 from ..traces.formats import cells
-from .draw import Layout, Reveal, to_dot
+from .draw import Reveal, to_dot
 from ..files import atomic_write
-from .render import PINNED, raster_args
+from .render import PINNED, layout_of, raster_args
 from .renderer import require
 from .style import Style
 from .values import evaluate
 
-FRAME_FORMATS = ("svg", "png", "pdf", "html", "gif", "dot")
+FRAME_FORMATS = ("svg", "png", "pdf", "html", "gif", "beamer", "dot")
 MAX_FRAMES = 400
 GIF_DPI = 96           # an animated GIF for web pages and chat: natural size, not slide size
 GIF_SECONDS = 1.2      # how long each frame shows
@@ -90,15 +91,6 @@ def _argument_index(row, used):
     return ks[min(n, len(ks) - 1)]
 
 
-def layout_of(source, renderer):
-    """Positions of every node and edge (by DOT ``id``) from one ``dot`` layout of ``source``."""
-    data = json.loads(renderer.run(source, "json"))
-    objects = data.get("objects", [])
-    nodes = {o["id"]: (o["pos"], o["width"], o["height"]) for o in objects if "pos" in o and "id" in o}
-    edges = {e["id"]: (e["pos"], e.get("lp")) for e in data.get("edges", []) if "pos" in e and "id" in e}
-    return Layout(nodes, edges, data["bb"])
-
-
 class Frames:
     """The step-by-step pictures of ``graph`` at ``values``; ``write`` puts them into a folder."""
 
@@ -122,14 +114,17 @@ class Frames:
     def layout(self, renderer):
         """The one layout every frame uses: the fullest picture, with the longest caption's room."""
         if self._layout is None:
-            longest = max((f.reveal.caption for f in self.frames), key=len)
-            full = Reveal(set(self.data.values), dict(self.data.adjoints), None, set(),
-                          {(n.id, k) for n in self.graph.nodes for k in range(len(n.inputs))}, longest)
+            full = self.everything(max((f.reveal.caption for f in self.frames), key=len))
             layout = layout_of(to_dot(self.graph, self.data, self.style, reveal=full), renderer)
             back = self.style.but(view="backward", fields=self.style.shown)
             layout.back_edges = layout_of(to_dot(self.graph, self.data, back, reveal=full), renderer).edges
             self._layout = layout
         return self._layout
+
+    def everything(self, caption=""):
+        """A reveal of every value, adjoint and edge label: the fullest picture, which fixes the layout."""
+        return Reveal(set(self.data.values), dict(self.data.adjoints), None, set(),
+                      {(n.id, k) for n in self.graph.nodes for k in range(len(n.inputs))}, caption)
 
     def dot(self, i, renderer=None):
         """DOT source of frame ``i`` (pinned to the shared layout when a renderer is given)."""
@@ -147,10 +142,15 @@ class Frames:
         folder = Path(folder)
         width = len(str(len(self.frames)))
         if fmt == "dot":
-            return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.dot", self.dot(i)) for i in range(len(self))]
+            sources = [self.dot(i) for i in range(len(self))]
+            _remove_numbered(folder, stem)
+            return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.dot", s) for i, s in enumerate(sources)]
         renderer = require("pdf" if fmt == "pdf" else "svg")
         if fmt == "pdf":
             return [atomic_write(folder / f"{stem}s.pdf", self._pdf(renderer))]
+        if fmt == "beamer":
+            from .tikz import beamer
+            return [atomic_write(folder / f"{stem}s.tex", beamer(self, renderer))]
         if fmt == "gif":
             return [atomic_write(folder / f"{stem}s.gif", self._gif(renderer, GIF_DPI if dpi is None else dpi))]
         if fmt == "html":
@@ -160,6 +160,7 @@ class Frames:
                            [(f.phase, f.index) for f in self.frames])
             return [atomic_write(folder / f"{stem}s.html", page)]
         blobs = [self.render(i, fmt, renderer, dpi) for i in range(len(self))]
+        _remove_numbered(folder, stem)
         return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
 
     def _gif(self, renderer, dpi):
@@ -179,6 +180,16 @@ class Frames:
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+
+
+def _remove_numbered(folder, stem):
+    """Remove the numbered frames (``frame_07.svg``) an earlier run left in ``folder``, and nothing else, so
+    a shorter run does not leave a mix; called once the new frames are made."""
+    numbered = re.compile(rf"{re.escape(stem)}_\d+\.(?:svg|png|dot)")
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if numbered.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+                path.unlink()
 
 
 def write_frames(graph, values, folder, fmt="svg", dpi=None, **options):

@@ -4,6 +4,7 @@ A notebook draws an SVG at its own size; ``fit`` lets a wide picture shrink to t
 """
 import re
 
+from ..errors import GraphgradError
 from .draw import to_dot
 from .render import render_source, svg
 
@@ -42,3 +43,30 @@ def repr_svg(graph):
         return fit(svg(to_dot(graph)))
     except RendererError:
         return None
+
+
+def stepper(graph, values, **options):
+    """A notebook widget stepping through the backprop frames of ``graph`` at ``values`` (needs ipywidgets).
+
+    A play button and a slider choose the frame; the frame's picture and its trace row show below.
+    ``options`` go to ``Frames`` (naming, precision, ...).
+    """
+    try:
+        import ipywidgets as widgets
+    except ImportError:
+        raise GraphgradError("viz.stepper needs ipywidgets (pip install ipywidgets); without it, "
+                             "Frames(graph, values).write(folder, 'html') writes a stepper page") from None
+    from .frames import Frames
+    from .renderer import require
+    frames = Frames(graph, values, **options)
+    renderer = require("svg")
+    pictures = [fit(frames.render(i, "svg", renderer).decode("utf-8")) for i in range(len(frames))]
+    play = widgets.Play(min=0, max=len(frames) - 1, interval=1200)
+    slider = widgets.IntSlider(min=0, max=len(frames) - 1, description="step")
+    widgets.jslink((play, "value"), (slider, "value"))
+    shown = widgets.HTML(pictures[0])
+
+    def turn(change):
+        shown.value = pictures[change["new"]]
+    slider.observe(turn, names="value")
+    return widgets.VBox([widgets.HBox([play, slider]), shown])

@@ -3,19 +3,20 @@
 When no program can make the format asked for, the DOT source is still written
 next to the requested file and the error says, in one line, how to get one.
 """
+import json
 from pathlib import Path
 
-from .draw import to_dot
+from .draw import Layout, to_dot
 from ..files import atomic_write
 from .renderer import FORMATS, RendererError, require
 
 
-def format_of(path, fmt=None):
+def format_of(path, fmt=None, formats=FORMATS):
     """The output format: ``fmt`` if given, else the file's suffix (``.gv`` counts as DOT)."""
     fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
     fmt = "dot" if fmt == "gv" else fmt
-    if fmt not in FORMATS:
-        raise RendererError(f"unknown picture format '{fmt}' for {path}; use one of: {', '.join(FORMATS)}")
+    if fmt not in formats:
+        raise RendererError(f"unknown picture format '{fmt}' for {path}; use one of: {', '.join(formats)}")
     return fmt
 
 
@@ -51,7 +52,20 @@ def render_source(source, path, fmt=None, engine="dot", args=(), dpi=None):
         fallback = path.with_suffix(".dot")
         atomic_write(fallback, source)
         raise RendererError(f"{exc} (wrote the DOT source to {fallback})") from None
-    return atomic_write(path, renderer.run(source, fmt, engine, (*args, *extra)))
+    try:
+        drawn = renderer.run(source, fmt, engine, (*args, *extra))
+    except RendererError as exc:
+        raise RendererError(f"cannot draw {path}: {exc}") from None
+    return atomic_write(path, drawn)
+
+
+def layout_of(source, renderer):
+    """Positions of every node and edge (by DOT ``id``) from one ``dot`` layout of ``source``."""
+    data = json.loads(renderer.run(source, "json"))
+    objects = data.get("objects", [])
+    nodes = {o["id"]: (o["pos"], o["width"], o["height"]) for o in objects if "pos" in o and "id" in o}
+    edges = {e["id"]: (e["pos"], e.get("lp")) for e in data.get("edges", []) if "pos" in e and "id" in e}
+    return Layout(nodes, edges, data["bb"])
 
 
 def svg(source, engine="dot", args=()):
@@ -62,6 +76,10 @@ def svg(source, engine="dot", args=()):
 def render(graph, path, values=None, fmt=None, dpi=None, **options):
     """Draw ``graph`` (evaluated at ``values`` if given) to ``path``; options as for ``to_dot``/``Style``.
 
-    ``dpi`` sets a PNG's resolution; by default a PNG fills a 1920×1080 slide.
+    The format is the file's suffix: SVG, PNG, PDF, DOT, or ``.tex`` for a TikZ picture on Graphviz's
+    layout. ``dpi`` sets a PNG's resolution; by default a PNG fills a 1920×1080 slide.
     """
+    if format_of(path, fmt, (*FORMATS, "tex")) == "tex":
+        from .tikz import tikz
+        return atomic_write(Path(path), tikz(graph, values, **options))
     return render_source(to_dot(graph, values, **options), path, fmt, dpi=dpi)

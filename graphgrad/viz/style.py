@@ -15,7 +15,7 @@ from ..graph.printing import decimals
 FIELDS = ("name", "expr", "symbolic", "value", "adjoint", "shape")
 VIEWS = ("forward", "backward", "both")
 EDGE_LABELS = ("none", "symbolic", "numeric", "partial")
-DIRECTIONS = ("LR", "RL", "TB", "BT")
+DIRECTIONS = ("auto", "LR", "RL", "TB", "BT")
 NOTATIONS = ("auto", "bar", "partial")
 
 COLOURS = {
@@ -38,7 +38,7 @@ _NAME = re.compile(r"(?<!\w)([A-Za-z]+)(\u0304?)(-?\d+)(?![\w.])")
 class Style:
     """Options shared by all pictures; every field has a default fit for slides."""
     view: str = "forward"                 # forward | backward | both
-    direction: str = "LR"                 # rankdir: LR | RL | TB | BT
+    direction: str = "auto"               # rankdir: LR | RL | TB | BT, or auto (graphs LR, networks TB)
     precision: int = 3                    # decimal places of numbers (trailing zeros dropped)
     fields: tuple = None                  # node fields; None: chosen by the view
     edges: str = None                     # none | symbolic | numeric | partial; None: by view and size
@@ -73,6 +73,10 @@ class Style:
             return self.fields
         return {"forward": ("name", "expr", "value"), "backward": ("name", "expr", "adjoint"),
                 "both": ("name", "expr", "value", "adjoint")}[self.view]
+
+    def rankdir(self, auto):
+        """The layout direction: the one asked for, or ``auto``'s choice for this picture."""
+        return auto if self.direction == "auto" else self.direction
 
     def colour(self, key):
         return self.colours.get(key, COLOURS[key])

@@ -73,3 +73,13 @@ def test_the_recorded_graph_draws_with_values_and_adjoints():
     assert data.adjoints[x.node.id] == 12.0
     assert data.values[graph.output.id] == 21.0
     assert "digraph" in eager.draw(y)
+
+
+def test_gradient_through_slices_and_a_gather_adds_repeated_picks():
+    x = eager.Variable(np.arange(6.0).reshape(2, 3))
+    y = (x[:, ::-1] * x[1]).sum() + x[0, [0, 0, 2]].sum()
+    (g,) = eager.gradients(y, [x])
+    numeric = _central(lambda v: float((eager.Tensor.leaf(v)[:, ::-1] * eager.Tensor.leaf(v)[1]).sum()
+                                       + eager.Tensor.leaf(v)[0, [0, 0, 2]].sum()), x.numpy())
+    np.testing.assert_allclose(g.numpy(), numeric, rtol=1e-6, atol=1e-6)
+    assert g.numpy()[0, 0] == pytest.approx(2 + 5)   # x[0, 0] picked twice, and met by x[1, 2] = 5

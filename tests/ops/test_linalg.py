@@ -101,5 +101,7 @@ def test_einsum_errors_say_what_is_wrong(subscripts, shapes, error, message):
 def test_tensordot_and_dot_mismatches_name_both_shapes():
     with pytest.raises(ShapeError, match=r"operands \(2, 3\), \(2, 2\)"):
         ops.tensordot(ops.input("a", (2, 3)), ops.input("b", (2, 2)), 1)
+    with pytest.raises(ShapeError, match=r"cannot sum over 2 axes of \(3,\) and \(3, 2\)"):
+        ops.tensordot(ops.input("a", (3,)), ops.input("b", (3, 2)))
     with pytest.raises(ShapeError, match=r"\(2, 3\) @ \(2,\)"):
         ops.dot(ops.input("a", (2, 3)), ops.input("b", (2,)))

@@ -55,3 +55,9 @@ def test_render_notation_is_the_users_choice(renderer, tmp_path, svg_groups, not
     texts = ["".join(t.itertext()) for g in svg_groups(out.read_text(), "node").values()
              for t in g.iter() if t.tag.endswith("text")]
     assert expected in texts and not any(("∂J/∂" if notation == "bar" else "v̄") in t for t in texts)
+
+
+def test_render_highlight_from_the_command_line(renderer, tmp_path):
+    _run(["render", "u = a*b; v = u + c; J = 3*v", "-o", str(tmp_path / "j.dot"), "--highlight", "a, u"])
+    source = (tmp_path / "j.dot").read_text()
+    assert source.count("penwidth=3.2") == 2 and source.count("penwidth=3 ") == 1
