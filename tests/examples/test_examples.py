@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sympy as sp
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -114,3 +115,13 @@ def test_pictures_for_slides_write_tikz_beamer_and_gif(tmp_path):
     assert Image.open(n["gif"]).n_frames == n["frames"] == 12
     page = (tmp_path / "pictures_for_slides" / "index.md").read_text()
     assert "(frames.tex)" in page and "(backprop.tex)" in page and "highlight.png" in page
+
+
+def test_convolutional_nets(tmp_path):
+    n = run("convolutional_nets", tmp_path)
+    by_hand = n["by hand"]
+    assert by_hand["partials"] == {f"x{a}{1 + b}": sp.Symbol(f"w{a}{b}") for a in range(3) for b in range(3)}
+    assert by_hand["J"] == pytest.approx(4 * 0.8)          # each output of the x-Sobel on the 0.1 ramp is 0.8
+    assert n["keras"]["params"] == 60074 and "(None, 26, 26, 6)" in n["keras"]["summary"]
+    losses = n["pytorch"]["losses"]
+    assert losses[2] < losses[1] < losses[0]

@@ -120,3 +120,13 @@ def test_placed_labels_never_overlap_and_sit_on_their_segments(segments):
         (ax, ay), (bx, by), _ = seg
         cx, cy = centres[n]
         assert abs((bx - ax) * (ay - cy) - (ax - cx) * (by - ay)) / np.hypot(bx - ax, by - ay) < 1e-6
+
+
+def test_stack_picture_labels_the_feature_maps_and_escapes_names():
+    from graphgrad.viz import stack_dot
+    source = stack_dot([("input", "", 0, (28, 28, 1)), ("<conv>", "Conv2D(filters=6)", 60, (26, 26, 6)),
+                        ("pool", "MaxPooling2D()", 0, (13, 13, 6))])
+    assert "28×28×1" in source and "26×26×6" in source and "13×13×6" in source
+    assert "&lt;conv&gt;" in source and "<conv>" not in source
+    assert "2 layers · 60 parameters" in source
+
