@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402  (common sets the BLAS threads first)
 from numba import njit  # noqa: E402
 
 from graphgrad import nn  # noqa: E402
-from graphgrad.compiler import compile_step, train_loop  # noqa: E402
+from graphgrad.compiler import Run, compile_step, train_loop  # noqa: E402
 from graphgrad.datasets import moons  # noqa: E402
 
 DT = np.float32
@@ -174,8 +174,13 @@ def main():
                 seed003_model(1), {"callbacks": [nn.LambdaCallback(on_epoch_end=lambda epoch, logs: None)]})}
     for model, options in fits.values():
         fit_as_written(model, X, Y, 1, **options)         # compile (or load) its kernel
+    def one_call():
+        """The same loop with no chunks: every step in one compiled call (what chunking is measured against)."""
+        Run(compile_step(step), X, Y, params, state, args.epochs, seed=1).advance(steps=steps)
+
     candidates = {
-        "graphgrad compiled loop": lambda: train_loop(step, X, Y, params, state, args.epochs, 16, seed=1),
+        "graphgrad compiled loop (chunks)": lambda: train_loop(step, X, Y, params, state, args.epochs, 16, seed=1),
+        "graphgrad compiled loop (one call)": one_call,
         "hand-written Numba loop": lambda: hand_numba(X, Y, *hand_p, hand_v, args.epochs, np.float32(0.1),
                                                       np.float32(0.9), 1),
         **{name: (lambda model=model, options=options: fit_as_written(model, X, Y, args.epochs, **options))

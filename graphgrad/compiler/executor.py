@@ -17,7 +17,7 @@ from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
 from .lowering import lower
-from .loop import Interpreted, Run, TrainingDivergedError, step_inputs
+from .loop import Interpreted, Run, step_inputs
 from .passes import optimize
 
 
@@ -226,9 +226,10 @@ def compile_step(step, passes=True, parallel=False):
 
 
 def runner(step, backend="numba", parallel=False):
-    """What runs chunks of ``step``: the compiled loop ("numba") or the interpreter ("numpy")."""
+    """What runs chunks of ``step``: the compiled loop ("numba", compiled or loaded now) or the interpreter
+    ("numpy")."""
     if backend == "numba":
-        return compile_step(step, parallel=parallel)
+        return compile_step(step, parallel=parallel).load()
     if backend == "numpy":
         return Interpreted(step)
     raise UnknownNameError(f"unknown backend '{backend}': the known ones are numba, numpy")

@@ -20,7 +20,7 @@ from .kernels import sum_sizes
 from .runtime import epoch_order, fill_uniform, rng_state, set_rng_state
 
 CHUNK_SECONDS = 0.05     # a chunk's target length: Ctrl-C and progress land within a fraction of a second
-FIRST_CHUNK = 16         # steps of the first chunk, which measures the speed
+FIRST_CHUNK = 4          # steps of the first chunk, which measures the speed (then at most 8x per chunk)
 
 
 class TrainingDivergedError(DivergenceError):
@@ -121,7 +121,7 @@ class Run:
         elapsed = time.perf_counter() - start
         done = self.step_index - before
         if steps is None and done == count:
-            self.chunk_steps = max(1, min(int(done / max(elapsed, 1e-6) * CHUNK_SECONDS), 4 * count))
+            self.chunk_steps = max(1, min(int(done / max(elapsed, 1e-6) * CHUNK_SECONDS), 8 * count))
         if not math.isfinite(bad):
             self._diverged(bad)
         return done

@@ -139,7 +139,8 @@ class Tensor:
         return format(np.asarray(self.value).item() if not self.shape else self.value, spec)
 
     def __repr__(self):
-        return f"<{type(self).__name__} {self.name or self.node.op.name} shape={self.shape} {self.dtype}: {self.value!r}>"
+        what = self.name or self.node.op.name
+        return f"<{type(self).__name__} {what} shape={self.shape} {self.dtype}: {self.value!r}>"
 
     __hash__ = object.__hash__
 

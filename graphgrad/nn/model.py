@@ -316,8 +316,8 @@ class Sequential:
         ``backend``: "numba" (the compiled loop; the default when Numba is installed) or
         "numpy" (the interpreter); ``$GRAPHGRAD_BACKEND`` changes the default. Both train
         the same weights from the same seed, the last partial batch included, and log the
-        same History (``loss``: mean of the epoch's step losses; other metrics: on the
-        training set with the epoch's final weights).
+        same History: ``loss`` and the metrics are Keras' running means over the epoch's
+        batches (each before its update); ``val_*`` with the epoch's final weights.
         """
         from .training import fit
         return fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,

@@ -23,7 +23,6 @@ after a chunk, with times interpolated over it.
 """
 import importlib
 import importlib.util
-import math
 import os
 import time
 
@@ -116,9 +115,9 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
         cb.set_model(model)
     model.stop_training, model.history = False, history
     arrays = {k: np.array(v, dtype=model.dtype, order="C") for k, v in {**model._weights, **model._state}.items()}
-    run = compiler.Run(runner, x, y, [arrays[n.name] for n in step.params],
-                            [arrays[n.name] for n in step.state], epochs - initial_epoch,
-                            seed=int(model.rng.integers(2 ** 31)), shuffle=shuffle, first_epoch=initial_epoch)
+    run = compiler.Run(runner, x, y, [arrays[n.name] for n in step.params], [arrays[n.name] for n in step.state],
+                       epochs - initial_epoch, seed=int(model.rng.integers(2 ** 31)), shuffle=shuffle,
+                       first_epoch=initial_epoch)
     progress = {"begun": -1, "ended": 0}     # local epochs begun / ended in the callbacks' eyes
 
     def publish():

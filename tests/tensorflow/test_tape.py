@@ -169,3 +169,13 @@ def test_nested_gradients_keep_float32():
     d2y = outer.gradient(dy, x)
     assert (dy.dtype, d2y.dtype) == (tf.float32, tf.float32)
     assert (float(dy), float(d2y)) == (12.0, 12.0)
+
+
+def test_the_tapes_graph_traces_like_any_other():
+    from graphgrad.traces import record
+    x = tf.Variable(3.0, name="x")
+    with tf.GradientTape() as tape:
+        y = 2 * x * x + 3
+    tape.gradient(y, x)
+    trace = record(tape.graph, tape.values)
+    assert float(trace.forward[-1].value) == 21.0 and float(trace.reverse[-1].value) == 12.0
