@@ -99,6 +99,10 @@ def const(value, dtype=None):
         array = np.asarray(value, dtype=dtype or (np.float64 if weak else None))
     except (TypeError, ValueError) as exc:
         raise InputValueError(f"not a number or array of numbers: {value!r}") from exc
+    except OverflowError:
+        digits = str(value)
+        shown = f"{digits[:12]}... ({len(digits)} digits)" if len(digits) > 20 else digits
+        raise InputValueError(f"the number {shown} is too large for a float (largest about 1.8e308)") from None
     if array.dtype.kind not in "biuf":
         raise InputValueError(f"not a number or array of numbers: {value!r}")
     if array.dtype.kind != "f":
@@ -126,4 +130,4 @@ def _sympy_const(value):
     if value.ndim:
         return sp.Matrix(value) if value.ndim <= 2 else None
     v = float(value)
-    return sp.Integer(int(v)) if v.is_integer() else sp.Float(v)
+    return sp.Integer(int(v)) if v.is_integer() and abs(v) < 1e15 else sp.Float(v)

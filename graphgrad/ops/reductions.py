@@ -2,14 +2,20 @@
 import numpy as np
 import sympy as sp
 
+from ..errors import ShapeError
 from ..graph import shapes
 from .primitive import Primitive
 from .shaping import broadcast_to, reshape
 
 
-def _reduced_shape(name):
+def _reduced_shape(name, empty=True):
+    """The shape rule of a reduction; ``empty=False``: reducing no elements has no value (max, mean)."""
     def rule(shape, *, axis, keepdims):
-        return shapes.reduce(shape, shapes.normalize_axis(axis, len(shape), f" in {name}"), keepdims)
+        axes = shapes.normalize_axis(axis, len(shape), f" in {name}")
+        if not empty and any(shape[a] == 0 for a in axes):
+            raise ShapeError(f"{name} of no elements has no value: the operand of shape {shapes.fmt(shape)} is "
+                             f"empty along the axes reduced")
+        return shapes.reduce(shape, axes, keepdims)
     return rule
 
 
@@ -38,7 +44,7 @@ sum_p = Primitive(
 
 mean_p = Primitive(
     "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
-    shape=_reduced_shape("mean"),
+    shape=_reduced_shape("mean", empty=False),
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) / _count(x.shape, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: mean(ts[0], axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs) / len(xs)),
@@ -54,7 +60,7 @@ def _max_mask(ans, x, axis):
 
 max_p = Primitive(
     "max", impl=lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
-    shape=_reduced_shape("max"),
+    shape=_reduced_shape("max", empty=False),
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _max_mask(ans, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _max_mask(ans, x, axis), axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Max(*xs)), text="max {0}", latex=r"\max {0}", precedence=40, reduction=True)

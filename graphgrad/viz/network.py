@@ -13,7 +13,7 @@ import graphviz
 import numpy as np
 
 from ..errors import GraphgradError, SizeError
-from .draw import esc, group_of, table, _font
+from .draw import _font, esc, group_of, plain, table
 from .style import Style
 
 MAX_NEURONS = 64
@@ -76,8 +76,8 @@ def layer_dot(layers, style=None, batch="None"):
         n = _params(before, layer)
         total += n
         sub = graphviz.Digraph(f"cluster_{i}")
-        sub.attr(label=f"{layer.name} · {layer.units} units{', ' + layer.activation if layer.activation else ''}"
-                       f" · {n:,} params", style="rounded,filled", fillcolor=c("cluster"),
+        sub.attr(label=plain(f"{layer.name} · {layer.units} units{', ' + layer.activation if layer.activation else ''}"
+                       f" · {n:,} params"), style="rounded,filled", fillcolor=c("cluster"),
                  color=c("cluster_border"), fontcolor=c("const"), labeljust="l")
         sub.node(f"W{i}", table([_font("W", bold=True), esc(f"({before.units}, {layer.units})")]),
                  fillcolor=c("input"), color=c("input_border"), fontsize=str(style.fontsize * 0.9))
