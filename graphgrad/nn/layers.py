@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import ops
 from ..ops import windows as win
+from ..errors import ArgumentError
 from ..graph import shapes
 from ..datasets.checks import real_number, whole_number
 from . import activations, initializers, regularizers
@@ -264,7 +265,6 @@ class AveragePooling2D(_Pooling2D):
 
     def __init__(self, pool_size=2, strides=None, padding="valid", input_shape=None, name=None):
         if padding != "valid":
-            from ..errors import ArgumentError
             raise ArgumentError("AveragePooling2D: only padding='valid' (Keras averages 'same' windows over "
                                 "the pixels inside the image only, which graphgrad does not compute)")
         super().__init__(pool_size, strides, padding, input_shape, name)

@@ -9,7 +9,7 @@ is closed under differentiation to any order.
 """
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..graph.shapes import fmt
 from . import windows as win
 from .primitive import Primitive, as_node
@@ -112,10 +112,6 @@ def _weight_grad_shape(xs, gs, *, kernel, strides, padding, dilation, groups, la
 
 # --- derivative rules ---------------------------------------------------------------------------
 
-def _common(params):
-    return {k: params[k] for k in ("strides", "padding", "dilation", "groups", "layout")}
-
-
 def _size(x, layout):
     return win.spatial(x.shape, layout)[1:3]
 
@@ -186,7 +182,6 @@ def conv2d(x, w, strides=1, padding="valid", dilation=1, groups=1, layout="NHWC"
     ``strides`` and ``dilation`` an int or a pair.
     """
     if not isinstance(groups, (int, np.integer)) or groups < 1:
-        from ..errors import ArgumentError
         raise ArgumentError(f"groups must be a positive int, got {groups!r}")
     return conv2d_p(as_node(x), as_node(w), strides=win.pair(strides, "strides"),
                     padding=win.padding_param(padding), dilation=win.pair(dilation, "dilation"),
