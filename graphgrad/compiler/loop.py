@@ -139,19 +139,17 @@ class Run:
 
     def _diverged(self, loss):
         failed = self.step_index
-        epoch, batch = int(self.position[0]), int(self.position[1])
-        losses = [float(self.mean_loss(e)) for e in range(epoch)]
+        local, batch = int(self.position[0]), int(self.position[1])
+        epoch = self.first_epoch + local + 1          # counted from 1, as printed
+        losses = [float(self.mean_loss(e)) for e in range(local)]
         if failed > 0:
             self._rollback(failed - 1)
-            kept = (f"the weights are left at their values before the update that led to it (step {batch} of "
-                    f"epoch {epoch + 1})" if batch else
-                    f"the weights are left at their values before the update that led to it (the last step of "
-                    f"epoch {epoch})")
+            where = f"step {batch} of epoch {epoch}" if batch else f"the last step of epoch {epoch - 1}"
+            kept = f"the weights are left at their values before the update that led to it ({where})"
         else:
             kept = "the weights are left at their initial values"
-        raise TrainingDivergedError(
-            f"training diverged at epoch {self.first_epoch + epoch + 1}, step {batch + 1}: the loss became "
-            f"{loss}; {kept}; try a smaller learning rate", self.first_epoch + epoch + 1, batch + 1, losses)
+        raise TrainingDivergedError(f"training diverged at epoch {epoch}, step {batch + 1}: the loss became "
+                                    f"{loss}; {kept}; try a smaller learning rate", epoch, batch + 1, losses)
 
     def _rollback(self, target):
         """Weights, state, order, noise and totals as they were after ``target`` steps, by replaying."""
