@@ -9,7 +9,8 @@ import numpy as np
 from ..backends.numpy_backend import evaluate
 from ..graph import Graph
 from ..ops import input as make_input
-from .reverse import zeros
+from ..ops.primitive import is_float
+from .reverse import differentiable, zeros
 
 
 def tangent_name(name):
@@ -20,7 +21,7 @@ def tangents(graph, seeds):
     """Tangent nodes by id, given tangent nodes for some inputs (by input id)."""
     tan = dict(seeds)
     for node in graph.nodes:
-        if node.id in tan or not node.inputs or not node.op.differentiable:
+        if node.id in tan or not node.inputs or not node.op.differentiable or not is_float(node.dtype):
             continue
         ts = [tan.get(i.id) for i in node.inputs]
         if any(t is not None for t in ts):
@@ -30,9 +31,15 @@ def tangents(graph, seeds):
     return tan
 
 
+def _varied(graph):
+    """The inputs that have tangents: the float ones."""
+    return [n for n in graph.inputs if is_float(n.dtype)]
+
+
 def jvp_graph(graph):
     """Graph with outputs ``[y, ẏ]`` and inputs ``[x..., x_dot...]``."""
-    dots = {n.id: make_input(tangent_name(n.name), n.shape, n.dtype) for n in graph.inputs}
+    differentiable(graph, graph.output, "output")
+    dots = {n.id: make_input(tangent_name(n.name), n.shape, n.dtype) for n in _varied(graph)}
     tan = tangents(graph, dots)
     y = graph.output
     y_dot = tan[y.id] if y.id in tan else zeros(y)
@@ -43,7 +50,7 @@ def directional(graph, values, direction):
     """(y, ẏ) at ``values`` along ``direction`` (a dict by input name; missing inputs get 0)."""
     jg = jvp_graph(graph)
     full = dict(values)
-    for n in graph.inputs:
+    for n in _varied(graph):
         full[tangent_name(n.name)] = direction.get(n.name, np.zeros(n.shape))
     y, y_dot = evaluate(jg, full)
     return y, y_dot
@@ -52,9 +59,9 @@ def directional(graph, values, direction):
 def jacobian(graph, values):
     """dy/dx for each input, shape ``y.shape + x.shape``, one forward pass per coordinate of x."""
     jg = jvp_graph(graph)
-    zero = {tangent_name(n.name): np.zeros(n.shape, dtype=n.dtype) for n in graph.inputs}
+    zero = {tangent_name(n.name): np.zeros(n.shape, dtype=n.dtype) for n in _varied(graph)}
     out = {}
-    for n in graph.inputs:
+    for n in _varied(graph):
         columns = []
         for k in range(n.size):
             basis = np.zeros(n.size, dtype=n.dtype)

@@ -3,6 +3,7 @@
 The notation of each primitive is its ``text``/``latex`` template; this module
 only fills in names or values and adds parentheses by precedence.
 """
+import re
 import unicodedata
 
 import numpy as np
@@ -85,6 +86,13 @@ def term(text, value_sign=1):
     return text, (LEAF if value_sign >= 0 else 0)
 
 
+def _grouped(template, k, style):
+    """Whether the template itself delimits argument k: ``\\frac{..}``, ``\\sqrt{..}``, ``f(.., ..)``."""
+    if style == "latex" and "{{{%d}}}" % k in template:
+        return True
+    return re.search(r"[(,] ?\{%d\}[,)]" % k, template) is not None
+
+
 def fill(node, args, style="text"):
     """The node's template filled with ``args`` (text, precedence) pairs, bracketed as needed."""
     template = node.op.latex if style == "latex" else node.op.text
@@ -93,7 +101,7 @@ def fill(node, args, style="text"):
     for k, (text, prec) in enumerate(args):
         # a right operand at equal precedence needs brackets: a - (b - c), a/(b·c)
         tight = prec < node.op.precedence or (k > 0 and prec == node.op.precedence)
-        if style == "latex" and "{{{%d}}}" % k in template:  # the template groups it: \frac{..}, \sqrt{..}
+        if _grouped(template, k, style):
             tight = False
         wrapped.append((f"\\left({text}\\right)" if style == "latex" else f"({text})") if tight else text)
     return template.format(*wrapped, **params)

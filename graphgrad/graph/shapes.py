@@ -40,7 +40,9 @@ def normalize_axis(axis, ndim, where=""):
         if not -ndim <= a < ndim:
             raise ShapeError(f"axis {a} is out of range{where}: the operand has {ndim} dimension(s)")
         out.append(a % ndim)
-    return tuple(sorted(set(out)))
+    if len(set(out)) < len(out):
+        raise ShapeError(f"axis {axis} names an axis twice{where}")
+    return tuple(sorted(out))
 
 
 def reduce(shape, axes, keepdims):
