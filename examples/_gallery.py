@@ -14,6 +14,17 @@ from graphgrad.files import atomic_write  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "gallery"
 
+# The lecture notes each example reproduces, cited at the top of its page.
+LECTURES = {
+    "intro to neural nets": "*Intro to Neural Nets*, sessions 2–3: Mathematical Building Blocks & Working with Keras API",
+    "neural network basics": "IS 6733 *Deep Learning on Cloud Platforms*, lecture 5: Neural Network Basics "
+                             "(Yuanxiong Guo, adapted from MIT 6.S191 by Alexander Amini and Ava Soleimany)",
+    "neural networks": "*Neural Networks* (multilayer networks, training, backprop and autodiff)",
+    "training neural networks": "*2 – Training Neural Networks* (André Lamúrias)",
+    "mathematical building blocks": "*Deep Learning: Mathematical Building Blocks of Neural Networks* "
+                                    "(Anxiao (Andrew) Jiang)",
+}
+
 
 def options(name, description, data=None):
     """Parse ``--out`` and ``--fast`` (and ``--data`` when a default folder is given) for example ``name``."""
@@ -28,10 +39,10 @@ def options(name, description, data=None):
 class Page:
     """A Markdown page assembled section by section, written atomically at the end."""
 
-    def __init__(self, out, title):
+    def __init__(self, out, title, lecture):
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.parts = [f"# {title}\n"]
+        self.parts = [f"# {title}\n", f"From the lecture notes {lecture}.\n"]
 
     def text(self, markdown):
         self.parts.append(markdown.strip() + "\n")

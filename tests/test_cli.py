@@ -138,3 +138,16 @@ def test_check_says_correct_or_shows_a_counterexample(capsys):
 def test_check_rejects_a_claim_with_an_unknown_variable(capsys):
     status, _, err = run(capsys, "check", BAYDIN, "--claim", "x1: 1/x1 + q")
     assert status == 2 and "unknown variable 'q'" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grad", "y = ln(x)", "--at", "x=-1", "--method", "symbolic"], "ln outside its domain at node"),
+    (["grad", "y = sqrt(x)", "--at", "x=0", "--method", "symbolic"], "sqrt has no finite derivative"),
+    (["grad", "y = x**-1", "--at", "x=0", "--method", "numeric"], "pow outside its domain"),
+    (["eval", "y = x**-1", "--at", "x=0"], "pow outside its domain"),
+    (["trace", "y = sqrt(x)", "--at", "x=0"], "sqrt has no finite derivative"),
+    (["compare", "y = x*x + log(0)", "--at", "x=1"], "ln outside its domain at node v2 = ln 0: the constant 0"),
+])
+def test_every_verb_refuses_a_point_outside_the_domain(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "") and message in err and err.count("\n") == 1

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..graph import Graph, Node
 from ..errors import ArgumentError
-from ..ops import broadcast_to, const
+from ..ops import broadcast_to, const, zeros_like as zeros
 from ..ops.primitive import is_float
 
 
@@ -35,11 +35,6 @@ def depends_on(graph, wrt):
     for node in graph.nodes:
         dep[node.id] = node.id in targets or any(dep[i.id] for i in node.inputs)
     return dep
-
-
-def zeros(node):
-    """A zero adjoint or tangent of ``node``'s shape (for values that do not depend on the variable)."""
-    return broadcast_to(const(np.zeros((), dtype=node.dtype)), node.shape)
 
 
 def seed(node):

@@ -1,12 +1,14 @@
 """The NumPy interpreter: runs a graph node by node, the reference every backend must match.
 
 It checks each primitive's domain before applying it, so a log of a negative
-number is reported as "ln of ... at node v3", not as a silent NaN.
+number is reported as "ln of ... at node v3", not as a silent NaN; and
+``check_derivatives`` refuses a point where a local derivative is not finite
+(sqrt at 0), the one rule every method of differentiation applies.
 """
 import numpy as np
 
 from ..errors import DomainError, InputValueError, MissingInputError, ShapeError, UnknownNameError
-from ..graph import shapes
+from ..graph import Graph, Node, shapes
 from ..graph.printing import definition
 
 
@@ -24,8 +26,16 @@ def input_array(node, value, graph=None):
 
 
 def bind(graph, values):
-    """Check that ``values`` names exactly the graph's inputs, and convert them to arrays."""
+    """Check that ``values`` names exactly the graph's inputs, and convert them to arrays.
+
+    Values are bound by name, so a graph with two inputs of one name is refused
+    (either would get the other's value).
+    """
     known = set(graph.input_names)
+    if len(known) != len(graph.inputs):
+        twice = sorted({n for n in graph.input_names if graph.input_names.count(n) > 1})
+        raise InputValueError(f"the graph has several inputs named '{twice[0]}'; values are bound by name, "
+                              "so each input needs a name of its own")
     extra = [k for k in values if k not in known]
     if extra:
         raise UnknownNameError(f"unknown variable '{extra[0]}': the graph's inputs are "
@@ -37,6 +47,20 @@ def bind(graph, values):
     return {node.id: input_array(node, values[node.name]) for node in graph.inputs}
 
 
+def _at(graph, node, args, index):
+    """``x = -2, v1 = 3`` (at index ...): the operands of ``node`` at the element ``index`` of its result."""
+    at = [(arg, np.broadcast_to(a, node.shape)[index]) for arg, a in zip(node.inputs, args)]
+    shown = ", ".join(f"{graph.label(arg)} = {a:.6g}" for arg, a in at if not arg.is_const)
+    shown = shown or "the constant " + ", ".join(f"{a:.6g}" for _, a in at)
+    return shown + (f" at index {index}" if index else "")
+
+
+def _first_false(mask, shape):
+    """The index of the first False of ``mask`` broadcast to ``shape`` (() for a scalar)."""
+    mask = np.broadcast_to(mask, shape)
+    return tuple(int(i) for i in np.unravel_index(np.argmin(mask), mask.shape)) if mask.ndim else ()
+
+
 def check_domain(graph, node, args):
     """Raise DomainError if any argument lies outside the primitive's domain."""
     domain = node.op.domain
@@ -45,12 +69,44 @@ def check_domain(graph, node, args):
     with np.errstate(all="ignore"):
         inside = np.broadcast_to(domain.check(*args), node.shape)
     if not np.all(inside):
-        bad = tuple(int(i) for i in np.unravel_index(np.argmin(inside), inside.shape)) if inside.ndim else ()
-        shown = ", ".join(
-            f"{graph.label(arg)} = {np.broadcast_to(a, node.shape)[bad]:.6g}" + (f" at index {bad}" if bad else "")
-            for arg, a in zip(node.inputs, args) if not arg.is_const)
         raise DomainError(f"{node.op.name} outside its domain at node {definition(graph, node)}: "
-                          f"{shown} ({domain.rule})")
+                          f"{_at(graph, node, args, _first_false(inside, node.shape))} ({domain.rule})")
+
+
+def partial_nodes(node):
+    """The numeric local partial ∂node/∂input_k as a node (or a number) for each input, when it has one."""
+    if not (node.op.elementwise and node.op.partials):
+        return {}
+    return {k: build(node, *node.inputs) for k, build in enumerate(node.op.partials) if build is not None}
+
+
+def check_derivatives(graph, env):
+    """Raise DomainError where a local derivative is not finite at the values ``env`` (by node id).
+
+    sqrt at 0 is defined but has no finite derivative: reverse, forward, symbolic and
+    numeric differentiation all refuse such a point with this one message.
+    """
+    varies, wanted = {}, []
+    for node in graph.nodes:
+        varies[node.id] = node.is_input or any(varies[i.id] for i in node.inputs)
+        wanted += [(node, k, p) for k, p in partial_nodes(node).items() if varies[node.inputs[k].id]]
+    built = [p for *_, p in wanted if isinstance(p, Node)]
+    if built:
+        env = run(Graph(built), env, check=False)
+    for node, k, p in wanted:
+        value = env[p.id] if isinstance(p, Node) else p
+        finite = np.isfinite(value)
+        if not np.all(finite):
+            index = _first_false(finite, node.shape)
+            arg = graph.label(node.inputs[k])
+            raise DomainError(f"{node.op.name} has no finite derivative at node {definition(graph, node)}: "
+                              f"{_at(graph, node, [env[i.id] for i in node.inputs], index)} "
+                              f"(∂/∂{arg} = {np.broadcast_to(value, node.shape)[index]:.6g} there)")
+
+
+def _weak_scalar(node, value):
+    """A weak scalar stays a Python float, so NumPy keeps float32 operands in float32 (NEP 50)."""
+    return value.item() if node.weak and value.ndim == 0 else value
 
 
 def run(graph, arrays, check=True):
@@ -60,9 +116,7 @@ def run(graph, arrays, check=True):
         if node.id in env:
             continue
         if node.is_const:
-            value = node.params["value"]
-            # a weak scalar stays a Python float, so NumPy keeps float32 operands in float32 (NEP 50)
-            env[node.id] = value.item() if node.params.get("weak") and value.ndim == 0 else value
+            env[node.id] = _weak_scalar(node, node.params["value"])
             continue
         if node.is_input:
             raise MissingInputError(f"no value given for input '{node.name}'")
@@ -71,7 +125,14 @@ def run(graph, arrays, check=True):
             check_domain(graph, node, args)
         with np.errstate(all="ignore"):
             value = node.op.impl(*args, **node.params)
-        env[node.id] = np.asarray(value, dtype=node.dtype)
+        env[node.id] = _weak_scalar(node, np.asarray(value, dtype=node.dtype))
+    return env
+
+
+def check_differentiable(graph, arrays):
+    """Values of every node by id (see ``run``), after checking the domains of the values and derivatives."""
+    env = run(graph, arrays)
+    check_derivatives(graph, env)
     return env
 
 

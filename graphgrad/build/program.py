@@ -3,10 +3,11 @@
 Grammar: statements ``name = expr`` separated by ``;`` or newlines (the last
 assignment is the output; a lone expression is allowed too). Expressions use
 numbers, names, ``+ - * / ** @ %`` (``^`` also means power), unary minus, one
-comparison (``a < b``), the constants ``pi`` and ``e`` and the functions in
+comparison (``a < b``), the constants ``pi`` and ``e``, the functions in
 ``FUNCTIONS`` (graphgrad's own and NumPy's names of the ops in the NumPy table:
-``arctan2(y, x)``, ``logsumexp(x, axis=1)``). Nothing else is accepted and the
-text is never passed to ``eval`` or ``sympify``.
+``arctan2(y, x)``, ``logsumexp(x, axis=1)``) and indexing with a constant key
+(``x[0]``, ``x[:, 1:3]``, ``x[..., None]``, ``x[[0, 2]]``). Nothing else is
+accepted and the text is never passed to ``eval`` or ``sympify``.
 """
 import ast
 import math
@@ -23,14 +24,14 @@ FUNCTIONS.update({
     "ln": ops.ln, "log": ops.log, "exp": ops.exp, "sin": ops.sin, "cos": ops.cos, "tan": ops.tan,
     "tanh": ops.tanh, "sigmoid": ops.sigmoid, "relu": ops.relu, "sqrt": ops.sqrt, "abs": ops.abs,
     "sum": ops.sum, "mean": ops.mean, "max": ops.max, "softmax": ops.softmax,
-    "log_softmax": ops.log_softmax, "transpose": ops.transpose, "reshape": ops.reshape, "logsumexp": ops.logsumexp,
-    "norm": ops.norm, "softplus": ops.softplus,
+    "log_softmax": ops.log_softmax, "transpose": ops.transpose, "reshape": ops.reshape,
+    "logsumexp": ops.logsumexp, "norm": ops.norm, "softplus": ops.softplus,
 })
 CONSTANTS = {"pi": math.pi, "e": math.e}
 BINARY = {ast.Add: ops.add, ast.Sub: ops.sub, ast.Mult: ops.mul, ast.Div: ops.div,
           ast.Pow: ops.pow, ast.BitXor: ops.pow, ast.MatMult: ops.matmul, ast.Mod: ops.mod}
 COMPARE = {ast.Lt: ops.lt, ast.LtE: ops.le, ast.Gt: ops.gt, ast.GtE: ops.ge, ast.Eq: ops.eq, ast.NotEq: ops.ne}
-KEYWORDS = {"axis", "keepdims", "axes", "shape", "ddof", "ord", "decimals"}
+KEYWORDS = {"axis", "keepdims", "axes", "shape", "k", "offset", "ddof", "ord", "decimals"}
 
 
 def _where(src, node):
@@ -88,6 +89,8 @@ class _Builder:
             return self.call(node)
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return ops.transpose(self.expr(node.value))
+        if isinstance(node, ast.Subscript):
+            return ops.index(self.expr(node.value), self.key(node.slice))
         raise ParseError(f"unsupported syntax {type(node).__name__}{_where(self.src, node)}")
 
     def name(self, node):
@@ -132,8 +135,28 @@ class _Builder:
         except ParseError:
             return self.expr(node)
 
+    def key(self, node):
+        """An index as written: whole numbers, slices of them, None, ``...``, lists of whole numbers."""
+        if isinstance(node, ast.Tuple):
+            return tuple(self.key(e) for e in node.elts)
+        if isinstance(node, ast.Slice):
+            return slice(*(None if part is None else self.whole(part) for part in (node.lower, node.upper, node.step)))
+        if isinstance(node, ast.Constant) and (node.value is None or node.value is Ellipsis):
+            return node.value
+        return self.whole(node)
+
+    def whole(self, node):
+        """A whole number, or a tuple or list of them (an index)."""
+        try:
+            value = self.literal(node)
+        except ParseError:
+            value = None
+        if value is None or any(isinstance(v, float) for v in np.ravel(value)):
+            raise ParseError(f"expected a whole number or a tuple of them{_where(self.src, node)}")
+        return value
+
     def literal(self, node):
-        """A number, or a tuple of them (axes and shapes are not computed)."""
+        """A number, or a tuple of them (axes, shapes and bounds are not computed)."""
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool)):
             return node.value
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):

@@ -158,6 +158,7 @@ class Writer:
         self.local = {}          # node id -> its element's expression inside the loop being written
         self.constants = {}      # (dtype, value) -> local name, defined at the top of the function
         self.arrays = {}         # node id -> global name of a constant array
+        self.tables = {}         # global name -> int64 array of positions (the gathers of index arrays)
         self.out = Lines(1)
         self.starts = {}         # node id -> index of its first line in the body
 
@@ -187,6 +188,12 @@ class Writer:
             self.arrays[node.id] = f"C{len(self.arrays)}"
         return self.arrays[node.id]
 
+    def table(self, positions):
+        """The global name of a constant int64 array of flat positions (one per element an index array picks)."""
+        name = f"T{len(self.tables)}"
+        self.tables[name] = positions.ravel()
+        return name
+
     def prelude(self):
         """Typed constants used by the body, as assignments."""
         return [f"    {name} = {dtype_name(dt)}({literal(v)})" for (dt, v), name in self.constants.items()]
@@ -198,6 +205,8 @@ class Writer:
         for node_id, name in self.arrays.items():
             value = by_id[node_id].params["value"]
             lines.append(f"{name} = np.array({value.ravel().tolist()!r}, dtype={dtype_name(value.dtype)})")
+        for name, positions in self.tables.items():
+            lines.append(f"{name} = np.array({positions.tolist()!r}, dtype=np.int64)")
         return lines
 
     def read(self, node, consumer, domain, index):
@@ -206,7 +215,7 @@ class Writer:
             return self.local[node.id]
         if node.is_const and is_scalar(node):
             value = node.params["value"]
-            dtype = operand_dtype(consumer.inputs) if node.params.get("weak") else node.dtype
+            dtype = operand_dtype(consumer.inputs) if node.weak else node.dtype
             return self.k(dtype)(value)
         if is_scalar(node):
             return self.var(node)
@@ -551,6 +560,126 @@ def emit_log_softmax(w, node):
     _softmax_rows(w, node, finish)
 
 
+def _geometry(kernel, strides, dilation, padding, size):
+    """(kh, kw, sh, sw, dh, dw, pad top, pad left): the window arguments of the runtime's NHWC helpers."""
+    from ..ops.windows import resolve_padding
+    pads = resolve_padding(size, kernel, strides, dilation, padding)
+    return tuple(int(v) for v in (*kernel, *strides, *dilation, pads[0][0], pads[1][0]))
+
+
+def _shaped(w, node):
+    """``node``'s flat array viewed in its own shape."""
+    return f"{w.var(node)}.reshape({', '.join(map(str, node.shape))})"
+
+
+def emit_im2col(w, node):
+    x, p = node.inputs[0], node.params
+    oh, ow = _out(p, x.shape[1:3])
+    geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], x.shape[1:3])
+    w.out(f"im2col({_shaped(w, x)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
+
+
+def emit_col2im(w, node):
+    cols, p = node.inputs[0], node.params
+    oh, ow = _out(p, node.shape[1:3])
+    geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], node.shape[1:3])
+    w.out(f"col2im({_shaped(w, cols)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
+
+
+def _out(p, size):
+    """The output size of a convolution window over spatial ``size``."""
+    from ..ops.windows import out_size
+    return out_size(size, p["kernel"], p["strides"], p["dilation"], p["padding"], "conv2d")
+
+
+def _pool_geometry(node, size):
+    p = node.params
+    return _geometry(p["pool"], p["strides"], (1, 1), p["padding"], size)
+
+
+def _emit_pool(helper, image):
+    """An emitter calling the runtime's ``helper`` on the NHWC views of the node's operands and its own array;
+    ``image(node)`` is the operand whose spatial size the windows cover."""
+    def emit(w, node):
+        geometry = _pool_geometry(node, image(node).shape[1:3])
+        arrays = ", ".join(_shaped(w, a) for a in (*node.inputs, node))
+        w.out(f"{helper}({arrays}, {geometry})")
+    return emit
+
+
+# --- moving elements: index, scatter_add, concatenate --------------------------------------------
+# A basic key (ints, slices, None, ...) picks a strided view: element o of the selection sits at
+# offset + Σ o_d·stride_d, plain arithmetic in the loop. A key with index arrays picks arbitrary elements:
+# their flat positions become a constant table T, read as T[i].
+
+def _selection(shape, key):
+    """``(offset, strides)`` of ``[key]`` in a C-ordered array of ``shape`` for a basic key, else ``(table, None)``."""
+    positions = np.arange(int(np.prod(shape, dtype=np.int64)), dtype=np.int64).reshape(shape)[tuple(key)]
+    if key.has_arrays:
+        return positions, None
+    offset = int(positions.flat[0]) if positions.size else 0
+    return offset, tuple(s // positions.itemsize for s in positions.strides)
+
+
+def _move(w, node, target, source, domain, to, read, add=False):
+    """Loops over ``domain`` setting (or adding to) ``target`` at flat position ``to(index)`` the element of
+    ``source`` at ``read(index)``; a 0-d target or source is its local variable."""
+    index = [f"i{d}" if n > 1 else 0 for d, n in enumerate(domain)]
+    depth = 0
+    for name, extent in zip(index, domain):
+        if extent > 1:
+            w.out.indent(f"for {name} in range({extent}):")
+            depth += 1
+    value = w.read(source, node, (), []) if is_scalar(source) else f"{w.var(source)}[{read(index)}]"
+    if is_scalar(target):
+        w.out(w.store(target, f"{w.var(target)} + {value}" if add else value, None))
+    else:
+        w.out(f"{w.var(target)}[{to(index)}] {'+=' if add else '='} {value}")
+    w.out.dedent(depth)
+
+
+def _affine(offset, steps):
+    return lambda index: _linear((offset, 1), *zip(index, steps))
+
+
+def _through(table):
+    """Positions read from ``table`` at the flat loop index (one loop over every element)."""
+    return lambda index: f"{table}[{index[0]}]"
+
+
+def emit_index(w, node):
+    source = node.inputs[0]
+    at, steps = _selection(source.shape, node.params["key"])
+    if steps is None:
+        _move(w, node, node, source, (node.size,), lambda i: i[0], _through(w.table(at)))
+    else:
+        _move(w, node, node, source, node.shape, _affine(0, strides(node.shape)), _affine(at, steps))
+
+
+def emit_scatter_add(w, node):
+    g = node.inputs[0]
+    if is_scalar(node):
+        w.out(w.store(node, w.k(node.dtype)(0), None))
+    else:
+        w.out.indent(f"for j in range({node.size}):")
+        w.out(f"{w.var(node)}[j] = {w.k(node.dtype)(0)}")
+        w.out.dedent()
+    at, steps = _selection(node.shape, node.params["key"])
+    if steps is None:   # an index may repeat: every copy adds
+        _move(w, node, node, g, (g.size,), _through(w.table(at)), lambda i: i[0], add=True)
+    else:
+        _move(w, node, node, g, g.shape, _affine(at, steps), _affine(0, strides(g.shape)))
+
+
+def emit_concatenate(w, node):
+    axis = node.params["axis"] % node.ndim
+    start = 0
+    for operand in node.inputs:
+        _move(w, node, node, operand, operand.shape, _affine(start * strides(node.shape)[axis], strides(node.shape)),
+              _affine(0, strides(operand.shape)))
+        start += operand.shape[axis]
+
+
 def emit_one_loop(w, node):
     emit_loop(w, [node])
 
@@ -558,4 +687,9 @@ def emit_one_loop(w, node):
 EMIT = {name: emit_one_loop for name in SCALAR}
 EMIT.update({name: emit_one_loop for name in ACCUMULATE})
 EMIT.update({"fused": emit_one_loop, "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
-             "softmax": emit_softmax, "log_softmax": emit_log_softmax})
+             "softmax": emit_softmax, "log_softmax": emit_log_softmax, "im2col": emit_im2col, "col2im": emit_col2im,
+             "max_pool2d": _emit_pool("max_pool", lambda n: n.inputs[0]),
+             "max_pool2d_grad": _emit_pool("max_pool_grad", lambda n: n.inputs[0]),
+             "avg_pool2d": _emit_pool("avg_pool", lambda n: n.inputs[0]),
+             "avg_pool2d_grad": _emit_pool("avg_pool_grad", lambda n: n),
+             "index": emit_index, "scatter_add": emit_scatter_add, "concatenate": emit_concatenate})

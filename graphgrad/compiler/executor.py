@@ -16,6 +16,7 @@ from ..errors import DivergenceError, InputValueError, ShapeError, UnknownNameEr
 from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
+from .lowering import lower
 from .passes import optimize
 from .runtime import epoch_order, fill_uniform
 
@@ -33,7 +34,8 @@ class TrainingDivergedError(DivergenceError):
 
 
 def prepare(graph, passes=True):
-    """The graph as the code generator takes it: optimised and fused (or only fused)."""
+    """The graph as the code generator takes it: lowered, optimised and fused (or only lowered and fused)."""
+    graph = lower(graph)
     return fuse(optimize(graph) if passes else graph)
 
 

@@ -20,7 +20,9 @@ def rewrite(graph, rule=None, outputs=None, leaf=None):
 
 
 def param_key(value):
-    """A hashable stand-in for a parameter value (arrays by dtype, shape and bytes)."""
+    """A hashable stand-in for a parameter value (arrays by dtype, shape and bytes; slices by their fields)."""
+    if isinstance(value, slice):
+        return ("slice", value.start, value.stop, value.step)
     if isinstance(value, np.ndarray):
         return ("array", value.dtype.str, value.shape, value.tobytes())
     if isinstance(value, Graph):

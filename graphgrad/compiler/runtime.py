@@ -46,3 +46,129 @@ def fill_uniform(out):
     """Uniform [0, 1) numbers into ``out`` (dropout masks), continuing the epoch's stream."""
     for i in range(out.size):
         out[i] = np.random.random()
+
+
+
+# --- windows over NHWC arrays (convolution and pooling) ----------------------------------------------
+# ``geometry`` is (kh, kw, sh, sw, dh, dw, pt, pl): window, strides, dilation, top and left padding;
+# the output's spatial size is read from the output array.
+
+@njit(cache=True)
+def im2col(x, cols, oh, ow, geometry):
+    """Row (b, i, j) of ``cols`` := the window of output pixel (i, j) of image b, as (kh, kw, C) flattened;
+    zeros where the window lies in the padding."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, h, w, c = x.shape
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                row = (b * oh + i) * ow + j
+                for a in range(kh):
+                    r = i * sh + a * dh - pt
+                    for e in range(kw):
+                        s = j * sw + e * dw - pl
+                        base = (a * kw + e) * c
+                        inside = 0 <= r < h and 0 <= s < w
+                        for ch in range(c):
+                            cols[row, base + ch] = x[b, r, s, ch] if inside else 0.0
+
+
+@njit(cache=True)
+def col2im(cols, x, oh, ow, geometry):
+    """The adjoint of ``im2col``: x := each row's values added back where its window read them."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, h, w, c = x.shape
+    x[:] = 0.0
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                row = (b * oh + i) * ow + j
+                for a in range(kh):
+                    r = i * sh + a * dh - pt
+                    for e in range(kw):
+                        s = j * sw + e * dw - pl
+                        if 0 <= r < h and 0 <= s < w:
+                            base = (a * kw + e) * c
+                            for ch in range(c):
+                                x[b, r, s, ch] += cols[row, base + ch]
+
+
+@njit(cache=True)
+def _window_max(x, b, i, j, ch, geometry):
+    """(maximum, row, column) of the window of output pixel (i, j): its first maximum, padding ignored."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    h, w = x.shape[1], x.shape[2]
+    best, br, bs = -np.inf, -1, -1
+    for a in range(kh):
+        r = i * sh + a * dh - pt
+        for e in range(kw):
+            s = j * sw + e * dw - pl
+            if 0 <= r < h and 0 <= s < w and x[b, r, s, ch] > best:
+                best, br, bs = x[b, r, s, ch], r, s
+    return best, br, bs
+
+
+@njit(cache=True)
+def max_pool(x, y, geometry):
+    """y := the maximum of each window of x."""
+    n, oh, ow, c = y.shape
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                for ch in range(c):
+                    y[b, i, j, ch] = _window_max(x, b, i, j, ch, geometry)[0]
+
+
+@njit(cache=True)
+def max_pool_grad(x, g, dx, geometry):
+    """dx := g routed to the first maximum of each window of x (the adjoint of ``max_pool``)."""
+    n, oh, ow, c = g.shape
+    dx[:] = 0.0
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                for ch in range(c):
+                    _, r, s = _window_max(x, b, i, j, ch, geometry)
+                    if r >= 0:   # not a window of NaNs
+                        dx[b, r, s, ch] += g[b, i, j, ch]
+
+
+@njit(cache=True)
+def avg_pool(x, y, geometry):
+    """y := the mean of each window of x, padding counted as zeros."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, h, w, c = x.shape
+    oh, ow = y.shape[1], y.shape[2]
+    share = 1.0 / (kh * kw)
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                for ch in range(c):
+                    total = 0.0
+                    for a in range(kh):
+                        r = i * sh + a * dh - pt
+                        for e in range(kw):
+                            s = j * sw + e * dw - pl
+                            if 0 <= r < h and 0 <= s < w:
+                                total += x[b, r, s, ch]
+                    y[b, i, j, ch] = total * share
+
+
+@njit(cache=True)
+def avg_pool_grad(g, dx, geometry):
+    """dx := each element of g shared equally over its window (the adjoint of ``avg_pool``)."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, h, w, c = dx.shape
+    oh, ow = g.shape[1], g.shape[2]
+    share = 1.0 / (kh * kw)
+    dx[:] = 0.0
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                for a in range(kh):
+                    r = i * sh + a * dh - pt
+                    for e in range(kw):
+                        s = j * sw + e * dw - pl
+                        if 0 <= r < h and 0 <= s < w:
+                            for ch in range(c):
+                                dx[b, r, s, ch] += g[b, i, j, ch] * share

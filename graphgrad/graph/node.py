@@ -2,7 +2,9 @@
 
 Nodes are immutable and built only through primitives (see ``graphgrad.ops``), so
 a node's shape has been checked when it exists. Python operators on nodes build
-new nodes, which is how ``J = 3*(a*b + c)`` becomes a graph.
+new nodes, which is how ``J = 3*(a*b + c)`` becomes a graph. A ``weak`` node is a
+Python number or computed from Python numbers only: it takes the dtype of what it
+meets, so ``x32 * (2 - 1)`` stays float32 (as in NumPy 2 and JAX).
 """
 import itertools
 
@@ -14,9 +16,9 @@ _ids = itertools.count()
 class Node:
     """A value in a computation graph: ``op(*inputs, **params)`` of a known shape and dtype."""
 
-    __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "__weakref__")
+    __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "weak", "__weakref__")
 
-    def __init__(self, op, inputs, params, shape, dtype, name=None):
+    def __init__(self, op, inputs, params, shape, dtype, name=None, weak=False):
         object.__setattr__(self, "op", op)
         object.__setattr__(self, "inputs", tuple(inputs))
         object.__setattr__(self, "params", dict(params))
@@ -24,6 +26,7 @@ class Node:
         object.__setattr__(self, "dtype", np.dtype(dtype))
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "id", next(_ids))
+        object.__setattr__(self, "weak", bool(weak))
 
     def __setattr__(self, key, value):
         raise AttributeError("graphgrad nodes are immutable")
@@ -47,11 +50,17 @@ class Node:
 
     def named(self, name):
         """The same computation under a label (e.g. the ``u`` of ``u = a*b``)."""
-        return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name)
+        return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name, self.weak)
 
     def __repr__(self):
         what = self.name or self.op.name
         return f"<Node {what} {self.op.name} shape={self.shape} {self.dtype}>"
+
+    def _repr_svg_(self):
+        """Jupyter shows a node as the picture of the graph that computes it (text when no renderer is installed)."""
+        from . import Graph
+        from ..viz import repr_svg
+        return repr_svg(Graph([self]))
 
     def __hash__(self):
         return self.id  # nodes are keys by identity; == builds an elementwise comparison, as in NumPy
@@ -64,6 +73,12 @@ class Node:
         if not self.shape:
             raise TypeError("len() of a 0-d node")
         return self.shape[0]
+
+    def __iter__(self):
+        """The rows along the first axis, ``x[0], x[1], ...``, as NumPy iterates an array."""
+        if not self.shape:
+            raise TypeError("iteration over a 0-d node")
+        return (self[i] for i in range(self.shape[0]))
 
     # --- NumPy's functions build nodes too (see graphgrad.ops.numpy_dispatch) ----------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -97,6 +112,9 @@ class Node:
     def __pos__(self): return self
     def __abs__(self): return _ops().abs(self)
 
+    def __getitem__(self, key):
+        return _ops().index(self, key)
+
     @property
     def T(self):
         return _ops().transpose(self)
@@ -112,6 +130,32 @@ class Node:
 
     def reshape(self, *shape):
         return _ops().reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+
+    def flatten(self):
+        return _ops().ravel(self)
+
+    ravel = flatten
+
+    def squeeze(self, axis=None):
+        return _ops().squeeze(self, axis)
+
+    def swapaxes(self, axis1, axis2):
+        return _ops().swapaxes(self, axis1, axis2)
+
+    def take(self, indices, axis=None):
+        return _ops().take(self, indices, axis)
+
+    def repeat(self, repeats, axis=None):
+        return _ops().repeat(self, repeats, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _ops().diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return _ops().trace(self, offset, axis1, axis2)
+
+    def dot(self, other):
+        return _ops().dot(self, other)
 
 
 def _ops():

@@ -46,14 +46,31 @@ def split_name(name):
     return head, name[len(head):]
 
 
+_TEX_SPECIAL = {c: "\\" + c for c in "#%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
+                                                 "$": r"{\char36}", "<": r"$<$", ">": r"$>$"}
+_PLAIN_NAME = re.compile(r"[A-Za-z]*[\u0304\u0307]?(-?[0-9]+)?")
+
+
+def latex_text(text):
+    """``text`` for LaTeX text mode, its special characters escaped (``a_b & c`` -> ``a\\_b \\& c``)."""
+    return "".join(_TEX_SPECIAL.get(c, c) for c in str(text))
+
+
 def latex_name(name):
-    """A name in LaTeX: ``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``, ``phi`` -> ``\\phi``."""
+    """A name in LaTeX: ``v-1`` -> ``v_{-1}``, ``x1`` -> ``x_{1}``, ``v̄0`` -> ``\\bar{v}_{0}``, ``phi`` -> ``\\phi``.
+
+    Any other name (``dense_1/kernel``, ``a<b``) is set upright as text, its special characters escaped.
+    """
     marks = {"\u0304": r"\bar", "\u0307": r"\dot"}
-    head, tail = split_name(unicodedata.normalize("NFD", name))
-    mark = marks.get(head[-1:]) if head else None
-    if mark:
+    name = unicodedata.normalize("NFD", name)
+    plain = _PLAIN_NAME.fullmatch(name)
+    head, tail = split_name(name) if plain else ("".join(c for c in name if c not in marks), "")
+    mark = next((marks[c] for c in name if c in marks), None)
+    if plain and mark:
         head = head[:-1]
-    if head in GREEK:
+    if not plain:
+        head = rf"\textrm{{{latex_text(head)}}}"
+    elif head in GREEK:
         head = "\\" + head
     if mark:
         head = f"{mark}{{{head}}}"
@@ -94,7 +111,8 @@ def _grouped(template, k, style):
 
 
 def fill(node, args, style="text"):
-    """The node's template filled with ``args`` (text, precedence) pairs, bracketed as needed."""
+    """The node's template filled with ``args`` (text, precedence) pairs, bracketed as needed;
+    ``{operands}`` in a template stands for all of them, comma-separated (concatenate, einsum)."""
     template = node.op.latex if style == "latex" else node.op.text
     params = {k: v for k, v in node.params.items() if k != "value"}
     wrapped = []
@@ -103,8 +121,20 @@ def fill(node, args, style="text"):
         tight = prec < node.op.precedence or (k > 0 and prec == node.op.precedence)
         if _grouped(template, k, style):
             tight = False
+        if _argument(template, k) or _argument(template, "operands"):  # max(a, b + 1), concatenate(a, b)
+            tight = False
         wrapped.append((f"\\left({text}\\right)" if style == "latex" else f"({text})") if tight else text)
-    return template.format(*wrapped, **params)
+    return template.format(*wrapped, operands=", ".join(wrapped), **params)
+
+
+def _argument(template, field):
+    """Whether ``template`` writes ``{field}`` as a whole argument, between ( or , and ) or ,."""
+    at = template.find("{%s}" % field)
+    if at < 0:
+        return False
+    before = template[:at].rstrip()[-1:]
+    after = template[at + len(str(field)) + 2:].lstrip()[:1]
+    return before in ("(", ",") and after in (")", ",")
 
 
 def const_term(node, style="text", digits=6):

@@ -39,9 +39,9 @@ def normalize_axis(axis, ndim, where=""):
     for a in axes:
         if not -ndim <= a < ndim:
             raise ShapeError(f"axis {a} is out of range{where}: the operand has {ndim} dimension(s)")
+        if a % ndim in out:
+            raise ShapeError(f"axis {a} is repeated in {axes}{where}: each axis may appear once")
         out.append(a % ndim)
-    if len(set(out)) < len(out):
-        raise ShapeError(f"axis {axis} names an axis twice{where}")
     return tuple(sorted(out))
 
 

@@ -7,6 +7,7 @@ core's reverse mode differentiates whatever the layers built.
 import numpy as np
 
 from .. import ops
+from ..ops import windows as win
 from ..graph import shapes
 from ..datasets.checks import real_number, whole_number
 from . import activations, initializers, regularizers
@@ -18,6 +19,7 @@ class Layer:
 
     kind = "layer"
     input_shape = None
+    non_trainable = ()    # parameter suffixes that ``updates`` sets instead of the optimizer
 
     def __init__(self, name=None):
         self.name = name
@@ -40,6 +42,10 @@ class Layer:
     def penalty(self, params):
         """Regularisation term (a scalar node) to add to the loss, or None."""
         return None
+
+    def updates(self, x, params):
+        """New values (nodes, by suffix) of the ``non_trainable`` parameters after a training step on input x."""
+        return {}
 
     def config(self):
         return {}
@@ -143,3 +149,216 @@ class Flatten(Layer):
 
     def call(self, x, params, training=False, noise=None):
         return ops.reshape(x, (x.shape[0],) + self.output_shape(x.shape[1:]))
+
+
+class Activation(Layer):
+    """An activation on its own, e.g. ``Activation("relu")`` after a linear Dense layer."""
+
+    kind = "activation"
+
+    def __init__(self, activation, name=None, input_shape=None):
+        super().__init__(name)
+        self.activation = activations.get(activation)
+        self.activation_name = activations.name_of(activation)
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def call(self, x, params, training=False, noise=None):
+        return self.activation(x)
+
+    def config(self):
+        return {"activation": self.activation_name}
+
+
+def _sample_shape(prim_shape, input_shape, *operand_shapes, **params):
+    """A primitive's shape rule applied to one sample: the batch axis added, then dropped."""
+    return tuple(prim_shape((1,) + tuple(input_shape), *operand_shapes, **params)[1:])
+
+
+def _images(layer, input_shape):
+    if len(input_shape) != 3:
+        raise ShapeError(f"layer '{layer.name}' ({type(layer).__name__}) needs image samples (height, width, "
+                         f"channels), got samples of shape {shapes.fmt(input_shape)}; add a Reshape layer before it")
+
+
+class Conv2D(Layer):
+    """2-D convolution ``activation(conv2d(x, kernel) + bias)`` over (height, width, channels) samples, with
+    Keras' arguments and defaults (kernel (kh, kw, in/groups, filters), Glorot, zeros)."""
+
+    kind = "conv2d"
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, groups=1,
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, input_shape=None, name=None):
+        super().__init__(name)
+        self.filters = whole_number(filters, "Conv2D: filters (the number of output channels)")
+        self.kernel_size = win.pair(kernel_size, "Conv2D: kernel_size")
+        self.window = dict(strides=win.pair(strides, "Conv2D: strides"), padding=win.padding_param(padding),
+                           dilation=win.pair(dilation_rate, "Conv2D: dilation_rate"),
+                           groups=whole_number(groups, "Conv2D: groups"), layout="NHWC")
+        self.activation = activations.get(activation)
+        self.activation_name = activations.name_of(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def parameters(self, input_shape):
+        _images(self, input_shape)
+        params = {"kernel": ((*self.kernel_size, input_shape[2] // self.window["groups"], self.filters),
+                             self.kernel_initializer)}
+        if self.use_bias:
+            params["bias"] = ((self.filters,), self.bias_initializer)
+        return params
+
+    def output_shape(self, input_shape):
+        kernel = self.parameters(input_shape)["kernel"][0]
+        return _sample_shape(ops.convolution.conv2d_p.shape, input_shape, kernel, **self.window)
+
+    def call(self, x, params, training=False, noise=None):
+        z = ops.convolution.conv2d_p(x, params["kernel"], **self.window)
+        return self.activation(z + params["bias"] if self.use_bias else z)
+
+    penalty = Dense.penalty
+
+    def config(self):
+        return {"filters": self.filters, "kernel_size": self.kernel_size, "activation": self.activation_name}
+
+
+class _Pooling2D(Layer):
+    """A pooling window moved over each channel of (height, width, channels) samples."""
+
+    primitive = None
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", input_shape=None, name=None):
+        super().__init__(name)
+        pool = win.pair(pool_size, f"{type(self).__name__}: pool_size")
+        self.window = dict(pool=pool, strides=win.pair(strides or pool, f"{type(self).__name__}: strides"),
+                           padding=win.padding_param(padding), layout="NHWC")
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def output_shape(self, input_shape):
+        _images(self, input_shape)
+        return _sample_shape(self.primitive.shape, input_shape, **self.window)
+
+    def call(self, x, params, training=False, noise=None):
+        return self.primitive(x, **self.window)
+
+    def config(self):
+        return {"pool_size": self.window["pool"], "strides": self.window["strides"]}
+
+
+class MaxPooling2D(_Pooling2D):
+    """The maximum of each window (Keras' MaxPooling2D)."""
+    kind = "max_pooling2d"
+    primitive = ops.pooling.max_pool2d_p
+
+
+class AveragePooling2D(_Pooling2D):
+    """The mean of each window (Keras' AveragePooling2D, 'valid' padding: Keras leaves padding out of the mean,
+    graphgrad's average counts it, so 'same' is refused rather than computed differently)."""
+    kind = "average_pooling2d"
+    primitive = ops.pooling.avg_pool2d_p
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", input_shape=None, name=None):
+        if padding != "valid":
+            from ..errors import ArgumentError
+            raise ArgumentError("AveragePooling2D: only padding='valid' (Keras averages 'same' windows over "
+                                "the pixels inside the image only, which graphgrad does not compute)")
+        super().__init__(pool_size, strides, padding, input_shape, name)
+
+
+class GlobalAveragePooling2D(Layer):
+    """The mean of each channel over the whole image: (h, w, c) -> (c,)."""
+
+    kind = "global_average_pooling2d"
+
+    def __init__(self, input_shape=None, name=None):
+        super().__init__(name)
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def output_shape(self, input_shape):
+        _images(self, input_shape)
+        return (input_shape[2],)
+
+    def call(self, x, params, training=False, noise=None):
+        return ops.mean(x, axis=(1, 2))
+
+
+class Reshape(Layer):
+    """Each sample reshaped to ``target_shape`` (one size may be -1), as Keras' Reshape."""
+
+    kind = "reshape"
+
+    def __init__(self, target_shape, input_shape=None, name=None):
+        super().__init__(name)
+        self.target_shape = tuple(int(d) for d in target_shape)
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def output_shape(self, input_shape):
+        return ops.shaping.reshape_p.shape(tuple(input_shape), shape_to=self.target_shape)
+
+    def call(self, x, params, training=False, noise=None):
+        return ops.reshape(x, (x.shape[0],) + self.output_shape(x.shape[1:]))
+
+    def config(self):
+        return {"target_shape": self.target_shape}
+
+
+class BatchNormalization(Layer):
+    """Normalise each channel: with the batch's mean and variance in training (and move the moving averages
+    towards them), with the moving averages otherwise; then scale by gamma and shift by beta.
+
+    Keras: ``moving = momentum·moving + (1 - momentum)·batch`` with the biased batch variance.
+    PyTorch's BatchNorm2d is the same rule with momentum 1 - its momentum and the unbiased variance
+    (``unbiased_moving_variance``): the one difference, declared here as data.
+    """
+
+    kind = "batch_normalization"
+    non_trainable = ("moving_mean", "moving_variance")
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 unbiased_moving_variance=False, input_shape=None, name=None):
+        super().__init__(name)
+        self.axis = axis
+        self.momentum = real_number(momentum, "BatchNormalization: momentum", 0, 1)
+        self.epsilon = real_number(epsilon, "BatchNormalization: epsilon", 0, low_open=True)
+        self.center, self.scale, self.unbiased = center, scale, unbiased_moving_variance
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def _channels(self, input_shape):
+        axis = shapes.normalize_axis(self.axis, len(input_shape), f" in layer '{self.name}'")[0]
+        return input_shape[axis], axis + 1      # the axis counted with the batch axis
+
+    def parameters(self, input_shape):
+        c, _ = self._channels(input_shape)
+        params = {}
+        if self.scale:
+            params["gamma"] = ((c,), initializers.ones)
+        if self.center:
+            params["beta"] = ((c,), initializers.zeros)
+        params["moving_mean"] = ((c,), initializers.zeros)
+        params["moving_variance"] = ((c,), initializers.ones)
+        return params
+
+    def call(self, x, params, training=False, noise=None):
+        _, axis = self._channels(x.shape[1:])
+        mean, variance = (ops.moments(x, axis) if training
+                          else (params["moving_mean"], params["moving_variance"]))
+        return ops.batch_norm(x, params.get("gamma", 1.0), params.get("beta", 0.0), mean, variance, axis,
+                              self.epsilon)
+
+    def updates(self, x, params):
+        """The moving averages after a training step on input ``x``, by suffix."""
+        c, axis = self._channels(x.shape[1:])
+        mean, variance = ops.moments(x, axis)
+        if self.unbiased:
+            count = x.size // c
+            variance = variance * (count / max(count - 1, 1))
+        m = self.momentum
+        return {"moving_mean": params["moving_mean"] * m + mean * (1 - m),
+                "moving_variance": params["moving_variance"] * m + variance * (1 - m)}
+
+    def config(self):
+        return {"momentum": self.momentum, "epsilon": self.epsilon}

@@ -143,6 +143,8 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
         return ops.equal(ops.reshape(y_true, y_true.shape + (1,)), ops.const(np.arange(k, dtype=y_true.dtype)))
 
     def per_sample(self, y_true, y_pred):
+        if self.from_logits:
+            return self.from_logits_per_sample(y_true, y_pred)
         return super().per_sample(self._one_hot(y_true, y_pred.shape[-1]), y_pred)
 
     def from_logits_per_sample(self, y_true, logits):

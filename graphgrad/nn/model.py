@@ -45,17 +45,21 @@ class Sequential:
         """Fix the input shape (without batch axis) and draw initial weights (kept if already drawn)."""
         self.input_shape = tuple(int(d) for d in input_shape)
         shape, self.layer_input_shapes, self.param_shapes, inits = self.input_shape, [], {}, {}
+        self.non_trainable = set()
         for layer in self.layers:
             self.layer_input_shapes.append(shape)
             for suffix, (pshape, init) in layer.parameters(shape).items():
                 self.param_shapes[f"{layer.name}/{suffix}"] = tuple(pshape)
                 inits[f"{layer.name}/{suffix}"] = init
+                if suffix in layer.non_trainable:
+                    self.non_trainable.add(f"{layer.name}/{suffix}")
             shape = layer.output_shape(shape)
         self.output_shape = shape
+        weights = dict(self._weights)
         for name, pshape in self.param_shapes.items():
-            if name not in self._weights or self._weights[name].shape != pshape:
-                self._weights[name] = np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
-        self._weights = {n: self._weights[n] for n in self.param_shapes}
+            if name not in weights or weights[name].shape != pshape:
+                weights[name] = np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
+        self._weights = {n: weights[n] for n in self.param_shapes}
         self.built = True
         self._cache.clear()
         if self.optimizer is not None:
@@ -123,18 +127,27 @@ class Sequential:
         return [v.copy() for v in self._weights.values()]
 
     def set_weights(self, arrays):
-        arrays = list(arrays)
-        if len(arrays) != len(self._weights):
-            raise ShapeError(f"set_weights got {len(arrays)} arrays, the model has {len(self._weights)}: "
-                             f"{', '.join(self._weights)}")
-        for (name, old), new in zip(list(self._weights.items()), arrays):
+        arrays, current = list(arrays), self._weights
+        if len(arrays) != len(current):
+            raise ShapeError(f"set_weights got {len(arrays)} arrays, the model has {len(current)}: "
+                             f"{', '.join(current)}")
+        weights = {}
+        for (name, old), new in zip(current.items(), arrays):
             new = np.asarray(new, dtype=self.dtype)
             if new.shape != old.shape:
                 raise ShapeError(f"weight '{name}' has shape {shapes.fmt(old.shape)}, got {shapes.fmt(new.shape)}")
-            self._weights[name] = new.copy()
+            weights[name] = new.copy()
+        self._weights = weights
 
-    def count_params(self):
-        return int(sum(int(np.prod(s)) for s in self.param_shapes.values()))
+    def count_params(self, trainable=None):
+        """Parameters of the model (``trainable`` True or False: only those the optimizer trains, or not)."""
+        return int(sum(int(np.prod(s)) for n, s in self.param_shapes.items()
+                       if trainable is None or (n not in self.non_trainable) == trainable))
+
+    @property
+    def trainable_names(self):
+        """Names of the weights the optimizer updates (not, e.g., batch normalisation's moving averages)."""
+        return [n for n in self.param_shapes if n not in self.non_trainable]
 
     def save_weights(self, path):
         """Write the weights to an ``.npz`` file (atomically: the old file survives a failed write)."""
@@ -250,20 +263,21 @@ class Sequential:
     def summary(self, print_fn=print):
         """Keras' table: Layer (type) / Output Shape / Param #, then the totals."""
         self._require_built()
-        widths = (29, 26, 10)
+        names = [f"{layer.name} ({type(layer).__name__})" for layer in self.layers]
+        widths = (max(29, *(len(n) + 1 for n in names)), 26, 10)   # Keras' columns, widened for long names
+        rule = sum(widths)
 
         def row(*cells):
             return "".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
 
-        lines = [f'Model: "{self.name}"', "_" * 65, row("Layer (type)", "Output Shape", "Param #"), "=" * 65]
-        for i, layer in enumerate(self.layers):
+        lines = [f'Model: "{self.name}"', "_" * rule, row("Layer (type)", "Output Shape", "Param #"), "=" * rule]
+        for i, (layer, name) in enumerate(zip(self.layers, names)):
             count = sum(int(np.prod(s)) for n, s in self.param_shapes.items() if n.startswith(layer.name + "/"))
             shape = (None,) + tuple(self._layer_output_shape(i))
-            lines.append(row(f"{layer.name} ({type(layer).__name__})", shapes.fmt(shape),
-                             count))
-            lines.append("=" * 65 if i == len(self.layers) - 1 else "_" * 65)
-        total = self.count_params()
-        lines += [f"Total params: {total:,}", f"Trainable params: {total:,}", "Non-trainable params: 0", "_" * 65]
+            lines.append(row(name, shapes.fmt(shape), count))
+            lines.append("=" * rule if i == len(self.layers) - 1 else "_" * rule)
+        lines += [f"Total params: {self.count_params():,}", f"Trainable params: {self.count_params(True):,}",
+                  f"Non-trainable params: {self.count_params(False):,}", "_" * rule]
         text = "\n".join(lines)
         print_fn(text)
         return text
@@ -289,3 +303,17 @@ class Sequential:
 
     def __repr__(self):
         return f"<Sequential '{self.name}': {', '.join(map(repr, self.layers))}>"
+
+    def _repr_html_(self):
+        """Jupyter shows a built model as its summary table and its picture (None before it is built: text shows)."""
+        import html
+        from ..errors import GraphgradError
+        try:
+            table = self.summary(print_fn=lambda text: None)
+        except GraphgradError:
+            return None
+        try:
+            drawing = self.picture()._repr_svg_()
+        except GraphgradError:   # no Graphviz renderer: the table alone
+            drawing = ""
+        return f'<pre style="text-align:left">{html.escape(table)}</pre>\n{drawing}'

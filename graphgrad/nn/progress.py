@@ -70,10 +70,12 @@ class ProgressBar(Callback):
                     f"{format_logs(logs or {})}")
 
     def on_epoch_end(self, epoch, logs=None):
-        elapsed = time.perf_counter() - self.start
-        timing = f"{_duration(elapsed)} {_per_step(elapsed / max(self.steps, 1))}"
-        if self.verbose == 1:
-            line = f"{self.steps}/{self.steps} {bar(self.steps, self.steps)} - {timing}{format_logs(logs or {})}"
-        else:
-            line = f"{self.steps}/{self.steps} - {timing}{format_logs(logs or {})}"
+        line = finished(self.steps, time.perf_counter() - self.start, logs, self.verbose)
         self._write(("\r" if self.live else "") + line + "\n")
+
+
+def finished(steps, elapsed, logs=None, verbose=1):
+    """The line Keras leaves after ``steps`` steps in ``elapsed`` seconds: bar (verbose=1), timing, logs."""
+    timing = f"{_duration(elapsed)} {_per_step(elapsed / max(steps, 1))}"
+    shown = f" {bar(steps, steps)}" if verbose == 1 else ""
+    return f"{steps}/{steps}{shown} - {timing}{format_logs(logs or {})}"

@@ -48,12 +48,17 @@ def _batch_inputs(model, batch_size, with_labels=True):
     return x, y, params
 
 
-def forward(model, x, params, training=False, noise=None):
-    """``(output, logits)``: the model's output node and the last Dense layer's pre-activation (or None)."""
+def forward(model, x, params, training=False, noise=None, layer_inputs=None):
+    """``(output, logits)``: the model's output node and the last Dense layer's pre-activation (or None).
+
+    ``layer_inputs``, a dict, receives each layer's input node by layer name.
+    """
     noise = noise or {}
     h, logits = x, None
     last = len(model.layers) - 1
     for i, layer in enumerate(model.layers):
+        if layer_inputs is not None:
+            layer_inputs[layer.name] = h
         p = {suffix: params[f"{layer.name}/{suffix}"] for suffix in layer.parameters(h.shape[1:])}
         if i == last and hasattr(layer, "linear"):
             logits = layer.linear(h, p)
@@ -72,11 +77,15 @@ def loss_of(model, y, output, logits, params):
     per_sample = loss.from_logits_per_sample(y, logits) if fused else loss.per_sample(y, output)
     total = ops.mean(per_sample)
     for layer in model.layers:
-        p = {k[len(layer.name) + 1:]: v for k, v in params.items() if k.startswith(layer.name + "/")}
-        penalty = layer.penalty(p)
+        penalty = layer.penalty(_own(params, layer))
         if penalty is not None:
             total = total + penalty
     return total.named("loss")
+
+
+def _own(params, layer):
+    """The layer's parameter nodes by suffix."""
+    return {k[len(layer.name) + 1:]: v for k, v in params.items() if k.startswith(layer.name + "/")}
 
 
 def build_inference(model, batch_size=1):
@@ -97,7 +106,7 @@ def initial_state(model, weights):
     """Starting values of the optimizer state for parameter arrays ``weights`` (by name)."""
     opt = model.optimizer
     values = {f"optimizer/{p}/{s}": np.asarray(opt.slot_init(s, weights[p]), dtype=model.dtype)
-              for p in model.param_shapes for s in opt.slot_names}
+              for p in model.trainable_names for s in opt.slot_names}
     values.update({f"optimizer/{g}": np.asarray(v, dtype=model.dtype) for g, v in opt.global_names().items()})
     values[ITERATIONS] = np.zeros((), dtype=model.dtype)
     return values
@@ -110,20 +119,26 @@ def build_step(model, batch_size):
     noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
              for layer, shape in zip(model.layers, model.layer_input_shapes)
              if layer.noise_shape(shape) is not None}
-    output, logits = forward(model, x, params, training=True, noise=noise)
+    layer_inputs = {}
+    output, logits = forward(model, x, params, training=True, noise=noise, layer_inputs=layer_inputs)
     loss = loss_of(model, y, output, logits, params)
+    moved = {f"{layer.name}/{suffix}": value for layer in model.layers
+             for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer)).items()}
 
-    slots = {p: {s: ops.input(f"optimizer/{p}/{s}", node.shape, dtype) for s in opt.slot_names}
-             for p, node in params.items()}
+    slots = {p: {s: ops.input(f"optimizer/{p}/{s}", params[p].shape, dtype) for s in opt.slot_names}
+             for p in model.trainable_names}
     glob = {g: ops.input(f"optimizer/{g}", (), dtype) for g in opt.global_names()}
     t = ops.input(ITERATIONS, (), dtype)
     inputs = [x, y, *params.values()]
-    state = [s for p in params for s in slots[p].values()] + list(glob.values()) + [t]
+    state = [s for p in slots for s in slots[p].values()] + list(glob.values()) + [t]
 
-    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=list(params.values()), output=loss)
+    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=[params[p] for p in slots], output=loss)
     new_glob = opt.update_globals(t, glob)
     new_params, new_slots = [], []
     for name, p in params.items():
+        if name in moved:
+            new_params.append(moved[name])
+            continue
         g = adj.get(p.id, zeros(p))
         new_p, updated = opt.update(p, g, slots[name], t, {**glob, **new_glob})
         new_params.append(new_p)

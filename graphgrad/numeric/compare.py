@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..autodiff import grad_graph, jacobian
-from ..backends.numpy_backend import bind, evaluate
+from ..backends.numpy_backend import bind, check_differentiable, evaluate
 from .finite_differences import gradient as numeric_gradient
 
 METHODS = ("reverse", "forward", "symbolic", "numeric")
@@ -27,13 +27,13 @@ def _forward(graph, values):
 
 
 def _symbolic(graph, values):
-    """The closed-form gradient (shared subexpressions kept, so any depth works), compiled by lambdify."""
-    import sympy as sp
-    from ..symbolic import gradient_function, symbol, to_sympy
+    """The closed-form value and gradient (shared subexpressions kept, so any depth works), compiled by lambdify."""
+    from ..symbolic import SymbolicError, gradient_function
     args = {n: np.asarray(values[n], dtype=np.float64) for n in graph.input_names}
-    y = sp.lambdify([symbol(n) for n in graph.input_names], to_sympy(graph), "numpy")(*args.values())
-    grads = gradient_function(graph)(**args)
-    return np.asarray(y), {n: np.broadcast_to(g, args[n].shape) for n, g in grads.items()}
+    y, grads = gradient_function(graph, value=True)(**args)
+    if not all(np.all(np.isfinite(g)) for g in [y, *grads.values()]):
+        raise SymbolicError("the closed-form value or gradient is not a finite real number at this point")
+    return y, {n: np.broadcast_to(g, args[n].shape) for n, g in grads.items()}
 
 
 def _numeric(graph, values):
@@ -48,7 +48,7 @@ def differentiate(graph, values, method="reverse"):
     from ..errors import UnknownNameError
     if method not in RUNNERS:
         raise UnknownNameError(f"unknown method '{method}': choose one of {', '.join(METHODS)}")
-    bind(graph, values)  # errors about inputs come before any work
+    check_differentiable(graph, bind(graph, values))  # bad inputs and points refused alike by every method
     return RUNNERS[method](graph, values)
 
 

@@ -4,7 +4,8 @@ import math
 from .primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input
 from .elementwise import (abs, add, cos, div, equal, exp, ln, log, maximum, minimum, mul, neg, pow,
                           relu, sigmoid, sign, sin, softplus, sqrt, step, sub, tan, tanh)
-from .shaping import broadcast_to, reshape, transpose, unbroadcast
+from .shaping import (broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, tile, transpose,
+                      unbroadcast, zeros_like)
 from .reductions import all, any, argmax, argmin, max, mean, min, prod, sum
 from .logic import (clip, eq, fmax, fmin, ge, gt, isfinite, le, logical_and, logical_not, logical_or, logical_xor,
                     lt, ne, where)
@@ -14,8 +15,14 @@ from .rounding import ceil, floor, fmod, mod, rint, round, trunc
 from .statistics import logsumexp, norm, std, var
 from .scans import cumprod, cumsum
 from .casting import astype
-from .linalg import matmul
+from .indexing import (diag, diagonal, flip, index, pad, repeat, roll, scatter_add, take, take_along_axis, tril,
+                       triu)
+from .joining import array_split, concatenate, hstack, split, stack, vstack
+from .linalg import dot, einsum, inner, kron, matmul, outer, tensordot, trace
 from .activations import log_softmax, softmax
+from .convolution import conv2d
+from .pooling import avg_pool2d, max_pool2d
+from .normalization import batch_norm, moments
 
 pi = math.pi
 e = math.e

@@ -63,6 +63,13 @@ def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain
         elementwise=True, partials=partials, differentiable=differentiable, dtype=dtype)
 
 
+def _pow_base_partial(a, x, y):
+    """d x^y / dx = y·x^(y-1); 0 for the constant exponent 0, as x^0 = 1 everywhere (x = 0 too)."""
+    if y.is_const and not np.any(y.params["value"]):
+        return 0
+    return y * x ** (y - 1)
+
+
 def _sigmoid(x):
     """Logistic function computed without overflow for large |x|."""
     e = np.exp(-np.abs(x))
@@ -81,11 +88,12 @@ div = elementwise("div", np.divide, lambda x, y: x / y,
                   "{0}/{1}", r"\frac{{{0}}}{{{1}}}", precedence=20,
                   domain=Domain(lambda x, y: y != 0, "division needs a non-zero denominator"), dtype=divided)
 pow = elementwise("pow", np.power, lambda x, y: x ** y,
-                  (lambda a, x, y: y * x ** (y - 1), lambda a, x, y: a * ln(x)),
+                  (_pow_base_partial, lambda a, x, y: a * ln(x)),
                   "{0}^{1}", "{0}^{{{1}}}", precedence=30,
-                  domain=Domain(lambda x, y: ((x > 0) | (np.mod(y, 1) == 0))
+                  domain=Domain(lambda x, y: ((x > 0) | ((x == 0) & (y >= 0)) | ((x < 0) & (np.mod(y, 1) == 0)))
                                 & ((y >= 0) | (np.result_type(x, y).kind == "f")),
-                                "x^y needs x > 0 unless y is a whole number, and y >= 0 for integers"))
+                                "x^y is defined for x > 0, for x = 0 when y >= 0, and for x < 0 when y is "
+                                "a whole number; integers need y >= 0"))
 neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", "-{0}", precedence=25)
 
 # --- functions of calculus ----------------------------------------------------------

@@ -12,8 +12,8 @@ import inspect
 import numpy as np
 
 from ..errors import ArgumentError, UnknownNameError
-from . import calculus as calc, casting, elementwise as ew, linalg, logic, reductions, rounding, scans, shaping
-from . import statistics as stats
+from . import calculus as calc, casting, elementwise as ew, indexing, joining, linalg, logic, reductions, rounding
+from . import scans, shaping, statistics as stats
 
 NUMPY = {
     # ufuncs: called as f(*operands)
@@ -41,6 +41,15 @@ NUMPY = {
     np.cumprod: scans.cumprod, np.where: logic.where, np.clip: logic.clip, np.round: rounding.round,
     np.around: rounding.round, np.sinc: calc.sinc, np.astype: casting.astype,
     np.transpose: shaping.transpose, np.reshape: shaping.reshape, np.broadcast_to: shaping.broadcast_to,
+    np.squeeze: shaping.squeeze, np.expand_dims: shaping.expand_dims, np.ravel: shaping.ravel,
+    np.tile: shaping.tile, np.moveaxis: shaping.moveaxis, np.swapaxes: shaping.swapaxes,
+    np.concatenate: joining.concatenate, np.stack: joining.stack, np.hstack: joining.hstack,
+    np.vstack: joining.vstack, np.split: joining.split, np.array_split: joining.array_split,
+    np.repeat: indexing.repeat, np.flip: indexing.flip, np.roll: indexing.roll, np.pad: indexing.pad,
+    np.diag: indexing.diag, np.diagonal: indexing.diagonal, np.tril: indexing.tril, np.triu: indexing.triu,
+    np.take: indexing.take, np.take_along_axis: indexing.take_along_axis,
+    np.trace: linalg.trace, np.outer: linalg.outer, np.inner: linalg.inner, np.dot: linalg.dot,
+    np.tensordot: linalg.tensordot, np.einsum: linalg.einsum, np.kron: linalg.kron,
 }
 
 

@@ -8,6 +8,7 @@ primitive knows nothing about them.
 """
 import string
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from typing import Callable, Optional
 
 import numpy as np
@@ -54,14 +55,17 @@ class Primitive:
         if register:
             REGISTRY[self.name] = self
 
-    @property
+    @cached_property
     def arity(self):
-        """How many operands the primitive takes: the positional fields of its ``text`` template."""
-        fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None and f.isdigit()}
-        return len(fields)
+        """How many operands the primitive takes: the positional fields of its ``text`` template
+        (None, any number, when the template writes them all as ``{operands}``)."""
+        fields = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None}
+        if "operands" in fields:
+            return None
+        return len({f for f in fields if f.isdigit()})
 
     def __call__(self, *args, **params):
-        if len(args) != self.arity:
+        if self.arity is not None and len(args) != self.arity:
             raise ArgumentError(f"{self.name} takes {self.arity} argument{'s' * (self.arity != 1)}, "
                                 f"got {len(args)}")
         return apply(self, [as_node(a) for a in args], params)
@@ -79,10 +83,9 @@ def operand_dtype(nodes, loop=None):
     number ('weak') adopts the arrays' dtype unless it is of a higher kind (a float meeting integers, an int
     meeting bools), when it counts as float64 or int64. ``loop`` maps each dtype first (to the float loop
     a float-only ufunc casts it to)."""
-    weak = [n.params.get("weak", False) for n in nodes]
-    strong = [n.dtype for n, w in zip(nodes, weak) if not w]
+    strong = [n.dtype for n in nodes if not n.weak]
     top = max((_KINDS.index(d.kind) for d in strong if d.kind in _KINDS), default=-1)
-    strong += [n.dtype for n, w in zip(nodes, weak) if w and _KINDS.index(n.dtype.kind) > top]
+    strong += [n.dtype for n in nodes if n.weak and _KINDS.index(n.dtype.kind) > top]
     return np.result_type(*(loop(d) for d in strong) if loop else strong)
 
 
@@ -127,10 +130,11 @@ def is_float(dtype):
 
 
 def apply(prim, inputs, params, name=None):
-    """Make the node ``prim(*inputs, **params)`` after checking shapes; its dtype follows NumPy 2."""
+    """Make the node ``prim(*inputs, **params)`` after checking shapes; its dtype follows NumPy 2, and it is
+    weak when every input is (``2*pi`` is still a Python number)."""
     shape = prim.shape(*(x.shape for x in inputs), **params)
     dtype = prim.dtype(inputs, params) if prim.dtype else operand_dtype(inputs)
-    return Node(prim, inputs, params, shape, dtype, name)
+    return Node(prim, inputs, params, shape, dtype, name, weak=all(x.weak for x in inputs))
 
 
 def as_node(value):
@@ -151,7 +155,7 @@ def const(value, dtype=None):
     if array.dtype.kind not in _KINDS:
         raise InputValueError(f"not a number or array of numbers: {value!r}")
     array.setflags(write=False)
-    return Node(CONST, (), {"value": array, "weak": weak}, array.shape, array.dtype)
+    return Node(CONST, (), {"value": array}, array.shape, array.dtype, weak=weak)
 
 
 def input(name, shape=(), dtype=np.float64):
@@ -165,7 +169,7 @@ def _leaf_shape(**params):
 
 INPUT = Primitive("input", impl=None, shape=_leaf_shape, text="{name}", latex="{name}")
 CONST = Primitive("const", impl=None, shape=_leaf_shape, text="{value}", latex="{value}",
-                  sympy=lambda value, weak: _sympy_const(value))
+                  sympy=lambda value: _sympy_const(value))
 
 
 def _sympy_const(value):

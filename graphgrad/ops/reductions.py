@@ -126,11 +126,16 @@ argmax_p = _without_derivative("argmax", np.argmax, _arg_shape("argmax"), index)
 argmin_p = _without_derivative("argmin", np.argmin, _arg_shape("argmin"), index)
 
 
-def _reducer(prim):
+def _reducer(prim, scalar_axis=False):
+    """The function for ``prim``; ``scalar_axis``: axis 0 or -1 of a 0-d operand reduces nothing (NumPy's
+    ``sum`` and ``max`` allow it, its ``mean`` does not)."""
     def reduce(x, axis=None, keepdims=False):
         from .primitive import as_node
+        x = as_node(x)
+        if scalar_axis and x.ndim == 0 and isinstance(axis, int) and axis in (0, -1):
+            axis = ()
         axes = None if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
-        return prim(as_node(x), axis=axes, keepdims=bool(keepdims))
+        return prim(x, axis=axes, keepdims=bool(keepdims))
     reduce.__name__ = prim.name
     reduce.__doc__ = (f"{prim.name} over ``axis`` (all axes when None, kept as size 1 with ``keepdims``); "
                       "the axes are stored as written, so the graph can be rebuilt for other shapes.")
@@ -146,12 +151,12 @@ def _positional(prim):
     return position
 
 
-sum = _reducer(sum_p)
+sum = _reducer(sum_p, scalar_axis=True)
 mean = _reducer(mean_p)
-max = _reducer(max_p)
-min = _reducer(min_p)
-prod = _reducer(prod_p)
-all = _reducer(all_p)
-any = _reducer(any_p)
+max = _reducer(max_p, scalar_axis=True)
+min = _reducer(min_p, scalar_axis=True)
+prod = _reducer(prod_p, scalar_axis=True)
+all = _reducer(all_p, scalar_axis=True)
+any = _reducer(any_p, scalar_axis=True)
 argmax = _positional(argmax_p)
 argmin = _positional(argmin_p)

@@ -8,6 +8,7 @@ import sympy as sp
 
 from ..errors import GraphgradError
 from ..graph import Graph
+from ..graph.printing import definition
 from ..ops import input as make_input
 
 
@@ -20,21 +21,37 @@ def symbol(name):
     return sp.Symbol(name, real=True)
 
 
+def sympy_forms(graph, leaf, name=None):
+    """SymPy expression of every node by id, ``leaf(node)`` giving those of inputs (and any node it
+    returns one for); ``name(node, expr)``, when given, says what later nodes see instead of an
+    operation's expression (a symbol, say). A value that involves no input must be a finite real
+    number: ``ln 0`` or ``ln(-e)`` is a SymbolicError naming the node, not SymPy's ``zoo``."""
+    exprs, fixed = {}, set()
+    for node in graph.nodes:
+        expr = leaf(node)
+        if expr is None and node.is_const:
+            expr = node.op.sympy(**node.params)
+            fixed.add(node.id)
+        elif expr is None:
+            if node.op.sympy is None:
+                raise SymbolicError(f"{node.op.name} has no SymPy form (at node {graph.label(node)}); "
+                                    "symbolic differentiation works on scalar expressions")
+            expr = node.op.sympy(*(exprs[i.id] for i in node.inputs), **node.params)
+            if all(i.id in fixed for i in node.inputs):
+                fixed.add(node.id)
+                if not (expr.is_extended_real and expr.is_finite):
+                    raise SymbolicError(f"{definition(graph, node)} is {expr}, not a finite real number: "
+                                        "the program is undefined there")
+            elif name is not None:
+                expr = name(node, expr)
+        exprs[node.id] = expr
+    return exprs
+
+
 def expressions(graph, leaves=None):
     """SymPy expression of every node by id; ``leaves`` maps node ids to expressions to stop at."""
     leaves = dict(leaves or {})
-    exprs = {}
-    for node in graph.nodes:
-        if node.id in leaves:
-            exprs[node.id] = leaves[node.id]
-        elif node.is_input:
-            exprs[node.id] = symbol(node.name)
-        elif node.op.sympy is None:
-            raise SymbolicError(f"{node.op.name} has no SymPy form (at node {graph.label(node)}); "
-                                "symbolic differentiation works on scalar expressions")
-        else:
-            exprs[node.id] = node.op.sympy(*(exprs[i.id] for i in node.inputs), **node.params)
-    return exprs
+    return sympy_forms(graph, lambda node: leaves.get(node.id, symbol(node.name) if node.is_input else None))
 
 
 def to_sympy(graph, node=None):

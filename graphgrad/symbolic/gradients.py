@@ -15,7 +15,7 @@ import sympy as sp
 from ..errors import SizeError
 from ..graph.printing import split_name
 from .adjoints import accumulate
-from .expressions import expressions, symbol
+from .expressions import expressions, symbol, sympy_forms
 from .size import expression_size, simplified
 
 MAX_OPS = 2000     # operations in a written-out gradient before gradient() refuses
@@ -100,23 +100,20 @@ def adjoint_name(name):
     return f"{head}bar_{tail}" if head and tail else f"{name}bar"
 
 
-def gradient_cse(graph, wrt=None):
+def gradient_cse(graph, wrt=None, value=False):
     """The gradient as ``(replacements, exprs)`` like ``sympy.cse``: assignments to evaluate in order, then one
-    expression per ``wrt`` input. One assignment per node value and per adjoint (values used once are
-    inlined while small), so the size is linear in the graph and no expression is deep.
+    expression per ``wrt`` input (after the output's own, with ``value``). One assignment per node value and
+    per adjoint (values used once are inlined while small), so the size is linear in the graph and no
+    expression is deep.
     """
     wrt = wrt_inputs(graph, wrt)
     names = _node_names(graph)
-    at, replacements = {}, []
-    for node in graph.nodes:
-        if node.is_input:
-            at[node.id] = symbol(node.name)
-        elif node.is_const:
-            at[node.id] = node.op.sympy(**node.params)
-        else:
-            value = node.op.sympy(*(at[i.id] for i in node.inputs), **node.params)
-            at[node.id] = symbol(names[node.id])
-            replacements.append((at[node.id], value))
+    replacements = []
+
+    def assign(node, value):
+        replacements.append((symbol(names[node.id]), value))
+        return replacements[-1][0]
+    at = sympy_forms(graph, lambda node: symbol(node.name) if node.is_input else None, assign)
 
     def complete(node, adjoint):
         if adjoint.is_Atom:
@@ -126,7 +123,8 @@ def gradient_cse(graph, wrt=None):
         return sym
 
     adj = accumulate(graph, at, wrt, complete)
-    return _inline(replacements, [adj.get(w.id, sp.Integer(0)) for w in wrt])
+    grads = [adj.get(w.id, sp.Integer(0)) for w in wrt]
+    return _inline(replacements, [at[graph.output.id], *grads] if value else grads)
 
 
 def _symbols_in(expr):
@@ -165,15 +163,17 @@ def _inline(replacements, exprs):
     return kept, [e.xreplace(inlined) for e in exprs]
 
 
-def gradient_function(graph, wrt=None):
-    """A NumPy function ``f(**values) -> {name: gradient}`` compiled from ``gradient_cse`` (any depth)."""
+def gradient_function(graph, wrt=None, value=False):
+    """A NumPy function ``f(**values) -> {name: gradient}`` compiled from ``gradient_cse`` (any depth);
+    with ``value``, ``f`` returns ``(output value, gradients)``."""
     wrt = wrt_inputs(graph, wrt)
-    replacements, exprs = gradient_cse(graph, wrt)
+    replacements, exprs = gradient_cse(graph, wrt, value)
     args = [symbol(n.name) for n in graph.inputs]
     compiled = sp.lambdify(args, exprs, modules="numpy", cse=lambda _: (replacements, exprs))
 
     def grad(**values):
-        out = compiled(*(values[n.name] for n in graph.inputs))
-        return {w.name: np.asarray(g, dtype=float) for w, g in zip(wrt, out)}
+        out = [np.asarray(e) for e in compiled(*(values[n.name] for n in graph.inputs))]
+        grads = {w.name: np.asarray(g, dtype=float) for w, g in zip(wrt, out[1:] if value else out)}
+        return (out[0], grads) if value else grads
     grad.__doc__ = f"Symbolic gradient of {graph.label(graph.output)} in {', '.join(w.name for w in wrt)}."
     return grad

@@ -92,9 +92,9 @@ def to_json(trace):
 
 
 def html(trace):
-    """HTML tables in Baydin et al.'s layout, accumulation rows marked (drawn by ``graphgrad.viz``)."""
-    from ..viz.html import trace_html
-    return trace_html(trace)
+    """A page of HTML tables in Baydin et al.'s layout, accumulation rows marked (drawn by ``graphgrad.viz``)."""
+    from ..viz.html import trace_page
+    return trace_page(trace)
 
 
 FORMATS = {"text": text, "markdown": markdown, "latex": latex, "html": html, "json": to_json}

@@ -14,7 +14,7 @@ from sympy.utilities.exceptions import SymPyDeprecationWarning
 
 from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
-from ..backends.numpy_backend import bind, run
+from ..backends.numpy_backend import bind, check_differentiable, run
 from ..graph import Graph, Node
 from ..graph.printing import bar, dot, inline, latex_name, operation, substituted, vname
 from ..ops import const
@@ -72,7 +72,8 @@ class Trace:
         return FORMATS[fmt](self)
 
     def _repr_html_(self):
-        return self.format("html")
+        from ..viz.html import trace_html
+        return trace_html(self)
 
 
 def show(expr):
@@ -180,6 +181,7 @@ def record(graph, values, direction=None, places=3, naming="baydin"):
     if naming not in NAMINGS:
         raise UnknownNameError(f"unknown naming '{naming}': choose {' or '.join(NAMINGS)}")
     arrays = bind(graph, values)
+    check_differentiable(graph, arrays)
     trace = Trace(graph, dict(values), places=places)
     v = (lambda n: vname(graph, n)) if naming == "baydin" else graph.label
     adj_name = lambda n: bar(v(n))

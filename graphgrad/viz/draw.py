@@ -12,13 +12,14 @@ from typing import Optional
 
 import graphviz
 
-from ..errors import SizeError
-from ..graph.printing import bar, inline, operation, vname
+from ..errors import SizeError, UnknownNameError
+from ..graph.printing import bar, inline, latex_name, operation, vname
 from .style import Style
 from .values import Evaluated, evaluate, symbolic_partial
 
 MAX_NODES = 5000     # above this, rendering takes minutes: refuse unless asked
 RICH_LIMIT = 150     # above this, plain one-line labels (table labels lay out slowly)
+LARGE = 40           # above this, the inputs go in their order on the first rank
 EDGE_LABEL_LIMIT = 60  # above this, no edge labels unless asked (they make layout ~10x slower)
 EXPR_WIDTH = 40      # longest symbolic form shown in a node
 
@@ -47,8 +48,29 @@ class Layout:
     back_edges: dict = field(default_factory=dict)
 
 
+@dataclass
+class Line:
+    """One line of a node's label as text and as LaTeX; ``aside`` is a name's grey second name."""
+    kind: str        # name, expr, symbolic, shape, value or adjoint
+    text: str
+    tex: str
+    known: bool = True
+    aside: str = ""
+    aside_tex: str = ""
+
+
+def tex_number(text):
+    """A number as a picture shows it (``0.693``, ``3×2 in [0, 1]``), in LaTeX math."""
+    return text.replace("×", r"\times ").replace(" in ", r"\ \textrm{in}\ ")
+
+
 def esc(text):
     return html.escape(str(text), quote=False)
+
+
+def plain(text):
+    """``text`` for a plain (non-HTML) DOT label: Graphviz reads ``&...;`` as entities and ``\\`` as escapes."""
+    return str(text).replace("&", "&amp;").replace("\\", "\\\\")
 
 
 def _font(text, colour=None, size=None, bold=False):
@@ -80,56 +102,80 @@ class Picture:
     def vname(self, node):
         return vname(self.graph, node)
 
-    def title(self, node):
-        """The bold name of a node and, in grey, its other name (``x₁ v₋₁``, ``u v₁``)."""
+    def names(self, node):
+        """The node's main name and its other one, unstyled (``x1``, ``v-1``; ``u``, ``v1``; ``v3``, "")."""
         main = node.name if (node.name and (node.is_input or self.user_names)) else self.vname(node)
         other = self.vname(node) if main != self.vname(node) else (node.name or "")
-        return self.style.name(main), self.style.name(other) if other and other != main else ""
+        return main, other if other != main else ""
 
-    def expr(self, node):
-        """The node's operation on its inputs, by user names when the program gave them."""
+    def title(self, node):
+        """The bold name of a node and, in grey, its other name (``x₁ v₋₁``, ``u v₁``)."""
+        return tuple(self.style.name(n) if n else "" for n in self.names(node))
+
+    def expr(self, node, style="text"):
+        """The node's operation on its inputs (text or LaTeX), by user names when the program gave them."""
         if node.is_input or node.is_const:
             return ""
         if self.user_names:
-            return operation(self.graph, node, name=lambda g, n: g.label(n))
-        return operation(self.graph, node)
+            return operation(self.graph, node, style, name=lambda g, n: g.label(n))
+        return operation(self.graph, node, style)
 
-    def adjoint_name(self, node):
+    def adjoint_name(self, node, style="text"):
+        """``v̄₂`` (or ``ū`` with naming='user'), or ``∂J/∂u`` in the partial notation; as text or LaTeX."""
         if self.notation == "partial":
-            out = self.graph.output
-            return f"∂{self.style.name(out.name)}/∂{self.style.name(self.title(node)[0])}"
-        return self.style.name(bar(self.vname(node)))
+            out, wrt = self.graph.output.name, self.names(node)[0]
+            if style == "latex":
+                return rf"\frac{{\partial {latex_name(out)}}}{{\partial {latex_name(wrt)}}}"
+            return f"∂{self.style.name(out)}/∂{self.style.name(wrt)}"
+        name = bar(self.graph.label(node) if self.style.naming == "user" else self.vname(node))
+        return latex_name(name) if style == "latex" else self.style.name(name)
 
     # --- labels -----------------------------------------------------------------------
-    def rich_label(self, node, reveal=None):
-        st, c = self.style, self.style.colour
-        shown = st.shown
-        dim = c("dim")
-        main, other = self.title(node)
-        head = _font(main, bold=True) + (" " + _font(other, colour=c("const"), size=st.fontsize * 0.8) if other else "")
-        rows = []
+    def lines(self, node, reveal=None):
+        """The lines of a node's label, as text and LaTeX; a value or adjoint ``reveal`` hides is unknown."""
+        st, shown = self.style, self.style.shown
+        main, other = self.names(node)
+        head = Line("name", st.name(main), latex_name(main), aside=st.name(other) if other else "",
+                    aside_tex=latex_name(other) if other else "")
+        out = []
         if "name" in shown:
-            rows.append(head)
+            out.append(head)
         if "expr" in shown and not node.is_input:
-            rows.append(esc(st.name(self.expr(node))))
+            out.append(Line("expr", st.name(self.expr(node)), self.expr(node, "latex")))
         if "symbolic" in shown and not node.is_input:
             text = inline(self.graph, node)
-            rows.append(_font(st.name(text if len(text) <= EXPR_WIDTH else text[:EXPR_WIDTH - 1] + "…"),
-                              colour=c("const"), size=st.fontsize * 0.85))
+            out.append(Line("symbolic", st.name(text if len(text) <= EXPR_WIDTH else text[:EXPR_WIDTH - 1] + "…"),
+                            inline(self.graph, node, "latex")))
         if ("shape" in shown or (st.fields is None and node.shape)) and node.shape:
-            rows.append(_font(str(node.shape), colour=c("const"), size=st.fontsize * 0.8))
+            out.append(Line("shape", str(node.shape), rf"\textrm{{{node.shape}}}"))
         if "value" in shown and node.id in self.data.values:
-            if reveal is None or node.id in reveal.values:
-                rows.append(_font("= " + st.number(self.data.values[node.id]), colour=c("value"), bold=True))
-            else:
-                rows.append(_font("= ?", colour=dim))
+            known = reveal is None or node.id in reveal.values
+            number = st.number(self.data.values[node.id])
+            out.append(Line("value", "= " + (number if known else "?"), "= " + (tex_number(number) if known else "?"),
+                            known))
         if "adjoint" in shown and node.id in self.data.adjoints:
             value = self.data.adjoints[node.id] if reveal is None else reveal.adjoints.get(node.id)
             known = value is not None
-            rows.append(_font(f"{self.adjoint_name(node)} = " + (st.number(value) if known else "?"),
-                              colour=c("adjoint") if known else dim, bold=known))
-        if not rows:
-            rows.append(head)
+            number = st.number(value) if known else "?"
+            out.append(Line("adjoint", f"{self.adjoint_name(node)} = {number}",
+                            f"{self.adjoint_name(node, 'latex')} = {tex_number(number)}", known))
+        return out or [head]
+
+    def rich_label(self, node, reveal=None):
+        """An HTML-like DOT label: the node's lines, names bold, values blue and adjoints red."""
+        st, c = self.style, self.style.colour
+        small = {"symbolic": st.fontsize * 0.85, "shape": st.fontsize * 0.8}
+        colour = {"symbolic": c("const"), "shape": c("const"), "value": c("value"), "adjoint": c("adjoint")}
+        rows = []
+        for line in self.lines(node, reveal):
+            if line.kind == "name":
+                rows.append(_font(line.text, bold=True) +
+                            (" " + _font(line.aside, colour=c("const"), size=st.fontsize * 0.8) if line.aside else ""))
+            elif line.kind == "expr":
+                rows.append(esc(line.text))
+            else:
+                rows.append(_font(line.text, colour=colour[line.kind] if line.known else c("dim"),
+                                  size=small.get(line.kind), bold=line.known and line.kind in ("value", "adjoint")))
         return table(rows)
 
     def plain_label(self, node):
@@ -140,20 +186,24 @@ class Picture:
         shown = f" = {self.style.number(value)}" if value is not None and value.size <= 6 else ""
         return f"{main} {what}".strip() + shown
 
-    def edge_label(self, node, k):
-        """``∂v₂/∂v₀ = v₋₁ = 2``: the local partial, symbolic, numeric or both."""
+    def edge_label(self, node, k, style="text"):
+        """``∂v₂/∂v₀ = v₋₁ = 2``: the local partial, symbolic, numeric or both (as text or LaTeX)."""
         mode = self.style.edges
         parts = []
         if mode in ("symbolic", "partial"):
-            sym = symbolic_partial(self.graph, node, k, name=self.graph.label if self.user_names else None)
+            label = self.graph.label if self.user_names else self.vname
+            sym = symbolic_partial(self.graph, node, k, name=self.graph.label if self.user_names else None,
+                                   style=style)
             if sym is not None:
-                label = self.graph.label if self.user_names else self.vname
-                parts.append(f"∂{label(node)}/∂{label(node.inputs[k])} = {sym}")
+                top, bottom = label(node), label(node.inputs[k])
+                parts.append(rf"\frac{{\partial {latex_name(top)}}}{{\partial {latex_name(bottom)}}}"
+                             if style == "latex" else f"∂{top}/∂{bottom}")
+                parts.append(sym)
         if mode in ("numeric", "partial") and (node.id, k) in self.data.partials:
             value = self.style.number(self.data.partials[(node.id, k)])
-            if not parts or parts[-1].split(" = ")[-1] != value:
-                parts.append(value)
-        return self.style.name(" = ".join(parts))
+            if not parts or parts[-1] != value:
+                parts.append(tex_number(value) if style == "latex" else value)
+        return " = ".join(parts) if style == "latex" else self.style.name(" = ".join(parts))
 
 
 def _default_edges(style, n_nodes, has_data):
@@ -189,8 +239,8 @@ def group_of(graph):
     return prefix
 
 
-def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, **options):
-    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials."""
+def picture(graph, values=None, style=None, max_nodes=MAX_NODES, **options):
+    """The labelling of ``graph`` (evaluated at ``values`` by input name, if given) that DOT and TikZ both draw."""
     style = (style or Style()).but(**options)
     n = len(graph.nodes)
     if max_nodes is not None and n > max_nodes:
@@ -200,20 +250,45 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     data = values if isinstance(values, Evaluated) else (
         evaluate(graph, values, adjoint=style.view != "forward" or "adjoint" in (style.fields or ()),
                  partials=n <= EDGE_LABEL_LIMIT) if values is not None else None)
-    style = style.but(edges=_default_edges(style, n, data is not None))
-    pic = Picture(graph, style, data)
+    return Picture(graph, style.but(edges=_default_edges(style, n, data is not None)), data)
+
+
+def highlighted(graph, names):
+    """The ids of the nodes called ``names`` (a program's names, ``v3``-style names, or ``x1``); unknown ones refused."""
+    known = {}
+    for node in graph.nodes:
+        if not node.is_const:
+            for name in (node.name, vname(graph, node), graph.label(node)):
+                if name:
+                    known.setdefault(name, node.id)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UnknownNameError(f"cannot highlight '{unknown[0]}': the graph's nodes are {', '.join(known)}")
+    return {known[n] for n in names}
+
+
+def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, title=None,
+           highlight=(), **options):
+    """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials.
+
+    ``title`` is a caption above the picture; ``highlight`` names nodes to draw bold, with the edges
+    between them ("follow this gradient"); ``options`` change single ``Style`` fields.
+    """
+    pic = picture(graph, values, style, max_nodes, **options)
+    style, n = pic.style, len(graph.nodes)
+    marked = highlighted(graph, highlight)
     rich = n <= RICH_LIMIT
     c = style.colour
 
     dot = graphviz.Digraph("graphgrad", strict=False)
-    dot.attr(rankdir=style.direction, fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
+    dot.attr(rankdir=style.rankdir("LR"), fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
              nodesep="0.3" if rich else "0.15", ranksep="0.45" if rich else "0.3", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), penwidth="1.4", margin="0.12,0.06")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"),
              fontcolor=c("edge"), arrowsize="0.8", penwidth="1.2")
-    caption = reveal.caption if reveal is not None else options.get("title")
+    caption = reveal.caption if reveal is not None else title
     if caption:
-        dot.attr(label=style.name(caption), labelloc="t", labeljust="l", fontsize=str(style.fontsize * 1.15))
+        dot.attr(label=plain(style.name(caption)), labelloc="t", labeljust="l", fontsize=str(style.fontsize * 1.15))
     if layout is not None:
         dot.attr(bb=layout.bb, splines="true")
 
@@ -236,12 +311,21 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             label = pic.rich_label(node, reveal) if rich else pic.plain_label(node)
             attrs.update(label=label, shape="box", style="rounded,filled", fillcolor=c(kind),
                          color=c(f"{kind}_border"))
+            if node.id in marked:
+                attrs.update(color=c("current"), penwidth="3.2")
             if reveal is not None and reveal.current == node.id:
                 attrs.update(color=c("current"), fillcolor=c("current_fill"), penwidth="3.2")
         if layout is not None and f"n{node.id}" in layout.nodes:
             pos, width, height = layout.nodes[f"n{node.id}"]
             attrs.update(pos=pos, width=width, height=height, fixedsize="true")
         (clusters[groups[node.id]] if node.id in groups else dot).node(f"n{node.id}", **attrs)
+
+    if n > LARGE:  # the inputs side by side, in their order, on the first rank
+        inputs = [f"n{node.id}" for node in graph.inputs]
+        with dot.subgraph(name="inputs") as rank:
+            rank.attr(rank="min")
+            for a, b in zip(inputs, inputs[1:]):
+                rank.edge(a, b, style="invis")
 
     backward = style.view == "backward"
     for node in graph.nodes:
@@ -258,6 +342,8 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             if backward:
                 attrs.update(dir="back", color=c("back_edge"), fontcolor=c("back_edge"), style="dashed")
             back = backward
+            if node.id in marked and arg.id in marked:
+                attrs.update(color=c("current"), fontcolor=c("current"), penwidth="3", style="solid")
             if reveal is not None and (node.id, k) in reveal.edges:
                 back = reveal.flow == "backward"
                 hue = c("back_edge") if back else c("value")

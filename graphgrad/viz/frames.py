@@ -8,21 +8,23 @@ Frames are written as numbered SVG/PNG/DOT files, one multi-page PDF, or one
 self-contained HTML page that steps through them.
 """
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GraphgradError
 from ..traces import record
 from ..traces.formats import cells
-from .draw import Layout, Reveal, to_dot
+from .draw import Reveal, to_dot
 from ..files import atomic_write
+from .render import PINNED, layout_of, raster_args
 from .renderer import require
 from .style import Style
 from .values import evaluate
 
-FRAME_FORMATS = ("svg", "png", "pdf", "html", "dot")
+FRAME_FORMATS = ("svg", "png", "pdf", "html", "gif", "beamer", "dot")
 MAX_FRAMES = 400
+GIF_DPI = 96           # an animated GIF for web pages and chat: natural size, not slide size
+GIF_SECONDS = 1.2      # how long each frame shows
 
 
 @dataclass
@@ -87,20 +89,15 @@ def _argument_index(row, used):
     return ks[min(n, len(ks) - 1)]
 
 
-def layout_of(source, renderer):
-    """Positions of every node and edge (by DOT ``id``) from one ``dot`` layout of ``source``."""
-    data = json.loads(renderer.run(source, "json"))
-    objects = data.get("objects", [])
-    nodes = {o["id"]: (o["pos"], o["width"], o["height"]) for o in objects if "pos" in o and "id" in o}
-    edges = {e["id"]: (e["pos"], e.get("lp")) for e in data.get("edges", []) if "pos" in e and "id" in e}
-    return Layout(nodes, edges, data["bb"])
-
-
 class Frames:
     """The step-by-step pictures of ``graph`` at ``values``; ``write`` puts them into a folder."""
 
     def __init__(self, graph, values, style=None, places=None, naming="baydin", **options):
         self.style = (style or Style()).but(view="both", **options)
+        if self.style.notation == "partial":
+            raise GraphgradError("frames write adjoints as their captions and trace table do, barred (v̄2, or ū "
+                                 "with naming='user'); the partial notation (∂J/∂u) is for single pictures")
+        self.style = self.style.but(notation="bar", naming=naming)  # one notation: the nodes say what captions say
         places = self.style.precision if places is None else places
         self.style = self.style.but(precision=places)
         self.graph = graph
@@ -115,25 +112,29 @@ class Frames:
     def layout(self, renderer):
         """The one layout every frame uses: the fullest picture, with the longest caption's room."""
         if self._layout is None:
-            longest = max((f.reveal.caption for f in self.frames), key=len)
-            full = Reveal(set(self.data.values), dict(self.data.adjoints), None, set(),
-                          {(n.id, k) for n in self.graph.nodes for k in range(len(n.inputs))}, longest)
+            full = self.everything(max((f.reveal.caption for f in self.frames), key=len))
             layout = layout_of(to_dot(self.graph, self.data, self.style, reveal=full), renderer)
             back = self.style.but(view="backward", fields=self.style.shown)
             layout.back_edges = layout_of(to_dot(self.graph, self.data, back, reveal=full), renderer).edges
             self._layout = layout
         return self._layout
 
+    def everything(self, caption=""):
+        """A reveal of every value, adjoint and edge label: the fullest picture, which fixes the layout."""
+        return Reveal(set(self.data.values), dict(self.data.adjoints), None, set(),
+                      {(n.id, k) for n in self.graph.nodes for k in range(len(n.inputs))}, caption)
+
     def dot(self, i, renderer=None):
         """DOT source of frame ``i`` (pinned to the shared layout when a renderer is given)."""
         layout = self.layout(renderer) if renderer is not None else None
         return to_dot(self.graph, self.data, self.style, reveal=self.frames[i].reveal, layout=layout)
 
-    def render(self, i, fmt, renderer):
-        return renderer.run(self.dot(i, renderer), fmt, engine="neato", args=("-n2",))
+    def render(self, i, fmt, renderer, dpi=None):
+        engine, args = PINNED
+        return renderer.run(self.dot(i, renderer), fmt, engine, (*args, *raster_args(fmt, dpi)))
 
-    def write(self, folder, fmt="svg", stem="frame"):
-        """Write the frames into ``folder`` as ``fmt``; returns the paths written."""
+    def write(self, folder, fmt="svg", stem="frame", dpi=None):
+        """Write the frames into ``folder`` as ``fmt``; returns the paths written (PNGs at ``dpi``, or slide-sized)."""
         if fmt not in FRAME_FORMATS:
             raise GraphgradError(f"unknown frame format '{fmt}'; use one of: {', '.join(FRAME_FORMATS)}")
         folder = Path(folder)
@@ -143,14 +144,27 @@ class Frames:
         renderer = require("pdf" if fmt == "pdf" else "svg")
         if fmt == "pdf":
             return [atomic_write(folder / f"{stem}s.pdf", self._pdf(renderer))]
+        if fmt == "beamer":
+            from .tikz import beamer
+            return [atomic_write(folder / f"{stem}s.tex", beamer(self, renderer))]
+        if fmt == "gif":
+            return [atomic_write(folder / f"{stem}s.gif", self._gif(renderer, GIF_DPI if dpi is None else dpi))]
         if fmt == "html":
             from .html import stepper
             svgs = [self.render(i, "svg", renderer).decode("utf-8") for i in range(len(self))]
             page = stepper(svgs, [f.reveal.caption for f in self.frames], self.trace,
-                           [(f.phase, f.index) for f in self.frames], title=str(self.graph.output.name or "y"))
+                           [(f.phase, f.index) for f in self.frames])
             return [atomic_write(folder / f"{stem}s.html", page)]
-        blobs = [self.render(i, fmt, renderer) for i in range(len(self))]
+        blobs = [self.render(i, fmt, renderer, dpi) for i in range(len(self))]
         return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
+
+    def _gif(self, renderer, dpi):
+        """One animated GIF with a frame per step, looping (PNGs from Graphviz, joined with Pillow)."""
+        from PIL import Image
+        images = [Image.open(io.BytesIO(self.render(i, "png", renderer, dpi))).convert("RGB") for i in range(len(self))]
+        out = io.BytesIO()
+        images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=int(GIF_SECONDS * 1000), loop=0)
+        return out.getvalue()
 
     def _pdf(self, renderer):
         """One PDF with a page per frame (each page from ``dot -Tpdf``, joined with pypdf)."""
@@ -163,6 +177,6 @@ class Frames:
         return out.getvalue()
 
 
-def write_frames(graph, values, folder, fmt="svg", **options):
+def write_frames(graph, values, folder, fmt="svg", dpi=None, **options):
     """Step-by-step frames of ``graph`` at ``values`` written into ``folder``; returns the paths."""
-    return Frames(graph, values, **options).write(folder, fmt)
+    return Frames(graph, values, **options).write(folder, fmt, dpi=dpi)

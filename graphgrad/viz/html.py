@@ -7,17 +7,24 @@ import html
 import json
 import re
 
+from ..graph.printing import inline
 from ..traces.formats import cells, sections
+from .style import compact
 
+# Every selector starts with div.gg-trace: more specific than a notebook's own table rules
+# (Jupyter's `.jp-RenderedHTMLCommon td` right-aligns cells and stripes rows), so the tables look the same anywhere.
 CSS = """
-.gg-trace{display:flex;gap:2em;flex-wrap:wrap;font-family:Helvetica,Arial,sans-serif;font-size:15px}
-.gg-trace table{border-collapse:collapse;border-top:2px solid #334155;border-bottom:2px solid #334155}
-.gg-trace caption{font-weight:bold;text-align:left;padding:0 0 .4em}
-.gg-trace th{border-bottom:1px solid #334155;text-align:left;padding:.25em .6em}
-.gg-trace td{padding:.2em .6em;white-space:nowrap}
-.gg-trace td.num{text-align:right;font-variant-numeric:tabular-nums}
-.gg-trace tr.acc td{color:#7f1d1d}
-.gg-trace tr.now td{background:#ffedd5}
+div.gg-trace{display:flex;gap:2em;flex-wrap:wrap;font-family:Helvetica,Arial,sans-serif;font-size:15px}
+div.gg-trace table{border-collapse:collapse;border:none;border-top:2px solid #334155;border-bottom:2px solid #334155;
+  margin:0;table-layout:auto}
+div.gg-trace caption{font-weight:bold;text-align:left;padding:0 0 .4em}
+div.gg-trace tr{background:transparent}
+div.gg-trace th{border:none;border-bottom:1px solid #334155;text-align:left;padding:.25em .6em;background:transparent}
+div.gg-trace td{border:none;text-align:left;padding:.2em .6em;white-space:nowrap;background:transparent}
+div.gg-trace td.num{text-align:right;font-variant-numeric:tabular-nums}
+div.gg-trace tr.acc td{color:#7f1d1d}
+div.gg-trace tr.now td{background:#ffedd5}
+h3.gg-heading{font-family:Helvetica,Arial,sans-serif;font-weight:normal;margin:.3em 0 .6em}
 """
 
 
@@ -37,9 +44,25 @@ def trace_tables(trace, highlight=None):
     return "\n".join(out)
 
 
+def heading(trace):
+    """``y = ln(x1) + x1·x2 - sin(x2) at x1 = 2, x2 = 5``: what a trace is of, as one line of text."""
+    graph = trace.graph
+    out = graph.output
+    at = ", ".join(f"{k} = {compact(v)}" for k, v in trace.values.items())
+    return f"{graph.label(out)} = {inline(graph, out)}" + (f" at {at}" if at else "")
+
+
 def trace_html(trace):
-    """A trace as an HTML fragment with its own style (for notebooks and ``graphgrad trace --format html``)."""
-    return f"<style>{CSS}</style>\n{trace_tables(trace)}"
+    """A trace as an HTML fragment with its own style and a heading (for notebooks)."""
+    return (f'<style>{CSS}</style>\n<h3 class="gg-heading">Trace of {html.escape(heading(trace))}</h3>\n'
+            f"{trace_tables(trace)}")
+
+
+def trace_page(trace):
+    """A trace as a whole HTML page (``graphgrad trace --format html``): titled by its expression."""
+    title = html.escape(f"Trace of {heading(trace)}")
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>\n'
+            f"<body>\n{trace_html(trace)}\n</body></html>\n")
 
 
 def _inline_svg(svg):
@@ -58,8 +81,8 @@ button{{font-size:16px;padding:.3em .9em;border-radius:6px;border:1px solid #94a
 {css}
 </style></head><body>
 <h2>{title}</h2>
-<div class="bar"><button id="first" title="Home">⏮</button><button id="prev" title="←">◀ back</button>
-<button id="next" title="→ or space">next ▶</button><button id="last" title="End">⏭</button>
+<div class="bar"><button id="first" title="Home">« first</button><button id="prev" title="←">‹ back</button>
+<button id="next" title="→ or space">next ›</button><button id="last" title="End">last »</button>
 <span id="count"></span></div>
 {frames}
 <h3>Trace</h3>
@@ -92,10 +115,10 @@ show(0);
 """
 
 
-def stepper(svgs, captions, trace, rows, title="backprop"):
+def stepper(svgs, captions, trace, rows):
     """One HTML page stepping through ``svgs`` (with their trace rows highlighted alongside)."""
     frames = "\n".join(f'<div class="frame" data-caption="{html.escape(c)}">{_inline_svg(s)}</div>'
                        for s, c in zip(svgs, captions))
     ids = [("f" if phase == "forward" else "r") + str(index) for phase, index in rows]
-    return PAGE.format(title=html.escape(f"Backprop step by step: {title}"), css=CSS, frames=frames,
+    return PAGE.format(title=html.escape(f"Backprop step by step: {heading(trace)}"), css=CSS, frames=frames,
                        tables=trace_tables(trace), rows=json.dumps(ids))

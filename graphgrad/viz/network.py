@@ -64,7 +64,7 @@ def layer_dot(layers, style=None, batch="None"):
     layers = as_layers(layers)
     c = style.colour
     dot = graphviz.Digraph("network")
-    dot.attr(rankdir=style.direction, fontname=style.font, nodesep="0.25", ranksep="0.35", pad="0.2")
+    dot.attr(rankdir=style.rankdir("TB"), fontname=style.font, nodesep="0.25", ranksep="0.35", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
              fillcolor=c("op"), color=c("op_border"), penwidth="1.3")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"), fontcolor=c("const"))
@@ -111,12 +111,46 @@ def neuron_name(i, j):
     return f"a{str(i).translate(sub)}{f'({j})'.translate(sup)}"
 
 
+# Where along its edge a weight label may sit (fractions from the source), middle first.
+ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.46, 0.54, 0.38, 0.62, 0.3, 0.7, 0.22, 0.78)
+SPREADS = 8          # times the columns are moved 25% further apart when labels do not fit
+
+
+def label_size(text, fontsize):
+    """A generous box (points) for one line of Helvetica: 0.6 em a character, plus a little room."""
+    return 0.6 * fontsize * len(text) + 4, 1.25 * fontsize
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(segments, keep_clear):
+    """A centre for each label on its own segment so that no two label boxes overlap (None if impossible).
+
+    ``segments`` are ``((x0, y0), (x1, y1), (width, height))``; ``keep_clear`` boxes (the neurons) are avoided.
+    """
+    placed, centres = [], []
+    for (x0, y0), (x1, y1), (w, h) in segments:
+        for t in ALONG:
+            cx, cy = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if not any(_overlap(box, other) for other in placed) and not any(_overlap(box, c) for c in keep_clear):
+                placed.append(box)
+                centres.append((cx, cy))
+                break
+        else:
+            return None
+    return centres
+
+
 def neuron_dot(layers, style=None, weights=True, bias=False):
     """DOT source (for ``neato -n2``) of a neuron-level picture: a circle per unit, ``a_i^(j)``, weights on edges.
 
     Positions are computed here (columns of circles, each layer centred), so the
-    picture is the same with every renderer and weight labels sit near each
-    edge's tail where edges fan out and do not collide.
+    picture is the same with every renderer. Each weight sits on its own edge in a
+    white box drawn over the lines, placed so that no two weights overlap; columns
+    move apart until they fit. When they cannot, colour and width alone show the weights.
     """
     style = style or Style(precision=2)  # weights with 2 decimals stay legible on edges
     layers = as_layers(layers)
@@ -125,21 +159,44 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
         raise SizeError(f"the network has {count} units; neuron-level pictures are for small nets "
                         f"(at most {MAX_NEURONS} units): draw a layer-level picture instead")
     c = style.colour
-    radius, dx, dy, arrow = 22.0, 240.0, 64.0, 6.0
+    radius, dy, arrow = 22.0, 64.0, 6.0
+    label_font = style.fontsize * 0.7
     column = [([0] if bias and j < len(layers) - 1 else []) + list(range(1, layer.units + 1))
               for j, layer in enumerate(layers)]
+    edges = []   # (layer j, unit i, unit k of layer j + 1, weight or None)
+    for j, layer in enumerate(layers[1:]):
+        kernel, b = layer.kernel, layer.bias
+        for i in column[j]:
+            for k in range(1, layer.units + 1):
+                w = (b[k - 1] if b is not None else None) if i == 0 else (kernel[i - 1, k - 1] if kernel is not None else None)
+                edges.append((j, i, k, w))
+    texts = {e: style.number(e[3]) for e in edges if e[3] is not None and weights}
     tallest = max(len(col) for col in column)
-    pos = {}
-    for j, col in enumerate(column):
-        top = (tallest - 1) * dy / 2 + (len(col) - 1) * dy / 2
-        for r, i in enumerate(col):
-            pos[(j, i)] = (40 + j * dx, 30 + top - r * dy)
+    dx = 240.0
+    for _ in range(SPREADS):
+        pos = {}
+        for j, col in enumerate(column):
+            top = (tallest - 1) * dy / 2 + (len(col) - 1) * dy / 2
+            for r, i in enumerate(col):
+                pos[(j, i)] = (40 + j * dx, 30 + top - r * dy)
+        clear = [(x - radius, y - radius, x + radius, y + radius) for x, y in pos.values()]
+        labelled = [e for e in edges if e in texts]
+        centres = place_labels([(pos[(e[0], e[1])], pos[(e[0] + 1, e[2])], label_size(texts[e], label_font))
+                                for e in labelled], clear)
+        if centres is not None:
+            break
+        dx *= 1.25
+    spots = dict(zip(labelled, centres)) if centres is not None else {}
     height = 30 + (tallest - 1) * dy + 60
     dot = graphviz.Digraph("neurons")
-    dot.attr(fontname=style.font, bb=f"0,0,{80 + (len(layers) - 1) * dx:.0f},{height:.0f}", pad="0.2")
+    dot.attr(fontname=style.font, bb=f"0,0,{80 + (len(layers) - 1) * dx:.0f},{height:.0f}", pad="0.2",
+             outputorder="edgesfirst")  # weight boxes are drawn over the lines they label
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="circle", style="filled",
              width=f"{2 * radius / 72:.3f}", fixedsize="true", penwidth="1.4")
-    dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.6), arrowsize="0.6", penwidth="1")
+    dot.attr("edge", arrowsize="0.6", penwidth="1")
+    if texts and not spots:
+        dot.attr(label="(too many weights to label: colour shows the sign and width the size)", labelloc="b",
+                 fontcolor=c("const"), fontsize=str(label_font))
     for j, layer in enumerate(layers):
         kind = "input" if j == 0 else "output" if j == len(layers) - 1 else "op"
         x = 40 + j * dx
@@ -150,33 +207,30 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
             x, y = pos[(j, i)]
             label, fill, line = ("+1", "#F1F5F9", c("const")) if i == 0 else \
                 (neuron_name(i, j + 1), c(kind), c(f"{kind}_border"))
-            dot.node(f"u{j}_{i}", label, pos=f"{x:.1f},{y:.1f}!", fillcolor=fill, color=line)
+            dot.node(f"u{j}_{i}", label, id=f"u{j}_{i}", pos=f"{x:.1f},{y:.1f}!", fillcolor=fill, color=line)
     largest = max((np.abs(layer.kernel).max() for layer in layers[1:] if layer.kernel is not None), default=1) or 1
-    for j, (before, layer) in enumerate(zip(layers, layers[1:])):
-        kernel, b = layer.kernel, layer.bias
-        for row, i in enumerate(column[j]):
-            t = 0.2 if row % 2 == 0 else 0.4  # labels of neighbouring units sit at different distances
-            for k in range(1, layer.units + 1):
-                w = (b[k - 1] if b is not None else None) if i == 0 else \
-                    (kernel[i - 1, k - 1] if kernel is not None else None)
-                attrs = {"color": c("edge")}
-                if w is not None:
-                    attrs.update(color=c("positive") if w >= 0 else c("negative"),
-                                 penwidth=f"{0.6 + 2.4 * min(abs(w) / largest, 1):.2f}")
-                (x0, y0), (x1, y1) = pos[(j, i)], pos[(j + 1, k)]
-                ux, uy = (x1 - x0), (y1 - y0)
-                d = (ux * ux + uy * uy) ** 0.5
-                ux, uy = ux / d, uy / d
-                sx, sy = x0 + ux * radius, y0 + uy * radius
-                tip = (x1 - ux * radius, y1 - uy * radius)
-                ex, ey = tip[0] - ux * arrow, tip[1] - uy * arrow
-                pts = [(sx + (ex - sx) * t / 3, sy + (ey - sy) * t / 3) for t in range(4)]
-                attrs["pos"] = f"e,{tip[0]:.1f},{tip[1]:.1f} " + " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
-                if w is not None and weights:
-                    lx = x0 + (x1 - x0) * t
-                    ly = y0 + (y1 - y0) * t
-                    attrs.update(label=style.number(w), fontcolor=attrs["color"], lp=f"{lx:.1f},{ly + 5:.1f}")
-                dot.edge(f"u{j}_{i}", f"u{j + 1}_{k}", **attrs)
+    for edge in edges:
+        j, i, k, w = edge
+        attrs = {"color": c("edge")}
+        if w is not None:
+            attrs.update(color=c("positive") if w >= 0 else c("negative"),
+                         penwidth=f"{0.6 + 2.4 * min(abs(w) / largest, 1):.2f}")
+        (x0, y0), (x1, y1) = pos[(j, i)], pos[(j + 1, k)]
+        ux, uy = (x1 - x0), (y1 - y0)
+        d = (ux * ux + uy * uy) ** 0.5
+        ux, uy = ux / d, uy / d
+        sx, sy = x0 + ux * radius, y0 + uy * radius
+        tip = (x1 - ux * radius, y1 - uy * radius)
+        ex, ey = tip[0] - ux * arrow, tip[1] - uy * arrow
+        pts = [(sx + (ex - sx) * t / 3, sy + (ey - sy) * t / 3) for t in range(4)]
+        attrs["pos"] = f"e,{tip[0]:.1f},{tip[1]:.1f} " + " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
+        dot.edge(f"u{j}_{i}", f"u{j + 1}_{k}", **attrs)
+        if edge in spots:
+            (cx, cy), (w_pt, h_pt) = spots[edge], label_size(texts[edge], label_font)
+            dot.node(f"w{j}_{i}_{k}", texts[edge], id=f"w{j}_{i}_{k}", shape="box", style="filled",
+                     fillcolor="white", color="white", penwidth="0", fontcolor=attrs["color"],
+                     fontsize=f"{label_font:.1f}", pos=f"{cx:.1f},{cy:.1f}!", width=f"{w_pt / 72:.3f}",
+                     height=f"{h_pt / 72:.3f}", margin="0")
     return dot.source
 
 
@@ -188,7 +242,7 @@ def graph_layers(graph, style=None):
         raise GraphgradError("the graph has no layers: name nodes 'layer/...' (as graphgrad.nn does) to group them")
     c = style.colour
     dot = graphviz.Digraph("layers")
-    dot.attr(rankdir=style.direction, fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.4")
+    dot.attr(rankdir=style.rankdir("TB"), fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.4")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
              penwidth="1.3")
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"), fontcolor=c("const"))

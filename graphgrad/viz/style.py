@@ -15,7 +15,8 @@ from ..graph.printing import decimals
 FIELDS = ("name", "expr", "symbolic", "value", "adjoint", "shape")
 VIEWS = ("forward", "backward", "both")
 EDGE_LABELS = ("none", "symbolic", "numeric", "partial")
-DIRECTIONS = ("LR", "RL", "TB", "BT")
+DIRECTIONS = ("auto", "LR", "RL", "TB", "BT")
+NOTATIONS = ("auto", "bar", "partial")
 
 COLOURS = {
     "input": "#DBEAFE", "input_border": "#1D4ED8",
@@ -37,7 +38,7 @@ _NAME = re.compile(r"(?<!\w)([A-Za-z]+)(\u0304?)(-?\d+)(?![\w.])")
 class Style:
     """Options shared by all pictures; every field has a default fit for slides."""
     view: str = "forward"                 # forward | backward | both
-    direction: str = "LR"                 # rankdir: LR | RL | TB | BT
+    direction: str = "auto"               # rankdir: LR | RL | TB | BT, or auto (graphs LR, networks TB)
     precision: int = 3                    # decimal places of numbers (trailing zeros dropped)
     fields: tuple = None                  # node fields; None: chosen by the view
     edges: str = None                     # none | symbolic | numeric | partial; None: by view and size
@@ -45,6 +46,7 @@ class Style:
     fontsize: float = 14
     subscripts: bool = True               # v-1 -> v₋₁
     notation: str = "auto"                # adjoints as bar (v̄2) | partial (∂J/∂u) | auto
+    naming: str = "baydin"                # a barred adjoint's name: baydin (v̄2) | user (ū, the program's names)
     colours: dict = field(default_factory=lambda: dict(COLOURS))
 
     def __post_init__(self):
@@ -56,7 +58,8 @@ class Style:
             object.__setattr__(self, "fields", tuple(self.fields))
             for f in self.fields:
                 _check("field", f, FIELDS)
-        _check("notation", self.notation, ("auto", "bar", "partial"))
+        _check("notation", self.notation, NOTATIONS)
+        _check("naming", self.naming, ("baydin", "user"))
         if not 0 <= int(self.precision) <= 15:
             raise GraphgradError(f"precision must be between 0 and 15 decimal places, got {self.precision}")
         unknown = set(self.colours) - set(COLOURS)
@@ -70,6 +73,10 @@ class Style:
             return self.fields
         return {"forward": ("name", "expr", "value"), "backward": ("name", "expr", "adjoint"),
                 "both": ("name", "expr", "value", "adjoint")}[self.view]
+
+    def rankdir(self, auto):
+        """The layout direction: the one asked for, or ``auto``'s choice for this picture."""
+        return auto if self.direction == "auto" else self.direction
 
     def colour(self, key):
         return self.colours.get(key, COLOURS[key])

@@ -11,8 +11,9 @@ import numpy as np
 import sympy as sp
 
 from ..autodiff import adjoints
-from ..backends.numpy_backend import bind, run
+from ..backends.numpy_backend import bind, check_derivatives, partial_nodes, run
 from ..graph import Graph
+from ..graph.printing import latex_name
 from ..symbolic import SymbolicError, local_partial, symbol, vsymbol
 
 
@@ -24,23 +25,22 @@ class Evaluated:
     partials: dict = field(default_factory=dict)
 
 
-def partial_nodes(node):
-    """The numeric local partial ∂node/∂input_k as a node (or a number) for each input, when it has one."""
-    if not (node.op.elementwise and node.op.partials):
-        return {}
-    return {k: build(node, *node.inputs) for k, build in enumerate(node.op.partials) if build is not None}
-
-
 def evaluate(graph, values, adjoint=True, partials=True):
     """Evaluate ``graph`` at ``values`` (by input name): values, and on request adjoints and edge partials."""
-    arrays = bind(graph, values)
+    return evaluate_arrays(graph, bind(graph, values), adjoint, partials)
+
+
+def evaluate_arrays(graph, arrays, adjoint=True, partials=True):
+    """``evaluate`` with the input values given by node id (graphs whose input names may repeat)."""
     adj = adjoints(graph) if adjoint else {}
     edge = {}
     if partials:
         for node in graph.operations:
             edge.update({(node.id, k): p for k, p in partial_nodes(node).items()})
     extra = list(adj.values()) + [p for p in edge.values() if hasattr(p, "op")]
-    env = run(graph, arrays)  # domain checks on the graph itself; a partial's 1/0 is not the user's error
+    env = run(graph, arrays)  # domain checks on the graph itself
+    if adjoint:
+        check_derivatives(graph, env)  # adjoints shown are finite, as every method of differentiation requires
     env = run(Graph(list(graph.outputs) + extra, graph.inputs), env, check=False)
     out = Evaluated()
     out.values = {n.id: env[n.id] for n in graph.nodes}
@@ -49,8 +49,8 @@ def evaluate(graph, values, adjoint=True, partials=True):
     return out
 
 
-def symbolic_partial(graph, node, k, name=None):
-    """∂node/∂input_k as text (``cos(v0)``, or in ``name(node)``'s names), or None without a scalar partial."""
+def symbolic_partial(graph, node, k, name=None, style="text"):
+    """∂node/∂input_k as text (``cos(v0)``, or in ``name(node)``'s names) or LaTeX, or None without a scalar partial."""
     if not (node.op.elementwise and node.op.partials):
         return None
     try:
@@ -60,4 +60,6 @@ def symbolic_partial(graph, node, k, name=None):
     if name is not None:
         nodes = [node, *node.inputs]
         expr = expr.xreplace({vsymbol(graph, n): symbol(name(n)) for n in nodes if not n.is_const})
+    if style == "latex":
+        return sp.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols})
     return sp.sstr(expr).replace("**", "^").replace("*", "·")

@@ -29,12 +29,13 @@ def _compatible(a, b):
 
 @st.composite
 def random_graphs(draw, dtype):
-    """A graph of random elementwise ops, reductions, products, transposes and reshapes, and its gradient."""
+    """A graph of random elementwise ops, reductions, products, transposes, reshapes, slices, gathers and
+    concatenations, and its gradient (where scatter-adds are)."""
     inputs = [make_input(name, shape, dtype) for name, shape in zip(("s", "v", "m"), SHAPES)]
     pool = list(inputs)
     for _ in range(draw(st.integers(3, 9))):
         a = draw(st.sampled_from(pool))
-        kind = draw(st.sampled_from(["unary", "binary", "binary", "reduce", "matmul", "shape"]))
+        kind = draw(st.sampled_from(["unary", "binary", "binary", "reduce", "matmul", "shape", "move"]))
         if kind == "unary":
             pool.append(draw(st.sampled_from(UNARY))(a))
         elif kind == "binary":
@@ -54,6 +55,11 @@ def random_graphs(draw, dtype):
                                               lambda: gg.softmax(a, axis=1), lambda: gg.log_softmax(a, axis=0)]))())
         elif kind == "shape":
             pool.append(gg.broadcast_to(a, (2, 3) if a.shape in ((), (3,)) else a.shape))
+        elif kind == "move" and a.ndim:
+            pool.append(draw(st.sampled_from([lambda: a[::-1], lambda: a[..., None, -1], lambda: a[[0, -1, 0]],
+                                              lambda: gg.ops.concatenate([a, a[..., 1:]], axis=-1)]))())
+        elif kind == "move":
+            pool.append(draw(st.sampled_from([lambda: a[None], lambda: gg.ops.stack([a, a * 2.0])]))())
     outputs = pool[len(inputs):][-3:]
     total = sum(gg.sum(o) for o in outputs)
     grads = gg.grad_graph(Graph([total], inputs)).outputs
@@ -166,3 +172,17 @@ def test_a_reduction_the_backend_has_no_code_for_is_refused_by_name(total):
     x = make_input("x", (4, 3))
     with pytest.raises(CompileError, match="no code for the reduction 'total_for_test'"):
         compile(Graph([total(gg.exp(x) * 2.0, axis=(1,), keepdims=False)], [x]))
+
+
+def test_slices_gathers_scatters_and_concatenations_match_the_interpreter():
+    """Strided slices (negative steps, new axes), gathers with repeats, 0-d picks and concatenations, and
+    their adjoints (scatter-adds, repeated indices adding up), compiled, against the interpreter."""
+    s, v, m = (make_input(name, shape) for name, shape in zip(("s", "v", "m"), SHAPES))
+    picked = m[::-1, [2, 0, 2]] * v[1] + gg.ops.take_along_axis(m, np.array([[1], [0]]), 1)
+    joined = gg.ops.concatenate([picked, m[:, None, 1].reshape(2, 1), gg.ops.pad(v[None, :2], ((1, 0), (0, 2)))],
+                                axis=-1)
+    total = gg.sum(gg.sin(joined)) + s[None][0] * gg.sum(gg.ops.diag(v)[::2])
+    graph = gg.grad_graph(Graph([total], [s, v, m]))
+    source = compile(graph).source
+    assert "T0[i0]" in source and "+= " in source
+    _check(Graph([joined, *graph.outputs], [s, v, m]), np.float64, 3)

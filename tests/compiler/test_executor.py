@@ -7,7 +7,7 @@ from graphgrad.compiler import TrainingDivergedError, compile, compile_step, tra
 from graphgrad.graph import Graph
 from graphgrad.ops import input as make_input
 
-from nets import StepGraph, glorot_values, initial_values, mlp_step, moons_step, two_moons
+from tests.compiler.nets import StepGraph, glorot_values, initial_values, mlp_step, moons_step, two_moons
 
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-12}
 

@@ -8,7 +8,7 @@ from graphgrad import nn
 from graphgrad.errors import InputValueError, ShapeError, UnknownNameError
 from graphgrad.nn import initializers
 
-from nn_helpers import model_numeric_gradients, small_model
+from tests.nn.nn_helpers import model_numeric_gradients, small_model
 
 ACTIVATIONS = {"linear": lambda z: z, "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
                "relu": lambda z: np.maximum(z, 0), "softplus": lambda z: np.log1p(np.exp(z)),

@@ -11,7 +11,7 @@ from graphgrad.autodiff import grad_graph
 from graphgrad.errors import GraphgradError, ShapeError, UnknownNameError
 from graphgrad.nn import losses
 
-from nn_helpers import numeric_gradient, small_model
+from tests.nn.nn_helpers import numeric_gradient, small_model
 
 EPS = 1e-7
 
@@ -155,3 +155,13 @@ def test_unknown_loss_lists_the_known_ones():
     with pytest.raises(UnknownNameError, match="unknown loss 'hinge': the known losses are .*binary_crossentropy.*mse"):
         small_model().compile(optimizer="sgd", loss="hinge")
     assert issubclass(UnknownNameError, GraphgradError)
+
+
+def test_sparse_categorical_crossentropy_from_logits_one_hot_encodes_once():
+    """Sparse labels with from_logits=True give the loss of their one-hot rows (they were once encoded twice)."""
+    logits = gg.ops.input("z", (2, 3))
+    labels = gg.ops.input("y", (2,))
+    sparse = nn.SparseCategoricalCrossentropy(from_logits=True).per_sample(labels, logits)
+    z = np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]])
+    expected = -np.log(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True))[[0, 1], [1, 2]]
+    np.testing.assert_allclose(gg.Graph(sparse, [labels, logits])(y=[1, 2], z=z), expected, rtol=1e-12)

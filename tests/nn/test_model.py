@@ -9,7 +9,7 @@ from graphgrad.backends.numpy_backend import evaluate
 from graphgrad.datasets import moons, standardize
 from graphgrad.errors import GraphgradError, ShapeError, UnknownNameError
 
-from nn_helpers import small_model
+from tests.nn.nn_helpers import small_model
 
 
 def seed003_model(seed=0, lr=0.3):

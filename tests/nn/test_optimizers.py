@@ -6,7 +6,7 @@ import pytest
 from graphgrad import nn
 from graphgrad.errors import InputValueError, UnknownNameError
 
-from nn_helpers import model_numeric_gradients, small_model
+from tests.nn.nn_helpers import model_numeric_gradients, small_model
 
 
 def ref_sgd(lr=0.01, momentum=0.0, nesterov=False):

@@ -6,7 +6,7 @@ import pytest
 from graphgrad import nn
 from graphgrad.backends.numpy_backend import run
 
-from nn_helpers import model_numeric_gradients
+from tests.nn.nn_helpers import model_numeric_gradients
 
 
 def compiled(optimizer="sgd", dropout=False):

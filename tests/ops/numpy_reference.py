@@ -14,7 +14,7 @@ def evaluate(f, *args, **params):
     stay Python numbers, so weak typing is exercised); returns the value and the output node."""
     nodes, values = [], {}
     for k, a in enumerate(args):
-        if isinstance(a, (int, float)):
+        if type(a) in (int, float):
             nodes.append(a)
             continue
         a = np.asarray(a)

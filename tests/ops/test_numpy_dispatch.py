@@ -16,7 +16,12 @@ CALLS = [lambda x: np.sin(x), lambda x: np.exp(-x) + np.log1p(x * x), lambda x: 
          lambda x: x @ np.ones(3), lambda x: np.ones((4, 2)) @ x, lambda x: np.maximum(x, 0.0),
          lambda x: np.arange(3.0) * x, lambda x: np.float32(2) + x, lambda x: np.arctan2(x, 1.0),
          lambda x: np.logical_and(x > 0, x < 1), lambda x: np.transpose(x), lambda x: np.reshape(x, (3, 2)),
-         lambda x: x % 1.0, lambda x: np.abs(x), lambda x: np.square(x).astype(np.float32)]
+         lambda x: x % 1.0, lambda x: np.abs(x), lambda x: np.square(x).astype(np.float32),
+         lambda x: np.concatenate([x, 2 * x], axis=-1), lambda x: np.stack([x, x], axis=1),
+         lambda x: np.einsum("ij,kj->ik", x, x), lambda x: np.dot(x, np.arange(3.0)), lambda x: np.outer(x, x),
+         lambda x: np.flip(x, 1), lambda x: np.pad(x, 1), lambda x: np.tril(x[:, :2]), lambda x: np.take(x, [0, 5]),
+         lambda x: np.trace(x), lambda x: np.moveaxis(x, 0, 1), lambda x: np.kron(x, x), lambda x: np.split(x, 3, 1)[2],
+         lambda x: np.stack(list(x))]
 
 
 @pytest.mark.parametrize("f", CALLS, ids=range(len(CALLS)))
@@ -46,8 +51,13 @@ def test_what_the_table_lacks_is_named(call, message):
         call(ops.input("x", (3,)))
 
 
-def test_len_shape_ndim_and_transpose():
+def test_len_iteration_shape_ndim_and_transpose():
     x = ops.input("x", (4, 2))
     assert (len(x), x.shape, x.ndim, x.T.shape) == (4, (4, 2), 2, (2, 4))
+    rows = list(x)
+    values = gg.Graph(rows, [x])(x=np.arange(8.0).reshape(4, 2))
+    assert len(rows) == 4 and [v.tolist() for v in values] == [[0, 1], [2, 3], [4, 5], [6, 7]]
+    with pytest.raises(TypeError, match="0-d"):
+        iter(ops.input("s"))
     with pytest.raises(TypeError, match="0-d"):
         len(ops.input("s"))

@@ -1,5 +1,6 @@
 """Reductions against NumPy for every kind of axis (None, negative, tuples, keepdims, empty and size-1 axes),
-prod's derivative at zeros, and the positions and truth values that have no derivative."""
+prod's derivative at zeros, and the positions and truth values that have no derivative; 0 or -1 of a 0-d operand
+as NumPy takes it, and no axis twice."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -7,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 import graphgrad as gg
 from graphgrad import ops
 from graphgrad.numeric import gradient as numeric_gradient
-from numpy_reference import assert_like_numpy, evaluate, seeds, shapes, values
+from tests.ops.numpy_reference import assert_like_numpy, evaluate, seeds, shapes, values
 
 
 @st.composite
@@ -76,3 +77,22 @@ def test_prod_gradient_is_the_product_of_the_others_even_at_zeros(row):
     hessian = np.array([[np.prod(np.delete(v, [i, j])) if i != j else 0 for j in range(3)] for i in range(3)])
     gradient = gg.Graph([gg.grad_graph(graph).outputs[1]], [x])
     np.testing.assert_allclose(gg.jacobian(gradient, {"x": v})["x"], hessian)
+
+
+@pytest.mark.parametrize("reduce", [ops.sum, ops.max, ops.mean, ops.min, ops.prod])
+@pytest.mark.parametrize("axis", [0, -1, 1, (0,)])
+def test_an_axis_of_a_0d_operand_is_taken_exactly_when_numpy_takes_it(reduce, axis):
+    s = ops.input("s", ())
+    try:
+        expected = getattr(np, reduce.__name__)(np.array(3.0), axis=axis)
+    except np.exceptions.AxisError:
+        with pytest.raises(gg.ShapeError, match="out of range"):
+            reduce(s, axis=axis)
+        return
+    graph = gg.Graph([reduce(s, axis=axis)])
+    assert graph(s=3.0) == expected and gg.grad_graph(graph)(s=3.0)[1] == 1.0
+
+
+def test_an_axis_named_twice_is_a_shape_error_as_in_numpy():
+    with pytest.raises(gg.ShapeError, match=r"axis -2 is repeated in \(0, -2\)"):
+        ops.sum(ops.input("x", (2, 3)), axis=(0, -2))

@@ -5,10 +5,13 @@ from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
+from graphgrad.ops import convolution as conv, pooling
 from graphgrad.numeric import gradient as numeric_gradient
 
 # (name, builder, input shapes, a sampler of values inside the domain, away from kinks)
 away = lambda x: x + np.sign(x) * 0.1 + (x == 0) * 0.3
+CONV = dict(strides=(1, 2), padding="same", dilation=(1, 1), groups=1, layout="NHWC")
+POOL = dict(pool=(2, 2), strides=(2, 2), padding="valid", layout="NHWC")
 CASES = [
     ("add", lambda x, y: x + y, [(3,), (2, 3)], None),
     ("sub", lambda x, y: x - y, [(2, 1), (3,)], None),
@@ -92,6 +95,25 @@ CASES = [
     ("cumprod", lambda x: ops.cumprod(x, axis=1), [(2, 3)], lambda v: [away(v[0])]),
     ("norm", lambda x: ops.norm(x, axis=1), [(2, 3)], None),
     ("norm_p", lambda x: ops.norm(x, ord=3), [(4,)], lambda v: [away(v[0])]),
+    ("index", lambda x: x[::-1, [0, 2, 2]], [(2, 3)], None),
+    ("scatter_add", lambda g: ops.scatter_add(g, (slice(None), [1, 1]), (2, 3)), [(2, 2)], None),
+    ("concatenate", lambda x, y: ops.concatenate([x, y, x], axis=-1), [(2, 1), (2, 3)], None),
+    ("einsum", lambda x, y: ops.einsum("ij,jk->ik", x, y), [(2, 3), (3, 2)], None),
+    ("conv2d", lambda x, w: ops.conv2d(x, w, strides=(1, 2), padding="same"), [(2, 4, 5, 2), (3, 2, 2, 3)], None),
+    ("conv2d_groups_nchw", lambda x, w: ops.conv2d(x, w, padding=1, dilation=(2, 1), groups=2, layout="NCHW"),
+     [(1, 4, 5, 4), (4, 2, 2, 3)], None),
+    ("max_pool2d", lambda x: ops.max_pool2d(x, 2, padding="same"), [(2, 3, 5, 2)], None),
+    ("max_pool2d_nchw", lambda x: ops.max_pool2d(x, 3, strides=2, layout="NCHW"), [(1, 2, 5, 5)], None),
+    ("avg_pool2d", lambda x: ops.avg_pool2d(x, (2, 3), strides=1, padding=1), [(2, 3, 4, 2)], None),
+    ("batch_norm", lambda x, g, b: ops.batch_norm(x, g, b, *ops.moments(x)), [(4, 2, 3), (3,), (3,)], None),
+    # the primitives that the derivatives of the windowed ones are made of
+    ("conv2d_input_grad", lambda g, w: conv.conv2d_input_grad_p(g, w, size=(4, 5), **CONV), [(2, 4, 3, 3), (3, 2, 2, 3)],
+     None),
+    ("conv2d_weight_grad", lambda x, g: conv.conv2d_weight_grad_p(x, g, kernel=(3, 2), **CONV),
+     [(2, 4, 5, 2), (2, 4, 3, 3)], None),
+    ("max_pool2d_grad", lambda x, g: pooling.max_pool2d_grad_p(x, g, **POOL), [(1, 4, 4, 2), (1, 2, 2, 2)], None),
+    ("max_pool2d_select", lambda x, c: pooling.max_pool2d_select_p(x, c, **POOL), [(1, 4, 4, 2), (1, 4, 4, 2)], None),
+    ("avg_pool2d_grad", lambda g: pooling.avg_pool2d_grad_p(g, size=(4, 4), **POOL), [(1, 2, 2, 2)], None),
 ]
 
 
@@ -157,7 +179,8 @@ def test_second_order_matches_finite_differences_of_the_gradient(case, seed):
 
 
 def test_every_differentiable_primitive_is_covered():
-    covered = {c[0] for c in CASES} | {"matmul", "log_softmax", "broadcast_to", "sum", "astype"}  # astype: test_casting
+    covered = {c[0].split("_")[0] for c in CASES} | {c[0] for c in CASES} | {"matmul", "log_softmax", "broadcast_to",
+                                                                            "sum", "max_pool2d", "avg_pool2d",
+                                                                            "astype"}  # astype: test_casting.py
     declared = {name for name, p in ops.REGISTRY.items() if p.differentiable and name not in ("input", "const")}
-    covered |= {c[0].split("_")[0] for c in CASES if c[0].split("_")[0] in declared}
     assert declared <= covered, declared - covered

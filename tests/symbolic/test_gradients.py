@@ -1,4 +1,5 @@
 """Closed-form gradients: exact on the seeds, guarded in size, linear as a CSE form on deep chains."""
+import re
 import sys
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 import sympy as sp
 
 import graphgrad as gg
+from graphgrad.numeric import differentiate
 from graphgrad.symbolic import expression_size, gradient, gradient_cse, gradient_function, symbol, to_sympy
 
 x1, x2, x = symbol("x1"), symbol("x2"), symbol("x")
@@ -102,3 +104,18 @@ def test_bad_requests_are_named():
         gradient(g, wrt=["q"])
     with pytest.raises(gg.GraphgradError, match="scalar output"):
         gradient(gg.parse("y = 2*x", shapes={"x": (3,)}))
+
+
+@pytest.mark.parametrize("program, shown", [("y = x*x + log(0)", "ln 0 is zoo"), ("y = x*log(-e)", "I*pi")])
+def test_a_constant_that_is_not_a_finite_real_number_is_a_symbolic_error(program, shown):
+    g = gg.parse(program)
+    for build in (to_sympy, gradient, gradient_cse, gradient_function):
+        with pytest.raises(gg.symbolic.SymbolicError, match=f"{re.escape(shown)}.*not a finite real number"):
+            build(g)
+
+
+def test_the_symbolic_method_takes_its_value_from_the_cse_form_on_deep_programs():
+    program = "; ".join(["u0 = sin(x)"] + [f"u{i} = sin(u{i - 1})" for i in range(1, 400)])
+    value, grad = differentiate(gg.parse(program), {"x": 1.0}, "symbolic")
+    expected_value, expected_grad = differentiate(gg.parse(program), {"x": 1.0}, "reverse")
+    assert value == pytest.approx(expected_value, rel=1e-12) and grad["x"] == pytest.approx(expected_grad["x"], rel=1e-9)

@@ -101,3 +101,38 @@ def test_layers_named_with_prefix_become_clusters():
     for op in ("matmul", "add", "relu"):
         node = next(n for n in gg.Graph([h.sum()]).nodes if n.op.name == op)
         assert f"n{node.id} " in cluster
+
+
+def test_highlight_draws_the_named_nodes_and_the_edges_between_them(renderer, backprop_j, svg_groups):
+    from graphgrad.viz import show
+    from graphgrad.viz.style import COLOURS
+    graph, at = backprop_j
+    svg = show(graph, at, view="backward", highlight=["a", "u", "v", "J"])._repr_svg_()
+    bold = COLOURS["current"].lower()
+
+    def colours(group):
+        return {e.get("stroke", "").lower() for e in group.iter() if e.tag.endswith(("path", "polygon"))}
+    named = {graph.label(n): f"n{n.id}" for n in graph.nodes}
+    nodes, edges = svg_groups(svg, "node"), svg_groups(svg, "edge")
+    assert {k for k, g in nodes.items() if bold in colours(g)} == {named[k] for k in ("a", "u", "v", "J")}
+    path = {f"e{n.id}_{k}" for n in graph.nodes for k, i in enumerate(n.inputs)
+            if graph.label(n) in ("u", "v", "J") and graph.label(i) in ("a", "u", "v")}
+    assert len(path) == 3 and {k for k, g in edges.items() if bold in colours(g)} == path
+
+
+def test_highlighting_an_unknown_name_is_refused_in_one_line(backprop_j):
+    with pytest.raises(gg.GraphgradError, match="cannot highlight 'q': the graph's nodes are a, v-2, b"):
+        to_dot(backprop_j[0], highlight=["a", "q"])
+
+
+def test_large_graphs_keep_inputs_in_order_on_the_first_rank():
+    import re as regex
+    terms = " + ".join(f"sin(x{i})*w{i}" for i in range(1, 13))
+    graph = gg.parse(f"y = ln(1 + exp(-({terms})))")
+    source = to_dot(graph)
+    block = source[source.index("subgraph inputs"):]
+    block = block[:block.index("}")]
+    assert "rank=min" in block
+    chain = regex.findall(r"(n\d+) -> (n\d+) \[style=invis\]", block)
+    order = [chain[0][0]] + [b for _, b in chain]
+    assert order == [f"n{n.id}" for n in graph.inputs] and [n.name for n in graph.inputs][:4] == ["x1", "w1", "x2", "w2"]

@@ -56,8 +56,8 @@ def test_svg_frames_keep_nodes_in_place_and_reveal_step_by_step(renderer, backpr
     assert all(b == boxes[0] for b in boxes[1:]), "a node moved between frames"
     first, last = " ".join(svg_texts(svgs[0])), " ".join(svg_texts(svgs[-1]))
     assert "= 63" not in first and "= 63" in last
-    assert "∂J/∂a = 12" in last and "∂J/∂a = ?" in " ".join(svg_texts(svgs[9]))
-    assert "∂J/∂a = 12" in " ".join(svg_texts(svgs[10]))       # step 11 sets dJ/da
+    assert "v̄₋₂ = 12" in last and "v̄₋₂ = ?" in " ".join(svg_texts(svgs[9]))   # a is v-2
+    assert "v̄₋₂ = 12" in " ".join(svg_texts(svgs[10]))       # step 11 sets dJ/da
 
 
 def test_png_frames_are_png(renderer, backprop_j, tmp_path):
@@ -99,3 +99,32 @@ def test_frames_can_caption_with_the_programs_own_names(renderer):
     captions = [f.reveal.caption for f in frames.frames]
     assert any("u = a·b = 5·4 = 20" in c for c in captions)
     assert any("ā = ū·∂u/∂a = ū·b = 12" in c for c in captions)
+
+
+def _node_texts(svg, svg_groups):
+    return ["".join(t.itertext()) for g in svg_groups(svg, "node").values() for t in g.iter() if t.tag.endswith("text")]
+
+
+@pytest.mark.parametrize("naming, adjoint_of_a", [("baydin", "v̄₋₂"), ("user", "ā")])
+def test_nodes_write_adjoints_as_the_captions_do(renderer, backprop_j, naming, adjoint_of_a, svg_groups, tmp_path):
+    frames = Frames(*backprop_j, naming=naming)
+    svgs = [p.read_text() for p in frames.write(tmp_path, "svg")]
+    texts = _node_texts(svgs[-1], svg_groups)
+    assert f"{adjoint_of_a} = 12" in texts and not any("∂" in t for t in texts)
+    assert adjoint_of_a in frames.style.name(frames.frames[10].reveal.caption)   # step 11 sets it
+
+
+def test_frames_refuse_the_partial_notation_in_one_line(backprop_j):
+    with pytest.raises(gg.GraphgradError, match="frames write adjoints as their captions"):
+        Frames(*backprop_j, notation="partial")
+
+
+def test_gif_is_one_animation_with_a_frame_per_step(renderer, backprop_j, tmp_path):
+    from PIL import Image
+    [path] = write_frames(*backprop_j, tmp_path, "gif")
+    gif = Image.open(path)
+    assert path.name == "frames.gif" and gif.format == "GIF" and gif.is_animated
+    assert gif.n_frames == 12 == len(Frames(*backprop_j)) and gif.info["loop"] == 0
+    tiny = gg.parse("y = 2*x"), {"x": 1.0}
+    small, big = (Image.open(write_frames(*tiny, tmp_path / str(dpi), "gif", dpi=dpi)[0]) for dpi in (48, 96))
+    assert small.n_frames == len(Frames(*tiny)) and big.size[0] == pytest.approx(2 * small.size[0], abs=3)

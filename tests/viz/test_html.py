@@ -19,3 +19,50 @@ def test_demo_pictures_include_frames_and_tables(renderer, tmp_path):
     names = {p.name for p in written}
     assert {"backprop_J.svg", "baydin.png", "baydin_trace.html", "frames.html", "frame_12.svg", "frame_16.svg"} <= names
     assert (note is None) == (renderer == "dot")
+
+
+def test_trace_html_is_headed_by_its_expression_and_point(baydin):
+    from graphgrad.viz.html import trace_page
+    trace = record(*baydin)
+    fragment = trace_html(trace)
+    assert '<h3 class="gg-heading">Trace of y = ln x1 + x1·x2 - sin x2 at x1 = 2, x2 = 5</h3>' in fragment
+    page = trace.format("html")
+    assert page.startswith("<!DOCTYPE html>") and page == trace_page(trace)
+    assert "<title>Trace of y = ln x1 + x1·x2 - sin x2 at x1 = 2, x2 = 5</title>" in page
+    assert trace._repr_html_() == fragment
+
+
+def test_trace_heading_escapes_names():
+    import graphgrad as gg
+    x = gg.vars("a<b&c")
+    trace = record(gg.Graph(x * x, [x]), {"a<b&c": 3.0})
+    assert "a&lt;b&amp;c" in trace_html(trace) and "a<b&c" not in trace_html(trace)
+
+
+def _specificity(selector):
+    """(ids, classes, elements) of a simple CSS selector such as ``div.gg-trace td.num``."""
+    import re
+    return (selector.count("#"), len(re.findall(r"[.:\[]", selector)),
+            len(re.findall(r"(?:^|\s)[a-z]", selector)))
+
+
+def test_trace_css_outranks_a_notebooks_table_rules():
+    """Jupyter's `.jp-RenderedHTMLCommon td` / `.rendered_html td` right-align cells; our rules must win."""
+    import re
+    from graphgrad.viz.html import CSS
+    rules = dict(re.findall(r"([^{}]+)\{([^}]*)\}", CSS))
+    cells = {sel.strip(): body for sel, body in rules.items() if re.search(r"\b(td|th)$", sel.strip())}
+    assert {"div.gg-trace td", "div.gg-trace th"} <= set(cells)
+    assert all(_specificity(selector) > _specificity(".jp-RenderedHTMLCommon td") for selector in cells)
+    for selector in ("div.gg-trace td", "div.gg-trace th"):
+        assert "text-align:left" in cells[selector] and "background:transparent" in cells[selector]
+
+
+def test_stepper_buttons_use_glyphs_every_font_has(renderer, tmp_path, backprop_j):
+    from graphgrad.viz import Frames
+    page = Frames(*backprop_j).write(tmp_path, "html")[0].read_text()
+    import re
+    labels = "".join(re.findall(r"<button[^>]*>([^<]*)</button>", page))
+    assert len(re.findall("<button", page)) == 4 and "first" in labels and "last" in labels
+    assert all(ord(ch) < 0x2100 for ch in labels), labels   # Latin-1 and ‹ ›: no ⏮ ⏭ (U+23xx)
+    assert "<title>Backprop step by step: J = 3·(a·b + c) at a = 5, b = 4, c = 1</title>" in page

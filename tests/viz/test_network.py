@@ -49,3 +49,53 @@ def test_graph_layers_groups_named_nodes():
     assert "matmul → add → relu" in source
     with pytest.raises(GraphgradError, match="no layers"):
         graph_layers(gg.parse("y = x*x"))
+
+
+def _label_boxes(svg, svg_groups):
+    """Each weight label's drawn box (x0, y0, x1, y1) by its id ``w{layer}_{unit}_{unit}``."""
+    boxes = {}
+    for gid, g in svg_groups(svg, "node").items():
+        if gid and gid.startswith("w"):
+            poly = next(e for e in g.iter() if e.tag.endswith("polygon"))
+            xs, ys = zip(*(map(float, p.split(",")) for p in poly.get("points").split()))
+            boxes[gid] = (min(xs), min(ys), max(xs), max(ys))
+    return boxes
+
+
+def _centres(svg, svg_groups):
+    out = {}
+    for gid, g in svg_groups(svg, "node").items():
+        ellipse = next((e for e in g.iter() if e.tag.endswith("ellipse")), None)
+        if ellipse is not None:
+            out[gid] = (float(ellipse.get("cx")), float(ellipse.get("cy")))
+    return out
+
+
+@pytest.mark.parametrize("sizes", [[2, 4, 4, 1], [3, 3, 1], [4, 6, 6, 2], [5, 8, 3]])
+def test_weight_labels_sit_on_their_own_edges_without_overlapping(renderer, svg_groups, sizes):
+    rng = np.random.default_rng(sum(sizes))
+    layers = [Layer("x", sizes[0])] + [Layer(f"h{j}", n, "sigmoid", (rng.normal(size=(sizes[j - 1], n)),
+                                                                       rng.normal(size=n)))
+                                       for j, n in enumerate(sizes[1:], 1)]
+    svg = network_picture(layers, bias=True)._repr_svg_()
+    boxes = _label_boxes(svg, svg_groups)
+    edges = sum((sizes[j] + 1) * sizes[j + 1] for j in range(len(sizes) - 1))
+    assert len(boxes) == edges                                     # every weight and bias is labelled
+    ids = sorted(boxes)
+    for a in range(len(ids)):
+        for b in range(a + 1, len(ids)):
+            p, q = boxes[ids[a]], boxes[ids[b]]
+            assert not (p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]), f"{ids[a]} overlaps {ids[b]}"
+    centres = _centres(svg, svg_groups)
+    for gid, (x0, y0, x1, y1) in boxes.items():                    # each box's centre lies on its own edge
+        j, i, k = map(int, gid[1:].split("_"))
+        (ax, ay), (bx, by) = centres[f"u{j}_{i}"], centres[f"u{j + 1}_{k}"]
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        distance = abs((bx - ax) * (ay - cy) - (ax - cx) * (by - ay)) / np.hypot(bx - ax, by - ay)
+        assert distance < 1.5 and min(ax, bx) < cx < max(ax, bx), gid
+
+
+def test_too_many_weights_to_label_says_so():
+    rng = np.random.default_rng(0)
+    source = neuron_dot([("x", 30), ("h", 30, "relu", rng.normal(size=(30, 30)))])
+    assert "too many weights to label" in source and 'id="w' not in source

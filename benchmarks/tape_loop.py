@@ -1,0 +1,76 @@
+"""A TensorFlow-style training loop (GradientTape + ``apply_gradients``) against ``fit`` on the numpy backend.
+
+The same small MLP (20-64-64-10, relu, softmax, categorical cross-entropy,
+Adam, batch 32, 1,024 samples) trained for the same steps two ways, in one run:
+
+- ``tape``: ``graphgrad.tensorflow``'s loop as the TF guides write it --
+  ``with tf.GradientTape(): loss = loss_fn(y, model(x))``, ``tape.gradient``,
+  ``optimizer.apply_gradients`` -- eager ops recorded on the graph IR, the core's
+  reverse mode, the nn optimizer applied eagerly;
+- ``fit``: ``model.fit(..., backend="numpy", metrics=["accuracy"])``, the
+  interpreter running the prebuilt step graph (the path users take), and without
+  metrics.
+
+Reported per step; target: the tape loop at most 3x ``fit``.
+Run: ``python benchmarks/tape_loop.py [--epochs N] [--threads 1]``.
+"""
+import argparse
+
+from common import interleaved, machine, report
+
+import numpy as np  # noqa: E402  (common sets the BLAS threads first)
+
+import graphgrad.tensorflow as tf  # noqa: E402
+from graphgrad import keras  # noqa: E402
+
+N, FEATURES, CLASSES, BATCH = 1024, 20, 10, 32
+
+
+def make_model():
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input(shape=(FEATURES,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(CLASSES, activation="softmax")])
+
+
+def tape_loop(model, x, y, epochs):
+    """The custom training loop of the TensorFlow guides, over the same mini-batches as fit (no shuffle)."""
+    optimizer = keras.optimizers.Adam()
+    loss_fn = keras.losses.CategoricalCrossentropy()
+    for _ in range(epochs):
+        for start in range(0, N, BATCH):
+            xb, yb = x[start:start + BATCH], y[start:start + BATCH]
+            with tf.GradientTape() as tape:
+                loss = loss_fn(yb, model(xb, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return float(loss)
+
+
+def fit(model, x, y, epochs, metrics):
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=metrics)
+    return model.fit(x, y, batch_size=BATCH, epochs=epochs, shuffle=False, verbose=0, backend="numpy")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--threads", type=int)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(N, FEATURES)).astype(np.float32)
+    y = keras.utils.to_categorical(rng.integers(0, CLASSES, N), CLASSES)
+    steps = args.epochs * (N // BATCH)
+    print(machine())
+    best = interleaved({
+        "tape + apply_gradients": lambda: tape_loop(make_model(), x, y, args.epochs),
+        "fit, numpy backend, metrics=['accuracy']": lambda: fit(make_model(), x, y, args.epochs, ["accuracy"]),
+        "fit, numpy backend, no metrics": lambda: fit(make_model(), x, y, args.epochs, None),
+    }, repeat=3)
+    report(f"{steps} steps of a 20-64-64-10 MLP, batch {BATCH}, Adam (per step)",
+           {name: (seconds / steps * 1e3, "ms/step") for name, seconds in best.items()},
+           "fit, numpy backend, metrics=['accuracy']")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Eager tensors on the one graph IR, shared by the framework spellings (``graphgrad.tensorflow``, ``graphgrad.torch``).
+
+An eager :class:`Tensor` holds a value *and* is a node: ``t.value`` (``t.numpy()``)
+is computed when the operation is applied, ``t.node`` is that operation in the
+core IR. Every operation funnels into one application, ``call(builder, *args)``,
+where ``builder`` is any graph builder of ``graphgrad.ops`` or ``graphgrad.nn``;
+``lift(builder)`` makes a function on tensors of it. Nothing here knows a
+derivative rule: gradients are ``autodiff.adjoints`` over what was recorded.
+
+API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
+
+- ``Tensor.leaf(value, dtype=None, name=None, requires_grad=False)``: a tensor with no history.
+- ``Variable(value, dtype=None, name=None, requires_grad=True)``: a mutable leaf;
+  ``assign`` swaps in a new value without changing what was recorded with the old one.
+- ``call(builder, *args, **kwargs)`` / ``lift(builder)``: apply an op now. The result
+  keeps its operands as ``parents`` when ``cls.records(operands)`` says so (default:
+  recording is on and some operand ``requires_grad``); ``cls.recorded(result, operands)``
+  is then called, so a spelling can note it (TensorFlow's tapes do).
+- ``recording(enabled)``, ``no_grad()``, ``is_recording()``: the recording switch.
+- ``unique_name(prefix)``: ``prefix``, ``prefix_1``, ... (leaves, Keras layers); ``clear_names()`` starts again.
+- ``gradients(target, sources, create_graph=False, through=None)``: d sum(target)/d source
+  (None where unconnected); ``create_graph`` records the adjoint operations for higher
+  derivatives; ``through(tensor)`` limits which recorded tensors gradients flow through.
+- ``jacobian(target, source, through=None)``: shape ``target.shape + source.shape``.
+- ``graph_of(*targets)``: ``(Graph, tensors by node id)``; ``values_of(graph, known)``: input
+  values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.
+- ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
+- ``Updater(optimizer).apply(pairs)``: a ``graphgrad.nn`` optimizer's step on (gradient, variable) pairs.
+"""
+from .tensor import (Tensor, Variable, call, clear_names, evaluate, is_recording, lift, no_grad, recording,
+                     unique_name)
+from .gradients import gradients, graph_of, history, jacobian, values_of
+from .drawing import draw, evaluated
+from .updates import Updater

@@ -1,0 +1,111 @@
+"""Gradients of eager tensors: the core's reverse mode over the recorded graph, evaluated at its values.
+
+``gradients(y, [x1, x2])`` builds the adjoint nodes of ``y``'s recorded graph
+with ``autodiff.adjoints`` -- the same transform ``gg.grad`` and ``fit`` use --
+and evaluates them with the recorded values. With ``create_graph`` the adjoint
+operations are recorded like any other, so they can be differentiated again.
+"""
+import numpy as np
+
+from .. import ops
+from ..autodiff import adjoints
+from ..graph import Graph
+from .tensor import evaluate
+
+
+def history(*targets, through=None):
+    """The recorded tensors behind ``targets`` by node id, following parents only of tensors ``through`` accepts."""
+    known, stack = {}, [t.snapshot() for t in targets]
+    while stack:
+        t = stack.pop()
+        if t.node.id in known:
+            continue
+        known[t.node.id] = t
+        if through is None or through(t):
+            stack.extend(t.parents)
+    return known
+
+
+def graph_of(*targets, through=None):
+    """``(graph, known)``: the recorded graph with ``targets`` as outputs, and its tensors by node id.
+
+    A recorded tensor that ``through`` rejects is cut: it becomes an input of the graph,
+    so nothing flows through the operations that made it.
+    """
+    known = history(*targets, through=through)
+    outputs = [t.snapshot().node for t in targets]
+    cut = [t for t in known.values() if t.parents and through is not None and not through(t)]
+    if not cut:
+        return Graph(outputs), known
+    leaves = {t.node.id: ops.input(t.node.name or f"cut_{t.node.id}", t.node.shape, t.node.dtype) for t in cut}
+    new = dict(leaves)
+    for node in Graph(outputs).nodes:
+        if node.id not in new and node.inputs:
+            args = [new.get(i.id, i) for i in node.inputs]
+            if any(a is not i for a, i in zip(args, node.inputs)):
+                new[node.id] = ops.apply(node.op, args, node.params, name=node.name)
+    graph = Graph([new.get(o.id, o) for o in outputs])
+    kept = {nid: t for nid, t in known.items() if nid not in leaves}
+    kept.update({leaves[t.node.id].id: type(t)(leaves[t.node.id], t.value) for t in cut})
+    return graph, kept
+
+
+def values_of(graph, known):
+    """The value of each input of ``graph`` by name (what renderers and traces take)."""
+    return {n.name: np.asarray(known[n.id].value) for n in graph.inputs}
+
+
+def _differentiable(t):
+    return t.node.dtype.kind == "f"
+
+
+def gradients(target, sources, create_graph=False, through=None):
+    """d sum(target) / d source for each source (a tensor, or None where target does not depend on it).
+
+    Integer tensors have no gradient (None), as in TensorFlow.
+    """
+    graph, known = graph_of(target, through=through)
+    output = graph.output
+    wrt = [s.snapshot().node for s in sources]
+    usable = [w for w, s in zip(wrt, sources) if w.id in known and _differentiable(s) and _differentiable(target)]
+    adj = adjoints(graph, usable, output) if usable else {}
+    found = [adj.get(w.id) if w in usable else None for w in wrt]
+    cls = type(target.snapshot())
+    present = [a for a in found if a is not None]
+    evaluated = dict(zip((a.id for a in present),
+                         evaluate(present, dict(known), cls, record=None if create_graph else False)))
+    return [None if a is None else _in_dtype(evaluated[a.id], w.dtype, create_graph) for a, w in zip(found, wrt)]
+
+
+def _in_dtype(gradient, dtype, recorded):
+    """A gradient has its source's dtype (a Python constant in a derivative rule can widen it);
+    a recorded one keeps its node's dtype."""
+    if recorded or gradient.node.dtype == dtype:
+        return gradient
+    return type(gradient).leaf(gradient.value.astype(dtype))
+
+
+def jacobian(target, source, through=None):
+    """d target / d source with shape ``target.shape + source.shape`` (one reverse pass per target element).
+
+    The result is a leaf: a Jacobian is not recorded for further differentiation.
+    """
+    graph, known = graph_of(target, through=through)
+    output, w = graph.output, source.snapshot().node
+    cls = type(target.snapshot())
+    if w.id not in known or not (_differentiable(source) and _differentiable(target)):
+        return None
+    rows = []
+    for i in range(output.size):
+        basis = np.zeros(output.size, dtype=output.dtype)
+        basis[i] = 1
+        element = ops.sum(output * ops.const(basis.reshape(output.shape)))
+        adj = adjoints(Graph([element]), [w], element).get(w.id)
+        if adj is None:
+            rows.append(np.zeros(w.shape, dtype=w.dtype))
+            continue
+        row, = evaluate([adj], dict(known), cls, record=False)
+        rows.append(row.value)
+    shape = output.shape + w.shape
+    stacked = np.stack(rows).reshape(shape) if rows else np.zeros(shape, dtype=w.dtype)
+    return cls.leaf(stacked.astype(w.dtype, copy=False))

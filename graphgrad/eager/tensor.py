@@ -1,0 +1,333 @@
+"""Eager tensors: a value computed now that is also a node of the graph IR.
+
+Every operation funnels into ``call(builder, *args)``: the builder (any graph
+builder of ``graphgrad.ops`` or ``graphgrad.nn`` -- a primitive, a loss, a
+layer's ``call``) runs on the operands' nodes, and the nodes it made are
+evaluated at once with the primitives' NumPy ``impl``. When the result is
+recorded (some operand is tracked and recording is on) it keeps its operands as
+``parents``, so the graph behind it can be walked, differentiated by the core's
+reverse mode and drawn; otherwise it becomes a fresh leaf and nothing is kept.
+"""
+import contextlib
+import itertools
+from collections import defaultdict
+
+import numpy as np
+
+from .. import ops
+from ..errors import ArgumentError, DomainError, InputValueError
+from ..graph import Graph, Node
+
+_recording = [True]
+
+
+class Names:
+    """Unique names by prefix: ``prefix``, then ``prefix_1``, ``prefix_2``, ... (as Keras and TensorFlow name)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        self._counts = defaultdict(itertools.count)
+
+    def unique(self, prefix):
+        n = next(self._counts[prefix])
+        return prefix if n == 0 else f"{prefix}_{n}"
+
+
+_names = Names()
+unique_name = _names.unique  # leaf names, so the inputs of a recorded graph differ
+clear_names = _names.clear   # a new session (``keras.backend.clear_session``)
+
+
+@contextlib.contextmanager
+def recording(enabled):
+    """Within the block, operations on tracked tensors are recorded (True) or not (False)."""
+    _recording.append(bool(enabled))
+    try:
+        yield
+    finally:
+        _recording.pop()
+
+
+def no_grad():
+    """Compute without recording (weight updates, evaluation)."""
+    return recording(False)
+
+
+def is_recording():
+    return _recording[-1]
+
+
+class Tensor:
+    """A value and the node that computed it; ``parents`` are the recorded operands (empty for a leaf)."""
+
+    __slots__ = ("node", "value", "parents", "requires_grad", "__weakref__")
+    __array_priority__ = 1000  # numpy arrays defer to the tensor's reflected operators
+
+    def __init__(self, node, value, parents=(), requires_grad=False):
+        self.node, self.value, self.parents, self.requires_grad = node, value, tuple(parents), requires_grad
+
+    # --- making tensors -----------------------------------------------------------------------
+    @classmethod
+    def leaf(cls, value, dtype=None, name=None, requires_grad=False):
+        """A tensor with no history: an input node named ``name`` (default ``t``, ``t_1``, ...) holding ``value``."""
+        array = _array(value, dtype)
+        node = ops.input(name or unique_name("t"), array.shape, array.dtype)
+        return cls(node, array, (), requires_grad)
+
+    def snapshot(self):
+        """The immutable tensor an operation records (a Variable's current value; a tensor itself)."""
+        return self
+
+    # --- the rule of recording (spellings may refine it) ----------------------------------------------
+    @classmethod
+    def records(cls, operands):
+        """Whether an operation on ``operands`` is recorded: recording is on and some operand is tracked."""
+        return is_recording() and any(t.requires_grad for t in operands)
+
+    @classmethod
+    def recorded(cls, result, operands):
+        """Called once per recorded result (spellings note it, e.g. on their tapes)."""
+
+    # --- what a tensor is ------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.node.shape
+
+    @property
+    def dtype(self):
+        return self.node.dtype
+
+    @property
+    def ndim(self):
+        return len(self.node.shape)
+
+    @property
+    def name(self):
+        return self.node.name
+
+    @property
+    def is_leaf(self):
+        return not self.parents
+
+    def numpy(self):
+        """The value as a NumPy array (a copy: changing it does not change the tensor)."""
+        return np.array(self.value)
+
+    def item(self):
+        return np.asarray(self.value).item()
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype=dtype)
+
+    def __float__(self):
+        return float(self.value)
+
+    def __int__(self):
+        return int(self.value)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a scalar tensor")
+        return self.shape[0]
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __format__(self, spec):
+        return format(np.asarray(self.value).item() if not self.shape else self.value, spec)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.name or self.node.op.name} shape={self.shape} {self.dtype}: {self.value!r}>"
+
+    __hash__ = object.__hash__
+
+    # --- operators: every one is an application of a graphgrad op ------------------------------------
+    def __add__(self, o): return call(ops.add, self, o)
+    def __radd__(self, o): return call(ops.add, o, self)
+    def __sub__(self, o): return call(ops.sub, self, o)
+    def __rsub__(self, o): return call(ops.sub, o, self)
+    def __mul__(self, o): return call(ops.mul, self, o)
+    def __rmul__(self, o): return call(ops.mul, o, self)
+    def __truediv__(self, o): return call(ops.div, self, o)
+    def __rtruediv__(self, o): return call(ops.div, o, self)
+    def __pow__(self, o): return call(ops.pow, self, o)
+    def __rpow__(self, o): return call(ops.pow, o, self)
+    def __matmul__(self, o): return call(ops.matmul, self, o)
+    def __rmatmul__(self, o): return call(ops.matmul, o, self)
+    def __neg__(self): return call(ops.neg, self)
+    def __pos__(self): return self
+    def __abs__(self): return call(ops.abs, self)
+    def __getitem__(self, key): return call(ops.index, self, key)
+
+    @property
+    def T(self):
+        return call(ops.transpose, self)
+
+    def sum(self, axis=None, keepdims=False):
+        return call(ops.sum, self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return call(ops.mean, self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return call(ops.max, self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape):
+        return call(ops.reshape, self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+
+    def transpose(self, axes=None):
+        return call(ops.transpose, self, axes)
+
+
+class Variable(Tensor):
+    """A mutable leaf: operations record its current value, so ``assign`` never rewrites recorded history."""
+
+    __slots__ = ("_current",)
+
+    def __init__(self, value, dtype=None, name=None, requires_grad=True):
+        self._set(_array(value, dtype), name or unique_name("Variable"), requires_grad)
+
+    def _set(self, array, name, requires_grad):
+        self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
+        Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
+
+    @classmethod
+    def plain_class(cls):
+        """The tensor class this variable's values belong to (the first base that is not a Variable)."""
+        return next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
+
+    def snapshot(self):
+        return self._current
+
+    def assign(self, value):
+        """Replace the value (same shape and dtype); earlier recorded operations keep the old one."""
+        array = _array(value, self.node.dtype)
+        if array.shape != self.node.shape:
+            raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
+                                  f"'{self.name}' of shape {self.node.shape}")
+        self._set(array, self.name, self.requires_grad)
+        return self
+
+
+def _array(value, dtype=None):
+    """``value`` as a read-only NumPy array of numbers (``dtype`` if given)."""
+    if isinstance(value, Tensor):
+        value = value.value
+    try:
+        array = np.array(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise InputValueError(f"not a number or array of numbers: {value!r}") from exc
+    if array.dtype.kind not in "biuf":
+        raise InputValueError(f"not a number or array of numbers: {value!r}")
+    array.setflags(write=False)
+    return array
+
+
+# --- the one application ---------------------------------------------------------------------------
+def call(builder, *args, **kwargs):
+    """``builder(*args, **kwargs)`` on the operands' nodes, evaluated now: what it returns, with tensors for nodes.
+
+    Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
+    too); other numbers become constants only where they stand as direct operands.
+    """
+    known = {}
+
+    def to_node(t):
+        t = t.snapshot()
+        known[t.node.id] = t
+        return t.node
+
+    out = builder(*_map(to_node, args, Tensor), **_map(to_node, kwargs, Tensor))
+    cls = next((type(t) for t in known.values()), Tensor)
+    nodes = []
+    _map(nodes.append, out, Node)
+    tensors = {node.id: t for node, t in zip(nodes, evaluate(nodes, known, cls))}
+    return _map(lambda node: tensors[node.id], out, Node)
+
+
+def _map(f, value, kind):
+    """``value`` with ``f`` applied to each ``kind`` inside it (through lists, tuples and dicts)."""
+    if isinstance(value, kind):
+        return f(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map(f, v, kind) for v in value)
+    if isinstance(value, dict):
+        return {k: _map(f, v, kind) for k, v in value.items()}
+    return value
+
+
+def lift(builder):
+    """``builder`` as a function on tensors: ``lift(ops.exp)(t)`` is ``call(ops.exp, t)``."""
+    def lifted(*args, **kwargs):
+        return call(builder, *args, **kwargs)
+    lifted.__name__ = getattr(builder, "__name__", "op")
+    lifted.__doc__ = builder.__doc__
+    return lifted
+
+
+def evaluate(outputs, known, cls=Tensor, record=None):
+    """Tensors for ``outputs`` (nodes), evaluating the nodes not in ``known`` (tensors by node id) in order.
+
+    ``record`` None applies the class's rule of recording to each node; True or
+    False forces it (gradients replayed for higher derivatives, or not). A recorded
+    tensor's node always takes its parents' nodes as inputs (it is rebuilt when a
+    parent was not recorded and so became a leaf), so the recorded graph is exactly
+    what its parents say.
+    """
+    wanted = {o.id for o in outputs}
+    with np.errstate(all="ignore"):
+        for original in _new_nodes(outputs, known):
+            node = original
+            operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
+            value = _value(node, [t.value for t in operands])
+            if cls.records(operands) if record is None else record:
+                if any(t.node is not i for t, i in zip(operands, node.inputs)):
+                    node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
+                tensor = cls(node, value, operands, True)
+                cls.recorded(tensor, operands)
+            elif record is False and original.id not in wanted:
+                tensor = cls(node, value)  # an intermediate value of a computation that records nothing
+            else:
+                tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
+            known[original.id] = tensor
+    return [known[o.id] if o.id in known else _constant(cls, o) for o in outputs]
+
+
+def _new_nodes(outputs, known):
+    """The nodes reaching ``outputs`` that are not known yet, in creation (hence topological) order."""
+    seen, stack = {}, list(outputs)
+    while stack:
+        node = stack.pop()
+        if node.id in known or node.id in seen or node.is_const:
+            continue
+        if node.is_input:
+            raise ArgumentError(f"the operation used '{node.name}', a graph input with no value; "
+                                "pass eager tensors or numbers")
+        seen[node.id] = node
+        stack.extend(node.inputs)
+    return sorted(seen.values(), key=lambda n: n.id)
+
+
+def _constant(cls, node):
+    value = node.params["value"]
+    return cls(node, value.item() if node.weak and value.ndim == 0 else value)
+
+
+def _value(node, args):
+    """The node's value from its operands' values: the primitive's NumPy impl, domain-checked, in its dtype."""
+    domain = node.op.domain
+    if domain is not None:
+        inside = domain.check(*args)
+        if not np.all(inside):
+            from ..backends.numpy_backend import check_domain
+            check_domain(Graph([node]), node, args)
+    value = np.asarray(node.op.impl(*args, **node.params))
+    if node.dtype.kind in "iub" and value.dtype.kind == "f":
+        if not np.all(np.mod(value, 1) == 0):
+            raise DomainError(f"{node.op.name} of integer tensors gives fractions, which dtype {node.dtype} "
+                              "cannot hold; cast the operands to a float dtype first")
+    value = value.astype(node.dtype, copy=False)
+    value.setflags(write=False)
+    return value

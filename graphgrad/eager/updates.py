@@ -1,0 +1,87 @@
+"""An optimizer's update rule applied to variables: what ``apply_gradients`` (Keras) and ``step()`` (PyTorch) do.
+
+The rule is the ``graphgrad.nn`` optimizer's graph transform. For the shapes of
+the variables it updates it is built once as one graph (parameters, gradients,
+slots, step counter -> new parameters and slots) and run by the NumPy
+interpreter on their values, as ``fit`` runs its step graph; so hand-written
+loops of either spelling make exactly the steps ``fit`` makes.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import ops
+from ..backends.numpy_backend import run
+from ..graph import Graph, Node
+
+
+@dataclass(frozen=True)
+class _Variable:
+    """The nodes of one variable's update: inputs ``p``, ``g``, ``slots``; outputs ``new_p``, ``new_slots``."""
+    p: Node
+    g: Node
+    slots: dict
+    new_p: Node
+    new_slots: dict
+
+
+@dataclass(frozen=True)
+class _Step:
+    """The update of several variables as one graph, with the step counter ``t`` and the optimizer's globals."""
+    graph: Graph
+    t: Node
+    globals: dict
+    new_globals: dict
+    variables: list
+
+
+class Updater:
+    """Applies ``optimizer`` (a ``graphgrad.nn`` optimizer) to variables, keeping its slots per variable and the
+    number of steps taken (``iterations``)."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+        self.iterations = 0
+        self.slots, self.globals, self._steps = {}, None, {}
+
+    def apply(self, pairs):
+        """One step for each (gradient, variable) pair, the gradient a tensor or None (then the pair is skipped)."""
+        pairs = [(g, v) for g, v in pairs if g is not None]
+        if not pairs:
+            return self.iterations
+        opt, dtype = self.optimizer, pairs[0][1].node.dtype
+        if self.globals is None:
+            self.globals = {k: np.asarray(v, dtype) for k, v in opt.global_names().items()}
+        step = self._step(tuple((v.node.shape, v.node.dtype) for _, v in pairs), dtype)
+        arrays = {step.t.id: np.asarray(self.iterations, dtype)}
+        arrays.update({step.globals[k].id: a for k, a in self.globals.items()})
+        for (g, v), nodes in zip(pairs, step.variables):
+            slots = self.slots.get(v) or {s: opt.slot_init(s, np.asarray(v.value)) for s in opt.slot_names}
+            arrays.update({nodes.p.id: v.value, nodes.g.id: np.asarray(g.value, v.node.dtype)})
+            arrays.update({nodes.slots[s].id: slots[s] for s in opt.slot_names})
+        env = run(step.graph, arrays, check=False)
+        for (g, v), nodes in zip(pairs, step.variables):
+            v.assign(env[nodes.new_p.id])
+            self.slots[v] = {s: env[nodes.new_slots[s].id] for s in opt.slot_names}
+        self.globals = {k: env[n.id] for k, n in step.new_globals.items()}
+        self.iterations += 1
+        return self.iterations
+
+    def _step(self, shapes, dtype):
+        """The update of variables of ``shapes`` as one graph (built once per shapes)."""
+        key = (shapes, np.dtype(dtype))
+        if key not in self._steps:
+            opt = self.optimizer
+            t = ops.input("t", (), dtype)
+            glob = {k: ops.input(k, (), dtype) for k in opt.global_names()}
+            new_glob = {**glob, **opt.update_globals(t, glob)}
+            variables = []
+            for i, (shape, vdtype) in enumerate(shapes):
+                p, g = ops.input(f"p{i}", shape, vdtype), ops.input(f"g{i}", shape, vdtype)
+                slots = {s: ops.input(f"p{i}/{s}", shape, vdtype) for s in opt.slot_names}
+                new_p, new_slots = opt.update(p, g, slots, t, new_glob)
+                variables.append(_Variable(p, g, slots, new_p, new_slots))
+            outputs = [n for v in variables for n in (v.new_p, *v.new_slots.values())] + list(new_glob.values())
+            inputs = [t, *glob.values()] + [n for v in variables for n in (v.p, v.g, *v.slots.values())]
+            self._steps[key] = _Step(Graph(outputs, inputs), t, glob, new_glob, variables)
+        return self._steps[key]

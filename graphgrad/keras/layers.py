@@ -1,0 +1,158 @@
+"""``keras.layers``: graphgrad.nn's layers, named as Keras names them and callable on data or on ``Input``.
+
+A Keras layer is the nn layer (same parameters, same graph builder) plus its
+weights as ``tf.Variable`` objects, made on first use. Called on an array or a
+tensor it runs eagerly (``graphgrad.eager``); called on ``keras.Input`` it
+returns a symbolic ``KerasTensor`` for the functional API.
+
+Each layer class is one line, ``keras_layer(nn_layers.X)``: a new nn layer joins
+Keras the same way.
+"""
+import re
+
+import numpy as np
+
+from .. import eager
+from ..errors import ShapeError
+from ..nn import layers as nn_layers
+from ..tensorflow.tensor import Tensor, Variable
+from . import backend
+
+
+def snake_case(name):
+    """``Dense`` -> ``dense``, ``InputLayer`` -> ``input_layer``, ``MaxPooling2D`` -> ``max_pooling2d``."""
+    return re.sub(r"(?<!^)(?=[A-Z][a-z])", "_", name).lower()
+
+
+class KerasTensor:
+    """A symbolic tensor of the functional API: its shape (batch axis None) and the layer that made it."""
+
+    def __init__(self, shape, layer=None, source=None, name=None):
+        self.shape, self.layer, self.source, self.name = tuple(shape), layer, source, name
+
+    def __repr__(self):
+        return f"<KerasTensor shape={self.shape}{f' name={self.name}' if self.name else ''}>"
+
+
+def Input(shape=None, batch_size=None, name=None, dtype=None):
+    """The input of a functional model: ``keras.Input(shape=(784,))`` (shape without the batch axis)."""
+    if shape is None:
+        raise ShapeError("keras.Input needs shape=(features,) (the shape of one sample)")
+    return KerasTensor((batch_size,) + tuple(shape), name=name or backend.unique_name("input_layer"))
+
+
+class InputLayer:
+    """``InputLayer(input_shape=(784,))`` as the first entry of a Sequential (it only fixes the input shape)."""
+
+    def __init__(self, input_shape=None, shape=None, batch_size=None, name=None):
+        self.input = Input(shape if shape is not None else input_shape, batch_size, name)
+
+
+class KerasLayer:
+    """What Keras adds to an nn layer: a Keras name, weights as variables, ``layer(x)``, get/set_weights."""
+
+    def __init__(self, *args, name=None, trainable=True, dtype=None, **kwargs):
+        super().__init__(*args, name=name or backend.unique_name(snake_case(type(self).__name__)), **kwargs)
+        self.init_args = (args, kwargs)   # what model.save writes
+        self.trainable = trainable
+        self.variables = {}
+        self.built_shape = None
+
+    # --- weights --------------------------------------------------------------------------
+    def build(self, input_shape):
+        """Make the weights for inputs of ``input_shape`` (with or without the batch axis ``None``)."""
+        shape = tuple(input_shape)
+        shape = shape[1:] if shape and shape[0] is None else shape
+        if self.built_shape == shape:
+            return
+        self.variables = {suffix: Variable(np.asarray(init(pshape, backend.rng()), dtype=backend.floatx()),
+                                           trainable=self.trainable and suffix not in self.non_trainable,
+                                           name=f"{self.name}/{suffix}")
+                          for suffix, (pshape, init) in self.parameters(shape).items()}
+        self.built_shape = shape
+
+    @property
+    def built(self):
+        return self.built_shape is not None
+
+    @property
+    def weights(self):
+        return list(self.variables.values())
+
+    @property
+    def trainable_weights(self):
+        return [v for v in self.variables.values() if v.trainable]
+
+    trainable_variables = trainable_weights
+
+    def get_weights(self):
+        return [v.numpy() for v in self.variables.values()]
+
+    def set_weights(self, arrays):
+        arrays = list(arrays)
+        if len(arrays) != len(self.variables):
+            raise ShapeError(f"layer '{self.name}' has {len(self.variables)} weights "
+                             f"({', '.join(self.variables) or 'none'}), set_weights got {len(arrays)}")
+        for v, a in zip(self.variables.values(), arrays):
+            v.assign(np.asarray(a, dtype=v.node.dtype))
+
+    def count_params(self):
+        return int(sum(v.value.size for v in self.variables.values()))
+
+    def __getattr__(self, name):
+        """``dense.kernel`` and ``dense.bias``: the weight variables by name."""
+        variables = self.__dict__.get("variables", {})
+        if name in variables:
+            return variables[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    # --- calling ------------------------------------------------------------------------------
+    def __call__(self, inputs, training=False):
+        """``layer(x)``: symbolic on a KerasTensor, else the output computed now (a tf.Tensor)."""
+        if isinstance(inputs, KerasTensor):
+            self.build(inputs.shape[1:])
+            return KerasTensor((None,) + tuple(self.output_shape(inputs.shape[1:])), self, inputs)
+        x = inputs if isinstance(inputs, eager.Tensor) else Tensor.leaf(np.asarray(inputs, dtype=backend.floatx()))
+        self.build(x.shape[1:])
+        noise_shape = self.noise_shape(x.shape[1:]) if training else None
+        noise = None if noise_shape is None else Tensor.leaf(
+            backend.rng().random((x.shape[0],) + tuple(noise_shape)).astype(x.node.dtype))
+        out = eager.call(lambda h, params, n: self.call(h, params, training=training, noise=n),
+                         x, dict(self.variables), noise)
+        if training and self.non_trainable:
+            with eager.no_grad():
+                for suffix, value in eager.call(self.updates, x, dict(self.variables)).items():
+                    self.variables[suffix].assign(value)
+        return out
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def keras_layer(nn_class):
+    """The Keras layer of an nn layer class (same constructor arguments, plus ``name``, ``trainable``)."""
+    return type(nn_class.__name__, (KerasLayer, nn_class),
+                {"__doc__": nn_class.__doc__, "__module__": __name__})
+
+
+Dense = keras_layer(nn_layers.Dense)
+Dropout = keras_layer(nn_layers.Dropout)
+Flatten = keras_layer(nn_layers.Flatten)
+Activation = keras_layer(nn_layers.Activation)
+Reshape = keras_layer(nn_layers.Reshape)
+Conv2D = keras_layer(nn_layers.Conv2D)
+MaxPooling2D = keras_layer(nn_layers.MaxPooling2D)
+AveragePooling2D = keras_layer(nn_layers.AveragePooling2D)
+GlobalAveragePooling2D = keras_layer(nn_layers.GlobalAveragePooling2D)
+BatchNormalization = keras_layer(nn_layers.BatchNormalization)
+MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D  # Keras's short names
+Layer = KerasLayer
+
+
+def input_shape_of(entry):
+    """The sample shape an ``Input``/``InputLayer`` entry of a Sequential fixes, or None for a layer."""
+    if isinstance(entry, InputLayer):
+        entry = entry.input
+    if isinstance(entry, KerasTensor) and entry.layer is None:
+        return entry.shape[1:]
+    return None

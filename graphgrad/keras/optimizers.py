@@ -1,0 +1,66 @@
+"""``keras.optimizers``: graphgrad.nn's eight optimizers, with ``apply_gradients`` for tape-based loops.
+
+The update rule is the nn optimizer's graph transform applied by
+``eager.Updater`` (one cached graph run by the NumPy interpreter), so ``fit``
+and a hand-written GradientTape loop make exactly the same steps. ``lr=`` is
+accepted with a DeprecationWarning, as older Keras did.
+"""
+import warnings
+
+from ..eager import Updater
+from ..errors import ArgumentError
+from ..nn import optimizers as nn_optimizers
+from ..nn.errors import lookup
+
+
+class KerasOptimizer:
+    """What Keras adds to an nn optimizer: ``lr=`` and ``apply_gradients(zip(grads, variables))``."""
+
+    def __init__(self, *args, lr=None, name=None, **kwargs):
+        if lr is not None:
+            warnings.warn("The `lr` argument is deprecated, use `learning_rate` instead.", DeprecationWarning,
+                          stacklevel=2)
+            if args or "learning_rate" in kwargs:
+                raise ArgumentError(f"{type(self).__name__}: give learning_rate or lr, not both")
+            kwargs["learning_rate"] = lr
+        super().__init__(*args, **kwargs)
+        self._updater = Updater(self)
+
+    @property
+    def iterations(self):
+        """The number of ``apply_gradients`` steps taken."""
+        return self._updater.iterations
+
+    def apply_gradients(self, grads_and_vars):
+        """One step of the update rule for each (gradient, variable) pair; pairs whose gradient is None are skipped."""
+        return self._updater.apply(grads_and_vars)
+
+    def variables(self):
+        """The optimizer's state: slot arrays per variable."""
+        return [s for slots in self._updater.slots.values() for s in slots.values()]
+
+
+def keras_optimizer(nn_class):
+    """The Keras optimizer of an nn optimizer class (same arguments and defaults, plus ``lr``)."""
+    return type(nn_class.__name__, (KerasOptimizer, nn_class), {"__doc__": nn_class.__doc__, "__module__": __name__})
+
+
+SGD = keras_optimizer(nn_optimizers.SGD)
+RMSprop = keras_optimizer(nn_optimizers.RMSprop)
+Adam = keras_optimizer(nn_optimizers.Adam)
+Adagrad = keras_optimizer(nn_optimizers.Adagrad)
+Adadelta = keras_optimizer(nn_optimizers.Adadelta)
+Adamax = keras_optimizer(nn_optimizers.Adamax)
+Nadam = keras_optimizer(nn_optimizers.Nadam)
+Ftrl = keras_optimizer(nn_optimizers.Ftrl)
+RMSProp = RMSprop  # as seed 001 spells it
+Optimizer = KerasOptimizer
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl)}
+
+
+def get(spec):
+    """An optimizer from a name (with Keras' defaults) or an optimizer object."""
+    if isinstance(spec, nn_optimizers.Optimizer):
+        return spec
+    return lookup("optimizer", "optimizers", spec, OPTIMIZERS)()

@@ -1,0 +1,135 @@
+"""Max and average pooling over 2-D windows, in layout NHWC or NCHW (see ``windows``).
+
+Max pooling routes each window's adjoint to the window's first maximum, as
+PyTorch and TensorFlow do; its derivative family is closed: the adjoint of
+``max_pool2d_grad(x, g)`` in g is ``max_pool2d_select(x, c)`` (read c at each
+window's maximum) and vice versa. Average pooling is linear, counting padded
+zeros in the average (PyTorch's default ``count_include_pad``).
+"""
+import numpy as np
+
+from ..errors import ShapeError
+from ..graph.shapes import fmt
+from . import windows as win
+from .primitive import Primitive, as_node
+
+
+def _geometry(x, pool, strides, padding, layout):
+    xn = win.to_nhwc(x, layout)
+    pads = win.resolve_padding(xn.shape[1:3], pool, strides, (1, 1), padding)
+    out = win.out_size(xn.shape[1:3], pool, strides, (1, 1), padding, "pooling")
+    return xn, pads, out
+
+
+def _windows(x, pool, strides, padding, layout, fill):
+    """(N, OH, OW, k, C) windows of NHWC x, the padding pairs and the output size."""
+    xn, pads, out = _geometry(x, pool, strides, padding, layout)
+    return win.columns(win.padded(xn, pads, fill), pool, strides, (1, 1), out), pads, out
+
+
+def _argmax(x, pool, strides, padding, layout):
+    cols, _, _ = _windows(x, pool, strides, padding, layout, -np.inf)
+    return np.argmax(cols, axis=3)
+
+
+def _max_pool(x, pool, strides, padding, layout):
+    cols, _, _ = _windows(x, pool, strides, padding, layout, -np.inf)
+    return win.from_nhwc(np.max(cols, axis=3), layout)
+
+
+def _max_pool_grad(x, g, pool, strides, padding, layout):
+    """g of each window added to the input element where the window's first maximum is."""
+    cols, pads, out = _windows(x, pool, strides, padding, layout, -np.inf)
+    hit = np.arange(cols.shape[3])[None, None, None, :, None] == np.argmax(cols, axis=3)[:, :, :, None, :]
+    spread = hit * win.to_nhwc(g, layout)[:, :, :, None, :]
+    xp = win.scatter(spread, win.padded(win.to_nhwc(x, layout), pads).shape, pool, strides, (1, 1), out)
+    return win.from_nhwc(win.cropped(xp, pads), layout)
+
+
+def _max_pool_select(x, c, pool, strides, padding, layout):
+    """c read at each window's first maximum of x."""
+    index = _argmax(x, pool, strides, padding, layout)
+    cols, _, _ = _windows(c, pool, strides, padding, layout, 0.0)
+    return win.from_nhwc(np.take_along_axis(cols, index[:, :, :, None, :], axis=3)[:, :, :, 0, :], layout)
+
+
+def _avg_pool(x, pool, strides, padding, layout):
+    cols, _, _ = _windows(x, pool, strides, padding, layout, 0.0)
+    return win.from_nhwc(np.sum(cols, axis=3) / (pool[0] * pool[1]), layout)
+
+
+def _avg_pool_grad(g, size, pool, strides, padding, layout):
+    gn = win.to_nhwc(g, layout) / (pool[0] * pool[1])
+    pads = win.resolve_padding(size, pool, strides, (1, 1), padding)
+    full = (gn.shape[0], size[0] + sum(pads[0]), size[1] + sum(pads[1]), gn.shape[3])
+    spread = np.repeat(gn[:, :, :, None, :], pool[0] * pool[1], axis=3)
+    xp = win.scatter(spread, full, pool, strides, (1, 1), gn.shape[1:3])
+    return win.from_nhwc(win.cropped(xp, pads), layout)
+
+
+def _pool_shape(name):
+    """The pooled shape of the first operand (a second one, read at its windows, has the same shape)."""
+    def rule(xs, *others, pool, strides, padding, layout):
+        win.check_rank(xs, "the input", name)
+        n, h, w, c = win.spatial(xs, layout)
+        try:
+            oh, ow = win.out_size((h, w), pool, strides, (1, 1), padding, name)
+        except ShapeError as exc:
+            raise ShapeError(f"{exc} (input {fmt(xs)}, {layout})") from None
+        return win.laid_out((n, oh, ow, c), layout)
+    return rule
+
+
+def _same_as_first(xs, gs, **params):
+    return tuple(xs)
+
+
+def _avg_grad_shape(gs, *, size, pool, strides, padding, layout):
+    n, _, _, c = win.spatial(gs, layout)
+    return win.laid_out((n, size[0], size[1], c), layout)
+
+
+def _size(x, layout):
+    return win.spatial(x.shape, layout)[1:3]
+
+
+max_pool2d_p = Primitive(
+    "max_pool2d", impl=_max_pool, shape=_pool_shape("max_pool2d"),
+    vjp=lambda g, ans, x, needs, **p: (max_pool2d_grad_p(x, g, **p),),
+    jvp=lambda ts, ans, x, **p: max_pool2d_select_p(x, ts[0], **p),
+    text="max_pool2d({0})", latex=r"\operatorname{{maxpool}}({0})")
+max_pool2d_grad_p = Primitive(
+    "max_pool2d_grad", impl=_max_pool_grad, shape=_same_as_first,
+    vjp=lambda c, ans, x, g, needs, **p: (None, max_pool2d_select_p(x, c, **p)),
+    jvp=lambda ts, ans, x, g, **p: None if ts[1] is None else max_pool2d_grad_p(x, ts[1], **p),
+    text="max_pool2d_grad({0}, {1})", latex=r"\operatorname{{maxpool}}^{{\top}}({0}, {1})")
+max_pool2d_select_p = Primitive(
+    "max_pool2d_select", impl=_max_pool_select, shape=_pool_shape("max_pool2d_select"),
+    vjp=lambda c, ans, x, g, needs, **p: (None, max_pool2d_grad_p(x, c, **p)),
+    jvp=lambda ts, ans, x, g, **p: None if ts[1] is None else max_pool2d_select_p(x, ts[1], **p),
+    text="max_pool2d_select({0}, {1})", latex=r"\operatorname{{maxpool}}_{{{0}}}({1})")
+avg_pool2d_p = Primitive(
+    "avg_pool2d", impl=_avg_pool, shape=_pool_shape("avg_pool2d"),
+    vjp=lambda g, ans, x, needs, **p: (avg_pool2d_grad_p(g, size=_size(x, p["layout"]), **p),),
+    jvp=lambda ts, ans, x, **p: avg_pool2d_p(ts[0], **p),
+    text="avg_pool2d({0})", latex=r"\operatorname{{avgpool}}({0})")
+avg_pool2d_grad_p = Primitive(
+    "avg_pool2d_grad", impl=_avg_pool_grad, shape=_avg_grad_shape,
+    vjp=lambda c, ans, g, needs, size, **p: (avg_pool2d_p(c, **p),),
+    jvp=lambda ts, ans, g, size, **p: avg_pool2d_grad_p(ts[0], size=size, **p),
+    text="avg_pool2d_grad({0})", latex=r"\operatorname{{avgpool}}^{{\top}}({0})")
+
+
+def _pool(prim):
+    def pool(x, pool_size=2, strides=None, padding="valid", layout="NHWC"):
+        pool_size = win.pair(pool_size, "pool_size")
+        return prim(as_node(x), pool=pool_size, strides=win.pair(strides or pool_size, "strides"),
+                    padding=win.padding_param(padding), layout=win.layout_param(layout))
+    pool.__name__ = prim.name
+    pool.__doc__ = (f"{prim.name.split('_')[0]} over each ``pool_size`` window, moved by ``strides`` "
+                    "(default: the window, so windows do not overlap).")
+    return pool
+
+
+max_pool2d = _pool(max_pool2d_p)
+avg_pool2d = _pool(avg_pool2d_p)

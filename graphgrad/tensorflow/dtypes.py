@@ -1,0 +1,58 @@
+"""TensorFlow's dtypes: names as TF prints them (``tf.float32``) over NumPy dtypes."""
+import numpy as np
+
+
+class DType:
+    """A TensorFlow dtype: prints as ``tf.float32`` and compares equal to the NumPy dtype it names."""
+
+    def __init__(self, name):
+        self.name = name
+        self.as_numpy_dtype = np.dtype(name).type
+
+    @property
+    def is_floating(self):
+        return np.dtype(self.as_numpy_dtype).kind == "f"
+
+    @property
+    def is_integer(self):
+        return np.dtype(self.as_numpy_dtype).kind in "iu"
+
+    def __eq__(self, other):
+        try:
+            return np.dtype(self.as_numpy_dtype) == np.dtype(as_dtype(other).as_numpy_dtype)
+        except TypeError:
+            return False
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __repr__(self):
+        return f"tf.{self.name}"
+
+
+float16, float32, float64 = DType("float16"), DType("float32"), DType("float64")
+int8, int16, int32, int64 = DType("int8"), DType("int16"), DType("int32"), DType("int64")
+uint8, bool_ = DType("uint8"), DType("bool")
+_ALL = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)}
+
+
+def as_dtype(spec):
+    """The DType for a DType, a NumPy dtype or a name (``"float32"``, ``np.int32``)."""
+    if isinstance(spec, DType):
+        return spec
+    try:
+        name = np.dtype(spec).name
+    except TypeError:
+        raise TypeError(f"cannot convert {spec!r} to a TensorFlow dtype") from None
+    if name not in _ALL:
+        raise TypeError(f"dtype {name} is not supported (use float16/32/64, int8/16/32/64, uint8 or bool)")
+    return _ALL[name]
+
+
+def default_dtype(value):
+    """TensorFlow's dtype for a Python value: floats are float32, ints int32; NumPy arrays keep theirs."""
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        return as_dtype(value.dtype)
+    array = np.asarray(value)
+    kind = array.dtype.kind
+    return float32 if kind == "f" else int32 if kind in "iu" else bool_ if kind == "b" else as_dtype(array.dtype)

@@ -1,0 +1,164 @@
+"""``tf.GradientTape``: which operations a gradient flows through, and the core's reverse mode over them.
+
+A tape watches tensors (trainable variables when they are used, others on
+``watch``) and notes every operation on something it watches while it is
+active. ``gradient`` is ``graphgrad.eager.gradients`` restricted to what this
+tape noted; when another tape is recording (nested tapes), the gradient's own
+operations are recorded too, which gives second derivatives.
+"""
+import numpy as np
+
+from .. import eager
+from ..errors import ArgumentError
+
+_active = []
+
+
+def active_tapes():
+    """The tapes recording now, innermost last."""
+    return [t for t in _active if t._recording]
+
+
+def _flatten(structure):
+    if isinstance(structure, dict):
+        return [x for v in structure.values() for x in _flatten(v)]
+    if isinstance(structure, (list, tuple)):
+        return [x for v in structure for x in _flatten(v)]
+    return [structure]
+
+
+def _rebuild(structure, items):
+    if isinstance(structure, dict):
+        return {k: _rebuild(v, items) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_rebuild(v, items) for v in structure)
+    return next(items)
+
+
+class GradientTape:
+    """Record operations on watched tensors; ``gradient``/``jacobian`` differentiate what was recorded."""
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
+        self._ids = set()
+        self._recording = False
+        self._used = False
+        self._last = None
+
+    # --- recording ---------------------------------------------------------------------------
+    def __enter__(self):
+        _active.append(self)
+        self._recording = True
+        return self
+
+    def __exit__(self, *exc):
+        self._recording = False
+        _active.remove(self)
+        return False
+
+    def watch(self, tensor):
+        """Watch a tensor, variable, or a (nested) list of them, so gradients flow to it."""
+        for t in _flatten(tensor):
+            if not isinstance(t, eager.Tensor):
+                raise ArgumentError(f"GradientTape.watch takes tensors or variables, got {t!r}")
+            self._ids.add(t.snapshot().node.id)
+
+    def watches(self, operands):
+        """Whether an operation on ``operands`` is recorded by this tape."""
+        return any(t.node.id in self._ids or (self.watch_accessed_variables and t.requires_grad and t.is_leaf)
+                   for t in operands)
+
+    def note(self, result, operands):
+        self._ids.add(result.node.id)
+        self._ids.update(t.node.id for t in operands if t.requires_grad and t.is_leaf)
+
+    def stop_recording(self):
+        """A block in which this tape records nothing."""
+        tape = self
+
+        class _Paused:
+            def __enter__(self):
+                tape._recording = False
+
+            def __exit__(self, *exc):
+                tape._recording = True
+        return _Paused()
+
+    def reset(self):
+        self._ids.clear()
+
+    def watched_variables(self):
+        return ()
+
+    # --- differentiating ------------------------------------------------------------------------
+    def _through(self, tensor):
+        return tensor.node.id in self._ids
+
+    def _use(self, target):
+        if self._used and not self.persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients "
+                               "(or jacobians); use GradientTape(persistent=True) to compute several")
+        self._used = True
+        self._last = target
+
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        """d target / d sources in the structure of ``sources``; None where target does not depend on one.
+
+        ``target`` may be a list (its gradients are summed); a tensor target means its sum.
+        ``unconnected_gradients="zero"`` gives zeros instead of None.
+        """
+        if output_gradients is not None:
+            raise ArgumentError("GradientTape.gradient: output_gradients is not supported; "
+                                "differentiate tf.reduce_sum(target * output_gradients) instead")
+        targets = _flatten(target)
+        self._use(targets[0])
+        flat = _flatten(sources)
+        for s in flat:
+            if not isinstance(s, eager.Tensor):
+                raise ArgumentError(f"GradientTape.gradient: sources must be tensors or variables, got {s!r}")
+        totals = [None] * len(flat)
+        for t in targets:
+            if not self._through(t.snapshot()):
+                continue
+            grads = eager.gradients(t, flat, create_graph=bool(active_tapes()), through=self._through)
+            totals = [g if total is None else total if g is None else total + g for total, g in zip(totals, grads)]
+        if str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == "zero":
+            from .tensor import Tensor
+            totals = [Tensor.leaf(np.zeros(s.node.shape, s.node.dtype)) if g is None else g
+                      for g, s in zip(totals, flat)]
+        return _rebuild(sources, iter(totals))
+
+    def jacobian(self, target, sources):
+        """d target / d source for each source, shaped ``target.shape + source.shape``."""
+        self._use(target)
+        flat = _flatten(sources)
+        jacs = [eager.jacobian(target, s, through=self._through) if self._through(target.snapshot()) else None
+                for s in flat]
+        return _rebuild(sources, iter(jacs))
+
+    # --- what was recorded -------------------------------------------------------------------------
+    def _target(self, target):
+        target = target if target is not None else self._last
+        if target is None:
+            raise ArgumentError("this tape has not differentiated anything yet: pass the tensor to draw, "
+                                "e.g. tape.draw(loss)")
+        return target
+
+    def graph_of(self, target=None):
+        """``(graph, tensors by node id)`` recorded for ``target`` (default: the last one differentiated)."""
+        return eager.graph_of(self._target(target), through=self._through)
+
+    @property
+    def graph(self):
+        """The recorded graph of the last target differentiated (a ``graphgrad.Graph``)."""
+        return self.graph_of()[0]
+
+    @property
+    def values(self):
+        """The recorded graph's input values by name (for ``graphgrad.viz.render``, traces and frames)."""
+        return eager.values_of(*self.graph_of())
+
+    def draw(self, path=None, target=None, **options):
+        """The recorded graph with values and adjoints: DOT source, or written to ``path`` (.svg, .png, .pdf)."""
+        return eager.draw(self._target(target), path, through=self._through, **options)

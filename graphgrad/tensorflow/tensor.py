@@ -1,0 +1,101 @@
+"""``tf.Tensor`` and ``tf.Variable``: graphgrad's eager tensors under TensorFlow's names, dtypes and printing.
+
+An operation is recorded when a GradientTape is active and watches one of its
+operands (trainable variables are watched when used, as in TensorFlow);
+outside a tape nothing is kept.
+"""
+import numpy as np
+
+from .. import eager
+from . import dtypes
+from .tape import active_tapes
+
+
+def _numpy_text(value):
+    """How TensorFlow shows a value after ``numpy=``: a scalar plainly, an array as NumPy's repr."""
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return str(value[()])
+    text = repr(value)
+    return "\n" + text if "\n" in text else text
+
+
+class Tensor(eager.Tensor):
+    """An immutable eager tensor, printed as ``<tf.Tensor: shape=(), dtype=float32, numpy=2.0>``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def records(cls, operands):
+        return eager.is_recording() and any(tape.watches(operands) for tape in active_tapes())
+
+    @classmethod
+    def recorded(cls, result, operands):
+        for tape in active_tapes():
+            if tape.watches(operands):
+                tape.note(result, operands)
+
+    @property
+    def dtype(self):
+        return dtypes.as_dtype(self.node.dtype)
+
+    def get_shape(self):
+        return self.shape
+
+    def __repr__(self):
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={_numpy_text(self.value)}>"
+
+    def __str__(self):
+        value = np.asarray(self.value)
+        return f"tf.Tensor({value[()] if value.ndim == 0 else value!s}, shape={self.shape}, dtype={self.dtype.name})"
+
+
+class Variable(eager.Variable, Tensor):
+    """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``; names ``Variable``, ``Variable_1``, ..."""
+
+    __slots__ = ()
+
+    def __init__(self, initial_value, trainable=True, name=None, dtype=None):
+        value = initial_value.value if isinstance(initial_value, eager.Tensor) else initial_value
+        dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_dtype(value)
+        super().__init__(value, dtype.as_numpy_dtype, name, requires_grad=bool(trainable))
+
+    @property
+    def trainable(self):
+        return self.requires_grad
+
+    def assign(self, value):
+        return super().assign(value)
+
+    def assign_add(self, delta):
+        return self.assign(np.asarray(self.value) + np.asarray(delta))
+
+    def assign_sub(self, delta):
+        return self.assign(np.asarray(self.value) - np.asarray(delta))
+
+    def __repr__(self):
+        return (f"<tf.Variable '{self.name}:0' shape={self.shape} dtype={self.dtype.name}, "
+                f"numpy={_numpy_text(self.value)}>")
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """A constant tensor; ``shape`` reshapes ``value`` (or fills it, for a single number), as in TensorFlow."""
+    raw = value.value if isinstance(value, eager.Tensor) else value
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_dtype(raw)
+    array = np.asarray(raw, dtype=dtype.as_numpy_dtype)
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        if array.size == 1:
+            array = np.full(shape, array.reshape(()))
+        elif array.size == int(np.prod(shape, dtype=np.int64)):
+            array = array.reshape(shape)
+        else:
+            raise ValueError(f"tf.constant: {array.size} values do not fill shape {shape}")
+    return Tensor.leaf(array, name=name or eager.unique_name("Const"))
+
+
+def convert_to_tensor(value, dtype=None):
+    """Tensors and variables as they are (a variable as its current value); anything else as a constant."""
+    if isinstance(value, eager.Tensor) and (dtype is None or dtypes.as_dtype(dtype) == value.node.dtype):
+        return value
+    return constant(value, dtype)

@@ -1,0 +1,91 @@
+"""Convolution and pooling lowered to im2col/col2im, BLAS products and NHWC loops, and einsum lowered to products
+and sums, give the interpreter's values."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import graphgrad as gg
+from graphgrad import ops
+from graphgrad.compiler import CompileError
+from graphgrad.compiler.lowering import lower
+
+
+def network(layout):
+    """conv (same padding, strides 2x1, dilation) -> relu -> max pool -> conv -> avg pool -> batch norm -> sum,
+    with its gradient in x and both kernels: every windowed primitive and its adjoints."""
+    nchw = layout == "NCHW"
+    x = ops.input("x", (2, 3, 7, 6) if nchw else (2, 7, 6, 3))
+    w1 = ops.input("w1", (4, 3, 3, 2) if nchw else (3, 2, 3, 4))
+    w2 = ops.input("w2", (2, 4, 2, 2) if nchw else (2, 2, 4, 2))
+    h = ops.relu(ops.conv2d(x, w1, strides=(2, 1), padding="same", dilation=(1, 2), layout=layout))
+    h = ops.max_pool2d(h, 2, strides=1, padding="same", layout=layout)
+    h = ops.avg_pool2d(ops.conv2d(h, w2, padding=1, layout=layout), 2, layout=layout)
+    h = ops.batch_norm(h, 1.5, 0.2, *ops.moments(h, axis=1 if nchw else -1), axis=1 if nchw else -1)
+    loss = ops.sum(h * h * ops.const(np.linspace(0.1, 1.0, h.size).reshape(h.shape)))
+    return gg.grad_graph(gg.Graph([loss], [x, w1, w2]))
+
+
+def values(graph, seed=0):
+    rng = np.random.default_rng(seed)
+    return {n.name: rng.normal(size=n.shape) for n in graph.inputs}
+
+
+@pytest.mark.parametrize("layout", ["NHWC", "NCHW"])
+def test_lowered_graph_computes_the_same_values(layout):
+    graph = network(layout)
+    given = values(graph)
+    names = {n.op.name for n in lower(graph).nodes}
+    assert {"im2col", "col2im", "matmul"} <= names and not names & {"conv2d", "conv2d_input_grad"}
+    for a, b in zip(graph(**given), lower(graph)(**given)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_compiled_network_and_gradient_match_the_interpreter():
+    graph = network("NHWC")   # NCHW lowers to this between transposes (checked above)
+    given = values(graph, 1)
+    for a, b in zip(graph(**given), gg.compile(graph)(**given)):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)
+
+
+def test_grouped_convolution_is_refused_by_name():
+    x, w = ops.input("x", (1, 4, 4, 4)), ops.input("w", (2, 2, 2, 4))
+    with pytest.raises(CompileError, match="groups=1 only.*groups=2"):
+        gg.compile(gg.Graph([ops.conv2d(x, w, groups=2)], [x, w]))
+
+
+@st.composite
+def einsums(draw):
+    """Random einsum subscripts over labels a-d (repeats within an operand allowed), with operand shapes."""
+    size = {c: draw(st.integers(1, 3)) for c in "abcd"}
+    subs = draw(st.lists(st.text("abcd", max_size=3), min_size=1, max_size=3))
+    used = sorted(set("".join(subs)))
+    out = "".join(draw(st.permutations(used))[:draw(st.integers(0, len(used)))])
+    return f"{','.join(subs)}->{out}", [tuple(size[c] for c in s) for s in subs]
+
+
+@settings(max_examples=40, deadline=None)
+@given(spec=einsums(), seed=st.integers(0, 2**31))
+def test_einsum_lowered_to_products_and_sums_gives_the_same_values_and_gradients(spec, seed):
+    subscripts, shapes = spec
+    xs = [ops.input(f"x{k}", s) for k, s in enumerate(shapes)]
+    y = ops.einsum(subscripts, *xs)
+    graph = gg.grad_graph(gg.Graph([ops.sum(ops.sin(y) * ops.const(np.linspace(0.5, 1.5, y.size).reshape(y.shape)))],
+                                   xs))
+    lowered = lower(graph)
+    assert "einsum" not in {n.op.name for n in lowered.nodes}
+    given_ = [np.random.default_rng(seed).normal(size=s) for s in shapes]
+    for a, b in zip(graph(*given_), lowered(*given_)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_compiled_einsums_match_the_interpreter():
+    """A matrix product (BLAS path), a batched product (broadcast and sum), a trace and a three-operand chain."""
+    a, b, c = ops.input("a", (2, 3, 4)), ops.input("b", (2, 4, 3)), ops.input("c", (3, 3))
+    y = (ops.sum(ops.einsum("bij,bjk->bik", a, b) ** 2) + ops.einsum("ii", c)
+         + ops.sum(ops.tensordot(a, c, ([1], [0]))) + ops.sum(ops.einsum("bij,jk,bkl->il", a, b[0], a)))
+    graph = gg.grad_graph(gg.Graph([y], [a, b, c]))
+    given_ = values(graph, 2)
+    compiled = gg.compile(graph)
+    assert "matmul" in {n.op.name for n in compiled.optimized.nodes}
+    for x, z in zip(graph(**given_), compiled(**given_)):
+        np.testing.assert_allclose(x, z, rtol=1e-9, atol=1e-11)

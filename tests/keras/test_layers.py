@@ -1,0 +1,73 @@
+"""Keras layers: names, weights as variables, calling on data and on Input."""
+import numpy as np
+import pytest
+
+from graphgrad import keras
+from graphgrad.errors import ShapeError
+from graphgrad.keras import layers
+
+
+def test_layers_are_named_as_keras_names_them():
+    names = [layers.Dense(2).name, layers.Dense(2).name, layers.Dropout(0.5).name, layers.Dense(1).name]
+    assert names == ["dense", "dense_1", "dropout", "dense_2"]
+    assert layers.InputLayer  # the class exists for Sequential([InputLayer(...), ...])
+    assert layers.snake_case("MaxPooling2D") == "max_pooling2d"
+
+
+def test_calling_a_layer_on_data_builds_it_and_computes_now():
+    dense = layers.Dense(3, activation="relu")
+    x = np.array([[1.0, -2.0]], dtype=np.float32)
+    out = dense(x)
+    assert dense.kernel.shape == (2, 3) and dense.bias.shape == (3,)
+    np.testing.assert_allclose(out.numpy(), np.maximum(x @ dense.kernel.numpy() + dense.bias.numpy(), 0), rtol=1e-6)
+
+
+def test_get_and_set_weights():
+    dense = layers.Dense(2)
+    dense.build((None, 3))
+    new = [np.ones((3, 2)), np.arange(2.0)]
+    dense.set_weights(new)
+    assert [w.dtype for w in dense.get_weights()] == [np.float32, np.float32]
+    np.testing.assert_array_equal(dense.get_weights()[1], [0.0, 1.0])
+    with pytest.raises(ShapeError, match="2 weights"):
+        dense.set_weights([np.ones((3, 2))])
+
+
+def test_dropout_scales_what_it_keeps_in_training_only():
+    drop = layers.Dropout(0.5)
+    x = np.ones((4, 100), dtype=np.float32)
+    assert np.array_equal(drop(x).numpy(), x)
+    kept = drop(x, training=True).numpy()
+    assert set(np.unique(kept)) <= {0.0, 2.0} and 0 < kept.mean() < 2
+
+
+def test_functional_chain_is_a_model():
+    inputs = keras.Input(shape=(4,))
+    h = layers.Dense(8, activation="relu")(inputs)
+    outputs = layers.Dense(3, activation="softmax")(h)
+    model = keras.Model(inputs, outputs)
+    assert [l.name for l in model.layers] == ["dense", "dense_1"]
+    assert model.count_params() == 4 * 8 + 8 + 8 * 3 + 3
+    x = np.random.default_rng(0).normal(size=(5, 4))
+    np.testing.assert_allclose(model.predict(x, verbose=0), model(x).numpy(), rtol=1e-6)
+    assert h.shape == (None, 8)
+
+
+def test_convolutional_layers_are_nn_layers_named_by_keras():
+    model = keras.Sequential([keras.Input(shape=(6, 6, 1)), layers.Conv2D(2, 3, activation="relu"),
+                              layers.MaxPooling2D(), layers.Flatten(), layers.Dense(3)])
+    assert [l.name for l in model.layers] == ["conv2d", "max_pooling2d", "flatten", "dense"]
+    assert model.count_params() == 3 * 3 * 1 * 2 + 2 + 2 * 2 * 2 * 3 + 3
+    x = np.random.default_rng(0).normal(size=(2, 6, 6, 1))
+    np.testing.assert_allclose(model(x).numpy(), model.predict(x, verbose=0), rtol=1e-5)
+
+
+def test_batch_normalization_moves_its_averages_only_in_training():
+    bn = layers.BatchNormalization(momentum=0.5)
+    x = np.array([[1.0, 10.0], [3.0, 30.0]], dtype=np.float32)
+    bn(x)
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), [0.0, 0.0])
+    out = bn(x, training=True).numpy()
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [1.0, 10.0])      # 0.5·0 + 0.5·mean
+    np.testing.assert_allclose(out.mean(axis=0), [0.0, 0.0], atol=1e-6)
+    assert [v.name for v in bn.trainable_weights] == ["batch_normalization/gamma", "batch_normalization/beta"]

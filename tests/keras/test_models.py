@@ -1,0 +1,110 @@
+"""Keras models: the seed 003 summary, progress bars, saving, and tape loops that match fit."""
+import numpy as np
+import pytest
+
+import graphgrad.tensorflow as tf
+from graphgrad import keras
+from graphgrad.keras import layers, models, optimizers
+from graphgrad.nn.errors import WeightsFileError
+
+
+def _tutorial_model():
+    model = models.Sequential()
+    model.add(layers.Dense(4, activation="sigmoid", input_shape=(2,)))
+    model.add(layers.Dense(4, activation="sigmoid"))
+    model.add(layers.Dense(1, activation="sigmoid"))
+    return model
+
+
+def test_seed003_summary_counts_37_parameters(capsys):
+    model = _tutorial_model()
+    assert model.summary() is None
+    out = capsys.readouterr().out
+    assert "dense (Dense)" in out and "dense_1 (Dense)" in out and "dense_2 (Dense)" in out
+    assert "Total params: 37" in out and "Trainable params: 37" in out
+
+
+def test_input_first_fixes_the_input_shape():
+    model = models.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])
+    assert model.built and model.count_params() == 8
+
+
+def test_evaluate_and_predict_show_a_progress_bar(capsys):
+    model = _tutorial_model()
+    model.compile(loss="mse", optimizer="sgd", metrics=["mse"])
+    x = np.zeros((40, 2))
+    loss, mse = model.evaluate(x, np.zeros(40), batch_size=16)
+    assert loss == pytest.approx(mse)
+    model.predict(x)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("3/3 [==============================] - ") and "loss: " in lines[0]
+    assert lines[1].startswith("2/2 [==============================] - ")
+    model.predict(x, verbose=0)
+    assert capsys.readouterr().out == ""
+
+
+def test_get_layer_and_weights_are_variables():
+    model = _tutorial_model()
+    assert model.get_layer("dense_1") is model.layers[1]
+    assert len(model.trainable_variables) == 6
+    assert model.trainable_variables[0] is model.layers[0].kernel
+
+
+def _step_by_tape(model, x, y, optimizer):
+    loss_fn = keras.losses.MeanSquaredError()
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return float(loss)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Nadam"])
+def test_a_tape_step_makes_the_same_update_as_fit(name):
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(8, 2)).astype(np.float32), rng.normal(size=(8, 1)).astype(np.float32)
+    by_fit, by_tape = _tutorial_model(), _tutorial_model()
+    by_tape.set_weights(by_fit.get_weights())
+    by_fit.compile(loss="mse", optimizer=getattr(optimizers, name)(learning_rate=0.1))
+    optimizer = getattr(optimizers, name)(learning_rate=0.1)
+    for _ in range(2):
+        history = by_fit.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0, backend="numpy")
+        loss = _step_by_tape(by_tape, x, y, optimizer)
+        assert loss == pytest.approx(history.history["loss"][0], rel=1e-5)
+    for a, b in zip(by_fit.get_weights(), by_tape.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_lr_is_accepted_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="learning_rate"):
+        opt = optimizers.SGD(lr=0.5, momentum=0.9)
+    assert opt.learning_rate == 0.5 and opt.momentum == 0.9
+
+
+def test_save_and_load_model_round_trip(tmp_path):
+    model = _tutorial_model()
+    model.compile(loss="mse", optimizer=optimizers.SGD(learning_rate=0.3, momentum=0.5), metrics=["mse"])
+    x = np.random.default_rng(2).normal(size=(10, 2))
+    model.fit(x, np.ones(10), epochs=1, verbose=0, backend="numpy")
+    model.save(tmp_path / "m.keras")
+    loaded = models.load_model(tmp_path / "m.keras")
+    assert [l.name for l in loaded.layers] == ["dense", "dense_1", "dense_2"]
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.optimizer.learning_rate == 0.3 and loaded.optimizer.momentum == 0.5
+    for k, v in model._state.items():
+        np.testing.assert_array_equal(loaded._state[k], v)
+
+
+@pytest.mark.parametrize("name, message", [("m.h5", "HDF5"), ("m.txt", "named \\*.keras")])
+def test_other_model_file_names_are_refused(tmp_path, name, message):
+    with pytest.raises(WeightsFileError, match=message):
+        _tutorial_model().save(tmp_path / name)
+
+
+def test_a_foreign_keras_file_is_refused(tmp_path):
+    import zipfile
+    path = tmp_path / "real.keras"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("config.json", "{}")
+    with pytest.raises(WeightsFileError, match="not a graphgrad model file"):
+        models.load_model(path)

@@ -1,0 +1,159 @@
+"""GradientTape: what it records, and its gradients against finite differences, SymPy and the seeds."""
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+import graphgrad.tensorflow as tf
+from graphgrad.errors import ArgumentError
+
+
+@pytest.mark.parametrize("start, expected", [(0.0, 2.0), (5.0, 2.0)])
+def test_linear_gradient_is_two(start, expected):
+    x = tf.Variable(start)
+    with tf.GradientTape() as tape:
+        y = 2 * x + 3
+    assert float(tape.gradient(y, x)) == expected
+
+
+def test_tensor_gradient_keeps_float16():
+    x = tf.Variable([[1, 2], [3, 4]], dtype=tf.float16)
+    with tf.GradientTape() as tape:
+        y = 2 * x * x + 3
+    g = tape.gradient(y, x)
+    assert g.dtype == tf.float16
+    np.testing.assert_array_equal(g.numpy(), [[4, 8], [12, 16]])
+
+
+def _f(x):
+    return tf.reduce_sum(tf.nn.tanh(tf.matmul(x, tf.transpose(x))) * tf.exp(-tf.square(x)))
+
+
+@settings(max_examples=25)
+@given(st.lists(st.floats(-1.5, 1.5), min_size=4, max_size=4))
+def test_gradient_matches_central_differences(values):
+    start = np.array(values).reshape(2, 2)
+    x = tf.Variable(start, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        y = _f(x)
+
+    def f(v):
+        return float(_f(tf.constant(v, dtype=tf.float64)))
+    h = 1e-6
+    numeric = np.zeros_like(start)
+    for i in np.ndindex(start.shape):
+        e = np.zeros_like(start)
+        e[i] = h
+        numeric[i] = (f(start + e) - f(start - e)) / (2 * h)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_nested_tapes_give_the_second_derivative_sympy_gives():
+    s = sp.Symbol("x")
+    x = tf.Variable(0.8, dtype=tf.float64)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = tf.sin(x) * x ** 3
+        dy = inner.gradient(y, x)
+    d2y = outer.gradient(dy, x)
+    expected = sp.diff(sp.sin(s) * s ** 3, s, 2).subs(s, 0.8)
+    assert float(d2y) == pytest.approx(float(expected), rel=1e-12)
+
+
+def test_constants_need_watch():
+    c = tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = c * c
+    assert tape.gradient(y, c) is None
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = c * c
+    assert float(tape.gradient(y, c)) == 6.0
+
+
+def test_only_operations_inside_the_tape_are_recorded():
+    x = tf.Variable(2.0)
+    u = x * x                      # before the tape: a constant for it
+    with tf.GradientTape() as tape:
+        y = u * x
+    assert float(tape.gradient(y, x)) == 4.0   # u, not 3x²
+
+
+def test_non_persistent_tape_refuses_a_second_gradient():
+    x = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        y = x * x
+    tape.gradient(y, x)
+    with pytest.raises(RuntimeError, match="persistent"):
+        tape.gradient(y, x)
+
+
+def test_persistent_tape_differentiates_nested_sources():
+    a, b = tf.Variable(2.0), tf.Variable(5.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = a * b
+    grads = tape.gradient(y, {"a": a, "pair": [b, a]})
+    assert float(grads["a"]) == 5.0 and [float(g) for g in grads["pair"]] == [2.0, 5.0]
+    assert float(tape.gradient(y, [b])[0]) == 2.0
+
+
+def test_unconnected_gradients():
+    a, b = tf.Variable(2.0), tf.Variable(5.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = a * a
+    assert tape.gradient(y, b) is None
+    assert float(tape.gradient(y, b, unconnected_gradients="zero")) == 0.0
+
+
+def test_non_trainable_variables_are_not_watched():
+    v = tf.Variable(2.0, trainable=False)
+    with tf.GradientTape() as tape:
+        y = v * v
+    assert tape.gradient(y, v) is None
+
+
+def test_jacobian_shape_and_values():
+    x = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        y = tf.matmul(tf.reshape(x, (1, 2)), tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    jac = tape.jacobian(y, x)
+    assert jac.shape == (1, 3, 2)
+    np.testing.assert_allclose(jac.numpy()[0], [[1, 4], [2, 5], [3, 6]])
+
+
+def test_the_tape_draws_its_graph_with_values_and_adjoints(tmp_path):
+    x = tf.Variable(3.0, name="x")
+    with tf.GradientTape() as tape:
+        y = 2 * x * x + 3
+    tape.gradient(y, x)
+    assert [n.name for n in tape.graph.inputs] == ["x"]
+    assert tape.values == {"x": 3.0}
+    dot = tape.draw()
+    assert "digraph" in dot and "12" in dot     # the adjoint of x
+    assert tape.draw(tmp_path / "tape.dot").exists()
+
+
+def test_draw_before_any_gradient_names_what_to_pass():
+    with tf.GradientTape() as tape:
+        pass
+    with pytest.raises(ArgumentError, match="tape.draw"):
+        tape.draw()
+
+
+def test_output_gradients_are_refused_clearly():
+    x = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        y = x * x
+    with pytest.raises(ArgumentError, match="output_gradients"):
+        tape.gradient(y, x, output_gradients=tf.constant(2.0))
+
+
+def test_sparse_labels_in_a_tape_differentiate_to_softmax_minus_one_hot():
+    """Operations on the labels alone are not recorded; the recorded graph still holds together."""
+    from graphgrad import keras
+    z = np.array([[1.0, 2.0, 0.5]])
+    logits = tf.Variable(z, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)([1], logits)
+    p = np.exp(z) / np.exp(z).sum()
+    np.testing.assert_allclose(tape.gradient(loss, logits).numpy(), p - [[0, 1, 0]], rtol=1e-12)
