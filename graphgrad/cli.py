@@ -11,6 +11,7 @@ import sys
 import numpy as np
 
 from .errors import GraphgradError, InputValueError
+from .jsontext import dumps
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,6 +29,8 @@ def parse_at(items):
         name = name.strip()
         if not sep or not name:
             raise InputValueError(f"--at expects NAME=VALUE, got '{item}'")
+        if name in values:
+            raise InputValueError(f"'{name}' is given twice in --at; give each input one value")
         try:
             value = json.loads(text)
         except json.JSONDecodeError:
@@ -38,6 +41,8 @@ def parse_at(items):
             raise InputValueError(f"the value of '{name}' is not a rectangular array: '{text}'") from None
         if array.dtype.kind not in "biuf" or array.dtype.kind == "b":
             raise InputValueError(f"the value of '{name}' is not a number or array of numbers: '{text}'")
+        if not np.all(np.isfinite(array)):
+            raise InputValueError(f"the value of '{name}' holds NaN or infinity: '{text}'")
         values[name] = array.astype(np.float64)
     return values
 
@@ -45,10 +50,11 @@ def parse_at(items):
 def program_arguments(p, program=True, at=True):
     """The arguments every verb shares: the program, its input values, ``--json``."""
     if program:
-        p.add_argument("program", help="e.g. 'y = ln(x1) + x1*x2 - sin(x2)' or 'u = a*b; z = u + c; J = 3*z'")
+        p.add_argument("program", help="e.g. 'y = ln(x1) + x1*x2 - sin(x2)' or 'u = a*b; z = u + c; J = 3*z', "
+                                       "a file holding the program, or - to read it from standard input")
     if at:
-        p.add_argument("--at", action="append", metavar="NAME=VALUE", default=[],
-                       help="an input value: a number or a JSON array (repeat for each input)")
+        p.add_argument("--at", action="extend", nargs="+", metavar="NAME=VALUE", default=[],
+                       help="input values: numbers or JSON arrays (--at a=2 b=3, or --at repeated)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -64,12 +70,31 @@ def places(text):
     return int(text)
 
 
+def program_text(program):
+    """The program as typed, or read from standard input (``-``) or from the file it names."""
+    if program == "-":
+        return sys.stdin.read()
+    if os.path.isfile(program):
+        try:
+            with open(program, encoding="utf-8") as f:
+                return f.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputValueError(f"cannot read the program from '{program}': {exc}") from None
+    return program
+
+
 def program_graph(args):
     """The program parsed with input shapes taken from the ``--at`` values."""
     from .build import parse
     values = parse_at(args.at)
     graph = parse(args.program, shapes={k: v.shape for k, v in values.items()})
     return graph, values
+
+
+def output_name(args, graph):
+    """What the program calls its result: the name its last statement assigns (``y`` of ``y = x``)."""
+    from .build import output_name as assigned
+    return assigned(args.program) or graph.output.name or "y"
 
 
 def tolist(value):
@@ -87,7 +112,7 @@ def cmd_eval(args):
     from .backends.numpy_backend import evaluate
     graph, values = program_graph(args)
     value = evaluate(graph, values)[0]
-    name = graph.output.name or "y"
+    name = output_name(args, graph)
     if args.json:
         return {"output": name, "value": tolist(value)}
     return f"{name} = {_show(value)}"
@@ -97,7 +122,7 @@ def cmd_grad(args):
     from .numeric import differentiate
     graph, values = program_graph(args)
     value, grad = differentiate(graph, values, args.method)
-    name = graph.output.name or "y"
+    name = output_name(args, graph)
     if args.json:
         return {"output": name, "value": tolist(value), "grad": {k: tolist(v) for k, v in grad.items()},
                 "method": args.method}
@@ -131,12 +156,11 @@ def cmd_check(args):
 
 def cmd_trace(args):
     from .traces import record
+    from .traces.formats import as_dict
     graph, values = program_graph(args)
     direction = parse_at(args.direction) if args.direction else None
     trace = record(graph, values, direction=direction, places=args.places, naming=args.naming)
-    fmt = "json" if args.json else args.format
-    text = trace.format(fmt)
-    return json.loads(text) if fmt == "json" else text
+    return as_dict(trace) if args.json else trace.format(args.format)
 
 
 def cmd_demo(args):
@@ -179,6 +203,8 @@ def main(argv=None):
     """Entry point of the ``graphgrad`` console script; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "program", None) is not None:
+            args.program = program_text(args.program)
         result = args.func(args)
     except GraphgradError as exc:
         print(f"graphgrad: error: {' '.join(str(exc).split())}", file=sys.stderr)
@@ -187,9 +213,17 @@ def main(argv=None):
         where = f" '{exc.filename}'" if exc.filename else ""
         print(f"graphgrad: error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except RecursionError:
+        print("graphgrad: error: the program is nested too deeply for this verb; split it into more statements",
+              file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug of graphgrad's, still told in one line
+        print(f"graphgrad: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+              "(please report this with the command that caused it)", file=sys.stderr)
+        return 3
     try:
         if getattr(args, "json", False):
-            print(json.dumps(result, ensure_ascii=False, indent=2))
+            print(dumps(result))
         elif result is not None:
             print(result)
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error

@@ -1,19 +1,46 @@
 """Writing files so that a failed run leaves the user's files as they were."""
+import glob
 import os
 import tempfile
 from pathlib import Path
+
+
+def _stale_temporaries(path):
+    """Temporary files of earlier writes of ``path`` whose process is gone (a killed save)."""
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            yield tmp
+
+
+def _alive(pid):
+    """Whether a process with this id exists (another user's counts too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def atomic_write(path, data):
     """Write ``data`` (str or bytes) to ``path`` via a temporary file and an atomic rename.
 
     The folder is made if needed; the file gets the usual permissions (the
-    temporary file is private until it is complete). Returns the path.
+    temporary file, named with this process's id, is private until it is
+    complete). Temporary files left by a killed process are removed. An error
+    names ``path``, not the temporary file. Returns the path.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in _stale_temporaries(path):
+            stale.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     mode = "wb" if isinstance(data, (bytes, bytearray)) else "w"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
             f.write(data)
@@ -21,8 +48,15 @@ def atomic_write(path, data):
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _discard(tmp)
         raise
     return path
+
+
+def _discard(tmp):
+    if os.path.exists(tmp):
+        os.unlink(tmp)

@@ -151,3 +151,67 @@ def test_check_rejects_a_claim_with_an_unknown_variable(capsys):
 def test_every_verb_refuses_a_point_outside_the_domain(capsys, argv, message):
     status, out, err = run(capsys, *argv)
     assert (status, out) == (2, "") and message in err and err.count("\n") == 1
+
+
+def test_several_values_after_one_at_and_the_same_name_twice_is_an_error(capsys):
+    assert run(capsys, "eval", "y = a + b", "--at", "a=2", "b=3")[:2] == (0, "y = 5\n")
+    assert run(capsys, "eval", "y = a + b", "--at", "a=2", "--at", "b=3")[:2] == (0, "y = 5\n")
+    status, out, err = run(capsys, "eval", "y = a + b", "--at", "a=2", "a=3", "b=1")
+    assert (status, out) == (2, "") and "'a' is given twice in --at" in err
+
+
+def test_a_program_comes_from_a_file_or_standard_input(capsys, tmp_path, monkeypatch):
+    import io
+    program = "\n".join(["u0 = x"] + [f"u{i} = u{i - 1} + x" for i in range(1, 10_000)])
+    (tmp_path / "prog.txt").write_text(program)
+    assert run(capsys, "grad", str(tmp_path / "prog.txt"), "--at", "x=2")[:2] == (0, "u9999 = 20000\ndu9999/dx = 10000\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("u = a*b; y = u + 1"))
+    assert run(capsys, "eval", "-", "--at", "a=2", "b=5")[:2] == (0, "y = 11\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("y = x"))
+    assert run(capsys, "eval", "-", "--at", "x=4")[:2] == (0, "y = 4\n")
+
+
+def test_a_flat_sum_of_1500_terms_parses(capsys):
+    program = "y = " + " + ".join(f"{i}*x" for i in range(1500))
+    assert run(capsys, "grad", program, "--at", "x=1")[:2] == (0, f"y = {sum(range(1500))}\ndy/dx = {sum(range(1500))}\n")
+
+
+def test_json_is_strict_everywhere(capsys):
+    status, out, _ = run(capsys, "eval", "y = exp(x)", "--at", "x=1000", "--json")
+    assert status == 0 and json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))["value"] == "inf"
+    status, out, _ = run(capsys, "trace", "y = x*x", "--at", "x=2", "--format", "json")
+    assert status == 0 and json.loads(out)["reverse"][-1]["value"] == 4.0
+
+
+def test_an_assigned_input_is_printed_under_the_assigned_name(capsys):
+    assert run(capsys, "eval", "y = x", "--at", "x=3")[:2] == (0, "y = 3\n")
+    assert run(capsys, "grad", "u = 2*x; y = u", "--at", "x=3")[:2] == (0, "y = 6\ndy/dx = 2\n")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["render", "y = x*x", "--at", "x=2", "-o", "{tmp}/t.svg", "--title", "J = 3·(a·b + c)"], None),
+    (["eval", "y = x * 1" + "0" * 310, "--at", "x=1"], "is too large for a float"),
+    (["eval", "y = x * 1e400", "--at", "x=1"], "is too large for a float"),
+    (["eval", "y = softmax(x)", "--at", "x=[]"], None),
+    (["grad", "y = max(x)", "--at", "x=[]"], "max of no elements has no value"),
+    (["eval", "y = mean(x)", "--at", "x=[]"], "mean of no elements has no value"),
+    (["eval", "y = sum(x, axis=(0,0))", "--at", "x=[1,2]"], "axis 0 is repeated"),
+    (["eval", "y = x", "--at", "x=NaN"], "holds NaN or infinity"),
+])
+def test_no_command_prints_a_traceback(capsys, tmp_path, argv, message):
+    status, out, err = run(capsys, *(a.replace("{tmp}", str(tmp_path)) for a in argv))
+    if message is None:
+        assert status == 0 and err == ""
+    else:
+        assert (status, out) == (2, "") and message in err and err.count("\n") == 1
+
+
+def test_a_renderer_that_crashes_without_a_message_is_named_with_advice(capsys, tmp_path, monkeypatch):
+    fake = tmp_path / "dot"
+    fake.write_text('#!/bin/sh\nif [ "$1" = "-V" ]; then echo "dot - graphviz version 2.43.0" >&2; exit 0; fi\n'
+                    "kill -SEGV $$\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("GRAPHGRAD_DOT", str(fake))
+    status, out, err = run(capsys, "render", "y = x*x", "--at", "x=2", "-o", str(tmp_path / "p.svg"))
+    assert (status, out) == (2, "") and err.count("\n") == 1
+    assert f"cannot draw {tmp_path / 'p.svg'}: dot crashed (signal 11)" in err and "--max-nodes" in err

@@ -29,7 +29,7 @@ FUNCTIONS.update({
 })
 CONSTANTS = {"pi": math.pi, "e": math.e}
 BINARY = {ast.Add: ops.add, ast.Sub: ops.sub, ast.Mult: ops.mul, ast.Div: ops.div,
-          ast.Pow: ops.pow, ast.BitXor: ops.pow, ast.MatMult: ops.matmul, ast.Mod: ops.mod}
+          ast.Pow: ops.pow, ast.MatMult: ops.matmul, ast.Mod: ops.mod}
 COMPARE = {ast.Lt: ops.lt, ast.LtE: ops.le, ast.Gt: ops.gt, ast.GtE: ops.ge, ast.Eq: ops.eq, ast.NotEq: ops.ne}
 KEYWORDS = {"axis", "keepdims", "axes", "shape", "k", "offset", "ddof", "ord", "decimals"}
 
@@ -37,6 +37,8 @@ KEYWORDS = {"axis", "keepdims", "axes", "shape", "k", "offset", "ddof", "ord", "
 def _where(src, node):
     """' at line 1, column 7 (`foo(x)`)' for an ast node."""
     segment = ast.get_source_segment(src, node) or ""
+    if len(segment) > 60:
+        segment = segment[:57] + "..."
     return f" at line {node.lineno}, column {node.col_offset + 1}" + (f": `{segment}`" if segment else "")
 
 
@@ -73,15 +75,32 @@ class _Builder:
                 raise
             raise type(exc)(f"{exc};{_where(self.src, node)}") from None
 
+    def chain(self, node):
+        """``a + b - c + ...`` left to right without recursion, so a sum of thousands of terms parses."""
+        links = []
+        while isinstance(node, ast.BinOp) and type(node.op) in BINARY:
+            links.append(node)
+            node = node.left
+        value = self.expr(node)
+        for link in reversed(links):
+            right = self.expr(link.right)
+            try:
+                value = BINARY[type(link.op)](value, right)
+            except GraphgradError as exc:
+                raise type(exc)(f"{exc};{_where(self.src, link)}") from None
+        return value
+
     def _expr(self, node):
         if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
-            return BINARY[type(node.op)](self.expr(node.left), self.expr(node.right))
+            return self.chain(node)
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARE:
             return COMPARE[type(node.ops[0])](self.expr(node.left), self.expr(node.comparators[0]))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.expr(node.operand)
             return ops.neg(operand) if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            if isinstance(node.value, float) and not math.isfinite(node.value):
+                raise ParseError(f"the number is too large for a float (largest about 1.8e308){_where(self.src, node)}")
             return ops.const(node.value)
         if isinstance(node, ast.Name):
             return self.name(node)
@@ -166,6 +185,11 @@ class _Builder:
         raise ParseError(f"expected a number or a tuple of them{_where(self.src, node)}")
 
 
+def _power_carets(src):
+    """The program with ``^`` written ``**``: Python's ``^`` binds looser than ``+``, and ``x^2 + 1`` means x² + 1."""
+    return src.strip().replace("^", "**")
+
+
 def parse(src, shapes=None, dtype=np.float64):
     """The graph of a program string; inputs are scalars unless ``shapes`` says otherwise."""
     if not isinstance(src, str):
@@ -173,8 +197,9 @@ def parse(src, shapes=None, dtype=np.float64):
     if not src.strip():
         raise ParseError("empty program: write an expression such as 'J = 3*(a*b + c)'")
     try:
-        tree = ast.parse(src.strip(), mode="exec")
-        builder = _Builder(src.strip(), shapes, dtype)
+        text = _power_carets(src)
+        tree = ast.parse(text, mode="exec")
+        builder = _Builder(text, shapes, dtype)
         out = None
         for stmt in tree.body:
             out = builder.statement(stmt)
@@ -191,3 +216,19 @@ def parse(src, shapes=None, dtype=np.float64):
         raise UnknownNameError(f"unknown variable '{sorted(unknown)[0]}': the program's inputs are "
                                f"{', '.join(v.name for v in builder.inputs) or 'none'}")
     return Graph([out], builder.inputs)
+
+
+def output_name(src):
+    """The name the program's last statement assigns (``y`` of ``u = a*b; y = u``), or None.
+
+    ``y = x`` makes no new node, so the graph's output is the input ``x``; this is
+    how its result is still called ``y``.
+    """
+    try:
+        body = ast.parse(_power_carets(src), mode="exec").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    last = body[-1] if body else None
+    if isinstance(last, ast.Assign) and len(last.targets) == 1 and isinstance(last.targets[0], ast.Name):
+        return last.targets[0].id
+    return None

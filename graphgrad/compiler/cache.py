@@ -9,13 +9,21 @@ shapes), the versions of Python, NumPy and Numba, and the compiler's own code,
 so an edit to the code generator never meets a stale kernel.
 ``GRAPHGRAD_CACHE_DIR`` sets the folder (default ``~/.cache/graphgrad``). An
 entry that cannot be read or imported is deleted and rebuilt.
+
+A cached kernel is code that runs, and Numba's index beside it is a pickle, so
+the folder is created private (0700), and a folder or entry that another user
+could write or that this user does not own is never loaded. When the folder
+cannot be used (not creatable, read-only, not private) kernels are compiled in
+memory instead, with one warning line per process: training goes on.
 """
 import hashlib
 import importlib.util
 import os
 import platform
 import shutil
+import stat
 import sys
+import types
 from pathlib import Path
 
 import numba
@@ -24,6 +32,7 @@ import numpy as np
 from ..files import atomic_write
 
 _loaded = {}   # key -> module, for this process
+_warned = []   # the one warning line printed, once per process
 
 
 def cache_dir():
@@ -70,16 +79,76 @@ def _import(name, path):
     return module
 
 
+def _private(path):
+    """Why ``path`` is unsafe to load from (another user could write it, or it is not this user's), or None."""
+    info = os.lstat(path)
+    if info.st_uid != os.getuid():
+        return f"'{path}' belongs to another user"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not stat.S_ISLNK(info.st_mode):
+        return f"'{path}' can be written by other users"
+    return None
+
+
+def _unsafe_entry(folder):
+    """Why the entry ``folder`` (or a file in it) must not be loaded, or None if it is safe or absent."""
+    if not os.path.lexists(folder):
+        return None
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        reason = _private(path)
+        if reason:
+            return reason
+    return None
+
+
+def _seal(folder):
+    """Drop group and other write permission from what this process just wrote into an entry."""
+    for path in [folder, *folder.rglob("*")]:
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISLNK(mode) and mode & (stat.S_IWGRP | stat.S_IWOTH):
+            os.chmod(path, stat.S_IMODE(mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _cache_folder():
+    """The cache folder, made private if new; raises OSError saying why it cannot be used safely."""
+    folder = cache_dir()
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise OSError(f"'{folder}' is a file, not a folder")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    reason = _private(folder) or (None if os.access(folder, os.W_OK | os.X_OK) else f"'{folder}' is read-only")
+    if reason:
+        raise OSError(reason)
+    return folder
+
+
+def _in_memory(source, k, reason):
+    """The module compiled without a file (Numba cannot cache it): the fallback of an unusable cache."""
+    if not _warned:
+        _warned.append(reason)
+        print(f"graphgrad: warning: kernel cache not used ({reason}); compiling in memory. Set "
+              f"GRAPHGRAD_CACHE_DIR to a private folder of yours to keep kernels between runs", file=sys.stderr)
+    module = types.ModuleType(f"graphgrad_kernel_{k}")
+    module.__file__ = "<memory>"
+    exec(compile(source.replace("cache=True", "cache=False"), f"<graphgrad kernel {k}>", "exec"), module.__dict__)
+    return module
+
+
 def load(source):
     """The module for ``source``: from this process, from disk, or written, compiled and cached now."""
     k = key(source)
     if k in _loaded:
         return _loaded[k]
-    folder = cache_dir() / f"k{k}"
+    try:
+        folder = _cache_folder() / f"k{k}"
+        reason = _unsafe_entry(folder)
+    except OSError as exc:
+        reason = f"{exc.strerror}: '{exc.filename}'" if exc.filename and exc.strerror else str(exc)
+    if reason:
+        _loaded[k] = _in_memory(source, k, reason)
+        return _loaded[k]
     path = folder / "kernel.py"
     for attempt in range(2):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
             try:
                 fresh = path.read_text() != source
             except (OSError, UnicodeDecodeError):
@@ -88,6 +157,7 @@ def load(source):
                 shutil.rmtree(folder / "__pycache__", ignore_errors=True)
                 atomic_write(path, source)
             module = _import(f"graphgrad_kernel_{k}_{attempt}", path)
+            _seal(folder)
             break
         except Exception:
             if attempt:

@@ -9,6 +9,7 @@ loop; reductions are loops with an accumulator; matrix products are
 ``np.dot`` (through ``runtime.gemm``) on contiguous 2-D views (BLAS) when large, and plain loops when
 small, where a BLAS call would cost more than the arithmetic.
 """
+import json
 import re
 
 import numpy as np
@@ -83,9 +84,18 @@ def literal(value):
 
 
 def identifier(text):
-    """A Python identifier made from a node's name: ``dense_1/kernel`` -> ``dense_1_kernel``."""
-    name = re.sub(r"\W", "_", text.replace("-", "m"))
+    """An ASCII Python identifier made from a node's name: ``dense_1/kernel`` -> ``dense_1_kernel``.
+
+    ASCII only: Python folds some Unicode letters together (NFKC), which could make two names one variable.
+    """
+    name = re.sub(r"[^0-9A-Za-z_]", "_", text.replace("-", "m"))
     return name if name and not name[0].isdigit() else f"n_{name}"
+
+
+def source_text(text):
+    """``text`` (holding names, which are data) safe inside a comment, docstring or string literal of generated
+    code: quotes, backslashes and line breaks escaped, so no name can end the text and become code."""
+    return json.dumps(str(text), ensure_ascii=False)[1:-1]
 
 
 # --- one element: the scalar form of each elementwise primitive ---------------------------------
@@ -243,7 +253,7 @@ class Writer:
                 continue
             self.starts[node.id] = len(self.out.lines)
             for member in group or [node]:
-                self.out(f"# {describe(self.graph, member, definition)}")
+                self.out(f"# {source_text(describe(self.graph, member, definition))}")
             if group:
                 self.out("# (one loop)")
                 emit_loop(self, group)

@@ -139,7 +139,8 @@ class Tensor:
         return format(np.asarray(self.value).item() if not self.shape else self.value, spec)
 
     def __repr__(self):
-        return f"<{type(self).__name__} {self.name or self.node.op.name} shape={self.shape} {self.dtype}: {self.value!r}>"
+        what = self.name or self.node.op.name
+        return f"<{type(self).__name__} {what} shape={self.shape} {self.dtype}: {self.value!r}>"
 
     __hash__ = object.__hash__
 
@@ -289,6 +290,8 @@ def evaluate(outputs, known, cls=Tensor, record=None):
                 cls.recorded(tensor, operands)
             elif record is False and original.id not in wanted:
                 tensor = cls(node, value)  # an intermediate value of a computation that records nothing
+            elif node.weak and not node.shape:
+                tensor = _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
             else:
                 tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
             known[original.id] = tensor

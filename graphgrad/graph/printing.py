@@ -27,6 +27,8 @@ def decimals(value, places=3):
     value = np.asarray(value)
     if value.ndim:
         return _one_line(np.array2string(np.round(value, places), separator=", ", suppress_small=True))
+    if abs(float(value)) >= 1e15:   # no 300-digit rows: large numbers in exponent form
+        return f"{float(value):.{max(places, 1)}e}"
     text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

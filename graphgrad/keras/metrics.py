@@ -1,4 +1,5 @@
-"""``keras.metrics``: graphgrad.nn's metrics by Keras's class names, with ``update_state``/``result``/``reset_state``."""
+"""``keras.metrics``: graphgrad.nn's metrics by Keras's class names, with Keras's ``update_state``,
+``result`` and ``reset_state``."""
 import numpy as np
 
 from ..nn import metrics as nn_metrics

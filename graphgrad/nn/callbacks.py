@@ -20,10 +20,9 @@ class Callback:
 class History(Callback):
     """``history.history['loss']`` etc.: one value per epoch for every logged quantity.
 
-    ``loss`` is the mean of the epoch's step losses (Keras' running mean, dropout
-    on); the other training metrics are computed after the epoch on the whole
-    training set with its final weights (dropout off); ``val_*`` from the
-    validation data after the epoch. The same on every backend.
+    ``loss`` and the training metrics are Keras' running means over the epoch's
+    batches (each batch before its update, dropout on); ``val_*`` from the
+    validation data after the epoch (dropout off). The same on every backend.
     """
 
     def __init__(self):

@@ -17,11 +17,15 @@ def _axis_rule(name):
 
 
 def _softmax(x, axis):
+    if x.size == 0:
+        return x.copy()   # nothing in, nothing out (NumPy's max would refuse the empty shift)
     z = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return z / np.sum(z, axis=axis, keepdims=True)
 
 
 def _log_softmax(x, axis):
+    if x.size == 0:
+        return x.copy()
     z = x - np.max(x, axis=axis, keepdims=True)
     return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 

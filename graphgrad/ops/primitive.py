@@ -150,8 +150,14 @@ def const(value, dtype=None):
     weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
     try:
         array = np.asarray(value, dtype=dtype)
-    except (TypeError, ValueError, OverflowError) as exc:
+        if weak and array.dtype.kind not in _KINDS:
+            array = np.asarray(float(value))   # a whole number beyond int64 is written as a float
+    except (TypeError, ValueError) as exc:
         raise InputValueError(f"not a number or array of numbers: {value!r}") from exc
+    except OverflowError:
+        digits = str(value)
+        shown = f"{digits[:12]}... ({len(digits)} digits)" if len(digits) > 20 else digits
+        raise InputValueError(f"the number {shown} is too large for a float (largest about 1.8e308)") from None
     if array.dtype.kind not in _KINDS:
         raise InputValueError(f"not a number or array of numbers: {value!r}")
     array.setflags(write=False)
@@ -177,4 +183,4 @@ def _sympy_const(value):
     if value.ndim:
         return sp.Matrix(value) if value.ndim <= 2 else None
     v = float(value)
-    return sp.Integer(int(v)) if v.is_integer() else sp.Float(v)
+    return sp.Integer(int(v)) if v.is_integer() and abs(v) < 1e15 else sp.Float(v)

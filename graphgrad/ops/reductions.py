@@ -8,12 +8,13 @@ from .primitive import Primitive, boolean, divided, index, operand_dtype
 from .shaping import broadcast_to, reshape
 
 
-def _reduced_shape(name, identity=True):
-    """The shape rule of a reduction; one without an identity (max, min) refuses an empty axis."""
+def _reduced_shape(name, empty=True):
+    """The shape rule of a reduction; ``empty=False``: reducing no elements has no value (max, min, mean)."""
     def rule(shape, *, axis, keepdims, **params):
         axes = shapes.normalize_axis(axis, len(shape), f" in {name}")
-        if not identity and 0 in [shape[a] for a in axes]:
-            raise ShapeError(f"{name} over an empty axis of {shapes.fmt(shape)} has no value")
+        if not empty and 0 in [shape[a] for a in axes]:
+            raise ShapeError(f"{name} of no elements has no value: the operand of shape {shapes.fmt(shape)} is "
+                             f"empty along the axes reduced")
         return shapes.reduce(shape, axes, keepdims)
     return rule
 
@@ -53,7 +54,7 @@ sum_p = Primitive(
 
 mean_p = Primitive(
     "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
-    shape=_reduced_shape("mean"),
+    shape=_reduced_shape("mean", empty=False),
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) / _count(x.shape, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: mean(ts[0], axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs) / len(xs)),
@@ -70,7 +71,7 @@ def _extreme_mask(ans, x, axis):
 def _extreme(name, impl, combine):
     return Primitive(
         name, impl=lambda x, axis, keepdims: impl(x, axis=axis, keepdims=keepdims),
-        shape=_reduced_shape(name, identity=False),
+        shape=_reduced_shape(name, empty=False),
         vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _extreme_mask(ans, x, axis),),
         jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _extreme_mask(ans, x, axis), axis, keepdims),
         sympy=_sympy_reduce(combine), text=name + " {0}", latex=rf"\{name} {{0}}", precedence=40, reduction=True)

@@ -47,7 +47,7 @@ def _softmax_weights(ans, x, axis):
 
 logsumexp_p = Primitive(
     "logsumexp", impl=lambda x, axis, keepdims: _logsumexp(x, axis, keepdims),
-    shape=_reduced_shape("logsumexp", identity=False), dtype=floating,
+    shape=_reduced_shape("logsumexp", empty=False), dtype=floating,
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _softmax_weights(ans, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _softmax_weights(ans, x, axis), axis, keepdims),
     sympy=lambda x, axis, keepdims: sp.log(sp.Add.fromiter(sp.exp(v) for v in (x if isinstance(x, sp.MatrixBase)

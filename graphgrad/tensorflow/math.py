@@ -7,7 +7,7 @@ from .tensor import convert_to_tensor
 def _unary(op, doc):
     def f(x, name=None):
         return call(op, convert_to_tensor(x))
-    f.__name__, f.__doc__ = op.__name__ if hasattr(op, "__name__") else op.name, doc
+    f.__name__, f.__doc__ = op.name, doc
     return f
 
 

@@ -6,6 +6,8 @@ active. ``gradient`` is ``graphgrad.eager.gradients`` restricted to what this
 tape noted; when another tape is recording (nested tapes), the gradient's own
 operations are recorded too, which gives second derivatives.
 """
+import contextlib
+
 import numpy as np
 
 from .. import eager
@@ -73,23 +75,18 @@ class GradientTape:
         self._ids.add(result.node.id)
         self._ids.update(t.node.id for t in operands if t.requires_grad and t.is_leaf)
 
+    @contextlib.contextmanager
     def stop_recording(self):
         """A block in which this tape records nothing."""
-        tape = self
-
-        class _Paused:
-            def __enter__(self):
-                tape._recording = False
-
-            def __exit__(self, *exc):
-                tape._recording = True
-        return _Paused()
+        self._recording = False
+        try:
+            yield
+        finally:
+            self._recording = True
 
     def reset(self):
+        """Forget everything recorded so far (the tape keeps recording)."""
         self._ids.clear()
-
-    def watched_variables(self):
-        return ()
 
     # --- differentiating ------------------------------------------------------------------------
     def _through(self, tensor):

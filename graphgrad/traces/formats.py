@@ -1,10 +1,11 @@
 """A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON."""
-import json
 import unicodedata
+from html import escape as escape_html
 
 import numpy as np
 
 from ..graph.printing import decimals
+from ..jsontext import dumps
 
 
 def sections(trace):
@@ -45,12 +46,17 @@ def text(trace):
     return "\n".join(out).rstrip() + "\n"
 
 
+def _markdown_cell(text):
+    """A table cell's text as Markdown: no HTML (names are data), no column break, one line."""
+    return " ".join(escape_html(text, quote=False).replace("|", "\\|").split())
+
+
 def markdown(trace):
     """One Markdown table per section (variable, expression, value)."""
     out = []
     for title, _, rows in sections(trace):
         out += [f"**{title}**", "", "| variable | expression | value |", "|---|---|---:|"]
-        out += ["| {} | {} | {} |".format(*(c.replace("|", "\\|") for c in cells(trace, r))) for r in rows]
+        out += ["| {} | {} | {} |".format(*(_markdown_cell(c) for c in cells(trace, r))) for r in rows]
         out.append("")
     return "\n".join(out)
 
@@ -88,7 +94,7 @@ def as_dict(trace):
 
 
 def to_json(trace):
-    return json.dumps(as_dict(trace), ensure_ascii=False, indent=2)
+    return dumps(as_dict(trace))
 
 
 def html(trace):

@@ -296,7 +296,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     clusters = {}
     for name in dict.fromkeys(groups.values()):
         sub = graphviz.Digraph(f"cluster_{name}")
-        sub.attr(label=style.name(name), style="rounded,filled", fillcolor=c("cluster"), color=c("cluster_border"),
+        sub.attr(label=plain(style.name(name)), style="rounded,filled", fillcolor=c("cluster"), color=c("cluster_border"),
                  fontcolor=c("const"), labeljust="l")
         clusters[name] = sub
 
@@ -308,7 +308,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
                          margin="0.02")
         else:
             kind = "output" if any(node is o for o in graph.outputs) else "input" if node.is_input else "op"
-            label = pic.rich_label(node, reveal) if rich else pic.plain_label(node)
+            label = pic.rich_label(node, reveal) if rich else plain(pic.plain_label(node))
             attrs.update(label=label, shape="box", style="rounded,filled", fillcolor=c(kind),
                          color=c(f"{kind}_border"))
             if node.id in marked:
@@ -336,7 +336,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             if show_label:
                 text = pic.edge_label(node, k)
                 if text:
-                    attrs["label"] = " " + text + " "
+                    attrs["label"] = " " + plain(text) + " "
             if arg.is_const:
                 attrs.update(style="dotted", arrowhead="none")
             if backward:

@@ -8,6 +8,8 @@ Frames are written as numbered SVG/PNG/DOT files, one multi-page PDF, or one
 self-contained HTML page that steps through them.
 """
 import io
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +142,9 @@ class Frames:
         folder = Path(folder)
         width = len(str(len(self.frames)))
         if fmt == "dot":
-            return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.dot", self.dot(i)) for i in range(len(self))]
+            sources = [self.dot(i) for i in range(len(self))]
+            _remove_numbered(folder, stem)
+            return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.dot", s) for i, s in enumerate(sources)]
         renderer = require("pdf" if fmt == "pdf" else "svg")
         if fmt == "pdf":
             return [atomic_write(folder / f"{stem}s.pdf", self._pdf(renderer))]
@@ -156,6 +160,7 @@ class Frames:
                            [(f.phase, f.index) for f in self.frames])
             return [atomic_write(folder / f"{stem}s.html", page)]
         blobs = [self.render(i, fmt, renderer, dpi) for i in range(len(self))]
+        _remove_numbered(folder, stem)
         return [atomic_write(folder / f"{stem}_{i + 1:0{width}d}.{fmt}", b) for i, b in enumerate(blobs)]
 
     def _gif(self, renderer, dpi):
@@ -175,6 +180,16 @@ class Frames:
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+
+
+def _remove_numbered(folder, stem):
+    """Remove the numbered frames (``frame_07.svg``) an earlier run left in ``folder``, and nothing else, so
+    a shorter run does not leave a mix; called once the new frames are made."""
+    numbered = re.compile(rf"{re.escape(stem)}_\d+\.(?:svg|png|dot)")
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if numbered.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+                path.unlink()
 
 
 def write_frames(graph, values, folder, fmt="svg", dpi=None, **options):

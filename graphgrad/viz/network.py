@@ -13,7 +13,7 @@ import graphviz
 import numpy as np
 
 from ..errors import GraphgradError, SizeError
-from .draw import esc, group_of, table, _font
+from .draw import _font, esc, group_of, plain, table
 from .style import Style
 
 MAX_NEURONS = 64
@@ -76,8 +76,8 @@ def layer_dot(layers, style=None, batch="None"):
         n = _params(before, layer)
         total += n
         sub = graphviz.Digraph(f"cluster_{i}")
-        sub.attr(label=f"{layer.name} · {layer.units} units{', ' + layer.activation if layer.activation else ''}"
-                       f" · {n:,} params", style="rounded,filled", fillcolor=c("cluster"),
+        sub.attr(label=plain(f"{layer.name} · {layer.units} units{', ' + layer.activation if layer.activation else ''}"
+                       f" · {n:,} params"), style="rounded,filled", fillcolor=c("cluster"),
                  color=c("cluster_border"), fontcolor=c("const"), labeljust="l")
         sub.node(f"W{i}", table([_font("W", bold=True), esc(f"({before.units}, {layer.units})")]),
                  fillcolor=c("input"), color=c("input_border"), fontsize=str(style.fontsize * 0.9))
@@ -231,6 +231,42 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
                      fillcolor="white", color="white", penwidth="0", fontcolor=attrs["color"],
                      fontsize=f"{label_font:.1f}", pos=f"{cx:.1f},{cy:.1f}!", width=f"{w_pt / 72:.3f}",
                      height=f"{h_pt / 72:.3f}", margin="0")
+    return dot.source
+
+
+def feature_map(shape):
+    """A sample's shape as lectures write feature maps: ``26×26×6``; a vector as ``120``."""
+    return "×".join(str(d) for d in shape) if shape else "1"
+
+
+def stack_dot(rows, style=None):
+    """DOT source of a layer stack: one box per layer (name, type and settings, parameters), the arrows
+    between them labelled with the feature-map shape that flows (``26×26×6 → 13×13×6 → …``).
+
+    ``rows`` are ``(name, description, params, output_shape)``, the first the input (params 0).
+    """
+    style = style or Style(direction="TB")
+    c = style.colour
+    dot = graphviz.Digraph("stack")
+    dot.attr(rankdir=style.direction, fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.35")
+    dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
+             penwidth="1.3", fillcolor=c("cluster"), color=c("cluster_border"))
+    dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"), fontcolor=c("const"))
+    total = 0
+    for i, (name, description, params, shape) in enumerate(rows):
+        total += params
+        cells = [_font(name, bold=True), esc(description)]
+        if i:
+            cells.append(_font(f"{params:,} params", colour=c("const"), size=style.fontsize * 0.85))
+            dot.node(f"l{i}", table(cells))
+            dot.edge(f"l{i - 1}", f"l{i}", label=f" {feature_map(rows[i - 1][3])} ")
+        else:
+            dot.node("l0", table(cells), fillcolor=c("input"), color=c("input_border"))
+    dot.node("out", table([_font("output", bold=True), esc(feature_map(rows[-1][3]))]),
+             fillcolor=c("output"), color=c("output_border"))
+    dot.edge(f"l{len(rows) - 1}", "out")
+    dot.attr(label=f"{len(rows) - 1} layers · {total:,} parameters", labelloc="b", fontcolor=c("const"),
+             fontsize=str(style.fontsize))
     return dot.source
 
 

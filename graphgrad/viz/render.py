@@ -52,7 +52,11 @@ def render_source(source, path, fmt=None, engine="dot", args=(), dpi=None):
         fallback = path.with_suffix(".dot")
         atomic_write(fallback, source)
         raise RendererError(f"{exc} (wrote the DOT source to {fallback})") from None
-    return atomic_write(path, renderer.run(source, fmt, engine, (*args, *extra)))
+    try:
+        drawn = renderer.run(source, fmt, engine, (*args, *extra))
+    except RendererError as exc:
+        raise RendererError(f"cannot draw {path}: {exc}") from None
+    return atomic_write(path, drawn)
 
 
 def layout_of(source, renderer):

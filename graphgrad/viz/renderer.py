@@ -47,7 +47,12 @@ class Renderer:
         if done.returncode != 0:
             errors = [ln for ln in done.stderr.decode("utf-8", "replace").splitlines()
                       if ln.strip() and not ln.startswith("Warning")]
-            raise RendererError(f"{self.kind} failed ({' '.join(cmd[1:])}): {'; '.join(errors[:3]) or 'no message'}")
+            how = (f"crashed (signal {-done.returncode})" if done.returncode < 0
+                   else f"failed with status {done.returncode}")
+            other = "graphviz-pure" if self.kind == "dot" else "dot"
+            raise RendererError(f"{self.kind} {how} ({' '.join(cmd[1:])}): {'; '.join(errors[:3]) or 'no message'}; "
+                                f"a smaller picture may work (--max-nodes refuses larger graphs), or the other "
+                                f"renderer ({ENV}={other})")
         return done.stdout
 
 

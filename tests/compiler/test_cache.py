@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import graphgrad as gg
-from graphgrad.compiler import cache, compile
+from graphgrad.compiler import cache, compile, kernels
+from graphgrad.compiler.executor import prepare
 from graphgrad.graph import Graph
 from graphgrad.ops import input as make_input
 
@@ -81,3 +82,60 @@ def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("GRAPHGRAD_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.cache_dir() == tmp_path / "graphgrad"
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """Loads from disk (nothing kept from earlier tests) with the warning not yet printed in this process."""
+    cache.forget()
+    monkeypatch.setattr(cache, "_warned", [], raising=False)
+    yield
+    cache.forget()
+
+
+def test_a_new_cache_folder_is_private(tmp_path, monkeypatch, fresh):
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(tmp_path / "new" / "kernels"))
+    compiled = compile(_graph(7.0))
+    assert (tmp_path / "new" / "kernels").stat().st_mode & 0o777 == 0o700
+    assert all(not p.stat().st_mode & 0o022 for p in Path(compiled.path).parent.rglob("*"))
+
+
+def _planted(folder, graph):
+    """An entry for ``graph`` whose kernel.py, if ever run, writes ``folder/ran`` and returns wrong numbers."""
+    source = kernels.forward_module(prepare(graph))
+    entry = folder / f"k{cache.key(source)}"
+    entry.mkdir(parents=True)
+    marker = folder / "ran"
+    (entry / "kernel.py").write_text(source + f"\nopen({str(marker)!r}, 'w').close()\n"
+                                     "def forward(x):\n    return x * 0 - 1\n")
+    return entry, marker
+
+
+@pytest.mark.parametrize("unsafe", ["group-writable entry", "world-writable folder", "entry of another user"])
+def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, monkeypatch, capsys, fresh, unsafe):
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(folder))
+    graph = _graph(8.0)
+    entry, marker = _planted(folder, graph)
+    if unsafe == "group-writable entry":
+        os.chmod(entry / "kernel.py", 0o664)
+    elif unsafe == "world-writable folder":
+        os.chmod(folder, 0o777)
+    else:
+        if os.getuid() != 0:
+            pytest.skip("giving a file to another user needs root")
+        os.chown(entry, 12345, 12345)
+    np.testing.assert_allclose(compile(graph)(np.ones(4)), np.tanh(1.0) * 8.0)
+    assert not marker.exists()
+    assert "kernel cache not used" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["/proc/graphgrad-x", "a file", "a file/sub"])
+def test_an_unusable_cache_folder_compiles_in_memory_with_one_warning(tmp_path, monkeypatch, capsys, fresh, where):
+    (tmp_path / "a file").write_text("not a folder")
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", where if where.startswith("/") else str(tmp_path / where))
+    np.testing.assert_allclose(compile(_graph(9.0))(np.ones(4)), np.tanh(1.0) * 9.0)
+    np.testing.assert_allclose(compile(_graph(10.0))(np.ones(4)), np.tanh(1.0) * 10.0)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("graphgrad: warning: kernel cache not used")

@@ -174,6 +174,26 @@ def test_a_reduction_the_backend_has_no_code_for_is_refused_by_name(total):
         compile(Graph([total(gg.exp(x) * 2.0, axis=(1,), keepdims=False)], [x]))
 
 
+HOSTILE = 'a"""; import os; os.system("touch X"); """'
+
+
+def test_hostile_names_stay_data_in_the_kernel_source(tmp_path, monkeypatch):
+    import ast
+    monkeypatch.chdir(tmp_path)
+    x = make_input(HOSTILE, (3,))
+    ligature, plain = make_input("ﬁ", ()), make_input("fi", ())   # one identifier to Python after NFKC
+    y = gg.sum(x * ligature + plain).named('q\nimport os; os.system("touch X")\n#\\')
+    graph = Graph([y], [x, ligature, plain])
+    compiled = compile(graph)
+    assert float(compiled(np.ones(3), 2.0, 5.0)) == float(graph(np.ones(3), 2.0, 5.0)) == 21.0
+    assert not (tmp_path / "X").exists()
+    tree = ast.parse(compiled.source)
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "os"]
+    assert HOSTILE in ast.get_docstring(tree)   # the name is text of the docstring, not code
+    with pytest.raises(gg.ShapeError, match="for input 'a\"\"\"; import os"):
+        compiled(np.ones(4), 2.0, 5.0)
+
+
 def test_slices_gathers_scatters_and_concatenations_match_the_interpreter():
     """Strided slices (negative steps, new axes), gathers with repeats, 0-d picks and concatenations, and
     their adjoints (scatter-adds, repeated indices adding up), compiled, against the interpreter."""

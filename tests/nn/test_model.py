@@ -1,5 +1,6 @@
 """Sequential end to end: seed 003's summary and two moons, fit's options, bad input, saving weights."""
 import io
+import re
 
 import numpy as np
 import pytest
@@ -249,3 +250,29 @@ def test_dropout_is_active_in_fit_and_off_in_predict(rng):
     assert len(set(h.history["loss"])) == 3                              # fresh noise every step
     assert all(loss != pytest.approx(model.evaluate(x, y)) for loss in h.history["loss"])
     np.testing.assert_array_equal(model.predict(x), model.predict(x))
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.array([[1.0, np.nan, 0.0]] * 2), "weight 'dense_1/kernel' holds NaN or infinite values"),
+    (np.array([[1.0, np.inf, 0.0]] * 2), "weight 'dense_1/kernel' holds NaN or infinite values"),
+    (np.ones((2, 3)) * 1j, "weight 'dense_1/kernel' holds complex128 values, not real numbers"),
+    (np.array([["a", "b", "c"]] * 2), "weight 'dense_1/kernel' holds <U1 values, not real numbers"),
+])
+def test_load_weights_refuses_arrays_that_are_not_finite_reals(tmp_path, bad, message):
+    model = nn.Sequential([nn.Dense(3, input_shape=(2,))])
+    before = model.get_weights()
+    weights = dict(model.weights)
+    weights["dense_1/kernel"] = bad
+    np.savez(tmp_path / "w.npz", **weights)
+    with pytest.raises(nn.WeightsFileError, match=re.escape(message)):
+        model.load_weights(tmp_path / "w.npz")
+    for u, v in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(u, v)                      # nothing the user had is lost
+
+
+def test_load_weights_says_a_file_that_is_not_npz_is_not_a_weights_file(tmp_path):
+    model = nn.Sequential([nn.Dense(3, input_shape=(2,))])
+    (tmp_path / "w.npz").write_text("these are not weights")
+    with pytest.raises(nn.WeightsFileError, match="is not a weights file") as caught:
+        model.load_weights(tmp_path / "w.npz")
+    assert "pickle" not in str(caught.value)

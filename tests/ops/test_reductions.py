@@ -33,8 +33,8 @@ def test_reductions_match_numpy(name, case, keepdims, dtype, seed):
     v = np.round(values(shape, np.float64, seed, -3, 3)).astype(dtype)
     axes = range(len(shape)) if axis is None else [a % len(shape) for a in np.atleast_1d(axis)]
     reduced = [shape[a] for a in axes]
-    if name in ("min", "max") and 0 in reduced:
-        with pytest.raises(gg.ShapeError, match="empty axis"):
+    if name in ("min", "max", "mean") and 0 in reduced:
+        with pytest.raises(gg.ShapeError, match="no elements"):
             evaluate(getattr(ops, name), v, axis=axis, keepdims=keepdims)
         return
     rtol = 1e-5 if dtype == np.float32 else None

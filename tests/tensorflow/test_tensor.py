@@ -61,3 +61,12 @@ def test_random_draws_repeat_with_a_seed():
     u = tf.random.uniform([100], minval=2, maxval=3)
     assert u.dtype == tf.float32 and 2 <= u.numpy().min() and u.numpy().max() < 3
     assert tf.random.normal().shape == ()
+
+
+def test_keras_import_paths_as_the_slides_write_them():
+    import graphgrad.keras
+    import graphgrad.tensorflow.keras.optimizers as optimizers
+    from graphgrad.tensorflow.keras.layers import Dense
+    from graphgrad.tensorflow.keras.models import Sequential
+    assert tf.keras is graphgrad.keras and optimizers is graphgrad.keras.optimizers
+    assert Dense is graphgrad.keras.layers.Dense and Sequential is graphgrad.keras.Sequential

@@ -1,4 +1,5 @@
-"""Trace tables in LaTeX compile (booktabs, amsmath) when a TeX engine is installed."""
+"""Trace tables in LaTeX compile (booktabs, amsmath) when a TeX engine is installed, whatever the names;
+Markdown tables keep names as text."""
 import shutil
 import subprocess
 
@@ -13,16 +14,45 @@ PROGRAMS = [
 ]
 
 
-@pytest.mark.parametrize("program, at, naming", PROGRAMS)
-def test_latex_tables_compile(tmp_path, program, at, naming):
+HOSTILE = 'a"$%&#_^~{}\\ \n<b>'
+
+
+def hostile_graph():
+    """A graph whose input and named values carry every character LaTeX, HTML and Markdown treat specially."""
+    x = gg.ops.input(HOSTILE)
+    u = (gg.sin(x) * x).named("u_1|$x$")
+    return gg.Graph([(u + 1).named("\\end{document}")], [x]), {HOSTILE: 1.0}
+
+
+def compile_latex(tmp_path, body):
     engine = next((e for e in ("pdflatex", "lualatex", "xelatex") if shutil.which(e)), None)
     if engine is None:
         pytest.skip("no TeX engine (pdflatex, lualatex or xelatex) is installed")
-    first = next(iter(at))
-    body = record(gg.parse(program), at, direction={first: 1.0}, naming=naming).format("latex")
     doc = f"\\documentclass{{article}}\\usepackage{{booktabs,amsmath}}\\begin{{document}}{body}\\end{{document}}"
     (tmp_path / "t.tex").write_text(doc)
     done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=tmp_path,
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
     assert (tmp_path / "t.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize("program, at, naming", PROGRAMS)
+def test_latex_tables_compile(tmp_path, program, at, naming):
+    first = next(iter(at))
+    compile_latex(tmp_path, record(gg.parse(program), at, direction={first: 1.0}, naming=naming).format("latex"))
+
+
+@pytest.mark.parametrize("naming", ["baydin", "user"])
+def test_latex_tables_with_hostile_names_compile(tmp_path, naming):
+    graph, at = hostile_graph()
+    body = record(graph, at, direction={HOSTILE: 1.0}, naming=naming).format("latex")
+    assert r'\textrm{a"{\char36}\%\&\#\_\^{}\~{}\{\}\textbackslash{}' in body
+    compile_latex(tmp_path, body)
+
+
+def test_markdown_tables_keep_names_as_text():
+    graph, at = hostile_graph()
+    text = record(graph, at, naming="user").format("markdown")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert "<b>" not in text and "&lt;b&gt;" in text
+    assert all(line.count("|") - line.count("\\|") == 4 for line in rows)   # three cells, every row

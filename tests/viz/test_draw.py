@@ -103,6 +103,28 @@ def test_layers_named_with_prefix_become_clusters():
         assert f"n{node.id} " in cluster
 
 
+HOSTILE = 'a"<b>&amp;\\l\\"}{'
+
+
+def test_hostile_names_are_drawn_as_written(renderer, tmp_path, svg_texts):
+    x = gg.ops.input(HOSTILE)
+    u = (gg.sin(x) * 2).named('u\\n"</TD>')
+    graph = gg.Graph([(u + 1).named("out\\")], [x])
+    path = render(graph, tmp_path / "hostile.svg", {HOSTILE: 1.0}, view="both", edges="partial", title=HOSTILE)
+    texts = svg_texts(path.read_text())
+    assert HOSTILE in texts and 'u\\n"</TD>' in texts and "out\\" in texts               # node labels
+    assert ' ∂u\\n"</TD>/∂v₁ = 2 ' in texts and f" ∂v₁/∂{HOSTILE} = cos({HOSTILE}) = 0.54 " in texts  # edge labels
+    assert "<b>" not in path.read_text()
+
+
+def test_plain_labels_of_big_graphs_keep_names_as_written(renderer, tmp_path, svg_texts, monkeypatch):
+    monkeypatch.setattr("graphgrad.viz.draw.RICH_LIMIT", 0)   # the one-line labels of graphs over the limit
+    x = gg.ops.input(HOSTILE)
+    graph = gg.Graph([gg.sin(x) * 2], [x])
+    texts = " ".join(svg_texts(render(graph, tmp_path / "plain.svg", {HOSTILE: 1.0}).read_text()))
+    assert HOSTILE in texts
+
+
 def test_highlight_draws_the_named_nodes_and_the_edges_between_them(renderer, backprop_j, svg_groups):
     from graphgrad.viz import show
     from graphgrad.viz.style import COLOURS

@@ -101,6 +101,17 @@ def test_frames_can_caption_with_the_programs_own_names(renderer):
     assert any("ā = ū·∂u/∂a = ū·b = 12" in c for c in captions)
 
 
+def test_a_new_run_removes_the_earlier_runs_numbered_frames_only(tmp_path, backprop_j):
+    from graphgrad.viz import Frames
+    earlier = [tmp_path / f"frame_{i:02d}.svg" for i in range(1, 13)] + [tmp_path / "frame_3.png"]
+    kept = [tmp_path / name for name in ("notes.txt", "frame_final.svg", "myframe_1.svg", "frame_1.svg.bak")]
+    for path in earlier + kept:
+        path.write_text("from before")
+    written = Frames(*backprop_j).write(tmp_path, "dot")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([p.name for p in written] + [p.name for p in kept])
+    assert all(p.read_text() == "from before" for p in kept)
+
+
 def _node_texts(svg, svg_groups):
     return ["".join(t.itertext()) for g in svg_groups(svg, "node").values() for t in g.iter() if t.tag.endswith("text")]
 

@@ -14,7 +14,8 @@ from ...datasets.mnist import FILES, load_mnist
 
 
 def _keras_cache(path):
-    return Path(path) if path and os.path.isabs(str(path)) else Path.home() / ".keras" / "datasets" / (path or "mnist.npz")
+    """Keras's cache file: ``path`` if absolute, else under ``~/.keras/datasets``."""
+    return Path(path) if os.path.isabs(str(path)) else Path.home() / ".keras" / "datasets" / path
 
 
 def load_data(path="mnist.npz"):
