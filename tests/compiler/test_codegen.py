@@ -206,3 +206,31 @@ def test_slices_gathers_scatters_and_concatenations_match_the_interpreter():
     source = compile(graph).source
     assert "T0[i0]" in source and "+= " in source
     _check(Graph([joined, *graph.outputs], [s, v, m]), np.float64, 3)
+
+
+def test_the_numpy_vocabulary_compiles_into_loops_that_match_the_interpreter():
+    """Every new elementwise op, comparison, where, clip and astype in a few fused loops; min and prod reduce."""
+    ops = gg.ops
+    x, y = make_input("x", (5,)), make_input("y", (5,))
+    calculus = (ops.log2(abs(x) + 1) + ops.log10(abs(x) + 1) + ops.log1p(abs(y)) + ops.expm1(x) + ops.exp2(y)
+                + ops.sinh(x) * ops.cosh(y) + ops.arcsin(x / 9) + ops.arccos(y / 9) + ops.arctan(x)
+                + ops.arcsinh(y) + ops.arccosh(abs(x) + 1) + ops.arctanh(y / 9) + ops.sinc(x) + ops.cbrt(y)
+                + ops.square(x) + ops.reciprocal(y) + ops.deg2rad(x) + ops.rad2deg(y) + ops.arctan2(y, x)
+                + ops.hypot(x, y) + ops.logaddexp(x, y) + ops.logaddexp2(x, y) + ops.fmax(x, y) + ops.fmin(x, y))
+    piecewise = (ops.floor(x) + ops.ceil(y) + ops.trunc(x) + ops.rint(y) + ops.round(x, 1) + x % y
+                 + ops.fmod(x, y) + ops.where(x > y, x, y) + ops.clip(x, -1, 1.5))
+    logic = ops.logical_xor(ops.logical_and(x < y, x <= 1), ops.logical_or(x >= y, ops.logical_not(x != y)))
+    outputs = [calculus, piecewise, logic, ops.isfinite(x / y), ops.astype(x, np.float32), x * (x > 0),
+               ops.min(x * y), ops.prod(x + 3)]
+    graph = Graph(outputs, [x, y])
+    vx, vy = np.array([-2.3, -0.5, 0.0, 0.7, 3.2]), np.array([1.5, -0.5, 2.0, -1.0, 0.3])
+    for got, want in zip(compile(graph)(vx, vy), graph(x=vx, y=vy)):
+        assert np.asarray(got).dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("build", [gg.ops.var, gg.ops.cumsum, gg.ops.argmax, gg.ops.any, lambda x: gg.ops.sum(x > 0)])
+def test_what_has_no_lowering_is_named(build):
+    x = make_input("x", (3,))
+    with pytest.raises(CompileError, match="numba backend"):
+        compile(Graph([build(x)], [x]))
