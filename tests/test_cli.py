@@ -112,6 +112,20 @@ def test_compare_lists_four_methods_that_agree(capsys):
     assert max(r["rel_diff"] for r in rows[:3]) < 1e-12 and rows[3]["rel_diff"] < 1e-6
 
 
+def test_compare_and_trace_handle_numpys_functions(capsys, recwarn):
+    status, out, _ = run(capsys, "compare", "J = floor(x)*y + fmod(x, y) + arcsinh(x) * cbrt(y) + x % y",
+                         "--at", "x=2.5", "--at", "y=0.7", "--json")
+    rows = json.loads(out)["methods"]
+    assert status == 0 and [r["method"] for r in rows] == ["reverse", "forward", "symbolic", "numeric"]
+    assert max(r["rel_diff"] for r in rows[:3]) < 1e-12 and rows[3]["rel_diff"] < 1e-6
+    program = "J = where(x > y, sinh(x), y % 1.5) + hypot(x, y) * log1p(x*x)"
+    status, out, _ = run(capsys, "compare", program, "--at", "x=1.5", "--at", "y=0.5")
+    assert status == 0 and "symbolic               n/a  (symbolic gradients work on float expressions" in out
+    status, out, _ = run(capsys, "trace", program, "--at", "x=1.5", "--at", "y=0.5")
+    assert status == 0 and "where(v1, v2, v3)" in out and "v̄3  = v̄6·∂v6/∂v3 = v̄6·~v1" in out
+    assert not [w for w in recwarn if "sympy" in str(w.category).lower()]
+
+
 def test_check_says_correct_or_shows_a_counterexample(capsys):
     status, out, _ = run(capsys, "check", BAYDIN, "--claim", "x1: 1/x1 + x2", "--claim", "x2: x1 + cos(x2)")
     lines = out.strip().splitlines()

@@ -10,7 +10,8 @@ import numpy as np
 from ..backends.numpy_backend import evaluate
 from ..graph import Graph
 from ..ops import input as make_input
-from .reverse import zeros
+from ..ops.primitive import is_float
+from .reverse import differentiable, zeros
 
 
 def tangent_names(graph):
@@ -31,7 +32,7 @@ def tangents(graph, seeds):
     """Tangent nodes by id, given tangent nodes for some inputs (by input id)."""
     tan = dict(seeds)
     for node in graph.nodes:
-        if node.id in tan or not node.inputs or not node.op.differentiable:
+        if node.id in tan or not node.inputs or not node.op.differentiable or not is_float(node.dtype):
             continue
         ts = [tan.get(i.id) for i in node.inputs]
         if any(t is not None for t in ts):
@@ -41,10 +42,16 @@ def tangents(graph, seeds):
     return tan
 
 
+def _varied(graph):
+    """The inputs that have tangents: the float ones."""
+    return [n for n in graph.inputs if is_float(n.dtype)]
+
+
 def jvp_graph(graph):
     """Graph with outputs ``[y, ẏ]`` and inputs ``[x..., x_dot...]``."""
+    differentiable(graph, graph.output, "output")
     names = tangent_names(graph)
-    dots = {n.id: make_input(names[n.id], n.shape, n.dtype) for n in graph.inputs}
+    dots = {n.id: make_input(names[n.id], n.shape, n.dtype) for n in _varied(graph)}
     tan = tangents(graph, dots)
     y = graph.output
     y_dot = tan[y.id] if y.id in tan else zeros(y)
@@ -55,7 +62,7 @@ def directional(graph, values, direction):
     """(y, ẏ) at ``values`` along ``direction`` (a dict by input name; missing inputs get 0)."""
     jg, names = jvp_graph(graph), tangent_names(graph)
     full = dict(values)
-    for n in graph.inputs:
+    for n in _varied(graph):
         full[names[n.id]] = direction.get(n.name, np.zeros(n.shape))
     y, y_dot = evaluate(jg, full)
     return y, y_dot
@@ -64,9 +71,9 @@ def directional(graph, values, direction):
 def jacobian(graph, values):
     """dy/dx for each input, shape ``y.shape + x.shape``, one forward pass per coordinate of x."""
     jg, names = jvp_graph(graph), tangent_names(graph)
-    zero = {names[n.id]: np.zeros(n.shape, dtype=n.dtype) for n in graph.inputs}
+    zero = {names[n.id]: np.zeros(n.shape, dtype=n.dtype) for n in _varied(graph)}
     out = {}
-    for n in graph.inputs:
+    for n in _varied(graph):
         columns = []
         for k in range(n.size):
             basis = np.zeros(n.size, dtype=n.dtype)

@@ -11,7 +11,9 @@ from typing import Optional
 import numpy as np
 
 from ..graph import Graph, Node
+from ..errors import ArgumentError
 from ..ops import broadcast_to, const, zeros_like as zeros
+from ..ops.primitive import is_float
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def steps(graph, wrt=None, output=None):
         g = adj.get(node.id)
         if g is None or not node.inputs or not node.op.differentiable:
             continue
-        needs = tuple(dep[i.id] for i in node.inputs)
+        needs = tuple(dep[i.id] and is_float(i.dtype) for i in node.inputs)
         if not any(needs):
             continue
         contributions = node.op.vjp(g, node, *node.inputs, needs=needs, **node.params)
@@ -69,9 +71,19 @@ def adjoints(graph, wrt=None, output=None):
     return {step.node.id: step.total for step in steps(graph, wrt, output)}
 
 
+def differentiable(graph, node, role):
+    """Refuse a derivative of or with respect to a value that has none (booleans, integers, indices)."""
+    if not is_float(node.dtype):
+        raise ArgumentError(f"{graph.label(node)} is not differentiable: it is the {role} and its values are "
+                            f"{node.dtype} (derivatives exist for float values only)")
+
+
 def grad_graph(graph, wrt=None):
     """Graph with outputs ``[y, dy/dw for w in wrt]``; y's sum when y is not a scalar."""
     wrt = list(graph.inputs if wrt is None else [graph.input(w) if isinstance(w, str) else w for w in wrt])
+    differentiable(graph, graph.output, "output")
+    for w in wrt:
+        differentiable(graph, w, "variable")
     adj = adjoints(graph, wrt)
     grads = [adj[w.id] if w.id in adj else zeros(w) for w in wrt]
     return Graph([graph.output, *grads], graph.inputs)

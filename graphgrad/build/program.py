@@ -2,10 +2,12 @@
 
 Grammar: statements ``name = expr`` separated by ``;`` or newlines (the last
 assignment is the output; a lone expression is allowed too). Expressions use
-numbers, names, ``+ - * / ** @`` (``^`` also means power), unary minus, the
-constants ``pi`` and ``e``, the functions in ``FUNCTIONS`` and indexing with a
-constant key (``x[0]``, ``x[:, 1:3]``, ``x[..., None]``, ``x[[0, 2]]``). Nothing else is
-accepted and the text is never passed to ``eval`` or ``sympify``.
+numbers, names, ``+ - * / ** @ %`` (``^`` also means power), unary minus, one
+comparison (``a < b``), the constants ``pi`` and ``e``, the functions in
+``FUNCTIONS`` (graphgrad's own and NumPy's names of the ops in the NumPy table:
+``arctan2(y, x)``, ``logsumexp(x, axis=1)``) and indexing with a constant key
+(``x[0]``, ``x[:, 1:3]``, ``x[..., None]``, ``x[[0, 2]]``). Nothing else is accepted
+and the text is never passed to ``eval`` or ``sympify``.
 """
 import ast
 import math
@@ -13,23 +15,23 @@ import math
 import numpy as np
 
 from .. import ops
+from ..ops.numpy_dispatch import NUMPY
 from ..errors import GraphgradError, ParseError, UnknownNameError
 from ..graph import Graph
 
-FUNCTIONS = {
+FUNCTIONS = {getattr(f, "__name__", ""): op for f, op in NUMPY.items()}
+FUNCTIONS.update({
     "ln": ops.ln, "log": ops.log, "exp": ops.exp, "sin": ops.sin, "cos": ops.cos, "tan": ops.tan,
     "tanh": ops.tanh, "sigmoid": ops.sigmoid, "relu": ops.relu, "sqrt": ops.sqrt, "abs": ops.abs,
     "sum": ops.sum, "mean": ops.mean, "max": ops.max, "softmax": ops.softmax,
-    "log_softmax": ops.log_softmax, "transpose": ops.transpose, "reshape": ops.reshape,
-    "ravel": ops.ravel, "squeeze": ops.squeeze, "expand_dims": ops.expand_dims, "flip": ops.flip,
-    "roll": ops.roll, "take": ops.take, "repeat": ops.repeat, "tile": ops.tile, "swapaxes": ops.swapaxes,
-    "moveaxis": ops.moveaxis, "diag": ops.diag, "diagonal": ops.diagonal, "trace": ops.trace,
-    "tril": ops.tril, "triu": ops.triu,
-}
+    "log_softmax": ops.log_softmax, "transpose": ops.transpose, "reshape": ops.reshape, "logsumexp": ops.logsumexp,
+    "norm": ops.norm, "softplus": ops.softplus,
+})
 CONSTANTS = {"pi": math.pi, "e": math.e}
 BINARY = {ast.Add: ops.add, ast.Sub: ops.sub, ast.Mult: ops.mul, ast.Div: ops.div,
-          ast.Pow: ops.pow, ast.BitXor: ops.pow, ast.MatMult: ops.matmul}
-KEYWORDS = {"axis", "keepdims", "axes", "shape", "k", "offset"}
+          ast.Pow: ops.pow, ast.BitXor: ops.pow, ast.MatMult: ops.matmul, ast.Mod: ops.mod}
+COMPARE = {ast.Lt: ops.lt, ast.LtE: ops.le, ast.Gt: ops.gt, ast.GtE: ops.ge, ast.Eq: ops.eq, ast.NotEq: ops.ne}
+KEYWORDS = {"axis", "keepdims", "axes", "shape", "ddof", "ord", "decimals", "k", "offset"}
 
 
 def _where(src, node):
@@ -74,6 +76,8 @@ class _Builder:
     def _expr(self, node):
         if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
             return BINARY[type(node.op)](self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARE:
+            return COMPARE[type(node.ops[0])](self.expr(node.left), self.expr(node.comparators[0]))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.expr(node.operand)
             return ops.neg(operand) if isinstance(node.op, ast.USub) else operand
@@ -110,7 +114,7 @@ class _Builder:
                                    f"known functions: {', '.join(sorted(FUNCTIONS))}")
         if not node.args:
             raise ParseError(f"{fname}() needs an argument{_where(self.src, node)}")
-        args = [self.expr(node.args[0])] + [self.literal(a) for a in node.args[1:]]
+        args = [self.expr(node.args[0])] + [self.argument(a) for a in node.args[1:]]
         kwargs = {}
         for kw in node.keywords:
             if kw.arg not in KEYWORDS:
@@ -133,15 +137,23 @@ class _Builder:
             return node.value
         return self.literal(node)
 
+    def argument(self, node):
+        """A later argument of a call: a number or tuple as written (an axis, a shape, a bound), else an
+        expression (the second operand of ``arctan2(y, x)``)."""
+        try:
+            return self.literal(node)
+        except ParseError:
+            return self.expr(node)
+
     def literal(self, node):
-        """An integer, or a tuple of integers (axes and shapes are not computed)."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, bool)):
+        """A number, or a tuple of them (axes and shapes are not computed)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool)):
             return node.value
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return -self.literal(node.operand)
         if isinstance(node, (ast.Tuple, ast.List)):
             return tuple(self.literal(e) for e in node.elts)
-        raise ParseError(f"expected a whole number or a tuple of them{_where(self.src, node)}")
+        raise ParseError(f"expected a number or a tuple of them{_where(self.src, node)}")
 
 
 def parse(src, shapes=None, dtype=np.float64):

@@ -14,13 +14,17 @@ import re
 import numpy as np
 
 from ..errors import GraphgradError
+from ..ops.primitive import operand_dtype
 from .buffers import is_scalar
 
 BLAS_MIN = 4096          # multiply-adds from which a matrix product calls BLAS
 UNROLL = 4               # a small product's inner sum up to this length is written out, not looped
 PARALLEL_MIN = 65536     # elements from which an elementwise loop runs with prange (when parallel)
-# How a reduction's loop adds an element to its accumulator (a mean divides by the count afterwards).
-ACCUMULATE = {"sum": "{t} += {v}", "mean": "{t} += {v}", "max": "{t} = max({t}, {v})"}
+# How a reduction's loop adds an element to its accumulator (a mean divides by the count afterwards),
+# and the accumulator's start.
+ACCUMULATE = {"sum": "{t} += {v}", "mean": "{t} += {v}", "max": "{t} = max({t}, {v})", "min": "{t} = min({t}, {v})",
+              "prod": "{t} *= {v}"}
+START = {"sum": 0, "mean": 0, "max": -np.inf, "min": np.inf, "prod": 1}
 
 
 class CompileError(GraphgradError):
@@ -119,7 +123,29 @@ SCALAR = {
     "maximum": lambda n, a, k: f"max({a[0]}, {a[1]})",
     "minimum": lambda n, a, k: f"min({a[0]}, {a[1]})",
     "broadcast_to": lambda n, a, k: a[0],
+    "astype": lambda n, a, k: f"{dtype_name(n.dtype)}({a[0]})",
+    "square": lambda n, a, k: f"{a[0]} * {a[0]}",
+    "reciprocal": lambda n, a, k: f"{k(1)} / {a[0]}",
+    "mod": lambda n, a, k: f"{a[0]} % {a[1]}",          # Python's %, like np.mod, takes the divisor's sign
+    "where": lambda n, a, k: f"{a[1]} if {a[0]} else {a[2]}",
+    "clip": lambda n, a, k: f"min(max({a[0]}, {a[1]}), {a[2]})",
+    "round": lambda n, a, k: f"np.round({a[0]}, {n.params['decimals']})",
+    "less": lambda n, a, k: f"{a[0]} < {a[1]}",
+    "less_equal": lambda n, a, k: f"{a[0]} <= {a[1]}",
+    "greater": lambda n, a, k: f"{a[0]} > {a[1]}",
+    "greater_equal": lambda n, a, k: f"{a[0]} >= {a[1]}",
+    "equal_to": lambda n, a, k: f"{a[0]} == {a[1]}",
+    "not_equal": lambda n, a, k: f"{a[0]} != {a[1]}",
+    "logical_and": lambda n, a, k: f"{a[0]} and {a[1]}",
+    "logical_or": lambda n, a, k: f"{a[0]} or {a[1]}",
+    "logical_xor": lambda n, a, k: f"{a[0]} != {a[1]}",
+    "logical_not": lambda n, a, k: f"not {a[0]}",
 }
+# NumPy functions Numba compiles for one element under the same name: np.log2(x), np.arctan2(y, x), ...
+SCALAR.update({name: (lambda fn: lambda n, a, k: f"np.{fn}({', '.join(a)})")(name) for name in (
+    "log2", "log10", "log1p", "expm1", "exp2", "sinh", "cosh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh",
+    "arctanh", "sinc", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin",
+    "floor", "ceil", "trunc", "rint", "fmod", "isfinite")})
 
 
 class Writer:
@@ -189,7 +215,7 @@ class Writer:
             return self.local[node.id]
         if node.is_const and is_scalar(node):
             value = node.params["value"]
-            dtype = consumer.dtype if node.weak else node.dtype
+            dtype = operand_dtype(consumer.inputs) if node.weak else node.dtype
             return self.k(dtype)(value)
         if is_scalar(node):
             return self.var(node)
@@ -321,6 +347,12 @@ def loop_parts(node):
         (expr, leaves), reduce = _single(node), None
     if reduce is not None and reduce[0].name not in ACCUMULATE:
         raise CompileError(f"the numba backend has no code for the reduction '{reduce[0].name}'")
+    if reduce is not None and node.dtype.kind != "f":
+        raise CompileError(f"the numba backend reduces floats only, not the {node.dtype} values of "
+                           f"{reduce[0].name}")
+    missing = [n.op.name for n in expr.operations if n.op.name not in SCALAR]
+    if missing:
+        raise CompileError(f"the numba backend has no one-element code for primitive '{missing[0]}'")
     return expr, leaves, reduce
 
 
@@ -372,10 +404,10 @@ def _reduction_start(w, node, reduce):
     op = reduce[0].name
     k = w.k(node.dtype)
     if node.size == 1:
-        w.out(f"{w.temp(node)}_acc = {'0.0' if op != 'max' else k(-np.inf)}")
+        w.out(f"{w.temp(node)}_acc = {'0.0' if START[op] == 0 else k(START[op])}")
         return
     w.out.indent(f"for j in range({node.size}):")
-    w.out(f"{w.var(node)}[j] = {k(-np.inf) if op == 'max' else k(0)}")
+    w.out(f"{w.var(node)}[j] = {k(START[op])}")
     w.out.dedent()
 
 

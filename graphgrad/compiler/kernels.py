@@ -168,7 +168,7 @@ def donations(graph, pairs, loss, order):
     seen_new = set()
     for old, new in pairs:
         if (new.op is not FUSED or new.params["reduce"] is not None or new.shape != old.shape
-                or is_scalar(new) or new.id in seen_new or new.id in alias or old not in new.inputs
+                or is_scalar(new) or new.id in seen_new or new.id in alias or all(i is not old for i in new.inputs)
                 or position[new.id] < position[loss.id]):
             continue
         others = readers.get(old.id, set()) - {new.id}

@@ -190,7 +190,7 @@ SIMPLIFY = {
     "exp": _inverse_of("ln"),            # exp(ln x) = x for x > 0
     "ln": _inverse_of("exp"),            # ln(exp x) = x
     "reshape": _reshape, "broadcast_to": _broadcast_to, "transpose": _transpose,
-    "sum": _sum, "mean": _sum, "max": _sum,
+    "sum": _sum, "mean": _sum, "max": _sum, "min": _sum, "prod": _sum,   # over no axes: the operand
 }
 
 

@@ -69,7 +69,8 @@ def gradients(target, sources, create_graph=False, through=None):
     wrt = [s.snapshot().node for s in sources]
     usable = [w for w, s in zip(wrt, sources) if w.id in known and _differentiable(s) and _differentiable(target)]
     adj = adjoints(graph, usable, output) if usable else {}
-    found = [adj.get(w.id) if w in usable else None for w in wrt]
+    chosen = {w.id for w in usable}   # by id: == on nodes builds a comparison
+    found = [adj.get(w.id) if w.id in chosen else None for w in wrt]
     cls = type(target.snapshot())
     present = [a for a in found if a is not None]
     evaluated = dict(zip((a.id for a in present),

@@ -17,7 +17,6 @@ class Node:
     """A value in a computation graph: ``op(*inputs, **params)`` of a known shape and dtype."""
 
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "weak", "__weakref__")
-    __array_ufunc__ = None  # numpy arrays defer to Node's reflected operators
 
     def __init__(self, op, inputs, params, shape, dtype, name=None, weak=False):
         object.__setattr__(self, "op", op)
@@ -64,14 +63,23 @@ class Node:
         return repr_svg(Graph([self]))
 
     def __hash__(self):
-        return self.id
-
-    def __eq__(self, other):
-        return self is other
+        return self.id  # nodes are keys by identity; == builds an elementwise comparison, as in NumPy
 
     def __bool__(self):
         raise TypeError("a graphgrad node has no truth value while the graph is being built; "
                         "use where() or compare values after evaluation")
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d node")
+        return self.shape[0]
+
+    # --- NumPy's functions build nodes too (see graphgrad.ops.numpy_dispatch) ----------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _dispatch().array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _dispatch().array_function(func, args, kwargs)
 
     # --- operators build nodes -----------------------------------------------------
     def __add__(self, o): return _ops().add(self, o)
@@ -86,12 +94,23 @@ class Node:
     def __rpow__(self, o): return _ops().pow(o, self)
     def __matmul__(self, o): return _ops().matmul(self, o)
     def __rmatmul__(self, o): return _ops().matmul(o, self)
+    def __mod__(self, o): return _ops().mod(self, o)
+    def __rmod__(self, o): return _ops().mod(o, self)
+    def __lt__(self, o): return _ops().lt(self, o)
+    def __le__(self, o): return _ops().le(self, o)
+    def __gt__(self, o): return _ops().gt(self, o)
+    def __ge__(self, o): return _ops().ge(self, o)
+    def __eq__(self, o): return _ops().eq(self, o)
+    def __ne__(self, o): return _ops().ne(self, o)
     def __neg__(self): return _ops().neg(self)
     def __pos__(self): return self
     def __abs__(self): return _ops().abs(self)
 
     def __getitem__(self, key):
         return _ops().index(self, key)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
     @property
     def T(self):
@@ -102,6 +121,9 @@ class Node:
 
     def mean(self, axis=None, keepdims=False):
         return _ops().mean(self, axis=axis, keepdims=keepdims)
+
+    def astype(self, dtype):
+        return _ops().astype(self, dtype)
 
     def reshape(self, *shape):
         return _ops().reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
@@ -136,3 +158,8 @@ class Node:
 def _ops():
     from .. import ops  # ops build on Node; imported on first use to avoid a cycle
     return ops
+
+
+def _dispatch():
+    from ..ops import numpy_dispatch
+    return numpy_dispatch

@@ -103,6 +103,13 @@ def term(text, value_sign=1):
     return text, (LEAF if value_sign >= 0 else 0)
 
 
+def _grouped(template, k, style):
+    """Whether the template itself delimits argument k: ``\\frac{..}``, ``\\sqrt{..}``, ``f(.., ..)``."""
+    if style == "latex" and "{{{%d}}}" % k in template:
+        return True
+    return re.search(r"[(,] ?\{%d\}[,)]" % k, template) is not None
+
+
 def fill(node, args, style="text"):
     """The node's template filled with ``args`` (text, precedence) pairs, bracketed as needed;
     ``{operands}`` in a template stands for all of them, comma-separated (concatenate, einsum)."""
@@ -112,7 +119,7 @@ def fill(node, args, style="text"):
     for k, (text, prec) in enumerate(args):
         # a right operand at equal precedence needs brackets: a - (b - c), a/(b·c)
         tight = prec < node.op.precedence or (k > 0 and prec == node.op.precedence)
-        if style == "latex" and "{{{%d}}}" % k in template:  # the template groups it: \frac{..}, \sqrt{..}
+        if _grouped(template, k, style):
             tight = False
         if _argument(template, k) or _argument(template, "operands"):  # max(a, b + 1), concatenate(a, b)
             tight = False

@@ -6,7 +6,15 @@ from .elementwise import (abs, add, cos, div, equal, exp, ln, log, maximum, mini
                           relu, sigmoid, sign, sin, softplus, sqrt, step, sub, tan, tanh)
 from .shaping import (broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, tile, transpose,
                       unbroadcast, zeros_like)
-from .reductions import max, mean, sum
+from .reductions import all, any, argmax, argmin, max, mean, min, prod, sum
+from .logic import (clip, eq, fmax, fmin, ge, gt, isfinite, le, logical_and, logical_not, logical_or, logical_xor,
+                    lt, ne, where)
+from .calculus import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt, cosh, deg2rad, exp2, expm1,
+                       hypot, log1p, log2, log10, logaddexp, logaddexp2, rad2deg, reciprocal, sinc, sinh, square)
+from .rounding import ceil, floor, fmod, mod, rint, round, trunc
+from .statistics import logsumexp, norm, std, var
+from .scans import cumprod, cumsum
+from .casting import astype
 from .indexing import (diag, diagonal, flip, index, pad, repeat, roll, scatter_add, take, take_along_axis, tril,
                        triu)
 from .joining import array_split, concatenate, hstack, split, stack, vstack

@@ -3,13 +3,14 @@
 Each declares its local partial derivatives ``d ans / d x_k`` once, as graph
 builders of ``(ans, *xs)``; the VJP (reverse), JVP (forward) and the per-edge
 symbolic partials of traces are all derived from them, with NumPy broadcasting
-undone by ``unbroadcast``.
+undone by ``unbroadcast``. A partial of None means the operand has no derivative
+(``where``'s condition); only float operands receive adjoints.
 """
 import numpy as np
 import sympy as sp
 
 from ..graph import shapes
-from .primitive import Domain, Primitive
+from .primitive import Domain, Primitive, divided, floating, is_float
 from .shaping import broadcast_to, unbroadcast
 
 
@@ -24,15 +25,17 @@ def _scaled(g, p):
 
 
 def _vjp_from(partials):
-    def vjp(g, ans, *xs, needs):
-        return tuple(unbroadcast(_scaled(g, partial(ans, *xs)), x.shape) if need else None
+    def vjp(g, ans, *xs, needs, **params):
+        return tuple(unbroadcast(_scaled(g, partial(ans, *xs)), x.shape)
+                     if need and partial is not None and is_float(x.dtype) else None
                      for partial, x, need in zip(partials, xs, needs))
     return vjp
 
 
 def _jvp_from(partials):
-    def jvp(tangents, ans, *xs):
-        terms = [_scaled(t, partial(ans, *xs)) for partial, t in zip(partials, tangents) if t is not None]
+    def jvp(tangents, ans, *xs, **params):
+        terms = [_scaled(t, partial(ans, *xs)) for partial, t in zip(partials, tangents)
+                 if t is not None and partial is not None]
         if not terms:
             return None
         total = terms[0]
@@ -43,13 +46,13 @@ def _jvp_from(partials):
 
 
 def _broadcast_rule(name):
-    def rule(*in_shapes):
+    def rule(*in_shapes, **params):
         return shapes.broadcast(*in_shapes, where=f" in {name}")
     return rule
 
 
-def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain=None):
-    """Declare an elementwise primitive from its value, SymPy form and local partials."""
+def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain=None, dtype=None):
+    """Declare an elementwise primitive from its value, SymPy form and local partials (None: no derivative)."""
     differentiable = partials is not None
     partials = tuple(partials or ())
     return Primitive(
@@ -57,7 +60,7 @@ def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain
         vjp=_vjp_from(partials) if differentiable else None,
         jvp=_jvp_from(partials) if differentiable else None,
         sympy=sympy, text=text, latex=latex, precedence=precedence, domain=domain,
-        elementwise=True, partials=partials, differentiable=differentiable)
+        elementwise=True, partials=partials, differentiable=differentiable, dtype=dtype)
 
 
 def _pow_base_partial(a, x, y):
@@ -83,36 +86,39 @@ mul = elementwise("mul", np.multiply, lambda x, y: x * y, (lambda a, x, y: y, la
 div = elementwise("div", np.divide, lambda x, y: x / y,
                   (lambda a, x, y: 1 / y, lambda a, x, y: -a / y),
                   "{0}/{1}", r"\frac{{{0}}}{{{1}}}", precedence=20,
-                  domain=Domain(lambda x, y: y != 0, "division needs a non-zero denominator"))
+                  domain=Domain(lambda x, y: y != 0, "division needs a non-zero denominator"), dtype=divided)
 pow = elementwise("pow", np.power, lambda x, y: x ** y,
                   (_pow_base_partial, lambda a, x, y: a * ln(x)),
                   "{0}^{1}", "{0}^{{{1}}}", precedence=30,
-                  domain=Domain(lambda x, y: (x > 0) | ((x == 0) & (y >= 0)) | ((x < 0) & (np.mod(y, 1) == 0)),
+                  domain=Domain(lambda x, y: ((x > 0) | ((x == 0) & (y >= 0)) | ((x < 0) & (np.mod(y, 1) == 0)))
+                                & ((y >= 0) | (np.result_type(x, y).kind == "f")),
                                 "x^y is defined for x > 0, for x = 0 when y >= 0, and for x < 0 when y is "
-                                "a whole number"))
+                                "a whole number; for integers y >= 0"))
 neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", "-{0}", precedence=25)
 
 # --- functions of calculus ----------------------------------------------------------
 ln = elementwise("ln", np.log, sp.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
-                 domain=Domain(lambda x: x > 0, "ln is defined for x > 0"))
-exp = elementwise("exp", np.exp, sp.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40)
-sin = elementwise("sin", np.sin, sp.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40)
-cos = elementwise("cos", np.cos, sp.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40)
-tan = elementwise("tan", np.tan, sp.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40)
+                 domain=Domain(lambda x: x > 0, "ln is defined for x > 0"), dtype=floating)
+exp = elementwise("exp", np.exp, sp.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40, dtype=floating)
+sin = elementwise("sin", np.sin, sp.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40, dtype=floating)
+cos = elementwise("cos", np.cos, sp.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40, dtype=floating)
+tan = elementwise("tan", np.tan, sp.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40,
+                  dtype=floating)
 tanh = elementwise("tanh", np.tanh, sp.tanh, (lambda a, x: 1 - a * a,), "tanh {0}", r"\tanh {0}",
-                   precedence=40)
+                   precedence=40, dtype=floating)
 sqrt = elementwise("sqrt", np.sqrt, sp.sqrt, (lambda a, x: 0.5 / a,), "sqrt {0}", r"\sqrt{{{0}}}",
-                   domain=Domain(lambda x: x >= 0, "sqrt is defined for x >= 0"))
+                   domain=Domain(lambda x: x >= 0, "sqrt is defined for x >= 0"), dtype=floating)
 abs = elementwise("abs", np.abs, sp.Abs, (lambda a, x: sign(x),), "|{0}|", r"\left|{0}\right|")
 
 # --- activations of neural nets --------------------------------------------------------
 sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lambda a, x: a * (1 - a),),
-                      "σ {0}", r"\sigma {0}", precedence=40)
+                      "σ {0}", r"\sigma {0}", precedence=40, dtype=floating)
 relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(a),),
                    "relu {0}", r"\operatorname{{relu}} {0}", precedence=40)
 
 softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.log(1 + sp.exp(x)),
-                       (lambda a, x: sigmoid(x),), "softplus {0}", r"\operatorname{{softplus}} {0}", precedence=40)
+                       (lambda a, x: sigmoid(x),), "softplus {0}", r"\operatorname{{softplus}} {0}", precedence=40,
+                       dtype=floating)
 maximum = elementwise("maximum", np.maximum, sp.Max,
                       (lambda a, x, y: step(x - y) + 0.5 * equal(x, y),
                        lambda a, x, y: step(y - x) + 0.5 * equal(x, y)),

@@ -47,6 +47,7 @@ class Primitive:
     differentiable: bool = True
     pointwise: bool = False             # result element i reads only element i (broadcast) of each operand
     reduction: bool = False             # reduces its operand over params ``axis`` (``keepdims``)
+    dtype: Callable = None              # dtype(operands, params) -> result dtype; default: the operands' dtype
     register: InitVar[bool] = True      # False: not in REGISTRY (a transform's internal primitive)
 
     def __post_init__(self, register):
@@ -73,16 +74,68 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def _dtype_of(nodes):
-    """Result dtype: the strongest float among inputs; weak ones (Python numbers) adopt it."""
-    strong = [n.dtype for n in nodes if not n.weak]
-    return np.result_type(*strong) if strong else np.dtype(np.float64)
+# --- dtypes: NumPy 2's rules, in one place ----------------------------------------------------
+_KINDS = "biuf"
+
+
+def operand_dtype(nodes, loop=None):
+    """The dtype ``nodes`` are computed in (NumPy 2, NEP 50): the promotion of the arrays, where a Python
+    number ('weak') adopts the arrays' dtype unless it is of a higher kind (a float meeting integers, an int
+    meeting bools), when it counts as float64 or int64. ``loop`` maps each dtype first (to the float loop
+    a float-only ufunc casts it to)."""
+    weak = [n.weak for n in nodes]
+    strong = [n.dtype for n, w in zip(nodes, weak) if not w]
+    top = max((_KINDS.index(d.kind) for d in strong if d.kind in _KINDS), default=-1)
+    strong += [n.dtype for n, w in zip(nodes, weak) if w and _KINDS.index(n.dtype.kind) > top]
+    return np.result_type(*(loop(d) for d in strong) if loop else strong)
+
+
+# Dtype rules: rule(operand nodes, params) -> the result's dtype. Without one, a primitive's result has
+# the operands' dtype (add, maximum, matmul, floor...).
+
+def _smallest_float(dtype):
+    return np.result_type(dtype, np.float16)
+
+
+def floating(nodes, params=None):
+    """Functions of calculus: floats stay, bools and integers become the smallest float holding them
+    (int8 -> float16, int32 -> float64), as NumPy's float-only ufunc loops do."""
+    return _smallest_float(operand_dtype(nodes, _smallest_float))
+
+
+def divided(nodes, params=None):
+    """True division and averages: floats stay, bools and integers become float64."""
+    dtype = operand_dtype(nodes)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def numeric(nodes, params=None):
+    """Arithmetic NumPy has no boolean loop for (square, remainders): bools become int8."""
+    dtype = operand_dtype(nodes)
+    return np.dtype(np.int8) if dtype.kind == "b" else dtype
+
+
+def boolean(nodes, params=None):
+    """Comparisons and logic."""
+    return np.dtype(np.bool_)
+
+
+def index(nodes, params=None):
+    """argmax and argmin: a position."""
+    return np.dtype(np.intp)
+
+
+def is_float(dtype):
+    """Whether values of ``dtype`` have derivatives."""
+    return np.dtype(dtype).kind == "f"
 
 
 def apply(prim, inputs, params, name=None):
-    """Make the node ``prim(*inputs, **params)`` after checking shapes (weak when every input is)."""
+    """Make the node ``prim(*inputs, **params)`` after checking shapes; its dtype follows NumPy 2, and it is
+    weak when every input is."""
     shape = prim.shape(*(x.shape for x in inputs), **params)
-    return Node(prim, inputs, params, shape, _dtype_of(inputs), name, weak=all(x.weak for x in inputs))
+    dtype = prim.dtype(inputs, params) if prim.dtype else operand_dtype(inputs)
+    return Node(prim, inputs, params, shape, dtype, name, weak=all(x.weak for x in inputs))
 
 
 def as_node(value):
@@ -93,16 +146,15 @@ def as_node(value):
 
 
 def const(value, dtype=None):
-    """A constant node; Python scalars are 'weak' and take the dtype of what they meet."""
+    """A constant node of NumPy's dtype for ``value``; Python numbers are 'weak' and take the dtype of what
+    they meet (``x32 * 2`` stays float32, ``n32 + 1`` int32)."""
     weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
     try:
-        array = np.asarray(value, dtype=dtype or (np.float64 if weak else None))
-    except (TypeError, ValueError) as exc:
+        array = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InputValueError(f"not a number or array of numbers: {value!r}") from exc
-    if array.dtype.kind not in "biuf":
+    if array.dtype.kind not in _KINDS:
         raise InputValueError(f"not a number or array of numbers: {value!r}")
-    if array.dtype.kind != "f":
-        array = array.astype(np.float64)
     array.setflags(write=False)
     return Node(CONST, (), {"value": array}, array.shape, array.dtype, weak=weak)
 

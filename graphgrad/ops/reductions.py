@@ -1,15 +1,20 @@
-"""Reductions over axes: sum, mean and max (with ``axis`` and ``keepdims`` as in NumPy)."""
+"""Reductions over axes: sum, mean, max, min, prod, all, any, argmax, argmin (``axis``, ``keepdims`` as in NumPy)."""
 import numpy as np
 import sympy as sp
 
+from ..errors import ShapeError
 from ..graph import shapes
-from .primitive import Primitive
+from .primitive import Primitive, boolean, divided, index, operand_dtype
 from .shaping import broadcast_to, reshape
 
 
-def _reduced_shape(name):
-    def rule(shape, *, axis, keepdims):
-        return shapes.reduce(shape, shapes.normalize_axis(axis, len(shape), f" in {name}"), keepdims)
+def _reduced_shape(name, identity=True):
+    """The shape rule of a reduction; one without an identity (max, min) refuses an empty axis."""
+    def rule(shape, *, axis, keepdims, **params):
+        axes = shapes.normalize_axis(axis, len(shape), f" in {name}")
+        if not identity and 0 in [shape[a] for a in axes]:
+            raise ShapeError(f"{name} over an empty axis of {shapes.fmt(shape)} has no value")
+        return shapes.reduce(shape, axes, keepdims)
     return rule
 
 
@@ -29,9 +34,19 @@ def _sympy_reduce(combine):
     return form
 
 
+def accumulating(nodes, params=None):
+    """Dtype rule of sums and products: NumPy adds bools and small integers in the platform's integer."""
+    dtype = operand_dtype(nodes)
+    if dtype.kind == "b":
+        return np.dtype(np.int_)
+    if dtype.kind in "iu":
+        return np.result_type(dtype, np.int_ if dtype.kind == "i" else np.uint)
+    return dtype
+
+
 sum_p = Primitive(
     "sum", impl=lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
-    shape=_reduced_shape("sum"),
+    shape=_reduced_shape("sum"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0], axis, keepdims),
     sympy=_sympy_reduce(sp.Add.fromiter), text="sum {0}", latex=r"\sum {0}", precedence=40, reduction=True)
@@ -42,22 +57,73 @@ mean_p = Primitive(
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) / _count(x.shape, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: mean(ts[0], axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs) / len(xs)),
-    text="mean {0}", latex=r"\operatorname{{mean}} {0}", precedence=40, reduction=True)
+    text="mean {0}", latex=r"\operatorname{{mean}} {0}", precedence=40, reduction=True, dtype=divided)
 
 
-def _max_mask(ans, x, axis):
-    """Where x attains its maximum, shared equally among ties (so the mask sums to 1)."""
+def _extreme_mask(ans, x, axis):
+    """Where x attains its maximum (or minimum) ``ans``, shared equally among ties (the mask sums to 1)."""
     from .elementwise import equal
     hit = equal(x, _spread(ans, x, axis))
     return hit / _spread(sum(hit, axis, keepdims=True), x, axis)
 
 
-max_p = Primitive(
-    "max", impl=lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
-    shape=_reduced_shape("max"),
-    vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _max_mask(ans, x, axis),),
-    jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _max_mask(ans, x, axis), axis, keepdims),
-    sympy=_sympy_reduce(lambda xs: sp.Max(*xs)), text="max {0}", latex=r"\max {0}", precedence=40, reduction=True)
+def _extreme(name, impl, combine):
+    return Primitive(
+        name, impl=lambda x, axis, keepdims: impl(x, axis=axis, keepdims=keepdims),
+        shape=_reduced_shape(name, identity=False),
+        vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _extreme_mask(ans, x, axis),),
+        jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _extreme_mask(ans, x, axis), axis, keepdims),
+        sympy=_sympy_reduce(combine), text=name + " {0}", latex=rf"\{name} {{0}}", precedence=40, reduction=True)
+
+
+max_p = _extreme("max", np.max, lambda xs: sp.Max(*xs))
+min_p = _extreme("min", np.min, lambda xs: sp.Min(*xs))
+
+
+def _prod_partial(ans, x, axis):
+    """d prod / d x_i, the product of the others, written so that it is exact at zeros, and so is its own
+    derivative: with P the product of the non-zeros and Z the sum of the zeros (0, but it varies),
+    no zero: P/x_i; one zero: P at it, P/x_i·Z elsewhere; two zeros: P·(the other zero) at them."""
+    from .logic import eq, logical_and, where
+    zero = eq(x, 0)
+    safe = where(zero, 1, x)
+    zeros = _spread(sum(zero, axis, keepdims=True), x, axis)
+    p = _spread(prod(safe, axis, keepdims=True), x, axis)
+    z = _spread(sum(where(zero, x, 0), axis, keepdims=True), x, axis)
+    return where(eq(zeros, 0), p / safe,
+                 where(eq(zeros, 1), where(zero, p, p / safe * z),
+                       where(logical_and(eq(zeros, 2), zero), p * (z - x), 0)))
+
+
+prod_p = Primitive(
+    "prod", impl=lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
+    shape=_reduced_shape("prod"), dtype=accumulating,
+    vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _prod_partial(ans, x, axis),),
+    jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _prod_partial(ans, x, axis), axis, keepdims),
+    sympy=_sympy_reduce(sp.Mul.fromiter), text="prod {0}", latex=r"\prod {0}", precedence=40, reduction=True)
+
+
+def _arg_shape(name):
+    """The shape rule of argmax and argmin: one axis (or None, all of them), and something to point at."""
+    def rule(shape, *, axis, keepdims):
+        if 0 in shape:
+            raise ShapeError(f"{name} of an empty array {shapes.fmt(shape)} has no position")
+        axes = None if axis is None else (axis,)
+        return shapes.reduce(shape, shapes.normalize_axis(axes, len(shape), f" in {name}"), keepdims)
+    return rule
+
+
+def _without_derivative(name, impl, shape, dtype):
+    """all, any, argmax, argmin: truth values and positions, which have no derivative."""
+    return Primitive(name, impl=lambda x, axis, keepdims: impl(x, axis=axis, keepdims=keepdims), shape=shape,
+                     text=name + " {0}", latex=rf"\operatorname{{{{{name}}}}} {{0}}", precedence=40,
+                     differentiable=False, dtype=dtype)
+
+
+all_p = _without_derivative("all", np.all, _reduced_shape("all"), boolean)
+any_p = _without_derivative("any", np.any, _reduced_shape("any"), boolean)
+argmax_p = _without_derivative("argmax", np.argmax, _arg_shape("argmax"), index)
+argmin_p = _without_derivative("argmin", np.argmin, _arg_shape("argmin"), index)
 
 
 def _reducer(prim, scalar_axis=False):
@@ -76,6 +142,21 @@ def _reducer(prim, scalar_axis=False):
     return reduce
 
 
+def _positional(prim):
+    def position(x, axis=None, keepdims=False):
+        from .primitive import as_node
+        return prim(as_node(x), axis=None if axis is None else int(axis), keepdims=bool(keepdims))
+    position.__name__ = prim.name
+    position.__doc__ = f"The index of the {prim.name[3:]} along ``axis`` (of the flattened array when None)."
+    return position
+
+
 sum = _reducer(sum_p, scalar_axis=True)
 mean = _reducer(mean_p)
 max = _reducer(max_p, scalar_axis=True)
+min = _reducer(min_p)
+prod = _reducer(prod_p)
+all = _reducer(all_p)
+any = _reducer(any_p)
+argmax = _positional(argmax_p)
+argmin = _positional(argmin_p)

@@ -10,6 +10,7 @@ import sympy as sp
 
 from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
+from ..ops.primitive import is_float
 from .expressions import SymbolicError, expressions, local_partial, symbol
 from .size import simplified
 from .text import equation
@@ -27,7 +28,14 @@ def edge_partials(graph):
     """Every edge's local partial derivative, in graph order, in Baydin's node symbols (``cos(v0)``)."""
     return [EdgePartial(node, arg, local_partial(graph, node, k), k)
             for node in graph.operations for k, arg in enumerate(node.inputs)
-            if node.op.differentiable]
+            if node.op.differentiable and carries(node, k)]
+
+
+def carries(node, k):
+    """Whether an adjoint flows from ``node`` to its input k: a float input, with a partial (not where's
+    condition)."""
+    partials = node.op.partials
+    return is_float(node.inputs[k].dtype) and not (partials and partials[k] is None)
 
 
 def accumulate(graph, at, wrt=None, complete=None):
@@ -42,6 +50,10 @@ def accumulate(graph, at, wrt=None, complete=None):
     output = graph.output
     if output.shape != ():
         raise SymbolicError(f"symbolic gradients need a scalar output; {graph.label(output)} has shape {output.shape}")
+    conditions = [n for n in graph.nodes if not (is_float(n.dtype) or n.is_const)]
+    if conditions:
+        raise SymbolicError(f"symbolic gradients work on float expressions; {graph.label(conditions[0])} is "
+                            f"{conditions[0].dtype} (a condition or a count): use reverse or forward mode")
     dep = depends_on(graph, graph.inputs if wrt is None else wrt)
     adj = {output.id: sp.Integer(1)}
     for node in reversed(graph.nodes):

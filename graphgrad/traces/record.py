@@ -4,11 +4,13 @@ The rows follow Baydin et al.'s tables: ``v1 = ln v-1 = ln 2 = 0.693`` forward,
 ``v̄0 = v̄0 + v̄2·∂v2/∂v0 = v̄0 + v̄2·v-1 = 1.716`` backward (one row per
 accumulation step, in the order computed), then ``x̄1 = v̄-1 = 5.5``.
 """
+import warnings
 from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
 import sympy as sp
+from sympy.utilities.exceptions import SymPyDeprecationWarning
 
 from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
@@ -93,8 +95,12 @@ def _partial(graph, node, k, name):
 
 
 def _times(upstream, p):
-    """upstream·p kept as written (Baydin's v̄5·1, v̄5·(-1)), with v̄1/v-1 for a reciprocal."""
-    return sp.Mul(upstream, p, evaluate=False)
+    """upstream·p kept as written (Baydin's v̄5·1, v̄5·(-1)), with v̄1/v-1 for a reciprocal; a condition
+    (``where``'s partial v1 or ~v1) stands for 1 or 0, which SymPy allows in an unevaluated product with a
+    deprecation warning that is no concern of the reader's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SymPyDeprecationWarning)
+        return sp.Mul(upstream, p, evaluate=False)
 
 
 def _inline_with(node, names):

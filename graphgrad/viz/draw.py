@@ -307,7 +307,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
                          else f"const {node.shape}", fontcolor=c("const"), fontsize=str(style.fontsize * 0.9),
                          margin="0.02")
         else:
-            kind = "output" if node in graph.outputs else "input" if node.is_input else "op"
+            kind = "output" if any(node is o for o in graph.outputs) else "input" if node.is_input else "op"
             label = pic.rich_label(node, reveal) if rich else pic.plain_label(node)
             attrs.update(label=label, shape="box", style="rounded,filled", fillcolor=c(kind),
                          color=c(f"{kind}_border"))

@@ -256,7 +256,7 @@ def graph_layers(graph, style=None):
             node = nodes[0]
             if node.is_const:
                 continue
-            kind = "input" if node.is_input else "output" if node in graph.outputs else "op"
+            kind = "input" if node.is_input else "output" if any(node is o for o in graph.outputs) else "op"
             dot.node(name, table([_font(graph.label(node), bold=True), esc(str(node.shape))]),
                      fillcolor=c(kind), color=c(f"{kind}_border"))
         else:

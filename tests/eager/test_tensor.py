@@ -57,10 +57,11 @@ def test_int32_batched_matmul_keeps_int32():
     np.testing.assert_array_equal(c.numpy(), np.matmul(a.numpy(), b.numpy()))
 
 
-def test_integer_division_with_fractions_is_refused():
+def test_integer_division_is_true_division_in_float64_as_in_numpy():
     a = eager.Tensor.leaf(np.array([1, 2], dtype=np.int32))
-    with pytest.raises(DomainError, match="fractions"):
-        a / 2
+    q = a / 2
+    assert q.dtype == np.float64
+    np.testing.assert_array_equal(q.numpy(), np.array([1, 2], dtype=np.int32) / 2)
 
 
 def test_domain_errors_name_the_op():

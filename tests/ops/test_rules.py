@@ -65,6 +65,55 @@ CASES = [
     ("max_pool2d_grad", lambda x, g: pooling.max_pool2d_grad_p(x, g, **POOL), [(1, 4, 4, 2), (1, 2, 2, 2)], None),
     ("max_pool2d_select", lambda x, c: pooling.max_pool2d_select_p(x, c, **POOL), [(1, 4, 4, 2), (1, 4, 4, 2)], None),
     ("avg_pool2d_grad", lambda g: pooling.avg_pool2d_grad_p(g, size=(4, 4), **POOL), [(1, 2, 2, 2)], None),
+    # functions of calculus
+    ("log2", ops.log2, [(3,)], lambda v: [np.abs(v[0]) + 0.2]),
+    ("log10", ops.log10, [(3,)], lambda v: [np.abs(v[0]) + 0.2]),
+    ("log1p", ops.log1p, [(3,)], lambda v: [np.abs(v[0]) - 0.5]),
+    ("expm1", ops.expm1, [(3,)], None),
+    ("exp2", ops.exp2, [(3,)], None),
+    ("sinh", ops.sinh, [(3,)], None),
+    ("cosh", ops.cosh, [(3,)], None),
+    ("arcsin", ops.arcsin, [(3,)], lambda v: [v[0] * 0.6]),
+    ("arccos", ops.arccos, [(3,)], lambda v: [v[0] * 0.6]),
+    ("arctan", ops.arctan, [(3,)], None),
+    ("arcsinh", ops.arcsinh, [(3,)], None),
+    ("arccosh", ops.arccosh, [(3,)], lambda v: [np.abs(v[0]) + 1.2]),
+    ("arctanh", ops.arctanh, [(3,)], lambda v: [v[0] * 0.6]),
+    ("sinc", ops.sinc, [(3,)], lambda v: [away(v[0])]),
+    ("cbrt", ops.cbrt, [(3,)], lambda v: [away(v[0])]),
+    ("square", ops.square, [(2, 3)], None),
+    ("reciprocal", ops.reciprocal, [(3,)], lambda v: [away(v[0])]),
+    ("deg2rad", ops.deg2rad, [(3,)], None),
+    ("rad2deg", ops.rad2deg, [(3,)], None),
+    ("arctan2", ops.arctan2, [(3,), (2, 3)], lambda v: [v[0], away(v[1])]),
+    ("hypot", ops.hypot, [(3,), (3,)], lambda v: [away(v[0]), v[1]]),
+    ("logaddexp", ops.logaddexp, [(2, 1), (3,)], None),
+    ("logaddexp2", ops.logaddexp2, [(3,), ()], None),
+    # piecewise: rounding (derivative 0), remainders (1 and -floor/trunc), selection
+    ("floor", ops.floor, [(3,)], lambda v: [v[0] + 0.01]),
+    ("ceil", ops.ceil, [(3,)], lambda v: [v[0] + 0.01]),
+    ("trunc", ops.trunc, [(3,)], lambda v: [v[0] + 0.01]),
+    ("rint", ops.rint, [(3,)], lambda v: [v[0] + 0.01]),
+    ("round", lambda x: ops.round(x, 1), [(3,)], lambda v: [np.round(v[0], 1) + 0.02]),
+    ("mod", lambda x, y: x % y, [(3,), (3,)], lambda v: [3 * v[0] + 0.01, away(v[1])]),
+    ("fmod", ops.fmod, [(3,), ()], lambda v: [3 * v[0] + 0.01, away(v[1])]),
+    ("where", lambda x, y: ops.where(x > y, x, y * y), [(2, 3), (3,)], None),
+    ("clip", lambda x, lo, hi: ops.clip(x, lo, hi), [(4,), (), ()], lambda v: [v[0] * 2, v[1] - 1.7, v[2] + 1.7]),
+    ("fmax", ops.fmax, [(3,), (3,)], lambda v: [v[0], v[0] + np.where(np.arange(3) % 2, 0.5, -0.5)]),
+    ("fmin", ops.fmin, [(3,), (3,)], lambda v: [v[0], v[0] + np.where(np.arange(3) % 2, 0.5, -0.5)]),
+    # reductions and scans
+    ("min", lambda x: ops.min(x, axis=(0, -1), keepdims=True), [(2, 3, 2)], None),
+    ("prod", lambda x: ops.prod(x, axis=-1), [(2, 3)], None),
+    ("prod_zeros", lambda x: ops.prod(x, axis=1), [(3, 3)],
+     lambda v: [v[0] * np.array([[0, 1, 1], [0, 0, 1], [1, 1, 1]])]),
+    ("var", lambda x: ops.var(x, axis=0, ddof=1), [(3, 2)], None),
+    ("std", lambda x: ops.std(x, axis=(0, 1)), [(2, 3)], None),
+    ("logsumexp", lambda x: ops.logsumexp(x, axis=-1), [(2, 3)], None),
+    ("cumsum", lambda x: ops.cumsum(x, axis=-2), [(3, 2)], None),
+    ("cumsum_flat", ops.cumsum, [(2, 2)], None),
+    ("cumprod", lambda x: ops.cumprod(x, axis=1), [(2, 3)], lambda v: [away(v[0])]),
+    ("norm", lambda x: ops.norm(x, axis=1), [(2, 3)], None),
+    ("norm_p", lambda x: ops.norm(x, ord=3), [(4,)], lambda v: [away(v[0])]),
 ]
 
 
@@ -112,8 +161,26 @@ def test_jvp_is_the_transpose_of_vjp(case, seed):
     assert lhs == pytest.approx(rhs, rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+@settings(max_examples=3)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_second_order_matches_finite_differences_of_the_gradient(case, seed):
+    """Hessian-vector products: reverse over reverse against finite differences of the first derivative."""
+    scalar, _ = build(case)
+    values = dict(zip(scalar.input_names, sample(case, seed)))
+    first = gg.grad_graph(scalar)
+    rng = np.random.default_rng(seed + 2)
+    w = [gg.const(rng.normal(size=n.shape)) for n in scalar.inputs]
+    along = gg.Graph([sum((ops.sum(g * wk) for g, wk in zip(first.outputs[1:], w)), gg.const(0.0))], scalar.inputs)
+    exact = gg.grad_graph(along)(**values)[1:]
+    approx = numeric_gradient(along, values)
+    for name, h in zip(along.input_names, exact):
+        np.testing.assert_allclose(h, approx[name], rtol=1e-4, atol=1e-5)
+
+
 def test_every_differentiable_primitive_is_covered():
-    covered = {c[0].split("_")[0] for c in CASES} | {c[0] for c in CASES} | {"matmul", "log_softmax", "broadcast_to",
-                                                                            "sum", "max_pool2d", "avg_pool2d"}
+    covered = {c[0].split("_")[0] for c in CASES} | {c[0] for c in CASES} | {
+        "matmul", "log_softmax", "broadcast_to", "sum", "max_pool2d", "avg_pool2d", "astype"}  # astype: test_casting
     declared = {name for name, p in ops.REGISTRY.items() if p.differentiable and name not in ("input", "const")}
+    covered |= {c[0].split("_")[0] for c in CASES if c[0].split("_")[0] in declared}
     assert declared <= covered, declared - covered
