@@ -34,15 +34,20 @@ def best_of(fn, repeat=5):
     return min(times)
 
 
-def interleaved(candidates, repeat=5):
-    """Best time of each named candidate, timed in turns so machine noise hits all alike."""
-    best = {name: float("inf") for name in candidates}
+def turns(candidates, repeat=5):
+    """Every time of each named candidate, timed in turns so machine noise hits all alike."""
+    times = {name: [] for name in candidates}
     for _ in range(repeat):
         for name, fn in candidates.items():
             start = time.perf_counter()
             fn()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def interleaved(candidates, repeat=5):
+    """Best time of each named candidate, timed in turns so machine noise hits all alike."""
+    return {name: min(times) for name, times in turns(candidates, repeat).items()}
 
 
 def machine():

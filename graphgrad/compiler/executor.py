@@ -2,8 +2,8 @@
 
 ``compile(graph)`` runs the passes, generates a Numba module, loads it through
 the on-disk cache and returns a callable; ``train_loop(step, ...)`` runs epochs
-of mini-batch steps inside compiled code (shuffling included) and calls back to
-Python only between epochs. ``backend="numpy"`` runs the same loop on the NumPy
+of mini-batch steps inside compiled code (shuffling included), in chunks (see
+``loop.Run``). ``backend="numpy"`` runs the same loop on the NumPy
 interpreter, with the same shuffles and noise, as the reference.
 """
 import os
@@ -11,26 +11,14 @@ import os
 import numpy as np
 
 from ..autodiff import grad_graph
-from ..backends.numpy_backend import bind, run
-from ..errors import DivergenceError, InputValueError, ShapeError, UnknownNameError
+from ..backends.numpy_backend import bind
+from ..errors import InputValueError, ShapeError, UnknownNameError
 from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
 from .lowering import lower
+from .loop import Interpreted, Run, TrainingDivergedError, step_inputs
 from .passes import optimize
-from .runtime import epoch_order, fill_uniform
-
-
-class TrainingDivergedError(DivergenceError):
-    """The loss became NaN or infinite in ``train_loop``; the weights are left at their last finite values.
-
-    A DivergenceError (what ``fit`` raises), so one ``except`` catches both. ``epoch`` and ``step``
-    (counted from 1) say where; ``losses`` are the mean losses of the epochs completed before.
-    """
-
-    def __init__(self, message, epoch, step, losses):
-        super().__init__(message, epoch=epoch, step=step)
-        self.losses = losses
 
 
 def prepare(graph, passes=True):
@@ -95,11 +83,15 @@ class CompiledGraph:
                 raise InputValueError(f"input '{name}' given twice (by position and by name)")
         given.update(values)
         arrays = bind(self.graph, given)
-        return [arrays[n.id][()] if n.ndim == 0 else np.ascontiguousarray(arrays[n.id])
-                for n in self.graph.inputs]
+        return [arrays[n.id][()] if n.ndim == 0 else _kernel_array(arrays[n.id]) for n in self.graph.inputs]
 
     def __repr__(self):
         return f"<CompiledGraph of {self.graph!r} from {self.path}>"
+
+
+def _kernel_array(array):
+    """``array`` as the kernels take it: C-contiguous and writable (a copy only when it is not)."""
+    return np.require(array, requirements=["C", "W"])
 
 
 def compile(graph, wrt=None, *, passes=True, parallel=False):
@@ -116,16 +108,17 @@ def compile(graph, wrt=None, *, passes=True, parallel=False):
 # --- training ------------------------------------------------------------------------------------
 
 def step_graph_of(step):
-    """The step's graph with inputs in the order the kernels take: x, y, params, state, noise."""
+    """The step's graph with inputs in the order the kernels take (x, y, mask, params, state, noise) and
+    outputs [loss, *new_params, *new_state, *sums]."""
     from ..graph import Graph
-    inputs = [step.x, step.y, *step.params, *step.state, *step.noise]
+    inputs = step_inputs(step)
     if len({n.id for n in inputs}) != len(inputs):
-        raise CompileError("the step graph's x, y, params, state and noise must be distinct inputs")
-    return Graph(list(step.graph.outputs), inputs)
+        raise CompileError("the step graph's x, y, mask, params, state and noise must be distinct inputs")
+    return Graph([step.loss, *step.new_params, *step.new_state, *step.sums], inputs)
 
 
 class CompiledStep:
-    """One training step and whole training loops for a StepGraph, compiled by Numba.
+    """One training step and chunks of a training loop for a StepGraph, compiled by Numba.
 
     ``source`` is the training loop's module, ``step_source`` the one-step module;
     each is compiled (or loaded from the cache) when first used.
@@ -181,23 +174,35 @@ class CompiledStep:
             raise InputValueError(f"expected {len(nodes)} {what} arrays, got {len(out)}")
         return out
 
-    def run_step(self, x, y, params, state):
-        """One step on the batch (x, y): params and state updated in place; returns the loss."""
+    def check(self, params, state):
+        """Refuse parameter or state arrays the kernels cannot update in place (naming the first)."""
         s = self.step_graph
-        xb = _batch(x, s.x, "x").reshape(-1)
-        yb = _batch(y, s.y, "y").reshape(-1)
-        flat = self._flat(params, s.params, "parameter") + self._flat(state, s.state, "state")
-        return self._step(xb, yb, *flat, *self.noise, *self.arenas)
+        return self._flat(params, s.params, "parameter") + self._flat(state, s.state, "state")
 
-    def train(self, x, y, params, state, epochs, seed=0, shuffle=True, first_epoch=0):
-        """Run ``epochs`` epochs in one compiled call; returns (per-epoch mean losses, failing step or -1)."""
+    def run_step(self, x, y, params, state):
+        """One step on the batch (x, y): params and state updated in place; returns the loss.
+
+        With a mask in the step graph the batch may hold fewer rows than the graph's batch size."""
         s = self.step_graph
-        flat = self._flat(params, s.params, "parameter") + self._flat(state, s.state, "state")
-        order = np.empty(x.shape[0], np.int64)
-        losses = np.zeros(epochs)
-        failed = self._train(x, y, *flat, *self.noise, *self.arenas, order, int(seed), int(first_epoch),
-                             int(epochs), bool(shuffle), losses)
-        return losses, failed
+        rows = len(x)
+        full = rows == s.x.shape[0] or s.mask is None
+        xb = _batch(x if full else _pad(x, s.x.shape[0]), s.x, "x").reshape(-1)
+        yb = _batch(y if full else _pad(y, s.x.shape[0]), s.y, "y").reshape(-1)
+        mask = [] if s.mask is None else [(np.arange(s.x.shape[0]) < rows).astype(s.mask.dtype)]
+        return self._step(xb, yb, *mask, *self.check(params, state), *self.noise, *self.arenas)
+
+    def chunk(self, data_x, data_y, params, state, order, seed, first, epochs, shuffle, position, steps,
+              to_epoch_end, totals):
+        """Steps from ``position`` in one compiled call (see ``loop.Run``); 0.0, or a non-finite loss."""
+        return self._train(data_x, data_y, *self.check(params, state), *self.noise, *self.arenas, order,
+                           int(seed), int(first), int(epochs), bool(shuffle), position, int(steps),
+                           bool(to_epoch_end), totals)
+
+
+def _pad(array, size):
+    """``array`` with its first row repeated up to ``size`` rows (padding a mask marks as 0)."""
+    array = np.asarray(array)
+    return np.concatenate([array, np.repeat(array[:1], size - len(array), axis=0)])
 
 
 def _batch(array, node, what):
@@ -206,17 +211,6 @@ def _batch(array, node, what):
         raise ShapeError(f"shape mismatch for the mini-batch {what}: the step graph was built for "
                          f"{node.shape}, got {array.shape}")
     return array
-
-
-def _dataset(array, node, batch_size, what):
-    """The data set as a C-contiguous 2-D array (rows = examples), checked against the batch node."""
-    array = np.ascontiguousarray(array, dtype=node.dtype)
-    if array.shape[1:] != node.shape[1:]:
-        raise ShapeError(f"shape mismatch for {what}: the step graph takes rows of shape {node.shape[1:]}, "
-                         f"the data has rows of shape {array.shape[1:]}")
-    if array.shape[0] < batch_size:
-        raise ShapeError(f"{what} has {array.shape[0]} examples, fewer than one batch of {batch_size}")
-    return array.reshape(array.shape[0], -1)
 
 
 _compiled_steps = {}
@@ -231,88 +225,39 @@ def compile_step(step, passes=True, parallel=False):
     return held
 
 
+def runner(step, backend="numba", parallel=False):
+    """What runs chunks of ``step``: the compiled loop ("numba") or the interpreter ("numpy")."""
+    if backend == "numba":
+        return compile_step(step, parallel=parallel)
+    if backend == "numpy":
+        return Interpreted(step)
+    raise UnknownNameError(f"unknown backend '{backend}': the known ones are numba, numpy")
+
+
 def train_loop(step, x, y, params, state, epochs, batch_size, shuffle=True, seed=0, on_epoch_end=None,
                backend="numba", parallel=False):
     """Train in place: epochs of shuffled mini-batches of the StepGraph ``step``; returns per-epoch mean losses.
 
     ``params`` and ``state`` are arrays in the order of ``step.params`` and
-    ``step.state``, updated in place. Each epoch uses ``len(x) // batch_size``
-    batches (the batch size is fixed by the graph; the remainder of a shuffled
-    epoch is left out). ``on_epoch_end(epoch, loss)`` is called after each epoch;
-    if it returns True, training stops. ``backend="numpy"`` runs the NumPy
-    interpreter with the same shuffles and noise (the reference).
-    A NaN or infinite loss raises TrainingDivergedError naming the epoch and
-    step (also its ``epoch`` and ``step``, from 1); the weights are then those
-    before that step.
+    ``step.state``, updated in place. The batch size is the graph's; with a
+    ``mask`` in the step graph each epoch's last batch holds the remaining rows,
+    without one the remainder of a shuffled epoch is left out.
+    ``on_epoch_end(epoch, loss)`` is called after each epoch; if it returns True,
+    training stops. ``backend="numpy"`` runs the NumPy interpreter with the same
+    shuffles and noise (the reference). A NaN or infinite loss raises
+    TrainingDivergedError naming the epoch and step (also its ``epoch`` and
+    ``step``, from 1); the weights are then those before the update that led to it.
     """
     if batch_size != step.x.shape[0]:
         raise ShapeError(f"batch_size {batch_size} differs from the batch axis of the step graph's x "
                          f"({step.x.shape[0]}); build the step graph for this batch size")
-    if len(x) != len(y):
-        raise ShapeError(f"x has {len(x)} examples but y has {len(y)}")
-    data_x = _dataset(x, step.x, batch_size, "x")
-    data_y = _dataset(y, step.y, batch_size, "y")
-    if backend == "numba":
-        runner = compile_step(step, parallel=parallel)
-        runner._flat(params, step.params, "parameter")
-        runner._flat(state, step.state, "state")
-    elif backend == "numpy":
-        runner = _Interpreted(step)
-    else:
-        raise UnknownNameError(f"unknown backend '{backend}': the known ones are numba, numpy")
+    loop = Run(runner(step, backend, parallel), x, y, params, state, epochs, seed, shuffle)
     losses = []
-    chunk = epochs if on_epoch_end is None else 1
-    epoch = 0
-    while epoch < epochs:
-        count = min(chunk, epochs - epoch)
-        values, failed = runner.train(data_x, data_y, params, state, count, seed, shuffle, epoch)
-        if failed >= 0:
-            batches = len(data_x) // batch_size
-            at_epoch, at_step = epoch + failed // batches + 1, failed % batches + 1
-            losses.extend(float(v) for v in values[:failed // batches])
-            raise TrainingDivergedError(
-                f"training diverged at epoch {at_epoch}, step {at_step}: the loss became "
-                f"{values[failed // batches]}; the weights are left at their values before that step "
-                "(try a smaller learning rate)", at_epoch, at_step, losses)
-        losses.extend(float(v) for v in values)
-        epoch += count
-        if on_epoch_end is not None and on_epoch_end(epoch - 1, losses[-1]) is True:
+    while not loop.finished:
+        epoch = int(loop.position[0])
+        loop.advance(to_epoch_end=on_epoch_end is not None)
+        completed = range(epoch, min(int(loop.position[0]), epochs))
+        losses.extend(float(loop.mean_loss(e)) for e in completed)
+        if on_epoch_end is not None and completed and on_epoch_end(completed[-1], losses[-1]) is True:
             break
     return losses
-
-
-class _Interpreted:
-    """The training loop on the NumPy interpreter: the reference the compiled loop must match."""
-
-    def __init__(self, step):
-        self.step_graph = step
-        self.graph = step_graph_of(step)
-
-    def train(self, data_x, data_y, params, state, epochs, seed, shuffle, first_epoch):
-        s = self.step_graph
-        batch = s.x.shape[0]
-        batches = len(data_x) // batch
-        order = np.empty(len(data_x), np.int64)
-        losses = np.zeros(epochs)
-        targets = list(params) + list(state)
-        for epoch in range(epochs):
-            epoch_order(order, seed, first_epoch + epoch, shuffle)
-            total = 0.0
-            for b in range(batches):
-                rows = order[b * batch:(b + 1) * batch]
-                values = {s.x.id: data_x[rows].reshape(s.x.shape), s.y.id: data_y[rows].reshape(s.y.shape)}
-                values.update({n.id: a for n, a in zip(list(s.params) + list(s.state), targets)})
-                for node in s.noise:
-                    noise = np.empty(max(node.size, 1), node.dtype)
-                    fill_uniform(noise)
-                    values[node.id] = noise.reshape(node.shape)
-                env = run(self.graph, values, check=False)
-                loss = float(env[s.loss.id])
-                if not np.isfinite(loss):
-                    losses[epoch] = loss
-                    return losses, epoch * batches + b
-                for target, new in zip(targets, list(s.new_params) + list(s.new_state)):
-                    target[...] = env[new.id]
-                total += loss
-            losses[epoch] = total / batches
-        return losses, -1

@@ -172,3 +172,15 @@ def avg_pool_grad(g, dx, geometry):
                         if 0 <= r < h and 0 <= s < w:
                             for ch in range(c):
                                 dx[b, r, s, ch] += g[b, i, j, ch] * share
+
+
+def rng_state():
+    """The state of Numba's generator in this thread (what ``epoch_order`` and ``fill_uniform`` draw from)."""
+    from numba import _helperlib
+    return _helperlib.rnd_get_state(_helperlib.rnd_get_np_state_ptr())
+
+
+def set_rng_state(state):
+    """Put Numba's generator in this thread back to ``state`` (from ``rng_state``), to replay steps."""
+    from numba import _helperlib
+    _helperlib.rnd_set_state(_helperlib.rnd_get_np_state_ptr(), state)

@@ -289,6 +289,8 @@ def evaluate(outputs, known, cls=Tensor, record=None):
                 cls.recorded(tensor, operands)
             elif record is False and original.id not in wanted:
                 tensor = cls(node, value)  # an intermediate value of a computation that records nothing
+            elif node.weak and not node.shape:
+                tensor = _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
             else:
                 tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
             known[original.id] = tensor

@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from .. import eager
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..nn import layers as nn_layers
 from ..tensorflow.tensor import Tensor, Variable
 from . import backend
@@ -52,6 +52,8 @@ class KerasLayer:
     """What Keras adds to an nn layer: a Keras name, weights as variables, ``layer(x)``, get/set_weights."""
 
     def __init__(self, *args, name=None, trainable=True, dtype=None, **kwargs):
+        if dtype not in (None, "float32", np.float32):
+            raise ArgumentError(f"{type(self).__name__}: graphgrad.keras layers compute in float32, got dtype={dtype!r}")
         super().__init__(*args, name=name or backend.unique_name(snake_case(type(self).__name__)), **kwargs)
         self.init_args = (args, kwargs)   # what model.save writes
         self.trainable = trainable
@@ -139,6 +141,11 @@ Dense = keras_layer(nn_layers.Dense)
 Dropout = keras_layer(nn_layers.Dropout)
 Flatten = keras_layer(nn_layers.Flatten)
 Activation = keras_layer(nn_layers.Activation)
+Conv2D = keras_layer(nn_layers.Conv2D)
+MaxPooling2D = keras_layer(nn_layers.MaxPooling2D)
+AveragePooling2D = keras_layer(nn_layers.AveragePooling2D)
+GlobalAveragePooling2D = keras_layer(nn_layers.GlobalAveragePooling2D)
+Reshape = keras_layer(nn_layers.Reshape)
 Reshape = keras_layer(nn_layers.Reshape)
 Conv2D = keras_layer(nn_layers.Conv2D)
 MaxPooling2D = keras_layer(nn_layers.MaxPooling2D)

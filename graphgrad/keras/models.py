@@ -84,7 +84,7 @@ class Sequential(nn_model.Sequential):
             shape = tuple(layer.output_shape(shape))
         super().build(sample)
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **ignored):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """Keras' compile: optimizer, loss and metrics by name or object."""
         super().compile(optimizers.get(optimizer), losses.get(loss) if loss is not None else None, metrics)
 
@@ -100,7 +100,7 @@ class Sequential(nn_model.Sequential):
             h = layer(h, training=training)
         return h
 
-    def evaluate(self, x, y, batch_size=32, verbose="auto", return_dict=False, **ignored):
+    def evaluate(self, x, y, batch_size=32, verbose="auto", return_dict=False):
         """Loss and metrics on (x, y), with Keras' progress bar by default."""
         start = time.perf_counter()
         logs = super().evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
@@ -110,7 +110,7 @@ class Sequential(nn_model.Sequential):
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=32, verbose="auto", **ignored):
+    def predict(self, x, batch_size=32, verbose="auto"):
         """Outputs for ``x``, with Keras' progress bar by default."""
         start = time.perf_counter()
         out = super().predict(x, batch_size=batch_size)
@@ -129,7 +129,7 @@ class Sequential(nn_model.Sequential):
                            shuffle=shuffle, initial_epoch=initial_epoch, **kwargs)
 
     # --- describing -------------------------------------------------------------------------------
-    def summary(self, print_fn=print, **ignored):
+    def summary(self, print_fn=print):
         """Print Keras' table of layers, output shapes and parameter counts (returns None, as Keras)."""
         super().summary(print_fn)
 
@@ -141,7 +141,7 @@ class Sequential(nn_model.Sequential):
                 return layer
         raise ValueError(f"no layer named '{name}': the layers are {', '.join(l.name for l in self.layers)}")
 
-    def save(self, filepath, overwrite=True, **ignored):
+    def save(self, filepath, overwrite=True):
         """Write the model (architecture, weights, compile settings, optimizer state) to a ``.keras`` file."""
         from .saving import save_model
         save_model(self, filepath, overwrite)

@@ -62,6 +62,20 @@ def he_normal(shape, rng):
     return _truncated_normal(shape, rng, np.sqrt(2.0 / _fans(shape)[0]) / 0.87962566103423978)
 
 
+def kaiming_uniform(shape, rng, a=0.0, fan_in=None):
+    """Uniform in ±gain·sqrt(3 / fan_in) with gain sqrt(2 / (1 + a²)) (He et al.); PyTorch initialises Linear and
+    Conv2d weights with a = sqrt(5), i.e. ±1/sqrt(fan_in), where fan_in = in·kh·kw of an (out, in, kh, kw)
+    weight (``fan_in_out_first``), and their biases uniform in the same ±1/sqrt(fan_in)."""
+    fan_in = fan_in_out_first(shape) if fan_in is None else fan_in
+    bound = np.sqrt(2.0 / (1.0 + a * a)) * np.sqrt(3.0 / fan_in)
+    return rng.uniform(-bound, bound, shape)
+
+
+def fan_in_out_first(shape):
+    """Fan-in of a weight laid out (out, in, *kernel), as PyTorch's are (Keras': (*kernel, in, out))."""
+    return int(np.prod(shape[1:])) if len(shape) > 1 else int(shape[0])
+
+
 INITIALIZERS = {f.__name__: f for f in (zeros, ones, random_normal, random_uniform,
                                         glorot_uniform, glorot_normal, he_uniform, he_normal)}
 

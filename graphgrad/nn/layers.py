@@ -20,6 +20,7 @@ class Layer:
     kind = "layer"
     input_shape = None
     non_trainable = ()    # parameter suffixes that ``updates`` sets instead of the optimizer
+    batch_statistics = False   # training output mixes the batch's rows: ``call``/``updates`` take ``mask=``
 
     def __init__(self, name=None):
         self.name = name
@@ -317,6 +318,7 @@ class BatchNormalization(Layer):
 
     kind = "batch_normalization"
     non_trainable = ("moving_mean", "moving_variance")
+    batch_statistics = True
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  unbiased_moving_variance=False, input_shape=None, name=None):
@@ -342,20 +344,20 @@ class BatchNormalization(Layer):
         params["moving_variance"] = ((c,), initializers.ones)
         return params
 
-    def call(self, x, params, training=False, noise=None):
+    def call(self, x, params, training=False, noise=None, mask=None):
         _, axis = self._channels(x.shape[1:])
-        mean, variance = (ops.moments(x, axis) if training
+        mean, variance = (ops.moments(x, axis, rows=mask) if training
                           else (params["moving_mean"], params["moving_variance"]))
         return ops.batch_norm(x, params.get("gamma", 1.0), params.get("beta", 0.0), mean, variance, axis,
                               self.epsilon)
 
-    def updates(self, x, params):
-        """The moving averages after a training step on input ``x``, by suffix."""
+    def updates(self, x, params, mask=None):
+        """The moving averages after a training step on input ``x`` (its real rows: ``mask``), by suffix."""
         c, axis = self._channels(x.shape[1:])
-        mean, variance = ops.moments(x, axis)
+        mean, variance = ops.moments(x, axis, rows=mask)
         if self.unbiased:
-            count = x.size // c
-            variance = variance * (count / max(count - 1, 1))
+            count = x.size // c if mask is None else ops.sum(mask) * (x.size // c // x.shape[0])
+            variance = variance * (count / ops.maximum(count - 1, 1))
         m = self.momentum
         return {"moving_mean": params["moving_mean"] * m + mean * (1 - m),
                 "moving_variance": params["moving_variance"] * m + variance * (1 - m)}

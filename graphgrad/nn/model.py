@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 
+from .. import ops
 from ..backends.numpy_backend import run
 from ..files import atomic_write
 from ..graph import shapes
@@ -11,6 +12,9 @@ from . import losses, metrics as metrics_mod, optimizers, step as step_mod
 from .errors import NotCompiledError, ShapeError, WeightsFileError
 from .layers import Layer
 from .validation import as_array, check_inputs, check_same_length
+
+
+EVALUATION_BATCH = 256     # rows per kernel call of predict/evaluate/validation (any size gives the same numbers)
 
 
 class Sequential:
@@ -87,8 +91,25 @@ class Sequential:
         if self.loss is None:
             raise NotCompiledError("call model.compile(optimizer=..., loss=...) before fit or evaluate")
 
-    def fresh_metrics(self):
-        return [metrics_mod.get(m, self.loss, self.output_shape) for m in self.metric_specs]
+    def compiled_metrics(self):
+        """The Metric objects of ``compile(metrics=...)``, in order (their statistics are in every loss graph)."""
+        self._require_built()
+        return self._cached(("metrics",), lambda: [metrics_mod.get(m, self.loss, self.output_shape)
+                                                   for m in self.metric_specs])
+
+    def logs(self, sums, rows):
+        """``{"loss": ..., metric: ...}`` from the summed ``sums`` of a loss graph over ``rows`` samples."""
+        logs, at = {"loss": float(sums[0]) / rows}, 1
+        for metric, count in self._cached(("layout",), self._metric_layout):
+            logs[metric.name] = float(metric.value(sums[at:at + count], rows))
+            at += count
+        return logs
+
+    def _metric_layout(self):
+        """``[(metric, number of its statistics)]``, in the order of the loss graph's sums."""
+        y = ops.input("y", (1,) + self.loss.label_shape(self.output_shape), self.dtype)
+        p, mask = ops.input("p", (1,) + self.output_shape, self.dtype), ops.input("mask", (1,), self.dtype)
+        return [(m, len(m.statistics(y, p, mask))) for m in self.compiled_metrics()]
 
     # --- graphs -----------------------------------------------------------------------
     def _cached(self, key, build):
@@ -178,27 +199,49 @@ class Sequential:
         self._weights = {k: saved[k].astype(self.dtype) for k in self._weights}
 
     # --- running ------------------------------------------------------------------------
-    def _batches(self, n, batch_size):
-        return [(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]
+    def _kernel(self, graph, backend):
+        """``graph`` as a function of its inputs' arrays returning its outputs: compiled by Numba (kept with
+        the model) or run on the interpreter."""
+        from .training import default_backend
+        if (backend or default_backend()) == "numba":
+            from ..compiler import compile
+            return self._cached(("compiled", id(graph)), lambda: compile(graph))
+        return lambda *arrays: [run(graph, dict(zip((n.id for n in graph.inputs), arrays)),
+                                    check=False)[o.id] for o in graph.outputs]
 
-    def predict(self, x, batch_size=32, verbose=0):
-        """Model outputs for inputs ``x`` (dropout off), computed batch by batch."""
+    def _batches(self, arrays):
+        """``(batch arrays, mask, rows)`` of EVALUATION_BATCH rows: full batches are views of the data (no
+        copy); the last one is padded with copies of its first row, which the mask (0) leaves out."""
+        n = len(arrays[0])
+        full = np.ones(EVALUATION_BATCH, self.dtype)
+        for start in range(0, n, EVALUATION_BATCH):
+            rows = min(EVALUATION_BATCH, n - start)
+            if rows == EVALUATION_BATCH:
+                yield [a[start:start + rows] for a in arrays], full, rows
+            else:
+                pad = EVALUATION_BATCH - rows
+                yield ([np.concatenate([a[start:start + rows], np.repeat(a[start:start + 1], pad, axis=0)])
+                        for a in arrays], (np.arange(EVALUATION_BATCH) < rows).astype(self.dtype), rows)
+
+    def predict(self, x, batch_size=32, verbose=0, backend=None):
+        """Model outputs for inputs ``x`` (dropout off), computed batch by batch (compiled on numba).
+
+        ``batch_size`` is accepted as in Keras; the numbers do not depend on it, so one kernel of
+        EVALUATION_BATCH rows serves every call.
+        """
         self._require_built(x)
         x = as_array(x, "x", self.dtype)
         check_inputs(x, self.input_shape)
-        out = []
-        for start, stop in self._batches(len(x), batch_size):
-            graph = self.inference_graph(stop - start)
-            env = run(graph, self._feed(graph, x[start:stop]), check=False)
-            out.append(env[graph.output.id])
-        return np.concatenate(out)
-
-    def _feed(self, graph, x, y=None):
-        arrays = {graph.inputs[0].id: x}
-        if y is not None:
-            arrays[graph.inputs[1].id] = y
-        arrays.update({node.id: self._weights[node.name] for node in graph.inputs[1 + (y is not None):]})
-        return arrays
+        graph = self.inference_graph(EVALUATION_BATCH)
+        kernel = self._kernel(graph, backend)
+        params = [np.require(self._weights[node.name], requirements=["C", "W"]) for node in graph.inputs[1:]]
+        out = np.empty((len(x),) + tuple(self.output_shape), self.dtype)
+        start = 0
+        for (xb,), _, rows in self._batches([x]):
+            result = kernel(xb, *params)
+            out[start:start + rows] = (result[0] if isinstance(result, (list, tuple)) else result)[:rows]
+            start += rows
+        return out
 
     def prepare(self, x, y, what="x"):
         """Checked arrays for (x, y): finite, the right width, labels in the form the loss needs."""
@@ -212,10 +255,13 @@ class Sequential:
         check_same_length(x, y, f"{what} and its labels")
         return x, y
 
-    def evaluate(self, x, y, batch_size=32, verbose=0, return_dict=False):
-        """Loss (incl. regularisation) and metrics on (x, y); a number when there are no metrics."""
+    def evaluate(self, x, y, batch_size=32, verbose=0, return_dict=False, backend=None):
+        """Loss (incl. regularisation) and metrics on (x, y); a number when there are no metrics.
+
+        ``batch_size`` is accepted as in Keras; the numbers are sums over all samples and do not depend on it.
+        """
         x, y = self.prepare(x, y)
-        logs = self._evaluate_arrays(x, y, batch_size)
+        logs = self.evaluate_arrays(x, y, backend)
         if verbose:
             from .progress import format_logs
             print(f"{len(x)}/{len(x)}{format_logs(logs)}")
@@ -224,25 +270,36 @@ class Sequential:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_arrays(self, x, y, batch_size=32):
-        metrics = self.fresh_metrics()
-        total = 0.0
-        for start, stop in self._batches(len(x), batch_size):
-            graph = self.loss_graph(stop - start)
-            env = run(graph, self._feed(graph, x[start:stop], y[start:stop]), check=False)
-            total += float(env[graph.outputs[0].id]) * (stop - start)
-            for m in metrics:
-                m.update(y[start:stop], env[graph.outputs[1].id])
-        return {"loss": total / len(x), **{m.name: float(m.result()) for m in metrics}}
+    def sums_graph(self, batch_size):
+        """``[x, y, mask, *params] -> sums``: what evaluation adds up (loss times rows, metric statistics)."""
+        from ..graph import Graph
+        graph = self.loss_graph(batch_size)
+        return self._cached(("sums", batch_size), lambda: Graph(list(graph.outputs[2:]), list(graph.inputs)))
+
+    def evaluate_arrays(self, x, y, backend=None):
+        """The logs of checked arrays (x, y) from the sums graph, batch by batch (compiled on numba)."""
+        graph = self.sums_graph(EVALUATION_BATCH)
+        kernel = self._kernel(graph, backend)
+        params = [np.require(self._weights[node.name], requirements=["C", "W"]) for node in graph.inputs[3:]]
+        totals = None
+        for (xb, yb), mask, _ in self._batches([x, y]):
+            result = kernel(xb, yb, mask, *params)
+            result = result if isinstance(result, (list, tuple)) else (result,)
+            values = [np.asarray(v, np.float64) for v in result]
+            totals = values if totals is None else [t + v for t, v in zip(totals, values)]
+        return self.logs(totals, len(x))
 
     def gradients(self, x, y):
         """d loss / d weight for every weight on one batch, by the core's reverse mode (for checks and teaching)."""
         from ..autodiff import grad_graph
         x, y = self.prepare(x, y)
         graph = self.loss_graph(len(x))
-        grads = grad_graph(graph, list(graph.inputs[2:]))
-        env = run(grads, self._feed(grads, x, y), check=False)
-        return {node.name: env[g.id] for node, g in zip(graph.inputs[2:], grads.outputs[1:])}
+        params = list(graph.inputs[3:])
+        grads = grad_graph(graph, params)
+        feed = {grads.inputs[0].id: x, grads.inputs[1].id: y, grads.inputs[2].id: np.ones(len(x), self.dtype)}
+        feed.update({node.id: self._weights[node.name] for node in grads.inputs[3:]})
+        env = run(grads, feed, check=False)
+        return {node.name: env[g.id] for node, g in zip(params, grads.outputs[1:])}
 
     def fit(self, x, y, batch_size=32, epochs=1, verbose=1, callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, initial_epoch=0, backend=None):
@@ -294,9 +351,32 @@ class Sequential:
         return out
 
     def picture(self, level="auto", **options):
-        """The network drawn by graphgrad.viz: ``level`` 'layer', 'neuron' or 'auto' (neurons for small nets)."""
+        """The network drawn by graphgrad.viz: ``level`` 'layer', 'neuron' or 'auto' (neurons for small nets).
+
+        A network of Dense layers is drawn as tensor operations or neurons; any other (convolutions,
+        pooling, ...) as its stack of layers with the feature-map shapes between them.
+        """
         from ..viz import network_picture
-        return network_picture(self.network_layers(), level=level, **options)
+        if all(hasattr(layer, "units") or layer.kind in ("dropout", "activation") for layer in self.layers):
+            return network_picture(self.network_layers(), level=level, **options)
+        if level not in ("auto", "layer"):
+            from ..errors import GraphgradError
+            raise GraphgradError(f"a {level}-level picture draws networks of Dense layers only; "
+                                 f"this model has {', '.join(sorted({type(l).__name__ for l in self.layers}))}: "
+                                 "use level='layer'")
+        return self.stack_picture(**options)
+
+    def stack_picture(self, style=None):
+        """The layer stack with feature-map shapes (``26×26×6 → 13×13×6 → …``), as ``graphgrad.viz.stack_dot``."""
+        from ..viz import stack_dot
+        from ..viz.jupyter import Shown
+        self._require_built()
+        rows = [("input", "", 0, self.input_shape)]
+        for i, layer in enumerate(self.layers):
+            settings = ", ".join(f"{k}={v}" for k, v in layer.config().items() if v is not None)
+            params = sum(int(np.prod(s)) for n, s in self.param_shapes.items() if n.startswith(layer.name + "/"))
+            rows.append((layer.name, f"{type(layer).__name__}({settings})", params, self._layer_output_shape(i)))
+        return Shown(stack_dot(rows, style))
 
     def _layer_output_shape(self, i):
         return self.layers[i].output_shape(self.layer_input_shapes[i])

@@ -5,11 +5,27 @@ operations) with graph operations, so one training step -- forward, reverse
 mode, update -- is one graph. Slots (momenta, accumulators) and the step
 counter are graph inputs fed back from the previous step's outputs.
 """
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import ops
 from ..datasets.checks import real_number
 from .errors import lookup
+
+
+@dataclass(frozen=True)
+class Convention:
+    """Where Keras and PyTorch write the same optimizer differently (the formulas, not the defaults)."""
+    name: str
+    epsilon_inside_sqrt: bool      # RMSprop: η g / sqrt(v + ε) (Keras), or η g / (sqrt(v) + ε) (PyTorch)
+    epsilon_after_correction: bool  # Adam: ε added to sqrt(v / (1 - β₂ᵗ)) (PyTorch), or to sqrt(v) (Keras)
+    coupled_weight_decay: bool     # weight_decay λ: g += λp, an L2 term (PyTorch), or p -= ηλp (Keras 3)
+
+
+KERAS = Convention("keras", epsilon_inside_sqrt=True, epsilon_after_correction=False, coupled_weight_decay=False)
+PYTORCH = Convention("pytorch", epsilon_inside_sqrt=False, epsilon_after_correction=True, coupled_weight_decay=True)
+CONVENTIONS = {c.name: c for c in (KERAS, PYTORCH)}
 
 
 class Optimizer:
@@ -18,8 +34,19 @@ class Optimizer:
     name = "optimizer"
     slot_names = ()              # per-parameter state, e.g. ("momentum",)
 
-    def __init__(self, learning_rate=0.001):
+    def __init__(self, learning_rate=0.001, weight_decay=0.0, convention=KERAS):
         self.learning_rate = real_number(learning_rate, f"{type(self).__name__}: learning_rate", 0, low_open=True)
+        self.weight_decay = real_number(weight_decay, f"{type(self).__name__}: weight_decay", 0)
+        self.convention = lookup("convention", "optimizer conventions", convention, CONVENTIONS) \
+            if isinstance(convention, str) else convention
+
+    def decayed(self, p, g):
+        """``(p, g)`` after weight decay, as the convention applies it (unchanged when weight_decay is 0)."""
+        if not self.weight_decay:
+            return p, g
+        if self.convention.coupled_weight_decay:
+            return p, g + self.weight_decay * p
+        return p - self.learning_rate * self.weight_decay * p, g
 
     def slot_init(self, slot, param):
         """Initial value of ``slot`` for a parameter array (zeros unless an optimizer says otherwise)."""
@@ -38,7 +65,8 @@ class Optimizer:
         raise NotImplementedError
 
     def config(self):
-        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        """The constructor's arguments by name (the convention by its name)."""
+        return {k: v.name if isinstance(v, Convention) else v for k, v in vars(self).items() if not k.startswith("_")}
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items())})"
@@ -49,12 +77,14 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=0.0, convention=KERAS):
+        super().__init__(learning_rate, weight_decay, convention)
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
         self.slot_names = ("momentum",) if self.momentum else ()
 
     def update(self, p, g, slots, t, glob):
+        """Keras' velocity m = μm - ηg is PyTorch's buffer b = μb + g times -η (the same steps)."""
+        p, g = self.decayed(p, g)
         lr = self.learning_rate
         if not self.momentum:
             return p - lr * g, {}
@@ -68,23 +98,28 @@ class RMSprop(Optimizer):
 
     name = "rmsprop"
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, weight_decay=0.0,
+                 convention=KERAS):
+        super().__init__(learning_rate, weight_decay, convention)
         self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), float(epsilon), centered
         self.slot_names = ("velocity",) + (("momentum",) if self.momentum else ()) + \
             (("average_gradient",) if centered else ())
 
     def update(self, p, g, slots, t, glob):
+        p, g = self.decayed(p, g)
         rho = self.rho
         v = rho * slots["velocity"] + (1 - rho) * (g * g)
         new = {"velocity": v}
         if self.centered:
             a = rho * slots["average_gradient"] + (1 - rho) * g
             new["average_gradient"] = a
-            denominator = v - a * a + self.epsilon
+            spread = v - a * a
         else:
-            denominator = v + self.epsilon
-        increment = self.learning_rate * g / ops.sqrt(denominator)
+            spread = v
+        if self.convention.epsilon_inside_sqrt:
+            increment = self.learning_rate * g / ops.sqrt(spread + self.epsilon)
+        else:
+            increment = self.learning_rate * g / (ops.sqrt(spread) + self.epsilon)
         if self.momentum:
             m = self.momentum * slots["momentum"] + increment
             new["momentum"] = m
@@ -97,21 +132,26 @@ class Adam(Optimizer):
 
     name = "adam"
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, weight_decay=0.0,
+                 convention=KERAS):
+        super().__init__(learning_rate, weight_decay, convention)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), amsgrad
         self.slot_names = ("momentum", "velocity") + (("velocity_hat",) if amsgrad else ())
 
     def update(self, p, g, slots, t, glob):
+        p, g = self.decayed(p, g)
         b1, b2 = self.beta_1, self.beta_2
         step = t + 1
-        alpha = self.learning_rate * ops.sqrt(1 - b2 ** step) / (1 - b1 ** step)
         m = slots["momentum"] + (g - slots["momentum"]) * (1 - b1)
         v = slots["velocity"] + (g * g - slots["velocity"]) * (1 - b2)
         new = {"momentum": m, "velocity": v}
         if self.amsgrad:
             v = ops.maximum(slots["velocity_hat"], v)
             new["velocity_hat"] = v
+        if self.convention.epsilon_after_correction:
+            corrected = ops.sqrt(v) / ops.sqrt(1 - b2 ** step) + self.epsilon
+            return p - self.learning_rate / (1 - b1 ** step) * m / corrected, new
+        alpha = self.learning_rate * ops.sqrt(1 - b2 ** step) / (1 - b1 ** step)
         return p - alpha * m / (ops.sqrt(v) + self.epsilon), new
 
 

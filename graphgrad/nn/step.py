@@ -4,11 +4,14 @@
 the core's reverse mode (``autodiff.adjoints``) and the optimizer's update
 rule (a graph transform) into a single pure function
 
-    [x, y, *params, *state, *noise]  ->  [loss, *new_params, *new_state]
+    [x, y, mask, *params, *state, *noise]  ->  [loss, *new_params, *new_state, *sums]
 
 that any backend can run: the NumPy interpreter here, the Numba compiler
-elsewhere. Hyperparameters are constants in the graph; the batch size is
-static (``fit`` builds a second step graph for a last, smaller batch).
+elsewhere. Hyperparameters are constants in the graph. The graph is built for
+the largest batch; ``mask`` (1 for a real row, 0 for padding) lets the same
+graph train any smaller batch, such as an epoch's last one: the loss is the
+mean over the real rows. ``sums`` are what the epoch's running means add up:
+the loss times the number of rows, then each metric's statistics.
 """
 from dataclasses import dataclass
 
@@ -18,6 +21,7 @@ from .. import ops
 from ..autodiff import adjoints
 from ..autodiff.reverse import zeros
 from ..graph import Graph, Node
+from . import metrics as metrics_mod
 
 ITERATIONS = "optimizer/iterations"
 
@@ -25,15 +29,18 @@ ITERATIONS = "optimizer/iterations"
 @dataclass(frozen=True)
 class StepGraph:
     """One training step as one graph: inputs -> loss and updated parameters/state."""
-    graph: Graph                 # inputs = [x, y, *params, *state, *noise]; outputs = [loss, *new_params, *new_state]
+    graph: Graph                 # inputs = [x, y, (mask), *params, *state, *noise]
+                                 # outputs = [loss, *new_params, *new_state, *sums]
     x: Node
-    y: Node                      # input nodes for a mini-batch (batch axis first, static batch size)
+    y: Node                      # input nodes for a mini-batch (batch axis first, the largest batch size)
     params: tuple                # input nodes, named "dense_1/kernel", "dense_1/bias", ...
     state: tuple                 # optimizer slots + the step counter "optimizer/iterations" (scalar), input nodes
     noise: tuple                 # inputs fed with fresh uniform[0,1) arrays each step (dropout masks); empty if none
     loss: Node                   # = graph.outputs[0] (mean loss over the batch, incl. regularisation)
     new_params: tuple            # outputs 1..len(params)
     new_state: tuple             # following outputs
+    mask: Node = None            # (batch,) input: 1 for a real row, 0 for padding; None: every batch is full
+    sums: tuple = ()             # scalar or array outputs added up over an epoch's steps (running means)
 
     @property
     def batch_size(self):
@@ -41,17 +48,26 @@ class StepGraph:
 
 
 def _batch_inputs(model, batch_size, with_labels=True):
+    """Input nodes: x, and with labels y and the row mask; the parameters by name."""
     dtype = model.dtype
     x = ops.input("x", (batch_size,) + model.input_shape, dtype)
-    y = ops.input("y", (batch_size,) + model.loss.label_shape(model.output_shape), dtype) if with_labels else None
     params = {name: ops.input(name, shape, dtype) for name, shape in model.param_shapes.items()}
-    return x, y, params
+    if not with_labels:
+        return x, None, None, params
+    y = ops.input("y", (batch_size,) + model.loss.label_shape(model.output_shape), dtype)
+    return x, y, ops.input("mask", (batch_size,), dtype), params
 
 
-def forward(model, x, params, training=False, noise=None, layer_inputs=None):
+def _rows(layer, mask):
+    """The ``mask`` keyword for a layer whose training output mixes the batch's rows (batch statistics)."""
+    return {"mask": mask} if layer.batch_statistics and mask is not None else {}
+
+
+def forward(model, x, params, training=False, noise=None, layer_inputs=None, mask=None):
     """``(output, logits)``: the model's output node and the last Dense layer's pre-activation (or None).
 
-    ``layer_inputs``, a dict, receives each layer's input node by layer name.
+    ``layer_inputs``, a dict, receives each layer's input node by layer name. ``mask`` (1 for a real row, 0
+    for padding) goes to the layers that compute batch statistics, so padding rows do not count in them.
     """
     noise = noise or {}
     h, logits = x, None
@@ -64,23 +80,38 @@ def forward(model, x, params, training=False, noise=None, layer_inputs=None):
             logits = layer.linear(h, p)
             out = layer.activation(logits)
         else:
-            out = layer.call(h, p, training=training, noise=noise.get(layer.name))
+            out = layer.call(h, p, training=training, noise=noise.get(layer.name), **_rows(layer, mask))
         h = out if out is h or out is logits or out.is_input else out.named(layer.name)
     return h, logits
 
 
-def loss_of(model, y, output, logits, params):
-    """Mean loss over the batch plus the layers' penalties, fused with the last activation when they pair."""
+def loss_of(model, y, output, logits, params, mask):
+    """``(loss, loss_sum)``: the mean loss over the batch's real rows plus the layers' penalties (fused with
+    the last activation when they pair), and that loss times the number of rows, for running means.
+
+    Without penalties ``loss_sum`` is the masked sum of the per-sample losses itself, the very node a metric
+    of the same formula sums, so ``loss='mse', metrics=['mse']`` report the same number.
+    """
     loss = model.loss
     fused = (logits is not None and not loss.from_logits
              and model.layers[-1].activation_name in loss.fuses_with)
     per_sample = loss.from_logits_per_sample(y, logits) if fused else loss.per_sample(y, output)
-    total = ops.mean(per_sample)
+    data, rows = metrics_mod.masked_sum(per_sample, mask), ops.sum(mask)
+    penalty = None
     for layer in model.layers:
-        penalty = layer.penalty(_own(params, layer))
-        if penalty is not None:
-            total = total + penalty
-    return total.named("loss")
+        term = layer.penalty(_own(params, layer))
+        if term is not None:
+            penalty = term if penalty is None else penalty + term
+    if penalty is None:
+        return (data / rows).named("loss"), data
+    return (data / rows + penalty).named("loss"), data + penalty * rows
+
+
+def sums_of(model, y, output, logits, params, mask):
+    """``(loss, sums)``: the loss node and what running means add up (loss times rows, the metrics' statistics)."""
+    loss, loss_sum = loss_of(model, y, output, logits, params, mask)
+    stats = [s for metric in model.compiled_metrics() for s in metric.statistics(y, output, mask)]
+    return loss, (loss_sum, *stats)
 
 
 def _own(params, layer):
@@ -90,16 +121,17 @@ def _own(params, layer):
 
 def build_inference(model, batch_size=1):
     """The inference graph ``[x, *params] -> [predictions]`` (what ``model.graph`` shows)."""
-    x, _, params = _batch_inputs(model, batch_size, with_labels=False)
+    x, _, _, params = _batch_inputs(model, batch_size, with_labels=False)
     output, _ = forward(model, x, params)
     return Graph([output], [x, *params.values()])
 
 
 def build_loss_graph(model, batch_size):
-    """``[x, y, *params] -> [loss, predictions]`` without dropout, for evaluate and gradient checks."""
-    x, y, params = _batch_inputs(model, batch_size)
+    """``[x, y, mask, *params] -> [loss, predictions, *sums]`` without dropout (evaluate, gradient checks)."""
+    x, y, mask, params = _batch_inputs(model, batch_size)
     output, logits = forward(model, x, params)
-    return Graph([loss_of(model, y, output, logits, params), output], [x, y, *params.values()])
+    loss, sums = sums_of(model, y, output, logits, params, mask)
+    return Graph([loss, output, *sums], [x, y, mask, *params.values()])
 
 
 def initial_state(model, weights):
@@ -115,21 +147,22 @@ def initial_state(model, weights):
 def build_step(model, batch_size):
     """The StepGraph for mini-batches of ``batch_size`` (dropout on, as in training)."""
     opt, dtype = model.optimizer, model.dtype
-    x, y, params = _batch_inputs(model, batch_size)
+    x, y, mask, params = _batch_inputs(model, batch_size)
     noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
              for layer, shape in zip(model.layers, model.layer_input_shapes)
              if layer.noise_shape(shape) is not None}
     layer_inputs = {}
-    output, logits = forward(model, x, params, training=True, noise=noise, layer_inputs=layer_inputs)
-    loss = loss_of(model, y, output, logits, params)
+    output, logits = forward(model, x, params, training=True, noise=noise, layer_inputs=layer_inputs, mask=mask)
+    loss, sums = sums_of(model, y, output, logits, params, mask)
     moved = {f"{layer.name}/{suffix}": value for layer in model.layers
-             for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer)).items()}
+             for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer),
+                                                **_rows(layer, mask)).items()}
 
     slots = {p: {s: ops.input(f"optimizer/{p}/{s}", params[p].shape, dtype) for s in opt.slot_names}
              for p in model.trainable_names}
     glob = {g: ops.input(f"optimizer/{g}", (), dtype) for g in opt.global_names()}
     t = ops.input(ITERATIONS, (), dtype)
-    inputs = [x, y, *params.values()]
+    inputs = [x, y, mask, *params.values()]
     state = [s for p in slots for s in slots[p].values()] + list(glob.values()) + [t]
 
     adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=[params[p] for p in slots], output=loss)
@@ -145,7 +178,7 @@ def build_step(model, batch_size):
         new_slots.extend(updated[s] for s in opt.slot_names)
     new_state = new_slots + [new_glob.get(g, glob[g]) for g in glob] + [t + 1]
 
-    graph = Graph([loss, *new_params, *new_state], inputs + state + list(noise.values()))
+    graph = Graph([loss, *new_params, *new_state, *sums], inputs + state + list(noise.values()))
     return StepGraph(graph=graph, x=x, y=y, params=tuple(params.values()), state=tuple(state),
                      noise=tuple(noise.values()), loss=loss, new_params=tuple(new_params),
-                     new_state=tuple(new_state))
+                     new_state=tuple(new_state), mask=mask, sums=sums)

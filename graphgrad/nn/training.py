@@ -1,42 +1,41 @@
-"""``fit``: epochs of mini-batch steps, each step one run of the model's StepGraph.
+"""``fit``: epochs of mini-batch steps of the model's StepGraph, run in chunks by ``graphgrad.compiler.loop.Run``.
 
 Both backends train the same steps from the same seed: each epoch's order of
 samples is ``graphgrad.compiler.runtime.epoch_order(order, seed, epoch)``
 (``seed`` drawn once per fit from the model's generator) and dropout noise is
-the same stream's ``fill_uniform``. A last batch smaller than ``batch_size``
-is trained, as in Keras, with a second StepGraph built for that size.
-"numpy" runs every step on the NumPy interpreter; "numba" runs each epoch's
-full batches in ``graphgrad.compiler.train_loop`` and the last partial batch
-through ``compile_step(...).run_step`` (the noise stream continues from the
-loop's). When nothing needs Python between epochs (verbose=0, no callbacks,
-metrics or validation) and every batch is full, all epochs run in one compiled
-call and the History is filled from its per-epoch losses afterwards.
-``_run_epochs`` is the one place a backend is chosen.
+the same stream's ``fill_uniform``. One step graph, built for ``batch_size``,
+trains every batch: the last, smaller one of an epoch is padded and masked.
+"numba" runs chunks of steps in one compiled call each; "numpy" runs the same
+steps on the NumPy interpreter (the reference).
 
-Epoch logs mean the same on both backends: ``loss`` is the mean of the
-epoch's step losses weighted by batch size (dropout on, each before its
-update: Keras' running mean); every other metric is computed after the epoch
-on the whole training set with the epoch's final weights (dropout off),
-because the compiled loop returns no per-batch predictions.
+Epoch logs are Keras' running means over the epoch's batches, on both
+backends: ``loss`` (dropout on, each batch before its update) and every
+metric, summed inside the step from the predictions it already computes.
+Validation runs after the epoch with its final weights (dropout off).
+
+Chunks last well under 0.2 s, so Python regains control often: the progress
+bar moves, Ctrl-C stops training within a fraction of a second (the weights of
+the last completed step and the History so far are kept, and the
+KeyboardInterrupt is raised again, as in Keras), and per-batch callbacks run
+after every batch when there are any. Callbacks that only record (History, the
+progress bar) do not stop the loop at epoch ends: their events are replayed
+after a chunk, with times interpolated over it.
 """
 import importlib
 import importlib.util
 import math
 import os
+import time
 
 import numpy as np
 
-from ..backends.numpy_backend import run
 from ..datasets.checks import whole_number
 from ..errors import InputValueError, UnknownNameError
-from .callbacks import History
+from .callbacks import Callback, History
 from .errors import DataError, DivergenceError
 from .progress import ProgressBar
 
 BACKENDS = ("numpy", "numba")
-EVALUATION_BATCH = 256     # metrics and validation after each epoch: any size gives the same numbers, fewer runs
-DIVERGED = ("the learning rate is probably too large. The weights are left at their last finite values "
-            "(before this step).")
 
 
 def _split(model, x, y, validation_split, validation_data):
@@ -56,50 +55,6 @@ def _split(model, x, y, validation_split, validation_data):
     return x, y, None
 
 
-def _runtime():
-    """``graphgrad.compiler.runtime``: the epoch order and noise stream both backends share."""
-    try:
-        return importlib.import_module("graphgrad.compiler.runtime")
-    except ImportError as exc:
-        raise UnknownNameError(f"fit needs graphgrad.compiler.runtime (and Numba) for its shuffles and dropout "
-                               f"noise, which cannot be imported here: {exc}") from None
-
-
-def numpy_train_loop(steps, values, x, y, *, seed, epochs, initial_epoch, batch_size, shuffle,
-                     on_epoch_begin, on_batch_end, on_epoch_end):
-    """Run the step graphs on the NumPy interpreter; ``values`` (by input name) is updated after each step.
-
-    A step whose loss or new weights are not finite is not applied: DivergenceError
-    names the epoch and step, and the weights stay at their last finite values.
-    """
-    runtime = _runtime()
-    order = np.empty(len(x), np.int64)
-    for epoch in range(initial_epoch, epochs):
-        on_epoch_begin(epoch)
-        runtime.epoch_order(order, seed, epoch - initial_epoch, shuffle)
-        for b, start in enumerate(range(0, len(x), batch_size)):
-            idx = order[start:start + batch_size]
-            step = steps[len(idx)]
-            arrays = {step.x.id: x[idx], step.y.id: y[idx]}
-            arrays.update({node.id: values[node.name] for node in step.params + step.state})
-            for node in step.noise:
-                noise = np.empty(node.shape, node.dtype)
-                runtime.fill_uniform(noise.reshape(-1))
-                arrays[node.id] = noise
-            env = run(step.graph, arrays, check=False)
-            loss = float(env[step.loss.id])
-            bad = [p.name for p, new in zip(step.params, step.new_params) if not np.all(np.isfinite(env[new.id]))]
-            if bad or not math.isfinite(loss):
-                what = f"the loss became {loss}" if not math.isfinite(loss) else f"weight '{bad[0]}' became non-finite"
-                raise DivergenceError(f"training diverged at epoch {epoch + 1}, step {b + 1}: {what}; {DIVERGED}",
-                                      epoch=epoch + 1, step=b + 1)
-            for node, new in zip(step.params + step.state, step.new_params + step.new_state):
-                values[node.name] = env[new.id]
-            on_batch_end(b, loss, len(idx))
-        if on_epoch_end(epoch):
-            break
-
-
 def default_backend():
     """``$GRAPHGRAD_BACKEND`` if set, else "numba" when Numba can be imported, else "numpy"."""
     chosen = os.environ.get("GRAPHGRAD_BACKEND")
@@ -108,88 +63,27 @@ def default_backend():
     return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
 
 
-def _run_epochs(steps, values, x, y, *, backend, between_epochs, **loop):
-    """Train for the requested epochs on ``backend``: the one place a compiled backend plugs in.
-
-    ``steps`` maps batch size -> StepGraph (the full size, and the last partial
-    batch's size when it differs); ``values`` maps input names to arrays (weights
-    and optimizer state) and is updated in place. ``between_epochs`` False says
-    the epoch hooks may all run after training (they only record the losses).
-    """
-    if backend == "numpy":
-        return numpy_train_loop(steps, values, x, y, **loop)
-    return _compiled_train_loop(steps, values, x, y, between_epochs=between_epochs, **loop)
-
-
-def _compiled_train_loop(steps, values, x, y, *, seed, epochs, initial_epoch, batch_size, shuffle,
-                         on_epoch_begin, on_batch_end, on_epoch_end, between_epochs):
-    """Each epoch's full batches in ``graphgrad.compiler.train_loop``, then its last partial batch (if any)
-    through the compiled step of that size, on the same order of samples the loop used.
-
-    The loop updates the weight and state arrays in place and calls back once
-    per epoch with the mean loss of its batches; no per-batch callbacks are made.
-    Without ``between_epochs`` and a partial batch, all epochs are one compiled
-    call and the epoch hooks replay its per-epoch losses after it.
-    """
+def _compiler():
     try:
-        compiler = importlib.import_module("graphgrad.compiler")
-    except ImportError:
-        raise UnknownNameError("backend 'numba' needs graphgrad.compiler, which is not available in this "
-                               "installation; use backend='numpy'") from None
-    step = steps[batch_size]
-    full = len(x) // batch_size * batch_size
-    rest = steps.get(len(x) - full)
-    rest_run = compiler.compile_step(rest) if rest is not None else None
-    names = [n.name for n in step.params + step.state]
-    arrays = {k: np.array(values[k], dtype=step.x.dtype, order="C") for k in names}
-    values.update(arrays)
-    params, state = [arrays[n.name] for n in step.params], [arrays[n.name] for n in step.state]
-    order = np.empty(len(x), np.int64)
-    one_call = not between_epochs and rest is None
+        return importlib.import_module("graphgrad.compiler")
+    except ImportError as exc:
+        raise UnknownNameError(f"fit needs graphgrad.compiler (and Numba) for its training loop, shuffles and "
+                               f"dropout noise, which cannot be imported here: {exc}") from None
 
-    def begin(epoch):
-        on_epoch_begin(epoch)
-        compiler.runtime.epoch_order(order, seed, epoch - initial_epoch, shuffle)   # what the loop will use
 
-    def epoch_end(local, loss):
-        epoch = initial_epoch + local
-        on_batch_end(None, loss, full)
-        if rest_run is not None:           # the noise stream continues from the loop's last batch
-            idx = order[full:]
-            loss = float(rest_run.run_step(x[idx], y[idx], params, state))
-            if not math.isfinite(loss):
-                step_no = full // batch_size + 1
-                raise DivergenceError(f"training diverged at epoch {epoch + 1}, step {step_no}: the loss became "
-                                      f"{loss}; {DIVERGED}", epoch=epoch + 1, step=step_no)
-            on_batch_end(None, loss, len(idx))
-        stop = on_epoch_end(epoch)
-        for k in names:                      # a callback may have replaced weights: copy them back in place
-            if values[k] is not arrays[k]:
-                arrays[k][...] = values[k]
-                values[k] = arrays[k]
-        if not stop and epoch + 1 < epochs:
-            begin(epoch + 1)
-        return bool(stop)
+def _acts_in(callback, hook):
+    """Whether ``callback`` does something in ``hook`` (its class defines it, or it was set on the instance)."""
+    return hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
 
-    def replay(losses):
-        for local, loss in enumerate(losses):
-            on_epoch_begin(initial_epoch + local)
-            on_batch_end(None, loss, full)
-            on_epoch_end(initial_epoch + local)
 
-    loop = dict(epochs=epochs - initial_epoch, batch_size=batch_size, shuffle=shuffle, seed=seed)
-    try:
-        if one_call:
-            replay(compiler.train_loop(step, x, y, params, state, **loop))
-        else:
-            begin(initial_epoch)
-            compiler.train_loop(step, x, y, params, state, on_epoch_end=epoch_end, **loop)
-    except compiler.TrainingDivergedError as exc:
-        if one_call:
-            replay(exc.losses)
-        epoch = initial_epoch + exc.epoch          # the loop counts its epochs from 1
-        raise DivergenceError(f"training diverged at epoch {epoch}, step {exc.step}: the loss became NaN or "
-                              f"infinite; {DIVERGED}", epoch=epoch, step=exc.step) from None
+class _Clock:
+    """The time callbacks see: now, or a moment inside a chunk for events replayed after it."""
+
+    def __init__(self):
+        self.at = None
+
+    def __call__(self):
+        return time.perf_counter() if self.at is None else self.at
 
 
 def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
@@ -206,61 +100,102 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
                               f"to epochs), got initial_epoch={initial_epoch} and epochs={epochs}")
     x, y = model.prepare(x, y)
     x, y, validation = _split(model, x, y, validation_split, validation_data)
-    n, batch_size = len(x), min(batch_size, len(x))
-    sizes = {batch_size} | ({n % batch_size} if n % batch_size else set())
-    steps = {size: model.step_graph(size) for size in sizes}
+    step = model.step_graph(batch_size)      # also for fewer samples than batch_size: one padded batch
+    compiler = _compiler()
+    runner = compiler.runner(step, backend)
 
-    history = History()
-    between_epochs = bool(verbose or callbacks or validation is not None or model.metric_specs)
-    callbacks = [history, *(callbacks or [])]
+    history, user = History(), list(callbacks or [])
+    clock = _Clock()
+    callbacks = [history, *user]
     if verbose:
-        callbacks.append(ProgressBar(epochs, math.ceil(n / batch_size), verbose))
+        callbacks.append(ProgressBar(epochs, -(-len(x) // batch_size), verbose, clock=clock))
+    per_batch = any(_acts_in(cb, "on_train_batch_end") for cb in user)
+    between_epochs = validation is not None or any(_acts_in(cb, hook) for cb in user
+                                                   for hook in ("on_epoch_begin", "on_epoch_end"))
     for cb in callbacks:
         cb.set_model(model)
     model.stop_training, model.history = False, history
-    values = {**model._weights, **model._state}
-    running = {"loss": 0.0, "count": 0}
+    arrays = {k: np.array(v, dtype=model.dtype, order="C") for k, v in {**model._weights, **model._state}.items()}
+    run = compiler.Run(runner, x, y, [arrays[n.name] for n in step.params],
+                            [arrays[n.name] for n in step.state], epochs - initial_epoch,
+                            seed=int(model.rng.integers(2 ** 31)), shuffle=shuffle, first_epoch=initial_epoch)
+    progress = {"begun": -1, "ended": 0}     # local epochs begun / ended in the callbacks' eyes
 
     def publish():
-        model._weights = {k: values[k] for k in model._weights}
-        model._state = {k: values[k] for k in model._state}
+        model._weights = {k: arrays[k] for k in model._weights}
+        model._state = {k: arrays[k] for k in model._state}
 
-    def on_epoch_begin(epoch):
-        running.update(loss=0.0, count=0)
-        for cb in callbacks:
-            cb.on_epoch_begin(epoch)
-
-    def on_batch_end(b, loss, count):
-        """Add a step's loss (or the mean of ``count`` samples' steps) to the epoch's; ``b`` None: no callbacks."""
-        running["loss"] += loss * count
-        running["count"] += count
-        if b is not None:
+    def begin(local):
+        if progress["begun"] < local:
+            progress["begun"] = local
             for cb in callbacks:
-                cb.on_train_batch_end(b, {"loss": running["loss"] / running["count"]})
+                cb.on_epoch_begin(initial_epoch + local)
 
-    def on_epoch_end(epoch):
-        publish()
-        logs = {"loss": running["loss"] / running["count"]}
-        if model.metric_specs:
-            logs.update({k: v for k, v in model._evaluate_arrays(x, y, EVALUATION_BATCH).items() if k != "loss"})
-        if validation is not None:
-            logs.update({f"val_{k}": v for k, v in model._evaluate_arrays(*validation, EVALUATION_BATCH).items()})
+    def batch_end(local, batch):
+        if per_batch:
+            publish()
+        logs = model.logs(run.sums(local), run.rows_done(local))
         for cb in callbacks:
-            cb.on_epoch_end(epoch, logs)
-        values.update(model._weights)      # a callback may have set weights (restore_best_weights)
+            cb.on_train_batch_end(batch, logs)
+
+    def epoch_end(local):
+        progress["ended"] = local + 1
+        logs = model.logs(run.sums(local), run.rows_per_epoch)
+        if between_epochs:                # validation and callbacks see this epoch's weights
+            publish()
+        if validation is not None:
+            logs.update({f"val_{k}": v for k, v in model.evaluate_arrays(*validation, backend).items()})
+        for cb in callbacks:
+            cb.on_epoch_end(initial_epoch + local, logs)
+        if between_epochs:
+            for k in arrays:              # a callback may have set weights (restore_best_weights): copy them in
+                held = model._weights.get(k, model._state.get(k))
+                if held is not arrays[k]:
+                    arrays[k][...] = held
+            publish()
         return model.stop_training
+
+    def catch_up(start, began, finished, with_batches=True):
+        """Events for the steps run since step ``start`` (at time ``began``) until ``finished``: each epoch
+        completed (its last batch only for per-batch callbacks), then the batch reached."""
+        scale = (finished - began) / max(run.step_index - start, 1)
+        epoch, batch = int(run.position[0]), int(run.position[1])
+        for local in range(progress["ended"], epoch):
+            if progress["begun"] < local:
+                clock.at = began + scale * (local * run.batches - start)
+                begin(local)
+            clock.at = min(began + scale * ((local + 1) * run.batches - start), finished)
+            if per_batch and with_batches:
+                batch_end(local, run.batches - 1)
+            if epoch_end(local):
+                return True
+        clock.at = None
+        if batch and with_batches:
+            begin(epoch)
+            batch_end(epoch, batch - 1)
+        return False
 
     for cb in callbacks:
         cb.on_train_begin()
     try:
-        _run_epochs(steps, values, x, y, backend=backend, seed=int(model.rng.integers(2 ** 31)), epochs=epochs,
-                    initial_epoch=initial_epoch, batch_size=batch_size, shuffle=shuffle, between_epochs=between_epochs,
-                    on_epoch_begin=on_epoch_begin, on_batch_end=on_batch_end, on_epoch_end=on_epoch_end)
+        while not run.finished:
+            if run.position[1] == 0:
+                begin(int(run.position[0]))
+            start, began = run.step_index, time.perf_counter()
+            run.advance(to_epoch_end=between_epochs, steps=1 if per_batch else None)
+            if catch_up(start, began, time.perf_counter()):
+                break
+    except KeyboardInterrupt:
+        catch_up(run.step_index, time.perf_counter(), time.perf_counter(), with_batches=False)
+        publish()
+        raise
     except DivergenceError as exc:
+        catch_up(run.step_index, time.perf_counter(), time.perf_counter(), with_batches=False)
         publish()
         exc.history = history
         raise
     finally:
+        clock.at = None
         for cb in callbacks:
             cb.on_train_end()
     publish()

@@ -15,7 +15,9 @@ def as_array(values, what, dtype):
         raise DataError(f"{what} is not an array of numbers (its dtype is {array.dtype})")
     if array.ndim == 0 or len(array) == 0:
         raise DataError(f"{what} is empty: it needs at least one sample (batch axis first)")
-    array = array.astype(dtype, copy=False)
+    array = array.astype(dtype, copy=False)       # no copy when it already has the model's dtype
+    if np.isfinite(array.sum()):      # NaN and inf make the sum non-finite; an overflow only takes the long way
+        return array
     finite = np.isfinite(array)
     if not finite.all():
         where = tuple(int(i) for i in np.argwhere(~finite)[0])

@@ -7,7 +7,7 @@ moving averages a layer keeps. Either way they are operands here.
 from ..graph import shapes
 from .primitive import as_node
 from .elementwise import sqrt
-from .reductions import mean as average
+from .reductions import mean as average, sum as total
 from .shaping import reshape
 
 
@@ -16,13 +16,22 @@ def _other_axes(ndim, axis):
     return tuple(a for a in range(ndim) if a != channel), channel
 
 
-def moments(x, axis=-1):
-    """(mean, biased variance) of ``x`` over every axis but the channel ``axis``, each of the channel's size."""
+def moments(x, axis=-1, rows=None):
+    """(mean, biased variance) of ``x`` over every axis but the channel ``axis``, each of the channel's size.
+
+    ``rows``, a 0/1 vector along the first axis, counts only the rows marked 1 (a padded batch's real rows).
+    """
     x = as_node(x)
     others, _ = _other_axes(x.ndim, axis)
-    mu = average(x, others, keepdims=True)
+    if rows is None:
+        mu = average(x, others, keepdims=True)
+        centred = x - mu
+        return reshape(mu, (-1,)), reshape(average(centred * centred, others), (-1,))
+    weight = reshape(rows, rows.shape + (1,) * (x.ndim - 1))
+    count = total(rows) * (x.size // x.shape[0] // x.shape[_other_axes(x.ndim, axis)[1]])
+    mu = total(x * weight, others, keepdims=True) / count
     centred = x - mu
-    return reshape(mu, (-1,)), reshape(average(centred * centred, others), (-1,))
+    return reshape(mu, (-1,)), reshape(total(centred * centred * weight, others) / count, (-1,))
 
 
 def _along(v, shape):

@@ -86,10 +86,8 @@ class GradientTape:
         return _Paused()
 
     def reset(self):
+        """Forget everything recorded so far (the tape keeps recording)."""
         self._ids.clear()
-
-    def watched_variables(self):
-        return ()
 
     # --- differentiating ------------------------------------------------------------------------
     def _through(self, tensor):

@@ -64,9 +64,6 @@ class Variable(eager.Variable, Tensor):
     def trainable(self):
         return self.requires_grad
 
-    def assign(self, value):
-        return super().assign(value)
-
     def assign_add(self, delta):
         return self.assign(np.asarray(self.value) + np.asarray(delta))
 

@@ -8,7 +8,7 @@ from .draw import to_dot
 from .frames import Frames, write_frames
 from .html import trace_html
 from .jupyter import repr_svg, show, stepper
-from .network import Layer, graph_layers, layer_dot, network_picture, neuron_dot
+from .network import Layer, graph_layers, layer_dot, network_picture, neuron_dot, stack_dot
 from .render import render, render_source
 from .renderer import RendererError, find as find_renderer
 from .style import Style

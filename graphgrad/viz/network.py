@@ -234,6 +234,42 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
     return dot.source
 
 
+def feature_map(shape):
+    """A sample's shape as lectures write feature maps: ``26×26×6``; a vector as ``120``."""
+    return "×".join(str(d) for d in shape) if shape else "1"
+
+
+def stack_dot(rows, style=None):
+    """DOT source of a layer stack: one box per layer (name, type and settings, parameters), the arrows
+    between them labelled with the feature-map shape that flows (``26×26×6 → 13×13×6 → …``).
+
+    ``rows`` are ``(name, description, params, output_shape)``, the first the input (params 0).
+    """
+    style = style or Style(direction="TB")
+    c = style.colour
+    dot = graphviz.Digraph("stack")
+    dot.attr(rankdir=style.direction, fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.35")
+    dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
+             penwidth="1.3", fillcolor=c("cluster"), color=c("cluster_border"))
+    dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"), fontcolor=c("const"))
+    total = 0
+    for i, (name, description, params, shape) in enumerate(rows):
+        total += params
+        cells = [_font(name, bold=True), esc(description)]
+        if i:
+            cells.append(_font(f"{params:,} params", colour=c("const"), size=style.fontsize * 0.85))
+            dot.node(f"l{i}", table(cells))
+            dot.edge(f"l{i - 1}", f"l{i}", label=f" {feature_map(rows[i - 1][3])} ")
+        else:
+            dot.node("l0", table(cells), fillcolor=c("input"), color=c("input_border"))
+    dot.node("out", table([_font("output", bold=True), esc(feature_map(rows[-1][3]))]),
+             fillcolor=c("output"), color=c("output_border"))
+    dot.edge(f"l{len(rows) - 1}", "out")
+    dot.attr(label=f"{len(rows) - 1} layers · {total:,} parameters", labelloc="b", fontcolor=c("const"),
+             fontsize=str(style.fontsize))
+    return dot.source
+
+
 def graph_layers(graph, style=None):
     """DOT source of one box per layer of ``graph`` (nodes named ``layer/...``): its ops, output shape, parameters."""
     style = style or Style(direction="TB")

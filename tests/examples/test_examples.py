@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sympy as sp
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -102,3 +103,13 @@ def test_backprop_network_delta_recursion_matches_reverse_mode_and_baydin_tables
     final = {r.var: float(r.value) for r in n["baydin"].reverse}
     assert final["x̄1"] == pytest.approx(5.5) and round(final["x̄2"], 3) == 1.716
     assert "| v̄0 | v̄0 + v̄2·∂v2/∂v0 = v̄0 + v̄2·v-1 | 1.716 |" in (tmp_path / "backprop_network" / "index.md").read_text()
+
+
+def test_convolutional_nets(tmp_path):
+    n = run("convolutional_nets", tmp_path)
+    by_hand = n["by hand"]
+    assert by_hand["partials"] == {f"x{a}{1 + b}": sp.Symbol(f"w{a}{b}") for a in range(3) for b in range(3)}
+    assert by_hand["J"] == pytest.approx(4 * 0.8)          # each output of the x-Sobel on the 0.1 ramp is 0.8
+    assert n["keras"]["params"] == 60074 and "(None, 26, 26, 6)" in n["keras"]["summary"]
+    losses = n["pytorch"]["losses"]
+    assert losses[2] < losses[1] < losses[0]

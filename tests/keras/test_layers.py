@@ -71,3 +71,16 @@ def test_batch_normalization_moves_its_averages_only_in_training():
     np.testing.assert_allclose(bn.moving_mean.numpy(), [1.0, 10.0])      # 0.5·0 + 0.5·mean
     np.testing.assert_allclose(out.mean(axis=0), [0.0, 0.0], atol=1e-6)
     assert [v.name for v in bn.trainable_weights] == ["batch_normalization/gamma", "batch_normalization/beta"]
+
+
+def test_convolutional_layers_join_keras_and_compute_nn_s_graph():
+    from graphgrad import Graph, keras as k, ops
+    x = np.random.default_rng(0).normal(size=(2, 6, 6, 3)).astype("float32")
+    conv = k.layers.Conv2D(4, 3, padding="same", activation="relu")
+    y = conv(x)
+    kernel, bias = conv.get_weights()
+    expected = np.maximum(Graph([ops.conv2d(x, kernel, padding="same")])() + bias, 0)
+    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-5, atol=1e-6)
+    pooled = k.layers.GlobalAveragePooling2D()(k.layers.MaxPooling2D(2)(y))
+    np.testing.assert_allclose(pooled.numpy(), expected.reshape(2, 3, 2, 3, 2, 4).max(axis=(2, 4)).mean(axis=(1, 2)),
+                               rtol=1e-5)

@@ -157,3 +157,15 @@ def test_sparse_labels_in_a_tape_differentiate_to_softmax_minus_one_hot():
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)([1], logits)
     p = np.exp(z) / np.exp(z).sum()
     np.testing.assert_allclose(tape.gradient(loss, logits).numpy(), p - [[0, 1, 0]], rtol=1e-12)
+
+
+def test_nested_gradients_keep_float32():
+    """Constants in derivative rules (the 3 - 1 of d x³/dx) stay weak, so nothing widens to float64."""
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = x ** 3
+        dy = inner.gradient(y, x)
+    d2y = outer.gradient(dy, x)
+    assert (dy.dtype, d2y.dtype) == (tf.float32, tf.float32)
+    assert (float(dy), float(d2y)) == (12.0, 12.0)

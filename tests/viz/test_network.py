@@ -99,3 +99,13 @@ def test_too_many_weights_to_label_says_so():
     rng = np.random.default_rng(0)
     source = neuron_dot([("x", 30), ("h", 30, "relu", rng.normal(size=(30, 30)))])
     assert "too many weights to label" in source and 'id="w' not in source
+
+
+def test_stack_picture_labels_the_feature_maps_and_escapes_names():
+    from graphgrad.viz import stack_dot
+    source = stack_dot([("input", "", 0, (28, 28, 1)), ("<conv>", "Conv2D(filters=6)", 60, (26, 26, 6)),
+                        ("pool", "MaxPooling2D()", 0, (13, 13, 6))])
+    assert "28×28×1" in source and "26×26×6" in source and "13×13×6" in source
+    assert "&lt;conv&gt;" in source and "<conv>" not in source
+    assert "2 layers · 60 parameters" in source
+

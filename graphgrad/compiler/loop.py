@@ -1,0 +1,224 @@
+"""A training run in chunks of steps: resumable, with running sums, and rolled back one step on divergence.
+
+``Run`` drives a runner, the compiled loop (``CompiledStep``) or the NumPy
+interpreter (``Interpreted``, the reference), whose ``chunk`` runs steps from
+``position`` (epoch, batch) and adds each step's loss times its rows and its
+``sums`` to ``totals[epoch]``. Chunks are sized to last about ``CHUNK_SECONDS``,
+so Python gets control back often (progress, callbacks, Ctrl-C) at almost no
+cost. The weights and optimizer state are updated in place; a chunk that stops
+on a non-finite loss is rolled back to the weights before the update that led to
+it, replaying the steps since a snapshot (same order of samples, same noise).
+"""
+import math
+import time
+
+import numpy as np
+
+from ..backends.numpy_backend import run
+from ..errors import DivergenceError, ShapeError
+from .kernels import sum_sizes
+from .runtime import epoch_order, fill_uniform, rng_state, set_rng_state
+
+CHUNK_SECONDS = 0.05     # a chunk's target length: Ctrl-C and progress land within a fraction of a second
+FIRST_CHUNK = 16         # steps of the first chunk, which measures the speed
+
+
+class TrainingDivergedError(DivergenceError):
+    """The loss became NaN or infinite; the weights are those before the update that led to it.
+
+    A DivergenceError (what ``fit`` raises), so one ``except`` catches both. ``epoch`` and ``step``
+    (counted from 1) name the step whose loss was not finite; ``losses`` are the mean losses of the
+    epochs completed before.
+    """
+
+    def __init__(self, message, epoch, step, losses):
+        super().__init__(message, epoch=epoch, step=step)
+        self.losses = losses
+
+
+def step_inputs(step):
+    """The step graph's inputs in the order the kernels take: x, y, (mask), params, state, noise."""
+    return [step.x, step.y, *([step.mask] if step.mask is not None else []), *step.params, *step.state,
+            *step.noise]
+
+
+def _dataset(array, node, what):
+    """The data set as a C-contiguous 2-D array (rows = examples), checked against the batch node; no copy
+    when it already is one of the node's dtype."""
+    array = np.ascontiguousarray(array, dtype=node.dtype)
+    if array.shape[1:] != node.shape[1:]:
+        raise ShapeError(f"shape mismatch for {what}: the step graph takes rows of shape {node.shape[1:]}, "
+                         f"the data has rows of shape {array.shape[1:]}")
+    return array.reshape(array.shape[0], -1)
+
+
+class Run:
+    """``epochs`` epochs of shuffled mini-batches of ``step`` on (x, y), run a chunk at a time.
+
+    ``position`` is the next step (epoch from 0, batch); ``totals[epoch]`` holds
+    the epoch's sums so far: loss times rows, then the step's ``sums`` flattened.
+    With a mask in the step graph every epoch covers all rows (the last batch
+    is partial); without one the remainder of each shuffled epoch is skipped.
+    """
+
+    def __init__(self, runner, x, y, params, state, epochs, seed=0, shuffle=True, first_epoch=0):
+        step = runner.step_graph
+        self.runner, self.step = runner, step
+        self.batch = step.x.shape[0]
+        if len(x) != len(y):
+            raise ShapeError(f"x has {len(x)} examples but y has {len(y)}")
+        self.x, self.y = _dataset(x, step.x, "x"), _dataset(y, step.y, "y")
+        n = len(self.x)
+        masked = step.mask is not None
+        self.batches = -(-n // self.batch) if masked else n // self.batch
+        if self.batches == 0:
+            raise ShapeError(f"x has {n} examples, fewer than one batch of {self.batch}")
+        self.rows_per_epoch = n if masked else self.batches * self.batch
+        runner.check(params, state)
+        self.params, self.state = list(params), list(state)
+        self.epochs, self.seed, self.shuffle, self.first_epoch = epochs, int(seed), bool(shuffle), first_epoch
+        self.position = np.zeros(2, np.int64)
+        self.totals = np.zeros((epochs, 1 + sum(sum_sizes(step))))
+        ends = np.cumsum([1, *sum_sizes(step)])
+        self._columns = [(a, b, n.shape) for a, b, n in zip(ends[:-1], ends[1:], step.sums)]
+        self.order = np.empty(n, np.int64)
+        self.chunk_steps = FIRST_CHUNK
+        self._snapshots = []
+
+    @property
+    def step_index(self):
+        """Steps completed so far (over all epochs)."""
+        return int(self.position[0]) * self.batches + int(self.position[1])
+
+    @property
+    def finished(self):
+        return self.position[0] >= self.epochs
+
+    def rows_done(self, epoch):
+        """Rows trained in ``epoch`` so far."""
+        if epoch < self.position[0]:
+            return self.rows_per_epoch
+        return min(int(self.position[1]) * self.batch, self.rows_per_epoch) if epoch == self.position[0] else 0
+
+    def sums(self, epoch):
+        """``totals[epoch]`` split into the step's sums (each in its node's shape), after the loss column."""
+        row = self.totals[epoch]
+        return [row[a:b].reshape(shape) for a, b, shape in self._columns]
+
+    def mean_loss(self, epoch):
+        return self.totals[epoch, 0] / max(self.rows_done(epoch), 1)
+
+    def advance(self, to_epoch_end=False, steps=None):
+        """Run one chunk (``steps`` steps, else about CHUNK_SECONDS' worth); returns the steps run.
+
+        Stops at the end of an epoch when ``to_epoch_end``. A non-finite loss rolls the weights back
+        and raises TrainingDivergedError.
+        """
+        count = steps or self.chunk_steps
+        self._snapshot()
+        before, start = self.step_index, time.perf_counter()
+        bad = self._chunk(count, to_epoch_end)
+        elapsed = time.perf_counter() - start
+        done = self.step_index - before
+        if steps is None and done == count:
+            self.chunk_steps = max(1, min(int(done / max(elapsed, 1e-6) * CHUNK_SECONDS), 4 * count))
+        if not math.isfinite(bad):
+            self._diverged(bad)
+        return done
+
+    def _chunk(self, steps, to_epoch_end):
+        return self.runner.chunk(self.x, self.y, self.params, self.state, self.order, self.seed,
+                                 self.first_epoch, self.epochs, self.shuffle, self.position, steps,
+                                 to_epoch_end, self.totals)
+
+    def _snapshot(self):
+        """Keep what replaying from here needs (the last two chunks' starts)."""
+        self._snapshots = self._snapshots[-1:] + [(
+            self.step_index, [a.copy() for a in self.params + self.state], self.order.copy(), rng_state(),
+            self.totals.copy(), self.position.copy())]
+
+    def _diverged(self, loss):
+        failed = self.step_index
+        epoch, batch = int(self.position[0]), int(self.position[1])
+        losses = [float(self.mean_loss(e)) for e in range(epoch)]
+        if failed > 0:
+            self._rollback(failed - 1)
+            kept = (f"the weights are left at their values before the update that led to it (step {batch} of "
+                    f"epoch {epoch + 1})" if batch else
+                    f"the weights are left at their values before the update that led to it (the last step of "
+                    f"epoch {epoch})")
+        else:
+            kept = "the weights are left at their initial values"
+        raise TrainingDivergedError(
+            f"training diverged at epoch {self.first_epoch + epoch + 1}, step {batch + 1}: the loss became "
+            f"{loss}; {kept}; try a smaller learning rate", self.first_epoch + epoch + 1, batch + 1, losses)
+
+    def _rollback(self, target):
+        """Weights, state, order, noise and totals as they were after ``target`` steps, by replaying."""
+        index, arrays, order, rng, totals, position = next(s for s in reversed(self._snapshots) if s[0] <= target)
+        for array, saved in zip(self.params + self.state, arrays):
+            array[...] = saved
+        self.order[...] = order
+        self.totals[...] = totals
+        self.position[...] = position
+        set_rng_state(rng)
+        if target > index:
+            self._chunk(target - index, False)
+
+
+class Interpreted:
+    """The chunk runner on the NumPy interpreter: the reference the compiled loop must match step for step."""
+
+    def __init__(self, step):
+        from .executor import step_graph_of
+        self.step_graph = step
+        self.graph = step_graph_of(step)
+
+    def check(self, params, state):
+        for arrays, nodes in ((params, self.step_graph.params), (state, self.step_graph.state)):
+            for array, node in zip(arrays, nodes):
+                if not isinstance(array, np.ndarray) or array.shape != node.shape:
+                    raise ShapeError(f"'{node.name}' must be an array of shape {node.shape}")
+
+    def chunk(self, data_x, data_y, params, state, order, seed, first, epochs, shuffle, position, steps,
+              to_epoch_end, totals):
+        """As the compiled ``train`` kernel: steps from ``position``; 0.0, or the first non-finite loss."""
+        s = self.step_graph
+        batch, n = s.x.shape[0], len(data_x)
+        batches = -(-n // batch) if s.mask is not None else n // batch
+        targets = list(params) + list(state)
+        epoch, bat = int(position[0]), int(position[1])
+        done = 0
+        while done < steps and epoch < epochs:
+            if bat == 0:
+                epoch_order(order, seed, first + epoch, shuffle)
+            start = bat * batch
+            rows = min(batch, n - start)
+            picked = np.concatenate([order[start:start + rows], np.full(batch - rows, order[start])])
+            values = {s.x.id: data_x[picked].reshape(s.x.shape), s.y.id: data_y[picked].reshape(s.y.shape)}
+            if s.mask is not None:
+                values[s.mask.id] = (np.arange(batch) < rows).astype(s.mask.dtype)
+            values.update({n_.id: a for n_, a in zip(list(s.params) + list(s.state), targets)})
+            for node in s.noise:
+                noise = np.empty(max(node.size, 1), node.dtype)
+                fill_uniform(noise)
+                values[node.id] = noise.reshape(node.shape)
+            env = run(self.graph, values, check=False)
+            loss = float(env[s.loss.id])
+            if not math.isfinite(loss):
+                return loss
+            for target, new in zip(targets, list(s.new_params) + list(s.new_state)):
+                target[...] = env[new.id]
+            totals[epoch, 0] += loss * rows
+            offset = 1
+            for node in s.sums:
+                value = np.asarray(env[node.id], np.float64).reshape(-1)
+                totals[epoch, offset:offset + value.size] += value
+                offset += value.size
+            done, bat = done + 1, bat + 1
+            if bat == batches:
+                bat, epoch = 0, epoch + 1
+            position[0], position[1] = epoch, bat
+            if bat == 0 and to_epoch_end:
+                break
+        return 0.0

@@ -1,0 +1,110 @@
+"""Seed 002's PyTorch code with only its imports changed, against numbers recorded from real PyTorch 2.13
+(``tests/torch/record_pytorch.py`` wrote ``data/``): outputs, losses, gradients and updated weights to 1e-5."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphgrad import torch
+import graphgrad.torch.nn as nn
+import graphgrad.torch.nn.functional as F
+import graphgrad.torch.optim as optim
+
+DATA = Path(__file__).resolve().parent / "data"
+OPTIMIZERS = {
+    "sgd": lambda p: optim.SGD(p, lr=0.01),
+    "sgd_momentum_nesterov_decay": lambda p: optim.SGD(p, lr=0.01, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "adam": lambda p: optim.Adam(p),
+    "adam_amsgrad_decay": lambda p: optim.Adam(p, lr=0.01, weight_decay=1e-2, amsgrad=True),
+    "rmsprop": lambda p: optim.RMSprop(p),
+    "rmsprop_centered_momentum": lambda p: optim.RMSprop(p, lr=1e-3, momentum=0.5, centered=True),
+}
+
+
+class Net(nn.Module):
+    """Seed 002's network, verbatim (with the tutorial's num_flat_features)."""
+
+    def __init__(self):
+        super(Net, self).__init__()
+        # 1 input image channel, 6 output channels, 3x3 square convolution
+        # kernel
+        self.conv1 = nn.Conv2d(1, 6, 3)
+        self.conv2 = nn.Conv2d(6, 16, 3)
+        # an affine operation: y = Wx + b
+        self.fc1 = nn.Linear(16 * 6 * 6, 120)  # 6*6 from image dimension
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        # Max pooling over a (2, 2) window
+        x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+        # If the size is a square you can only specify a single number
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = x.view(-1, self.num_flat_features(x))
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        x = self.fc3(x)
+        return x
+
+    def num_flat_features(self, x):
+        size = x.size()[1:]  # all dimensions except the batch dimension
+        num_features = 1
+        for s in size:
+            num_features *= s
+        return num_features
+
+
+class BatchNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, stride=2, padding=1, bias=False)   # a bias before batch norm has gradient 0
+        self.bn = nn.BatchNorm2d(4)
+        self.fc = nn.Linear(4 * 2 * 2, 3)
+
+    def forward(self, x):
+        x = F.avg_pool2d(F.relu(self.bn(self.conv(x))), 2)
+        return self.fc(torch.flatten(x, 1))
+
+
+def replay(name, net, criterion, optimizer, target_dtype=None):
+    """The recorded run repeated with the torch spelling, every number compared as it is made."""
+    data = np.load(DATA / f"{name}_{optimizer}.npz")
+    net.load_state_dict({k[len("init/"):]: data[k] for k in data.files if k.startswith("init/")})
+    input = torch.tensor(data["input"])
+    target = torch.tensor(data["target"], dtype=target_dtype)
+    opt = OPTIMIZERS[optimizer](net.parameters())
+    steps = sorted({k.split("/")[0] for k in data.files if k.startswith("step")})
+    for step in steps:
+        # in your training loop:
+        opt.zero_grad()   # zero the gradient buffers
+        output = net(input)
+        loss = criterion(output, target)
+        loss.backward()
+        np.testing.assert_allclose(output.detach().numpy(), data[f"{step}/output"], rtol=1e-5, atol=1e-6)
+        assert loss.item() == pytest.approx(float(data[f"{step}/loss"]), rel=1e-5)
+        if step == "step0":
+            for k, p in net.named_parameters():
+                np.testing.assert_allclose(p.grad.numpy(), data[f"grad/{k}"], rtol=1e-4, atol=1e-6, err_msg=k)
+        opt.step()    # Does the update
+    for k, v in net.state_dict().items():
+        np.testing.assert_allclose(v.numpy(), data[f"final/{k}"], rtol=1e-5, atol=1e-6, err_msg=k)
+    return net
+
+
+def test_seed002_net_and_training_step_match_pytorch():
+    replay("seed002", Net(), nn.MSELoss(), "sgd")
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_optimizers_batch_norm_and_cross_entropy_match_pytorch(optimizer):
+    net = replay("batchnet", BatchNet(), nn.CrossEntropyLoss(), optimizer, target_dtype=torch.int64)
+    assert int(net.bn.num_batches_tracked.item()) == 3
+
+
+def test_the_recorded_graph_of_one_step_renders():
+    net = Net()
+    loss = nn.MSELoss()(net(torch.randn(1, 1, 32, 32)), torch.randn(1, 10))
+    graph, _ = __import__("graphgrad.eager", fromlist=["graph_of"]).graph_of(loss)
+    names = {n.op.name for n in graph.nodes}
+    assert {"conv2d", "max_pool2d", "matmul", "relu"} <= names
+    assert "conv2d" in __import__("graphgrad.eager", fromlist=["draw"]).draw(loss)
