@@ -139,4 +139,4 @@ def check_differentiable(graph, arrays):
 def evaluate(graph, values, check=True):
     """The outputs of ``graph`` for input ``values`` (a dict by input name), as arrays."""
     env = run(graph, bind(graph, values), check=check)
-    return [env[o.id] for o in graph.outputs]
+    return [np.asarray(env[o.id], dtype=o.dtype) for o in graph.outputs]   # a weak scalar too

@@ -225,7 +225,7 @@ class Writer:
             return self.local[node.id]
         if node.is_const and is_scalar(node):
             value = node.params["value"]
-            dtype = operand_dtype(consumer.inputs) if node.weak else node.dtype
+            dtype = operand_dtype(consumer.inputs) if node.weak and consumer.inputs else node.dtype
             return self.k(dtype)(value)
         if is_scalar(node):
             return self.var(node)

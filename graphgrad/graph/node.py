@@ -115,6 +115,9 @@ class Node:
     def __getitem__(self, key):
         return _ops().index(self, key)
 
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
     @property
     def T(self):
         return _ops().transpose(self)

@@ -152,7 +152,7 @@ def take(x, indices, axis=None):
     return index(x, _along(axis, x.ndim, indices))
 
 
-def take_along_axis(x, indices, axis):
+def take_along_axis(x, indices, axis=-1):
     """``np.take_along_axis``: ``indices`` pick along ``axis``, the other axes matched (broadcast) by position."""
     x = as_node(x)
     indices = np.asarray(indices)

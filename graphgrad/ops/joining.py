@@ -73,15 +73,15 @@ def _at_least(x, ndim):
     return reshape(x, (1,) * (ndim - x.ndim) + x.shape) if x.ndim < ndim else x
 
 
-def hstack(arrays):
+def hstack(tup):
     """``np.hstack``: joined along the second axis (the first for 1-D arrays)."""
-    xs = [_at_least(as_node(a), 1) for a in arrays]
+    xs = [_at_least(as_node(a), 1) for a in tup]
     return concatenate(xs, 0 if xs and all(x.ndim == 1 for x in xs) else 1)
 
 
-def vstack(arrays):
+def vstack(tup):
     """``np.vstack``: joined along the first axis, 1-D arrays as rows."""
-    return concatenate([_at_least(as_node(a), 2) for a in arrays], 0)
+    return concatenate([_at_least(as_node(a), 2) for a in tup], 0)
 
 
 def array_split(x, indices_or_sections, axis=0):

@@ -61,3 +61,35 @@ def test_len_iteration_shape_ndim_and_transpose():
         iter(ops.input("s"))
     with pytest.raises(TypeError, match="0-d"):
         len(ops.input("s"))
+
+
+M = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+SHAPING = [
+    lambda x: np.concatenate([x, x[:1] * 2]), lambda x: np.stack([x, x], axis=-1), lambda x: np.hstack([x, x]),
+    lambda x: np.vstack([x, M]), lambda x: np.split(x, 2, axis=1)[1], lambda x: np.array_split(x, 2)[0],
+    lambda x: np.squeeze(x[None]), lambda x: np.expand_dims(x, 1), lambda x: np.ravel(x), lambda x: np.repeat(x, 2),
+    lambda x: np.tile(x, (2, 1)), lambda x: np.flip(x, 0), lambda x: np.roll(x, 1, axis=1),
+    lambda x: np.moveaxis(x, 0, 1), lambda x: np.swapaxes(x, 0, 1), lambda x: np.pad(x, 1, constant_values=0.5),
+    lambda x: np.diag(x), lambda x: np.diagonal(x, 1), lambda x: np.trace(x), lambda x: np.tril(x), lambda x: np.triu(x),
+    lambda x: np.take(x, [0, 0, 2]), lambda x: np.take_along_axis(x, np.array([[0], [3], [1]]), axis=1),
+    lambda x: np.einsum("ij,kj->ik", x, M), lambda x: np.tensordot(x, M, ([1], [1])), lambda x: np.dot(x, M.T),
+    lambda x: np.inner(x, M), lambda x: np.outer(x, x[0]), lambda x: np.kron(x, np.eye(2)),
+]
+
+
+@pytest.mark.parametrize("f", SHAPING)
+def test_numpy_s_indexing_shaping_and_products_build_nodes(f):
+    x = ops.input("x", M.shape)
+    out = f(x)
+    assert isinstance(out, gg.Node)
+    value = gg.Graph([out], [x])(x=M)
+    want = np.asarray(f(M))
+    assert value.dtype == want.dtype and value.shape == want.shape
+    np.testing.assert_allclose(value, want, rtol=1e-12)
+
+
+def test_a_node_iterates_over_its_first_axis():
+    x = ops.input("x", M.shape)
+    rows = list(x)
+    assert len(rows) == 3 and all(r.shape == (4,) for r in rows)
+    np.testing.assert_array_equal(gg.Graph([rows[2]], [x])(x=M), M[2])
