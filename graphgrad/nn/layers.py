@@ -65,7 +65,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  input_shape=None, input_dim=None, name=None):
-        super().__init__(name, input_shape)
+        super().__init__(name, (input_dim,) if input_dim is not None else input_shape)
         self.units = whole_number(units, "Dense: units (the number of outputs)")
         self.activation = activations.get(activation)
         self.activation_name = activations.name_of(activation)
@@ -74,8 +74,6 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        if input_dim is not None:
-            input_shape = (input_dim,)
 
     def parameters(self, input_shape):
         if len(input_shape) != 1:
