@@ -1,8 +1,11 @@
 """Writing files so that a failed run leaves the user's files as they were."""
 import glob
+import io
 import os
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 
 def _stale_temporaries(path):
@@ -55,6 +58,20 @@ def atomic_write(path, data):
         _discard(tmp)
         raise
     return path
+
+
+def save_arrays(path, arrays):
+    """Write the named ``arrays`` to an ``.npz`` archive at ``path``, atomically (as ``atomic_write``)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return atomic_write(path, buffer.getvalue())
+
+
+def load_arrays(path):
+    """The named arrays of the ``.npz`` archive at ``path``, refusing pickled objects; NumPy's and zipfile's
+    errors pass through for the caller to word."""
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k] for k in data.files}
 
 
 def _discard(tmp):

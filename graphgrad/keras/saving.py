@@ -13,14 +13,13 @@ Keras's own ``.keras`` files (HDF5 weights inside) and ``.h5`` files are refused
 with a message; graphgrad writes and reads only its own.
 """
 import inspect
-import io
 import json
 import os
 from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_write
+from ..files import load_arrays, save_arrays
 from ..nn import optimizers as nn_optimizers, regularizers
 from ..nn.errors import WeightsFileError
 from . import layers as keras_layers, losses, metrics as keras_metrics, optimizers
@@ -88,9 +87,7 @@ def save_model(model, filepath, overwrite=True):
     arrays = {"graphgrad_model": np.array(json.dumps(description))}
     arrays.update({f"weights/{k}": v for k, v in model._weights.items()})
     arrays.update({f"state/{k}": v for k, v in model._state.items()})
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    atomic_write(filepath, buffer.getvalue())
+    save_arrays(filepath, arrays)
 
 
 def _read(filepath):
@@ -98,8 +95,7 @@ def _read(filepath):
     if not os.path.exists(filepath):
         raise WeightsFileError(f"no model file at '{filepath}'")
     try:
-        with np.load(filepath, allow_pickle=False) as data:
-            entries = {k: data[k] for k in data.files}
+        entries = load_arrays(filepath)
     except Exception as exc:  # zip, format and value errors all mean "not our file"
         raise WeightsFileError(f"'{filepath}' is not a graphgrad model file ({exc})") from None
     if "graphgrad_model" not in entries:

@@ -23,8 +23,9 @@ class Layer:
     non_trainable = ()    # parameter suffixes that ``updates`` sets instead of the optimizer
     batch_statistics = False   # training output mixes the batch's rows: ``call``/``updates`` take ``mask=``
 
-    def __init__(self, name=None):
+    def __init__(self, name=None, input_shape=None):
         self.name = name
+        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def parameters(self, input_shape):
         """``{suffix: (shape, initializer)}`` for an input of ``input_shape`` (without the batch axis)."""
@@ -64,7 +65,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  input_shape=None, input_dim=None, name=None):
-        super().__init__(name)
+        super().__init__(name, (input_dim,) if input_dim is not None else input_shape)
         self.units = whole_number(units, "Dense: units (the number of outputs)")
         self.activation = activations.get(activation)
         self.activation_name = activations.name_of(activation)
@@ -73,9 +74,6 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        if input_dim is not None:
-            input_shape = (input_dim,)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def parameters(self, input_shape):
         if len(input_shape) != 1:
@@ -121,9 +119,8 @@ class Dropout(Layer):
     kind = "dropout"
 
     def __init__(self, rate, name=None, input_shape=None):
-        super().__init__(name)
+        super().__init__(name, input_shape)
         self.rate = real_number(rate, "Dropout: rate (the fraction of inputs dropped)", 0, 1, high_open=True)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def noise_shape(self, input_shape):
         return tuple(input_shape) if self.rate > 0 else None
@@ -142,10 +139,6 @@ class Flatten(Layer):
 
     kind = "flatten"
 
-    def __init__(self, name=None, input_shape=None):
-        super().__init__(name)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
-
     def output_shape(self, input_shape):
         return (int(np.prod(input_shape, dtype=np.int64)),)
 
@@ -159,10 +152,9 @@ class Activation(Layer):
     kind = "activation"
 
     def __init__(self, activation, name=None, input_shape=None):
-        super().__init__(name)
+        super().__init__(name, input_shape)
         self.activation = activations.get(activation)
         self.activation_name = activations.name_of(activation)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def call(self, x, params, training=False, noise=None):
         return self.activation(x)
@@ -191,7 +183,7 @@ class Conv2D(Layer):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, groups=1,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, input_shape=None, name=None):
-        super().__init__(name)
+        super().__init__(name, input_shape)
         self.filters = whole_number(filters, "Conv2D: filters (the number of output channels)")
         self.kernel_size = win.pair(kernel_size, "Conv2D: kernel_size")
         self.window = dict(strides=win.pair(strides, "Conv2D: strides"), padding=win.padding_param(padding),
@@ -204,7 +196,6 @@ class Conv2D(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def parameters(self, input_shape):
         _images(self, input_shape)
@@ -234,11 +225,10 @@ class _Pooling2D(Layer):
     primitive = None
 
     def __init__(self, pool_size=2, strides=None, padding="valid", input_shape=None, name=None):
-        super().__init__(name)
+        super().__init__(name, input_shape)
         pool = win.pair(pool_size, f"{type(self).__name__}: pool_size")
         self.window = dict(pool=pool, strides=win.pair(strides or pool, f"{type(self).__name__}: strides"),
                            padding=win.padding_param(padding), layout="NHWC")
-        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def output_shape(self, input_shape):
         _images(self, input_shape)
@@ -276,8 +266,7 @@ class GlobalAveragePooling2D(Layer):
     kind = "global_average_pooling2d"
 
     def __init__(self, input_shape=None, name=None):
-        super().__init__(name)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
+        super().__init__(name, input_shape)
 
     def output_shape(self, input_shape):
         _images(self, input_shape)
@@ -293,9 +282,8 @@ class Reshape(Layer):
     kind = "reshape"
 
     def __init__(self, target_shape, input_shape=None, name=None):
-        super().__init__(name)
+        super().__init__(name, input_shape)
         self.target_shape = tuple(int(d) for d in target_shape)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def output_shape(self, input_shape):
         return ops.shaping.reshape_p.shape(tuple(input_shape), shape_to=self.target_shape)
@@ -322,12 +310,11 @@ class BatchNormalization(Layer):
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  unbiased_moving_variance=False, input_shape=None, name=None):
-        super().__init__(name)
+        super().__init__(name, input_shape)
         self.axis = axis
         self.momentum = real_number(momentum, "BatchNormalization: momentum", 0, 1)
         self.epsilon = real_number(epsilon, "BatchNormalization: epsilon", 0, low_open=True)
         self.center, self.scale, self.unbiased = center, scale, unbiased_moving_variance
-        self.input_shape = None if input_shape is None else tuple(input_shape)
 
     def _channels(self, input_shape):
         axis = shapes.normalize_axis(self.axis, len(input_shape), f" in layer '{self.name}'")[0]

@@ -1,5 +1,4 @@
 """Sequential: a stack of layers, its weights by name, and Keras' compile/fit/evaluate/predict."""
-import io
 import os
 import zipfile
 
@@ -7,7 +6,7 @@ import numpy as np
 
 from .. import ops
 from ..backends.numpy_backend import run
-from ..files import atomic_write
+from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
 from .errors import NotCompiledError, ShapeError, WeightsFileError
@@ -174,9 +173,7 @@ class Sequential:
     def save_weights(self, path):
         """Write the weights to an ``.npz`` file (atomically: the old file survives a failed write)."""
         self._require_built()
-        buffer = io.BytesIO()
-        np.savez(buffer, **self._weights)
-        atomic_write(path, buffer.getvalue())
+        save_arrays(path, self._weights)
 
     def load_weights(self, path):
         """Read weights saved by ``save_weights``; names and shapes must match this model."""
@@ -186,8 +183,7 @@ class Sequential:
         if not zipfile.is_zipfile(path):
             raise WeightsFileError(f"'{path}' is not a weights file: save_weights writes an .npz (zip) archive")
         try:
-            with np.load(path, allow_pickle=False) as data:
-                saved = {k: data[k] for k in data.files}
+            saved = load_arrays(path)
         except Exception as exc:  # zipfile, pickle and value errors all mean "not our file"
             raise WeightsFileError(f"cannot read weights from '{path}': {exc}") from None
         for k, v in saved.items():

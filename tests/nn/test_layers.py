@@ -113,3 +113,9 @@ def test_bad_layer_arguments_are_input_value_errors_not_shape_errors(make, match
     with pytest.raises(InputValueError, match=match) as info:
         make()
     assert not isinstance(info.value, ShapeError)
+
+
+@pytest.mark.parametrize("layer", [nn.Dense(2, input_dim=3), nn.Dense(2, input_shape=[3]), nn.Flatten(input_shape=[3]),
+                                   nn.GlobalAveragePooling2D([4, 4, 3]), nn.Dropout(0.5, input_shape=(3,))])
+def test_every_layer_keeps_its_input_shape_as_a_tuple(layer):
+    assert layer.input_shape in {(3,), (4, 4, 3)} and isinstance(layer.input_shape, tuple)

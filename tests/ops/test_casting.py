@@ -4,7 +4,7 @@ import pytest
 
 import graphgrad as gg
 from graphgrad import ops
-from tests.ops.numpy_reference import assert_like_numpy
+from tests.ops.checks import assert_like_numpy
 
 
 @pytest.mark.parametrize("to", [np.float32, np.float16, np.int32, np.bool_, np.float64])

@@ -8,7 +8,7 @@ import graphgrad as gg
 from graphgrad import ops
 from graphgrad.errors import ArgumentError, ShapeError
 from graphgrad.graph.printing import inline
-from tests.ops.op_checks import CHECKS, check_value, check_vjp
+from tests.ops.checks import against_numpy_and_finite_differences, check_value, check_vjp
 
 MASK = np.array([True, False, True, True])
 CASES = [
@@ -55,12 +55,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("check", CHECKS)
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-@settings(max_examples=2)
-@given(seed=st.integers(0, 2**31))
-def test_against_numpy_and_finite_differences(case, check, seed):
-    CHECKS[check](case, seed)
+test_against_numpy_and_finite_differences = against_numpy_and_finite_differences(CASES)
 
 
 @settings(max_examples=25)

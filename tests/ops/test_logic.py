@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
-from tests.ops.numpy_reference import assert_like_numpy, broadcastable, evaluate, seeds, values
+from tests.ops.checks import assert_like_numpy, broadcastable, evaluate, seeds, values
 
 OPERATORS = [(lambda a, b: a < b, np.less), (lambda a, b: a <= b, np.less_equal), (lambda a, b: a > b, np.greater),
              (lambda a, b: a >= b, np.greater_equal), (lambda a, b: a == b, np.equal),

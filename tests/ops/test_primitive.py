@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
-from tests.ops.numpy_reference import evaluate
+from tests.ops.checks import evaluate
 
 DTYPES = [np.bool_, np.int8, np.int32, np.int64, np.uint8, np.float16, np.float32, np.float64]
 OPERANDS = st.one_of(st.sampled_from(DTYPES), st.sampled_from([2, 1.5]))   # a dtype, or a weak Python number

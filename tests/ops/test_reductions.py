@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 import graphgrad as gg
 from graphgrad import ops
 from graphgrad.numeric import gradient as numeric_gradient
-from tests.ops.numpy_reference import assert_like_numpy, evaluate, seeds, shapes, values
+from tests.ops.checks import assert_like_numpy, evaluate, seeds, shapes, values
 
 
 @st.composite

@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
-from tests.ops.numpy_reference import DTYPES, assert_like_numpy, broadcastable, evaluate, seeds, shapes, values
+from tests.ops.checks import DTYPES, assert_like_numpy, broadcastable, evaluate, seeds, shapes, values
 
 
 @pytest.mark.parametrize("name", ["floor", "ceil", "trunc", "rint"])

@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
-from tests.ops.numpy_reference import assert_like_numpy, seeds, shapes, values
+from tests.ops.checks import assert_like_numpy, seeds, shapes, values
 
 
 @pytest.mark.parametrize("name", ["cumsum", "cumprod"])

@@ -2,12 +2,12 @@
 transpose's adjoint undoes any permutation, negative axes included."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
 from graphgrad.errors import ShapeError
-from tests.ops.op_checks import CHECKS, check_value
+from tests.ops.checks import against_numpy_and_finite_differences, check_value
 
 CASES = [
     ("squeeze", ops.squeeze, np.squeeze, [(1, 3, 1)]),
@@ -26,12 +26,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("check", CHECKS)
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-@settings(max_examples=2)
-@given(seed=st.integers(0, 2**31))
-def test_against_numpy_and_finite_differences(case, check, seed):
-    CHECKS[check](case, seed)
+test_against_numpy_and_finite_differences = against_numpy_and_finite_differences(CASES)
 
 
 def test_empty_arrays_keep_numpy_shapes():

@@ -14,6 +14,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 
+from test_pytorch_reference import OPTIMIZERS, make_optimizer   # the table the tests replay (torch-free)
+
 DATA = Path(__file__).resolve().parent / "data"
 STEPS = 3
 
@@ -52,23 +54,13 @@ class BatchNet(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
-OPTIMIZERS = {
-    "sgd": lambda p: optim.SGD(p, lr=0.01),
-    "sgd_momentum_nesterov_decay": lambda p: optim.SGD(p, lr=0.01, momentum=0.9, nesterov=True, weight_decay=1e-3),
-    "adam": lambda p: optim.Adam(p),
-    "adam_amsgrad_decay": lambda p: optim.Adam(p, lr=0.01, weight_decay=1e-2, amsgrad=True),
-    "rmsprop": lambda p: optim.RMSprop(p),
-    "rmsprop_centered_momentum": lambda p: optim.RMSprop(p, lr=1e-3, momentum=0.5, centered=True),
-}
-
-
 def record(name, make_net, x, target, criterion, optimizer):
     """Initial weights, each step's output, loss and gradients, the weights after the last step."""
     torch.manual_seed(0)
     net = make_net()
     data = {f"init/{k}": v.detach().numpy().copy() for k, v in net.state_dict().items()}
     data["input"], data["target"] = x.numpy(), target.numpy()
-    opt = OPTIMIZERS[optimizer](net.parameters())
+    opt = make_optimizer(optim, optimizer, net.parameters())
     for step in range(STEPS):
         opt.zero_grad()
         output = net(x)

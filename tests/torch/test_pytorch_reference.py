@@ -11,14 +11,21 @@ import graphgrad.torch.nn.functional as F
 import graphgrad.torch.optim as optim
 
 DATA = Path(__file__).resolve().parent / "data"
+# name -> (optimizer class, its arguments), the same for torch.optim in record_pytorch.py and for the spelling here
 OPTIMIZERS = {
-    "sgd": lambda p: optim.SGD(p, lr=0.01),
-    "sgd_momentum_nesterov_decay": lambda p: optim.SGD(p, lr=0.01, momentum=0.9, nesterov=True, weight_decay=1e-3),
-    "adam": lambda p: optim.Adam(p),
-    "adam_amsgrad_decay": lambda p: optim.Adam(p, lr=0.01, weight_decay=1e-2, amsgrad=True),
-    "rmsprop": lambda p: optim.RMSprop(p),
-    "rmsprop_centered_momentum": lambda p: optim.RMSprop(p, lr=1e-3, momentum=0.5, centered=True),
+    "sgd": ("SGD", dict(lr=0.01)),
+    "sgd_momentum_nesterov_decay": ("SGD", dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=1e-3)),
+    "adam": ("Adam", dict()),
+    "adam_amsgrad_decay": ("Adam", dict(lr=0.01, weight_decay=1e-2, amsgrad=True)),
+    "rmsprop": ("RMSprop", dict()),
+    "rmsprop_centered_momentum": ("RMSprop", dict(lr=1e-3, momentum=0.5, centered=True)),
 }
+
+
+def make_optimizer(optim, name, parameters):
+    """The optimizer ``name`` of ``OPTIMIZERS`` from the module ``optim`` (torch.optim or its spelling)."""
+    kind, arguments = OPTIMIZERS[name]
+    return getattr(optim, kind)(parameters, **arguments)
 
 
 class Net(nn.Module):
@@ -72,7 +79,7 @@ def replay(name, net, criterion, optimizer, target_dtype=None):
     net.load_state_dict({k[len("init/"):]: data[k] for k in data.files if k.startswith("init/")})
     input = torch.tensor(data["input"])
     target = torch.tensor(data["target"], dtype=target_dtype)
-    opt = OPTIMIZERS[optimizer](net.parameters())
+    opt = make_optimizer(optim, optimizer, net.parameters())
     steps = sorted({k.split("/")[0] for k in data.files if k.startswith("step")})
     for step in steps:
         # in your training loop:
