@@ -67,17 +67,18 @@ def convolution_dot(kernel, size, strides=1, padding="valid", dilation=1, highli
     style = style or Style(precision=2)
     kernel = one_channel(kernel)
     fields, (oh, ow) = receptive_fields(kernel, size, strides=strides, padding=padding, dilation=dilation)
-    if highlight is not None and tuple(highlight) not in fields:
-        raise GraphgradError(f"highlight {tuple(highlight)} is not an output pixel; the output is {oh}x{ow}")
+    highlight = None if highlight is None else tuple(highlight)
+    if highlight is not None and highlight not in fields:
+        raise GraphgradError(f"highlight {highlight} is not an output pixel; the output is {oh}x{ow}")
     h, w = (int(n) for n in size)
-    chosen = fields[tuple(highlight)] if highlight is not None else None
+    chosen = fields[highlight] if highlight is not None else None
     c = style.colour
     radius, dy = 18.0, 44.0
     label_font = style.fontsize * 0.7
     columns = {"x": [(r, col) for r in range(h) for col in range(w)],
                "y": [(i, j) for i in range(oh) for j in range(ow)]}
     edges = [(rc, ij, kernel[ab]) for ij, field in fields.items() for rc, ab in sorted(field.items())]
-    labelled = [n for n, e in enumerate(edges) if chosen is None or e[1] == tuple(highlight)]
+    labelled = [n for n, e in enumerate(edges) if chosen is None or e[1] == highlight]
     tallest = len(columns["x"])
     dx = 220.0
     for _ in range(SPREADS):
@@ -99,19 +100,22 @@ def convolution_dot(kernel, size, strides=1, padding="valid", dilation=1, highli
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize * 0.85), shape="circle", style="filled",
              width=f"{2 * radius / 72:.3f}", fixedsize="true")
     dot.attr("edge", arrowsize="0.5")
+    if labelled and not spots:
+        dot.attr(label="(too many weights to label: colour shows the sign)", labelloc="b", fontcolor=c("const"),
+                 fontsize=str(label_font))
     for k, ((prefix, pixels), name, kind, (rows, cols)) in enumerate(
             zip(columns.items(), names, ("input", "output"), ((h, w), (oh, ow)))):
         dot.node(f"t{prefix}", plain(f"{name}: {rows}×{cols}"), shape="plaintext", fixedsize="false", style="",
                  pos=f"{40 + k * dx:.1f},{height - 14:.1f}!", fontcolor=c("const"))
         for ij in pixels:
-            marked = chosen is not None and (ij in chosen if prefix == "x" else ij == tuple(highlight))
+            marked = chosen is not None and (ij in chosen if prefix == "x" else ij == highlight)
             x, y = pos[(prefix, ij)]
             dot.node(f"{prefix}{ij[0]}_{ij[1]}", plain(_pixel(name, *ij, (rows, cols))), id=f"{prefix}{ij[0]}_{ij[1]}",
                      pos=f"{x:.1f},{y:.1f}!", fillcolor=c(kind if marked or chosen is None else "cluster"),
                      color=c(f"{kind}_border"), penwidth="2.4" if marked else "1.2")
     for n, (rc, ij, wt) in enumerate(edges):
-        on = chosen is None or ij == tuple(highlight)
-        colour = (c("positive") if wt >= 0 else c("negative")) if on else "#CBD5E1"
+        on = chosen is None or ij == highlight
+        colour = (c("positive") if wt >= 0 else c("negative")) if on else c("dim")
         dot.edge(f"x{rc[0]}_{rc[1]}", f"y{ij[0]}_{ij[1]}", id=f"x{rc[0]}_{rc[1]}-y{ij[0]}_{ij[1]}", color=colour,
                  penwidth="1.8" if chosen is not None and on else "0.8")
         if n in spots:
