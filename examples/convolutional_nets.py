@@ -1,8 +1,8 @@
 """Convolutional nets: one 3x3 convolution by hand, the Keras LeNet, and seed 002's PyTorch code.
 
 1. A 1-channel 3x3 kernel on a 4x4 image: each output pixel in SymPy, whose partial
-   derivatives along the edges from the input pixels are the kernel weights; the graph
-   and its reverse trace.
+   derivatives along the edges from the input pixels are the kernel weights; the same
+   convolution drawn pixel by pixel; the graph and its reverse trace.
 2. LeNet in Keras's spelling: ``summary()`` and the layer stack with its feature maps.
 3. Seed 002's ``class Net(nn.Module)`` and training step with only the imports changed
    (``from graphgrad import torch``): the net, three SGD steps, the recorded graph.
@@ -18,7 +18,7 @@ import graphgrad.torch.nn as tnn
 import graphgrad.torch.nn.functional as F
 import graphgrad.torch.optim as optim
 from graphgrad.traces import record
-from graphgrad.viz import find_renderer, render
+from graphgrad.viz import convolution_picture, find_renderer, render
 
 IMAGE = np.arange(16.0).reshape(1, 4, 4, 1) / 10
 KERNEL = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]).reshape(3, 3, 1, 1)   # Sobel, x
@@ -35,6 +35,10 @@ def convolution_by_hand(page):
     page.code(f"y01 = {pixel}")
     page.text("so the partial derivative along the edge from an input pixel to it is the kernel weight "
               "that pixel meets: " + ", ".join(f"∂y01/∂{x} = {p}" for x, p in partials.items()) + ".")
+    if find_renderer() is not None:
+        convolution_picture(KERNEL, (4, 4), highlight=(0, 1)).save(page.path("conv_neurons.svg"))
+        page.picture("conv_neurons.svg", "the convolution neuron by neuron with the Sobel kernel: "
+                     "y01's receptive field and its weights")
     x, w = ops.input("x", IMAGE.shape), ops.input("w", KERNEL.shape)
     graph = Graph([ops.sum(ops.relu(ops.conv2d(x, w)))], [x, w])
     trace = record(graph, {"x": IMAGE, "w": KERNEL})

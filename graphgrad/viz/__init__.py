@@ -2,7 +2,8 @@
 
 ``render(graph, "g.svg", values)`` draws a graph (``.tex``: TikZ); ``write_frames`` the
 backprop steps (numbered pictures, PDF, HTML, GIF or a Beamer frame); ``layer_dot``/
-``neuron_dot`` networks; ``show``, ``stepper`` and ``trace_html`` display in notebooks.
+``neuron_dot`` networks,
+``convolution_picture`` a small convolution pixel by pixel; ``show``, ``stepper`` and ``trace_html`` display in notebooks.
 Renderer: ``dot`` on PATH, else ``graphviz-pure``, or ``$GRAPHGRAD_DOT``.
 """
 from .draw import to_dot
@@ -15,3 +16,4 @@ from .renderer import RendererError, find as find_renderer
 from .style import Style
 from .gallery import write_pictures
 from .broadcasting import broadcast_picture
+from .convolution import convolution_dot, convolution_picture

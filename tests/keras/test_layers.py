@@ -84,3 +84,25 @@ def test_convolutional_layers_join_keras_and_compute_nn_s_graph():
     pooled = k.layers.GlobalAveragePooling2D()(k.layers.MaxPooling2D(2)(y))
     np.testing.assert_allclose(pooled.numpy(), expected.reshape(2, 3, 2, 3, 2, 4).max(axis=(2, 4)).mean(axis=(1, 2)),
                                rtol=1e-5)
+
+
+def test_batch_normalization_follows_keras_formulas_in_training_and_inference():
+    """Keras: moving = 0.99·moving + 0.01·batch statistic (biased variance), y = γ(x - μ)/√(σ² + 0.001) + β."""
+    rng = np.random.default_rng(4)
+    bn = layers.BatchNormalization()
+    xs = [rng.normal(2.0, 3.0, size=(5, 3, 3, 2)).astype(np.float32) for _ in range(3)]
+    bn.build(xs[0].shape[1:])
+    gamma, beta = np.array([1.5, -0.5], np.float32), np.array([0.25, 2.0], np.float32)
+    bn.set_weights([gamma, beta, np.array([0.1, -0.2], np.float32), np.array([1.2, 0.8], np.float32)])
+    moving_mean, moving_var = np.array([0.1, -0.2]), np.array([1.2, 0.8])
+    for x in xs:
+        mean, var = x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))
+        np.testing.assert_allclose(bn(x, training=True).numpy(), gamma * (x - mean) / np.sqrt(var + 1e-3) + beta,
+                                   rtol=1e-4, atol=1e-5)
+        moving_mean, moving_var = 0.99 * moving_mean + 0.01 * mean, 0.99 * moving_var + 0.01 * var
+        np.testing.assert_allclose(bn.moving_mean.numpy(), moving_mean, rtol=1e-5)
+        np.testing.assert_allclose(bn.moving_variance.numpy(), moving_var, rtol=1e-5)
+    x = xs[0]
+    np.testing.assert_allclose(bn(x).numpy(), gamma * (x - moving_mean) / np.sqrt(moving_var + 1e-3) + beta,
+                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), moving_mean, rtol=1e-5)   # inference leaves them
