@@ -53,8 +53,8 @@ class Node:
         return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name, self.weak)
 
     def __repr__(self):
-        what = self.name or self.op.name
-        return f"<Node {what} {self.op.name} shape={self.shape} {self.dtype}>"
+        named = f" {self.name}" if self.name else ""
+        return f"<Node{named} {self.op.name} shape={self.shape} {self.dtype}>"
 
     def _repr_svg_(self):
         """Jupyter shows a node as the picture of the graph that computes it (text when no renderer is installed)."""

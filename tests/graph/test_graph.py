@@ -69,3 +69,9 @@ def test_networkless_wrong_value_shape_names_the_input():
     g = gg.parse("y = sum(x)", shapes={"x": (3,)})
     with pytest.raises(gg.ShapeError, match="input 'x'.*\\(3,\\).*\\(4,\\)"):
         g(x=np.ones(4))
+
+
+def test_repr_names_the_node_once_and_its_primitive_once():
+    x = gg.ops.input("x")
+    assert repr(x * 2) == "<Node mul shape=() float64>"
+    assert repr(x) == "<Node x input shape=() float64>"
