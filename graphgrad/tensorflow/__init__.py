@@ -12,7 +12,7 @@ from .dtypes import (DType, as_dtype, bool_ as bool, float16, float32, float64, 
                      uint8)
 from .tensor import Tensor, Variable, constant, convert_to_tensor
 from .tape import GradientTape
-from .arrays import matmul, ones, ones_like, reshape, transpose, zeros, zeros_like
+from .arrays import cast, matmul, ones, ones_like, reshape, transpose, zeros, zeros_like
 from .math import (abs, add, cos, divide, exp, maximum, minimum, multiply, negative, pow, reduce_max,
                    reduce_mean, reduce_sum, sigmoid, sin, sqrt, square, subtract, tanh)
 

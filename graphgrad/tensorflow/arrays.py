@@ -1,4 +1,4 @@
-"""Making, shaping and multiplying tensors: ``tf.zeros``, ``tf.reshape``, ``tf.transpose``, ``tf.matmul``."""
+"""Making, casting, shaping and multiplying tensors: ``tf.zeros``, ``tf.cast``, ``tf.reshape``, ``tf.transpose``, ``tf.matmul``."""
 import numpy as np
 
 from .. import ops
@@ -23,6 +23,11 @@ def zeros_like(input, dtype=None, name=None):
 def ones_like(input, dtype=None, name=None):
     t = convert_to_tensor(input)
     return ones(t.shape, dtype or t.dtype)
+
+
+def cast(x, dtype, name=None):
+    """``x`` in another dtype, recorded (``ops.astype``): float to float carries the gradient, as in TensorFlow."""
+    return call(ops.astype, convert_to_tensor(x), dtypes.as_dtype(dtype).as_numpy_dtype)
 
 
 def reshape(tensor, shape, name=None):

@@ -179,3 +179,18 @@ def test_the_tapes_graph_traces_like_any_other():
     tape.gradient(y, x)
     trace = record(tape.graph, tape.values)
     assert float(trace.forward[-1].value) == 21.0 and float(trace.reverse[-1].value) == 12.0
+
+
+def test_cast_is_recorded_and_carries_the_gradient_between_floats():
+    x0 = np.array([1.5, -2.0, 0.25])
+    x = tf.Variable(x0, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.cast(x, tf.float32) ** 3)
+    grad = tape.gradient(y, x)
+    h = 1e-3                                       # float32 values: a step float32 resolves
+    numeric = [(np.sum(np.float32(x0 + h * e) ** 3) - np.sum(np.float32(x0 - h * e) ** 3)) / (2 * h)
+               for e in np.eye(3)]
+    assert y.dtype == tf.float32 and grad.dtype == tf.float64
+    np.testing.assert_allclose(grad.numpy(), 3 * x0 ** 2, rtol=1e-6)
+    np.testing.assert_allclose(grad.numpy(), numeric, rtol=1e-2)
+    assert tf.cast(tf.constant([1, 2]), tf.float32).numpy().dtype == np.float32
