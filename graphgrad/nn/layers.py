@@ -57,6 +57,18 @@ class Layer:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items())})"
 
 
+def _kernel_options(layer, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                    bias_regularizer):
+    """The options Dense and Conv2D share: activation, bias, and the kernel's and bias's initializers and regularizers."""
+    layer.activation = activations.get(activation)
+    layer.activation_name = activations.name_of(activation)
+    layer.use_bias = use_bias
+    layer.kernel_initializer = initializers.get(kernel_initializer)
+    layer.bias_initializer = initializers.get(bias_initializer)
+    layer.kernel_regularizer = regularizers.get(kernel_regularizer)
+    layer.bias_regularizer = regularizers.get(bias_regularizer)
+
+
 class Dense(Layer):
     """Fully connected layer ``activation(x @ kernel + bias)``, with Keras' defaults (Glorot, zeros)."""
 
@@ -67,13 +79,8 @@ class Dense(Layer):
                  input_shape=None, input_dim=None, name=None):
         super().__init__(name, (input_dim,) if input_dim is not None else input_shape)
         self.units = whole_number(units, "Dense: units (the number of outputs)")
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        _kernel_options(self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                        bias_regularizer)
 
     def parameters(self, input_shape):
         if len(input_shape) != 1:
@@ -189,13 +196,8 @@ class Conv2D(Layer):
         self.window = dict(strides=win.pair(strides, "Conv2D: strides"), padding=win.padding_param(padding),
                            dilation=win.pair(dilation_rate, "Conv2D: dilation_rate"),
                            groups=whole_number(groups, "Conv2D: groups"), layout="NHWC")
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        _kernel_options(self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                        bias_regularizer)
 
     def parameters(self, input_shape):
         _images(self, input_shape)
