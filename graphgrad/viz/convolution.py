@@ -11,7 +11,7 @@ import sympy as sp
 from .. import ops
 from ..errors import GraphgradError, SizeError
 from .draw import plain
-from .network import MAX_NEURONS, SPREADS, label_size, place_labels
+from .network import MAX_NEURONS, label_size, spread_columns
 from .style import Style
 
 
@@ -79,20 +79,12 @@ def convolution_dot(kernel, size, strides=1, padding="valid", dilation=1, highli
                "y": [(i, j) for i in range(oh) for j in range(ow)]}
     edges = [(rc, ij, kernel[ab]) for ij, field in fields.items() for rc, ab in sorted(field.items())]
     labelled = [n for n, e in enumerate(edges) if chosen is None or e[1] == highlight]
-    tallest = len(columns["x"])
-    dx = 220.0
-    for _ in range(SPREADS):
-        pos = {}
-        for k, (prefix, pixels) in enumerate(columns.items()):
-            top = 30 + (tallest - 1) * dy / 2 + (len(pixels) - 1) * dy / 2
-            for r, ij in enumerate(pixels):
-                pos[(prefix, ij)] = (40 + k * dx, top - r * dy)
-        clear = [(x - radius, y - radius, x + radius, y + radius) for x, y in pos.values()]
-        centres = place_labels([(pos[("x", edges[n][0])], pos[("y", edges[n][1])],
-                                 label_size(style.number(edges[n][2]), label_font)) for n in labelled], clear)
-        if centres is not None:
-            break
-        dx *= 1.25
+    tallest = max(len(pixels) for pixels in columns.values())
+    pos, centres, dx = spread_columns(
+        [[(prefix, ij) for ij in pixels] for prefix, pixels in columns.items()],
+        lambda pos: [(pos[("x", edges[n][0])], pos[("y", edges[n][1])],
+                      label_size(style.number(edges[n][2]), label_font)) for n in labelled],
+        radius, dy, 220.0)
     spots = dict(zip(labelled, centres)) if centres is not None else {}
     height = 30 + (tallest - 1) * dy + 50
     dot = graphviz.Digraph("convolution")

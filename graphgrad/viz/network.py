@@ -144,6 +144,28 @@ def place_labels(segments, keep_clear):
     return centres
 
 
+def spread_columns(columns, segments, radius, dy, dx):
+    """Centres of columns of circles (each column a list of keys, centred on the tallest) and of the labels on
+    the edges between them: columns move apart (x1.25) until ``place_labels`` fits every label.
+
+    ``segments(pos)`` gives ``place_labels``' segments for positions ``pos``. Returns ``(pos, centres, dx)``;
+    ``centres`` is None when the labels never fit.
+    """
+    tallest = max(len(col) for col in columns)
+    for _ in range(SPREADS):
+        pos = {}
+        for k, col in enumerate(columns):
+            top = 30 + (tallest - 1) * dy / 2 + (len(col) - 1) * dy / 2
+            for r, key in enumerate(col):
+                pos[key] = (40 + k * dx, top - r * dy)
+        clear = [(x - radius, y - radius, x + radius, y + radius) for x, y in pos.values()]
+        centres = place_labels(segments(pos), clear)
+        if centres is not None:
+            return pos, centres, dx
+        dx *= 1.25
+    return pos, None, dx
+
+
 def neuron_dot(layers, style=None, weights=True, bias=False):
     """DOT source (for ``neato -n2``) of a neuron-level picture: a circle per unit, ``a_i^(j)``, weights on edges.
 
@@ -172,20 +194,11 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
                 edges.append((j, i, k, w))
     texts = {e: style.number(e[3]) for e in edges if e[3] is not None and weights}
     tallest = max(len(col) for col in column)
-    dx = 240.0
-    for _ in range(SPREADS):
-        pos = {}
-        for j, col in enumerate(column):
-            top = (tallest - 1) * dy / 2 + (len(col) - 1) * dy / 2
-            for r, i in enumerate(col):
-                pos[(j, i)] = (40 + j * dx, 30 + top - r * dy)
-        clear = [(x - radius, y - radius, x + radius, y + radius) for x, y in pos.values()]
-        labelled = [e for e in edges if e in texts]
-        centres = place_labels([(pos[(e[0], e[1])], pos[(e[0] + 1, e[2])], label_size(texts[e], label_font))
-                                for e in labelled], clear)
-        if centres is not None:
-            break
-        dx *= 1.25
+    labelled = [e for e in edges if e in texts]
+    pos, centres, dx = spread_columns(
+        [[(j, i) for i in col] for j, col in enumerate(column)],
+        lambda pos: [(pos[(e[0], e[1])], pos[(e[0] + 1, e[2])], label_size(texts[e], label_font)) for e in labelled],
+        radius, dy, 240.0)
     spots = dict(zip(labelled, centres)) if centres is not None else {}
     height = 30 + (tallest - 1) * dy + 60
     dot = graphviz.Digraph("neurons")
