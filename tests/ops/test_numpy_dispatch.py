@@ -24,15 +24,20 @@ CALLS = [lambda x: np.sin(x), lambda x: np.exp(-x) + np.log1p(x * x), lambda x: 
          lambda x: np.stack(list(x))]
 
 
-@pytest.mark.parametrize("f", CALLS, ids=range(len(CALLS)))
-def test_numpy_calls_on_a_node_build_the_graph_numpy_would_compute(f):
-    x = ops.input("x", V.shape)
+def _builds_what_numpy_computes(f, v):
+    """``f`` on an input node is a node whose value, dtype and shape are NumPy's ``f(v)``."""
+    x = ops.input("x", v.shape)
     out = f(x)
     assert isinstance(out, gg.Node)
-    value = gg.Graph([out], [x])(x=V)
-    want = np.asarray(f(V))
-    assert value.dtype == want.dtype
+    value = gg.Graph([out], [x])(x=v)
+    want = np.asarray(f(v))
+    assert value.dtype == want.dtype and value.shape == want.shape
     np.testing.assert_allclose(value, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("f", CALLS, ids=range(len(CALLS)))
+def test_numpy_calls_on_a_node_build_the_graph_numpy_would_compute(f):
+    _builds_what_numpy_computes(f, V)
 
 
 def test_every_row_maps_a_numpy_callable_to_a_graphgrad_callable():
@@ -79,13 +84,7 @@ SHAPING = [
 
 @pytest.mark.parametrize("f", SHAPING)
 def test_numpy_s_indexing_shaping_and_products_build_nodes(f):
-    x = ops.input("x", M.shape)
-    out = f(x)
-    assert isinstance(out, gg.Node)
-    value = gg.Graph([out], [x])(x=M)
-    want = np.asarray(f(M))
-    assert value.dtype == want.dtype and value.shape == want.shape
-    np.testing.assert_allclose(value, want, rtol=1e-12)
+    _builds_what_numpy_computes(f, M)
 
 
 def test_a_node_iterates_over_its_first_axis():
