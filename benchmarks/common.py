@@ -34,11 +34,19 @@ def best_of(fn, repeat=5):
     return min(times)
 
 
+SETTLE = 0.5   # seconds of rest before each timed turn
+
+
 def turns(candidates, repeat=5):
-    """Every time of each named candidate, timed in turns so machine noise hits all alike."""
+    """Every time of each named candidate, timed in turns so machine noise hits all alike.
+
+    Each turn starts after a short rest: the thread pools of the previous candidate (OpenBLAS, PyTorch's
+    OpenMP) keep spinning for a while after their work, and on two cores they would slow whoever comes next.
+    """
     times = {name: [] for name in candidates}
     for _ in range(repeat):
         for name, fn in candidates.items():
+            time.sleep(SETTLE)
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)

@@ -472,7 +472,7 @@ def emit_matmul(w, node):
         w.out(f"{acc} += {w.var(a)}[p] * {w.var(b)}[p]")
         w.out.dedent()
         w.out(w.store(node, acc, None))
-    elif m * ka * n >= BLAS_MIN and len(dtypes) == 1:
+    elif m * ka * n >= BLAS_MIN and len(dtypes) == 1 and node.dtype in (np.float32, np.float64):
         w.out(f"gemm({left}, {right}, {w.var(node)}.reshape({m}, {n}))")
     else:
         ia = (lambda i, p: _linear((p, m), (i, 1))) if ta else (lambda i, p: _linear((i, ka), (p, 1)))

@@ -10,12 +10,43 @@ same order of mini-batches and the same dropout noise as the compiled loop.
 import numpy as np
 from numba import njit
 
+from . import blas
+
 
 @njit(cache=True)
-def gemm(a, b, out):
-    """out = a @ b by BLAS (``np.dot``, which needs SciPy); Numba's code for it is large, so it is compiled
-    here once per layout of the operands (C, or transposed) instead of in every kernel."""
+def _layout(a):
+    """(CBLAS transpose flag, leading dimension) of a 2-D operand stored in C order or transposed (F order)."""
+    if a.strides[1] == a.itemsize or a.shape[1] == 1:
+        return blas.NO_TRANSPOSE, max(a.strides[0] // a.itemsize, a.shape[1], 1)
+    if a.strides[0] == a.itemsize or a.shape[0] == 1:
+        return blas.TRANSPOSE, max(a.strides[1] // a.itemsize, a.shape[0], 1)
+    raise ValueError("gemm: an operand is neither C- nor F-contiguous")
+
+
+@njit(cache=True)
+def _numpy_gemm(a, b, out):
+    """out = a @ b by NumPy's own OpenBLAS (``blas``): one library and one thread pool with NumPy."""
+    m, k = a.shape
+    n = b.shape[1]
+    ta, lda = _layout(a)
+    tb, ldb = _layout(b)
+    if out.itemsize == 4:   # float32 (the kernels call gemm for float32 and float64 only)
+        blas.sgemm(blas.ROW_MAJOR, ta, tb, m, n, k, np.float32(1), a.ctypes.data, lda, b.ctypes.data, ldb,
+                   np.float32(0), out.ctypes.data, max(n, 1))
+    else:
+        blas.dgemm(blas.ROW_MAJOR, ta, tb, m, n, k, 1.0, a.ctypes.data, lda, b.ctypes.data, ldb,
+                   0.0, out.ctypes.data, max(n, 1))
+
+
+@njit(cache=True)
+def _scipy_gemm(a, b, out):
+    """out = a @ b by ``np.dot`` (SciPy's OpenBLAS), where NumPy's own is not reachable."""
     np.dot(a, b, out)
+
+
+# out = a @ b for float operands in C or transposed layout; Numba's code for a product is large, so it is
+# compiled here once per layout instead of in every kernel.
+gemm = _numpy_gemm if blas.SHARED else _scipy_gemm
 
 
 @njit(cache=True, error_model="numpy")
