@@ -89,3 +89,19 @@ def test_compiled_einsums_match_the_interpreter():
     assert "matmul" in {n.op.name for n in compiled.optimized.nodes}
     for x, z in zip(graph(**given_), compiled(**given_)):
         np.testing.assert_allclose(x, z, rtol=1e-9, atol=1e-11)
+
+
+@pytest.mark.parametrize("strides, padding", [(2, "valid"), (1, "same"), (2, "same")])
+def test_compiled_max_pool_keeps_ties_and_nans_as_the_interpreter(strides, padding):
+    """The first maximum of a window takes the gradient (ties are common after relu); a NaN is the maximum."""
+    x = ops.input("x", (2, 5, 6, 3))
+    y = ops.max_pool2d(x, 2, strides=strides, padding=padding)
+    weights = ops.const(np.linspace(-1.0, 1.0, y.size).reshape(y.shape))
+    graph = gg.grad_graph(gg.Graph([ops.sum(y * weights)], [x]))
+    pooled = gg.Graph([y], [x])
+    rng = np.random.default_rng(3)
+    tied = np.maximum(np.round(rng.normal(size=x.shape), 1), 0.0)       # many equal zeros and repeats
+    for a, b in zip(graph(x=tied), gg.compile(graph)(x=tied)):
+        np.testing.assert_allclose(a, b, rtol=1e-12)      # a tie routed elsewhere would differ by O(1)
+    tied[0, 1, 1, 0] = tied[1, 4, 5, 2] = np.nan
+    np.testing.assert_array_equal(pooled(x=tied), gg.compile(pooled)(x=tied))
