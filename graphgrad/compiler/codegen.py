@@ -607,13 +607,15 @@ def _pool_geometry(node, size):
     return _geometry(p["pool"], p["strides"], (1, 1), p["padding"], size)
 
 
-def _emit_pool(helper, image):
+def _emit_pool(helper, image, options=()):
     """An emitter calling the runtime's ``helper`` on the NHWC views of the node's operands and its own array;
-    ``image(node)`` is the operand whose spatial size the windows cover."""
+    ``image(node)`` is the operand whose spatial size the windows cover; the node's parameters named in
+    ``options`` follow the geometry."""
     def emit(w, node):
         geometry = _pool_geometry(node, image(node).shape[1:3])
         arrays = ", ".join(_shaped(w, a) for a in (*node.inputs, node))
-        w.out(f"{helper}({arrays}, {geometry})")
+        extra = "".join(f", {node.params[name]!r}" for name in options)
+        w.out(f"{helper}({arrays}, {geometry}{extra})")
     return emit
 
 
@@ -700,6 +702,6 @@ EMIT.update({"fused": emit_one_loop, "reshape": emit_reshape, "matmul": emit_mat
              "softmax": emit_softmax, "log_softmax": emit_log_softmax, "im2col": emit_im2col, "col2im": emit_col2im,
              "max_pool2d": _emit_pool("max_pool", lambda n: n.inputs[0]),
              "max_pool2d_grad": _emit_pool("max_pool_grad", lambda n: n.inputs[0]),
-             "avg_pool2d": _emit_pool("avg_pool", lambda n: n.inputs[0]),
-             "avg_pool2d_grad": _emit_pool("avg_pool_grad", lambda n: n),
+             "avg_pool2d": _emit_pool("avg_pool", lambda n: n.inputs[0], ("count_include_pad",)),
+             "avg_pool2d_grad": _emit_pool("avg_pool_grad", lambda n: n, ("count_include_pad",)),
              "index": emit_index, "scatter_add": emit_scatter_add, "concatenate": emit_concatenate})

@@ -181,15 +181,29 @@ def max_pool_grad(x, g, dx, geometry):
 
 
 @njit(cache=True)
-def avg_pool(x, y, geometry):
-    """y := the mean of each window of x, padding counted as zeros."""
+def _window_share(i, j, geometry, h, w, count_include_pad):
+    """1 / what window (i, j) divides by: every position, or only those inside the h x w image."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    if count_include_pad:
+        return 1.0 / (kh * kw)
+    rows, cols = 0, 0
+    for a in range(kh):
+        rows += 1 if 0 <= i * sh + a * dh - pt < h else 0
+    for e in range(kw):
+        cols += 1 if 0 <= j * sw + e * dw - pl < w else 0
+    return 1.0 / (rows * cols)
+
+
+@njit(cache=True)
+def avg_pool(x, y, geometry, count_include_pad):
+    """y := the mean of each window of x (padding counted as zeros, or left out of the count)."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
     n, h, w, c = x.shape
     oh, ow = y.shape[1], y.shape[2]
-    share = 1.0 / (kh * kw)
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
+                share = _window_share(i, j, geometry, h, w, count_include_pad)
                 for ch in range(c):
                     total = 0.0
                     for a in range(kh):
@@ -202,16 +216,16 @@ def avg_pool(x, y, geometry):
 
 
 @njit(cache=True)
-def avg_pool_grad(g, dx, geometry):
+def avg_pool_grad(g, dx, geometry, count_include_pad):
     """dx := each element of g shared equally over its window (the adjoint of ``avg_pool``)."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
     n, h, w, c = dx.shape
     oh, ow = g.shape[1], g.shape[2]
-    share = 1.0 / (kh * kw)
     dx[:] = 0.0
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
+                share = _window_share(i, j, geometry, h, w, count_include_pad)
                 for a in range(kh):
                     r = i * sh + a * dh - pt
                     for e in range(kw):

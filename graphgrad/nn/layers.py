@@ -250,16 +250,14 @@ class MaxPooling2D(_Pooling2D):
 
 
 class AveragePooling2D(_Pooling2D):
-    """The mean of each window (Keras' AveragePooling2D, 'valid' padding: Keras leaves padding out of the mean,
-    graphgrad's average counts it, so 'same' is refused rather than computed differently)."""
+    """The mean of each window (Keras' AveragePooling2D: a 'same' window's mean is over the pixels inside the
+    image, so padding is left out of the count)."""
     kind = "average_pooling2d"
     primitive = ops.pooling.avg_pool2d_p
 
     def __init__(self, pool_size=2, strides=None, padding="valid", input_shape=None, name=None):
-        if padding != "valid":
-            raise ArgumentError("AveragePooling2D: only padding='valid' (Keras averages 'same' windows over "
-                                "the pixels inside the image only, which graphgrad does not compute)")
         super().__init__(pool_size, strides, padding, input_shape, name)
+        self.window["count_include_pad"] = False
 
 
 class GlobalAveragePooling2D(Layer):

@@ -3,8 +3,9 @@
 Max pooling routes each window's adjoint to the window's first maximum, as
 PyTorch and TensorFlow do; its derivative family is closed: the adjoint of
 ``max_pool2d_grad(x, g)`` in g is ``max_pool2d_select(x, c)`` (read c at each
-window's maximum) and vice versa. Average pooling is linear, counting padded
-zeros in the average (PyTorch's default ``count_include_pad``).
+window's maximum) and vice versa. Average pooling is linear; ``count_include_pad``
+says what a window's mean divides by: every position, padded zeros included
+(PyTorch's default), or only the positions inside the image (Keras's 'same').
 """
 import numpy as np
 
@@ -53,14 +54,25 @@ def _max_pool_select(x, c, pool, strides, padding, layout):
     return win.from_nhwc(np.take_along_axis(cols, index[:, :, :, None, :], axis=3)[:, :, :, 0, :], layout)
 
 
-def _avg_pool(x, pool, strides, padding, layout):
-    cols, _, _ = _windows(x, pool, strides, padding, layout, 0.0)
-    return win.from_nhwc(np.sum(cols, axis=3) / (pool[0] * pool[1]), layout)
+def _divisors(size, pool, strides, pads, out, count_include_pad):
+    """(1, OH, OW, 1): how many elements each window's mean divides by."""
+    if count_include_pad:
+        return np.full((1, *out, 1), float(pool[0] * pool[1]))
+    inside = win.padded(np.ones((1, *size, 1)), pads)
+    return np.sum(win.columns(inside, pool, strides, (1, 1), out), axis=3)
 
 
-def _avg_pool_grad(g, size, pool, strides, padding, layout):
-    gn = win.to_nhwc(g, layout) / (pool[0] * pool[1])
+def _avg_pool(x, pool, strides, padding, layout, count_include_pad):
+    cols, pads, out = _windows(x, pool, strides, padding, layout, 0.0)
+    divisors = _divisors(_size(x, layout), pool, strides, pads, out, count_include_pad)
+    return win.from_nhwc(np.sum(cols, axis=3) / divisors, layout)
+
+
+def _avg_pool_grad(g, size, pool, strides, padding, layout, count_include_pad):
+    """Each element of g shared equally over its window (the adjoint of ``_avg_pool``)."""
     pads = win.resolve_padding(size, pool, strides, (1, 1), padding)
+    gn = win.to_nhwc(g, layout)
+    gn = gn / _divisors(size, pool, strides, pads, gn.shape[1:3], count_include_pad)
     full = (gn.shape[0], size[0] + sum(pads[0]), size[1] + sum(pads[1]), gn.shape[3])
     spread = np.repeat(gn[:, :, :, None, :], pool[0] * pool[1], axis=3)
     xp = win.scatter(spread, full, pool, strides, (1, 1), gn.shape[1:3])
@@ -69,7 +81,7 @@ def _avg_pool_grad(g, size, pool, strides, padding, layout):
 
 def _pool_shape(name):
     """The pooled shape of the first operand (a second one, read at its windows, has the same shape)."""
-    def rule(xs, *others, pool, strides, padding, layout):
+    def rule(xs, *others, pool, strides, padding, layout, **options):
         win.check_rank(xs, "the input", name)
         n, h, w, c = win.spatial(xs, layout)
         try:
@@ -84,7 +96,7 @@ def _same_as_first(xs, gs, **params):
     return tuple(xs)
 
 
-def _avg_grad_shape(gs, *, size, pool, strides, padding, layout):
+def _avg_grad_shape(gs, *, size, pool, strides, padding, layout, count_include_pad):
     n, _, _, c = win.spatial(gs, layout)
     return win.laid_out((n, size[0], size[1], c), layout)
 
@@ -120,16 +132,21 @@ avg_pool2d_grad_p = Primitive(
     text="avg_pool2d_grad({0})", latex=r"\operatorname{{avgpool}}^{{\top}}({0})")
 
 
-def _pool(prim):
-    def pool(x, pool_size=2, strides=None, padding="valid", layout="NHWC"):
-        pool_size = win.pair(pool_size, "pool_size")
-        return prim(as_node(x), pool=pool_size, strides=win.pair(strides or pool_size, "strides"),
-                    padding=win.padding_param(padding), layout=win.layout_param(layout))
-    pool.__name__ = prim.name
-    pool.__doc__ = (f"{prim.name.split('_')[0]} over each ``pool_size`` window, moved by ``strides`` "
-                    "(default: the window, so windows do not overlap).")
-    return pool
+def _window(pool_size, strides, padding, layout):
+    """The window parameters of a pooling primitive, checked."""
+    pool_size = win.pair(pool_size, "pool_size")
+    return dict(pool=pool_size, strides=win.pair(strides or pool_size, "strides"),
+                padding=win.padding_param(padding), layout=win.layout_param(layout))
 
 
-max_pool2d = _pool(max_pool2d_p)
-avg_pool2d = _pool(avg_pool2d_p)
+def max_pool2d(x, pool_size=2, strides=None, padding="valid", layout="NHWC"):
+    """The maximum over each ``pool_size`` window, moved by ``strides`` (default: the window, so windows do
+    not overlap)."""
+    return max_pool2d_p(as_node(x), **_window(pool_size, strides, padding, layout))
+
+
+def avg_pool2d(x, pool_size=2, strides=None, padding="valid", layout="NHWC", count_include_pad=True):
+    """The mean over each ``pool_size`` window, moved by ``strides``; ``count_include_pad=False`` divides by
+    the window's elements inside the image only (Keras's 'same' average pooling)."""
+    return avg_pool2d_p(as_node(x), **_window(pool_size, strides, padding, layout),
+                        count_include_pad=bool(count_include_pad))

@@ -105,3 +105,15 @@ def test_compiled_max_pool_keeps_ties_and_nans_as_the_interpreter(strides, paddi
         np.testing.assert_allclose(a, b, rtol=1e-12)      # a tie routed elsewhere would differ by O(1)
     tied[0, 1, 1, 0] = tied[1, 4, 5, 2] = np.nan
     np.testing.assert_array_equal(pooled(x=tied), gg.compile(pooled)(x=tied))
+
+
+@pytest.mark.parametrize("count_include_pad", [True, False])
+def test_compiled_average_pooling_divides_as_the_interpreter(count_include_pad):
+    """Windows over the padding divide by k² or by the pixels inside, forward and backward."""
+    x = ops.input("x", (2, 5, 4, 3))
+    y = ops.avg_pool2d(x, 3, strides=2, padding="same", count_include_pad=count_include_pad)
+    weights = ops.const(np.linspace(-1.0, 1.0, y.size).reshape(y.shape))
+    graph = gg.grad_graph(gg.Graph([ops.sum(y * weights)], [x]))
+    given_ = values(graph, 4)
+    for a, b in zip(graph(**given_), gg.compile(graph)(**given_)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from graphgrad import nn
-from graphgrad.errors import ArgumentError
 from graphgrad.nn.errors import ShapeError
 
 
@@ -57,11 +56,17 @@ def test_pooling_and_reshape_layers_shapes():
     assert [model._layer_output_shape(i) for i in range(4)] == [(6, 6, 1), (3, 3, 4), (1, 1, 4), (4,)]
 
 
-def test_image_layers_refuse_flat_samples_and_same_average_pooling():
+def test_image_layers_refuse_flat_samples():
     with pytest.raises(ShapeError, match="needs image samples.*Reshape"):
         nn.Sequential([nn.Conv2D(2, 3, input_shape=(10,))])
-    with pytest.raises(ArgumentError, match="only padding='valid'"):
-        nn.AveragePooling2D(2, padding="same")
+
+
+def test_same_average_pooling_averages_the_pixels_inside_the_image():
+    """Keras's 'same' AveragePooling2D: a window hanging over the edge divides by the pixels it covers, so a
+    constant image stays constant (counting the padding would shrink the edges)."""
+    model = nn.Sequential([nn.AveragePooling2D(2, strides=2, padding="same", input_shape=(5, 5, 2))])
+    x = np.full((1, 5, 5, 2), 3.0)
+    np.testing.assert_allclose(model.predict(x), np.full((1, 3, 3, 2), 3.0), rtol=1e-6)
 
 
 def test_compiled_fit_of_a_small_cnn_matches_the_interpreter():

@@ -73,6 +73,44 @@ def test_pooling_matches_the_definition(k, stride, seed):
     np.testing.assert_allclose(run(ops.avg_pool2d(node, k, stride), x=x), reference_pool(x, k, stride, np.mean))
 
 
+def reference_padded_average(x, k, stride, pad, count_include_pad):
+    """NHWC average pooling with ``pad`` zeros on every side, by the definition: the sum of the window's
+    elements inside the image over k² (padding counted) or over how many there are."""
+    n, h, w, c = x.shape
+    oh, ow = (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1
+    y = np.zeros((n, oh, ow, c))
+    for i in range(oh):
+        for j in range(ow):
+            rows = [r for r in range(i * stride - pad, i * stride - pad + k) if 0 <= r < h]
+            cols = [s for s in range(j * stride - pad, j * stride - pad + k) if 0 <= s < w]
+            total = x[:, rows][:, :, cols].sum(axis=(1, 2))
+            y[:, i, j] = total / (k * k if count_include_pad else len(rows) * len(cols))
+    return y
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(2, 3), st.integers(1, 2), st.integers(0, 1), st.booleans(), st.integers(0, 2**31))
+def test_average_pooling_with_padding_divides_as_asked(k, stride, pad, count_include_pad, seed):
+    x = np.random.default_rng(seed).normal(size=(2, 5, 6, 2))
+    expected = reference_padded_average(x, k, stride, pad, count_include_pad)
+    node = ops.input("x", x.shape)
+    y = ops.avg_pool2d(node, k, stride, pad, count_include_pad=count_include_pad)
+    np.testing.assert_allclose(run(y, x=x), expected, atol=1e-12)
+    nchw = ops.avg_pool2d(ops.input("x", (2, 2, 5, 6)), k, stride, pad, "NCHW", count_include_pad)
+    np.testing.assert_allclose(run(nchw, x=x.transpose(0, 3, 1, 2)), expected.transpose(0, 3, 1, 2), atol=1e-12)
+
+
+def test_same_average_pooling_leaves_the_padding_out_when_asked():
+    """A 2x2 window at the right edge of a 3x3 image under 'same' covers one padded column: Keras averages
+    the two pixels inside; counting the padding halves that mean."""
+    x = np.arange(9.0).reshape(1, 3, 3, 1)
+    node = ops.input("x", x.shape)
+    inside = run(ops.avg_pool2d(node, 2, padding="same", count_include_pad=False), x=x)
+    counted = run(ops.avg_pool2d(node, 2, padding="same"), x=x)
+    assert inside[0, 0, 1, 0] == (2.0 + 5.0) / 2 and counted[0, 0, 1, 0] == (2.0 + 5.0) / 4
+    assert inside[0, 1, 1, 0] == 8.0 and counted[0, 1, 1, 0] == 2.0
+
+
 def test_max_pool_gradient_goes_to_the_first_maximum_of_each_window():
     x = np.array([[1.0, 3.0], [3.0, 0.0]]).reshape(1, 2, 2, 1)
     node = ops.input("x", x.shape)

@@ -104,6 +104,8 @@ CASES = [
     ("max_pool2d", lambda x: ops.max_pool2d(x, 2, padding="same"), None, [(2, 3, 5, 2)], None),
     ("max_pool2d_nchw", lambda x: ops.max_pool2d(x, 3, strides=2, layout="NCHW"), None, [(1, 2, 5, 5)], None),
     ("avg_pool2d", lambda x: ops.avg_pool2d(x, (2, 3), strides=1, padding=1), None, [(2, 3, 4, 2)], None),
+    ("avg_pool2d_inside", lambda x: ops.avg_pool2d(x, 3, strides=2, padding="same", count_include_pad=False), None,
+     [(2, 4, 5, 2)], None),
     ("batch_norm", lambda x, g, b: ops.batch_norm(x, g, b, *ops.moments(x)), None, [(4, 2, 3), (3,), (3,)], None),
     # the primitives that the derivatives of the windowed ones are made of
     ("conv2d_input_grad", lambda g, w: conv.conv2d_input_grad_p(g, w, size=(4, 5), **CONV), None,
@@ -113,7 +115,11 @@ CASES = [
     ("max_pool2d_grad", lambda x, g: pooling.max_pool2d_grad_p(x, g, **POOL), None, [(1, 4, 4, 2), (1, 2, 2, 2)], None),
     ("max_pool2d_select", lambda x, c: pooling.max_pool2d_select_p(x, c, **POOL), None, [(1, 4, 4, 2), (1, 4, 4, 2)],
      None),
-    ("avg_pool2d_grad", lambda g: pooling.avg_pool2d_grad_p(g, size=(4, 4), **POOL), None, [(1, 2, 2, 2)], None),
+    ("avg_pool2d_grad", lambda g: pooling.avg_pool2d_grad_p(g, size=(4, 4), count_include_pad=True, **POOL), None,
+     [(1, 2, 2, 2)], None),
+    ("avg_pool2d_grad_inside", lambda g: pooling.avg_pool2d_grad_p(g, size=(3, 3), count_include_pad=False,
+                                                                  **dict(POOL, padding="same")), None,
+     [(1, 2, 2, 2)], None),
 ]
 
 

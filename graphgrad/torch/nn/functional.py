@@ -46,10 +46,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return eager.call(build, input, weight, bias)
 
 
-def _pool(op, input, kernel_size, stride, padding, ceil_mode):
+def _pool(op, input, kernel_size, stride, padding, ceil_mode, **options):
     if ceil_mode:
         raise ArgumentError("pooling with ceil_mode=True is not supported")
-    return eager.call(op, input, kernel_size, stride or kernel_size, _padding(padding), layout="NCHW")
+    return eager.call(op, input, kernel_size, stride or kernel_size, _padding(padding), layout="NCHW", **options)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
@@ -59,9 +59,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    if not count_include_pad:
-        raise ArgumentError("avg_pool2d counts the padding in the average (count_include_pad=True) only")
-    return _pool(ops.avg_pool2d, input, kernel_size, stride, padding, ceil_mode)
+    """The mean of each window; ``count_include_pad=False`` leaves the padded zeros out of the count."""
+    return _pool(ops.avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
+                 count_include_pad=count_include_pad)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
