@@ -47,3 +47,7 @@ class DivergenceError(GraphgradError):
     def __init__(self, message, epoch=None, step=None, history=None):
         super().__init__(message)
         self.epoch, self.step, self.history = epoch, step, history
+
+
+class InPlaceError(GraphgradError, RuntimeError):
+    """An in-place change that would lose or falsify recorded history (PyTorch raises RuntimeError here too)."""

@@ -1,12 +1,15 @@
 """PyTorch's spelling of graphgrad: ``from graphgrad import torch`` runs a slide's PyTorch code.
 
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``,
-``zeros``, ``ones``, ``manual_seed``, ``no_grad``, Tensor methods, ``torch.nn``
-(modules, ``functional``, ``init``) and ``torch.optim``. Operations are
+``zeros``, ``ones``, ``arange``, ``cat``, ``stack``, ``manual_seed``, ``no_grad``,
+Tensor methods (in-place ones included), ``torch.nn`` (modules, ``functional``,
+``init``) and ``torch.optim``. Operations are
 graphgrad ops, ``backward()`` is the core's reverse mode, the optimizers are
 ``graphgrad.nn``'s update rules under PyTorch's convention: no derivative,
 layer formula or update rule is defined here.
 """
+import builtins
+
 import numpy as np
 
 from .. import eager, ops
@@ -54,20 +57,93 @@ def ones(*size, dtype=None, requires_grad=False):
     return Tensor.leaf(np.ones(_shape(size), dtype or float32), requires_grad=requires_grad)
 
 
-def zeros_like(t):
-    return zeros(*t.shape, dtype=t.dtype)
+def empty(*size, dtype=None, requires_grad=False):
+    """``zeros``: PyTorch leaves the memory as it was, graphgrad has none to leave, so it gives zeros."""
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
-def ones_like(t):
-    return ones(*t.shape, dtype=t.dtype)
+def full(size, fill_value, dtype=None, requires_grad=False):
+    return Tensor.leaf(np.full(tuple(size), fill_value, dtype or as_array(fill_value).dtype),
+                       requires_grad=requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return zeros(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return ones(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def rand_like(t, dtype=None, requires_grad=False):
+    return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t, dtype=None, requires_grad=False):
+    return randn(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """``start, start + step, ...`` below ``end`` (``arange(n)``: 0..n-1); int64 when every bound is an int,
+    else float32, as in PyTorch."""
+    start, end = (0, start) if end is None else (start, end)
+    integers = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
+    values = np.arange(start, end, step, dtype=dtype or (int64 if integers else float32))
+    return Tensor.leaf(values, requires_grad=requires_grad)
+
+
+def cat(tensors, dim=0):
+    """The tensors joined along the existing axis ``dim``."""
+    return eager.call(ops.concatenate, list(tensors), axis=dim)
+
+
+def stack(tensors, dim=0):
+    """The tensors (of one shape) joined along a new axis ``dim``."""
+    return eager.call(ops.stack, list(tensors), axis=dim)
+
+
+def add(input, other, alpha=1):
+    return input.add(other, alpha)
+
+
+def mm(input, mat2):
+    return input.mm(mat2)
+
+
+def reshape(input, shape):
+    return input.reshape(shape)
+
+
+def squeeze(input, dim=None):
+    return input.squeeze(dim)
+
+
+def unsqueeze(input, dim):
+    return input.unsqueeze(dim)
+
+
+def transpose(input, dim0, dim1):
+    return input.transpose(dim0, dim1)
+
+
+def permute(input, dims):
+    return input.permute(dims)
+
+
+def clone(input):
+    return input.clone()
+
+
+def clamp(input, min=None, max=None):
+    return input.clamp(min, max)
 
 
 def flatten(t, start_dim=0, end_dim=-1):
     return t.flatten(start_dim, end_dim)
 
 
-def matmul(a, b):
-    return eager.call(ops.matmul, a, b)
+def matmul(input, other):
+    return eager.call(ops.matmul, input, other)
 
 
 def relu(t):

@@ -4,16 +4,29 @@ An operation is recorded when some operand ``requires_grad`` (and ``no_grad`` is
 not in force), as in PyTorch. ``loss.backward()`` is the core's reverse mode
 (``eager.gradients``) over what was recorded, and adds each leaf's gradient to
 its ``.grad``, which keeps accumulating until ``zero_grad()``.
+
+In-place operations (``add_``, ``x += y``, ``x[key] = v``, ...) follow one rule,
+the eager layer's rule for variables: an operation records its operands' state
+at that moment (``snapshot``), and a tensor changed in place stands for a new
+node, recorded like any other operation, while keeping its identity (``.grad``,
+modules and optimizers still see it). So changing a tensor never rewrites what
+was recorded with its former value. PyTorch's refusals are kept: a leaf that
+requires grad changes only inside ``no_grad``; a recorded tensor only outside
+it. Views (``x[0]``, ``x.view(...)``, ``x.t()``, ``x.detach()``, ``x.data``)
+are copies here, so an in-place change of a view is put back into the tensor it
+shows (through ``detach``/``.data`` without recording, as in PyTorch).
 """
 import weakref
 
 import numpy as np
 
 from .. import eager, ops
-from ..errors import ArgumentError, InputValueError
+from .random import generator
+from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
 
 _grads = weakref.WeakKeyDictionary()     # tensor -> its accumulated .grad
-_owners = weakref.WeakKeyDictionary()    # a parameter's current value (a leaf) -> the parameter
+_owners = weakref.WeakKeyDictionary()    # a snapshot of a leaf (a parameter's current value) -> the leaf
+_views = weakref.WeakKeyDictionary()     # a view -> (the tensor it shows, put_back(base, view) or None: detached)
 
 
 class Size(tuple):
@@ -29,6 +42,84 @@ class Size(tuple):
 def _dims(shape):
     """``view(2, 3)`` and ``view((2, 3))`` alike."""
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+
+
+def _key(key):
+    """An index with tensors in it read as their values (keys are constants of the graph)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return tuple(np.asarray(k.value) if isinstance(k, eager.Tensor) else k for k in parts)
+
+
+def _put(x, key, v):
+    """The graph of ``x[key] = v``: x with the elements at ``key`` replaced by v broadcast to the selection."""
+    key = ops.indexing.key_of(key)
+    positions = np.arange(x.size).reshape(x.shape)[tuple(key)]
+    hit = np.zeros(x.size, bool)
+    hit[positions.ravel()] = True
+    if hit.sum() != positions.size:
+        raise ArgumentError(f"x[{key}] = value: the index names an element twice, so which value it gets is "
+                            "undefined; use unique indices")
+    spread = ops.scatter_add(ops.broadcast_to(ops.as_node(v), positions.shape), key, x.shape)
+    return ops.where(ops.const(hit.reshape(x.shape)), spread, x)
+
+
+def _into(y, x, casting):
+    """``y`` as the new value of ``x``: x's shape, and x's dtype when NumPy's ``casting`` rule allows it."""
+    if y.shape != x.shape:
+        raise ShapeError(f"in-place operation: output with shape {list(x.shape)} doesn't match the broadcast "
+                         f"shape {list(y.shape)}")
+    if y.dtype != x.dtype and not np.can_cast(y.dtype, x.dtype, casting):
+        raise ArgumentError(f"in-place operation: result type {y.dtype} can't be cast to the desired output "
+                            f"type {x.dtype}")
+    return ops.astype(y, x.dtype)
+
+
+def _check_in_place(t):
+    """Refuse, before anything changes, an in-place change of ``t`` (or of the tensors its view puts back into)
+    that PyTorch refuses or whose history graphgrad could not keep."""
+    detached, view = False, False
+    while t is not None:
+        if not detached and t.is_leaf and t.requires_grad and eager.is_recording():
+            raise InPlaceError(("a view of a leaf Variable" if view else "a leaf Variable") +
+                               " that requires grad is being used in an in-place operation.")
+        if t.parents and (detached or not eager.is_recording()):
+            raise InPlaceError("an in-place change of a recorded tensor (one with a grad_fn) inside no_grad or "
+                               "through detach()/.data would hide it from its gradients; change it outside "
+                               "no_grad, or detach() it into a new tensor first")
+        t, put_back = _views.get(t, (None, None))
+        detached, view = detached or (t is not None and put_back is None), True
+
+
+def _become(t, result):
+    """``t`` now holds ``result`` (its value, and its node and history when recorded), keeping its identity."""
+    if isinstance(t, eager.Variable):
+        if result.parents:
+            raise InPlaceError(f"a Parameter cannot hold recorded history: '{t.name}' was changed in place by an "
+                               "operation on tensors that require grad; do it inside torch.no_grad()")
+        t.assign(result.value)
+    else:
+        t.node, t.value, t.parents = result.node, result.value, result.parents
+        t.requires_grad = t.requires_grad or result.requires_grad
+
+
+def _put_back(view, value):
+    """An in-place change of a view, made in the tensor it shows (and so on up)."""
+    base, put_back = _views.get(view, (None, None))
+    if base is None:
+        return
+    if put_back is None:
+        with eager.no_grad():
+            _become(base, Tensor.leaf(value.value))
+        _put_back(base, base)
+    else:
+        base._in_place(put_back, view, casting="unsafe")
+
+
+def _shows(view, base, put_back):
+    """Note that ``view`` shows ``base`` (``put_back(base, new_view)`` is base with the view's elements replaced)."""
+    if view is not base:
+        _views[view] = (base, put_back)
+    return view
 
 
 class Tensor(eager.Tensor):
@@ -67,7 +158,13 @@ class Tensor(eager.Tensor):
 
     @property
     def data(self):
+        """The value, detached: changing it in place changes this tensor without recording (as in PyTorch)."""
         return self.detach()
+
+    @data.setter
+    def data(self, value):
+        with eager.no_grad():
+            _become(self, Tensor.leaf(value.value if isinstance(value, eager.Tensor) else value))
 
     def numpy(self):
         if self.requires_grad:
@@ -78,8 +175,20 @@ class Tensor(eager.Tensor):
         return np.asarray(self.value).tolist()
 
     def detach(self):
-        """The same value as a new leaf, cut from the recorded graph."""
-        return Tensor.leaf(self.value)
+        """The same value as a new leaf, cut from the recorded graph (changing it in place changes this tensor)."""
+        return _shows(Tensor.leaf(self.value), self, None)
+
+    def clone(self):
+        """A copy, recorded (gradients flow back through it); changing it leaves this tensor alone."""
+        return eager.call(lambda x: ops.astype(x * 1, x.dtype), self)
+
+    def snapshot(self):
+        """What an operation records: this tensor's state now, which later in-place changes leave alone
+        (a leaf's snapshot gives its gradient to the leaf)."""
+        state = Tensor(self.node, self.value, self.parents, self.requires_grad)
+        if self.requires_grad and self.is_leaf:
+            _owners[state] = _owners.get(self, self)
+        return state
 
     def requires_grad_(self, requires_grad=True):
         if not self.is_leaf:
@@ -88,18 +197,49 @@ class Tensor(eager.Tensor):
         return self
 
     # --- PyTorch's method spellings of graphgrad ops ------------------------------------------------
+    def __getitem__(self, key):
+        key = _key(key)
+        return _shows(eager.call(ops.index, self, key), self, lambda b, v: _put(b, key, v))
+
     def view(self, *shape):
-        return eager.call(ops.reshape, self, _dims(shape))
+        return _shows(eager.call(ops.reshape, self, _dims(shape)), self, lambda b, v: ops.reshape(v, b.shape))
 
     reshape = view
+
+    def squeeze(self, dim=None):
+        """Axes of length 1 removed (all, or ``dim`` when it has length 1; otherwise the same shape)."""
+        if dim is None:
+            return self.view(tuple(n for n in self.shape if n != 1))
+        dim = dim % max(self.ndim, 1)
+        return self.view(self.shape[:dim] + self.shape[dim + 1:] if self.shape[dim] == 1 else self.shape)
+
+    def unsqueeze(self, dim):
+        """A new axis of length 1 at ``dim`` (negative counts from the end of the result)."""
+        dim = dim % (self.ndim + 1)
+        return self.view(self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def permute(self, *dims):
+        axes = tuple(d % max(self.ndim, 1) for d in _dims(dims))
+        inverse = tuple(int(i) for i in np.argsort(axes))
+        return _shows(eager.call(ops.transpose, self, axes), self, lambda b, v: ops.transpose(v, inverse))
+
+    def transpose(self, dim0, dim1):
+        """Axes ``dim0`` and ``dim1`` swapped."""
+        axes = list(range(self.ndim))
+        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+        return self.permute(axes)
+
+    def t(self):
+        return self.transpose(0, 1) if self.ndim == 2 else self.permute(tuple(range(self.ndim)))
+
+    @property
+    def T(self):
+        return self.permute(tuple(reversed(range(self.ndim))))
 
     def flatten(self, start_dim=0, end_dim=-1):
         start, end = start_dim % max(self.ndim, 1), end_dim % max(self.ndim, 1)
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
         return self.view(shape)
-
-    def t(self):
-        return eager.call(ops.transpose, self)
 
     def sum(self, dim=None, keepdim=False):
         return eager.call(ops.sum, self, axis=dim, keepdims=keepdim)
@@ -131,11 +271,109 @@ class Tensor(eager.Tensor):
     def pow(self, exponent):
         return self ** exponent
 
+    def add(self, other, alpha=1):
+        return self + other * alpha if alpha != 1 else self + other
+
+    def sub(self, other, alpha=1):
+        return self - other * alpha if alpha != 1 else self - other
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def matmul(self, other):
+        return self @ other
+
+    mm = matmul
+
+    def clamp(self, min=None, max=None):
+        return eager.call(ops.clip, self, min, max)
+
+    # --- dtypes -----------------------------------------------------------------------------
+    def to(self, *args, dtype=None):
+        """The tensor in ``dtype`` (``to(torch.float64)``); a device is accepted only as "cpu". A float result
+        is recorded (the gradient flows back), an integer one is a new leaf, as in PyTorch."""
+        for a in args:
+            if isinstance(a, str) or type(a).__name__ == "device":
+                if str(a) != "cpu":
+                    raise ArgumentError(f"graphgrad computes on the CPU only; to({a!r}) is not possible")
+            else:
+                dtype = a
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            return self
+        if np.dtype(dtype).kind == "f":
+            return eager.call(ops.astype, self, np.dtype(dtype))
+        return Tensor.leaf(self.value.astype(dtype))
+
+    def type(self, dtype=None):
+        """The type's name (``'torch.FloatTensor'``) without an argument, else the tensor in ``dtype``."""
+        if dtype is None:
+            return f"torch.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}Tensor"
+        return self.to(dtype)
+
     def float(self):
-        return Tensor.leaf(self.value, np.float32) if self.dtype != np.float32 else self
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
 
     def long(self):
-        return Tensor.leaf(self.value, np.int64)
+        return self.to(np.int64)
+
+    def int(self):
+        return self.to(np.int32)
+
+    # --- in-place operations: one rule (see the module's docstring) ----------------------------------
+    def _in_place(self, builder, *operands, casting="same_kind"):
+        """``self`` now stands for ``builder(self, *operands)`` (in self's shape and dtype), recorded as any
+        operation is; a view puts the new value back into the tensor it shows."""
+        _check_in_place(self)
+        result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
+        _become(self, result)
+        _put_back(self, self)
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._in_place(lambda x, y: x + y * alpha if alpha != 1 else x + y, other)
+
+    def sub_(self, other, alpha=1):
+        return self._in_place(lambda x, y: x - y * alpha if alpha != 1 else x - y, other)
+
+    def mul_(self, other):
+        return self._in_place(ops.mul, other)
+
+    def div_(self, other):
+        return self._in_place(ops.div, other)
+
+    def clamp_(self, min=None, max=None):
+        return self._in_place(lambda x: ops.clip(x, min, max))
+
+    def copy_(self, src):
+        """Every element set from ``src`` (broadcast, cast to this tensor's dtype); the gradient flows to src."""
+        return self._in_place(lambda x, v: _put(x, Ellipsis, v), src, casting="unsafe")
+
+    def fill_(self, value):
+        return self.copy_(value)
+
+    def zero_(self):
+        return self.copy_(0)
+
+    def uniform_(self, a=0.0, b=1.0):
+        return self.copy_(generator().uniform(a, b, tuple(self.shape)))
+
+    def normal_(self, mean=0.0, std=1.0):
+        return self.copy_(generator().normal(mean, std, tuple(self.shape)))
+
+    def __setitem__(self, key, value):
+        key = _key(key)
+        self._in_place(lambda x, v: _put(x, key, v), value, casting="unsafe")
+
+    def __iadd__(self, other): return self.add_(other)
+    def __isub__(self, other): return self.sub_(other)
+    def __imul__(self, other): return self.mul_(other)
+    def __itruediv__(self, other): return self.div_(other)
 
     # --- gradients ------------------------------------------------------------------------
     def backward(self, gradient=None):
@@ -179,11 +417,12 @@ class Parameter(eager.Variable, Tensor):
         super()._set(array, name, requires_grad)
         _owners[self._current] = self
 
-    def detach(self):
-        return Tensor.leaf(self.value)
-
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self.snapshot())
+
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+               "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 def as_array(data, dtype=None):

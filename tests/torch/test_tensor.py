@@ -1,0 +1,193 @@
+"""In-place operations of the torch spelling: PyTorch's refusals, parameters keeping their identity, views put
+back into their tensor, recorded changes differentiated correctly (finite differences) and history that later
+changes leave alone."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from graphgrad import torch
+import graphgrad.torch.nn as nn
+import graphgrad.torch.optim as optim
+from graphgrad.errors import ArgumentError, ShapeError
+
+
+def test_a_leaf_that_requires_grad_changes_only_inside_no_grad():
+    w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for change in (lambda: w.add_(1), lambda: w.__isub__(1), lambda: w.zero_(), lambda: w.__setitem__(0, 5.0),
+                   lambda: w[0].mul_(2)):
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad is being used in an in-place"):
+            change()
+    np.testing.assert_array_equal(w.detach().numpy(), [1.0, 2.0, 3.0])    # nothing changed
+    with torch.no_grad():
+        w[0] = 5.0
+        w -= 0.5
+    assert w.is_leaf and w.requires_grad
+    np.testing.assert_array_equal(w.detach().numpy(), [4.5, 1.5, 2.5])
+
+
+def test_manual_sgd_moves_a_models_parameters_as_optim_sgd_does():
+    """``with no_grad(): p -= lr * p.grad`` then ``p.grad.zero_()``, and the tutorial's
+    ``f.data.sub_(f.grad.data * lr)``: the module sees its own parameters changed, as after ``optimizer.step()``."""
+    x, target = torch.randn(4, 3), torch.randn(4, 2)
+
+    def trained(update):
+        torch.manual_seed(0)
+        net = nn.Linear(3, 2)
+        optimizer = optim.SGD(net.parameters(), lr=0.1)
+        for _ in range(3):
+            loss = nn.MSELoss()(net(x), target)
+            loss.backward()
+            update(net, optimizer)
+        return [p.detach().numpy() for p in net.parameters()]
+
+    def by_hand(net, optimizer):
+        with torch.no_grad():
+            for p in net.parameters():
+                p -= 0.1 * p.grad
+        for p in net.parameters():
+            p.grad.zero_()
+
+    def through_data(net, optimizer):
+        for f in net.parameters():
+            f.data.sub_(f.grad.data * 0.1)
+        net.zero_grad()
+
+    def stepped(net, optimizer):
+        optimizer.step()
+        optimizer.zero_grad()
+
+    expected = trained(stepped)
+    for update in (by_hand, through_data):
+        for a, b in zip(trained(update), expected):
+            np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_grad_zero_keeps_the_grad_tensor():
+    w = torch.ones(3, requires_grad=True)
+    (w * w).sum().backward()
+    grad = w.grad
+    assert grad.zero_() is grad and w.grad is grad
+    np.testing.assert_array_equal(w.grad.numpy(), 0.0)
+
+
+def _mutated(w):
+    """A computation that changes recorded tensors in place in every way (w holds three numbers)."""
+    h = w * 2.0
+    h[0] = w[1] * w[2]             # item assignment
+    h.mul_(h)                      # the tensor with itself
+    h[1:] += w[:2].exp()           # a view changed in place, put back
+    h.clamp_(max=20.0)
+    out = torch.zeros(2, dtype=torch.float64)   # a leaf without grad takes recorded values
+    out.copy_(h[:2] / (1.0 + h[2]))
+    out.sub_(w[0], alpha=0.5)
+    return (out * out).sum() + h.sum()
+
+
+def _mutated_numpy(w):
+    """The same function written out in NumPy."""
+    h = w * 2.0
+    h[0] = w[1] * w[2]
+    h = h * h
+    h[1:] = h[1:] + np.exp(w[:2])
+    h = np.minimum(h, 20.0)
+    out = h[:2] / (1.0 + h[2]) - 0.5 * w[0]
+    return (out * out).sum() + h.sum()
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.floats(-1.5, 1.5), min_size=3, max_size=3))
+def test_in_place_changes_of_recorded_tensors_differentiate_correctly(values):
+    w0 = np.array(values)
+    w = torch.tensor(w0, requires_grad=True)
+    loss = _mutated(w)
+    loss.backward()
+    assert loss.item() == pytest.approx(_mutated_numpy(w0), rel=1e-12)
+    eps = 1e-6
+    numeric = [(_mutated_numpy(w0 + eps * e) - _mutated_numpy(w0 - eps * e)) / (2 * eps) for e in np.eye(3)]
+    np.testing.assert_allclose(w.grad.numpy(), numeric, rtol=1e-5, atol=1e-6)
+
+
+def test_history_recorded_before_a_change_keeps_the_former_value():
+    """y was computed with the old x and w; changing them afterwards does not change y's gradient."""
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = torch.tensor([3.0, 4.0])
+    h = a * 1.0
+    y = (a * x * h).sum()
+    x.add_(10.0)
+    h.zero_()
+    with torch.no_grad():
+        a.mul_(100.0)
+    y.backward()
+    np.testing.assert_allclose(a.grad.numpy(), 2 * np.array([1.0, 2.0]) * [3.0, 4.0])   # d(a²x)/da at the old values
+
+
+def test_views_put_their_changes_back():
+    x = torch.tensor(np.arange(6.0).reshape(2, 3))
+    expected = np.arange(6.0).reshape(2, 3)
+    x[0].add_(1.0)
+    expected[0] += 1.0
+    x.view(-1)[4] = 40.0
+    expected.reshape(-1)[4] = 40.0
+    x.t()[2, 0] = -1.0
+    expected.T[2, 0] = -1.0
+    x[:, 1:].unsqueeze(0)[0, 1, 0] *= 3.0
+    expected[:, 1:][1, 0] *= 3.0
+    x.detach()[1, 2] = 9.0
+    expected[1, 2] = 9.0
+    np.testing.assert_array_equal(x.numpy(), expected)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.tuples(st.integers(-3, 2), st.integers(-3, 3), st.integers(1, 2)), st.booleans(), st.integers(0, 2**31))
+def test_item_assignment_is_numpys(slice_, whole_row, seed):
+    """``x[key] = v`` (a row or a strided slice of columns, v broadcast) sets what NumPy's assignment sets."""
+    rng = np.random.default_rng(seed)
+    start, stop, step = slice_
+    key = (1,) if whole_row else (slice(None), slice(start, stop, step))
+    expected = rng.normal(size=(3, 4))
+    selected = expected[key].shape
+    value = rng.normal(size=selected[-1:] if selected else ())
+    x = torch.tensor(expected.copy())
+    x[key] = torch.tensor(value)
+    expected[key] = value
+    np.testing.assert_array_equal(x.numpy(), expected)
+
+
+def test_in_place_results_keep_the_tensors_dtype_and_shape():
+    counts = torch.tensor([1, 2, 3])
+    counts[0] = 2.7                                     # assignment casts, as in PyTorch
+    assert counts.dtype == torch.int64 and counts.tolist() == [2, 2, 3]
+    with pytest.raises(ArgumentError, match="result type float.* can't be cast to the desired output type int64"):
+        counts *= 0.5
+    with pytest.raises(ShapeError, match=r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"):
+        torch.ones(3).add_(torch.ones(2, 3))
+    with pytest.raises(ArgumentError, match="names an element twice"):
+        torch.zeros(3)[[0, 0]] = torch.tensor([1.0, 2.0])
+    halves = torch.ones(2, dtype=torch.float32)
+    halves += np.array([0.5, 0.25])                    # a float64 operand is cast to the tensor's float32
+    assert halves.dtype == torch.float32 and halves.tolist() == [1.5, 1.25]
+
+
+def test_changes_that_would_lose_history_are_refused():
+    w = torch.ones(2, requires_grad=True)
+    h = w * 2
+    with torch.no_grad():
+        with pytest.raises(RuntimeError, match="recorded tensor .* inside no_grad"):
+            h.add_(1)
+    with pytest.raises(RuntimeError, match="through detach"):
+        h.detach().zero_()
+    layer = nn.Linear(2, 1)
+    layer.bias.requires_grad_(False)
+    with pytest.raises(RuntimeError, match="Parameter cannot hold recorded history"):
+        layer.bias.add_(w[0])
+    np.testing.assert_array_equal(h.detach().numpy(), [2.0, 2.0])
+
+
+def test_random_fills_come_from_the_seeded_generator():
+    torch.manual_seed(5)
+    a = torch.empty(1000).uniform_(-2.0, 2.0)
+    b = torch.zeros(1000).normal_(1.0, 0.5)
+    assert a.numpy().min() >= -2.0 and a.numpy().max() < 2.0 and abs(a.numpy().mean()) < 0.15
+    assert b.numpy().mean() == pytest.approx(1.0, abs=0.05) and b.numpy().std() == pytest.approx(0.5, rel=0.1)
+    torch.manual_seed(5)
+    np.testing.assert_array_equal(torch.empty(1000).uniform_(-2.0, 2.0).numpy(), a.numpy())
