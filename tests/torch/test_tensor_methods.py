@@ -54,3 +54,51 @@ def test_default_initialisation_is_kaiming_uniform_with_a_sqrt5():
     assert weights.var() == pytest.approx(bound ** 2 / 3, rel=0.05)
     torch.manual_seed(0)
     np.testing.assert_array_equal(nn.Conv2d(16, 64, 3).weight.detach().numpy(), weights)   # seeded
+
+
+def test_shape_methods_are_numpys_and_carry_the_gradient():
+    """unsqueeze, squeeze, permute, transpose, reshape against NumPy; the gradient of a weighted sum through
+    all of them is the weights put back in place."""
+    values = np.arange(24.0).reshape(2, 3, 4)
+    x = torch.tensor(values, requires_grad=True)
+    y = x.unsqueeze(1).permute(3, 1, 0, 2).squeeze(1).transpose(0, 2).reshape(6, 4)
+    expected = np.transpose(values[:, None].transpose(3, 1, 0, 2)[:, 0], (2, 1, 0)).reshape(6, 4)
+    np.testing.assert_array_equal(y.detach().numpy(), expected)
+    assert x.squeeze(0).shape == (2, 3, 4) and x.unsqueeze(-1).shape == (2, 3, 4, 1)   # PyTorch's rules
+    weights = np.linspace(-1.0, 1.0, 24).reshape(6, 4)
+    (y * torch.tensor(weights)).sum().backward()
+    inverse = np.zeros(24)
+    np.put(inverse, np.transpose(np.arange(24).reshape(2, 3, 4)[:, None].transpose(3, 1, 0, 2)[:, 0],
+                                 (2, 1, 0)).reshape(-1), weights.reshape(-1))
+    np.testing.assert_array_equal(x.grad.numpy(), inverse.reshape(2, 3, 4))
+
+
+def test_joining_and_making_functions():
+    a, b = torch.ones(2, 3), torch.zeros(1, 3)
+    np.testing.assert_array_equal(torch.cat([a, b]).numpy(), np.concatenate([np.ones((2, 3)), np.zeros((1, 3))]))
+    assert torch.stack([a, a * 2], dim=1).shape == (2, 2, 3)
+    assert torch.arange(5).dtype == torch.int64 and torch.arange(0, 1, 0.25).tolist() == [0.0, 0.25, 0.5, 0.75]
+    assert torch.arange(1, 7, 2).tolist() == [1, 3, 5]
+    assert torch.empty(2, 3).tolist() == [[0.0] * 3] * 2 and torch.zeros_like(a, dtype=torch.int64).dtype == torch.int64
+    assert torch.ones_like(b).tolist() == [[1.0] * 3] and torch.rand(4, 2).shape == (4, 2)
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    torch.cat([w, w * 3]).sum().backward()       # the gradient flows through every piece
+    np.testing.assert_array_equal(w.grad.numpy(), [4.0, 4.0])
+
+
+def test_arithmetic_and_dtype_methods():
+    x, y = torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([[0.5, 0.0], [1.0, -1.0]])
+    np.testing.assert_array_equal(torch.add(x, y, alpha=2).numpy(), x.numpy() + 2 * y.numpy())
+    np.testing.assert_array_equal(x.mm(y).numpy(), x.numpy() @ y.numpy())
+    np.testing.assert_array_equal(x.matmul(y).numpy(), torch.matmul(x, y).numpy())
+    assert x.type() == "torch.FloatTensor" and x.type(torch.float64).type() == "torch.DoubleTensor"
+    assert x.to(torch.int64).tolist() == [[1, 2], [3, 4]] and x.to("cpu") is x
+    with pytest.raises(ArgumentError, match="CPU only"):
+        x.to("cuda:0")
+    w = torch.tensor([1.5, -2.0], requires_grad=True)
+    (w.double() * w.double()).sum().backward()            # a float cast is recorded, as in PyTorch
+    assert w.grad.dtype == torch.float32 and w.grad.tolist() == [3.0, -4.0]
+    c = w.clone()
+    with torch.no_grad():
+        w.zero_()
+    assert c.tolist() == [1.5, -2.0] and not c.is_leaf    # a clone is a copy that keeps the history
