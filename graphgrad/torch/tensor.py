@@ -102,15 +102,15 @@ def _become(t, result):
         t.requires_grad = t.requires_grad or result.requires_grad
 
 
-def _put_back(view, value):
+def _put_back(view):
     """An in-place change of a view, made in the tensor it shows (and so on up)."""
     base, put_back = _views.get(view, (None, None))
     if base is None:
         return
     if put_back is None:
         with eager.no_grad():
-            _become(base, Tensor.leaf(value.value))
-        _put_back(base, base)
+            _become(base, Tensor.leaf(view.value))
+        _put_back(base)
     else:
         base._in_place(put_back, view, casting="unsafe")
 
@@ -296,11 +296,10 @@ class Tensor(eager.Tensor):
         """The tensor in ``dtype`` (``to(torch.float64)``); a device is accepted only as "cpu". A float result
         is recorded (the gradient flows back), an integer one is a new leaf, as in PyTorch."""
         for a in args:
-            if isinstance(a, str) or type(a).__name__ == "device":
-                if str(a) != "cpu":
-                    raise ArgumentError(f"graphgrad computes on the CPU only; to({a!r}) is not possible")
-            else:
+            if not isinstance(a, str):
                 dtype = a
+            elif a != "cpu":
+                raise ArgumentError(f"graphgrad computes on the CPU only; to({a!r}) is not possible")
         if dtype is None or np.dtype(dtype) == self.dtype:
             return self
         if np.dtype(dtype).kind == "f":
@@ -310,7 +309,12 @@ class Tensor(eager.Tensor):
     def type(self, dtype=None):
         """The type's name (``'torch.FloatTensor'``) without an argument, else the tensor in ``dtype``."""
         if dtype is None:
-            return f"torch.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}Tensor"
+            return f"torch.{_TYPE_NAMES[self.dtype.name]}Tensor"
+        if isinstance(dtype, str):
+            names = {f"torch.{name}Tensor": dtype_name for dtype_name, name in _TYPE_NAMES.items()}
+            if dtype not in names:
+                raise ArgumentError(f"unknown tensor type {dtype!r}; use one of {', '.join(names)}")
+            dtype = np.dtype(names[dtype])
         return self.to(dtype)
 
     def float(self):
@@ -332,7 +336,7 @@ class Tensor(eager.Tensor):
         _check_in_place(self)
         result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
         _become(self, result)
-        _put_back(self, self)
+        _put_back(self)
         return self
 
     def add_(self, other, alpha=1):

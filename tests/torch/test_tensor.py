@@ -191,3 +191,5 @@ def test_random_fills_come_from_the_seeded_generator():
     assert b.numpy().mean() == pytest.approx(1.0, abs=0.05) and b.numpy().std() == pytest.approx(0.5, rel=0.1)
     torch.manual_seed(5)
     np.testing.assert_array_equal(torch.empty(1000).uniform_(-2.0, 2.0).numpy(), a.numpy())
+    torch.manual_seed(5)
+    np.testing.assert_array_equal(nn.init.uniform_(torch.empty(1000), -2.0, 2.0).numpy(), a.numpy())

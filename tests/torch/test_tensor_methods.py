@@ -92,6 +92,7 @@ def test_arithmetic_and_dtype_methods():
     np.testing.assert_array_equal(x.mm(y).numpy(), x.numpy() @ y.numpy())
     np.testing.assert_array_equal(x.matmul(y).numpy(), torch.matmul(x, y).numpy())
     assert x.type() == "torch.FloatTensor" and x.type(torch.float64).type() == "torch.DoubleTensor"
+    assert x.type("torch.LongTensor").dtype == torch.int64
     assert x.to(torch.int64).tolist() == [[1, 2], [3, 4]] and x.to("cpu") is x
     with pytest.raises(ArgumentError, match="CPU only"):
         x.to("cuda:0")

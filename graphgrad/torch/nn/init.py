@@ -1,15 +1,17 @@
-"""``torch.nn.init``: fill a parameter in place (it is assigned a new value) from the spelling's generator."""
+"""``torch.nn.init``: fill a parameter or tensor in place (``copy_`` without recording, as PyTorch's init does)
+from the spelling's generator."""
 import math
 
 import numpy as np
 
+from ... import eager
 from ...nn import initializers
 from ..random import generator
 
 
 def _fill(tensor, values):
-    tensor.assign(np.asarray(values, dtype=tensor.dtype))
-    return tensor
+    with eager.no_grad():
+        return tensor.copy_(np.asarray(values, dtype=tensor.dtype))
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
