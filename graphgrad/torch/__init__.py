@@ -3,10 +3,10 @@
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``,
 ``zeros``, ``ones``, ``arange``, ``cat``, ``stack``, ``manual_seed``, ``no_grad``,
 Tensor methods (in-place ones included), ``torch.nn`` (modules, ``functional``,
-``init``) and ``torch.optim``. Operations are
-graphgrad ops, ``backward()`` is the core's reverse mode, the optimizers are
-``graphgrad.nn``'s update rules under PyTorch's convention: no derivative,
-layer formula or update rule is defined here.
+``init``) and ``torch.optim``. Operations are graphgrad ops, ``backward()`` is
+the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
+under PyTorch's convention: no derivative, layer formula or update rule is
+defined here.
 """
 import builtins
 

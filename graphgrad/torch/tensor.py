@@ -63,6 +63,11 @@ def _put(x, key, v):
     return ops.where(ops.const(hit.reshape(x.shape)), spread, x)
 
 
+def _scaled(op, alpha):
+    """``op(x, alpha·y)``: PyTorch's ``alpha`` argument of add and sub."""
+    return lambda x, y: op(x, y * alpha if alpha != 1 else y)
+
+
 def _into(y, x, casting):
     """``y`` as the new value of ``x``: x's shape, and x's dtype when NumPy's ``casting`` rule allows it."""
     if y.shape != x.shape:
@@ -272,10 +277,10 @@ class Tensor(eager.Tensor):
         return self ** exponent
 
     def add(self, other, alpha=1):
-        return self + other * alpha if alpha != 1 else self + other
+        return eager.call(_scaled(ops.add, alpha), self, other)
 
     def sub(self, other, alpha=1):
-        return self - other * alpha if alpha != 1 else self - other
+        return eager.call(_scaled(ops.sub, alpha), self, other)
 
     def mul(self, other):
         return self * other
@@ -340,10 +345,10 @@ class Tensor(eager.Tensor):
         return self
 
     def add_(self, other, alpha=1):
-        return self._in_place(lambda x, y: x + y * alpha if alpha != 1 else x + y, other)
+        return self._in_place(_scaled(ops.add, alpha), other)
 
     def sub_(self, other, alpha=1):
-        return self._in_place(lambda x, y: x - y * alpha if alpha != 1 else x - y, other)
+        return self._in_place(_scaled(ops.sub, alpha), other)
 
     def mul_(self, other):
         return self._in_place(ops.mul, other)
