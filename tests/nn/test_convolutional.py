@@ -70,12 +70,15 @@ def test_same_average_pooling_averages_the_pixels_inside_the_image():
 
 
 def test_compiled_fit_of_a_small_cnn_matches_the_interpreter():
+    """Convolution, batch norm, Keras's 'same' average pooling (padding left out of the count) and max pooling
+    train to the same losses and weights compiled and interpreted."""
     rng = np.random.default_rng(1)
     x, labels = rng.normal(size=(16, 6, 6, 1)), rng.integers(0, 3, 16)
 
     def trained(backend):
         model = nn.Sequential([nn.Conv2D(2, 3, padding="same", activation="relu", input_shape=(6, 6, 1)),
-                               nn.BatchNormalization(), nn.MaxPooling2D(2), nn.Flatten(),
+                               nn.BatchNormalization(), nn.AveragePooling2D(3, strides=1, padding="same"),
+                               nn.MaxPooling2D(2), nn.Flatten(),
                                nn.Dense(3, activation="softmax")], seed=3, dtype="float64")
         model.compile(optimizer=nn.SGD(0.1, momentum=0.9), loss="sparse_categorical_crossentropy")
         history = model.fit(x, labels, batch_size=8, epochs=2, verbose=0, backend=backend)
