@@ -356,6 +356,9 @@ class Tensor(eager.Tensor):
     def div_(self, other):
         return self._in_place(ops.div, other)
 
+    def relu_(self):
+        return self._in_place(ops.relu)
+
     def clamp_(self, min=None, max=None):
         return self._in_place(lambda x: ops.clip(x, min, max))
 

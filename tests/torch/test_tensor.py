@@ -76,7 +76,8 @@ def _mutated(w):
     h[0] = w[1] * w[2]             # item assignment
     h.mul_(h)                      # the tensor with itself
     h[1:] += w[:2].exp()           # a view changed in place, put back
-    h.clamp_(max=20.0)
+    h.clamp_(max=12.0)
+    h.sub_(10.0).relu_()
     out = torch.zeros(2, dtype=torch.float64)   # a leaf without grad takes recorded values
     out.copy_(h[:2] / (1.0 + h[2]))
     out.sub_(w[0], alpha=0.5)
@@ -89,7 +90,7 @@ def _mutated_numpy(w):
     h[0] = w[1] * w[2]
     h = h * h
     h[1:] = h[1:] + np.exp(w[:2])
-    h = np.minimum(h, 20.0)
+    h = np.maximum(np.minimum(h, 12.0) - 10.0, 0.0)
     out = h[:2] / (1.0 + h[2]) - 0.5 * w[0]
     return (out * out).sum() + h.sum()
 

@@ -9,7 +9,8 @@ from ..tensor import Tensor
 
 
 def relu(input, inplace=False):
-    return eager.call(ops.relu, input)
+    """max(x, 0); ``inplace=True`` changes ``input`` itself (``input.relu_()``)."""
+    return input.relu_() if inplace else eager.call(ops.relu, input)
 
 
 def sigmoid(input):

@@ -16,3 +16,14 @@ def test_avg_pool2d_counts_the_padding_as_asked(count_include_pad):
     np.testing.assert_allclose(y.numpy(), expected, rtol=1e-5)
     module = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=count_include_pad)
     np.testing.assert_array_equal(module(torch.tensor(x)).numpy(), y.numpy())
+
+
+def test_relu_in_place_changes_its_input_and_keeps_the_gradient():
+    w = torch.tensor([-1.0, 2.0, 3.0], requires_grad=True)
+    h = w * 2.0
+    out = nn.ReLU(inplace=True)(h)
+    assert out is h and h.tolist() == [0.0, 4.0, 6.0]
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [0.0, 16.0, 24.0])     # d(2w)²/dw = 8w where 2w > 0
+    x = torch.tensor([-1.0, 1.0])
+    assert F.relu(x).tolist() == [0.0, 1.0] and x.tolist() == [-1.0, 1.0]
