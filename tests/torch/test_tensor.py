@@ -77,7 +77,7 @@ def _mutated(w):
     h.mul_(h)                      # the tensor with itself
     h[1:] += w[:2].exp()           # a view changed in place, put back
     h.clamp_(max=12.0)
-    h.sub_(1.0).relu_()
+    h.sub_(0.7).relu_()
     out = torch.zeros(2, dtype=torch.float64)   # a leaf without grad takes recorded values
     out.copy_(h[:2] / (1.0 + h[2]))
     out.sub_(w[0], alpha=0.5)
@@ -90,7 +90,7 @@ def _mutated_numpy(w):
     h[0] = w[1] * w[2]
     h = h * h
     h[1:] = h[1:] + np.exp(w[:2])
-    h = np.maximum(np.minimum(h, 12.0) - 1.0, 0.0)
+    h = np.maximum(np.minimum(h, 12.0) - 0.7, 0.0)
     out = h[:2] / (1.0 + h[2]) - 0.5 * w[0]
     return (out * out).sum() + h.sum()
 
