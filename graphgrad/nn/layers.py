@@ -8,7 +8,6 @@ import numpy as np
 
 from .. import ops
 from ..ops import windows as win
-from ..errors import ArgumentError
 from ..graph import shapes
 from ..datasets.checks import real_number, whole_number
 from . import activations, initializers, regularizers
