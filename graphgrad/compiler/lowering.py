@@ -5,7 +5,9 @@ pixel's window into one row (kh·kw·C long) and the kernel, reshaped to
 (kh·kw·C, O), multiplies all rows at once. Its two adjoints are products with
 the same two matrices (the transposes are read in place by ``gemm``):
 input gradient ``col2im(g @ Wᵀ)``, weight gradient ``im2col(x)ᵀ @ g`` (the
-forward's ``im2col`` is shared by common-subexpression elimination). Windowed
+forward's ``im2col`` is shared by common-subexpression elimination). A grouped
+convolution is one convolution per group on its slices of the channels,
+joined along the channel axis. Windowed
 primitives in layout NCHW are wrapped in transposes to NHWC, the only layout the
 code generator emits. ``im2col`` and ``col2im`` are this pass's own primitives.
 
@@ -17,12 +19,11 @@ reshaped to (free, contracted) and (contracted, free); with labels both keep
 """
 import numpy as np
 
-from ..ops import apply, index, matmul, reshape, transpose
+from ..ops import apply, concatenate, index, matmul, reshape, transpose
 from ..ops import sum as summed
 from ..ops.linalg import diagonal_key, label_sizes, parse_subscripts
 from ..ops import windows as win
 from ..ops.primitive import Primitive
-from .codegen import CompileError
 from .passes import rewrite
 
 TO_NHWC, TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
@@ -110,6 +111,29 @@ def _nhwc(node, *args):
 
 CONVOLUTIONS = {"conv2d": _conv2d, "conv2d_input_grad": _conv2d_input_grad,
                 "conv2d_weight_grad": _conv2d_weight_grad}
+# Which axis of each operand and of the result a convolution primitive splits by group: "image" is the
+# channel axis of an image (x, the output gradient, the result), "kernel" the output-channel axis of a kernel.
+GROUPED = {"conv2d": ("image", "kernel", "image"), "conv2d_input_grad": ("image", "kernel", "image"),
+           "conv2d_weight_grad": ("image", "image", "kernel")}
+GROUP_AXIS = {("image", "NHWC"): 3, ("image", "NCHW"): 1, ("kernel", "NHWC"): 3, ("kernel", "NCHW"): 0}
+
+
+def _slices(x, axis, groups):
+    """``x`` cut into ``groups`` equal parts along ``axis``."""
+    size = x.shape[axis] // groups
+    return [index(x, (slice(None),) * axis + (slice(k * size, (k + 1) * size),)) for k in range(groups)]
+
+
+def _grouped(node, *args):
+    """A convolution primitive with groups > 1 as one lowered convolution per group, joined."""
+    name, groups, layout = node.op.name, node.params["groups"], node.params["layout"]
+    axes = [GROUP_AXIS[kind, layout] for kind in GROUPED[name]]
+    params = dict(node.params, groups=1)
+    parts = []
+    for pieces in zip(*(_slices(a, axis, groups) for a, axis in zip(args, axes))):
+        part = apply(node.op, list(pieces), params)
+        parts.append(CONVOLUTIONS[name](part, *pieces))
+    return concatenate(parts, axis=axes[2])
 POOLING = ("max_pool2d", "max_pool2d_grad", "avg_pool2d", "avg_pool2d_grad")
 
 
@@ -169,10 +193,7 @@ def lower(graph):
         if name == "einsum":
             return _einsum(node, *args)
         if name in CONVOLUTIONS:
-            if node.params["groups"] != 1:
-                raise CompileError(f"the numba backend compiles convolutions with groups=1 only; node "
-                                   f"{graph.label(node)} has groups={node.params['groups']}")
-            return CONVOLUTIONS[name](node, *args)
+            return (_grouped if node.params["groups"] > 1 else CONVOLUTIONS[name])(node, *args)
         if name in POOLING:
             return _nhwc(node, *args)
         return None
