@@ -17,7 +17,13 @@ import numpy as np
 from numba import types
 
 ROW_MAJOR, NO_TRANSPOSE, TRANSPOSE = 101, 111, 112
-_SYMBOLS = {"sgemm": "scipy_cblas_sgemm64_", "dgemm": "scipy_cblas_dgemm64_"}
+# A product of fewer multiply-adds runs on one thread. Handing a small product to a second thread costs
+# more than it saves inside a training step (LeNet's products, 2-7 million multiply-adds, made an epoch
+# 1.2x slower on two threads than on one, idle), and on a two-core machine with any other work the two
+# threads wait for each other: the same epoch took 7x longer. W2's 51-million products gain 1.6x from two.
+SMALL_PRODUCT = 1 << 24
+_SYMBOLS = {"sgemm": "scipy_cblas_sgemm64_", "dgemm": "scipy_cblas_dgemm64_",
+            "set_threads": "scipy_openblas_set_num_threads64_", "get_threads": "scipy_openblas_get_num_threads64_"}
 
 
 def _numpy_openblas():
@@ -47,3 +53,5 @@ if SHARED:
     llvmlite.binding.load_library_permanently(LIBRARY)
 sgemm = _declare(_SYMBOLS["sgemm"], types.float32)
 dgemm = _declare(_SYMBOLS["dgemm"], types.float64)
+set_threads = types.ExternalFunction(_SYMBOLS["set_threads"], types.void(types.intc))
+get_threads = types.ExternalFunction(_SYMBOLS["get_threads"], types.intc())

@@ -25,17 +25,24 @@ def _layout(a):
 
 @njit(cache=True)
 def _numpy_gemm(a, b, out):
-    """out = a @ b by NumPy's own OpenBLAS (``blas``): one library and one thread pool with NumPy."""
+    """out = a @ b by NumPy's own OpenBLAS (``blas``): one library and one thread pool with NumPy; a
+    product under ``blas.SMALL_PRODUCT`` multiply-adds on one of its threads."""
     m, k = a.shape
     n = b.shape[1]
     ta, lda = _layout(a)
     tb, ldb = _layout(b)
+    threads = blas.get_threads()
+    alone = threads > 1 and m * n * k < blas.SMALL_PRODUCT      # a small product runs on one thread
+    if alone:
+        blas.set_threads(1)
     if out.itemsize == 4:   # float32 (the kernels call gemm for float32 and float64 only)
         blas.sgemm(blas.ROW_MAJOR, ta, tb, m, n, k, np.float32(1), a.ctypes.data, lda, b.ctypes.data, ldb,
                    np.float32(0), out.ctypes.data, max(n, 1))
     else:
         blas.dgemm(blas.ROW_MAJOR, ta, tb, m, n, k, 1.0, a.ctypes.data, lda, b.ctypes.data, ldb,
                    0.0, out.ctypes.data, max(n, 1))
+    if alone:
+        blas.set_threads(threads)
 
 
 @njit(cache=True)

@@ -1,8 +1,11 @@
 """The kernels' shared helpers: ``gemm`` (NumPy's own OpenBLAS when reachable) agrees with NumPy's ``@``."""
+import ctypes
+
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from graphgrad.compiler import runtime
+from graphgrad.compiler import blas, runtime
 
 
 def _stored(matrix, transposed):
@@ -20,3 +23,19 @@ def test_gemm_equals_numpy_for_every_layout(m, k, n, ta, tb, dtype, seed):
     runtime.gemm(_stored(a, ta), _stored(b, tb), out)
     np.testing.assert_allclose(out, a @ b, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
 
+
+
+@pytest.mark.skipif(not blas.SHARED, reason="NumPy bundles no OpenBLAS here: the kernels use np.dot")
+def test_a_small_product_leaves_numpys_thread_count_as_it_was():
+    """A product under SMALL_PRODUCT runs on one thread and gives NumPy its thread count back."""
+    library = ctypes.CDLL(blas.LIBRARY)
+    get, set_ = library.scipy_openblas_get_num_threads64_, library.scipy_openblas_set_num_threads64_
+    before = get()
+    try:
+        set_(2)
+        a = np.ones((64, 64), np.float32)
+        out = np.empty_like(a)
+        runtime.gemm(a, a, out)
+        assert get() == 2 and out[0, 0] == 64
+    finally:
+        set_(before)
