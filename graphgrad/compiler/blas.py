@@ -2,8 +2,8 @@
 
 Numba's ``np.dot`` calls SciPy's OpenBLAS, a second library with its own thread
 pool; on a small machine the two pools compete (NumPy's threads still spin
-after the user's own NumPy work while the kernel's run), and a training loop
-varied by 1.1x-1.6x from run to run. NumPy's wheels bundle an ILP64 OpenBLAS
+after the user's own NumPy work while the kernel's run; issue 13 saw the MNIST
+loop vary from 1.11x to 1.48x the products). NumPy's wheels bundle an ILP64 OpenBLAS
 (``numpy.libs/libscipy_openblas64_*``); when it is there, its ``cblas_?gemm``
 is made visible to Numba's linker by name, so cached kernels resolve it when
 they load. Elsewhere (another NumPy build) ``SHARED`` is False and the kernels

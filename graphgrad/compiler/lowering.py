@@ -111,6 +111,7 @@ def _nhwc(node, *args):
 
 CONVOLUTIONS = {"conv2d": _conv2d, "conv2d_input_grad": _conv2d_input_grad,
                 "conv2d_weight_grad": _conv2d_weight_grad}
+POOLING = ("max_pool2d", "max_pool2d_grad", "avg_pool2d", "avg_pool2d_grad")
 # Which axis of each operand and of the result a convolution primitive splits by group: "image" is the
 # channel axis of an image (x, the output gradient, the result), "kernel" the output-channel axis of a kernel.
 GROUPED = {"conv2d": ("image", "kernel", "image"), "conv2d_input_grad": ("image", "kernel", "image"),
@@ -134,7 +135,6 @@ def _grouped(node, *args):
         part = apply(node.op, list(pieces), params)
         parts.append(CONVOLUTIONS[name](part, *pieces))
     return concatenate(parts, axis=axes[2])
-POOLING = ("max_pool2d", "max_pool2d_grad", "avg_pool2d", "avg_pool2d_grad")
 
 
 def _arranged(x, labels, order):
