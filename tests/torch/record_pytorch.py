@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 
-from test_pytorch_reference import OPTIMIZERS, make_optimizer   # the table the tests replay (torch-free)
+from test_pytorch_reference import OPTIMIZERS, batch_net, make_optimizer   # what the tests replay (torch-free)
 
 DATA = Path(__file__).resolve().parent / "data"
 STEPS = 3
@@ -38,20 +38,6 @@ class Net(nn.Module):
         x = F.relu(self.fc1(x))
         x = F.relu(self.fc2(x))
         return self.fc3(x)
-
-
-class BatchNet(nn.Module):
-    """Padding, strides, average pooling, batch norm and dropout-free cross-entropy on a batch of 4."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(2, 4, 3, stride=2, padding=1, bias=False)   # a bias before batch norm has gradient 0
-        self.bn = nn.BatchNorm2d(4)
-        self.fc = nn.Linear(4 * 2 * 2, 3)
-
-    def forward(self, x):
-        x = F.avg_pool2d(F.relu(self.bn(self.conv(x))), 2)
-        return self.fc(torch.flatten(x, 1))
 
 
 def record(name, make_net, x, target, criterion, optimizer):
@@ -83,7 +69,7 @@ def main():
     torch.manual_seed(2)
     x, labels = torch.randn(4, 2, 8, 8), torch.tensor([0, 2, 1, 2])
     for optimizer in OPTIMIZERS:
-        record("batchnet", BatchNet, x, labels, nn.CrossEntropyLoss(), optimizer)
+        record("batchnet", batch_net(torch, nn, F), x, labels, nn.CrossEntropyLoss(), optimizer)
     print(f"wrote {len(OPTIMIZERS) + 1} files to {DATA} with torch {torch.__version__}")
 
 

@@ -61,16 +61,21 @@ class Net(nn.Module):
         return num_features
 
 
-class BatchNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(2, 4, 3, stride=2, padding=1, bias=False)   # a bias before batch norm has gradient 0
-        self.bn = nn.BatchNorm2d(4)
-        self.fc = nn.Linear(4 * 2 * 2, 3)
+def batch_net(torch, nn, F):
+    """Padding, strides, batch norm, average pooling and cross-entropy on a batch of 4, in the given spelling
+    (real PyTorch in record_pytorch.py, graphgrad's here): one definition for the recording and the replay."""
 
-    def forward(self, x):
-        x = F.avg_pool2d(F.relu(self.bn(self.conv(x))), 2)
-        return self.fc(torch.flatten(x, 1))
+    class BatchNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(2, 4, 3, stride=2, padding=1, bias=False)   # a bias before batch norm: grad 0
+            self.bn = nn.BatchNorm2d(4)
+            self.fc = nn.Linear(4 * 2 * 2, 3)
+
+        def forward(self, x):
+            x = F.avg_pool2d(F.relu(self.bn(self.conv(x))), 2)
+            return self.fc(torch.flatten(x, 1))
+    return BatchNet
 
 
 def replay(name, net, criterion, optimizer, target_dtype=None):
@@ -104,7 +109,7 @@ def test_seed002_net_and_training_step_match_pytorch():
 
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
 def test_optimizers_batch_norm_and_cross_entropy_match_pytorch(optimizer):
-    net = replay("batchnet", BatchNet(), nn.CrossEntropyLoss(), optimizer, target_dtype=torch.int64)
+    net = replay("batchnet", batch_net(torch, nn, F)(), nn.CrossEntropyLoss(), optimizer, target_dtype=torch.int64)
     assert int(net.bn.num_batches_tracked.item()) == 3
 
 

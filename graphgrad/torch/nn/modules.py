@@ -302,19 +302,21 @@ class Sequential(Module):
         return x
 
 
-class MSELoss(Module):
+class _Loss(Module):
+    """A loss module: its ``loss`` function of ``functional`` with the ``reduction`` given when made."""
+    loss = None
+
     def __init__(self, reduction="mean"):
         super().__init__()
         self.reduction = reduction
 
     def forward(self, input, target):
-        return F.mse_loss(input, target, self.reduction)
+        return type(self).loss(input, target, self.reduction)
 
 
-class CrossEntropyLoss(Module):
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        self.reduction = reduction
+class MSELoss(_Loss):
+    loss = staticmethod(F.mse_loss)
 
-    def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction)
+
+class CrossEntropyLoss(_Loss):
+    loss = staticmethod(F.cross_entropy)
