@@ -4,9 +4,11 @@ Numba cannot cache functions made by ``exec`` (numba issue #3501, "no locator
 available"), so each kernel is written as ``<cache>/<key>/kernel.py`` with
 ``@njit(cache=True)`` and imported as a module; Numba keeps its machine code
 beside it in ``__pycache__``, and a new process loads it instead of compiling.
-The key hashes the source itself (which spells out the graph, dtypes and
-shapes), the versions of Python, NumPy and Numba, and the compiler's own code,
-so an edit to the code generator never meets a stale kernel.
+The key hashes the source's code (its comments and module docstring left out:
+they describe the graph with its sizes, which the code takes as arguments, so
+models of one structure share an entry), the versions of Python, NumPy and
+Numba, and the compiler's own code, so an edit to the code generator never
+meets a stale kernel.
 ``GRAPHGRAD_CACHE_DIR`` sets the folder (default ``~/.cache/graphgrad``). An
 entry that cannot be read or imported is deleted and rebuilt.
 
@@ -16,6 +18,7 @@ could write or that this user does not own is never loaded. When the folder
 cannot be used (not creatable, read-only, not private) kernels are compiled in
 memory instead, with one warning line per process: training goes on.
 """
+import ast
 import hashlib
 import importlib.util
 import os
@@ -55,13 +58,22 @@ def _compiler_fingerprint():
 _FINGERPRINT = None
 
 
+def code(source):
+    """``source`` as Python reads it, without comments and module docstring: what a kernel's key covers."""
+    tree = ast.parse(source)
+    first = tree.body[0] if tree.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        tree.body = tree.body[1:]
+    return ast.unparse(tree)
+
+
 def key(source):
     """The cache key of a generated module."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
         _FINGERPRINT = _compiler_fingerprint()
     digest = hashlib.sha256()
-    for part in (source, platform.python_version(), np.__version__, numba.__version__, _FINGERPRINT):
+    for part in (code(source), platform.python_version(), np.__version__, numba.__version__, _FINGERPRINT):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()[:24]
@@ -149,9 +161,9 @@ def load(source):
     for attempt in range(2):
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            try:
-                fresh = path.read_text() != source
-            except (OSError, UnicodeDecodeError):
+            try:   # the same code with other comments (another model's sizes) is this kernel
+                fresh = code(path.read_text()) != code(source)
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
                 fresh = True
             if fresh:  # missing or damaged: write it anew, and drop machine code made from another text
                 shutil.rmtree(folder / "__pycache__", ignore_errors=True)

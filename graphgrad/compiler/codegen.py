@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import GraphgradError
 from ..ops.primitive import operand_dtype
 from .buffers import is_scalar
+from .sizes import Size, Sizes, prod
 
 BLAS_MIN = 4096          # multiply-adds from which a matrix product calls BLAS
 UNROLL = 4               # a small product's inner sum up to this length is written out, not looped
@@ -59,7 +60,8 @@ def strides(shape):
 
 
 def flat_index(shape, domain, index):
-    """The flat index into an array of ``shape`` read at ``index`` (one name per domain axis), broadcasting."""
+    """The flat index into an array of ``shape`` read at ``index`` (one name per domain axis), broadcasting.
+    ``shape`` is as the source writes it (``Writer.shape``)."""
     lead = len(domain) - len(shape)
     terms = []
     for k, (size, stride) in enumerate(zip(shape, strides(shape))):
@@ -161,9 +163,10 @@ SCALAR.update({name: (lambda fn: lambda n, a, k: f"np.{fn}({', '.join(a)})")(nam
 class Writer:
     """Emits the statements computing a graph's nodes, given where each value lives."""
 
-    def __init__(self, graph, plan, names, parallel=False, schedule=None):
+    def __init__(self, graph, plan, names, parallel=False, schedule=None, sizes=None):
         from .schedule import Schedule
         self.graph, self.plan, self.names, self.parallel = graph, plan, names, parallel
+        self.sizes = sizes or Sizes()    # how sizes are written: names bound from ``dims``
         self.schedule = schedule or Schedule(list(graph.nodes), [])
         self.local = {}          # node id -> its element's expression inside the loop being written
         self.constants = {}      # (dtype, value) -> local name, defined at the top of the function
@@ -173,6 +176,17 @@ class Writer:
         self.starts = {}         # node id -> index of its first line in the body
 
     # --- names ------------------------------------------------------------------------------
+    def shape(self, node_or_shape):
+        """A node's shape (or a shape) as the source writes it: sizes as names (see ``sizes``)."""
+        return self.sizes.shape(getattr(node_or_shape, "shape", node_or_shape))
+
+    def size(self, node):
+        return prod(self.shape(node))
+
+    def number(self, dtype, value):
+        """``value`` (a count, maybe a Size) as a number of ``dtype`` in the source."""
+        return f"{dtype_name(dtype)}({value})" if isinstance(value, Size) else self.k(dtype)(value)
+
     def var(self, node):
         """The variable holding ``node``: a scalar, or the flat array it lives in (views resolved)."""
         root = self.plan.alias.get(node.id, node.id)
@@ -233,7 +247,7 @@ class Writer:
             return f"{self.var(node)}[0]"
         if index is None:
             return f"{self.var(node)}[i]"
-        return f"{self.var(node)}[{flat_index(node.shape, domain, index)}]"
+        return f"{self.var(node)}[{flat_index(self.shape(node), domain, index)}]"
 
     # --- the body -----------------------------------------------------------------------------
     def body(self):
@@ -273,7 +287,7 @@ class Writer:
         Axes of extent 1 get no loop (no operand is indexed along them), which keeps
         the generated code, and so Numba's compile time, small.
         """
-        size = int(np.prod(domain, dtype=np.int64))
+        size = prod(domain)
         rng = "prange" if parallel and self.parallel and size >= PARALLEL_MIN else "range"
         if flat and size == 1:
             self.out("i = 0")
@@ -337,7 +351,7 @@ def _single(node):
 
 
 def _is_flat(node, leaves, domain):
-    size = int(np.prod(domain, dtype=np.int64))
+    size = prod(domain)
     return all(is_scalar(x) or x.size in (1, size) for x in leaves) and len(domain) > 0
 
 
@@ -375,7 +389,7 @@ def emit_loop(w, nodes):
     """
     parts = [(node, *loop_parts(node)) for node in nodes]
     node0, expr0, _, reduce0 = parts[0]
-    domain = expr0.output.shape if reduce0 else node0.shape
+    domain = w.shape(expr0.output if reduce0 else node0)
     if not domain and reduce0 is None:      # a 0-d elementwise value: one statement
         w.out(w.store(node0, w.elements(node0, expr0, parts[0][2], (), []), None))
         return
@@ -406,7 +420,7 @@ def emit_loop(w, nodes):
     w.out.dedent(depth)
     for node, expr, _, reduce in parts:
         if reduce:
-            _reduction_finish(w, node, reduce, expr.output.shape)
+            _reduction_finish(w, node, reduce, w.shape(expr.output))
 
 
 def _reduction_start(w, node, reduce):
@@ -416,7 +430,7 @@ def _reduction_start(w, node, reduce):
     if node.size == 1:
         w.out(f"{w.temp(node)}_acc = {'0.0' if START[op] == 0 else k(START[op])}")
         return
-    w.out.indent(f"for j in range({node.size}):")
+    w.out.indent(f"for j in range({w.size(node)}):")
     w.out(f"{w.var(node)}[j] = {k(START[op])}")
     w.out.dedent()
 
@@ -424,14 +438,14 @@ def _reduction_start(w, node, reduce):
 def _reduction_finish(w, node, reduce, domain):
     """The reduction's value from its accumulator (a mean divides by the count)."""
     op, axis = reduce[0].name, reduce[1]
-    count = int(np.prod([domain[a] for a in axis], dtype=np.int64))
+    count = prod(domain[a] for a in axis)
     if node.size == 1:
         acc = f"{w.temp(node)}_acc"
-        result = f"{acc} / {count}" if op == "mean" else acc
+        result = f"{acc} / {w.number(np.float64, count)}" if op == "mean" else acc
         w.out(w.store(node, result, 0) if is_scalar(node) else f"{w.var(node)}[0] = {result}")
     elif op == "mean" and count > 1:
-        w.out.indent(f"for j in range({node.size}):")
-        w.out(f"{w.var(node)}[j] /= {w.k(node.dtype)(count)}")
+        w.out.indent(f"for j in range({w.size(node)}):")
+        w.out(f"{w.var(node)}[j] /= {w.number(node.dtype, count)}")
         w.out.dedent()
 
 
@@ -448,9 +462,9 @@ def emit_reshape(w, node):
 def _operand(w, node):
     """(array expression, rows, cols) of a 2-D view of a matmul operand, reading transposes in place."""
     if node.id in w.plan.virtual:
-        rows, cols = node.inputs[0].shape
+        rows, cols = w.shape(node.inputs[0])
         return f"{w.var(node)}.reshape({rows}, {cols}).T", cols, rows, True
-    rows, cols = node.shape if node.ndim == 2 else (1, node.shape[0])
+    rows, cols = w.shape(node) if node.ndim == 2 else (1, w.shape(node)[0])
     return f"{w.var(node)}.reshape({rows}, {cols})", rows, cols, False
 
 
@@ -461,7 +475,8 @@ def emit_matmul(w, node):
                            f"{w.graph.label(node)} multiplies shapes {a.shape} and {b.shape}")
     left, m, ka, ta = _operand(w, a)
     if b.ndim == 1:
-        right, kb, n, tb = f"{w.var(b)}.reshape({b.shape[0]}, 1)", b.shape[0], 1, False
+        kb = w.shape(b)[0]
+        right, n, tb = f"{w.var(b)}.reshape({kb}, 1)", 1, False
     else:
         right, kb, n, tb = _operand(w, b)
     dtypes = {a.dtype, b.dtype, node.dtype}
@@ -513,11 +528,12 @@ def emit_transpose(w, node):
     source = node.inputs[0]
     axes = node.params["axes"] or tuple(reversed(range(node.ndim)))
     index = [f"i{d}" for d in range(node.ndim)]
-    src_strides = strides(source.shape)
-    for d, extent in enumerate(node.shape):
+    src_strides = strides(w.shape(source))
+    shape = w.shape(node)
+    for d, extent in enumerate(shape):
         w.out.indent(f"for i{d} in range({extent}):")
     read = " + ".join(f"i{d} * {src_strides[a]}" for d, a in enumerate(axes))
-    w.out(f"{w.var(node)}[{flat_index(node.shape, node.shape, index)}] = {w.var(source)}[{read}]")
+    w.out(f"{w.var(node)}[{flat_index(shape, shape, index)}] = {w.var(source)}[{read}]")
     w.out.dedent(node.ndim)
 
 
@@ -526,12 +542,13 @@ def _softmax_rows(w, node, finish):
     writes the row (``at(q)`` is the flat index of its element q)."""
     source = node.inputs[0]
     axis = node.params["axis"] % node.ndim
-    st = strides(node.shape)
+    shape = w.shape(node)
+    st = strides(shape)
     outer = [d for d in range(node.ndim) if d != axis]
     for d in outer:
-        w.out.indent(f"for i{d} in range({node.shape[d]}):")
+        w.out.indent(f"for i{d} in range({shape[d]}):")
     base = " + ".join(f"i{d} * {st[d]}" for d in outer) or "0"
-    length, step = node.shape[axis], st[axis]
+    length, step = shape[axis], st[axis]
     x = w.var(source)
     w.out(f"sm_base = {base}")
     w.out(f"sm_top = {x}[sm_base]")
@@ -579,19 +596,19 @@ def _geometry(kernel, strides, dilation, padding, size):
 
 def _shaped(w, node):
     """``node``'s flat array viewed in its own shape."""
-    return f"{w.var(node)}.reshape({', '.join(map(str, node.shape))})"
+    return f"{w.var(node)}.reshape({', '.join(map(str, w.shape(node)))})"
 
 
 def emit_im2col(w, node):
     x, p = node.inputs[0], node.params
-    oh, ow = _out(p, x.shape[1:3])
+    oh, ow = w.shape(_out(p, x.shape[1:3]))
     geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], x.shape[1:3])
     w.out(f"im2col({_shaped(w, x)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
 
 
 def emit_col2im(w, node):
     cols, p = node.inputs[0], node.params
-    oh, ow = _out(p, node.shape[1:3])
+    oh, ow = w.shape(_out(p, node.shape[1:3]))
     geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], node.shape[1:3])
     w.out(f"col2im({_shaped(w, cols)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
 

@@ -50,7 +50,10 @@ class CompiledGraph:
     """A graph compiled by Numba: call it like the graph (positional or keyword inputs).
 
     Outputs come back as the graph's (a tuple for several); 0-d ones as Python
-    floats. ``source`` is the generated module, ``path`` the file it was loaded from.
+    floats. ``source`` is the generated module, ``path`` the file it was loaded from
+    (shared by every graph of the same source: its comments may be another's),
+    ``kernel`` the Numba function, taking the inputs and then ``sizes`` (the graph's
+    ``dims`` and ``layout``, see ``kernels``).
     """
 
     def __init__(self, graph, passes=True, parallel=False):
@@ -58,7 +61,8 @@ class CompiledGraph:
         self.optimized = prepare(graph, passes)
         if parallel:
             _use_workqueue()
-        self.source = kernels.forward_module(self.optimized, parallel)
+        kernel = kernels.forward_module(self.optimized, parallel)
+        self.source, self.sizes = kernel.source, (kernel.dims, kernel.layout)
         module = cache.load(self.source)
         self.path = module.__file__
         self.kernel = module.forward
@@ -66,10 +70,10 @@ class CompiledGraph:
     def __call__(self, *args, **values):
         if not values:
             try:
-                return self.kernel(*args)   # the fast path: arguments of exactly the compiled types
-            except TypeError:
+                return self.kernel(*args, *self.sizes)   # the fast path: arguments of exactly the compiled types
+            except (TypeError, ShapeError):
                 pass
-        return self.kernel(*self._convert(args, values))
+        return self.kernel(*self._convert(args, values), *self.sizes)
 
     def _convert(self, args, values):
         """Arguments checked and converted one by one, for a clear error naming the input."""
@@ -130,9 +134,10 @@ class CompiledStep:
         self.optimized = prepare(self.graph, passes)
         if parallel:
             _use_workqueue()
-        self.source, self.step_source, sizes = kernels.step_module(step, self.optimized, parallel)
+        train, one = kernels.step_module(step, self.optimized, parallel)
+        self.source, self.step_source, self.sizes = train.source, one.source, (train.dims, train.layout)
         self._train_kernel = self._step_kernel = None
-        self.arenas = [np.empty(size, dtype) for dtype, size in sizes]
+        self.arenas = [np.empty(size, dtype) for dtype, size in train.arenas]
         self.noise = [np.empty(max(n.size, 1), n.dtype) for n in step.noise]
 
     @property
@@ -189,12 +194,12 @@ class CompiledStep:
         xb = _batch(x if full else _pad(x, s.x.shape[0]), s.x, "x").reshape(-1)
         yb = _batch(y if full else _pad(y, s.x.shape[0]), s.y, "y").reshape(-1)
         mask = [] if s.mask is None else [(np.arange(s.x.shape[0]) < rows).astype(s.mask.dtype)]
-        return self._step(xb, yb, *mask, *self.check(params, state), *self.noise, *self.arenas)
+        return self._step(xb, yb, *mask, *self.check(params, state), *self.noise, *self.arenas, *self.sizes)
 
     def chunk(self, data_x, data_y, params, state, order, seed, first, epochs, shuffle, position, steps,
               to_epoch_end, totals):
         """Steps from ``position`` in one compiled call (see ``loop.Run``); 0.0, or a non-finite loss."""
-        return self._train(data_x, data_y, *self.check(params, state), *self.noise, *self.arenas, order,
+        return self._train(data_x, data_y, *self.check(params, state), *self.noise, *self.arenas, *self.sizes, order,
                            int(seed), int(first), int(epochs), bool(shuffle), position, int(steps),
                            bool(to_epoch_end), totals)
 

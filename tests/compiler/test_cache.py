@@ -29,11 +29,22 @@ def test_kernels_are_modules_in_folders_named_by_their_key(kernel_cache):
     assert path.parent.name == "k" + cache.key(compiled.source)
 
 
-def test_graph_dtype_and_shape_change_the_key():
-    sources = {compile(g).source for g in (
-        _graph(2.0), _graph(3.0), _graph(2.0).with_shapes(x=(5,)),
-        Graph([gg.tanh(make_input("x", (4,), np.float32)) * 2.0]))}
-    assert len({cache.key(s) for s in sources}) == 4
+def test_graph_and_dtype_change_the_key_sizes_do_not():
+    keys = [cache.key(compile(g).source) for g in (
+        _graph(2.0), _graph(3.0), Graph([gg.tanh(make_input("x", (4,), np.float32)) * 2.0]),
+        _graph(2.0).with_shapes(x=(5,)), _graph(2.0).with_shapes(x=(1,)))]
+    assert len(set(keys[:3])) == 3
+    assert keys[3] == keys[0]      # sizes are arguments of the kernel
+    assert keys[4] != keys[0]      # an extent of 1 has no loop: other code
+
+
+def test_graphs_of_one_structure_share_a_kernel_each_with_its_own_sizes():
+    four, five = compile(_graph(2.0)), compile(_graph(2.0).with_shapes(x=(5,)))
+    assert four.path == five.path
+    np.testing.assert_allclose(five(np.arange(5.0)), np.tanh(np.arange(5.0)) * 2.0)
+    np.testing.assert_allclose(four(np.arange(4.0)), np.tanh(np.arange(4.0)) * 2.0)
+    with pytest.raises(gg.ShapeError, match=r"input 'x': the graph was built for shape \(4,\), the value has shape"):
+        four(np.arange(5.0))
 
 
 def test_a_corrupt_entry_is_ignored_and_rebuilt():
@@ -102,12 +113,12 @@ def test_a_new_cache_folder_is_private(tmp_path, monkeypatch, fresh):
 
 def _planted(folder, graph):
     """An entry for ``graph`` whose kernel.py, if ever run, writes ``folder/ran`` and returns wrong numbers."""
-    source = kernels.forward_module(prepare(graph))
+    source = kernels.forward_module(prepare(graph)).source
     entry = folder / f"k{cache.key(source)}"
     entry.mkdir(parents=True)
     marker = folder / "ran"
     (entry / "kernel.py").write_text(source + f"\nopen({str(marker)!r}, 'w').close()\n"
-                                     "def forward(x):\n    return x * 0 - 1\n")
+                                     "def forward(x, *sizes):\n    return x * 0 - 1\n")
     return entry, marker
 
 

@@ -168,7 +168,7 @@ def test_parallel_loops_match_serial_ones():
     graph = Graph([gg.sigmoid(x) * 2.0 + gg.sum(x, axis=0)], [x])
     value = np.random.default_rng(0).normal(size=(300, 300))
     parallel = compile(graph, parallel=True)
-    assert "prange(300)" in parallel.source
+    assert "prange(d0)" in parallel.source
     np.testing.assert_allclose(parallel(value), graph(value), rtol=1e-12)
 
 
