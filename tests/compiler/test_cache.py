@@ -30,21 +30,22 @@ def test_kernels_are_modules_in_folders_named_by_their_key(kernel_cache):
 
 
 def test_graph_and_dtype_change_the_key_sizes_do_not():
+    eight = _graph(2.0).with_shapes(x=(8,))
     keys = [cache.key(compile(g).source) for g in (
-        _graph(2.0), _graph(3.0), Graph([gg.tanh(make_input("x", (4,), np.float32)) * 2.0]),
-        _graph(2.0).with_shapes(x=(5,)), _graph(2.0).with_shapes(x=(1,)))]
+        eight, _graph(3.0).with_shapes(x=(8,)), Graph([gg.tanh(make_input("x", (8,), np.float32)) * 2.0]),
+        _graph(2.0).with_shapes(x=(300,)), _graph(2.0), _graph(2.0).with_shapes(x=(5,)))]
     assert len(set(keys[:3])) == 3
-    assert keys[3] == keys[0]      # sizes are arguments of the kernel
-    assert keys[4] != keys[0]      # an extent of 1 has no loop: other code
+    assert keys[3] == keys[0]      # sizes are arguments of the kernel ...
+    assert keys[4] != keys[5]      # ... from SMALLEST on: smaller extents are part of its structure
 
 
 def test_graphs_of_one_structure_share_a_kernel_each_with_its_own_sizes():
-    four, five = compile(_graph(2.0)), compile(_graph(2.0).with_shapes(x=(5,)))
-    assert four.path == five.path
-    np.testing.assert_allclose(five(np.arange(5.0)), np.tanh(np.arange(5.0)) * 2.0)
-    np.testing.assert_allclose(four(np.arange(4.0)), np.tanh(np.arange(4.0)) * 2.0)
-    with pytest.raises(gg.ShapeError, match=r"input 'x': the graph was built for shape \(4,\), the value has shape"):
-        four(np.arange(5.0))
+    small, large = compile(_graph(2.0).with_shapes(x=(9,))), compile(_graph(2.0).with_shapes(x=(20,)))
+    assert small.path == large.path
+    np.testing.assert_allclose(large(np.arange(20.0)), np.tanh(np.arange(20.0)) * 2.0)
+    np.testing.assert_allclose(small(np.arange(9.0)), np.tanh(np.arange(9.0)) * 2.0)
+    with pytest.raises(gg.ShapeError, match=r"input 'x': the graph was built for shape \(9,\), the value has shape"):
+        small(np.arange(20.0))
 
 
 def test_a_corrupt_entry_is_ignored_and_rebuilt():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import graphgrad as gg
-from graphgrad.compiler import CompileError, compile
+from graphgrad.compiler import CompileError, compile, sizes
 from graphgrad.graph import Graph
 from graphgrad.ops import input as make_input
 
@@ -82,10 +82,13 @@ def _check(graph, dtype, seed):
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol, err_msg=f"output {k} of\n{graph}")
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("dtype, smallest", [(np.float64, 2), (np.float32, sizes.SMALLEST)],
+                         ids=["float64, every size a name", "float32"])
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data(), seed=st.integers(0, 2 ** 16))
-def test_random_graphs_match_the_interpreter(dtype, data, seed):
+def test_random_graphs_match_the_interpreter(dtype, smallest, data, seed, monkeypatch):
+    monkeypatch.setattr(sizes, "SMALLEST", smallest)   # SHAPES' extents 2 and 3 as names d0, d1, or numbers
     _check(data.draw(random_graphs(dtype)), dtype, seed)
 
 

@@ -82,6 +82,20 @@ def test_softmax_rmsprop_mlp_matches_the_interpreter():
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
+def test_nets_of_one_structure_with_other_sizes_share_one_training_kernel():
+    first = compile_step(mlp_step(batch=8, sizes=(12, 9, 10), dtype=np.float64))
+    step = mlp_step(batch=8, sizes=(13, 11, 9), dtype=np.float64)   # (the graph's mean holds 1/batch)
+    second = compile_step(step)
+    assert second.path == first.path and second._train is first._train   # compiled once
+    assert list(second.sizes[0]) == [8, 13, 11, 9] != list(first.sizes[0])
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(35, 13)), np.eye(9)[rng.integers(0, 9, 35)]
+    (l1, p1, s1), (l2, p2, s2) = _train_both(step, (x, y), epochs=2, init=glorot_values)
+    np.testing.assert_allclose(l1, l2, rtol=1e-12)
+    for a, b in zip(p1 + s1, p2 + s2):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
 def test_callback_between_epochs_can_stop_training(moons):
     step, data, _ = moons
     params, state = initial_values(step)
