@@ -19,7 +19,7 @@ import numpy as np
 
 from .buffers import is_scalar, plan
 from .codegen import CompileError, Lines, Writer, dtype_name, identifier, source_text
-from .sizes import prod
+from .sizes import Sizes, prod
 from .fusion import FUSED
 from .schedule import schedule
 
@@ -243,7 +243,7 @@ def step_module(step, graph, parallel=False):
     p = plan(graph, set(given), order)
     for new_id, old_id in given.items():
         names[new_id] = names[old_id]
-    writer = Writer(graph, p, names, parallel, order)
+    writer = Writer(graph, p, names, parallel, order, Sizes(named=x.shape[:1]))
     writer.body()  # fills writer.out, which _after splits around the loss
     args = [names[n.id] + ("_box" if is_scalar(n) else "") for n in inputs] + _arenas(p) + ["dims", "layout"]
     sig = ([numba_type(n, flat=True) for n in inputs] + [f"{np.dtype(dt).name}[::1]" for dt in sorted(p.arena)]

@@ -4,7 +4,8 @@ structure.
 The code generator decides on values (a BLAS call or a loop, a short sum written
 out, an axis of extent 1 with no loop) and writes sizes as names: a ``Size`` is
 an int, its value in this model, that prints as its text in the source (``d0``,
-``d0 * d1``); extents under ``SMALLEST`` stay numbers. Sizes of equal value share a name (``d0``, ``d1``, ... in order of
+``d0 * d1``). Extents under ``SMALLEST``, but for a training step's batch, stay
+numbers. Sizes of equal value share a name (``d0``, ``d1``, ... in order of
 first use), bound at the top of each function from its ``dims`` argument. So two
 models that differ only in sizes, with the same decisions, generate the same
 source: one cache entry, one compile. A decision that differs, or two sizes
@@ -13,10 +14,12 @@ cache key: a kernel is only ever reused for a model whose source is its own.
 """
 import math
 
-# Extents below this are numbers in the source, part of a kernel's structure: LLVM unrolls loops over them and
-# short sums are written out. As names, W1's extents 2 and 4 made its loop 35% slower (1.20x the hand-written
-# loop against 0.87x); its batch of 16 as a name costs nothing measurable.
-SMALLEST = 8
+# Extents below this are numbers in the source, part of a kernel's structure: LLVM unrolls and vectorises loops
+# over them with no remainder code, and short sums are written out. As names, W1's extents 2 and 4 made its loop
+# 35% slower (1.20x the hand-written loop against 0.87x), and LeNet's 9 to 54 its step about 6% (median ms per
+# step of interleaved turns in one process: 9.29 against 8.72 with them numbers). A batch is an outer loop:
+# named at any size, it costs nothing measurable (W1's 16).
+SMALLEST = 64
 
 
 def _factor(value):
@@ -85,14 +88,16 @@ def prod(values):
 
 
 class Sizes:
-    """The names a kernel gives its sizes: ``d0, d1, ...``, one per distinct value from ``SMALLEST`` up."""
+    """The names a kernel gives its sizes: ``d0, d1, ...``, one per distinct value from ``SMALLEST`` up, and for
+    the values in ``named`` (a training step's batch size) from 2 up."""
 
-    def __init__(self):
+    def __init__(self, named=()):
         self.values = []          # k -> the value of d{k}
+        self.named = set(named)
 
     def __call__(self, value):
         value = int(value)
-        if value < SMALLEST:
+        if value < 2 or (value < SMALLEST and value not in self.named):
             return value
         if value not in self.values:
             self.values.append(value)

@@ -30,9 +30,9 @@ def test_kernels_are_modules_in_folders_named_by_their_key(kernel_cache):
 
 
 def test_graph_and_dtype_change_the_key_sizes_do_not():
-    eight = _graph(2.0).with_shapes(x=(8,))
     keys = [cache.key(compile(g).source) for g in (
-        eight, _graph(3.0).with_shapes(x=(8,)), Graph([gg.tanh(make_input("x", (8,), np.float32)) * 2.0]),
+        _graph(2.0).with_shapes(x=(64,)), _graph(3.0).with_shapes(x=(64,)),
+        Graph([gg.tanh(make_input("x", (64,), np.float32)) * 2.0]),
         _graph(2.0).with_shapes(x=(300,)), _graph(2.0), _graph(2.0).with_shapes(x=(5,)))]
     assert len(set(keys[:3])) == 3
     assert keys[3] == keys[0]      # sizes are arguments of the kernel ...
@@ -40,12 +40,12 @@ def test_graph_and_dtype_change_the_key_sizes_do_not():
 
 
 def test_graphs_of_one_structure_share_a_kernel_each_with_its_own_sizes():
-    small, large = compile(_graph(2.0).with_shapes(x=(9,))), compile(_graph(2.0).with_shapes(x=(20,)))
+    small, large = compile(_graph(2.0).with_shapes(x=(70,))), compile(_graph(2.0).with_shapes(x=(200,)))
     assert small.path == large.path
-    np.testing.assert_allclose(large(np.arange(20.0)), np.tanh(np.arange(20.0)) * 2.0)
-    np.testing.assert_allclose(small(np.arange(9.0)), np.tanh(np.arange(9.0)) * 2.0)
-    with pytest.raises(gg.ShapeError, match=r"input 'x': the graph was built for shape \(9,\), the value has shape"):
-        small(np.arange(20.0))
+    np.testing.assert_allclose(large(np.arange(200.0)), np.tanh(np.arange(200.0)) * 2.0)
+    np.testing.assert_allclose(small(np.arange(70.0)), np.tanh(np.arange(70.0)) * 2.0)
+    with pytest.raises(gg.ShapeError, match=r"input 'x': the graph was built for shape \(70,\), the value has shape"):
+        small(np.arange(200.0))
 
 
 def test_a_corrupt_entry_is_ignored_and_rebuilt():

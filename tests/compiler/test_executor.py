@@ -83,13 +83,13 @@ def test_softmax_rmsprop_mlp_matches_the_interpreter():
 
 
 def test_nets_of_one_structure_with_other_sizes_share_one_training_kernel():
-    first = compile_step(mlp_step(batch=8, sizes=(12, 9, 10), dtype=np.float64))
-    step = mlp_step(batch=8, sizes=(13, 11, 9), dtype=np.float64)   # (the graph's mean holds 1/batch)
+    first = compile_step(mlp_step(batch=8, sizes=(70, 65, 3), dtype=np.float64))
+    step = mlp_step(batch=8, sizes=(90, 80, 3), dtype=np.float64)   # (the graph's mean holds 1/batch)
     second = compile_step(step)
     assert second.path == first.path and second._train is first._train   # compiled once
-    assert list(second.sizes[0]) == [8, 13, 11, 9] != list(first.sizes[0])
+    assert list(second.sizes[0]) == [8, 90, 80] != list(first.sizes[0])
     rng = np.random.default_rng(1)
-    x, y = rng.normal(size=(35, 13)), np.eye(9)[rng.integers(0, 9, 35)]
+    x, y = rng.normal(size=(35, 90)), np.eye(3)[rng.integers(0, 3, 35)]
     (l1, p1, s1), (l2, p2, s2) = _train_both(step, (x, y), epochs=2, init=glorot_values)
     np.testing.assert_allclose(l1, l2, rtol=1e-12)
     for a, b in zip(p1 + s1, p2 + s2):
