@@ -284,3 +284,36 @@ def test_ctrl_c_stops_fit_soon_and_keeps_the_last_completed_step_and_the_history
     Run(compile_step(step), x32, y32, weights, state, 100000, seed=seed).advance(steps=steps)
     for a, b in zip(interrupted.get_weights(), weights):
         np.testing.assert_array_equal(a, b)
+
+
+def _softmax_model(units, width):
+    model = nn.Sequential([nn.Dense(units, activation="relu", input_shape=(width,)),
+                           nn.Dense(3, activation="softmax")], seed=0)
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_a_model_of_the_same_layers_with_other_sizes_compiles_nothing_new(tmp_path, monkeypatch):
+    """Kernels are shape-generic: fit, validation and evaluate of a net with other widths and batch size load
+    the first net's kernels, and give the interpreter's numbers."""
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(tmp_path))
+    rng = np.random.default_rng(0)
+
+    def train(units, width, batch, backend):
+        x = rng.normal(size=(150, width)).astype(np.float32)
+        y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 150)]
+        model = _softmax_model(units, width)
+        history = model.fit(x, y, batch_size=batch, epochs=2, validation_split=0.2, verbose=0, backend=backend)
+        return history.history, model.evaluate(x, y, backend=backend)
+
+    train(64, 70, 16, "numba")
+    kernels = sorted(tmp_path.glob("k*"))
+    assert kernels
+    state = rng.bit_generator.state
+    logs, scores = train(80, 90, 12, "numba")
+    assert sorted(tmp_path.glob("k*")) == kernels
+    rng.bit_generator.state = state
+    expected_logs, expected_scores = train(80, 90, 12, "numpy")
+    for name, values in expected_logs.items():
+        np.testing.assert_allclose(logs[name], values, rtol=1e-4, err_msg=name)
+    np.testing.assert_allclose(scores, expected_scores, rtol=1e-4)
