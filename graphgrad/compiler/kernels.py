@@ -10,18 +10,17 @@ model's sizes the source names ``d0, d1, ...``, and ``layout``, the arenas'
 sizes followed by each value's offset in its arena (the buffer plan of this
 model). A builder returns them with the text.
 """
-from dataclasses import dataclass
-
 import keyword
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from .buffers import is_scalar, plan
 from .codegen import CompileError, Lines, Writer, dtype_name, identifier, source_text
-from .sizes import Sizes, prod
 from .fusion import FUSED
 from .schedule import schedule
+from .sizes import Sizes, prod
 
 RESERVED = {"np", "njit", "prange", "gemm", "sigmoid", "softplus", "im2col", "col2im", "max_pool", "max_pool_grad",
             "avg_pool", "avg_pool_grad", "epoch_order", "fill_uniform", "ShapeError",
@@ -168,7 +167,8 @@ def forward_module(graph, parallel=False):
     for root in roots:
         lines(f"{names[root]} = np.empty({writer.size(by_id[root])}, {dtype_name(by_id[root].dtype)})")
     results = [_result(writer, out) for out in graph.outputs]
-    fn = [_decorator(sig + ["int64[::1]", "int64[::1]"], parallel), f"def forward({', '.join(args + ['dims', 'layout'])}):"]
+    fn = [_decorator(sig + ["int64[::1]", "int64[::1]"], parallel),
+          f"def forward({', '.join(args + ['dims', 'layout'])}):"]
     fn += _sized(writer, lines.lines + writer.prelude() + _slots(writer) + body)
     fn.append(f"    return {', '.join(results)}{',' if len(results) > 1 else ''}".rstrip(","))
     return _kernel(graph, writer, ["", ""] + fn)
