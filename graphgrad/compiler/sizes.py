@@ -65,13 +65,6 @@ class Size(int):
             return NotImplemented
         return self if other == 0 and type(other) is int else Size(int(self) - int(other), f"{self} - {_factor(other)}")
 
-    def __floordiv__(self, other):
-        if not isinstance(other, int):
-            return NotImplemented
-        if type(other) is int and other == 1:
-            return self
-        return Size(int(self) // int(other), f"{_factor(self)} // {_factor(other)}")
-
 
 def _product(a, b):
     if not isinstance(a, int) or not isinstance(b, int):
