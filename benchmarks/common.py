@@ -103,6 +103,15 @@ def optional(name):
         return None
 
 
+def turn_ratios(times, names, reference, what):
+    """Print each named candidate's turns as ratios to ``reference``'s turn of the same round, and their
+    median: a measure that drifts of the machine's speed between rounds leave alone."""
+    for name in names:
+        ratios = [a / b for a, b in zip(times[name], times[reference])]
+        print(f"  {name}, each turn / {what} of that turn: {', '.join(f'{r:.2f}x' for r in ratios)} "
+              f"(median {np.median(ratios):.2f}x)")
+
+
 def report(title, rows, reference):
     """Print a table of times per unit and ratios to ``reference``."""
     print(f"\n{title}")

@@ -18,7 +18,7 @@ import contextlib
 import os
 import time
 
-from common import ROOT, load as load_average, machine, model_arrays, optional, report, threads, turns
+from common import ROOT, load as load_average, machine, model_arrays, optional, report, threads, turn_ratios, turns
 
 import numpy as np  # noqa: E402  (common sets the BLAS threads first)
 
@@ -141,11 +141,8 @@ def main():
     best = {name: min(t) for name, t in times.items()}
     report(f"W2: one epoch of the 784-512-10 MLP (float32, {batches} steps)",
            {k: (v, "s/epoch") for k, v in best.items()}, "bare matrix products (NumPy)")
-    bare = times["bare matrix products (NumPy)"]
-    for name in ("graphgrad fit as written", "graphgrad fit, validation_split=0.1"):
-        ratios = [a / b for a, b in zip(times[name], bare)]
-        print(f"  {name}, each turn / bare products of that turn: {', '.join(f'{r:.2f}x' for r in ratios)} "
-              f"(median {np.median(ratios):.2f}x)")
+    turn_ratios(times, ("graphgrad fit as written", "graphgrad fit, validation_split=0.1"),
+                "bare matrix products (NumPy)", "bare products")
     model = seed004_model()
     start = time.perf_counter()
     history = fit_as_written(model, x, y, args.epochs)
