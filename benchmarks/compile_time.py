@@ -70,18 +70,18 @@ def main():
     print(f"\n  {'kernel':6s} {'cold (s), best of 2':>20s} {'from cache (s)':>15s} {'other sizes (s)':>16s} "
           f"{'first ever (s)':>15s} {'Numba start (s)':>16s}")
     for what in ("W1", "W2", "W3"):
-        colds, starts = [], []
+        colds, warm, others = [], [], []
         for _ in range(2):
             with tempfile.TemporaryDirectory() as folder:
                 colds.append(timed(what, folder)[1])
-                warm = [timed(what, folder) for _ in range(3)]
-                other = min(timed(what, folder, other=True)[1] for _ in range(2)) if what != "W3" else None
-        starts += [start for start, _ in warm]
+                warm += [timed(what, folder) for _ in range(2)]
+                if what != "W3":   # a gradient of scalars has no sizes
+                    others.append(timed(what, folder, other=True)[1])
         with tempfile.TemporaryDirectory() as folder:
             first = timed(what, folder, everything=True)[1]
-        others = f"{other:16.3f}" if other is not None else f"{'-':>16s}"
-        print(f"  {what:6s} {min(colds):20.2f} {min(t for _, t in warm):15.3f} {others} {first:15.2f} "
-              f"{min(starts):16.2f}   (cold runs: {', '.join(f'{c:.2f}' for c in colds)})")
+        other = f"{min(others):16.3f}" if others else f"{'-':>16s}"
+        print(f"  {what:6s} {min(colds):20.2f} {min(t for _, t in warm):15.3f} {other} {first:15.2f} "
+              f"{min(start for start, _ in warm):16.2f}   (cold runs: {', '.join(f'{c:.2f}' for c in colds)})")
 
 
 if __name__ == "__main__":
