@@ -103,7 +103,7 @@ class Run:
     def sums(self, epoch):
         """``totals[epoch]`` split into the step's sums (each in its node's shape), after the loss column."""
         row = self.totals[epoch]
-        return [row[a:b].reshape(shape) for a, b, shape in self._columns]
+        return [row[a:b].reshape(shape) if shape else row[a] for a, b, shape in self._columns]
 
     def mean_loss(self, epoch):
         return self.totals[epoch, 0] / max(self.rows_done(epoch), 1)

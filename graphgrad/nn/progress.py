@@ -5,13 +5,14 @@ import time
 from .callbacks import Callback
 
 
-def format_value(value):
-    """A logged number as Keras prints it: 4 decimals, or scientific notation when tiny."""
-    return f"{value:.4f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.4e}"
-
-
 def format_logs(logs):
-    return "".join(f" - {k}: {format_value(v)}" for k, v in logs.items())
+    """`` - loss: 0.2524 - accuracy: 0.9273``: 4 decimals, or scientific notation when tiny, as Keras prints.
+
+    Written out (a bar formats it once per epoch, and thousands of short epochs make that count)."""
+    text = ""
+    for k, v in logs.items():
+        text += f" - {k}: {v:.4f}" if v >= 1e-3 or v <= -1e-3 or v == 0 else f" - {k}: {v:.4e}"
+    return text
 
 
 def bar(current, target, width=30):
@@ -23,19 +24,19 @@ def bar(current, target, width=30):
 
 
 def _duration(seconds):
-    if seconds >= 3600:
-        return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
-    if seconds >= 60:
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    if seconds < 3600:
         return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
-    return f"{int(round(seconds))}s"
+    return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
 
 
 def _per_step(seconds):
-    if seconds >= 1:
-        return f"{seconds:.0f}s/step"
-    if seconds >= 1e-3:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f}us/step"
+    if seconds < 1:
         return f"{seconds * 1e3:.0f}ms/step"
-    return f"{seconds * 1e6:.0f}us/step"
+    return f"{seconds:.0f}s/step"
 
 
 class ProgressBar(Callback):
@@ -53,6 +54,7 @@ class ProgressBar(Callback):
         self.stream = stream or sys.stdout
         self.live = verbose == 1 and getattr(self.stream, "isatty", lambda: False)()
         self.header, self.flushed = "", -float("inf")
+        self.done = _done(steps, verbose)
 
     def _write(self, text):
         self.stream.write(text)
@@ -80,7 +82,7 @@ class ProgressBar(Callback):
                     f"{format_logs(logs or {})}")
 
     def on_epoch_end(self, epoch, logs=None):
-        line = finished(self.steps, self.clock() - self.start, logs, self.verbose)
+        line = _line(self.done, self.steps, self.clock() - self.start, logs)
         self._write(self.header + ("\r" if self.live else "") + line + "\n")
         self.header = ""
 
@@ -91,6 +93,13 @@ class ProgressBar(Callback):
 
 def finished(steps, elapsed, logs=None, verbose=1):
     """The line Keras leaves after ``steps`` steps in ``elapsed`` seconds: bar (verbose=1), timing, logs."""
-    timing = f"{_duration(elapsed)} {_per_step(elapsed / max(steps, 1))}"
-    shown = f" {bar(steps, steps)}" if verbose == 1 else ""
-    return f"{steps}/{steps}{shown} - {timing}{format_logs(logs or {})}"
+    return _line(_done(steps, verbose), steps, elapsed, logs)
+
+
+def _done(steps, verbose):
+    """The start of a finished line: ``469/469 [====...====]`` (verbose=1) or ``469/469``."""
+    return f"{steps}/{steps} {bar(steps, steps)}" if verbose == 1 else f"{steps}/{steps}"
+
+
+def _line(done, steps, elapsed, logs):
+    return f"{done} - {_duration(elapsed)} {_per_step(elapsed / max(steps, 1))}{format_logs(logs or {})}"
