@@ -4,7 +4,7 @@ Dense(512, relu) -> Dense(10, softmax), RMSprop (Keras defaults), categorical
 cross-entropy, batch 128, 5 epochs, float32 -- as in the seed, where Keras
 reached test accuracy 0.9785. ``--backend numba`` (the default, as for fit)
 runs the compiled training loop, ``--backend numpy`` the NumPy interpreter;
-the first numba epoch includes compiling the step kernels unless they are in
+the first numba epoch includes compiling the training kernel unless it is in
 the on-disk cache, so the compile time is measured and reported separately.
 Alongside it, in the same run, the bare matrix products one epoch of this
 network needs (forward + the two backward GEMMs), and one epoch of the same
@@ -124,7 +124,7 @@ def main(args):
     print(f"train accuracy, running mean of each epoch: {[round(a, 4) for a in history.history['accuracy']]}")
     print(f"test loss {test_loss:.4f}  test accuracy {test_acc:.4f}  (seed 004 / Keras: 0.9785)")
     print(f"graphgrad fit, backend={args.backend}: {train_time:.1f} s for {args.epochs} epochs = "
-          f"{per_epoch:.2f} s/epoch" + (f" (after {compile_time:.1f} s compiling the step kernels)"
+          f"{per_epoch:.2f} s/epoch" + (f" (after {compile_time:.1f} s compiling the training kernel)"
                                         if args.backend == "numba" else ""))
     print(f"machine: {machine()}")
     print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "

@@ -17,7 +17,7 @@ from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
 from .lowering import lower
-from .loop import Interpreted, Run, step_inputs
+from .loop import Interpreted, Run, dataset, step_inputs
 from .passes import optimize
 
 
@@ -122,10 +122,10 @@ def step_graph_of(step):
 
 
 class CompiledStep:
-    """One training step and chunks of a training loop for a StepGraph, compiled by Numba.
+    """The training loop of a StepGraph, compiled by Numba: chunks of steps (``chunk``) or one step
+    (``run_step``), both run by one kernel.
 
-    ``source`` is the training loop's module, ``step_source`` the one-step module;
-    each is compiled (or loaded from the cache) when first used.
+    ``source`` is the kernel's module, compiled (or loaded from the cache) when first used.
     """
 
     def __init__(self, step, passes=True, parallel=False):
@@ -134,30 +134,21 @@ class CompiledStep:
         self.optimized = prepare(self.graph, passes)
         if parallel:
             _use_workqueue()
-        train, one = kernels.step_module(step, self.optimized, parallel)
-        self.source, self.step_source, self.sizes = train.source, one.source, (train.dims, train.layout)
-        self._train_kernel = self._step_kernel = None
+        train = kernels.train_module(step, self.optimized, parallel)
+        self.source, self.sizes = train.source, (train.dims, train.layout)
+        self._kernel, self._steps = None, 0
         self.arenas = [np.empty(size, dtype) for dtype, size in train.arenas]
         self.noise = [np.empty(max(n.size, 1), n.dtype) for n in step.noise]
 
     @property
     def _train(self):
-        if self._train_kernel is None:
-            self._train_kernel = cache.load(self.source).train
-        return self._train_kernel
+        if self._kernel is None:
+            self._kernel = cache.load(self.source).train
+        return self._kernel
 
-    @property
-    def _step(self):
-        if self._step_kernel is None:
-            self._step_kernel = cache.load(self.step_source).step
-        return self._step_kernel
-
-    def load(self, train=True, step=False):
-        """Compile (or load from the cache) the named kernels now rather than on first use; returns self."""
-        if train:
-            self._train
-        if step:
-            self._step
+    def load(self):
+        """Compile (or load from the cache) the kernel now rather than on first use; returns self."""
+        self._train
         return self
 
     @property
@@ -185,16 +176,21 @@ class CompiledStep:
         return self._flat(params, s.params, "parameter") + self._flat(state, s.state, "state")
 
     def run_step(self, x, y, params, state):
-        """One step on the batch (x, y): params and state updated in place; returns the loss.
+        """One step on the batch (x, y): params and state updated in place; returns the loss (and updates
+        nothing when it is not finite).
 
-        With a mask in the step graph the batch may hold fewer rows than the graph's batch size."""
+        With a mask in the step graph the batch may hold fewer rows than the graph's batch size. The
+        noise (dropout) of this object's k-th step is drawn as that of epoch k of a ``train_loop`` with seed 0."""
         s = self.step_graph
-        rows = len(x)
-        full = rows == s.x.shape[0] or s.mask is None
-        xb = _batch(x if full else _pad(x, s.x.shape[0]), s.x, "x").reshape(-1)
-        yb = _batch(y if full else _pad(y, s.x.shape[0]), s.y, "y").reshape(-1)
-        mask = [] if s.mask is None else [(np.arange(s.x.shape[0]) < rows).astype(s.mask.dtype)]
-        return self._step(xb, yb, *mask, *self.check(params, state), *self.noise, *self.arenas, *self.sizes)
+        size, rows = s.x.shape[0], len(x)
+        if len(y) != rows or not (rows == size or (s.mask is not None and 0 < rows < size)):
+            raise ShapeError(f"a step takes a batch of {size} rows" + (" or fewer" if s.mask is not None else "")
+                             + f" in x and y; got {rows} and {len(y)}")
+        totals = np.zeros((1, 1 + sum(kernels.sum_sizes(s))))
+        bad = self.chunk(dataset(x, s.x, "x"), dataset(y, s.y, "y"), params, state, np.empty(rows, np.int64), 0,
+                         self._steps, 1, False, np.zeros(2, np.int64), 1, False, totals)
+        self._steps += 1
+        return totals[0, 0] / rows if bad == 0.0 else bad
 
     def chunk(self, data_x, data_y, params, state, order, seed, first, epochs, shuffle, position, steps,
               to_epoch_end, totals):
@@ -202,20 +198,6 @@ class CompiledStep:
         return self._train(data_x, data_y, *self.check(params, state), *self.noise, *self.arenas, *self.sizes, order,
                            int(seed), int(first), int(epochs), bool(shuffle), position, int(steps),
                            bool(to_epoch_end), totals)
-
-
-def _pad(array, size):
-    """``array`` with its first row repeated up to ``size`` rows (padding a mask marks as 0)."""
-    array = np.asarray(array)
-    return np.concatenate([array, np.repeat(array[:1], size - len(array), axis=0)])
-
-
-def _batch(array, node, what):
-    array = np.ascontiguousarray(array, dtype=node.dtype)
-    if array.shape != node.shape:
-        raise ShapeError(f"shape mismatch for the mini-batch {what}: the step graph was built for "
-                         f"{node.shape}, got {array.shape}")
-    return array
 
 
 _compiled_steps = {}

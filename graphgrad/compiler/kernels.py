@@ -215,9 +215,8 @@ def donations(graph, pairs, loss, order):
     return given
 
 
-def step_module(step, graph, parallel=False):
-    """``(train, step)``, two Kernels: ``train`` runs a chunk of steps, ``step`` one step in place. They are
-    two modules so that each compiles only when it is used.
+def train_module(step, graph, parallel=False):
+    """The Kernel of ``train``, which runs a chunk of training steps (one step is a chunk of one).
 
     The arenas (their sizes are the first entries of ``layout``, one per dtype
     in order) are allocated once by the caller and passed to every call, so no
@@ -250,41 +249,28 @@ def step_module(step, graph, parallel=False):
            + ["int64[::1]", "int64[::1]"])
     loss_var = writer.var(loss)
 
-    def core(stop, finish):
-        """One step's statements (at depth 1); ``stop`` runs when the loss is not finite."""
-        lines = Lines(1)
-        for node in noise:
-            lines(f"{names[node.id]}_box[0] = np.random.random()" if is_scalar(node)
-                  else f"fill_uniform({names[node.id]})")
-        for node in inputs:
-            if is_scalar(node):
-                lines(f"{names[node.id]} = {names[node.id]}_box[0]")
-        check = [f"    if not np.isfinite({loss_var}):  # stop before any parameter changes"]
-        check += [f"        {line}" for line in stop]
-        lines.lines += _after(writer, loss, check)
-        for old, new in pairs:
-            if given.get(new.id) == old.id:
-                continue
-            if is_scalar(old):
-                lines(f"{names[old.id]}_box[0] = {writer.read(new, old, (), [])}")
-            else:
-                lines(f"for i in range({writer.size(old)}):")
-                lines(f"    {names[old.id]}[i] = {writer.read(new, old, old.shape, None)}")
-        for line in finish:
-            lines(line)
-        return lines.lines
-
-    setup = writer.prelude() + _slots(writer)
-    step_head = ["", "", _decorator(sig, parallel), f"def step({', '.join(args)}):",
-                 '    """One training step on the batch (x, y): parameters and state updated in place; returns the '
-                 'loss."""']
-    step_body = setup + core([f"return {loss_var}"], [f"return {loss_var}"])
-    train_head, train_body = _train_function(
-        writer, x, y, mask, names, args, sig, parallel, setup,
-        core([f"return {loss_var}"], ["totals[epoch, 0] += " + loss_var + " * rows", *_accumulate(writer, sums)]))
-    # the sizes are bound once every line naming one is written
-    return (_kernel(graph, writer, train_head + _sized(writer, train_body)),
-            _kernel(graph, writer, step_head + _sized(writer, step_body)))
+    core = Lines(1)     # one step's statements (at depth 1)
+    for node in noise:
+        core(f"{names[node.id]}_box[0] = np.random.random()" if is_scalar(node) else f"fill_uniform({names[node.id]})")
+    for node in inputs:
+        if is_scalar(node):
+            core(f"{names[node.id]} = {names[node.id]}_box[0]")
+    core.lines += _after(writer, loss, [f"    if not np.isfinite({loss_var}):  # stop before any parameter changes",
+                                        f"        return {loss_var}"])
+    for old, new in pairs:
+        if given.get(new.id) == old.id:
+            continue
+        if is_scalar(old):
+            core(f"{names[old.id]}_box[0] = {writer.read(new, old, (), [])}")
+        else:
+            core(f"for i in range({writer.size(old)}):")
+            core(f"    {names[old.id]}[i] = {writer.read(new, old, old.shape, None)}")
+    core(f"totals[epoch, 0] += {loss_var} * rows")
+    for line in _accumulate(writer, sums):
+        core(line)
+    head, body = _train_function(writer, x, y, mask, names, args, sig, parallel, writer.prelude() + _slots(writer),
+                                 core.lines)
+    return _kernel(graph, writer, head + _sized(writer, body))   # sizes bound once every line naming one is written
 
 
 def sum_sizes(step):

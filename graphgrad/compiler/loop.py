@@ -42,7 +42,7 @@ def step_inputs(step):
             *step.noise]
 
 
-def _dataset(array, node, what):
+def dataset(array, node, what):
     """The data set as a C-contiguous 2-D array (rows = examples), checked against the batch node; no copy
     when it already is one of the node's dtype."""
     array = np.ascontiguousarray(array, dtype=node.dtype)
@@ -67,7 +67,7 @@ class Run:
         self.batch = step.x.shape[0]
         if len(x) != len(y):
             raise ShapeError(f"x has {len(x)} examples but y has {len(y)}")
-        self.x, self.y = _dataset(x, step.x, "x"), _dataset(y, step.y, "y")
+        self.x, self.y = dataset(x, step.x, "x"), dataset(y, step.y, "y")
         n = len(self.x)
         masked = step.mask is not None
         self.batches = -(-n // self.batch) if masked else n // self.batch

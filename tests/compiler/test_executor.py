@@ -4,7 +4,7 @@ import pytest
 
 import graphgrad as gg
 from graphgrad.compiler import TrainingDivergedError, compile, compile_step, train_loop
-from graphgrad.compiler.loop import Run
+from graphgrad.compiler.loop import Interpreted, Run
 from graphgrad.graph import Graph
 from graphgrad.ops import input as make_input
 
@@ -230,13 +230,28 @@ def test_the_training_loop_allocates_nothing_per_step(moons):
     assert counts[0] == counts[1]    # 5x the steps, the same few allocations (the call's own buffers)
 
 
-def test_the_loop_and_the_one_step_kernel_compile_only_when_used(moons):
+def test_a_step_and_a_chunk_run_one_kernel_compiled_when_first_used(moons):
     from graphgrad.compiler import CompiledStep
     step, (x, y), dtype = moons
     fresh = CompiledStep(step)
-    assert fresh._train_kernel is None and fresh._step_kernel is None
+    assert fresh._kernel is None
     params, state = initial_values(step)
     loss = fresh.run_step(x[:16], y[:16], params, state)
-    assert np.isfinite(loss)
-    assert fresh._step_kernel is not None and fresh._train_kernel is None   # fit's last partial batch
-    assert fresh.load() is fresh and fresh._train_kernel is not None
+    assert fresh._kernel is not None
+    chunked, chunked_state = initial_values(step)      # the first step of an unshuffled loop of seed 0
+    Run(fresh, x, y, chunked, chunked_state, 1, seed=0, shuffle=False).advance(steps=1)
+    for a, b in zip(params + state, chunked + chunked_state):
+        np.testing.assert_array_equal(a, b)
+    interpreted, interpreted_state = initial_values(step)
+    run = Run(Interpreted(step), x, y, interpreted, interpreted_state, 1, seed=0, shuffle=False)
+    run.advance(steps=1)
+    assert loss == pytest.approx(run.mean_loss(0), rel=TOLERANCE[dtype])
+
+
+def test_a_step_refuses_a_batch_of_another_size_naming_the_sizes(moons):
+    step, (x, y), dtype = moons
+    params, state = initial_values(step)
+    with pytest.raises(gg.ShapeError, match="a step takes a batch of 16 rows in x and y; got 10 and 10"):
+        compile_step(step).run_step(x[:10], y[:10], params, state)   # no mask in this step graph
+    with pytest.raises(gg.ShapeError, match="got 16 and 15"):
+        compile_step(step).run_step(x[:16], y[:15], params, state)
