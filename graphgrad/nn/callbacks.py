@@ -16,6 +16,15 @@ class Callback:
     def on_epoch_end(self, epoch, logs=None): pass
     def on_train_batch_end(self, batch, logs=None): pass
 
+    def on_epochs_end(self, first, logs, ends):
+        """Epochs ``first``, ``first + 1``, ... ended (at the moments ``ends``) with ``logs``, told together
+        after the chunk that ran them when no callback acts between epochs (``on_epoch_begin`` of ``first``
+        came before). By default, each epoch's ``on_epoch_end``, and ``on_epoch_begin`` of those after it."""
+        for k, epoch_logs in enumerate(logs):
+            if k:
+                self.on_epoch_begin(first + k)
+            self.on_epoch_end(first + k, epoch_logs)
+
 
 class History(Callback):
     """``history.history['loss']`` etc.: one value per epoch for every logged quantity.
@@ -32,9 +41,12 @@ class History(Callback):
         self.history, self.epoch = {}, []
 
     def on_epoch_end(self, epoch, logs=None):
-        self.epoch.append(epoch)
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(value)
+        self.on_epochs_end(epoch, [logs or {}], None)
+
+    def on_epochs_end(self, first, logs, ends):
+        self.epoch.extend(range(first, first + len(logs)))
+        for key in logs[0]:
+            self.history.setdefault(key, []).extend([epoch_logs[key] for epoch_logs in logs])
 
 
 class EarlyStopping(Callback):

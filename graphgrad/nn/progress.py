@@ -82,8 +82,17 @@ class ProgressBar(Callback):
                     f"{format_logs(logs or {})}")
 
     def on_epoch_end(self, epoch, logs=None):
-        line = _line(self.done, self.steps, self.clock() - self.start, logs)
-        self._write(self.header + ("\r" if self.live else "") + line + "\n")
+        self.on_epochs_end(epoch, [logs], [self.clock()])
+
+    def on_epochs_end(self, first, logs, ends):
+        """The finished lines of epochs ``first``, ... (each after its ``Epoch i/n`` header), in one write."""
+        text, start, redraw = self.header, self.start, "\r" if self.live else ""
+        for k, (epoch_logs, end) in enumerate(zip(logs, ends)):
+            if k:
+                text += f"Epoch {first + k + 1}/{self.epochs}\n"
+            text += redraw + _line(self.done, self.steps, end - start, epoch_logs) + "\n"
+            start = end
+        self._write(text)
         self.header = ""
 
     def on_train_end(self, logs=None):

@@ -18,8 +18,9 @@ bar moves, Ctrl-C stops training within a fraction of a second (the weights of
 the last completed step and the History so far are kept, and the
 KeyboardInterrupt is raised again, as in Keras), and per-batch callbacks run
 after every batch when there are any. Callbacks that only record (History, the
-progress bar) do not stop the loop at epoch ends: their events are replayed
-after a chunk, with times interpolated over it.
+progress bar) do not stop the loop at epoch ends: the epochs a chunk ran are
+told to them together after it (``on_epochs_end``), with times interpolated
+over it.
 """
 import importlib
 import importlib.util
@@ -158,16 +159,31 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
         """Events for the steps run since step ``start`` (at time ``began``) until ``finished``: each epoch
         completed (its last batch only for per-batch callbacks), then the batch reached."""
         scale = (finished - began) / max(run.step_index - start, 1)
+
+        def at(steps):
+            """The moment the chunk reached ``steps`` steps, interpolated."""
+            return min(began + scale * (steps - start), finished)
+
         epoch, batch = int(run.position[0]), int(run.position[1])
-        for local in range(progress["ended"], epoch):
-            if progress["begun"] < local:
-                clock.at = began + scale * (local * run.batches - start)
-                begin(local)
-            clock.at = min(began + scale * ((local + 1) * run.batches - start), finished)
-            if per_batch and with_batches:
-                batch_end(local, run.batches - 1)
-            if epoch_end(local):
-                return True
+        completed = range(progress["ended"], epoch)
+        if per_batch or between_epochs:
+            for local in completed:
+                if progress["begun"] < local:
+                    clock.at = at(local * run.batches)
+                    begin(local)
+                clock.at = at((local + 1) * run.batches)
+                if per_batch and with_batches:
+                    batch_end(local, run.batches - 1)
+                if epoch_end(local):
+                    return True
+        elif completed:             # only recorders listen (History, the bar): the epochs are told together
+            clock.at = at(completed[0] * run.batches)
+            begin(completed[0])
+            logs = [model.logs(run.sums(local), run.rows_per_epoch) for local in completed]
+            ends = [at((local + 1) * run.batches) for local in completed]
+            for cb in callbacks:
+                cb.on_epochs_end(initial_epoch + completed[0], logs, ends)
+            progress["begun"], progress["ended"] = epoch - 1, epoch
         clock.at = None
         if batch and with_batches:
             begin(epoch)
