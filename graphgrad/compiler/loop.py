@@ -100,10 +100,12 @@ class Run:
             return self.rows_per_epoch
         return min(int(self.position[1]) * self.batch, self.rows_per_epoch) if epoch == self.position[0] else 0
 
-    def sums(self, epoch):
-        """``totals[epoch]`` split into the step's sums (each in its node's shape), after the loss column."""
-        row = self.totals[epoch]
-        return [row[a:b].reshape(shape) if shape else row[a] for a, b, shape in self._columns]
+    def sums(self, epochs):
+        """``totals[epochs]`` (an epoch, or a slice of them) split into the step's sums after the loss column,
+        each in its node's shape (after an axis of epochs for a slice)."""
+        rows = self.totals[epochs]
+        lead = rows.shape[:-1]
+        return [rows[..., a:b].reshape(lead + shape) if shape else rows[..., a] for a, b, shape in self._columns]
 
     def mean_loss(self, epoch):
         return self.totals[epoch, 0] / max(self.rows_done(epoch), 1)

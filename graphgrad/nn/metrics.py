@@ -37,6 +37,10 @@ class Metric:
         """The metric from the summed statistics of ``rows`` samples."""
         raise NotImplementedError
 
+    def values(self, sums, rows):
+        """``value`` for each of several epochs of ``rows`` samples: ``sums`` hold one row per epoch."""
+        return [self.value([s[k] for s in sums], rows) for k in range(len(sums[0]))]
+
     def reset(self):
         self.sums, self.rows = None, 0
 
@@ -79,6 +83,9 @@ class MeanMetric(Metric):
 
     def value(self, sums, rows):
         return float(sums[0]) / rows
+
+    def values(self, sums, rows):
+        return sums[0] / rows
 
 
 def _as_columns(y, p):

@@ -99,11 +99,16 @@ class Sequential:
 
     def logs(self, sums, rows):
         """``{"loss": ..., metric: ...}`` from the summed ``sums`` of a loss graph over ``rows`` samples."""
-        logs, at = {"loss": float(sums[0]) / rows}, 1
+        return self.epoch_logs([np.asarray(s)[None] for s in sums], rows)[0]
+
+    def epoch_logs(self, sums, rows):
+        """The logs of epochs of ``rows`` samples each, from ``sums`` holding one row per epoch."""
+        columns, at = {"loss": sums[0] / rows}, 1
         for metric, count in self._cached(("layout",), self._metric_layout):
-            logs[metric.name] = float(metric.value(sums[at:at + count], rows))
+            columns[metric.name] = metric.values(sums[at:at + count], rows)
             at += count
-        return logs
+        return [dict(zip(columns, epoch)) for epoch in zip(*(np.asarray(c, np.float64).tolist()
+                                                              for c in columns.values()))]
 
     def _metric_layout(self):
         """``[(metric, number of its statistics)]``, in the order of the loss graph's sums."""

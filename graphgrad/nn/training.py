@@ -179,7 +179,7 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
         elif completed:             # only recorders listen (History, the bar): the epochs are told together
             clock.at = at(completed[0] * run.batches)
             begin(completed[0])
-            logs = [model.logs(run.sums(local), run.rows_per_epoch) for local in completed]
+            logs = model.epoch_logs(run.sums(slice(completed[0], epoch)), run.rows_per_epoch)
             ends = [at((local + 1) * run.batches) for local in completed]
             for cb in callbacks:
                 cb.on_epochs_end(initial_epoch + completed[0], logs, ends)

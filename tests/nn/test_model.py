@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from graphgrad import nn
 from graphgrad.backends.numpy_backend import evaluate
@@ -276,3 +277,31 @@ def test_load_weights_says_a_file_that_is_not_npz_is_not_a_weights_file(tmp_path
     with pytest.raises(nn.WeightsFileError, match="is not a weights file") as caught:
         model.load_weights(tmp_path / "w.npz")
     assert "pickle" not in str(caught.value)
+
+
+@given(st.integers(1, 5), st.integers(1, 1000), st.integers(0, 2 ** 16))
+@settings(max_examples=25)
+def test_the_logs_of_several_epochs_are_each_epochs_own_logs(epochs, rows, seed):
+    """``epoch_logs`` (the epochs of a chunk at once, as fit tells recording callbacks) against each
+    metric's ``value`` of each epoch's sums."""
+    model = _metrics_model()
+    shapes = [node.shape for node in model.sums_graph(4).outputs]
+    rng = np.random.default_rng(seed)
+    per_epoch = [[rng.uniform(0, rows, shape) for shape in shapes] for _ in range(epochs)]
+    expected = []
+    for sums in per_epoch:
+        logs, at = {"loss": float(sums[0]) / rows}, 1
+        for metric, count in model._metric_layout():
+            logs[metric.name] = float(metric.value(sums[at:at + count], rows))
+            at += count
+        expected.append(logs)
+    got = model.epoch_logs([np.stack([sums[i] for sums in per_epoch]) for i in range(len(shapes))], rows)
+    assert got == expected
+    assert model.logs(per_epoch[0], rows) == expected[0]
+
+
+def _metrics_model():
+    model = nn.Sequential([nn.Dense(3, activation="sigmoid", input_shape=(2,))], seed=0)
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=["accuracy", "precision", "mse", "auc", "recall"])
+    return model
