@@ -5,15 +5,20 @@ become subtractions, factors with negative powers a division, ``x**(1/2)`` a squ
 root; numbers (``pi``, ``E``, ``1/3``) become constants. The walk is iterative, so
 deep expressions are fine, and equal subexpressions become one node.
 """
-import sympy as sp
+import functools
 
 from .. import ops
 from ..errors import InputValueError, UnknownNameError
 from ..graph import Graph
+from ..lazy_sympy import sp
 
-UNARY = {sp.log: ops.ln, sp.exp: ops.exp, sp.sin: ops.sin, sp.cos: ops.cos, sp.tan: ops.tan,
-         sp.tanh: ops.tanh, sp.Abs: ops.abs, sp.sign: ops.sign, sp.Heaviside: ops.step}
-NARY = {sp.Max: ops.maximum, sp.Min: ops.minimum}
+
+@functools.cache
+def _functions():
+    """(unary, n-ary): SymPy's functions -> graphgrad's primitives (built at first use: SymPy loads lazily)."""
+    return ({sp.log: ops.ln, sp.exp: ops.exp, sp.sin: ops.sin, sp.cos: ops.cos, sp.tan: ops.tan,
+             sp.tanh: ops.tanh, sp.Abs: ops.abs, sp.sign: ops.sign, sp.Heaviside: ops.step},
+            {sp.Max: ops.maximum, sp.Min: ops.minimum})
 
 
 def from_sympy(expr, inputs=None, name=None):
@@ -89,11 +94,12 @@ def _plan(e, variables):
         if power.is_Number and power.is_negative:
             return (lambda b: ops.div(1, b)), [base ** -power]
         return ops.pow, [base, power]
-    if e.func in UNARY:
-        return UNARY[e.func], list(e.args)
-    if e.func in NARY:
-        return _chain(NARY[e.func]), list(e.args)
-    known = sorted(["+", "-", "*", "/", "**", "sqrt", "pi", "E"] + [f.__name__ for f in (*UNARY, *NARY)])
+    unary, nary = _functions()
+    if e.func in unary:
+        return unary[e.func], list(e.args)
+    if e.func in nary:
+        return _chain(nary[e.func]), list(e.args)
+    known = sorted(["+", "-", "*", "/", "**", "sqrt", "pi", "E"] + [f.__name__ for f in (*unary, *nary)])
     raise UnknownNameError(f"no graphgrad primitive for SymPy's {e.func.__name__} in {e}; "
                            f"known: {', '.join(known)}")
 

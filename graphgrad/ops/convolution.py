@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import ArgumentError, ShapeError
 from ..graph.shapes import fmt
+from ..lazy_sympy import sp
 from . import windows as win
 from .primitive import Primitive, as_node
 
@@ -152,7 +153,6 @@ def _bilinear_jvp(prim):
 def _sympy(impl):
     """The SymPy form: the NumPy code run on arrays of SymPy expressions (a lecture-sized convolution)."""
     def form(*operands, **params):
-        import sympy as sp
         if not all(isinstance(a, sp.NDimArray) for a in operands):
             return None
         arrays = [np.array(a.tolist(), dtype=object) for a in operands]

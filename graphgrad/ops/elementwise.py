@@ -7,9 +7,9 @@ undone by ``unbroadcast``. A partial of None means the operand has no derivative
 (``where``'s condition); only float operands receive adjoints.
 """
 import numpy as np
-import sympy as sp
 
 from ..graph import shapes
+from ..lazy_sympy import later, sp
 from .primitive import Domain, Primitive, divided, floating, is_float
 from .shaping import broadcast_to, unbroadcast
 
@@ -97,18 +97,18 @@ pow = elementwise("pow", np.power, lambda x, y: x ** y,
 neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", "-{0}", precedence=25)
 
 # --- functions of calculus ----------------------------------------------------------
-ln = elementwise("ln", np.log, sp.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
+ln = elementwise("ln", np.log, later.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
                  domain=Domain(lambda x: x > 0, "ln is defined for x > 0"), dtype=floating)
-exp = elementwise("exp", np.exp, sp.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40, dtype=floating)
-sin = elementwise("sin", np.sin, sp.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40, dtype=floating)
-cos = elementwise("cos", np.cos, sp.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40, dtype=floating)
-tan = elementwise("tan", np.tan, sp.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40,
+exp = elementwise("exp", np.exp, later.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40, dtype=floating)
+sin = elementwise("sin", np.sin, later.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40, dtype=floating)
+cos = elementwise("cos", np.cos, later.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40, dtype=floating)
+tan = elementwise("tan", np.tan, later.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40,
                   dtype=floating)
-tanh = elementwise("tanh", np.tanh, sp.tanh, (lambda a, x: 1 - a * a,), "tanh {0}", r"\tanh {0}",
+tanh = elementwise("tanh", np.tanh, later.tanh, (lambda a, x: 1 - a * a,), "tanh {0}", r"\tanh {0}",
                    precedence=40, dtype=floating)
-sqrt = elementwise("sqrt", np.sqrt, sp.sqrt, (lambda a, x: 0.5 / a,), "sqrt {0}", r"\sqrt{{{0}}}",
+sqrt = elementwise("sqrt", np.sqrt, later.sqrt, (lambda a, x: 0.5 / a,), "sqrt {0}", r"\sqrt{{{0}}}",
                    domain=Domain(lambda x: x >= 0, "sqrt is defined for x >= 0"), dtype=floating)
-abs = elementwise("abs", np.abs, sp.Abs, (lambda a, x: sign(x),), "|{0}|", r"\left|{0}\right|")
+abs = elementwise("abs", np.abs, later.Abs, (lambda a, x: sign(x),), "|{0}|", r"\left|{0}\right|")
 
 # --- activations of neural nets --------------------------------------------------------
 sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lambda a, x: a * (1 - a),),
@@ -119,11 +119,11 @@ relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (
 softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.log(1 + sp.exp(x)),
                        (lambda a, x: sigmoid(x),), "softplus {0}", r"\operatorname{{softplus}} {0}", precedence=40,
                        dtype=floating)
-maximum = elementwise("maximum", np.maximum, sp.Max,
+maximum = elementwise("maximum", np.maximum, later.Max,
                       (lambda a, x, y: step(x - y) + 0.5 * equal(x, y),
                        lambda a, x, y: step(y - x) + 0.5 * equal(x, y)),
                       "max({0}, {1})", r"\max({0}, {1})")
-minimum = elementwise("minimum", np.minimum, sp.Min,
+minimum = elementwise("minimum", np.minimum, later.Min,
                       (lambda a, x, y: step(y - x) + 0.5 * equal(x, y),
                        lambda a, x, y: step(x - y) + 0.5 * equal(x, y)),
                       "min({0}, {1})", r"\min({0}, {1})")
@@ -131,8 +131,8 @@ minimum = elementwise("minimum", np.minimum, sp.Min,
 # --- piecewise constant: derivative zero wherever it exists ------------------------------
 step = elementwise("step", lambda x: (x > 0).astype(x.dtype), lambda x: sp.Heaviside(x, 0), None,
                    "step {0}", r"H({0})")
-sign = elementwise("sign", np.sign, sp.sign, None, "sign {0}", r"\operatorname{{sign}} {0}")
-equal = elementwise("equal", lambda x, y: (x == y).astype(np.result_type(x, y)), sp.Eq, None,
+sign = elementwise("sign", np.sign, later.sign, None, "sign {0}", r"\operatorname{{sign}} {0}")
+equal = elementwise("equal", lambda x, y: (x == y).astype(np.result_type(x, y)), later.Eq, None,
                     "[{0} = {1}]", r"[{0} = {1}]")
 
 log = ln  # "log" is the natural logarithm, as in NumPy and the seeds

@@ -5,8 +5,8 @@ for one is refused). ``where`` and ``clip`` pass the adjoint on to the operand e
 from; the boolean condition gets none.
 """
 import numpy as np
-import sympy as sp
 
+from ..lazy_sympy import later, sp
 from .elementwise import elementwise, maximum, minimum
 from .primitive import boolean
 
@@ -20,16 +20,16 @@ lt = _comparison("less", np.less, lambda x, y: x < y, "<", "<")
 le = _comparison("less_equal", np.less_equal, lambda x, y: x <= y, "≤", r"\le")
 gt = _comparison("greater", np.greater, lambda x, y: x > y, ">", ">")
 ge = _comparison("greater_equal", np.greater_equal, lambda x, y: x >= y, "≥", r"\ge")
-eq = _comparison("equal_to", np.equal, sp.Eq, "==", "=")
-ne = _comparison("not_equal", np.not_equal, sp.Ne, "≠", r"\ne")
+eq = _comparison("equal_to", np.equal, later.Eq, "==", "=")
+ne = _comparison("not_equal", np.not_equal, later.Ne, "≠", r"\ne")
 
-logical_and = elementwise("logical_and", np.logical_and, sp.And, None, "{0} and {1}", r"{0} \land {1}",
+logical_and = elementwise("logical_and", np.logical_and, later.And, None, "{0} and {1}", r"{0} \land {1}",
                           precedence=3, dtype=boolean)
-logical_or = elementwise("logical_or", np.logical_or, sp.Or, None, "{0} or {1}", r"{0} \lor {1}",
+logical_or = elementwise("logical_or", np.logical_or, later.Or, None, "{0} or {1}", r"{0} \lor {1}",
                          precedence=2, dtype=boolean)
-logical_xor = elementwise("logical_xor", np.logical_xor, sp.Xor, None, "{0} xor {1}", r"{0} \oplus {1}",
+logical_xor = elementwise("logical_xor", np.logical_xor, later.Xor, None, "{0} xor {1}", r"{0} \oplus {1}",
                           precedence=2, dtype=boolean)
-logical_not = elementwise("logical_not", np.logical_not, sp.Not, None, "not {0}", r"\lnot {0}",
+logical_not = elementwise("logical_not", np.logical_not, later.Not, None, "not {0}", r"\lnot {0}",
                           precedence=4, dtype=boolean)
 isfinite = elementwise("isfinite", np.isfinite, lambda x: sp.true if x.is_finite is not False else sp.false,
                        None, "isfinite {0}", r"\operatorname{{isfinite}} {0}", precedence=40, dtype=boolean)
@@ -42,8 +42,8 @@ _clip = elementwise("clip", np.clip, lambda x, low, high: sp.Min(sp.Max(x, low),
                     (lambda a, x, low, high: logical_and(ge(x, low), le(x, high)),
                      lambda a, x, low, high: lt(x, low), lambda a, x, low, high: gt(x, high)),
                     "clip({0}, {1}, {2})", r"\operatorname{{clip}}({0}, {1}, {2})")
-fmax = elementwise("fmax", np.fmax, sp.Max, maximum.partials, "fmax({0}, {1})", r"\max({0}, {1})")
-fmin = elementwise("fmin", np.fmin, sp.Min, minimum.partials, "fmin({0}, {1})", r"\min({0}, {1})")
+fmax = elementwise("fmax", np.fmax, later.Max, maximum.partials, "fmax({0}, {1})", r"\max({0}, {1})")
+fmin = elementwise("fmin", np.fmin, later.Min, minimum.partials, "fmin({0}, {1})", r"\min({0}, {1})")
 
 
 def clip(x, a_min=None, a_max=None):

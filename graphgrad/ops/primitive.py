@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import ArgumentError, InputValueError
 from ..graph.node import Node
+from ..lazy_sympy import sp
 
 REGISTRY = {}
 
@@ -179,7 +180,6 @@ CONST = Primitive("const", impl=None, shape=_leaf_shape, text="{value}", latex="
 
 
 def _sympy_const(value):
-    import sympy as sp
     if value.ndim:
         return sp.Matrix(value) if value.ndim <= 2 else None
     v = float(value)

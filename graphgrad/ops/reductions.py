@@ -1,9 +1,9 @@
 """Reductions over axes: sum, mean, max, min, prod, all, any, argmax, argmin (``axis``, ``keepdims`` as in NumPy)."""
 import numpy as np
-import sympy as sp
 
 from ..errors import ShapeError
 from ..graph import shapes
+from ..lazy_sympy import sp
 from .primitive import Primitive, boolean, divided, index, operand_dtype
 from .shaping import broadcast_to, reshape
 
@@ -50,7 +50,7 @@ sum_p = Primitive(
     shape=_reduced_shape("sum"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0], axis, keepdims),
-    sympy=_sympy_reduce(sp.Add.fromiter), text="sum {0}", latex=r"\sum {0}", precedence=40, reduction=True)
+    sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs)), text="sum {0}", latex=r"\sum {0}", precedence=40, reduction=True)
 
 mean_p = Primitive(
     "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
@@ -101,7 +101,7 @@ prod_p = Primitive(
     shape=_reduced_shape("prod"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _prod_partial(ans, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _prod_partial(ans, x, axis), axis, keepdims),
-    sympy=_sympy_reduce(sp.Mul.fromiter), text="prod {0}", latex=r"\prod {0}", precedence=40, reduction=True)
+    sympy=_sympy_reduce(lambda xs: sp.Mul.fromiter(xs)), text="prod {0}", latex=r"\prod {0}", precedence=40, reduction=True)
 
 
 def _arg_shape(name):

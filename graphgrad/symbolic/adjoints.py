@@ -4,12 +4,13 @@ The local partials use each node's own value (sigmoid's is ``ans·(1 - ans)``), 
 when a node the user named (``phi = sigmoid(z)``) stays a symbol, the adjoints come
 out in the textbook's terms: ``dL/dz = phi - y`` (seed 000), ``p_i - y_i`` (seed 002).
 """
-from typing import NamedTuple
+from __future__ import annotations
 
-import sympy as sp
+from typing import NamedTuple
 
 from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
+from ..lazy_sympy import sp
 from ..ops.primitive import is_float
 from .expressions import SymbolicError, expressions, local_partial, symbol
 from .size import simplified

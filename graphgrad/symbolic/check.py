@@ -6,17 +6,19 @@ gradient symbolically (the difference simplifies to 0) and numerically at random
 points where the program is defined (against reverse mode), and the verdict says
 "correct" or "wrong: at x1=0.3, x2=1.2 yours gives 2.1, the true value is 3.4".
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-import sympy as sp
 
 from ..autodiff import grad_graph
 from ..backends.numpy_backend import bind, run
 from ..build import parse
 from ..errors import DomainError, SizeError
 from ..graph.printing import number
+from ..lazy_sympy import sp
 from .expressions import expressions, symbol
 from .gradients import gradient, wrt_inputs
 from .size import SIMPLIFY_OPS, expression_size

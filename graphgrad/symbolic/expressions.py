@@ -4,11 +4,10 @@ Leaves become real symbols named after the inputs; a ``leaves`` map can name
 any node as a symbol instead (for expressions in terms of intermediate nodes,
 like Baydin's ``v̄2·v-1``).
 """
-import sympy as sp
-
 from ..errors import GraphgradError
 from ..graph import Graph
 from ..graph.printing import definition
+from ..lazy_sympy import sp
 from ..ops import input as make_input
 
 

@@ -10,10 +10,10 @@ stays linear in the graph and works for chains of any depth.
 from collections import Counter
 
 import numpy as np
-import sympy as sp
 
 from ..errors import SizeError
 from ..graph.printing import split_name
+from ..lazy_sympy import sp
 from .adjoints import accumulate
 from .expressions import expressions, symbol, sympy_forms
 from .size import expression_size, simplified

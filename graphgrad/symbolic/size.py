@@ -1,5 +1,5 @@
 """How big a SymPy expression is, measured without recursion, and simplification that knows when to stop."""
-import sympy as sp
+from ..lazy_sympy import sp
 
 SIMPLIFY_OPS = 100  # sympy.simplify's time grows exponentially past about this many operations
 

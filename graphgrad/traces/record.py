@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-import sympy as sp
-from sympy.utilities.exceptions import SymPyDeprecationWarning
 
 from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
 from ..backends.numpy_backend import bind, check_differentiable, run
 from ..graph import Graph, Node
 from ..graph.printing import bar, dot, inline, latex_name, operation, substituted, vname
+from ..lazy_sympy import sp
 from ..ops import const
 from ..errors import ShapeError, UnknownNameError
 from ..graph.shapes import fmt
@@ -99,7 +98,7 @@ def _times(upstream, p):
     (``where``'s partial v1 or ~v1) stands for 1 or 0, which SymPy allows in an unevaluated product with a
     deprecation warning that is no concern of the reader's."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SymPyDeprecationWarning)
+        warnings.simplefilter("ignore", sp.utilities.exceptions.SymPyDeprecationWarning)
         return sp.Mul(upstream, p, evaluate=False)
 
 

@@ -6,10 +6,10 @@ follows the op's definition for any stride, padding and dilation.
 """
 import graphviz
 import numpy as np
-import sympy as sp
 
 from .. import ops
 from ..errors import GraphgradError, SizeError
+from ..lazy_sympy import sp
 from .draw import plain
 from .network import MAX_NEURONS, label_size, spread_columns
 from .style import Style

@@ -8,12 +8,12 @@ interpreter.
 from dataclasses import dataclass, field
 
 import numpy as np
-import sympy as sp
 
 from ..autodiff import adjoints
 from ..backends.numpy_backend import bind, check_derivatives, partial_nodes, run
 from ..graph import Graph
 from ..graph.printing import latex_name
+from ..lazy_sympy import sp
 from ..symbolic import SymbolicError, local_partial, symbol, vsymbol
 
 
