@@ -100,8 +100,10 @@ neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", 
 ln = elementwise("ln", np.log, later.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
                  domain=Domain(lambda x: x > 0, "ln is defined for x > 0"), dtype=floating)
 exp = elementwise("exp", np.exp, later.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40, dtype=floating)
-sin = elementwise("sin", np.sin, later.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40, dtype=floating)
-cos = elementwise("cos", np.cos, later.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40, dtype=floating)
+sin = elementwise("sin", np.sin, later.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40,
+                  dtype=floating)
+cos = elementwise("cos", np.cos, later.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40,
+                  dtype=floating)
 tan = elementwise("tan", np.tan, later.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40,
                   dtype=floating)
 tanh = elementwise("tanh", np.tanh, later.tanh, (lambda a, x: 1 - a * a,), "tanh {0}", r"\tanh {0}",

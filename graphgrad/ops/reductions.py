@@ -50,7 +50,8 @@ sum_p = Primitive(
     shape=_reduced_shape("sum"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0], axis, keepdims),
-    sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs)), text="sum {0}", latex=r"\sum {0}", precedence=40, reduction=True)
+    sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs)), text="sum {0}", latex=r"\sum {0}", precedence=40,
+    reduction=True)
 
 mean_p = Primitive(
     "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
@@ -101,7 +102,8 @@ prod_p = Primitive(
     shape=_reduced_shape("prod"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _prod_partial(ans, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _prod_partial(ans, x, axis), axis, keepdims),
-    sympy=_sympy_reduce(lambda xs: sp.Mul.fromiter(xs)), text="prod {0}", latex=r"\prod {0}", precedence=40, reduction=True)
+    sympy=_sympy_reduce(lambda xs: sp.Mul.fromiter(xs)), text="prod {0}", latex=r"\prod {0}", precedence=40,
+    reduction=True)
 
 
 def _arg_shape(name):
