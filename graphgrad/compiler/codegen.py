@@ -5,9 +5,9 @@ one element of an elementwise loop, in ``SCALAR``); the primitives themselves
 know nothing of this. Values live as described in ``buffers``: 0-d values in
 local variables, arrays as flat C-ordered slices, so every index is plain
 arithmetic with constant strides. Elementwise chains (``fused`` nodes) are one
-loop; reductions are loops with an accumulator; matrix products are
-``np.dot`` (through ``runtime.gemm``) on contiguous 2-D views (BLAS) when large, and plain loops when
-small, where a BLAS call would cost more than the arithmetic.
+loop; reductions are loops with an accumulator; matrix products are BLAS
+calls (``runtime.gemm``, given the flat arrays and the sizes) when large, and
+plain loops when small, where a BLAS call would cost more than the arithmetic.
 """
 import json
 import re
@@ -460,12 +460,13 @@ def emit_reshape(w, node):
 
 
 def _operand(w, node):
-    """(array expression, rows, cols) of a 2-D view of a matmul operand, reading transposes in place."""
+    """(rows, cols, transposed) of a matmul operand as a matrix; a transpose is read in place (its input's
+    array holds the operand's transpose)."""
     if node.id in w.plan.virtual:
         rows, cols = w.shape(node.inputs[0])
-        return f"{w.var(node)}.reshape({rows}, {cols}).T", cols, rows, True
+        return cols, rows, True
     rows, cols = w.shape(node) if node.ndim == 2 else (1, w.shape(node)[0])
-    return f"{w.var(node)}.reshape({rows}, {cols})", rows, cols, False
+    return rows, cols, False
 
 
 def emit_matmul(w, node):
@@ -473,12 +474,8 @@ def emit_matmul(w, node):
     if a.ndim > 2 or b.ndim > 2:
         raise CompileError(f"the numba backend multiplies 1-D and 2-D arrays only; node "
                            f"{w.graph.label(node)} multiplies shapes {a.shape} and {b.shape}")
-    left, m, ka, ta = _operand(w, a)
-    if b.ndim == 1:
-        kb = w.shape(b)[0]
-        right, n, tb = f"{w.var(b)}.reshape({kb}, 1)", 1, False
-    else:
-        right, kb, n, tb = _operand(w, b)
+    m, ka, ta = _operand(w, a)
+    kb, n, tb = (w.shape(b)[0], 1, False) if b.ndim == 1 else _operand(w, b)
     dtypes = {a.dtype, b.dtype, node.dtype}
     if is_scalar(node):
         acc = f"{w.temp(node)}_acc"
@@ -488,7 +485,7 @@ def emit_matmul(w, node):
         w.out.dedent()
         w.out(w.store(node, acc, None))
     elif m * ka * n >= BLAS_MIN and len(dtypes) == 1 and node.dtype in (np.float32, np.float64):
-        w.out(f"gemm({left}, {right}, {w.var(node)}.reshape({m}, {n}))")
+        w.out(f"gemm({w.var(a)}, {ta}, {w.var(b)}, {tb}, {w.var(node)}, {m}, {ka}, {n})")
     else:
         ia = (lambda i, p: _linear((p, m), (i, 1))) if ta else (lambda i, p: _linear((i, ka), (p, 1)))
         ib = (lambda p, j: _linear((j, kb), (p, 1))) if tb else (lambda p, j: _linear((p, n), (j, 1)))
@@ -595,8 +592,8 @@ def _geometry(kernel, strides, dilation, padding, size):
 
 
 def _shaped(w, node):
-    """``node``'s flat array viewed in its own shape."""
-    return f"{w.var(node)}.reshape({', '.join(map(str, w.shape(node)))})"
+    """``node``'s flat array and its shape, as the runtime's helpers take them (they view it in that shape)."""
+    return f"{w.var(node)}, ({', '.join(map(str, w.shape(node)))},)"
 
 
 def emit_im2col(w, node):

@@ -13,46 +13,46 @@ from numba import njit
 from . import blas
 
 
-@njit(cache=True)
-def _layout(a):
-    """(CBLAS transpose flag, leading dimension) of a 2-D operand stored in C order or transposed (F order)."""
-    if a.strides[1] == a.itemsize or a.shape[1] == 1:
-        return blas.NO_TRANSPOSE, max(a.strides[0] // a.itemsize, a.shape[1], 1)
-    if a.strides[0] == a.itemsize or a.shape[0] == 1:
-        return blas.TRANSPOSE, max(a.strides[1] // a.itemsize, a.shape[0], 1)
-    raise ValueError("gemm: an operand is neither C- nor F-contiguous")
-
+# Products and windows take flat arrays (each followed by what it needs of its shape) and view them
+# inside: a reshape costs Numba about 50 ms to compile, here once rather than at every call in every kernel.
 
 @njit(cache=True)
-def _numpy_gemm(a, b, out):
-    """out = a @ b by NumPy's own OpenBLAS (``blas``): one library and one thread pool with NumPy; a
-    product under ``blas.SMALL_PRODUCT`` multiply-adds on one of its threads."""
-    m, k = a.shape
-    n = b.shape[1]
-    ta, lda = _layout(a)
-    tb, ldb = _layout(b)
+def _numpy_gemm(a, ta, b, tb, out, m, k, n):
+    """out (m x n) = a (m x k) @ b (k x n) by NumPy's own OpenBLAS (``blas``): one library and one thread pool
+    with NumPy. The arrays are flat and C-ordered; ``ta``: a holds the operand's transpose (k x m), ``tb``
+    likewise. A product under ``blas.SMALL_PRODUCT`` multiply-adds runs on one of the pool's threads."""
+    fa, lda = (blas.TRANSPOSE, m) if ta else (blas.NO_TRANSPOSE, k)
+    fb, ldb = (blas.TRANSPOSE, k) if tb else (blas.NO_TRANSPOSE, n)
     threads = blas.get_threads()
     alone = threads > 1 and m * n * k < blas.SMALL_PRODUCT      # a small product runs on one thread
     if alone:
         blas.set_threads(1)
     if out.itemsize == 4:   # float32 (the kernels call gemm for float32 and float64 only)
-        blas.sgemm(blas.ROW_MAJOR, ta, tb, m, n, k, np.float32(1), a.ctypes.data, lda, b.ctypes.data, ldb,
-                   np.float32(0), out.ctypes.data, max(n, 1))
+        blas.sgemm(blas.ROW_MAJOR, fa, fb, m, n, k, np.float32(1), a.ctypes.data, max(lda, 1), b.ctypes.data,
+                   max(ldb, 1), np.float32(0), out.ctypes.data, max(n, 1))
     else:
-        blas.dgemm(blas.ROW_MAJOR, ta, tb, m, n, k, 1.0, a.ctypes.data, lda, b.ctypes.data, ldb,
+        blas.dgemm(blas.ROW_MAJOR, fa, fb, m, n, k, 1.0, a.ctypes.data, max(lda, 1), b.ctypes.data, max(ldb, 1),
                    0.0, out.ctypes.data, max(n, 1))
     if alone:
         blas.set_threads(threads)
 
 
 @njit(cache=True)
-def _scipy_gemm(a, b, out):
-    """out = a @ b by ``np.dot`` (SciPy's OpenBLAS), where NumPy's own is not reachable."""
-    np.dot(a, b, out)
+def _scipy_gemm(a, ta, b, tb, out, m, k, n):
+    """As ``_numpy_gemm``, by ``np.dot`` (SciPy's OpenBLAS), where NumPy's own is not reachable."""
+    product = out.reshape(m, n)
+    if ta and tb:
+        np.dot(a.reshape(k, m).T, b.reshape(n, k).T, product)
+    elif ta:
+        np.dot(a.reshape(k, m).T, b.reshape(k, n), product)
+    elif tb:
+        np.dot(a.reshape(m, k), b.reshape(n, k).T, product)
+    else:
+        np.dot(a.reshape(m, k), b.reshape(k, n), product)
 
 
-# out = a @ b for float operands in C or transposed layout; Numba's code for a product is large, so it is
-# compiled here once per layout instead of in every kernel.
+# out = a @ b for float operands stored in C order or transposed; Numba's code for a product is large, so it
+# is compiled here once instead of in every kernel.
 gemm = _numpy_gemm if blas.SHARED else _scipy_gemm
 
 
@@ -89,14 +89,15 @@ def fill_uniform(out):
 
 # --- windows over NHWC arrays (convolution and pooling) ----------------------------------------------
 # ``geometry`` is (kh, kw, sh, sw, dh, dw, pt, pl): window, strides, dilation, top and left padding;
-# the output's spatial size is read from the output array.
+# each array comes flat, followed by its NHWC shape (or (rows, columns) for ``cols``).
 
 @njit(cache=True)
-def im2col(x, cols, oh, ow, geometry):
+def im2col(x, x_shape, cols, cols_shape, oh, ow, geometry):
     """Row (b, i, j) of ``cols`` := the window of output pixel (i, j) of image b, as (kh, kw, C) flattened;
     zeros where the window lies in the padding."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = x.shape
+    n, h, w, c = x_shape
+    x, cols = x.reshape(x_shape), cols.reshape(cols_shape)
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
@@ -112,11 +113,12 @@ def im2col(x, cols, oh, ow, geometry):
 
 
 @njit(cache=True)
-def col2im(cols, x, oh, ow, geometry):
+def col2im(cols, cols_shape, x, x_shape, oh, ow, geometry):
     """The adjoint of ``im2col``: x := each row's values added back where its window read them."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = x.shape
+    n, h, w, c = x_shape
     x[:] = 0.0
+    cols, x = cols.reshape(cols_shape), x.reshape(x_shape)
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
@@ -132,21 +134,20 @@ def col2im(cols, x, oh, ow, geometry):
 
 
 @njit(cache=True, error_model="numpy")
-def max_pool(x, y, geometry):
+def max_pool(x, x_shape, y, y_shape, geometry):
     """y := the maximum of each window of x (NaN if the window holds one, as ``np.max``).
 
     Channels are the inner loop, over flat indices, and the maximum is a select, not a branch: random
     comparisons mispredict, and this form ran 5x faster on LeNet's feature maps."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = x.shape
-    oh, ow = y.shape[1], y.shape[2]
-    xf, yf = x.reshape(x.size), y.reshape(y.size)
+    n, h, w, c = x_shape
+    oh, ow = y_shape[1], y_shape[2]
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
                 out = ((b * oh + i) * ow + j) * c
                 for ch in range(c):
-                    yf[out + ch] = -np.inf
+                    y[out + ch] = -np.inf
                 for a in range(kh):
                     r = i * sh + a * dh - pt
                     if 0 <= r < h:
@@ -155,18 +156,19 @@ def max_pool(x, y, geometry):
                             if 0 <= s < w:
                                 src = ((b * h + r) * w + s) * c
                                 for ch in range(c):
-                                    v, best = xf[src + ch], yf[out + ch]
-                                    yf[out + ch] = v if (v > best or v != v) else best
+                                    v, best = x[src + ch], y[out + ch]
+                                    y[out + ch] = v if (v > best or v != v) else best
 
 
 @njit(cache=True, error_model="numpy")
-def max_pool_grad(x, g, dx, geometry):
+def max_pool_grad(x, x_shape, g, g_shape, dx, dx_shape, geometry):
     """dx := g routed to the first maximum of each window of x (the first NaN, as ``np.argmax``): the adjoint
     of ``max_pool``, with the window's arg-maximum kept by selects rather than branches."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = x.shape
-    oh, ow = g.shape[1], g.shape[2]
+    n, h, w, c = x_shape
+    oh, ow = g_shape[1], g_shape[2]
     dx[:] = 0.0
+    x, g, dx = x.reshape(x_shape), g.reshape(g_shape), dx.reshape(dx_shape)
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
@@ -202,11 +204,12 @@ def _window_share(i, j, geometry, h, w, count_include_pad):
 
 
 @njit(cache=True)
-def avg_pool(x, y, geometry, count_include_pad):
+def avg_pool(x, x_shape, y, y_shape, geometry, count_include_pad):
     """y := the mean of each window of x (padding counted as zeros, or left out of the count)."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = x.shape
-    oh, ow = y.shape[1], y.shape[2]
+    n, h, w, c = x_shape
+    oh, ow = y_shape[1], y_shape[2]
+    x, y = x.reshape(x_shape), y.reshape(y_shape)
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
@@ -223,12 +226,13 @@ def avg_pool(x, y, geometry, count_include_pad):
 
 
 @njit(cache=True)
-def avg_pool_grad(g, dx, geometry, count_include_pad):
+def avg_pool_grad(g, g_shape, dx, dx_shape, geometry, count_include_pad):
     """dx := each element of g shared equally over its window (the adjoint of ``avg_pool``)."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = dx.shape
-    oh, ow = g.shape[1], g.shape[2]
+    n, h, w, c = dx_shape
+    oh, ow = g_shape[1], g_shape[2]
     dx[:] = 0.0
+    g, dx = g.reshape(g_shape), dx.reshape(dx_shape)
     for b in range(n):
         for i in range(oh):
             for j in range(ow):

@@ -9,8 +9,8 @@ from graphgrad.compiler import blas, runtime
 
 
 def _stored(matrix, transposed):
-    """``matrix`` as gemm receives it: C-ordered, or the transpose of a C-ordered array (read in place)."""
-    return np.ascontiguousarray(matrix.T).T if transposed else np.ascontiguousarray(matrix)
+    """``matrix`` as gemm receives it: flat, C-ordered, or its transpose C-ordered (read in place)."""
+    return np.ascontiguousarray(matrix.T if transposed else matrix).reshape(-1)
 
 
 # The product the kernels use, and the np.dot fallback for NumPy builds that bundle no OpenBLAS.
@@ -24,9 +24,9 @@ GEMMS = [runtime.gemm] + ([runtime._scipy_gemm] if runtime.gemm is not runtime._
 def test_gemm_equals_numpy_for_every_layout(gemm, m, k, n, ta, tb, dtype, seed):
     rng = np.random.default_rng(seed)
     a, b = rng.normal(size=(m, k)).astype(dtype), rng.normal(size=(k, n)).astype(dtype)
-    out = np.full((m, n), np.nan, dtype)
-    gemm(_stored(a, ta), _stored(b, tb), out)
-    np.testing.assert_allclose(out, a @ b, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+    out = np.full(m * n, np.nan, dtype)
+    gemm(_stored(a, ta), ta, _stored(b, tb), tb, out, m, k, n)
+    np.testing.assert_allclose(out.reshape(m, n), a @ b, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
 
 
 
@@ -38,9 +38,9 @@ def test_a_small_product_leaves_numpys_thread_count_as_it_was():
     before = get()
     try:
         set_(2)
-        a = np.ones((64, 64), np.float32)
+        a = np.ones(64 * 64, np.float32)
         out = np.empty_like(a)
-        runtime.gemm(a, a, out)
-        assert get() == 2 and out[0, 0] == 64
+        runtime.gemm(a, False, a, False, out, 64, 64, 64)
+        assert get() == 2 and out[0] == 64
     finally:
         set_(before)
