@@ -38,7 +38,7 @@ import numpy as np
 from numba import njit, prange
 
 from graphgrad.compiler.runtime import (avg_pool, avg_pool_grad, col2im, epoch_order, fill_uniform, gemm, im2col,
-                                        max_pool, max_pool_grad, sigmoid, softplus)
+                                        max_pool, max_pool_grad, sigmoid, softplus, view)
 from graphgrad.errors import ShapeError
 '''
 
@@ -112,12 +112,8 @@ def _slots(writer):
     """Arena slices bound to the names of the values that live in them (offsets read from ``layout``)."""
     first = len(writer.plan.arena)
     by_id = {n.id: n for n in writer.graph.nodes}
-    lines = []
-    for k, (node_id, slot) in enumerate(writer.plan.slots.items()):
-        size = writer.size(by_id[node_id])
-        lines.append(f"    {writer.names[node_id]} = arena_{np.dtype(slot.dtype).name}"
-                     f"[layout[{first + k}]:layout[{first + k}] + {size}]")
-    return lines
+    return [f"    {writer.names[node_id]} = view(arena_{np.dtype(slot.dtype).name}, layout[{first + k}], "
+            f"{writer.size(by_id[node_id])})" for k, (node_id, slot) in enumerate(writer.plan.slots.items())]
 
 
 def _arenas(plan_):

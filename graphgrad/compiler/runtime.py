@@ -13,6 +13,13 @@ from numba import njit
 from . import blas
 
 
+@njit(cache=True)
+def view(arena, offset, size):
+    """``arena[offset:offset + size]``, a value's slot: Numba compiles a call here in a quarter of the time
+    of the slice written out, in every kernel."""
+    return arena[offset:offset + size]
+
+
 # Products and windows take flat arrays (each followed by what it needs of its shape) and view them
 # inside: a reshape costs Numba about 50 ms to compile, here once rather than at every call in every kernel.
 
