@@ -13,13 +13,14 @@ import numpy as np
 from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
 from ..backends.numpy_backend import bind, check_differentiable, run
+from ..errors import ShapeError, UnknownNameError
 from ..graph import Graph, Node
 from ..graph.printing import bar, dot, inline, latex_name, operation, substituted, vname
+from ..graph.shapes import fmt
 from ..lazy_sympy import sp
 from ..ops import const
-from ..errors import ShapeError, UnknownNameError
-from ..graph.shapes import fmt
 from ..symbolic import SymbolicError, local_partial, symbol
+
 
 @dataclass
 class Row:
