@@ -17,7 +17,7 @@ from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
 from .lowering import lower
-from .loop import Interpreted, Run, dataset, step_inputs
+from .loop import Interpreted, Run, dataset, step_inputs, totals
 from .passes import optimize
 
 
@@ -186,11 +186,11 @@ class CompiledStep:
         if len(y) != rows or not (rows == size or (s.mask is not None and 0 < rows < size)):
             raise ShapeError(f"a step takes a batch of {size} rows" + (" or fewer" if s.mask is not None else "")
                              + f" in x and y; got {rows} and {len(y)}")
-        totals = np.zeros((1, 1 + sum(kernels.sum_sizes(s))))
+        sums = totals(s, 1)
         bad = self.chunk(dataset(x, s.x, "x"), dataset(y, s.y, "y"), params, state, np.empty(rows, np.int64), 0,
-                         self._steps, 1, False, np.zeros(2, np.int64), 1, False, totals)
+                         self._steps, 1, False, np.zeros(2, np.int64), 1, False, sums)
         self._steps += 1
-        return totals[0, 0] / rows if bad == 0.0 else bad
+        return sums[0, 0] / rows if bad == 0.0 else bad
 
     def chunk(self, data_x, data_y, params, state, order, seed, first, epochs, shuffle, position, steps,
               to_epoch_end, totals):

@@ -42,6 +42,11 @@ def step_inputs(step):
             *step.noise]
 
 
+def totals(step, epochs):
+    """Zeroed sums of ``epochs`` epochs: a row each, the loss times the rows, then the step's ``sums`` flattened."""
+    return np.zeros((epochs, 1 + sum(sum_sizes(step))))
+
+
 def dataset(array, node, what):
     """The data set as a C-contiguous 2-D array (rows = examples), checked against the batch node; no copy
     when it already is one of the node's dtype."""
@@ -78,7 +83,7 @@ class Run:
         self.params, self.state = list(params), list(state)
         self.epochs, self.seed, self.shuffle, self.first_epoch = epochs, int(seed), bool(shuffle), first_epoch
         self.position = np.zeros(2, np.int64)
-        self.totals = np.zeros((epochs, 1 + sum(sum_sizes(step))))
+        self.totals = totals(step, epochs)
         ends = np.cumsum([1, *sum_sizes(step)])
         self._columns = [(a, b, n.shape) for a, b, n in zip(ends[:-1], ends[1:], step.sums)]
         self.order = np.empty(n, np.int64)

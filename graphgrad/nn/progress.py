@@ -49,7 +49,7 @@ class ProgressBar(Callback):
     """
 
     def __init__(self, epochs, steps, verbose=1, stream=None, interval=0.1, clock=time.perf_counter):
-        self.epochs, self.steps, self.verbose, self.interval = epochs, steps, verbose, interval
+        self.epochs, self.steps, self.interval = epochs, steps, interval
         self.clock = clock          # fit's clock: the moment inside a chunk of an event replayed after it
         self.stream = stream or sys.stdout
         self.live = verbose == 1 and getattr(self.stream, "isatty", lambda: False)()
