@@ -23,8 +23,8 @@ from .schedule import schedule
 from .sizes import Sizes, prod
 
 RESERVED = {"np", "njit", "prange", "gemm", "sigmoid", "softplus", "im2col", "col2im", "max_pool", "max_pool_grad",
-            "avg_pool", "avg_pool_grad", "epoch_order", "fill_uniform", "ShapeError",
-            "forward", "step", "train", "i", "j", "p", "q", "e", "sm_base", "sm_top", "sm_total", "sm_shift", "sm_e", "epoch_total",
+            "avg_pool", "avg_pool_grad", "epoch_order", "fill_uniform", "view", "ShapeError",
+            "forward", "train", "i", "j", "p", "q", "e", "sm_base", "sm_top", "sm_total", "sm_shift", "sm_e", "epoch_total",
             "row", "batches", "epoch", "order", "seed", "first", "epochs", "shuffle", "acc", "data_x",
             "data_y", "bat", "rw", "col", "rows_total", "start", "rows", "done", "steps", "position",
             "to_epoch_end", "totals", "dims", "layout"}
@@ -53,14 +53,15 @@ def numba_type(node, flat=False):
 
 
 def variable_names(graph):
-    """A Python variable name for each node: inputs by their own names, operations v1, v2, ..."""
+    """A Python variable name for each node: inputs and named operations by their names, the others v1, v2, ...
+    A name the generated code uses itself gets a suffix (``_in`` for an input)."""
     names, taken = {}, set()
     for node in list(graph.inputs) + [n for n in graph.nodes if not n.is_input]:
         if node.is_const:
             continue
         base = identifier(graph.label(node))
-        if node.is_input and (base in RESERVED or _SHAPED.match(base) or keyword.iskeyword(base)):
-            base += "_in"
+        if base in RESERVED or keyword.iskeyword(base) or (node.is_input and _SHAPED.match(base)):
+            base += "_in" if node.is_input else "_op"
         name, n = base, 1
         while name in taken:
             n += 1

@@ -198,6 +198,16 @@ def test_hostile_names_stay_data_in_the_kernel_source(tmp_path, monkeypatch):
         compiled(np.ones(4), 2.0, 5.0)
 
 
+def test_names_the_kernel_uses_itself_are_left_to_it():
+    """An input or a named operation called like a runtime helper, a kernel argument or a keyword."""
+    x = make_input("view", (64, 8))
+    h = gg.tanh(x * 2.0).named("sigmoid")
+    z = (gg.sigmoid(h) * h).named("layout")
+    graph = Graph([gg.sum(z).named("lambda")], [x])
+    value = np.random.default_rng(0).normal(size=(64, 8))
+    assert float(compile(graph)(value)) == pytest.approx(float(graph(value)), rel=1e-12)
+
+
 def test_slices_gathers_scatters_and_concatenations_match_the_interpreter():
     """Strided slices (negative steps, new axes), gathers with repeats, 0-d picks and concatenations, and
     their adjoints (scatter-adds, repeated indices adding up), compiled, against the interpreter."""
