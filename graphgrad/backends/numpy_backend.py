@@ -5,6 +5,8 @@ number is reported as "ln of ... at node v3", not as a silent NaN; and
 ``check_derivatives`` refuses a point where a local derivative is not finite
 (sqrt at 0), the one rule every method of differentiation applies.
 """
+import weakref
+
 import numpy as np
 
 from ..errors import DomainError, InputValueError, MissingInputError, ShapeError, UnknownNameError
@@ -109,23 +111,37 @@ def _weak_scalar(node, value):
     return value.item() if node.weak and value.ndim == 0 else value
 
 
+_plans = weakref.WeakKeyDictionary()
+
+
+def _plan(graph):
+    """The graph's evaluation steps, made once per graph: ``(node, impl, operand ids, params, dtype, weak
+    scalar)`` for each operation, and the constants' values by id."""
+    plan = _plans.get(graph)
+    if plan is None:
+        constants = {n.id: _weak_scalar(n, n.params["value"]) for n in graph.nodes if n.is_const}
+        steps = [(n, n.op.impl, [i.id for i in n.inputs], n.params, n.dtype, n.weak and n.ndim == 0)
+                 for n in graph.nodes if not (n.is_const or n.is_input)]
+        plan = _plans[graph] = (constants, steps)
+    return plan
+
+
 def run(graph, arrays, check=True):
     """Values of every node by id, given input arrays by node id."""
-    env = dict(arrays)
-    for node in graph.nodes:
-        if node.id in env:
-            continue
-        if node.is_const:
-            env[node.id] = _weak_scalar(node, node.params["value"])
-            continue
-        if node.is_input:
-            raise MissingInputError(f"no value given for input '{node.name}'")
-        args = [env[i.id] for i in node.inputs]
-        if check:
-            check_domain(graph, node, args)
-        with np.errstate(all="ignore"):
-            value = node.op.impl(*args, **node.params)
-        env[node.id] = _weak_scalar(node, np.asarray(value, dtype=node.dtype))
+    constants, steps = _plan(graph)
+    env = {**constants, **arrays}
+    missing = [n for n in graph.inputs if n.id not in env]
+    if missing:
+        raise MissingInputError(f"no value given for input '{missing[0].name}'")
+    with np.errstate(all="ignore"):
+        for node, impl, operands, params, dtype, weak in steps:
+            if node.id in env:
+                continue
+            args = [env[i] for i in operands]
+            if check:
+                check_domain(graph, node, args)
+            value = np.asarray(impl(*args, **params), dtype=dtype)
+            env[node.id] = value.item() if weak else value
     return env
 
 

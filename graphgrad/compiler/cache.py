@@ -20,6 +20,7 @@ memory instead, with one warning line per process: training goes on.
 """
 import ast
 import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import platform
@@ -29,7 +30,6 @@ import sys
 import types
 from pathlib import Path
 
-import numba
 import numpy as np
 
 from ..files import atomic_write
@@ -73,7 +73,7 @@ def key(source):
     if _FINGERPRINT is None:
         _FINGERPRINT = _compiler_fingerprint()
     digest = hashlib.sha256()
-    for part in (code(source), platform.python_version(), np.__version__, numba.__version__, _FINGERPRINT):
+    for part in (code(source), platform.python_version(), np.__version__, importlib.metadata.version("numba"), _FINGERPRINT):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()[:24]
@@ -177,6 +177,18 @@ def load(source):
             shutil.rmtree(folder, ignore_errors=True)  # a corrupt entry: rebuild it from scratch
     _loaded[k] = module
     return module
+
+
+def on_disk(source):
+    """Whether ``source`` is loaded or its machine code is in the cache, so that ``load`` compiles nothing."""
+    k = key(source)
+    if k in _loaded:
+        return True
+    try:
+        folder = _cache_folder() / f"k{k}"
+    except OSError:
+        return False
+    return _unsafe_entry(folder) is None and any((folder / "__pycache__").glob("*.nbi"))
 
 
 def forget():

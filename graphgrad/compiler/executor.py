@@ -12,13 +12,14 @@ import numpy as np
 
 from ..autodiff import grad_graph
 from ..backends.numpy_backend import bind
-from ..errors import InputValueError, ShapeError, UnknownNameError
+from ..errors import InputValueError, ShapeError
 from . import cache, kernels
 from .codegen import CompileError
 from .fusion import fuse
 from .lowering import lower
-from .loop import Interpreted, Run, dataset, step_inputs, totals
+from .loop import Run, dataset, step_inputs, totals
 from .passes import optimize
+from .tiers import runner
 
 
 def prepare(graph, passes=True):
@@ -63,9 +64,29 @@ class CompiledGraph:
             _use_workqueue()
         kernel = kernels.forward_module(self.optimized, parallel)
         self.source, self.sizes = kernel.source, (kernel.dims, kernel.layout)
-        module = cache.load(self.source)
-        self.path = module.__file__
-        self.kernel = module.forward
+        self._module = None
+
+    @property
+    def kernel(self):
+        """The Numba function (its module compiled, or loaded from the cache, on first use)."""
+        if self._module is None:
+            self._module = cache.load(self.source)
+        return self._module.forward
+
+    @property
+    def path(self):
+        """The file the kernel's module was loaded from."""
+        self.kernel
+        return self._module.__file__
+
+    def load(self):
+        """Compile (or load from the cache) the kernel now rather than on first use; returns self."""
+        self.kernel
+        return self
+
+    def on_disk(self):
+        """Whether loading compiles nothing (the kernel is loaded, or its machine code is cached)."""
+        return cache.on_disk(self.source)
 
     def __call__(self, *args, **values):
         if not values:
@@ -106,7 +127,7 @@ def compile(graph, wrt=None, *, passes=True, parallel=False):
     """
     if wrt is not None:
         graph = grad_graph(graph, wrt)
-    return CompiledGraph(graph, passes, parallel)
+    return CompiledGraph(graph, passes, parallel).load()
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -151,10 +172,23 @@ class CompiledStep:
         self._train
         return self
 
+    def on_disk(self):
+        """Whether loading compiles nothing (the kernel is loaded, or its machine code is cached)."""
+        return cache.on_disk(self.source)
+
     @property
     def path(self):
         """The file of the training loop's module (written and compiled on first use)."""
         return self._train.py_func.__code__.co_filename
+
+    def rng_state(self):
+        """The state of the generator the kernel draws shuffles and noise from (Numba's, this thread's)."""
+        from .runtime import rng_state
+        return rng_state()
+
+    def set_rng_state(self, state):
+        from .runtime import set_rng_state
+        set_rng_state(state)
 
     def _flat(self, arrays, nodes, what):
         out = []
@@ -210,16 +244,6 @@ def compile_step(step, passes=True, parallel=False):
     if held is None or held.step_graph is not step:
         held = _compiled_steps[k] = CompiledStep(step, passes, parallel)
     return held
-
-
-def runner(step, backend="numba", parallel=False):
-    """What runs chunks of ``step``: the compiled loop ("numba", compiled or loaded now) or the interpreter
-    ("numpy")."""
-    if backend == "numba":
-        return compile_step(step, parallel=parallel).load()
-    if backend == "numpy":
-        return Interpreted(step)
-    raise UnknownNameError(f"unknown backend '{backend}': the known ones are numba, numpy")
 
 
 def train_loop(step, x, y, params, state, epochs, batch_size, shuffle=True, seed=0, on_epoch_end=None,

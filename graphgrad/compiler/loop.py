@@ -17,7 +17,7 @@ import numpy as np
 from ..backends.numpy_backend import run
 from ..errors import DivergenceError, ShapeError
 from .kernels import sum_sizes
-from .runtime import epoch_order, fill_uniform, rng_state, set_rng_state
+from .randomness import Stream
 
 CHUNK_SECONDS = 0.05     # a chunk's target length: Ctrl-C and progress land within a fraction of a second
 FIRST_CHUNK = 4          # steps of the first chunk, which measures the speed (then at most 8x per chunk)
@@ -141,7 +141,7 @@ class Run:
     def _snapshot(self):
         """Keep what replaying from here needs (the last two chunks' starts)."""
         self._snapshots = self._snapshots[-1:] + [(
-            self.step_index, [a.copy() for a in self.params + self.state], self.order.copy(), rng_state(),
+            self.step_index, [a.copy() for a in self.params + self.state], self.order.copy(), self.runner.rng_state(),
             self.totals.copy(), self.position.copy())]
 
     def _diverged(self, loss):
@@ -166,7 +166,7 @@ class Run:
         self.order[...] = order
         self.totals[...] = totals
         self.position[...] = position
-        set_rng_state(rng)
+        self.runner.set_rng_state(rng)
         if target > index:
             self._chunk(target - index, False)
 
@@ -178,6 +178,13 @@ class Interpreted:
         from .executor import step_graph_of
         self.step_graph = step
         self.graph = step_graph_of(step)
+        self.stream = Stream()
+
+    def rng_state(self):
+        return self.stream.state()
+
+    def set_rng_state(self, state):
+        self.stream.set_state(state)
 
     def check(self, params, state):
         for arrays, nodes in ((params, self.step_graph.params), (state, self.step_graph.state)):
@@ -196,7 +203,7 @@ class Interpreted:
         done = 0
         while done < steps and epoch < epochs:
             if bat == 0:
-                epoch_order(order, seed, first + epoch, shuffle)
+                self.stream.epoch_order(order, seed, first + epoch, shuffle)
             start = bat * batch
             rows = min(batch, n - start)
             picked = np.concatenate([order[start:start + rows], np.full(batch - rows, order[start])])
@@ -206,7 +213,7 @@ class Interpreted:
             values.update({n_.id: a for n_, a in zip(list(s.params) + list(s.state), targets)})
             for node in s.noise:
                 noise = np.empty(max(node.size, 1), node.dtype)
-                fill_uniform(noise)
+                self.stream.fill_uniform(noise)
                 values[node.id] = noise.reshape(node.shape)
             env = run(self.graph, values, check=False)
             loss = float(env[s.loss.id])

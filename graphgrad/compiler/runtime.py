@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit
 
 from . import blas
+from .randomness import SEED_MODULUS, SEED_STRIDE
 
 
 @njit(cache=True)
@@ -81,7 +82,7 @@ def epoch_order(order, seed, epoch, shuffle):
     """Fill ``order`` with 0..n-1, shuffled from (seed, epoch) when ``shuffle``; seeds the noise too."""
     for i in range(order.size):
         order[i] = i
-    np.random.seed((seed * 1000003 + epoch) % 4294967296)
+    np.random.seed((seed * SEED_STRIDE + epoch) % SEED_MODULUS)
     if shuffle:
         np.random.shuffle(order)
 
@@ -254,12 +255,15 @@ def avg_pool_grad(g, g_shape, dx, dx_shape, geometry, count_include_pad):
 
 
 def rng_state():
-    """The state of Numba's generator in this thread (what ``epoch_order`` and ``fill_uniform`` draw from)."""
+    """``(position, keys)`` of Numba's generator in this thread (what ``epoch_order`` and ``fill_uniform``
+    draw from), as ``randomness.Stream.state`` gives it."""
     from numba import _helperlib
-    return _helperlib.rnd_get_state(_helperlib.rnd_get_np_state_ptr())
+    position, keys = _helperlib.rnd_get_state(_helperlib.rnd_get_np_state_ptr())
+    return position, np.array(keys, np.uint32)
 
 
 def set_rng_state(state):
-    """Put Numba's generator in this thread back to ``state`` (from ``rng_state``), to replay steps."""
+    """Put Numba's generator in this thread at ``state`` (from ``rng_state`` or a ``Stream``)."""
     from numba import _helperlib
-    _helperlib.rnd_set_state(_helperlib.rnd_get_np_state_ptr(), state)
+    position, keys = state
+    _helperlib.rnd_set_state(_helperlib.rnd_get_np_state_ptr(), (int(position), [int(k) for k in keys]))

@@ -209,12 +209,16 @@ class Sequential:
 
     # --- running ------------------------------------------------------------------------
     def _kernel(self, graph, backend):
-        """``graph`` as a function of its inputs' arrays returning its outputs: compiled by Numba (kept with
-        the model) or run on the interpreter."""
+        """``graph`` as a function of its inputs' arrays returning its outputs (kept with the model): compiled
+        by Numba now ("numba"), on the interpreter until compiled in the background ("auto"), or interpreted."""
+        from ..compiler import TieredGraph, known_backend
         from .training import default_backend
-        if (backend or default_backend()) == "numba":
+        backend = known_backend(backend or default_backend())
+        if backend == "numba":
             from ..compiler import compile
             return self._cached(("compiled", id(graph)), lambda: compile(graph))
+        if backend == "auto":
+            return self._cached(("tiered", id(graph)), lambda: TieredGraph(graph))
         return lambda *arrays: [run(graph, dict(zip((n.id for n in graph.inputs), arrays)),
                                     check=False)[o.id] for o in graph.outputs]
 
@@ -314,8 +318,10 @@ class Sequential:
             validation_data=None, shuffle=True, initial_epoch=0, backend=None):
         """Train with mini-batches (Keras' arguments); returns a History. See graphgrad.nn.training.
 
-        ``backend``: "numba" (the compiled loop; the default when Numba is installed) or
-        "numpy" (the interpreter); ``$GRAPHGRAD_BACKEND`` changes the default. Both train
+        ``backend``: "auto" (the default when Numba is installed: the interpreter from the first
+        step, then the compiled loop once it is built in the background, see
+        graphgrad.compiler.tiers), "numba" (the compiled loop, compiled first) or "numpy" (the
+        interpreter); ``$GRAPHGRAD_BACKEND`` changes the default. All train
         the same weights from the same seed, the last partial batch included, and log the
         same History: ``loss`` and the metrics are Keras' running means over the epoch's
         batches (each before its update); ``val_*`` with the epoch's final weights.

@@ -35,7 +35,6 @@ from .callbacks import Callback, History
 from .errors import DataError, DivergenceError
 from .progress import ProgressBar
 
-BACKENDS = ("numpy", "numba")
 
 
 def _split(model, x, y, validation_split, validation_data):
@@ -60,7 +59,7 @@ def default_backend():
     chosen = os.environ.get("GRAPHGRAD_BACKEND")
     if chosen:
         return chosen
-    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+    return "auto" if importlib.util.find_spec("numba") is not None else "numpy"
 
 
 def _compiler():
@@ -90,8 +89,8 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
         initial_epoch, backend):
     """Keras' ``fit`` on the step graph; returns the History (also kept as ``model.history``)."""
     backend = backend or default_backend()
-    if backend not in BACKENDS:
-        raise UnknownNameError(f"unknown backend '{backend}': the known backends are {', '.join(BACKENDS)}")
+    compiler = _compiler()
+    compiler.known_backend(backend)
     batch_size = whole_number(batch_size, "fit: batch_size")
     epochs = whole_number(epochs, "fit: epochs")
     initial_epoch = whole_number(initial_epoch, "fit: initial_epoch", 0)
@@ -101,7 +100,6 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     x, y = model.prepare(x, y)
     x, y, validation = _split(model, x, y, validation_split, validation_data)
     step = model.step_graph(batch_size)      # also for fewer samples than batch_size: one padded batch
-    compiler = _compiler()
     runner = compiler.runner(step, backend)
 
     history, user = History(), list(callbacks or [])

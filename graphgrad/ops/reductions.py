@@ -46,7 +46,7 @@ def accumulating(nodes, params=None):
 
 
 sum_p = Primitive(
-    "sum", impl=lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+    "sum", impl=lambda x, axis, keepdims: np.add.reduce(x, axis=axis, keepdims=keepdims),
     shape=_reduced_shape("sum"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0], axis, keepdims),

@@ -171,10 +171,10 @@ def test_numba_backend_without_compiler_says_so(monkeypatch):
         regression_model().fit(np.zeros((4, 2)), np.zeros(4), backend="numba", verbose=0)
 
 
-def test_the_default_backend_is_numba_when_installed_and_the_environment_can_change_it(monkeypatch):
+def test_the_default_backend_is_auto_when_numba_is_installed_and_the_environment_can_change_it(monkeypatch):
     from graphgrad.nn.training import default_backend
     monkeypatch.delenv("GRAPHGRAD_BACKEND")
-    assert default_backend() == "numba"
+    assert default_backend() == "auto"
     monkeypatch.setenv("GRAPHGRAD_BACKEND", "numpy")
     assert default_backend() == "numpy"
 
