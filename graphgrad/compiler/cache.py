@@ -179,6 +179,11 @@ def load(source):
     return module
 
 
+def in_process(source):
+    """Whether ``source``'s module is loaded in this process (``load`` returns it at once)."""
+    return key(source) in _loaded
+
+
 def on_disk(source):
     """Whether ``source`` is loaded or its machine code is in the cache, so that ``load`` compiles nothing."""
     k = key(source)

@@ -88,6 +88,10 @@ class CompiledGraph:
         """Whether loading compiles nothing (the kernel is loaded, or its machine code is cached)."""
         return cache.on_disk(self.source)
 
+    def in_process(self):
+        """Whether loading returns at once (this process loaded the kernel's module)."""
+        return cache.in_process(self.source)
+
     def __call__(self, *args, **values):
         if not values:
             try:
@@ -175,6 +179,10 @@ class CompiledStep:
     def on_disk(self):
         """Whether loading compiles nothing (the kernel is loaded, or its machine code is cached)."""
         return cache.on_disk(self.source)
+
+    def in_process(self):
+        """Whether loading returns at once (this process loaded the kernel's module)."""
+        return cache.in_process(self.source)
 
     @property
     def path(self):

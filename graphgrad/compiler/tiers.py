@@ -43,7 +43,9 @@ class Tier:
             self.candidate = None
             self._warn(exc)
             return
-        if self.candidate.on_disk():
+        if self.candidate.in_process():
+            self.compiled = self.candidate.load()
+        elif self.candidate.on_disk():
             self._start()
 
     def _start(self):

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import graphgrad as gg
-from graphgrad.compiler import Run, TieredGraph, TieredStep, compile, compile_step, tiers
+from graphgrad.compiler import Run, TieredGraph, TieredStep, cache, compile, compile_step, tiers
 from graphgrad.compiler.loop import Interpreted
 from graphgrad.compiler.randomness import Stream
 from graphgrad.graph import Graph
@@ -66,7 +66,8 @@ def test_a_switch_between_steps_trains_the_weights_of_either_tier_alone(moons, s
     interpreted, interpreted_losses = _train(Interpreted(step), step, data)
     compiled, compiled_losses = _train(compile_step(step), step, data)
     monkeypatch.setattr(tiers, "TIER_UP_SECONDS", 1e9)
-    with monkeypatch.context() as held:                 # the switch only where the test says
+    cache.forget()                                      # in the cache, not loaded: the build loads it
+    with monkeypatch.context() as held:                 # when the test says
         held.setattr(tiers.Tier, "_start", lambda self: None)
         tiered = TieredStep(step)
     switched, switched_losses = _train(tiered, step, data, switch_at)
@@ -79,7 +80,10 @@ def test_a_switch_between_steps_trains_the_weights_of_either_tier_alone(moons, s
 
 def test_a_kernel_in_the_cache_is_loaded_at_once_and_a_new_one_waits_for_the_threshold(moons, monkeypatch):
     step, data, dtype = moons
-    assert TieredStep(step).tier.build is not None        # cached: loading begins with the first step
+    cache.load(compile_step(step).source)
+    assert TieredStep(step).tier.compiled is not None     # loaded in this process: used from the first step
+    cache.forget()
+    assert TieredStep(step).tier.build is not None        # on disk: loading begins with the first step
     fresh = moons_step(16, dtype, learning_rate=0.0123)   # another constant: a kernel not compiled yet
     started = []
     monkeypatch.setattr(tiers.Tier, "_start", lambda self: started.append(self))
