@@ -9,11 +9,11 @@ The key is what the kernel computes. It hashes the source's code (``code``:
 comments and module docstring left out, the module's own names renamed in
 order of use), so models of one structure share an entry whatever their sizes
 (arguments of the kernel) or names (``dense_3/kernel``); the runtime the
-kernels call (``RUNTIME``: Numba compiles its functions into each kernel's
-machine code); and the versions of Python, NumPy and Numba. The code generator
-is not hashed: the generated text is the whole computation, so a change to it
-that matters changes the text, and one that does not (a docstring, a faster
-pass) keeps every kernel.
+kernels call (``RUNTIME``: Numba compiles its functions and constants into
+each kernel's machine code); and the versions of Python, NumPy and Numba. The
+code generator is not hashed: the generated text is the whole computation, so
+a change to it that matters changes the text, and one that does not (a
+docstring, a faster pass) keeps every kernel.
 ``GRAPHGRAD_CACHE_DIR`` sets the folder (default ``~/.cache/graphgrad``). An
 entry that cannot be read or imported is deleted and rebuilt.
 
@@ -53,7 +53,7 @@ def cache_dir():
     return Path(base) / "graphgrad"
 
 
-RUNTIME = ("runtime.py", "blas.py")   # the compiler's modules kernels import (runtime, which imports blas)
+RUNTIME = ("runtime.py", "blas.py", "randomness.py")   # the compiler's modules kernels import, and theirs
 
 
 def runtime_fingerprint(folder=Path(__file__).parent):
