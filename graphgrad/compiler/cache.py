@@ -4,11 +4,16 @@ Numba cannot cache functions made by ``exec`` (numba issue #3501, "no locator
 available"), so each kernel is written as ``<cache>/<key>/kernel.py`` with
 ``@njit(cache=True)`` and imported as a module; Numba keeps its machine code
 beside it in ``__pycache__``, and a new process loads it instead of compiling.
-The key hashes the source's code (its comments and module docstring left out:
-they describe the graph with its sizes, which the code takes as arguments, so
-models of one structure share an entry), the versions of Python, NumPy and
-Numba, and the compiler's own code, so an edit to the code generator never
-meets a stale kernel.
+
+The key is what the kernel computes. It hashes the source's code (``code``:
+comments and module docstring left out, the module's own names renamed in
+order of use), so models of one structure share an entry whatever their sizes
+(arguments of the kernel) or names (``dense_3/kernel``); the runtime the
+kernels call (``RUNTIME``: Numba compiles its functions and constants into
+each kernel's machine code); and the versions of Python, NumPy and Numba. The
+code generator is not hashed: the generated text is the whole computation, so
+a change to it that matters changes the text, and one that does not (a
+docstring, a faster pass) keeps every kernel.
 ``GRAPHGRAD_CACHE_DIR`` sets the folder (default ``~/.cache/graphgrad``). An
 entry that cannot be read or imported is deleted and rebuilt.
 
@@ -19,6 +24,7 @@ cannot be used (not creatable, read-only, not private) kernels are compiled in
 memory instead, with one warning line per process: training goes on.
 """
 import ast
+import builtins
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -47,11 +53,14 @@ def cache_dir():
     return Path(base) / "graphgrad"
 
 
-def _compiler_fingerprint():
-    here = Path(__file__).parent
+RUNTIME = ("runtime.py", "blas.py", "randomness.py")   # the compiler's modules kernels import, and theirs
+
+
+def runtime_fingerprint(folder=Path(__file__).parent):
+    """A hash of the ``RUNTIME`` files in ``folder``: the code kernels call, part of their key."""
     digest = hashlib.sha256()
-    for path in sorted(here.glob("*.py")):
-        digest.update(path.read_bytes())
+    for name in RUNTIME:
+        digest.update((folder / name).read_bytes())
     return digest.hexdigest()
 
 
@@ -59,11 +68,20 @@ _FINGERPRINT = None
 
 
 def code(source):
-    """``source`` as Python reads it, without comments and module docstring: what a kernel's key covers."""
+    """``source`` as Python reads it, without comments and module docstring, and with every name that is not
+    imported or a builtin renamed ``_0, _1, ...`` in order of use: what a kernel's key covers, the same for
+    modules that differ only in those names, comments and docstring."""
     tree = ast.parse(source)
     first = tree.body[0] if tree.body else None
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
         tree.body = tree.body[1:]
+    fixed = set(dir(builtins)) | {alias.asname or alias.name.partition(".")[0] for node in ast.walk(tree)
+                                  if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+    renamed = {}
+    for node in ast.walk(tree):
+        field = "id" if isinstance(node, ast.Name) else "arg" if isinstance(node, ast.arg) else None
+        if field and getattr(node, field) not in fixed:
+            setattr(node, field, renamed.setdefault(getattr(node, field), f"_{len(renamed)}"))
     return ast.unparse(tree)
 
 
@@ -71,7 +89,7 @@ def key(source):
     """The cache key of a generated module."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        _FINGERPRINT = _compiler_fingerprint()
+        _FINGERPRINT = runtime_fingerprint()
     digest = hashlib.sha256()
     for part in (code(source), platform.python_version(), np.__version__, importlib.metadata.version("numba"), _FINGERPRINT):
         digest.update(part.encode())

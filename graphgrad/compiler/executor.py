@@ -52,7 +52,7 @@ class CompiledGraph:
 
     Outputs come back as the graph's (a tuple for several); 0-d ones as Python
     floats. ``source`` is the generated module, ``path`` the file it was loaded from
-    (shared by every graph of the same source: its comments may be another's),
+    (shared by every graph of the same structure: its names and comments may be another's),
     ``kernel`` the Numba function, taking the inputs and then ``sizes`` (the graph's
     ``dims`` and ``layout``, see ``kernels``).
     """

@@ -141,16 +141,15 @@ def forward_module(graph, parallel=False):
     body = writer.body()
     lines = Lines(1)
     args, sig = [], []
-    for node in graph.inputs:
+    for k, node in enumerate(graph.inputs):
         arg = names[node.id]
         sig.append(numba_type(node))
         if is_scalar(node):
             args.append(arg)
             continue
         args.append(f"{arg}_nd")
-        lines(f"if {arg}_nd.shape != {writer.shape(node)!r}:")
-        lines(f"    raise ShapeError(\"shape mismatch for input '{source_text(node.name)}': the graph was built for "
-              f"another shape\")")
+        lines(f"if {arg}_nd.shape != {writer.shape(node)!r}:")   # by position: a name would split the cache key
+        lines(f"    raise ShapeError(\"shape mismatch for input {k}: the graph was built for another shape\")")
         lines(f"{arg} = {arg}_nd.reshape({writer.size(node)})")
     for k, dt in enumerate(sorted(p.arena)):
         lines(f"arena_{np.dtype(dt).name} = np.empty(layout[{k}], {dtype_name(dt)})")

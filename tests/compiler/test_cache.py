@@ -1,5 +1,7 @@
 """The on-disk kernel cache: real modules under hash-keyed folders, reused by a new process, rebuilt when corrupt."""
+import ast
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +11,9 @@ import pytest
 
 import graphgrad as gg
 from graphgrad.compiler import cache, compile, kernels
-from graphgrad.compiler.executor import prepare
+from graphgrad.compiler.executor import compile_step, prepare
 from graphgrad.graph import Graph
+from graphgrad.keras import layers, models
 from graphgrad.ops import input as make_input
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +40,12 @@ def test_graph_and_dtype_change_the_key_sizes_do_not():
     assert len(set(keys[:3])) == 3
     assert keys[3] == keys[0]      # sizes are arguments of the kernel ...
     assert keys[4] != keys[5]      # ... from SMALLEST on: smaller extents are part of its structure
+
+
+def test_names_do_not_change_the_key_even_in_messages():
+    sources = [kernels.forward_module(prepare(Graph([gg.tanh(make_input(name, (4,))) * 2.0]))).source
+               for name in ("x", "weights")]
+    assert "weights_nd.shape" in sources[1] and cache.key(sources[0]) == cache.key(sources[1])
 
 
 def test_graphs_of_one_structure_share_a_kernel_each_with_its_own_sizes():
@@ -151,3 +160,103 @@ def test_an_unusable_cache_folder_compiles_in_memory_with_one_warning(tmp_path, 
     np.testing.assert_allclose(compile(_graph(10.0))(np.ones(4)), np.tanh(1.0) * 10.0)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("graphgrad: warning: kernel cache not used")
+
+
+# --- one kernel per structure ----------------------------------------------------------------------
+
+def _keras_net(names=(None, None)):
+    net = models.Sequential([layers.Dense(4, activation="relu", input_shape=(3,), name=names[0]),
+                             layers.Dense(1, name=names[1])])
+    net.compile(loss="mse", optimizer="sgd")
+    return net
+
+
+def _nn_net():
+    net = gg.nn.Sequential([gg.nn.Dense(4, activation="relu", input_shape=(3,)), gg.nn.Dense(1)])
+    net.compile(loss="mse", optimizer="sgd")
+    return net
+
+
+def _entries(folder):
+    """The kernels in a cache folder by function: {"train": n, "forward": n}."""
+    texts = [path.read_text() for path in folder.glob("k*/kernel.py")]
+    return {f: sum(f"def {f}(" in t for t in texts) for f in ("train", "forward")}
+
+
+@pytest.fixture(scope="module")
+def one_structure(tmp_path_factory):
+    """Five 3-4-1 nets: three with Keras' automatic names, one graphgrad.nn, one with names of its own,
+    each fitted and run on the compiled loop in a fresh cache folder."""
+    folder = tmp_path_factory.mktemp("one_structure")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GRAPHGRAD_CACHE_DIR", str(folder))
+    patch.setenv("GRAPHGRAD_BACKEND", "numba")
+    cache.forget()
+    x = np.random.default_rng(0).normal(size=(20, 3)).astype(np.float32)
+    nets = [_keras_net(), _keras_net(), _keras_net(), _nn_net(), _keras_net(("hidden", "out"))]
+    for net in nets:
+        net.fit(x, 2 * x[:, :1], batch_size=8, epochs=1, verbose=0)
+        net.predict(x, verbose=0)
+    yield folder, nets, len(cache._loaded)
+    cache.forget()
+    patch.undo()
+
+
+def test_nets_of_one_structure_share_one_kernel_whatever_their_names(one_structure):
+    folder, nets, loaded = one_structure
+    assert len({net.layers[0].name for net in nets}) == len(nets)    # five sets of names ...
+    assert _entries(folder) == {"train": 1, "forward": 1}           # ... one training loop, one forward kernel
+    assert loaded == 2                                              # kept once in this process too
+
+
+def test_each_net_reads_its_own_names_in_its_source(one_structure):
+    _, nets, _ = one_structure
+    for net in nets:
+        source = compile_step(net.step_graph(8)).source
+        assert f"{net.layers[0].name}_kernel[" in source
+
+
+def test_a_new_process_loads_the_shared_kernel_without_compiling(one_structure):
+    folder, _, _ = one_structure
+    before = sorted(p.name for p in folder.glob("k*"))
+    script = ("import numpy as np\n"
+              "from graphgrad.compiler import cache\n"
+              "from graphgrad.keras import layers, models\n"
+              "[layers.Dense(9) for _ in range(10)]\n"      # automatic names no net here had: dense_10, dense_11
+              "net = models.Sequential([layers.Dense(4, activation='relu', input_shape=(3,)), layers.Dense(1)])\n"
+              "net.compile(loss='mse', optimizer='sgd')\n"
+              "net.fit(np.ones((20, 3), np.float32), np.ones((20, 1), np.float32), batch_size=8, verbose=0)\n"
+              "[train] = [m.train for m in cache._loaded.values()]\n"
+              "print(net.layers[0].name, sum(train.stats.cache_hits.values()), "
+              "sum(train.stats.cache_misses.values()))\n")
+    env = dict(os.environ, GRAPHGRAD_CACHE_DIR=str(folder), GRAPHGRAD_BACKEND="numba", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    name, hits, misses = out.stdout.split()
+    assert name == "dense_10" and (int(hits), int(misses)) == (1, 0)   # machine code loaded, nothing compiled
+    assert sorted(p.name for p in folder.glob("k*")) == before
+
+
+# --- what the key depends on -----------------------------------------------------------------------
+
+def test_the_key_follows_the_runtime_not_the_rest_of_the_compiler(tmp_path, monkeypatch):
+    source = kernels.forward_module(prepare(_graph(2.0))).source
+    now = cache.key(source)
+    copy = shutil.copytree(Path(cache.__file__).parent, tmp_path / "compiler")
+    for name, edit in (("codegen.py", "# an edit\n"), ("kernels.py", "# an edit\n"), ("runtime.py", "SMALL = 1\n")):
+        with open(copy / name, "a") as file:
+            file.write(edit)
+        monkeypatch.setattr(cache, "_FINGERPRINT", cache.runtime_fingerprint(copy))
+        assert (cache.key(source) == now) is (name != "runtime.py"), name
+
+
+def test_the_runtime_is_every_compiler_module_a_kernel_imports():
+    """``RUNTIME`` holds the compiler's modules a kernel imports, and theirs: the code Numba compiles into it."""
+    folder, found, todo = Path(cache.__file__).parent, set(), [kernels.HEADER]
+    while todo:
+        for node in ast.walk(ast.parse(todo.pop())):
+            if isinstance(node, ast.ImportFrom) and (node.level or node.module.startswith("graphgrad.compiler")):
+                names = [a.name for a in node.names] if node.module is None else [node.module.rpartition(".")[2]]
+                for name in {f"{n}.py" for n in names} - found:
+                    found.add(name)
+                    todo.append((folder / name).read_text())
+    assert found == set(cache.RUNTIME)
