@@ -25,6 +25,7 @@ memory instead, with one warning line per process: training goes on.
 """
 import ast
 import builtins
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -67,6 +68,7 @@ def runtime_fingerprint(folder=Path(__file__).parent):
 _FINGERPRINT = None
 
 
+@functools.lru_cache(maxsize=64)    # the last few sources' (tiers ask for a key several times)
 def code(source):
     """``source`` as Python reads it, without comments and module docstring, and with every name that is not
     imported or a builtin renamed ``_0, _1, ...`` in order of use: what a kernel's key covers, the same for
@@ -91,7 +93,8 @@ def key(source):
     if _FINGERPRINT is None:
         _FINGERPRINT = runtime_fingerprint()
     digest = hashlib.sha256()
-    for part in (code(source), platform.python_version(), np.__version__, importlib.metadata.version("numba"), _FINGERPRINT):
+    versions = (platform.python_version(), np.__version__, importlib.metadata.version("numba"))
+    for part in (code(source), *versions, _FINGERPRINT):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()[:24]
