@@ -11,6 +11,7 @@ its cache entry, so the next run loads it. One compile runs at a time.
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -47,14 +48,21 @@ class Build:
 
 
 def compile_in_subprocess(source):
-    """Compile ``source`` into the kernel cache in a new Python process; raises RuntimeError if it fails."""
+    """Compile ``source`` into the kernel cache in a new Python process; raises RuntimeError if it fails.
+
+    The process reads and writes files, not pipes, in a session of its own: it outlives this program
+    (and its Ctrl-C) to finish the cache entry."""
     root = str(Path(__file__).resolve().parents[2])   # this graphgrad, wherever it is imported from
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-    done = subprocess.run([sys.executable, "-m", "graphgrad.compiler.background"], input=source, text=True,
-                          env=env, capture_output=True)
-    if done.returncode:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        raise RuntimeError(f"compiling the kernel failed: {lines[-1] if lines else f'exit status {done.returncode}'}")
+    with tempfile.TemporaryFile("w+") as text, tempfile.TemporaryFile("w+") as errors:
+        text.write(source)
+        text.seek(0)
+        status = subprocess.Popen([sys.executable, "-m", "graphgrad.compiler.background"], stdin=text,
+                                  stdout=subprocess.DEVNULL, stderr=errors, env=env, start_new_session=True).wait()
+        if status:
+            errors.seek(0)
+            lines = [line for line in errors.read().splitlines() if line.strip()]
+            raise RuntimeError(f"compiling the kernel failed: {lines[-1] if lines else f'exit status {status}'}")
 
 
 if __name__ == "__main__":
