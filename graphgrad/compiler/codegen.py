@@ -558,7 +558,7 @@ def _lines(w, shape, axis):
     """Loops over every line of an array of ``shape`` along ``axis``; returns ``(at, length, line, depth)``:
     ``at(q)`` is the flat index of the line's element q, ``line`` the line's number (C order of the other axes)."""
     outer, length, inner = prod(shape[:axis]), shape[axis], prod(shape[axis + 1:])
-    names = [name if extent > 1 else 0 for name, extent in (("o", outer), ("j", inner))]
+    names = [name if extent > 1 else 0 for name, extent in (("i", outer), ("j", inner))]
     for name, extent in zip(names, (outer, inner)):
         if extent > 1:
             w.out.indent(f"for {name} in range({extent}):")
@@ -578,13 +578,13 @@ def emit_arg(better):
         shape = (w.size(source),) if axis is None else w.shape(source)
         at, length, line, depth = _lines(w, shape, 0 if axis is None else axis % source.ndim)
         x = w.var(source)
-        w.out(f"arg_best, arg_at = {x}[{at(0)}], 0")
+        w.out(f"acc, p = {x}[{at(0)}], 0")          # the best element so far, and where
         w.out.indent(f"for q in range(1, {length}):")
-        w.out(f"arg_v = {x}[{at('q')}]")
-        w.out.indent(f"if arg_v {better} arg_best or (arg_v != arg_v and arg_best == arg_best):")
-        w.out("arg_best, arg_at = arg_v, q")
+        w.out(f"e = {x}[{at('q')}]")
+        w.out.indent(f"if e {better} acc or (e != e and acc == acc):")
+        w.out("acc, p = e, q")
         w.out.dedent(2)
-        w.out(w.store(node, "arg_at", line))
+        w.out(w.store(node, "p", line))
         w.out.dedent(depth)
     return emit
 
@@ -594,13 +594,13 @@ def emit_scan(w, node):
     when ``reverse``; the total is kept in the result's dtype."""
     source, fold, k = node.inputs[0], node.op.fold, w.k(node.dtype)
     at, length, _, depth = _lines(w, w.shape(source), node.params["axis"] % source.ndim)
-    w.out(f"scan_total = {k(fold.start)}")
+    w.out(f"acc = {k(fold.start)}")
     w.out.indent(f"for q in range({length}):")
     if node.params["reverse"]:
         w.out(f"p = {length - 1} - q")
     p = at("p" if node.params["reverse"] else "q")
-    w.out(f"scan_total = {one_element(fold.combine, ['scan_total', f'{w.var(source)}[{p}]'], k)}")
-    w.out(f"{w.var(node)}[{p}] = scan_total")
+    w.out(f"acc = {one_element(fold.combine, ['acc', f'{w.var(source)}[{p}]'], k)}")
+    w.out(f"{w.var(node)}[{p}] = acc")
     w.out.dedent(depth + 1)
 
 

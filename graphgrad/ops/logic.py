@@ -25,11 +25,11 @@ eq = _comparison("equal_to", np.equal, later.Eq, "==", "=", "==")
 ne = _comparison("not_equal", np.not_equal, later.Ne, "≠", r"\ne", "!=")
 
 logical_and = elementwise("logical_and", np.logical_and, later.And, None, "{0} and {1}", r"{0} \land {1}",
-                          precedence=3, dtype=boolean, scalar="{0} and {1}")
+                          precedence=3, dtype=boolean, scalar="bool({0}) & bool({1})")
 logical_or = elementwise("logical_or", np.logical_or, later.Or, None, "{0} or {1}", r"{0} \lor {1}",
-                         precedence=2, dtype=boolean, scalar="{0} or {1}")
+                         precedence=2, dtype=boolean, scalar="bool({0}) | bool({1})")
 logical_xor = elementwise("logical_xor", np.logical_xor, later.Xor, None, "{0} xor {1}", r"{0} \oplus {1}",
-                          precedence=2, dtype=boolean, scalar="{0} != {1}")
+                          precedence=2, dtype=boolean, scalar="bool({0}) != bool({1})")
 logical_not = elementwise("logical_not", np.logical_not, later.Not, None, "not {0}", r"\lnot {0}",
                           precedence=4, dtype=boolean, scalar="not {0}")
 isfinite = elementwise("isfinite", np.isfinite, lambda x: sp.true if x.is_finite is not False else sp.false,
