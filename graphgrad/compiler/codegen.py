@@ -4,8 +4,8 @@ How a primitive is computed is read from its declaration (``Primitive``): one
 element of a pointwise primitive from its ``scalar`` template or the NumPy
 function its ``impl`` is, a reduction's accumulator from its ``fold``, and any
 other primitive by the routine its ``lowering`` names (``ROUTINES``); the
-primitives import nothing of this. Values live as described in ``buffers``: 0-d values in
-local variables, arrays as flat C-ordered slices, so every index is plain
+primitives import nothing of this. Values live as described in ``buffers``:
+0-d values in local variables, arrays as flat C-ordered slices, so every index is plain
 arithmetic with constant strides. Elementwise chains (``fused`` nodes) are one
 loop; reductions are loops with an accumulator; matrix products are BLAS
 calls (``runtime.gemm``, given the flat arrays and the sizes) when large, and
