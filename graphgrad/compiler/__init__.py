@@ -6,6 +6,7 @@ The names that need Numba (``cache``, ``executor``) are imported on first use
 import importlib
 
 from .codegen import CompileError
+from .fallback import CompileWarning, InterpretedGraph
 from .loop import Interpreted, Run, TrainingDivergedError
 from .fusion import fuse
 from .passes import common_subexpressions, eliminate_dead_code, fold_constants, optimize, simplify

@@ -1,9 +1,11 @@
 """Code generation: a planned graph becomes readable Python source for ``numba.njit``.
 
-Each primitive is emitted by a function found by its name in ``EMIT`` (and, for
-one element of an elementwise loop, in ``SCALAR``); the primitives themselves
-know nothing of this. Values live as described in ``buffers``: 0-d values in
-local variables, arrays as flat C-ordered slices, so every index is plain
+How a primitive is computed is read from its declaration (``Primitive``): one
+element of a pointwise primitive from its ``scalar`` template or the NumPy
+function its ``impl`` is, a reduction's accumulator from its ``fold``, and any
+other primitive by the routine its ``lowering`` names (``ROUTINES``); the
+primitives import nothing of this. Values live as described in ``buffers``:
+0-d values in local variables, arrays as flat C-ordered slices, so every index is plain
 arithmetic with constant strides. Elementwise chains (``fused`` nodes) are one
 loop; reductions are loops with an accumulator; matrix products are BLAS
 calls (``runtime.gemm``, given the flat arrays and the sizes) when large, and
@@ -22,15 +24,15 @@ from .sizes import Size, Sizes, prod
 BLAS_MIN = 4096          # multiply-adds from which a matrix product calls BLAS
 UNROLL = 4               # a small product's inner sum up to this length is written out, not looped
 PARALLEL_MIN = 65536     # elements from which an elementwise loop runs with prange (when parallel)
-# How a reduction's loop adds an element to its accumulator (a mean divides by the count afterwards),
-# and the accumulator's start.
-ACCUMULATE = {"sum": "{t} += {v}", "mean": "{t} += {v}", "max": "{t} = max({t}, {v})", "min": "{t} = min({t}, {v})",
-              "prod": "{t} *= {v}"}
-START = {"sum": 0, "mean": 0, "max": -np.inf, "min": np.inf, "prod": 1}
 
 
 class CompileError(GraphgradError):
     """A graph the Numba backend cannot compile (the message names the node and why)."""
+
+
+class NoLowering(CompileError):
+    """A primitive declares no way to be compiled (``Primitive``: scalar, fold, lowering); ``compile`` runs
+    such a graph on the NumPy interpreter instead."""
 
 
 class Lines:
@@ -100,64 +102,31 @@ def source_text(text):
     return json.dumps(str(text), ensure_ascii=False)[1:-1]
 
 
-# --- one element: the scalar form of each elementwise primitive ---------------------------------
-# Each entry maps (node, argument expressions, k) to an expression; k(number) names a constant
-# of the node's dtype, so float32 loops stay in float32.
+# --- one element: a pointwise primitive's declared form (``Primitive.scalar``) ---------------------
 
-def _pow(node, a, k):
-    exponent = node.inputs[1]
-    if exponent.is_const and exponent.ndim == 0 and float(exponent.params["value"]) == 2:
-        return f"{a[0]} * {a[0]}"
-    return f"{a[0]} ** {a[1]}"
+class Typed:
+    """``{k[1]}`` in a ``scalar`` template: the number as a constant of the node's dtype (``Writer.k``), so
+    float32 loops stay in float32."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def __getitem__(self, number):
+        return self.k(float(number))
 
 
-SCALAR = {
-    "add": lambda n, a, k: f"{a[0]} + {a[1]}",
-    "sub": lambda n, a, k: f"{a[0]} - {a[1]}",
-    "mul": lambda n, a, k: f"{a[0]} * {a[1]}",
-    "div": lambda n, a, k: f"{a[0]} / {a[1]}",
-    "neg": lambda n, a, k: f"-{a[0]}",
-    "pow": _pow,
-    "exp": lambda n, a, k: f"np.exp({a[0]})",
-    "ln": lambda n, a, k: f"np.log({a[0]})",
-    "sin": lambda n, a, k: f"np.sin({a[0]})",
-    "cos": lambda n, a, k: f"np.cos({a[0]})",
-    "tan": lambda n, a, k: f"np.tan({a[0]})",
-    "tanh": lambda n, a, k: f"np.tanh({a[0]})",
-    "sqrt": lambda n, a, k: f"np.sqrt({a[0]})",
-    "abs": lambda n, a, k: f"abs({a[0]})",
-    "sign": lambda n, a, k: f"np.sign({a[0]})",
-    "sigmoid": lambda n, a, k: f"sigmoid({a[0]}, {k(1)})",
-    "softplus": lambda n, a, k: f"softplus({a[0]})",
-    "relu": lambda n, a, k: f"{a[0]} if {a[0]} > {k(0)} else {k(0)}",
-    "step": lambda n, a, k: f"{k(1)} if {a[0]} > {k(0)} else {k(0)}",
-    "equal": lambda n, a, k: f"{k(1)} if {a[0]} == {a[1]} else {k(0)}",
-    "maximum": lambda n, a, k: f"max({a[0]}, {a[1]})",
-    "minimum": lambda n, a, k: f"min({a[0]}, {a[1]})",
-    "broadcast_to": lambda n, a, k: a[0],
-    "astype": lambda n, a, k: f"{dtype_name(n.dtype)}({a[0]})",
-    "square": lambda n, a, k: f"{a[0]} * {a[0]}",
-    "reciprocal": lambda n, a, k: f"{k(1)} / {a[0]}",
-    "mod": lambda n, a, k: f"{a[0]} % {a[1]}",          # Python's %, like np.mod, takes the divisor's sign
-    "where": lambda n, a, k: f"{a[1]} if {a[0]} else {a[2]}",
-    "clip": lambda n, a, k: f"min(max({a[0]}, {a[1]}), {a[2]})",
-    "round": lambda n, a, k: f"np.round({a[0]}, {n.params['decimals']})",
-    "less": lambda n, a, k: f"{a[0]} < {a[1]}",
-    "less_equal": lambda n, a, k: f"{a[0]} <= {a[1]}",
-    "greater": lambda n, a, k: f"{a[0]} > {a[1]}",
-    "greater_equal": lambda n, a, k: f"{a[0]} >= {a[1]}",
-    "equal_to": lambda n, a, k: f"{a[0]} == {a[1]}",
-    "not_equal": lambda n, a, k: f"{a[0]} != {a[1]}",
-    "logical_and": lambda n, a, k: f"{a[0]} and {a[1]}",
-    "logical_or": lambda n, a, k: f"{a[0]} or {a[1]}",
-    "logical_xor": lambda n, a, k: f"{a[0]} != {a[1]}",
-    "logical_not": lambda n, a, k: f"not {a[0]}",
-}
-# NumPy functions Numba compiles for one element under the same name: np.log2(x), np.arctan2(y, x), ...
-SCALAR.update({name: (lambda fn: lambda n, a, k: f"np.{fn}({', '.join(a)})")(name) for name in (
-    "log2", "log10", "log1p", "expm1", "exp2", "sinh", "cosh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh",
-    "arctanh", "sinc", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin",
-    "floor", "ceil", "trunc", "rint", "fmod", "isfinite")})
+def scalar_template(op):
+    """How ``op`` computes one element: its declared ``scalar`` template, else the NumPy function its
+    ``impl`` is, by name (Numba compiles NumPy's ufuncs for one element); None when it has neither."""
+    if op.scalar:
+        return op.scalar
+    name = getattr(op.impl, "__name__", "")
+    return f"np.{name}({{operands}})" if op.pointwise and getattr(np, name, None) is op.impl else None
+
+
+def one_element(op, args, k, params=None):
+    """The expression computing one element of ``op`` from its operands' expressions ``args``."""
+    return scalar_template(op).format(*args, operands=", ".join(args), k=Typed(k), **(params or {}))
 
 
 class Writer:
@@ -255,10 +224,10 @@ class Writer:
         for node in self.schedule.order:
             if node.is_input or node.is_const:
                 continue
-            emit = EMIT.get(node.op.name)
+            emit = emitter(node.op)
             if emit is None:
-                raise CompileError(f"the numba backend has no code for primitive '{node.op.name}' "
-                                   f"(node {self.graph.label(node)})")
+                raise NoLowering(f"the numba backend has no code for primitive '{node.op.name}' "
+                                 f"(node {self.graph.label(node)})")
             if node.id in self.plan.virtual:
                 continue
             group = self.schedule.group_of.get(node.id)
@@ -314,7 +283,7 @@ class Writer:
                     args.append(value[arg.id])
                 else:
                     args.append(self.read(bound.get(arg.id, arg), inner, domain, index))
-            text = SCALAR[inner.op.name](inner, args, self.k(inner.dtype))
+            text = one_element(inner.op, args, self.k(inner.dtype), inner.params)
             name = f"{self.temp(node)}_{k}" if not is_scalar(node) else f"{self.temp(node)}_t{k}"
             self.out(f"{name} = {text}")
             value[inner.id] = name
@@ -342,7 +311,7 @@ def _describe_fused(graph, node):
 DESCRIBE = {"fused": _describe_fused}
 
 
-# --- emitters, one per primitive name ---------------------------------------------------------
+# --- emitters: one loop for pointwise primitives and reductions, else the routine a primitive names ------
 
 def _single(node):
     """A one-node expression graph for an unfused elementwise node or reduction."""
@@ -369,14 +338,14 @@ def loop_parts(node):
         expr, leaves, reduce = Graph([fresh], [fresh]), [source], reduction_of(node)
     else:
         (expr, leaves), reduce = _single(node), None
-    if reduce is not None and reduce[0].name not in ACCUMULATE:
-        raise CompileError(f"the numba backend has no code for the reduction '{reduce[0].name}'")
+    if reduce is not None and reduce[0].fold is None:
+        raise NoLowering(f"the numba backend has no code for the reduction '{reduce[0].name}' (it declares no fold)")
     if reduce is not None and node.dtype.kind != "f":
         raise CompileError(f"the numba backend reduces floats only, not the {node.dtype} values of "
                            f"{reduce[0].name}")
-    missing = [n.op.name for n in expr.operations if n.op.name not in SCALAR]
+    missing = [n.op.name for n in expr.operations if scalar_template(n.op) is None]
     if missing:
-        raise CompileError(f"the numba backend has no one-element code for primitive '{missing[0]}'")
+        raise NoLowering(f"the numba backend has no one-element code for primitive '{missing[0]}'")
     return expr, leaves, reduce
 
 
@@ -409,13 +378,12 @@ def emit_loop(w, nodes):
             w.out(f"{w.var(node)}[{at}] = {value}")
             w.local[node.id] = value
             continue
-        op, axis = reduce[0].name, reduce[1]
         if node.size == 1:
             target = f"{w.temp(node)}_acc"
         else:
-            kept = tuple(1 if d in axis else s for d, s in enumerate(domain))
+            kept = tuple(1 if d in reduce[1] else s for d, s in enumerate(domain))
             target = f"{w.var(node)}[{flat_index(kept, domain, index)}]"
-        w.out(ACCUMULATE[op].format(t=target, v=value))
+        w.out(f"{target} = {one_element(reduce[0].fold.combine, [target, value], w.k(node.dtype))}")
     w.local.clear()
     w.out.dedent(depth)
     for node, expr, _, reduce in parts:
@@ -425,25 +393,25 @@ def emit_loop(w, nodes):
 
 def _reduction_start(w, node, reduce):
     """The accumulator of a reduction, set before its loop."""
-    op = reduce[0].name
+    start = reduce[0].fold.start
     k = w.k(node.dtype)
     if node.size == 1:
-        w.out(f"{w.temp(node)}_acc = {'0.0' if START[op] == 0 else k(START[op])}")
+        w.out(f"{w.temp(node)}_acc = {'0.0' if start == 0 else k(start)}")
         return
     w.out.indent(f"for j in range({w.size(node)}):")
-    w.out(f"{w.var(node)}[j] = {k(START[op])}")
+    w.out(f"{w.var(node)}[j] = {k(start)}")
     w.out.dedent()
 
 
 def _reduction_finish(w, node, reduce, domain):
     """The reduction's value from its accumulator (a mean divides by the count)."""
-    op, axis = reduce[0].name, reduce[1]
-    count = prod(domain[a] for a in axis)
+    mean = reduce[0].fold.mean
+    count = prod(domain[a] for a in reduce[1])
     if node.size == 1:
         acc = f"{w.temp(node)}_acc"
-        result = f"{acc} / {w.number(np.float64, count)}" if op == "mean" else acc
+        result = f"{acc} / {w.number(np.float64, count)}" if mean else acc
         w.out(w.store(node, result, 0) if is_scalar(node) else f"{w.var(node)}[0] = {result}")
-    elif op == "mean" and count > 1:
+    elif mean and count > 1:
         w.out.indent(f"for j in range({w.size(node)}):")
         w.out(f"{w.var(node)}[j] /= {w.number(node.dtype, count)}")
         w.out.dedent()
@@ -584,6 +552,58 @@ def emit_log_softmax(w, node):
     _softmax_rows(w, node, finish)
 
 
+# --- along one axis: argmax, argmin and running folds (cumsum, cumprod) ------------------------------
+
+def _lines(w, shape, axis):
+    """Loops over every line of an array of ``shape`` along ``axis``; returns ``(at, length, line, depth)``:
+    ``at(q)`` is the flat index of the line's element q, ``line`` the line's number (C order of the other axes)."""
+    outer, length, inner = prod(shape[:axis]), shape[axis], prod(shape[axis + 1:])
+    names = [name if extent > 1 else 0 for name, extent in (("i", outer), ("j", inner))]
+    for name, extent in zip(names, (outer, inner)):
+        if extent > 1:
+            w.out.indent(f"for {name} in range({extent}):")
+    depth = sum(extent > 1 for extent in (outer, inner))
+    return (lambda q: _linear((names[0], length * inner), (names[1], 1), (q, inner))), length, \
+        _linear((names[0], inner), (names[1], 1)), depth
+
+
+def emit_arg(better):
+    """argmax (``better`` is ">") or argmin ("<") along an axis (of the flattened array for None): the
+    position of the first best element, or of the first NaN, as NumPy's."""
+    def emit(w, node):
+        source, axis = node.inputs[0], node.params["axis"]
+        if is_scalar(source):
+            w.out(w.store(node, "0", 0))
+            return
+        shape = (w.size(source),) if axis is None else w.shape(source)
+        at, length, line, depth = _lines(w, shape, 0 if axis is None else axis % source.ndim)
+        x = w.var(source)
+        w.out(f"acc, p = {x}[{at(0)}], 0")          # the best element so far, and where
+        w.out.indent(f"for q in range(1, {length}):")
+        w.out(f"e = {x}[{at('q')}]")
+        w.out.indent(f"if e {better} acc or (e != e and acc == acc):")
+        w.out("acc, p = e, q")
+        w.out.dedent(2)
+        w.out(w.store(node, "p", line))
+        w.out.dedent(depth)
+    return emit
+
+
+def emit_scan(w, node):
+    """A running fold along an axis (its primitive's ``fold``: cumsum adds, cumprod multiplies), from the end
+    when ``reverse``; the total is kept in the result's dtype."""
+    source, fold, k = node.inputs[0], node.op.fold, w.k(node.dtype)
+    at, length, _, depth = _lines(w, w.shape(source), node.params["axis"] % source.ndim)
+    w.out(f"acc = {k(fold.start)}")
+    w.out.indent(f"for q in range({length}):")
+    if node.params["reverse"]:
+        w.out(f"p = {length - 1} - q")
+    p = at("p" if node.params["reverse"] else "q")
+    w.out(f"acc = {one_element(fold.combine, ['acc', f'{w.var(source)}[{p}]'], k)}")
+    w.out(f"{w.var(node)}[{p}] = acc")
+    w.out.dedent(depth + 1)
+
+
 def _geometry(kernel, strides, dilation, padding, size):
     """(kh, kw, sh, sw, dh, dw, pad top, pad left): the window arguments of the runtime's NHWC helpers."""
     from ..ops.windows import resolve_padding
@@ -710,12 +730,21 @@ def emit_one_loop(w, node):
     emit_loop(w, [node])
 
 
-EMIT = {name: emit_one_loop for name in SCALAR}
-EMIT.update({name: emit_one_loop for name in ACCUMULATE})
-EMIT.update({"fused": emit_one_loop, "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
-             "softmax": emit_softmax, "log_softmax": emit_log_softmax, "im2col": emit_im2col, "col2im": emit_col2im,
-             "max_pool2d": _emit_pool("max_pool", lambda n: n.inputs[0]),
-             "max_pool2d_grad": _emit_pool("max_pool_grad", lambda n: n.inputs[0]),
-             "avg_pool2d": _emit_pool("avg_pool", lambda n: n.inputs[0], ("count_include_pad",)),
-             "avg_pool2d_grad": _emit_pool("avg_pool_grad", lambda n: n, ("count_include_pad",)),
-             "index": emit_index, "scatter_add": emit_scatter_add, "concatenate": emit_concatenate})
+# The routines a primitive's ``lowering`` names ("loop": the compiler's own fused loops).
+ROUTINES = {"loop": emit_one_loop, "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
+            "softmax": emit_softmax, "log_softmax": emit_log_softmax, "im2col": emit_im2col, "col2im": emit_col2im,
+            "max_pool": _emit_pool("max_pool", lambda n: n.inputs[0]),
+            "max_pool_grad": _emit_pool("max_pool_grad", lambda n: n.inputs[0]),
+            "max_pool_select": _emit_pool("max_pool_select", lambda n: n.inputs[0]),
+            "avg_pool": _emit_pool("avg_pool", lambda n: n.inputs[0], ("count_include_pad",)),
+            "avg_pool_grad": _emit_pool("avg_pool_grad", lambda n: n, ("count_include_pad",)),
+            "index": emit_index, "scatter_add": emit_scatter_add, "concatenate": emit_concatenate,
+            "argmax": emit_arg(">"), "argmin": emit_arg("<"), "scan": emit_scan}
+
+
+def emitter(op):
+    """The function writing ``op``'s code, read from its declaration: one loop for a pointwise primitive or a
+    reduction, else the routine its ``lowering`` names; None when it declares neither."""
+    if op.pointwise or op.reduction:
+        return emit_one_loop
+    return ROUTINES.get(op.lowering) if isinstance(op.lowering, str) else None

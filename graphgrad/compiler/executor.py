@@ -14,7 +14,8 @@ from ..autodiff import grad_graph
 from ..backends.numpy_backend import bind
 from ..errors import InputValueError, ShapeError
 from . import cache, kernels
-from .codegen import CompileError
+from .codegen import CompileError, NoLowering
+from .fallback import InterpretedGraph
 from .fusion import fuse
 from .lowering import lower
 from .loop import Run, dataset, step_inputs, totals
@@ -127,11 +128,15 @@ def compile(graph, wrt=None, *, passes=True, parallel=False):
     """``graph`` compiled by Numba; with ``wrt`` (input nodes or names), its value and gradient.
 
     ``passes=False`` skips the optimisation passes (fusion still runs);
-    ``parallel=True`` runs large elementwise loops on all cores (prange).
+    ``parallel=True`` runs large elementwise loops on all cores (prange). A graph holding a primitive
+    that declares no lowering runs on the NumPy interpreter instead (``InterpretedGraph``, with a warning).
     """
     if wrt is not None:
         graph = grad_graph(graph, wrt)
-    return CompiledGraph(graph, passes, parallel).load()
+    try:
+        return CompiledGraph(graph, passes, parallel).load()
+    except NoLowering as exc:
+        return InterpretedGraph(graph, str(exc))
 
 
 # --- training ------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _fused_shape(*shapes, expr, reduce, shape):
 # Compiler-internal: made only by ``fuse`` and kept out of the ops REGISTRY (it is no operation a
 # user builds graphs from); the interpreter still runs it through ``impl``.
 FUSED = Primitive("fused", impl=_fused_impl, shape=_fused_shape, differentiable=False,
-                  text="fused", latex=r"\operatorname{{fused}}", register=False)
+                  text="fused", latex=r"\operatorname{{fused}}", lowering="loop", register=False)
 
 
 def reduction_of(node):

@@ -23,7 +23,7 @@ from .schedule import schedule
 from .sizes import Sizes, prod
 
 RESERVED = {"np", "njit", "prange", "gemm", "sigmoid", "softplus", "im2col", "col2im", "max_pool", "max_pool_grad",
-            "avg_pool", "avg_pool_grad", "epoch_order", "fill_uniform", "view", "ShapeError",
+            "max_pool_select", "avg_pool", "avg_pool_grad", "epoch_order", "fill_uniform", "view", "ShapeError",
             "forward", "train", "i", "j", "p", "q", "e", "sm_base", "sm_top", "sm_total", "sm_shift", "sm_e", "epoch_total",
             "row", "batches", "epoch", "order", "seed", "first", "epochs", "shuffle", "acc", "data_x",
             "data_y", "bat", "rw", "col", "rows_total", "start", "rows", "done", "steps", "position",
@@ -38,7 +38,7 @@ import numpy as np
 from numba import njit, prange
 
 from graphgrad.compiler.runtime import (avg_pool, avg_pool_grad, col2im, epoch_order, fill_uniform, gemm, im2col,
-                                        max_pool, max_pool_grad, sigmoid, softplus, view)
+                                        max_pool, max_pool_grad, max_pool_select, sigmoid, softplus, view)
 from graphgrad.errors import ShapeError
 '''
 

@@ -1,4 +1,9 @@
-"""Lowering: convolutions and einsum become matrix products the BLAS helper runs; NCHW becomes NHWC.
+"""Lowering: primitives become what the code generator writes; convolutions and einsum become matrix
+products the BLAS helper runs; NCHW becomes NHWC.
+
+A primitive that declares a graph builder as its ``lowering`` (``Primitive``) is
+replaced by the graph it builds: ``var`` by means and sums, ``logsumexp`` by a
+maximum, exponentials and a sum, ``all``/``any`` by sums of floats compared.
 
 ``conv2d(x, w)`` is ``im2col(x) @ w`` reshaped: ``im2col`` copies each output
 pixel's window into one row (kh·kw·C long) and the kernel, reshaped to
@@ -53,9 +58,11 @@ def _col2im(cols, shape_to, kernel, strides, padding, dilation):
 
 
 IM2COL = Primitive("im2col", impl=_im2col, shape=_im2col_shape, differentiable=False,
-                   text="im2col({0})", latex=r"\operatorname{{im2col}}({0})", register=False)
+                   text="im2col({0})", latex=r"\operatorname{{im2col}}({0})", lowering="im2col",
+                   register=False)
 COL2IM = Primitive("col2im", impl=_col2im, shape=lambda cs, *, shape_to, **p: tuple(shape_to), differentiable=False,
-                   text="col2im({0})", latex=r"\operatorname{{col2im}}({0})", register=False)
+                   text="col2im({0})", latex=r"\operatorname{{col2im}}({0})", lowering="col2im",
+                   register=False)
 
 
 def _window(params):
@@ -111,7 +118,7 @@ def _nhwc(node, *args):
 
 CONVOLUTIONS = {"conv2d": _conv2d, "conv2d_input_grad": _conv2d_input_grad,
                 "conv2d_weight_grad": _conv2d_weight_grad}
-POOLING = ("max_pool2d", "max_pool2d_grad", "avg_pool2d", "avg_pool2d_grad")
+POOLING = ("max_pool2d", "max_pool2d_grad", "max_pool2d_select", "avg_pool2d", "avg_pool2d_grad")
 # Which axis of each operand and of the result a convolution primitive splits by group: "image" is the
 # channel axis of an image (x, the output gradient, the result), "kernel" the output-channel axis of a kernel.
 GROUPED = {"conv2d": ("image", "kernel", "image"), "conv2d_input_grad": ("image", "kernel", "image"),
@@ -186,10 +193,12 @@ def _einsum(node, *xs):
 
 
 def lower(graph):
-    """The graph with convolutions as im2col/col2im and matrix products, einsum as products and sums, and
-    pooling in NHWC."""
+    """The graph with declared decompositions applied, convolutions as im2col/col2im and matrix products,
+    einsum as products and sums, and pooling in NHWC."""
     def rule(node, args):
         name = node.op.name
+        if callable(node.op.lowering):
+            return node.op.lowering(*args, **node.params)
         if name == "einsum":
             return _einsum(node, *args)
         if name in CONVOLUTIONS:

@@ -197,6 +197,30 @@ def max_pool_grad(x, x_shape, g, g_shape, dx, dx_shape, geometry):
                         dx[b, br, bs, ch] += g[b, i, j, ch]
 
 
+@njit(cache=True, error_model="numpy")
+def max_pool_select(x, x_shape, c, c_shape, y, y_shape, geometry):
+    """y := c read where each window of x has its first maximum (the first NaN), a padded position reading
+    -inf in x and 0 in c: ``max_pool2d_select``, the second-order partner of ``max_pool_grad``."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, h, w, ch_count = x_shape
+    oh, ow = y_shape[1], y_shape[2]
+    x, c, y = x.reshape(x_shape), c.reshape(c_shape), y.reshape(y_shape)
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                for ch in range(ch_count):
+                    best, pick, first = -np.inf, 0.0, True
+                    for a in range(kh):
+                        r = i * sh + a * dh - pt
+                        for e in range(kw):
+                            s = j * sw + e * dw - pl
+                            inside = 0 <= r < h and 0 <= s < w
+                            v = x[b, r, s, ch] if inside else -np.inf
+                            if first or v > best or (v != v and best == best):
+                                best, pick, first = v, (c[b, r, s, ch] if inside else 0.0), False
+                    y[b, i, j, ch] = pick
+
+
 @njit(cache=True)
 def _window_share(i, j, geometry, h, w, count_include_pad):
     """1 / what window (i, j) divides by: every position, or only those inside the h x w image."""

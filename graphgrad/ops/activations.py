@@ -34,14 +34,15 @@ softmax_p = Primitive(
     "softmax", impl=_softmax, shape=_axis_rule("softmax"),
     vjp=lambda g, ans, x, needs, axis: (ans * (g - sum(g * ans, axis, keepdims=True)),),
     jvp=lambda ts, ans, x, axis: ans * (ts[0] - sum(ts[0] * ans, axis, keepdims=True)),
-    text="softmax {0}", latex=r"\operatorname{{softmax}} {0}", precedence=40, dtype=floating)
+    text="softmax {0}", latex=r"\operatorname{{softmax}} {0}", precedence=40, dtype=floating,
+    lowering="softmax")
 
 log_softmax_p = Primitive(
     "log_softmax", impl=_log_softmax, shape=_axis_rule("log_softmax"),
     vjp=lambda g, ans, x, needs, axis: (g - exp(ans) * sum(g, axis, keepdims=True),),
     jvp=lambda ts, ans, x, axis: ts[0] - sum(exp(ans) * ts[0], axis, keepdims=True),
     text="log_softmax {0}", latex=r"\log\operatorname{{softmax}} {0}", precedence=40,
-    dtype=floating)
+    dtype=floating, lowering="log_softmax")
 
 
 def softmax(x, axis=-1):

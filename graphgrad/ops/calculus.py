@@ -64,10 +64,10 @@ sinc = _unary("sinc", np.sinc, lambda x: sp.sinc(sp.pi * x), _sinc_partial, r"\o
 # --- powers and angles ----------------------------------------------------------------------------------
 cbrt = _unary("cbrt", np.cbrt, lambda x: sp.real_root(x, 3), lambda a, x: 1 / (3 * a * a), r"\sqrt[3]{{{0}}}")
 square = elementwise("square", np.square, lambda x: x ** 2, (lambda a, x: 2 * x,), "{0}²", "{0}^{{2}}",
-                     precedence=30, dtype=numeric)
+                     precedence=30, dtype=numeric, scalar="{0} * {0}")
 reciprocal = elementwise("reciprocal", np.reciprocal, lambda x: 1 / x, (lambda a, x: -a * a,), "1/{0}",
                          r"\frac{{1}}{{{0}}}", precedence=20,
-                         domain=Domain(lambda x: x != 0, "reciprocal needs x != 0"))
+                         domain=Domain(lambda x: x != 0, "reciprocal needs x != 0"), scalar="{k[1]} / {0}")
 deg2rad = _unary("deg2rad", np.deg2rad, lambda x: x * sp.pi / 180, lambda a, x: math.pi / 180,
                  r"\operatorname{{deg2rad}} {0}")
 rad2deg = _unary("rad2deg", np.rad2deg, lambda x: x * 180 / sp.pi, lambda a, x: 180 / math.pi,

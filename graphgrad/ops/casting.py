@@ -12,7 +12,7 @@ astype_p = Primitive(
     "astype", impl=lambda x, to: np.asarray(x).astype(to), shape=lambda shape, to: tuple(shape),
     dtype=lambda nodes, params: np.dtype(params["to"]), vjp=_astype_vjp,
     jvp=lambda ts, ans, x, to: astype(ts[0], to), sympy=lambda x, to: x,
-    text="{0} as {to}", latex=r"{0}", pointwise=True)
+    text="{0} as {to}", latex=r"{0}", pointwise=True, scalar="np.{to}({0})")
 
 
 def astype(x, dtype):

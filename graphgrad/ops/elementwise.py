@@ -51,8 +51,10 @@ def _broadcast_rule(name):
     return rule
 
 
-def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain=None, dtype=None):
-    """Declare an elementwise primitive from its value, SymPy form and local partials (None: no derivative)."""
+def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain=None, dtype=None, scalar="",
+                lowering=None):
+    """Declare an elementwise primitive from its value, SymPy form and local partials (None: no derivative);
+    ``scalar`` and ``lowering`` as in ``Primitive``."""
     differentiable = partials is not None
     partials = tuple(partials or ())
     return Primitive(
@@ -60,7 +62,8 @@ def elementwise(name, impl, sympy, partials, text, latex, precedence=100, domain
         vjp=_vjp_from(partials) if differentiable else None,
         jvp=_jvp_from(partials) if differentiable else None,
         sympy=sympy, text=text, latex=latex, precedence=precedence, domain=domain,
-        elementwise=True, partials=partials, differentiable=differentiable, dtype=dtype)
+        elementwise=True, partials=partials, differentiable=differentiable, dtype=dtype, scalar=scalar,
+        lowering=lowering)
 
 
 def _pow_base_partial(a, x, y):
@@ -68,6 +71,12 @@ def _pow_base_partial(a, x, y):
     if y.is_const and not np.any(y.params["value"]):
         return 0
     return y * x ** (y - 1)
+
+
+def _squared(x, y):
+    """A float to the constant power 2 as x·x (one multiplication); any other power is kept."""
+    two = y.is_const and y.ndim == 0 and float(y.params["value"]) == 2
+    return x * x if two and x.dtype.kind == "f" else None
 
 
 def _sigmoid(x):
@@ -78,23 +87,25 @@ def _sigmoid(x):
 
 # --- arithmetic -------------------------------------------------------------------
 add = elementwise("add", np.add, lambda x, y: x + y, (lambda a, x, y: 1, lambda a, x, y: 1),
-                  "{0} + {1}", "{0} + {1}", precedence=10)
+                  "{0} + {1}", "{0} + {1}", precedence=10, scalar="{0} + {1}")
 sub = elementwise("sub", np.subtract, lambda x, y: x - y, (lambda a, x, y: 1, lambda a, x, y: -1),
-                  "{0} - {1}", "{0} - {1}", precedence=10)
+                  "{0} - {1}", "{0} - {1}", precedence=10, scalar="{0} - {1}")
 mul = elementwise("mul", np.multiply, lambda x, y: x * y, (lambda a, x, y: y, lambda a, x, y: x),
-                  "{0}·{1}", r"{0} \times {1}", precedence=20)
+                  "{0}·{1}", r"{0} \times {1}", precedence=20, scalar="{0} * {1}")
 div = elementwise("div", np.divide, lambda x, y: x / y,
                   (lambda a, x, y: 1 / y, lambda a, x, y: -a / y),
                   "{0}/{1}", r"\frac{{{0}}}{{{1}}}", precedence=20,
-                  domain=Domain(lambda x, y: y != 0, "division needs a non-zero denominator"), dtype=divided)
+                  domain=Domain(lambda x, y: y != 0, "division needs a non-zero denominator"), dtype=divided,
+                  scalar="{0} / {1}")
 pow = elementwise("pow", np.power, lambda x, y: x ** y,
                   (_pow_base_partial, lambda a, x, y: a * ln(x)),
                   "{0}^{1}", "{0}^{{{1}}}", precedence=30,
                   domain=Domain(lambda x, y: ((x > 0) | ((x == 0) & (y >= 0)) | ((x < 0) & (np.mod(y, 1) == 0)))
                                 & ((y >= 0) | (np.result_type(x, y).kind == "f")),
                                 "x^y is defined for x > 0, for x = 0 when y >= 0, and for x < 0 when y is "
-                                "a whole number; integers need y >= 0"))
-neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", "-{0}", precedence=25)
+                                "a whole number; integers need y >= 0"),
+                  scalar="{0} ** {1}", lowering=_squared)
+neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", "-{0}", precedence=25, scalar="-{0}")
 
 # --- functions of calculus ----------------------------------------------------------
 ln = elementwise("ln", np.log, later.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
@@ -114,27 +125,29 @@ abs = elementwise("abs", np.abs, later.Abs, (lambda a, x: sign(x),), "|{0}|", r"
 
 # --- activations of neural nets --------------------------------------------------------
 sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lambda a, x: a * (1 - a),),
-                      "σ {0}", r"\sigma {0}", precedence=40, dtype=floating)
+                      "σ {0}", r"\sigma {0}", precedence=40, dtype=floating,
+                      scalar="sigmoid({0}, {k[1]})")
 relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(a),),
-                   "relu {0}", r"\operatorname{{relu}} {0}", precedence=40)
+                   "relu {0}", r"\operatorname{{relu}} {0}", precedence=40,
+                   scalar="{0} if {0} > {k[0]} else {k[0]}")
 
 softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.log(1 + sp.exp(x)),
                        (lambda a, x: sigmoid(x),), "softplus {0}", r"\operatorname{{softplus}} {0}", precedence=40,
-                       dtype=floating)
+                       dtype=floating, scalar="softplus({0})")
 maximum = elementwise("maximum", np.maximum, later.Max,
                       (lambda a, x, y: step(x - y) + 0.5 * equal(x, y),
                        lambda a, x, y: step(y - x) + 0.5 * equal(x, y)),
-                      "max({0}, {1})", r"\max({0}, {1})")
+                      "max({0}, {1})", r"\max({0}, {1})", scalar="max({0}, {1})")
 minimum = elementwise("minimum", np.minimum, later.Min,
                       (lambda a, x, y: step(y - x) + 0.5 * equal(x, y),
                        lambda a, x, y: step(x - y) + 0.5 * equal(x, y)),
-                      "min({0}, {1})", r"\min({0}, {1})")
+                      "min({0}, {1})", r"\min({0}, {1})", scalar="min({0}, {1})")
 
 # --- piecewise constant: derivative zero wherever it exists ------------------------------
 step = elementwise("step", lambda x: (x > 0).astype(x.dtype), lambda x: sp.Heaviside(x, 0), None,
-                   "step {0}", r"H({0})")
+                   "step {0}", r"H({0})", scalar="{k[1]} if {0} > {k[0]} else {k[0]}")
 sign = elementwise("sign", np.sign, later.sign, None, "sign {0}", r"\operatorname{{sign}} {0}")
 equal = elementwise("equal", lambda x, y: (x == y).astype(np.result_type(x, y)), later.Eq, None,
-                    "[{0} = {1}]", r"[{0} = {1}]")
+                    "[{0} = {1}]", r"[{0} = {1}]", scalar="{k[1]} if {0} == {1} else {k[0]}")
 
 log = ln  # "log" is the natural logarithm, as in NumPy and the seeds

@@ -113,14 +113,14 @@ index_p = Primitive(
     "index", impl=lambda x, key: np.asarray(x)[tuple(key)], shape=_index_shape,
     vjp=lambda g, ans, x, needs, key: (scatter_add(g, key, x.shape),),
     jvp=lambda ts, ans, x, key: index(ts[0], key),
-    text="{0}[{key}]", latex=r"{0}\left[{key}\right]", precedence=50)
+    text="{0}[{key}]", latex=r"{0}\left[{key}\right]", precedence=50, lowering="index")
 
 scatter_add_p = Primitive(
     "scatter_add", impl=_scatter_add, shape=_scatter_shape,
     vjp=lambda g, ans, x, needs, key, shape_to: (index(g, key),),
     jvp=lambda ts, ans, x, key, shape_to: scatter_add(ts[0], key, shape_to),
     text="scatter_add({0} → [{key}] of {shape_to})",
-    latex=r"\operatorname{{scatter}}_{{[{key}]}}\left({0}\right)")
+    latex=r"\operatorname{{scatter}}_{{[{key}]}}\left({0}\right)", lowering="scatter_add")
 
 
 def index(x, key):

@@ -43,7 +43,8 @@ concatenate_p = Primitive(
     "concatenate", impl=lambda *xs, axis: np.concatenate(xs, axis=axis), shape=_concatenate_shape,
     vjp=lambda g, ans, *xs, needs, axis: tuple(p if need else None for p, need in zip(_pieces(g, xs, axis), needs)),
     jvp=_concatenate_jvp,
-    text="concatenate({operands}, axis={axis})", latex=r"\operatorname{{concat}}_{{{axis}}}({operands})")
+    text="concatenate({operands}, axis={axis})", latex=r"\operatorname{{concat}}_{{{axis}}}({operands})",
+    lowering="concatenate")
 
 
 def concatenate(arrays, axis=0):

@@ -44,7 +44,7 @@ def _matmul_sympy(x, y):
 matmul = Primitive(
     "matmul", impl=np.matmul, shape=lambda a, b: shapes.matmul(a, b, where=" in @"),
     vjp=_matmul_vjp, jvp=_matmul_jvp, sympy=_matmul_sympy,
-    text="{0} @ {1}", latex=r"{0} {1}", precedence=20)
+    text="{0} @ {1}", latex=r"{0} {1}", precedence=20, lowering="matmul")
 
 
 # --- einsum, and the products NumPy writes with it ------------------------------------------------

@@ -109,27 +109,30 @@ max_pool2d_p = Primitive(
     "max_pool2d", impl=_max_pool, shape=_pool_shape("max_pool2d"),
     vjp=lambda g, ans, x, needs, **p: (max_pool2d_grad_p(x, g, **p),),
     jvp=lambda ts, ans, x, **p: max_pool2d_select_p(x, ts[0], **p),
-    text="max_pool2d({0})", latex=r"\operatorname{{maxpool}}({0})")
+    text="max_pool2d({0})", latex=r"\operatorname{{maxpool}}({0})", lowering="max_pool")
 max_pool2d_grad_p = Primitive(
     "max_pool2d_grad", impl=_max_pool_grad, shape=_same_as_first,
     vjp=lambda c, ans, x, g, needs, **p: (None, max_pool2d_select_p(x, c, **p)),
     jvp=lambda ts, ans, x, g, **p: None if ts[1] is None else max_pool2d_grad_p(x, ts[1], **p),
-    text="max_pool2d_grad({0}, {1})", latex=r"\operatorname{{maxpool}}^{{\top}}({0}, {1})")
+    text="max_pool2d_grad({0}, {1})", latex=r"\operatorname{{maxpool}}^{{\top}}({0}, {1})",
+    lowering="max_pool_grad")
 max_pool2d_select_p = Primitive(
     "max_pool2d_select", impl=_max_pool_select, shape=_pool_shape("max_pool2d_select"),
     vjp=lambda c, ans, x, g, needs, **p: (None, max_pool2d_grad_p(x, c, **p)),
     jvp=lambda ts, ans, x, g, **p: None if ts[1] is None else max_pool2d_select_p(x, ts[1], **p),
-    text="max_pool2d_select({0}, {1})", latex=r"\operatorname{{maxpool}}_{{{0}}}({1})")
+    text="max_pool2d_select({0}, {1})", latex=r"\operatorname{{maxpool}}_{{{0}}}({1})",
+    lowering="max_pool_select")
 avg_pool2d_p = Primitive(
     "avg_pool2d", impl=_avg_pool, shape=_pool_shape("avg_pool2d"),
     vjp=lambda g, ans, x, needs, **p: (avg_pool2d_grad_p(g, size=_size(x, p["layout"]), **p),),
     jvp=lambda ts, ans, x, **p: avg_pool2d_p(ts[0], **p),
-    text="avg_pool2d({0})", latex=r"\operatorname{{avgpool}}({0})")
+    text="avg_pool2d({0})", latex=r"\operatorname{{avgpool}}({0})", lowering="avg_pool")
 avg_pool2d_grad_p = Primitive(
     "avg_pool2d_grad", impl=_avg_pool_grad, shape=_avg_grad_shape,
     vjp=lambda c, ans, g, needs, size, **p: (avg_pool2d_p(c, **p),),
     jvp=lambda ts, ans, g, size, **p: avg_pool2d_grad_p(ts[0], size=size, **p),
-    text="avg_pool2d_grad({0})", latex=r"\operatorname{{avgpool}}^{{\top}}({0})")
+    text="avg_pool2d_grad({0})", latex=r"\operatorname{{avgpool}}^{{\top}}({0})",
+    lowering="avg_pool_grad")
 
 
 def _window(pool_size, strides, padding, layout):

@@ -27,11 +27,34 @@ class Domain:
     rule: str
 
 
+@dataclass(frozen=True)
+class Fold:
+    """How a reduction or a running scan combines elements: ``combine`` (an elementwise primitive of two
+    operands: the total so far, the element) from ``start``; ``mean`` divides the total by the count."""
+    combine: "Primitive"
+    start: float
+    mean: bool = False
+
+
 @dataclass(eq=False)
 class Primitive:
-    """One operation: value, SymPy form, derivative rules, shape rule and notation.
+    """One operation: value, SymPy form, derivative rules, shape rule, notation and how it is compiled.
 
     Every elementwise primitive is ``pointwise`` (set here); so is ``broadcast_to``.
+
+    The compiler reads how to compute a primitive from three declarations; they are data (templates,
+    names, graph builders), so this layer imports nothing of the compiler:
+
+    - ``scalar``, for a pointwise primitive: one element as code, a ``str.format`` template of the
+      operands' expressions ``{0}, {1}, ...`` (all of them: ``{operands}``), the parameters by name
+      (``{decimals}``) and numbers typed in the result's dtype (``{k[1]}``, so float32 stays float32):
+      ``"{0} + {1}"``, ``"{0} if {0} > {k[0]} else {k[0]}"``. Left empty when ``impl`` is NumPy's own
+      function, which the compiler then calls by name (``np.log2({operands})``).
+    - ``fold``, for a reduction or a scan: how it combines elements (``Fold``).
+    - ``lowering``: a graph builder ``lowering(*operands, **params)`` giving the same value from other
+      primitives (or None to keep the node: pow does so unless it squares), which the compiler
+      computes instead; or the name of the compiler's routine for it (``"matmul"``, ``"max_pool"``).
+      A primitive with none of the three runs on the NumPy interpreter when compiled (it warns).
     """
     name: str
     impl: Callable                      # numpy: impl(*arrays, **params) -> array
@@ -49,6 +72,9 @@ class Primitive:
     pointwise: bool = False             # result element i reads only element i (broadcast) of each operand
     reduction: bool = False             # reduces its operand over params ``axis`` (``keepdims``)
     dtype: Callable = None              # dtype(operands, params) -> result dtype; default: the operands' dtype
+    scalar: str = ""                    # pointwise: one element as compiled code ("{0} + {1}"); default np.<impl>
+    fold: Optional[Fold] = None         # reductions and scans: how elements combine
+    lowering: object = None             # a graph builder of other primitives, or a compiler routine's name
     register: InitVar[bool] = True      # False: not in REGISTRY (a transform's internal primitive)
 
     def __post_init__(self, register):

@@ -4,7 +4,10 @@ import numpy as np
 from ..errors import ShapeError
 from ..graph import shapes
 from ..lazy_sympy import sp
-from .primitive import Primitive, boolean, divided, index, operand_dtype
+from .casting import astype
+from .elementwise import add, maximum, minimum, mul
+from .logic import eq, gt, logical_not, ne
+from .primitive import Fold, Primitive, boolean, divided, index, operand_dtype
 from .shaping import broadcast_to, reshape
 
 
@@ -51,7 +54,7 @@ sum_p = Primitive(
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0], axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs)), text="sum {0}", latex=r"\sum {0}", precedence=40,
-    reduction=True)
+    reduction=True, fold=Fold(add, 0))
 
 mean_p = Primitive(
     "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
@@ -59,7 +62,8 @@ mean_p = Primitive(
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) / _count(x.shape, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: mean(ts[0], axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs) / len(xs)),
-    text="mean {0}", latex=r"\operatorname{{mean}} {0}", precedence=40, reduction=True, dtype=divided)
+    text="mean {0}", latex=r"\operatorname{{mean}} {0}", precedence=40, reduction=True, dtype=divided,
+    fold=Fold(add, 0, mean=True))
 
 
 def _extreme_mask(ans, x, axis):
@@ -69,17 +73,18 @@ def _extreme_mask(ans, x, axis):
     return hit / _spread(sum(hit, axis, keepdims=True), x, axis)
 
 
-def _extreme(name, impl, combine):
+def _extreme(name, impl, combine, fold):
     return Primitive(
         name, impl=lambda x, axis, keepdims: impl(x, axis=axis, keepdims=keepdims),
         shape=_reduced_shape(name, empty=False),
         vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _extreme_mask(ans, x, axis),),
         jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _extreme_mask(ans, x, axis), axis, keepdims),
-        sympy=_sympy_reduce(combine), text=name + " {0}", latex=rf"\{name} {{0}}", precedence=40, reduction=True)
+        sympy=_sympy_reduce(combine), text=name + " {0}", latex=rf"\{name} {{0}}", precedence=40, reduction=True,
+        fold=fold)
 
 
-max_p = _extreme("max", np.max, lambda xs: sp.Max(*xs))
-min_p = _extreme("min", np.min, lambda xs: sp.Min(*xs))
+max_p = _extreme("max", np.max, lambda xs: sp.Max(*xs), Fold(maximum, -np.inf))
+min_p = _extreme("min", np.min, lambda xs: sp.Min(*xs), Fold(minimum, np.inf))
 
 
 def _prod_partial(ans, x, axis):
@@ -103,7 +108,7 @@ prod_p = Primitive(
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) * _prod_partial(ans, x, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _prod_partial(ans, x, axis), axis, keepdims),
     sympy=_sympy_reduce(lambda xs: sp.Mul.fromiter(xs)), text="prod {0}", latex=r"\prod {0}", precedence=40,
-    reduction=True)
+    reduction=True, fold=Fold(mul, 1))
 
 
 def _arg_shape(name):
@@ -116,17 +121,32 @@ def _arg_shape(name):
     return rule
 
 
-def _without_derivative(name, impl, shape, dtype):
+def _without_derivative(name, impl, shape, dtype, lowering):
     """all, any, argmax, argmin: truth values and positions, which have no derivative."""
     return Primitive(name, impl=lambda x, axis, keepdims: impl(x, axis=axis, keepdims=keepdims), shape=shape,
                      text=name + " {0}", latex=rf"\operatorname{{{{{name}}}}} {{0}}", precedence=40,
-                     differentiable=False, dtype=dtype)
+                     differentiable=False, dtype=dtype, lowering=lowering)
 
 
-all_p = _without_derivative("all", np.all, _reduced_shape("all"), boolean)
-any_p = _without_derivative("any", np.any, _reduced_shape("any"), boolean)
-argmax_p = _without_derivative("argmax", np.argmax, _arg_shape("argmax"), index)
-argmin_p = _without_derivative("argmin", np.argmin, _arg_shape("argmin"), index)
+def _counted(hits, axis, keepdims):
+    """How many of the booleans ``hits`` are true along ``axis``, summed as floats (as the compiler reduces)."""
+    return sum(astype(hits, np.float64), axis, keepdims)
+
+
+def _all(x, axis, keepdims):
+    """all(x) as: no element is zero."""
+    return eq(_counted(logical_not(x) if x.dtype == bool else eq(x, 0), axis, keepdims), 0)
+
+
+def _any(x, axis, keepdims):
+    """any(x) as: some element is not zero."""
+    return gt(_counted(x if x.dtype == bool else ne(x, 0), axis, keepdims), 0)
+
+
+all_p = _without_derivative("all", np.all, _reduced_shape("all"), boolean, _all)
+any_p = _without_derivative("any", np.any, _reduced_shape("any"), boolean, _any)
+argmax_p = _without_derivative("argmax", np.argmax, _arg_shape("argmax"), index, "argmax")
+argmin_p = _without_derivative("argmin", np.argmin, _arg_shape("argmin"), index, "argmin")
 
 
 def _reducer(prim, scalar_axis=False):

@@ -20,11 +20,13 @@ trunc = elementwise("trunc", np.trunc, _trunc, _ZERO, "trunc {0}", r"\operatorna
 rint = elementwise("rint", np.rint, None, _ZERO, "rint {0}", r"\operatorname{{rint}} {0}", precedence=40,
                    dtype=floating)
 _round = elementwise("round", lambda x, decimals: np.round(x, decimals), None, _ZERO,
-                     "round({0}, {decimals})", r"\operatorname{{round}}({0}, {decimals})")
+                     "round({0}, {decimals})", r"\operatorname{{round}}({0}, {decimals})",
+                     scalar="np.round({0}, {decimals})")
 
 _DIVISOR = Domain(lambda x, y: y != 0, "the remainder needs a non-zero divisor")
 mod = elementwise("mod", np.mod, later.Mod, (lambda a, x, y: 1, lambda a, x, y: -floor(x / y)),
-                  "{0} mod {1}", r"{0} \bmod {1}", precedence=20, domain=_DIVISOR, dtype=numeric)
+                  "{0} mod {1}", r"{0} \bmod {1}", precedence=20, domain=_DIVISOR, dtype=numeric,
+                  scalar="{0} % {1}")   # Python's %, like np.mod, takes the divisor's sign
 fmod = elementwise("fmod", np.fmod, lambda x, y: x - y * _trunc(x / y),
                    (lambda a, x, y: 1, lambda a, x, y: -trunc(x / y)),
                    "fmod({0}, {1})", r"\operatorname{{fmod}}({0}, {1})", domain=_DIVISOR, dtype=numeric)

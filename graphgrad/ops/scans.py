@@ -6,7 +6,8 @@ product's divides by x, so at an exact zero its derivative is refused (division 
 import numpy as np
 
 from ..graph import shapes
-from .primitive import Primitive, as_node
+from .elementwise import add, mul
+from .primitive import Fold, Primitive, as_node
 from .reductions import accumulating
 from .shaping import reshape
 
@@ -32,13 +33,15 @@ cumsum_p = Primitive(
     "cumsum", impl=_scan(np.cumsum), shape=_scan_shape("cumsum"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, reverse: (cumsum_p(g, axis=axis, reverse=not reverse),),
     jvp=lambda ts, ans, x, axis, reverse: cumsum_p(ts[0], axis=axis, reverse=reverse),
-    text="cumsum({0}, axis={axis}, reverse={reverse})", latex=r"\operatorname{{cumsum}} {0}", precedence=40)
+    text="cumsum({0}, axis={axis}, reverse={reverse})", latex=r"\operatorname{{cumsum}} {0}", precedence=40,
+    fold=Fold(add, 0), lowering="scan")
 
 cumprod_p = Primitive(
     "cumprod", impl=_scan(np.cumprod), shape=_scan_shape("cumprod"), dtype=accumulating,
     vjp=lambda g, ans, x, needs, axis, reverse: (cumsum_p(g * ans, axis=axis, reverse=not reverse) / x,),
     jvp=lambda ts, ans, x, axis, reverse: ans * cumsum_p(ts[0] / x, axis=axis, reverse=reverse),
-    text="cumprod({0}, axis={axis}, reverse={reverse})", latex=r"\operatorname{{cumprod}} {0}", precedence=40)
+    text="cumprod({0}, axis={axis}, reverse={reverse})", latex=r"\operatorname{{cumprod}} {0}", precedence=40,
+    fold=Fold(mul, 1), lowering="scan")
 
 
 def _scanner(prim):

@@ -25,7 +25,7 @@ reshape_p = Primitive(
     "reshape", impl=lambda x, shape_to: np.reshape(x, shape_to), shape=_reshape_shape,
     vjp=lambda g, ans, x, needs, shape_to: (reshape(g, x.shape),),
     jvp=lambda ts, ans, x, shape_to: reshape(ts[0], ans.shape),
-    text="reshape({0}, {shape_to})", latex=r"\operatorname{{reshape}}({0})")
+    text="reshape({0}, {shape_to})", latex=r"\operatorname{{reshape}}({0})", lowering="reshape")
 
 
 def reshape(x, shape):
@@ -52,7 +52,7 @@ transpose_p = Primitive(
     vjp=lambda g, ans, x, needs, axes: (transpose(g, _inverse(axes, x.ndim)),),
     jvp=lambda ts, ans, x, axes: transpose(ts[0], axes),
     sympy=lambda x, axes: x.T if hasattr(x, "T") else x,
-    text="{0}ᵀ", latex="{0}^\\top", precedence=50)
+    text="{0}ᵀ", latex="{0}^\\top", precedence=50, lowering="transpose")
 
 
 def transpose(x, axes=None):
@@ -141,7 +141,7 @@ broadcast_to_p = Primitive(
     vjp=lambda g, ans, x, needs, shape_to: (unbroadcast(g, x.shape),),
     jvp=lambda ts, ans, x, shape_to: broadcast_to(ts[0], shape_to),
     sympy=lambda x, shape_to: x,
-    text="{0}", latex="{0}", pointwise=True)
+    text="{0}", latex="{0}", pointwise=True, scalar="{0}")
 
 
 def broadcast_to(x, shape):

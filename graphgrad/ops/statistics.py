@@ -8,9 +8,12 @@ import numpy as np
 from ..errors import ArgumentError
 from ..graph import shapes
 from ..lazy_sympy import sp
-from .elementwise import abs, exp, pow, sqrt
+from .casting import astype
+from .elementwise import abs, exp, ln, pow, sqrt
+from .logic import isfinite, where
 from .primitive import Primitive, as_node, divided, floating
 from .reductions import _count, _reduced_shape, _spread, max, mean, min, sum
+from .shaping import reshape
 
 
 def _var_shape(shape, *, axis, keepdims, ddof):
@@ -32,17 +35,33 @@ def _sympy_var(x, axis, keepdims, ddof):
     return sp.Add.fromiter((v - m) ** 2 for v in xs) / (len(xs) - ddof)
 
 
+def _var_lowered(x, axis, keepdims, ddof):
+    """var as a mean and a sum: Σ (x - mean)² / (N - ddof)."""
+    d = x - mean(x, axis, keepdims=True)
+    return sum(d * d, axis, keepdims) / (_count(x.shape, axis) - ddof)
+
+
 var_p = Primitive(
     "var", impl=lambda x, axis, keepdims, ddof: np.var(x, axis=axis, keepdims=keepdims, ddof=ddof),
     shape=_var_shape, dtype=divided,
     vjp=lambda g, ans, x, needs, axis, keepdims, ddof: (_spread(g, x, axis) * _var_partial(x, axis, ddof),),
     jvp=lambda ts, ans, x, axis, keepdims, ddof: sum(ts[0] * _var_partial(x, axis, ddof), axis, keepdims),
-    sympy=_sympy_var, text="var {0}", latex=r"\operatorname{{Var}} {0}", precedence=40)
+    sympy=_sympy_var, text="var {0}", latex=r"\operatorname{{Var}} {0}", precedence=40,
+    lowering=_var_lowered)
 
 
 def _softmax_weights(ans, x, axis):
     """d logsumexp / d x = exp(x - logsumexp): the softmax along the reduced axes."""
     return exp(x - _spread(ans, x, axis))
+
+
+def _logsumexp_lowered(x, axis, keepdims):
+    """``_logsumexp`` in primitives: ln Σ exp(x - top) + top, top the maximum (0 where it is not finite)."""
+    x = astype(x, floating([x]))
+    top = max(x, axis, keepdims=True)
+    top = where(isfinite(top), top, 0)
+    out = ln(sum(exp(x - top), axis, keepdims=True)) + top
+    return out if keepdims else reshape(out, shapes.reduce(x.shape, shapes.normalize_axis(axis, x.ndim), False))
 
 
 logsumexp_p = Primitive(
@@ -52,7 +71,8 @@ logsumexp_p = Primitive(
     jvp=lambda ts, ans, x, axis, keepdims: sum(ts[0] * _softmax_weights(ans, x, axis), axis, keepdims),
     sympy=lambda x, axis, keepdims: sp.log(sp.Add.fromiter(sp.exp(v) for v in (x if isinstance(x, sp.MatrixBase)
                                                                                 else [x]))),
-    text="logsumexp {0}", latex=r"\ln \sum e^{{{0}}}", precedence=40)
+    text="logsumexp {0}", latex=r"\ln \sum e^{{{0}}}", precedence=40,
+    lowering=_logsumexp_lowered)
 
 
 def _logsumexp(x, axis, keepdims):
