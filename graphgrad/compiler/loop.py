@@ -199,6 +199,8 @@ class Interpreted:
         batch, n = s.x.shape[0], len(data_x)
         batches = -(-n // batch) if s.mask is not None else n // batch
         targets = list(params) + list(state)
+        weights = {node.id: a for node, a in zip(list(s.params) + list(s.state), targets)}
+        full = np.ones(batch, s.mask.dtype) if s.mask is not None else None
         epoch, bat = int(position[0]), int(position[1])
         done = 0
         while done < steps and epoch < epochs:
@@ -206,11 +208,12 @@ class Interpreted:
                 self.stream.epoch_order(order, seed, first + epoch, shuffle)
             start = bat * batch
             rows = min(batch, n - start)
-            picked = np.concatenate([order[start:start + rows], np.full(batch - rows, order[start])])
-            values = {s.x.id: data_x[picked].reshape(s.x.shape), s.y.id: data_y[picked].reshape(s.y.shape)}
+            picked = order[start:start + batch] if rows == batch else \
+                np.concatenate([order[start:start + rows], np.full(batch - rows, order[start])])
+            values = {s.x.id: data_x[picked].reshape(s.x.shape), s.y.id: data_y[picked].reshape(s.y.shape),
+                      **weights}
             if s.mask is not None:
-                values[s.mask.id] = (np.arange(batch) < rows).astype(s.mask.dtype)
-            values.update({n_.id: a for n_, a in zip(list(s.params) + list(s.state), targets)})
+                values[s.mask.id] = full if rows == batch else (np.arange(batch) < rows).astype(s.mask.dtype)
             for node in s.noise:
                 noise = np.empty(max(node.size, 1), node.dtype)
                 self.stream.fill_uniform(noise)
