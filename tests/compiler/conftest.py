@@ -1,20 +1,9 @@
-"""Compiler tests use their own temporary kernel cache, shared by the whole session, and a reduction
-primitive the compiler knows nothing of by name."""
+"""A reduction primitive the compiler knows nothing of by name (the kernel cache is tests/conftest.py's)."""
 import numpy as np
 import pytest
 
 from graphgrad.graph import shapes
 from graphgrad.ops.primitive import Primitive
-
-
-@pytest.fixture(scope="session", autouse=True)
-def kernel_cache(tmp_path_factory):
-    """A fresh GRAPHGRAD_CACHE_DIR for the session (compiled kernels are shared across tests)."""
-    folder = tmp_path_factory.mktemp("kernels")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("GRAPHGRAD_CACHE_DIR", str(folder))
-    yield folder
-    patch.undo()
 
 
 @pytest.fixture(scope="session")
