@@ -83,7 +83,7 @@ class TieredStep:
         self.step_graph = step
         self.interpreted = Interpreted(step)
         self.tier = Tier(make, "the training loop")
-        self.compiled = None
+        self.compiled, self.warm = None, False
 
     def check(self, params, state):
         self.interpreted.check(params, state)
@@ -112,7 +112,9 @@ class TieredStep:
         before, start = int(position[0]) * batches + int(position[1]), time.perf_counter()
         loss = self.interpreted.chunk(*args)
         done, elapsed = int(position[0]) * batches + int(position[1]) - before, time.perf_counter() - start
-        self.tier.time(elapsed, elapsed / max(done, 1) * (epochs * batches - before - done))
+        foreseen = elapsed / max(done, 1) * (epochs * batches - before - done) if self.warm else 0.0
+        self.tier.time(elapsed, foreseen)
+        self.warm = True    # the first chunk's speed includes one-time costs: the foresight waits for the second
         return loss
 
 

@@ -56,8 +56,18 @@ sum_p = Primitive(
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs)), text="sum {0}", latex=r"\sum {0}", precedence=40,
     reduction=True, fold=Fold(add, 0))
 
+def _mean(x, axis, keepdims):
+    """NumPy's mean; float32 and float64 as one pairwise sum and a division (np.mean's Python wrapper costs
+    more than the arithmetic on a training step's small arrays)."""
+    x = np.asarray(x)
+    if x.dtype not in (np.float32, np.float64):
+        return np.mean(x, axis=axis, keepdims=keepdims)
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    return total / (x.size // (np.size(total) or 1))    # 0 elements: 0/0, NaN as np.mean gives
+
+
 mean_p = Primitive(
-    "mean", impl=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+    "mean", impl=_mean,
     shape=_reduced_shape("mean", empty=False),
     vjp=lambda g, ans, x, needs, axis, keepdims: (_spread(g, x, axis) / _count(x.shape, axis),),
     jvp=lambda ts, ans, x, axis, keepdims: mean(ts[0], axis, keepdims),
