@@ -50,11 +50,18 @@ def _grouped_columns(xn, pads, kernel, strides, dilation, out, groups):
     return cols.reshape(n, oh, ow, k, groups, c // groups)
 
 
+def _per_group(array, rows, columns):
+    """``array`` (groups first) as a stack of (rows, columns) matrices: each group's product is one BLAS call."""
+    return array.reshape(array.shape[0], rows, columns)
+
+
 def _conv2d(x, w, strides, padding, dilation, groups, layout):
     xn, wg, pads, kernel, out = _geometry(x, w, strides, padding, dilation, groups, layout)
     cols = _grouped_columns(xn, pads, kernel, strides, dilation, out, groups)
-    y = np.einsum("nhwkgc,kcgo->nhwgo", cols, wg)
-    return win.from_nhwc(y.reshape(y.shape[:3] + (-1,)), layout)
+    n, oh, ow, k, g, c = cols.shape
+    y = _per_group(cols.transpose(4, 0, 1, 2, 3, 5), n * oh * ow, k * c) @ _per_group(wg.transpose(2, 0, 1, 3),
+                                                                                       k * c, -1)
+    return win.from_nhwc(y.transpose(1, 0, 2).reshape(n, oh, ow, -1), layout)
 
 
 def _input_grad(g, w, size, strides, padding, dilation, groups, layout):
@@ -62,7 +69,10 @@ def _input_grad(g, w, size, strides, padding, dilation, groups, layout):
     kernel, (cg, o) = wn.shape[:2], wn.shape[2:]
     wg = wn.reshape(kernel[0] * kernel[1], cg, groups, o // groups)
     n, oh, ow, _ = gn.shape
-    cols = np.einsum("nhwgo,kcgo->nhwkgc", gn.reshape(n, oh, ow, groups, o // groups), wg)
+    k = wg.shape[0]
+    cols = (_per_group(gn.reshape(n * oh * ow, groups, o // groups).transpose(1, 0, 2), n * oh * ow, -1)
+            @ _per_group(wg.transpose(2, 3, 0, 1), o // groups, k * cg))          # (g, nhw, k c) per group
+    cols = cols.reshape(groups, n, oh, ow, k, cg).transpose(1, 2, 3, 4, 0, 5)
     pads = win.resolve_padding(size, kernel, strides, dilation, padding)
     full = (n, size[0] + sum(pads[0]), size[1] + sum(pads[1]), cg * groups)
     xp = win.scatter(cols.reshape(n, oh, ow, wg.shape[0], cg * groups), full, kernel, strides, dilation, (oh, ow))
@@ -74,9 +84,11 @@ def _weight_grad(x, g, kernel, strides, padding, dilation, groups, layout):
     n, oh, ow, o = gn.shape
     pads = win.resolve_padding(xn.shape[1:3], kernel, strides, dilation, padding)
     cols = _grouped_columns(xn, pads, kernel, strides, dilation, (oh, ow), groups)
-    dw = np.einsum("nhwkgc,nhwgo->kcgo", cols, gn.reshape(n, oh, ow, groups, o // groups))
-    k, cg = dw.shape[:2]
-    return from_hwio(dw.reshape(kernel[0], kernel[1], cg, o), layout)
+    k, cg = cols.shape[3], cols.shape[5]
+    dw = (_per_group(cols.transpose(4, 3, 5, 0, 1, 2), k * cg, n * oh * ow)
+          @ _per_group(gn.reshape(n * oh * ow, groups, o // groups).transpose(1, 0, 2), n * oh * ow, -1))
+    return from_hwio(dw.reshape(groups, k, cg, o // groups).transpose(1, 2, 0, 3).reshape(kernel[0], kernel[1], cg, o),
+                     layout)
 
 
 # --- shape rules -------------------------------------------------------------------------------

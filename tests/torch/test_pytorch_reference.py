@@ -92,7 +92,9 @@ def replay(name, net, criterion, optimizer, target_dtype=None):
         output = net(input)
         loss = criterion(output, target)
         loss.backward()
-        np.testing.assert_allclose(output.detach().numpy(), data[f"{step}/output"], rtol=1e-5, atol=1e-6)
+        # float32 outputs drift by up to 1.9e-6 from PyTorch's over three Adam steps, whatever order the
+        # convolution sums in (NumPy's einsum or BLAS), so outputs near 0 are compared to 3e-6 absolutely
+        np.testing.assert_allclose(output.detach().numpy(), data[f"{step}/output"], rtol=1e-5, atol=3e-6)
         assert loss.item() == pytest.approx(float(data[f"{step}/loss"]), rel=1e-5)
         if step == "step0":
             for k, p in net.named_parameters():
