@@ -3,18 +3,20 @@
 A person at a notebook should not wait for Numba. ``TieredStep`` (a chunk
 runner for ``loop.Run``) and ``TieredGraph`` (a callable graph, for
 ``evaluate`` and ``predict``) run on the NumPy interpreter from the first
-step, while the compiled kernel is made in the background (``background``:
-passes and code generation in a thread) and loaded if the cache holds it. If
-not, it is compiled (by Numba, in another process) once the interpreter's time
-on it, spent and foreseen, passes ``TIER_UP_SECONDS``, about what a compile
-costs. The next chunk or call after the kernel is ready runs compiled. A short run (seed 003's
-tutorial net) finishes on the interpreter and never waits for a compile.
+step. The kernel's source is generated at once (passes and code generation,
+10-50 ms); a kernel this process has loaded is used from the first step, and
+one the cache holds is loaded by a background thread (``background``). Any
+other is compiled, by Numba in another process, once the interpreter's time
+on the graph, spent and foreseen, passes ``TIER_UP_SECONDS``, about what a
+compile costs. The next chunk or call after the kernel is ready runs
+compiled. A short run (seed 003's tutorial net) finishes on the interpreter
+and never waits for a compile.
 
 The switch is between two steps: the interpreter and the kernel run the same
 steps on the same shuffles and noise (the generator's state moves with the
 switch), so the weights match those of a run on either tier alone to float
-tolerance. A kernel that cannot be built leaves training on the interpreter,
-with one warning line.
+tolerance. A graph the code generator refuses, or a compile that fails, leaves
+the run on the interpreter, with one warning line.
 """
 import sys
 import time
@@ -27,12 +29,7 @@ TIER_UP_SECONDS = 2.0    # interpreted seconds (spent and foreseen) from which a
 
 
 class Tier:
-    """One graph's compiled object, made now (passes and code generation), and the interpreter's time on it.
-
-    The kernel is loaded in the background at once when the cache holds it; else it is compiled there once
-    the interpreted seconds, spent and foreseen, pass TIER_UP_SECONDS. A graph the code generator refuses
-    (``CompileError``) stays on the interpreter, as does one whose compile fails: told in one warning line.
-    """
+    """One graph's compiled object, made now (passes and code generation), and the interpreter's time on it."""
 
     def __init__(self, make, what):
         from .codegen import CompileError
@@ -83,7 +80,7 @@ class TieredStep:
         self.step_graph = step
         self.interpreted = Interpreted(step)
         self.tier = Tier(make, "the training loop")
-        self.compiled, self.warm = None, False
+        self.compiled, self.measured = None, None   # measured: interpreted [seconds, steps] after the first chunk
 
     def check(self, params, state):
         self.interpreted.check(params, state)
@@ -112,9 +109,13 @@ class TieredStep:
         before, start = int(position[0]) * batches + int(position[1]), time.perf_counter()
         loss = self.interpreted.chunk(*args)
         done, elapsed = int(position[0]) * batches + int(position[1]) - before, time.perf_counter() - start
-        foreseen = elapsed / max(done, 1) * (epochs * batches - before - done) if self.warm else 0.0
+        foreseen = 0.0
+        if self.measured is None:   # the first chunk's speed includes one-time costs: the foresight waits
+            self.measured = [0.0, 0]
+        else:                       # the mean speed of the chunks since, steadier than the last chunk's
+            self.measured = [self.measured[0] + elapsed, self.measured[1] + done]
+            foreseen = self.measured[0] / max(self.measured[1], 1) * (epochs * batches - before - done)
         self.tier.time(elapsed, foreseen)
-        self.warm = True    # the first chunk's speed includes one-time costs: the foresight waits for the second
         return loss
 
 

@@ -156,3 +156,32 @@ print("numba" in sys.modules)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_divergence_after_the_switch_names_the_step_and_keeps_the_weights_the_interpreter_keeps(moons, monkeypatch):
+    from graphgrad.compiler import TrainingDivergedError
+    step, (x, y), dtype = moons
+    x = x.copy()
+    x[60:64] = np.nan                                     # the loss is NaN in batch 4 of every epoch
+    monkeypatch.setattr(tiers, "TIER_UP_SECONDS", 1e9)
+    cache.forget()
+    with monkeypatch.context() as held:
+        held.setattr(tiers.Tier, "_start", lambda self: None)
+        tiered = TieredStep(step)
+    outcomes = []
+    for runner in (Interpreted(step), tiered):
+        params, state = initial_values(step)
+        run = Run(runner, x, y, params, state, 3, seed=5, shuffle=False)
+        run.advance(steps=2)                              # interpreted
+        if runner is tiered:
+            tiered.tier._start()
+            tiered.tier.build.wait()
+        with pytest.raises(TrainingDivergedError) as info:
+            while not run.finished:
+                run.advance(steps=2)                      # compiled, for the tiered runner
+        outcomes.append(((info.value.epoch, info.value.step), params + state))
+    assert tiered.compiled is not None
+    (where, interpreted), (switched_where, switched) = outcomes
+    assert switched_where == where == (1, 4)
+    for a, b in zip(switched, interpreted):
+        np.testing.assert_allclose(a, b, rtol=TOLERANCE[dtype] * 10, atol=TOLERANCE[dtype] * 10)
