@@ -28,30 +28,48 @@ def _windows(x, pool, strides, padding, layout, fill):
     return win.columns(win.padded(xn, pads, fill), pool, strides, (1, 1), out), pads, out
 
 
-def _argmax(x, pool, strides, padding, layout):
-    cols, _, _ = _windows(x, pool, strides, padding, layout, -np.inf)
-    return np.argmax(cols, axis=3)
+def _first_maxima(x, pool, strides, padding, layout):
+    """Each window's first maximum of x (NHWC): its value and its position in the window, found a window
+    position at a time (a NaN counts as the maximum, as in np.argmax); the padded shape, padding and size."""
+    xn, pads, out = _geometry(x, pool, strides, padding, layout)
+    xp = win.padded(xn, pads, -np.inf)
+    nans = bool(np.isnan(xp).any())
+    best, where = None, None
+    for k, (rows, cols) in enumerate(win.offsets(pool, strides, (1, 1), out)):
+        value = xp[:, rows, cols, :]
+        if best is None:
+            best, where = value, np.zeros(value.shape, np.intp)
+            continue
+        better = value > best
+        if nans:
+            better |= np.isnan(value) & ~np.isnan(best)
+        np.copyto(where, k, where=better)
+        best = np.maximum(best, value)           # NaN wins, as it does in ``better``
+    return best, where, xp.shape, pads, out
 
 
 def _max_pool(x, pool, strides, padding, layout):
-    cols, _, _ = _windows(x, pool, strides, padding, layout, -np.inf)
-    return win.from_nhwc(np.max(cols, axis=3), layout)
+    return win.from_nhwc(_first_maxima(x, pool, strides, padding, layout)[0], layout)
 
 
 def _max_pool_grad(x, g, pool, strides, padding, layout):
     """g of each window added to the input element where the window's first maximum is."""
-    cols, pads, out = _windows(x, pool, strides, padding, layout, -np.inf)
-    hit = np.arange(cols.shape[3])[None, None, None, :, None] == np.argmax(cols, axis=3)[:, :, :, None, :]
-    spread = hit * win.to_nhwc(g, layout)[:, :, :, None, :]
-    xp = win.scatter(spread, win.padded(win.to_nhwc(x, layout), pads).shape, pool, strides, (1, 1), out)
+    _, where, shape, pads, out = _first_maxima(x, pool, strides, padding, layout)
+    gn = win.to_nhwc(g, layout)
+    xp = np.zeros(shape, np.result_type(gn))
+    for k, (rows, cols) in enumerate(win.offsets(pool, strides, (1, 1), out)):
+        xp[:, rows, cols, :] += np.where(where == k, gn, 0)
     return win.from_nhwc(win.cropped(xp, pads), layout)
 
 
 def _max_pool_select(x, c, pool, strides, padding, layout):
     """c read at each window's first maximum of x."""
-    index = _argmax(x, pool, strides, padding, layout)
-    cols, _, _ = _windows(c, pool, strides, padding, layout, 0.0)
-    return win.from_nhwc(np.take_along_axis(cols, index[:, :, :, None, :], axis=3)[:, :, :, 0, :], layout)
+    _, where, _, pads, out = _first_maxima(x, pool, strides, padding, layout)
+    cp = win.padded(win.to_nhwc(c, layout), pads, 0.0)
+    picked = np.zeros(where.shape, cp.dtype)
+    for k, (rows, cols) in enumerate(win.offsets(pool, strides, (1, 1), out)):
+        picked = np.where(where == k, cp[:, rows, cols, :], picked)
+    return win.from_nhwc(picked, layout)
 
 
 def _divisors(size, pool, strides, pads, out, count_include_pad):
