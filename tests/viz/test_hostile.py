@@ -39,13 +39,13 @@ def active(markup):
             or ("javascript:" in (v or "").lower() and not k.startswith("data-"))]
 
 
-def assert_inert(document, scripts=0):
-    """No link, image or (beyond the page's own ``scripts``) script in ``document``; the names are text in it."""
+def assert_inert(document, shown='URL="javascript:alert(1)"', scripts=0):
+    """No link, image or (beyond the page's own ``scripts``) script in ``document``, and ``shown`` is in its text
+    (spaces aside: renderers split lines and use non-breaking spaces)."""
     markup = Markup(document)
-    assert sum(t == "script" for t in markup.tags) == scripts
-    assert not ACTIVE_TAGS - {"script"} & set(markup.tags)
+    assert [t for t in markup.tags if t in ACTIVE_TAGS] == ["script"] * scripts
     assert not active(markup)
-    assert 'URL="javascript:alert(1)"' in "".join(markup.text)
+    assert shown.replace(" ", "") in "".join(markup.text).replace("\xa0", "").replace(" ", "")
 
 
 @pytest.fixture
@@ -63,9 +63,7 @@ def test_a_hostile_render_title_is_text(renderer, capsys, tmp_path, title):
     path = tmp_path / "t.svg"
     assert main(["render", "y = x*x", "--at", "x=2", "-o", str(path), "--title", title]) == 0
     capsys.readouterr()
-    markup = Markup(path.read_text())
-    assert not ACTIVE_TAGS & set(markup.tags) and not active(markup)
-    assert title.replace(" ", "") in "".join(markup.text).replace("\xa0", "").replace(" ", "")
+    assert_inert(path.read_text(), shown=title)
 
 
 def test_hostile_node_names_are_text_in_rich_and_plain_labels(renderer, hostile_graph):
