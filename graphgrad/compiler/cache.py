@@ -18,10 +18,20 @@ docstring, a faster pass) keeps every kernel.
 entry that cannot be read or imported is deleted and rebuilt.
 
 A cached kernel is code that runs, and Numba's index beside it is a pickle, so
-the folder is created private (0700), and a folder or entry that another user
-could write or that this user does not own is never loaded. When the folder
-cannot be used (not creatable, read-only, not private) kernels are compiled in
-memory instead, with one warning line per process: training goes on.
+the folder is created private (0700), and nothing is loaded that another user
+could have written or could swap for their own. As git does for
+``safe.directory`` (and unlike Python for ``__pycache__``, which trusts the
+folder), every folder from ``/`` down to the cache is checked (``_verified``):
+each must be root's or this user's, and writable by no one else unless it is
+sticky like /tmp, where others can add entries but not rename or delete this
+user's, and the next folder down is again root's or this user's. The cache
+folder and its entries must be this user's, private and not links. A folder on
+the way is opened once, without following links, and checked by ``fstat``, so
+the folder checked is the folder opened; after that no other user can change
+the way to the cache, so the paths used later lead where the check went. An
+entry is checked again right before its import. When the folder cannot be used
+(not creatable, read-only, not safe) kernels are compiled in memory instead,
+with one warning line per process: training goes on.
 """
 import ast
 import builtins
@@ -112,12 +122,16 @@ def _import(name, path):
     return module
 
 
-def _private(path):
-    """Why ``path`` is unsafe to load from (another user could write it, or it is not this user's), or None."""
-    info = os.lstat(path)
-    if info.st_uid != os.getuid():
+def _unsafe(info, path, own):
+    """Why the file or folder ``path`` (``info``, its lstat or fstat) lets another user change what is loaded,
+    or None. What the cache holds (``own``) must be this user's, writable by no one else and not a link; a folder
+    above it may also be root's, and writable by others when sticky (see the module's docstring)."""
+    mode = info.st_mode
+    if stat.S_ISLNK(mode):
+        return f"'{path}' is a symbolic link"
+    if info.st_uid not in ((os.getuid(),) if own else (os.getuid(), 0)):
         return f"'{path}' belongs to another user"
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not stat.S_ISLNK(info.st_mode):
+    if mode & (stat.S_IWGRP | stat.S_IWOTH) and (own or not mode & stat.S_ISVTX):
         return f"'{path}' can be written by other users"
     return None
 
@@ -127,14 +141,38 @@ def _unsafe_entry(folder):
     if not os.path.lexists(folder):
         return None
     for path in [folder, *sorted(folder.rglob("*"))]:
-        reason = _private(path)
+        reason = _unsafe(os.lstat(path), path, own=True)
         if reason:
             return reason
     return None
 
 
+_WALK = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _verified(folder):
+    """The real path of ``folder``, every folder on it opened from ``/`` down without following links and checked
+    by ``fstat`` (``_unsafe``); raises OSError saying why it is unsafe."""
+    real, path = Path(os.path.realpath(folder)), Path("/")
+    fd = os.open(path, _WALK)
+    try:
+        for part in real.parts[1:]:
+            reason = _unsafe(os.fstat(fd), path, own=False)
+            if reason:
+                raise OSError(reason)
+            path /= part
+            fd, above = os.open(part, _WALK, dir_fd=fd), fd
+            os.close(above)
+        reason = _unsafe(os.fstat(fd), path, own=True)
+        if reason:
+            raise OSError(reason)
+    finally:
+        os.close(fd)
+    return real
+
+
 def _seal(folder):
-    """Drop group and other write permission from what this process just wrote into an entry."""
+    """Drop group and other write permission from what this process (and Numba in it) wrote into an entry."""
     for path in [folder, *folder.rglob("*")]:
         mode = os.lstat(path).st_mode
         if not stat.S_ISLNK(mode) and mode & (stat.S_IWGRP | stat.S_IWOTH):
@@ -147,9 +185,9 @@ def _cache_folder():
     if os.path.lexists(folder) and not folder.is_dir():
         raise OSError(f"'{folder}' is a file, not a folder")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    reason = _private(folder) or (None if os.access(folder, os.W_OK | os.X_OK) else f"'{folder}' is read-only")
-    if reason:
-        raise OSError(reason)
+    folder = _verified(folder)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OSError(f"'{folder}' is read-only")
     return folder
 
 
@@ -189,6 +227,10 @@ def load(source):
             if fresh:  # missing or damaged: write it anew, and drop machine code made from another text
                 shutil.rmtree(folder / "__pycache__", ignore_errors=True)
                 atomic_write(path, source)
+            _seal(folder)
+            reason = _unsafe_entry(folder)   # again, as late as can be: the import runs what is there
+            if reason:
+                break
             module = _import(f"graphgrad_kernel_{k}_{attempt}", path)
             _seal(folder)
             break
@@ -196,8 +238,8 @@ def load(source):
             if attempt:
                 raise
             shutil.rmtree(folder, ignore_errors=True)  # a corrupt entry: rebuild it from scratch
-    _loaded[k] = module
-    return module
+    _loaded[k] = _in_memory(source, k, reason) if reason else module
+    return _loaded[k]
 
 
 def in_process(source):

@@ -4,13 +4,12 @@ Which input pixels feed an output pixel, and through which kernel weight, is rea
 conv2d's own SymPy form (each output pixel is a sum of ``w_ab * x_rc``), so the picture
 follows the op's definition for any stride, padding and dilation.
 """
-import graphviz
 import numpy as np
 
 from .. import ops
 from ..errors import GraphgradError, SizeError
 from ..lazy_sympy import sp
-from .draw import plain
+from .dot import Digraph
 from .network import MAX_NEURONS, label_size, spread_columns
 from .style import Style
 
@@ -87,7 +86,7 @@ def convolution_dot(kernel, size, strides=1, padding="valid", dilation=1, highli
         radius, dy, 220.0)
     spots = dict(zip(labelled, centres)) if centres is not None else {}
     height = 30 + (tallest - 1) * dy + 50
-    dot = graphviz.Digraph("convolution")
+    dot = Digraph("convolution")
     dot.attr(fontname=style.font, bb=f"0,0,{80 + dx:.0f},{height:.0f}", pad="0.2", outputorder="edgesfirst")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize * 0.85), shape="circle", style="filled",
              width=f"{2 * radius / 72:.3f}", fixedsize="true")
@@ -97,12 +96,12 @@ def convolution_dot(kernel, size, strides=1, padding="valid", dilation=1, highli
                  fontsize=str(label_font))
     for k, ((prefix, pixels), name, kind, (rows, cols)) in enumerate(
             zip(columns.items(), names, ("input", "output"), ((h, w), (oh, ow)))):
-        dot.node(f"t{prefix}", plain(f"{name}: {rows}×{cols}"), shape="plaintext", fixedsize="false", style="",
+        dot.node(f"t{prefix}", f"{name}: {rows}×{cols}", shape="plaintext", fixedsize="false", style="",
                  pos=f"{40 + k * dx:.1f},{height - 14:.1f}!", fontcolor=c("const"))
         for ij in pixels:
             marked = chosen is not None and (ij in chosen if prefix == "x" else ij == highlight)
             x, y = pos[(prefix, ij)]
-            dot.node(f"{prefix}{ij[0]}_{ij[1]}", plain(_pixel(name, *ij, (rows, cols))), id=f"{prefix}{ij[0]}_{ij[1]}",
+            dot.node(f"{prefix}{ij[0]}_{ij[1]}", _pixel(name, *ij, (rows, cols)), id=f"{prefix}{ij[0]}_{ij[1]}",
                      pos=f"{x:.1f},{y:.1f}!", fillcolor=c(kind if marked or chosen is None else "cluster"),
                      color=c(f"{kind}_border"), penwidth="2.4" if marked else "1.2")
     for n, (rc, ij, wt) in enumerate(edges):
@@ -112,7 +111,7 @@ def convolution_dot(kernel, size, strides=1, padding="valid", dilation=1, highli
                  penwidth="1.8" if chosen is not None and on else "0.8")
         if n in spots:
             (cx, cy), (w_pt, h_pt) = spots[n], label_size(style.number(wt), label_font)
-            dot.node(f"w{n}", plain(style.number(wt)), id=f"w-x{rc[0]}_{rc[1]}-y{ij[0]}_{ij[1]}", shape="box",
+            dot.node(f"w{n}", style.number(wt), id=f"w-x{rc[0]}_{rc[1]}-y{ij[0]}_{ij[1]}", shape="box",
                      style="filled", fillcolor="white", color="white", penwidth="0", fontcolor=colour,
                      fontsize=f"{label_font:.1f}", pos=f"{cx:.1f},{cy:.1f}!", width=f"{w_pt / 72:.3f}",
                      height=f"{h_pt / 72:.3f}", margin="0")

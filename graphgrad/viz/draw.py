@@ -6,14 +6,12 @@ only arranges them. A ``Reveal`` says what one frame of a step-by-step
 picture shows, and a ``Layout`` pins every node and edge where a first layout
 put them, so frames do not jump.
 """
-import html
 from dataclasses import dataclass, field
 from typing import Optional
 
-import graphviz
-
 from ..errors import SizeError, UnknownNameError
 from ..graph.printing import bar, inline, latex_name, operation, vname
+from .dot import Digraph, Html, esc
 from .style import Style
 from .values import Evaluated, evaluate, symbolic_partial
 
@@ -64,25 +62,16 @@ def tex_number(text):
     return text.replace("×", r"\times ").replace(" in ", r"\ \textrm{in}\ ")
 
 
-def esc(text):
-    return html.escape(str(text), quote=False)
-
-
-def plain(text):
-    """``text`` for a plain (non-HTML) DOT label: Graphviz reads ``&...;`` as entities and ``\\`` as escapes."""
-    return str(text).replace("&", "&amp;").replace("\\", "\\\\")
-
-
 def _font(text, colour=None, size=None, bold=False):
-    attrs = (f' COLOR="{colour}"' if colour else "") + (f' POINT-SIZE="{size}"' if size else "")
+    attrs = (f' COLOR="{esc(colour)}"' if colour else "") + (f' POINT-SIZE="{size}"' if size else "")
     body = f"<B>{esc(text)}</B>" if bold else esc(text)
     return f"<FONT{attrs}>{body}</FONT>" if attrs else body
 
 
 def table(rows):
-    """An HTML-like label: one centred cell per row (rows are already-marked-up strings)."""
+    """An HTML-like label: one centred cell per row (rows are markup whose text went through ``esc``)."""
     cells = "".join(f"<TR><TD>{r}</TD></TR>" for r in rows)
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
+    return Html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>')
 
 
 class Picture:
@@ -280,7 +269,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     rich = n <= RICH_LIMIT
     c = style.colour
 
-    dot = graphviz.Digraph("graphgrad", strict=False)
+    dot = Digraph("graphgrad", strict=False)
     dot.attr(rankdir=style.rankdir("LR"), fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
              nodesep="0.3" if rich else "0.15", ranksep="0.45" if rich else "0.3", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), penwidth="1.4", margin="0.12,0.06")
@@ -288,15 +277,15 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
              fontcolor=c("edge"), arrowsize="0.8", penwidth="1.2")
     caption = reveal.caption if reveal is not None else title
     if caption:
-        dot.attr(label=plain(style.name(caption)), labelloc="t", labeljust="l", fontsize=str(style.fontsize * 1.15))
+        dot.attr(label=style.name(caption), labelloc="t", labeljust="l", fontsize=str(style.fontsize * 1.15))
     if layout is not None:
         dot.attr(bb=layout.bb, splines="true")
 
     groups = group_of(graph) if group in (None, True) else {}
     clusters = {}
     for name in dict.fromkeys(groups.values()):
-        sub = graphviz.Digraph(f"cluster_{name}")
-        sub.attr(label=plain(style.name(name)), style="rounded,filled", fillcolor=c("cluster"), color=c("cluster_border"),
+        sub = Digraph(f"cluster_{name}")
+        sub.attr(label=style.name(name), style="rounded,filled", fillcolor=c("cluster"), color=c("cluster_border"),
                  fontcolor=c("const"), labeljust="l")
         clusters[name] = sub
 
@@ -308,7 +297,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
                          margin="0.02")
         else:
             kind = "output" if any(node is o for o in graph.outputs) else "input" if node.is_input else "op"
-            label = pic.rich_label(node, reveal) if rich else plain(pic.plain_label(node))
+            label = pic.rich_label(node, reveal) if rich else pic.plain_label(node)
             attrs.update(label=label, shape="box", style="rounded,filled", fillcolor=c(kind),
                          color=c(f"{kind}_border"))
             if node.id in marked:
@@ -336,7 +325,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             if show_label:
                 text = pic.edge_label(node, k)
                 if text:
-                    attrs["label"] = " " + plain(text) + " "
+                    attrs["label"] = f" {text} "
             if arg.is_const:
                 attrs.update(style="dotted", arrowhead="none")
             if backward:

@@ -9,11 +9,11 @@ shape (inputs, units), or a pair (kernel, bias). A graph whose nodes are named
 from dataclasses import dataclass
 from typing import Optional
 
-import graphviz
 import numpy as np
 
 from ..errors import GraphgradError, SizeError
-from .draw import _font, esc, group_of, plain, table
+from .dot import Digraph, esc
+from .draw import _font, group_of, table
 from .style import Style
 
 MAX_NEURONS = 64
@@ -63,7 +63,7 @@ def layer_dot(layers, style=None, batch="None"):
     style = style or Style(direction="TB")
     layers = as_layers(layers)
     c = style.colour
-    dot = graphviz.Digraph("network")
+    dot = Digraph("network")
     dot.attr(rankdir=style.rankdir("TB"), fontname=style.font, nodesep="0.25", ranksep="0.35", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
              fillcolor=c("op"), color=c("op_border"), penwidth="1.3")
@@ -75,9 +75,9 @@ def layer_dot(layers, style=None, batch="None"):
     for i, (before, layer) in enumerate(zip(layers, layers[1:]), 1):
         n = _params(before, layer)
         total += n
-        sub = graphviz.Digraph(f"cluster_{i}")
-        sub.attr(label=plain(f"{layer.name} · {layer.units} units{', ' + layer.activation if layer.activation else ''}"
-                       f" · {n:,} params"), style="rounded,filled", fillcolor=c("cluster"),
+        sub = Digraph(f"cluster_{i}")
+        sub.attr(label=f"{layer.name} · {layer.units} units{', ' + layer.activation if layer.activation else ''}"
+                       f" · {n:,} params", style="rounded,filled", fillcolor=c("cluster"),
                  color=c("cluster_border"), fontcolor=c("const"), labeljust="l")
         sub.node(f"W{i}", table([_font("W", bold=True), esc(f"({before.units}, {layer.units})")]),
                  fillcolor=c("input"), color=c("input_border"), fontsize=str(style.fontsize * 0.9))
@@ -201,7 +201,7 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
         radius, dy, 240.0)
     spots = dict(zip(labelled, centres)) if centres is not None else {}
     height = 30 + (tallest - 1) * dy + 60
-    dot = graphviz.Digraph("neurons")
+    dot = Digraph("neurons")
     dot.attr(fontname=style.font, bb=f"0,0,{80 + (len(layers) - 1) * dx:.0f},{height:.0f}", pad="0.2",
              outputorder="edgesfirst")  # weight boxes are drawn over the lines they label
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="circle", style="filled",
@@ -260,7 +260,7 @@ def stack_dot(rows, style=None):
     """
     style = style or Style(direction="TB")
     c = style.colour
-    dot = graphviz.Digraph("stack")
+    dot = Digraph("stack")
     dot.attr(rankdir=style.direction, fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.35")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
              penwidth="1.3", fillcolor=c("cluster"), color=c("cluster_border"))
@@ -290,7 +290,7 @@ def graph_layers(graph, style=None):
     if not groups:
         raise GraphgradError("the graph has no layers: name nodes 'layer/...' (as graphgrad.nn does) to group them")
     c = style.colour
-    dot = graphviz.Digraph("layers")
+    dot = Digraph("layers")
     dot.attr(rankdir=style.rankdir("TB"), fontname=style.font, pad="0.2", nodesep="0.3", ranksep="0.4")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="box", style="rounded,filled",
              penwidth="1.3")

@@ -121,6 +121,16 @@ def test_a_new_cache_folder_is_private(tmp_path, monkeypatch, fresh):
     assert all(not p.stat().st_mode & 0o022 for p in Path(compiled.path).parent.rglob("*"))
 
 
+def test_a_kernel_written_under_a_group_writable_umask_is_cached(tmp_path, monkeypatch, capsys, fresh):
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(tmp_path / "kernels"))
+    umask = os.umask(0o002)
+    try:
+        compiled = compile(_graph(12.0))
+    finally:
+        os.umask(umask)
+    assert Path(compiled.path).parent.parent == tmp_path / "kernels" and capsys.readouterr().err == ""
+
+
 def _planted(folder, graph):
     """An entry for ``graph`` whose kernel.py, if ever run, writes ``folder/ran`` and returns wrong numbers."""
     source = kernels.forward_module(prepare(graph)).source
@@ -132,7 +142,8 @@ def _planted(folder, graph):
     return entry, marker
 
 
-@pytest.mark.parametrize("unsafe", ["group-writable entry", "world-writable folder", "entry of another user"])
+@pytest.mark.parametrize("unsafe", ["group-writable entry", "world-writable folder", "entry of another user",
+                                    "parent writable by others", "symlinked entry"])
 def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, monkeypatch, capsys, fresh, unsafe):
     folder = tmp_path / "cache"
     folder.mkdir(mode=0o700)
@@ -143,6 +154,11 @@ def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, monkeypatch,
         os.chmod(entry / "kernel.py", 0o664)
     elif unsafe == "world-writable folder":
         os.chmod(folder, 0o777)
+    elif unsafe == "parent writable by others":   # another user could swap the folder for one of theirs
+        os.chmod(tmp_path, 0o777)
+    elif unsafe == "symlinked entry":
+        entry.rename(tmp_path / "elsewhere")
+        entry.symlink_to(tmp_path / "elsewhere")
     else:
         if os.getuid() != 0:
             pytest.skip("giving a file to another user needs root")
@@ -150,6 +166,15 @@ def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, monkeypatch,
     np.testing.assert_allclose(compile(graph)(np.ones(4)), np.tanh(1.0) * 8.0)
     assert not marker.exists()
     assert "kernel cache not used" in capsys.readouterr().err
+
+
+def test_a_cache_below_a_sticky_shared_folder_is_used(tmp_path, monkeypatch, capsys, fresh):
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)       # like /tmp: others may add entries there but not move this user's
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(shared / "cache"))
+    assert Path(compile(_graph(11.0)).path).parent.parent == shared / "cache"
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize("where", ["/proc/graphgrad-x", "a file", "a file/sub"])
