@@ -141,8 +141,8 @@ class Run:
     def _snapshot(self):
         """Keep what replaying from here needs (the last two chunks' starts)."""
         self._snapshots = self._snapshots[-1:] + [(
-            self.step_index, [a.copy() for a in self.params + self.state], self.order.copy(), self.runner.rng_state(),
-            self.totals.copy(), self.position.copy())]
+            self.step_index, [a.copy() for a in self.params + self.state], self.order.copy(),
+            self.runner.rng_state(), self.totals.copy(), self.position.copy())]
 
     def _diverged(self, loss):
         failed = self.step_index

@@ -1,12 +1,14 @@
 """``fit``: epochs of mini-batch steps of the model's StepGraph, run in chunks by ``graphgrad.compiler.loop.Run``.
 
-Both backends train the same steps from the same seed: each epoch's order of
+Every backend trains the same steps from the same seed: each epoch's order of
 samples is ``graphgrad.compiler.runtime.epoch_order(order, seed, epoch)``
 (``seed`` drawn once per fit from the model's generator) and dropout noise is
 the same stream's ``fill_uniform``. One step graph, built for ``batch_size``,
 trains every batch: the last, smaller one of an epoch is padded and masked.
 "numba" runs chunks of steps in one compiled call each; "numpy" runs the same
-steps on the NumPy interpreter (the reference).
+steps on the NumPy interpreter (the reference); "auto", the default, starts on
+the interpreter and moves to the compiled chunks between two steps once the
+kernel is ready (``graphgrad.compiler.tiers``).
 
 Epoch logs are Keras' running means over the epoch's batches, on both
 backends: ``loss`` (dropout on, each batch before its update) and every
@@ -34,7 +36,6 @@ from ..errors import InputValueError, UnknownNameError
 from .callbacks import Callback, History
 from .errors import DataError, DivergenceError
 from .progress import ProgressBar
-
 
 
 def _split(model, x, y, validation_split, validation_data):
