@@ -48,7 +48,31 @@ def _use_workqueue():
     return True
 
 
-class CompiledGraph:
+class _Generated:
+    """A generated module (``source``), compiled or loaded from the cache when first used."""
+    _module = None
+
+    def module(self):
+        """The loaded module (compiled, or loaded from the cache, now if not yet)."""
+        if self._module is None:
+            self._module = cache.load(self.source)
+        return self._module
+
+    def load(self):
+        """Compile (or load from the cache) the kernel now rather than on first use; returns self."""
+        self.module()
+        return self
+
+    def on_disk(self):
+        """Whether loading compiles nothing (the kernel is loaded, or its machine code is cached)."""
+        return cache.on_disk(self.source)
+
+    def in_process(self):
+        """Whether loading returns at once (this process loaded the kernel's module)."""
+        return cache.in_process(self.source)
+
+
+class CompiledGraph(_Generated):
     """A graph compiled by Numba: call it like the graph (positional or keyword inputs).
 
     Outputs come back as the graph's (a tuple for several); 0-d ones as Python
@@ -65,33 +89,16 @@ class CompiledGraph:
             _use_workqueue()
         kernel = kernels.forward_module(self.optimized, parallel)
         self.source, self.sizes = kernel.source, (kernel.dims, kernel.layout)
-        self._module = None
 
     @property
     def kernel(self):
         """The Numba function (its module compiled, or loaded from the cache, on first use)."""
-        if self._module is None:
-            self._module = cache.load(self.source)
-        return self._module.forward
+        return self.module().forward
 
     @property
     def path(self):
         """The file the kernel's module was loaded from."""
-        self.kernel
-        return self._module.__file__
-
-    def load(self):
-        """Compile (or load from the cache) the kernel now rather than on first use; returns self."""
-        self.kernel
-        return self
-
-    def on_disk(self):
-        """Whether loading compiles nothing (the kernel is loaded, or its machine code is cached)."""
-        return cache.on_disk(self.source)
-
-    def in_process(self):
-        """Whether loading returns at once (this process loaded the kernel's module)."""
-        return cache.in_process(self.source)
+        return self.module().__file__
 
     def __call__(self, *args, **values):
         if not values:
@@ -151,7 +158,7 @@ def step_graph_of(step):
     return Graph([step.loss, *step.new_params, *step.new_state, *step.sums], inputs)
 
 
-class CompiledStep:
+class CompiledStep(_Generated):
     """The training loop of a StepGraph, compiled by Numba: chunks of steps (``chunk``) or one step
     (``run_step``), both run by one kernel.
 
@@ -173,21 +180,8 @@ class CompiledStep:
     @property
     def _train(self):
         if self._kernel is None:
-            self._kernel = cache.load(self.source).train
+            self._kernel = self.module().train
         return self._kernel
-
-    def load(self):
-        """Compile (or load from the cache) the kernel now rather than on first use; returns self."""
-        self._train
-        return self
-
-    def on_disk(self):
-        """Whether loading compiles nothing (the kernel is loaded, or its machine code is cached)."""
-        return cache.on_disk(self.source)
-
-    def in_process(self):
-        """Whether loading returns at once (this process loaded the kernel's module)."""
-        return cache.in_process(self.source)
 
     @property
     def path(self):
