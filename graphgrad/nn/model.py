@@ -10,7 +10,7 @@ from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
 from .errors import NotCompiledError, ShapeError, WeightsFileError
-from .layers import Layer
+from .layers import Layer, check_weights_fit
 from .validation import as_array, check_inputs, check_same_length
 
 
@@ -29,6 +29,7 @@ class Sequential:
         self.stop_training = False
         self.history = None
         self._weights, self._state, self._cache = {}, {}, {}
+        self.layer_input_shapes = []     # by layer, the sample shape it was built for
         for layer in layers or []:
             self.add(layer)
 
@@ -46,22 +47,30 @@ class Sequential:
             self.build(self.layers[0].input_shape)
 
     def build(self, input_shape):
-        """Fix the input shape (without batch axis) and draw initial weights (kept if already drawn)."""
-        self.input_shape = tuple(int(d) for d in input_shape)
-        shape, self.layer_input_shapes, self.param_shapes, inits = self.input_shape, [], {}, {}
-        self.non_trainable = set()
-        for layer in self.layers:
-            self.layer_input_shapes.append(shape)
-            for suffix, (pshape, init) in layer.parameters(shape).items():
-                self.param_shapes[f"{layer.name}/{suffix}"] = tuple(pshape)
+        """Fix the input shape (without batch axis) and draw initial weights (kept if already drawn).
+
+        A layer whose weights were drawn for another input shape refuses the new one (ShapeError),
+        leaving the model as it was."""
+        input_shape = tuple(int(d) for d in input_shape)
+        shape, layer_input_shapes, param_shapes, inits, non_trainable = input_shape, [], {}, {}, set()
+        for i, layer in enumerate(self.layers):
+            params = layer.parameters(shape)
+            if i < len(self.layer_input_shapes):
+                check_weights_fit(layer, {suffix: self._weights[f"{layer.name}/{suffix}"].shape
+                                          for suffix in layer.parameters(self.layer_input_shapes[i])},
+                                  self.layer_input_shapes[i], shape)
+            layer_input_shapes.append(shape)
+            for suffix, (pshape, init) in params.items():
+                param_shapes[f"{layer.name}/{suffix}"] = tuple(pshape)
                 inits[f"{layer.name}/{suffix}"] = init
                 if suffix in layer.non_trainable:
-                    self.non_trainable.add(f"{layer.name}/{suffix}")
+                    non_trainable.add(f"{layer.name}/{suffix}")
             shape = layer.output_shape(shape)
-        self.output_shape = shape
+        self.input_shape, self.layer_input_shapes, self.param_shapes = input_shape, layer_input_shapes, param_shapes
+        self.non_trainable, self.output_shape = non_trainable, shape
         weights = dict(self._weights)
         for name, pshape in self.param_shapes.items():
-            if name not in weights or weights[name].shape != pshape:
+            if name not in weights:
                 weights[name] = np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
         self._weights = {n: weights[n] for n in self.param_shapes}
         self.built = True

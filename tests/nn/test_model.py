@@ -305,3 +305,15 @@ def _metrics_model():
     model.compile(optimizer="sgd", loss="binary_crossentropy",
                   metrics=["accuracy", "precision", "mse", "auc", "recall"])
     return model
+
+
+def test_building_a_built_model_for_another_width_is_refused_and_keeps_the_weights():
+    model = nn.Sequential([nn.Dense(4, input_shape=(3,)), nn.Dense(1)], seed=0)
+    before = model.get_weights()
+    with pytest.raises(ShapeError, match=r"'dense_1' \(Dense\) was built for samples of shape \(3,\) and got "
+                                         r"samples of shape \(5,\)"):
+        model.build((5,))
+    assert model.input_shape == (3,)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    model.add(nn.Dense(2))
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()[:4]))
