@@ -216,3 +216,12 @@ def test_a_variable_changed_inside_the_tape_sums_the_gradients_of_its_reads():
         w.assign_sub(1.0)
         z = y + w * w
     assert float(tape.gradient(z, w)) == 10.0
+
+
+def test_maximum_and_minimum_give_a_tie_to_the_first_argument_as_tensorflow_does():
+    """TensorFlow's _MaximumMinimumGrad: x gets the gradient where x >= y (maximum) or x <= y (minimum)."""
+    x, y = tf.Variable([1.0, 2.0, 3.0]), tf.Variable([2.0, 2.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        high, low = tf.maximum(x, y), tf.minimum(x, y)
+    assert [g.numpy().tolist() for g in tape.gradient(high, [x, y])] == [[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]]
+    assert [g.numpy().tolist() for g in tape.gradient(low, [x, y])] == [[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
