@@ -17,6 +17,32 @@ from .validation import as_array, check_inputs, check_same_length
 EVALUATION_BATCH = 256     # rows per kernel call of predict/evaluate/validation (any size gives the same numbers)
 
 
+def checked_arrays(path, saved, expected, what="weight"):
+    """The arrays ``saved`` in file ``path``, each cast to the dtype of the array of its name in ``expected``;
+    a WeightsFileError unless the names and shapes are those of ``expected`` and every value is a finite number
+    in that dtype (checked after the cast, so 1e300 is refused for float32 rather than read as inf)."""
+    missing, extra = [k for k in expected if k not in saved], [k for k in saved if k not in expected]
+    if missing or extra:
+        raise WeightsFileError(f"'{path}' holds {what}s for another model: missing {missing or 'none'}, "
+                               f"unexpected {extra or 'none'}")
+    arrays = {}
+    for k, want in expected.items():
+        v = saved[k]
+        if v.dtype.kind not in "fiu":
+            raise WeightsFileError(f"'{path}': {what} '{k}' holds {v.dtype} values, not real numbers")
+        if v.shape != want.shape:
+            raise WeightsFileError(f"'{path}': {what} '{k}' has shape {shapes.fmt(v.shape)}, the model "
+                                   f"needs {shapes.fmt(want.shape)}")
+        if not np.all(np.isfinite(v)):
+            raise WeightsFileError(f"'{path}': {what} '{k}' holds NaN or infinite values")
+        with np.errstate(over="ignore"):
+            arrays[k] = v.astype(want.dtype)
+        if not np.all(np.isfinite(arrays[k])):
+            raise WeightsFileError(f"'{path}': {what} '{k}' holds values too large for {want.dtype} "
+                                   f"(largest magnitude {np.max(np.abs(v)):g})")
+    return arrays
+
+
 class Sequential:
     """Layers applied in order. Weights live here as arrays named ``dense_1/kernel``; graphs are built from them."""
 
@@ -200,21 +226,7 @@ class Sequential:
             saved = load_arrays(path)
         except Exception as exc:  # zipfile, pickle and value errors all mean "not our file"
             raise WeightsFileError(f"cannot read weights from '{path}': {exc}") from None
-        for k, v in saved.items():
-            if v.dtype.kind not in "fiu":
-                raise WeightsFileError(f"'{path}': weight '{k}' holds {v.dtype} values, not real numbers")
-            if not np.all(np.isfinite(v)):
-                raise WeightsFileError(f"'{path}': weight '{k}' holds NaN or infinite values")
-        missing = [k for k in self._weights if k not in saved]
-        extra = [k for k in saved if k not in self._weights]
-        if missing or extra:
-            raise WeightsFileError(f"'{path}' holds weights for another model: missing {missing or 'none'}, "
-                                   f"unexpected {extra or 'none'}")
-        for k, v in saved.items():
-            if v.shape != self._weights[k].shape:
-                raise WeightsFileError(f"'{path}': weight '{k}' has shape {shapes.fmt(v.shape)}, the model "
-                                       f"needs {shapes.fmt(self._weights[k].shape)}")
-        self._weights = {k: saved[k].astype(self.dtype) for k in self._weights}
+        self._weights = checked_arrays(path, saved, self._weights)
 
     # --- running ------------------------------------------------------------------------
     def _kernel(self, graph, backend):

@@ -256,6 +256,8 @@ def test_dropout_is_active_in_fit_and_off_in_predict(rng):
 @pytest.mark.parametrize("bad, message", [
     (np.array([[1.0, np.nan, 0.0]] * 2), "weight 'dense_1/kernel' holds NaN or infinite values"),
     (np.array([[1.0, np.inf, 0.0]] * 2), "weight 'dense_1/kernel' holds NaN or infinite values"),
+    (np.array([[1.0, 1e300, 0.0]] * 2), "weight 'dense_1/kernel' holds values too large for float32 (largest "
+                                         "magnitude 1e+300)"),
     (np.ones((2, 3)) * 1j, "weight 'dense_1/kernel' holds complex128 values, not real numbers"),
     (np.array([["a", "b", "c"]] * 2), "weight 'dense_1/kernel' holds <U1 values, not real numbers"),
 ])
