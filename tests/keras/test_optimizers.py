@@ -1,5 +1,4 @@
 """Keras optimizers' apply_gradients: Keras' rule for missing gradients."""
-import numpy as np
 import pytest
 
 import graphgrad.tensorflow as tf
@@ -22,4 +21,4 @@ def test_a_step_with_no_gradient_at_all_is_a_value_error(pairs):
     with pytest.raises(ValueError, match="No gradients provided for any variable") as error:
         optimizer.apply_gradients([(g, w) for g, _ in pairs])
     assert isinstance(error.value, GraphgradError)
-    assert w.numpy() == 1.0 and optimizer.iterations == 0 and np.isfinite(w.numpy())
+    assert w.numpy() == 1.0 and optimizer.iterations == 0
