@@ -51,3 +51,7 @@ class DivergenceError(GraphgradError):
 
 class InPlaceError(GraphgradError, RuntimeError):
     """An in-place change that would lose or falsify recorded history (PyTorch raises RuntimeError here too)."""
+
+
+class NoGradientError(GraphgradError, ValueError):
+    """An optimizer step given no gradient for any of its variables (Keras raises ValueError here too)."""

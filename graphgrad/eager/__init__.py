@@ -19,8 +19,9 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 - ``recording(enabled)``, ``no_grad()``, ``is_recording()``: the recording switch.
 - ``unique_name(prefix)``: ``prefix``, ``prefix_1``, ... (leaves, Keras layers); ``clear_names()`` starts again.
 - ``gradients(target, sources, create_graph=False, through=None)``: d sum(target)/d source
-  (None where unconnected); ``create_graph`` records the adjoint operations for higher
-  derivatives; ``through(tensor)`` limits which recorded tensors gradients flow through.
+  (None where unconnected; a variable's sums those of its recorded reads, each at the value it read);
+  ``create_graph`` records the adjoint operations for higher derivatives; ``through(tensor)`` limits
+  which recorded tensors gradients flow through.
 - ``jacobian(target, source, through=None)``: shape ``target.shape + source.shape``.
 - ``graph_of(*targets)``: ``(Graph, tensors by node id)``; ``values_of(graph, known)``: input
   values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.

@@ -5,12 +5,14 @@ with ``autodiff.adjoints`` -- the same transform ``gg.grad`` and ``fit`` use --
 and evaluates them with the recorded values. With ``create_graph`` the adjoint
 operations are recorded like any other, so they can be differentiated again.
 """
+import functools
+
 import numpy as np
 
 from .. import ops
 from ..autodiff import adjoints
 from ..graph import Graph
-from .tensor import evaluate
+from .tensor import Variable, evaluate
 
 
 def history(*targets, through=None):
@@ -59,23 +61,38 @@ def _differentiable(t):
     return t.node.dtype.kind == "f"
 
 
+def _reads(source, known):
+    """The recorded nodes that stand for ``source``: its own node, or for a variable each value it held when an
+    operation read it (a variable changed after a read has several; each read keeps the value it saw)."""
+    if isinstance(source, Variable):
+        return [t.node for t in known.values() if source.held(t)]
+    node = source.snapshot().node
+    return [node] if node.id in known else []
+
+
+def _total(adj, nodes):
+    """The sum of the adjoints of ``nodes`` (a node), or None when none of them has one."""
+    found = [adj[n.id] for n in nodes if n.id in adj]
+    return None if not found else functools.reduce(ops.add, found)
+
+
 def gradients(target, sources, create_graph=False, through=None):
     """d sum(target) / d source for each source (a tensor, or None where target does not depend on it).
 
-    Integer tensors have no gradient (None), as in TensorFlow.
+    A variable's gradient sums those of its reads. Integer tensors have no gradient (None), as in TensorFlow.
     """
     graph, known = graph_of(target, through=through)
     output = graph.output
-    wrt = [s.snapshot().node for s in sources]
-    usable = [w for w, s in zip(wrt, sources) if w.id in known and _differentiable(s) and _differentiable(target)]
+    reads = [_reads(s, known) if _differentiable(s) and _differentiable(target) else [] for s in sources]
+    usable = [n for nodes in reads for n in nodes]
     adj = adjoints(graph, usable, output) if usable else {}
-    usable_ids = {w.id for w in usable}
-    found = [adj.get(w.id) if w.id in usable_ids else None for w in wrt]
+    found = [_total(adj, nodes) for nodes in reads]
     cls = type(target.snapshot())
     present = [a for a in found if a is not None]
     evaluated = dict(zip((a.id for a in present),
                          evaluate(present, dict(known), cls, record=None if create_graph else False)))
-    return [None if a is None else _in_dtype(evaluated[a.id], w.dtype, create_graph) for a, w in zip(found, wrt)]
+    return [None if a is None else _in_dtype(evaluated[a.id], s.node.dtype, create_graph)
+            for a, s in zip(found, sources)]
 
 
 def _in_dtype(gradient, dtype, recorded):
@@ -94,14 +111,15 @@ def jacobian(target, source, through=None):
     graph, known = graph_of(target, through=through)
     output, w = graph.output, source.snapshot().node
     cls = type(target.snapshot())
-    if w.id not in known or not (_differentiable(source) and _differentiable(target)):
+    reads = _reads(source, known)
+    if not reads or not (_differentiable(source) and _differentiable(target)):
         return None
     rows = []
     for i in range(output.size):
         basis = np.zeros(output.size, dtype=output.dtype)
         basis[i] = 1
         element = ops.sum(output * ops.const(basis.reshape(output.shape)))
-        adj = adjoints(Graph([element]), [w], element).get(w.id)
+        adj = _total(adjoints(Graph([element]), reads, element), reads)
         if adj is None:
             rows.append(np.zeros(w.shape, dtype=w.dtype))
             continue

@@ -10,6 +10,7 @@ reverse mode and drawn; otherwise it becomes a fresh leaf and nothing is kept.
 """
 import contextlib
 import itertools
+import weakref
 from collections import defaultdict
 
 import numpy as np
@@ -19,6 +20,7 @@ from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
 
 _recording = [True]
+_holders = weakref.WeakKeyDictionary()   # a value a Variable held (a snapshot) -> a weak reference to the Variable
 
 
 class Names:
@@ -192,7 +194,14 @@ class Variable(Tensor):
 
     def _set(self, array, name, requires_grad):
         self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
+        _holders[self._current] = weakref.ref(self)
         Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
+
+    def held(self, tensor):
+        """Whether ``tensor`` is a value this variable held: an operation that read the variable then
+        recorded it, so a gradient with respect to the variable flows to it (TensorFlow's rule)."""
+        holder = _holders.get(tensor)
+        return holder is not None and holder() is self
 
     @classmethod
     def plain_class(cls):

@@ -63,10 +63,13 @@ class KerasLayer:
 
     # --- weights --------------------------------------------------------------------------
     def build(self, input_shape):
-        """Make the weights for inputs of ``input_shape`` (with or without the batch axis ``None``)."""
+        """Make the weights for inputs of ``input_shape`` (with or without the batch axis ``None``); a built
+        layer keeps its weights, and refuses (ShapeError) a shape they do not fit."""
         shape = tuple(input_shape)
         shape = shape[1:] if shape and shape[0] is None else shape
-        if self.built_shape == shape:
+        if self.built:
+            nn_layers.check_weights_fit(self, {s: v.shape for s, v in self.variables.items()}, self.built_shape,
+                                        shape)
             return
         self.variables = {suffix: Variable(np.asarray(init(pshape, backend.rng()), dtype=backend.floatx()),
                                            trainable=self.trainable and suffix not in self.non_trainable,

@@ -8,7 +8,7 @@ accepted with a DeprecationWarning, as older Keras did.
 import warnings
 
 from ..eager import Updater
-from ..errors import ArgumentError
+from ..errors import ArgumentError, NoGradientError
 from ..nn import optimizers as nn_optimizers
 from ..nn.errors import lookup
 
@@ -32,8 +32,17 @@ class KerasOptimizer:
         return self._updater.iterations
 
     def apply_gradients(self, grads_and_vars):
-        """One step of the update rule for each (gradient, variable) pair; pairs whose gradient is None are skipped."""
-        return self._updater.apply(grads_and_vars)
+        """One step of the update rule for each (gradient, variable) pair. As in Keras, pairs whose gradient is
+        None are skipped with a warning naming their variables, and a step with no gradient at all is an error."""
+        pairs = list(grads_and_vars)
+        missing = [v.name for g, v in pairs if g is None]
+        if len(missing) == len(pairs):
+            raise NoGradientError("No gradients provided for any variable: "
+                                  f"{', '.join(missing) or 'no (gradient, variable) pairs were given'}")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss.", UserWarning,
+                          stacklevel=2)
+        return self._updater.apply(pairs)
 
     def variables(self):
         """The optimizer's state: slot arrays per variable."""

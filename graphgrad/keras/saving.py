@@ -22,6 +22,7 @@ import numpy as np
 from ..files import load_arrays, save_arrays
 from ..nn import optimizers as nn_optimizers, regularizers
 from ..nn.errors import WeightsFileError
+from ..nn.model import checked_arrays
 from . import layers as keras_layers, losses, metrics as keras_metrics, optimizers
 
 FORMAT, VERSION = "graphgrad.keras", 1
@@ -117,7 +118,7 @@ def load_model(filepath, compile=True):
               for e in description["layers"]]
     model = models.Sequential([keras_layers.Input(shape=tuple(description["input_shape"])), *layers],
                               name=description["name"])
-    model._weights = {k[len("weights/"):]: v for k, v in entries.items() if k.startswith("weights/")}
+    model._weights = checked_arrays(filepath, _group(entries, "weights/"), model._weights)
     settings = description["compile"]
     if compile and settings is not None:
         optimizer = getattr(optimizers, settings["optimizer"]["class"])(**settings["optimizer"]["config"])
@@ -125,5 +126,10 @@ def load_model(filepath, compile=True):
         metrics = [m if isinstance(m, str) else getattr(keras_metrics, m["class"])(name=m["name"])
                    for m in settings["metrics"]]
         model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
-        model._state = {k[len("state/"):]: v for k, v in entries.items() if k.startswith("state/")}
+        model._state = checked_arrays(filepath, _group(entries, "state/"), model._state, "optimizer state")
     return model
+
+
+def _group(entries, prefix):
+    """The entries named ``prefix...``, by the rest of their name."""
+    return {k[len(prefix):]: v for k, v in entries.items() if k.startswith(prefix)}

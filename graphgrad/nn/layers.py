@@ -56,6 +56,16 @@ class Layer:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items())})"
 
 
+def check_weights_fit(layer, weight_shapes, built_for, input_shape):
+    """Refuse samples of ``input_shape`` for a ``layer`` whose weights (shapes by suffix), made for samples of
+    ``built_for``, do not fit them. Keras' rule: a built layer never silently gets new weights."""
+    wanted = {suffix: tuple(pshape) for suffix, (pshape, _) in layer.parameters(input_shape).items()}
+    if wanted != {suffix: tuple(pshape) for suffix, pshape in weight_shapes.items()}:
+        raise ShapeError(f"layer '{layer.name}' ({type(layer).__name__}) was built for samples of shape "
+                         f"{shapes.fmt(built_for)} and got samples of shape {shapes.fmt(input_shape)}; "
+                         "its weights are kept")
+
+
 def _kernel_options(layer, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
                     bias_regularizer):
     """The options Dense and Conv2D share: activation, bias, and the kernel's and bias's initializers and regularizers."""

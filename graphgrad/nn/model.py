@@ -10,11 +10,37 @@ from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
 from .errors import NotCompiledError, ShapeError, WeightsFileError
-from .layers import Layer
+from .layers import Layer, check_weights_fit
 from .validation import as_array, check_inputs, check_same_length
 
 
 EVALUATION_BATCH = 256     # rows per kernel call of predict/evaluate/validation (any size gives the same numbers)
+
+
+def checked_arrays(path, saved, expected, what="weight"):
+    """The arrays ``saved`` in file ``path``, each cast to the dtype of the array of its name in ``expected``;
+    a WeightsFileError unless the names and shapes are those of ``expected`` and every value is a finite number
+    in that dtype (checked after the cast, so 1e300 is refused for float32 rather than read as inf)."""
+    missing, extra = [k for k in expected if k not in saved], [k for k in saved if k not in expected]
+    if missing or extra:
+        raise WeightsFileError(f"'{path}' holds {what}s for another model: missing {missing or 'none'}, "
+                               f"unexpected {extra or 'none'}")
+    arrays = {}
+    for k, want in expected.items():
+        v = saved[k]
+        if v.dtype.kind not in "fiu":
+            raise WeightsFileError(f"'{path}': {what} '{k}' holds {v.dtype} values, not real numbers")
+        if v.shape != want.shape:
+            raise WeightsFileError(f"'{path}': {what} '{k}' has shape {shapes.fmt(v.shape)}, the model "
+                                   f"needs {shapes.fmt(want.shape)}")
+        if not np.all(np.isfinite(v)):
+            raise WeightsFileError(f"'{path}': {what} '{k}' holds NaN or infinite values")
+        with np.errstate(over="ignore"):
+            arrays[k] = v.astype(want.dtype)
+        if not np.all(np.isfinite(arrays[k])):
+            raise WeightsFileError(f"'{path}': {what} '{k}' holds values too large for {want.dtype} "
+                                   f"(largest magnitude {np.max(np.abs(v)):g})")
+    return arrays
 
 
 class Sequential:
@@ -29,6 +55,7 @@ class Sequential:
         self.stop_training = False
         self.history = None
         self._weights, self._state, self._cache = {}, {}, {}
+        self.layer_input_shapes = []     # by layer, the sample shape it was built for
         for layer in layers or []:
             self.add(layer)
 
@@ -46,22 +73,30 @@ class Sequential:
             self.build(self.layers[0].input_shape)
 
     def build(self, input_shape):
-        """Fix the input shape (without batch axis) and draw initial weights (kept if already drawn)."""
-        self.input_shape = tuple(int(d) for d in input_shape)
-        shape, self.layer_input_shapes, self.param_shapes, inits = self.input_shape, [], {}, {}
-        self.non_trainable = set()
-        for layer in self.layers:
-            self.layer_input_shapes.append(shape)
-            for suffix, (pshape, init) in layer.parameters(shape).items():
-                self.param_shapes[f"{layer.name}/{suffix}"] = tuple(pshape)
+        """Fix the input shape (without batch axis) and draw initial weights (kept if already drawn).
+
+        A layer whose weights were drawn for another input shape refuses the new one (ShapeError),
+        leaving the model as it was."""
+        input_shape = tuple(int(d) for d in input_shape)
+        shape, layer_input_shapes, param_shapes, inits, non_trainable = input_shape, [], {}, {}, set()
+        for i, layer in enumerate(self.layers):
+            params = layer.parameters(shape)
+            if i < len(self.layer_input_shapes):
+                check_weights_fit(layer, {suffix: self._weights[f"{layer.name}/{suffix}"].shape
+                                          for suffix in layer.parameters(self.layer_input_shapes[i])},
+                                  self.layer_input_shapes[i], shape)
+            layer_input_shapes.append(shape)
+            for suffix, (pshape, init) in params.items():
+                param_shapes[f"{layer.name}/{suffix}"] = tuple(pshape)
                 inits[f"{layer.name}/{suffix}"] = init
                 if suffix in layer.non_trainable:
-                    self.non_trainable.add(f"{layer.name}/{suffix}")
+                    non_trainable.add(f"{layer.name}/{suffix}")
             shape = layer.output_shape(shape)
-        self.output_shape = shape
+        self.input_shape, self.layer_input_shapes, self.param_shapes = input_shape, layer_input_shapes, param_shapes
+        self.non_trainable, self.output_shape = non_trainable, shape
         weights = dict(self._weights)
         for name, pshape in self.param_shapes.items():
-            if name not in weights or weights[name].shape != pshape:
+            if name not in weights:
                 weights[name] = np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
         self._weights = {n: weights[n] for n in self.param_shapes}
         self.built = True
@@ -191,21 +226,7 @@ class Sequential:
             saved = load_arrays(path)
         except Exception as exc:  # zipfile, pickle and value errors all mean "not our file"
             raise WeightsFileError(f"cannot read weights from '{path}': {exc}") from None
-        for k, v in saved.items():
-            if v.dtype.kind not in "fiu":
-                raise WeightsFileError(f"'{path}': weight '{k}' holds {v.dtype} values, not real numbers")
-            if not np.all(np.isfinite(v)):
-                raise WeightsFileError(f"'{path}': weight '{k}' holds NaN or infinite values")
-        missing = [k for k in self._weights if k not in saved]
-        extra = [k for k in saved if k not in self._weights]
-        if missing or extra:
-            raise WeightsFileError(f"'{path}' holds weights for another model: missing {missing or 'none'}, "
-                                   f"unexpected {extra or 'none'}")
-        for k, v in saved.items():
-            if v.shape != self._weights[k].shape:
-                raise WeightsFileError(f"'{path}': weight '{k}' has shape {shapes.fmt(v.shape)}, the model "
-                                       f"needs {shapes.fmt(self._weights[k].shape)}")
-        self._weights = {k: saved[k].astype(self.dtype) for k in self._weights}
+        self._weights = checked_arrays(path, saved, self._weights)
 
     # --- running ------------------------------------------------------------------------
     def _kernel(self, graph, backend):

@@ -134,13 +134,13 @@ relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (
 softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.log(1 + sp.exp(x)),
                        (lambda a, x: sigmoid(x),), "softplus {0}", r"\operatorname{{softplus}} {0}", precedence=40,
                        dtype=floating, scalar="softplus({0})")
+# At a tie the first operand takes the whole adjoint (the value passed through: clip's rule, TensorFlow's for
+# maximum/minimum, PyTorch's for clamp); docs/numpy.md states it.
 maximum = elementwise("maximum", np.maximum, later.Max,
-                      (lambda a, x, y: step(x - y) + 0.5 * equal(x, y),
-                       lambda a, x, y: step(y - x) + 0.5 * equal(x, y)),
+                      (lambda a, x, y: step(x - y) + equal(x, y), lambda a, x, y: step(y - x)),
                       "max({0}, {1})", r"\max({0}, {1})", scalar="max({0}, {1})")
 minimum = elementwise("minimum", np.minimum, later.Min,
-                      (lambda a, x, y: step(y - x) + 0.5 * equal(x, y),
-                       lambda a, x, y: step(x - y) + 0.5 * equal(x, y)),
+                      (lambda a, x, y: step(y - x) + equal(x, y), lambda a, x, y: step(x - y)),
                       "min({0}, {1})", r"\min({0}, {1})", scalar="min({0}, {1})")
 
 # --- piecewise constant: derivative zero wherever it exists ------------------------------

@@ -106,3 +106,26 @@ def test_batch_normalization_follows_keras_formulas_in_training_and_inference():
     np.testing.assert_allclose(bn(x).numpy(), gamma * (x - moving_mean) / np.sqrt(moving_var + 1e-3) + beta,
                                rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(bn.moving_mean.numpy(), moving_mean, rtol=1e-5)   # inference leaves them
+
+
+def test_a_trained_model_refuses_data_of_another_width_and_keeps_its_weights():
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(4), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((8, 3)), np.ones((8, 1)), verbose=0)
+    before = model.get_weights()
+    with pytest.raises(ShapeError, match=r"'dense' \(Dense\) was built for samples of shape \(3,\) and got "
+                                         r"samples of shape \(5,\)"):
+        model(np.ones((2, 5)))
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert model.predict(np.ones((2, 3)), verbose=0).shape == (2, 1)
+
+
+def test_a_built_convolution_keeps_its_kernel_on_images_of_another_size():
+    conv = layers.Conv2D(2, 3)
+    conv(np.ones((1, 6, 6, 1)))
+    kernel = conv.kernel.numpy().copy()
+    assert conv(np.ones((1, 8, 8, 1))).shape == (1, 6, 6, 2)
+    np.testing.assert_array_equal(conv.kernel.numpy(), kernel)
+    with pytest.raises(ShapeError, match=r"built for samples of shape \(6, 6, 1\) and got samples of shape "
+                                         r"\(8, 8, 3\)"):
+        conv(np.ones((1, 8, 8, 3)))

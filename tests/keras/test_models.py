@@ -108,3 +108,53 @@ def test_a_foreign_keras_file_is_refused(tmp_path):
         z.writestr("config.json", "{}")
     with pytest.raises(WeightsFileError, match="not a graphgrad model file"):
         models.load_model(path)
+
+
+def _edited_model_file(tmp_path, edit):
+    """A saved, trained and compiled model's file with its entries changed by ``edit(entries)``."""
+    model = _tutorial_model()
+    model.compile(loss="mse", optimizer=optimizers.SGD(learning_rate=0.3, momentum=0.5))
+    model.fit(np.ones((4, 2)), np.ones(4), verbose=0, backend="numpy")
+    path = tmp_path / "m.keras"
+    model.save(path)
+    with np.load(path) as data:
+        entries = {k: data[k] for k in data.files}
+    edit(entries)
+    with open(path, "wb") as f:
+        np.savez(f, **entries)
+    return path
+
+
+def _drop_weights(entries):
+    for k in [k for k in entries if k.startswith("weights/")]:
+        del entries[k]
+
+
+def _nan_state(entries):
+    slot = next(k for k in entries if k.startswith("state/optimizer/dense/"))
+    entries[slot] = np.full_like(entries[slot], np.nan)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (_drop_weights, r"holds weights for another model: missing \['dense/kernel'"),
+    (lambda e: e.update({"weights/dense/kernel": np.full((2, 4), np.nan)}), "'dense/kernel' holds NaN"),
+    (lambda e: e.update({"weights/dense/bias": np.full(4, 1e300)}), "'dense/bias' holds values too large for "
+                                                                    "float32"),
+    (_nan_state, r"optimizer state 'optimizer/dense/.*' holds NaN"),
+], ids=["no weights", "NaN weight", "1e300 weight", "NaN optimizer state"])
+def test_a_model_file_with_missing_or_unrepresentable_numbers_is_refused(tmp_path, edit, message):
+    path = _edited_model_file(tmp_path, edit)
+    with pytest.raises(WeightsFileError, match=message) as error:
+        models.load_model(path)
+    assert "\n" not in str(error.value)
+
+
+def test_load_weights_refuses_float64_weights_too_large_for_float32(tmp_path):
+    model = _tutorial_model()
+    weights = {f"{l.name}/{s}": v.numpy().astype(np.float64) for l in model.layers for s, v in l.variables.items()}
+    weights["dense/kernel"][0, 0] = 1e300
+    np.savez(tmp_path / "w.npz", **weights)
+    before = model.get_weights()
+    with pytest.raises(WeightsFileError, match="'dense/kernel' holds values too large for float32"):
+        model.load_weights(tmp_path / "w.npz")
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))

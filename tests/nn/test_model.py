@@ -256,6 +256,8 @@ def test_dropout_is_active_in_fit_and_off_in_predict(rng):
 @pytest.mark.parametrize("bad, message", [
     (np.array([[1.0, np.nan, 0.0]] * 2), "weight 'dense_1/kernel' holds NaN or infinite values"),
     (np.array([[1.0, np.inf, 0.0]] * 2), "weight 'dense_1/kernel' holds NaN or infinite values"),
+    (np.array([[1.0, 1e300, 0.0]] * 2), "weight 'dense_1/kernel' holds values too large for float32 (largest "
+                                         "magnitude 1e+300)"),
     (np.ones((2, 3)) * 1j, "weight 'dense_1/kernel' holds complex128 values, not real numbers"),
     (np.array([["a", "b", "c"]] * 2), "weight 'dense_1/kernel' holds <U1 values, not real numbers"),
 ])
@@ -305,3 +307,15 @@ def _metrics_model():
     model.compile(optimizer="sgd", loss="binary_crossentropy",
                   metrics=["accuracy", "precision", "mse", "auc", "recall"])
     return model
+
+
+def test_building_a_built_model_for_another_width_is_refused_and_keeps_the_weights():
+    model = nn.Sequential([nn.Dense(4, input_shape=(3,)), nn.Dense(1)], seed=0)
+    before = model.get_weights()
+    with pytest.raises(ShapeError, match=r"'dense_1' \(Dense\) was built for samples of shape \(3,\) and got "
+                                         r"samples of shape \(5,\)"):
+        model.build((5,))
+    assert model.input_shape == (3,)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    model.add(nn.Dense(2))
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()[:4]))

@@ -77,3 +77,17 @@ def test_comparisons_print_readably():
     assert "v1 = v-1 ≤ v0" in str(gg.Graph([ops.where(a <= b, a, b)]))
     v, out = evaluate(lambda a: a != 1, np.array([1.0, 2.0]))
     assert out.op.name == "not_equal" and v.tolist() == [False, True]
+
+
+@pytest.mark.parametrize("build", [
+    lambda x, b: ops.maximum(x, b), lambda x, b: ops.minimum(x, b), lambda x, b: ops.fmax(x, b),
+    lambda x, b: ops.fmin(x, b), lambda x, b: ops.clip(x, b, None), lambda x, b: ops.clip(x, None, b),
+    lambda x, b: ops.clip(x, b, b + 1), lambda x, b: ops.clip(x, b - 1, b), lambda x, b: np.clip(x, b, None)],
+    ids=["maximum", "minimum", "fmax", "fmin", "clip_min", "clip_max", "clip_low", "clip_high", "np.clip"])
+def test_at_a_tie_the_first_operand_takes_the_whole_adjoint(build):
+    """The core's one rule for maximum, minimum, clip (and so PyTorch's clamp): where x equals the other
+    operand, x gets the adjoint and the other operand none; elsewhere the operand chosen gets it."""
+    x, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0])
+    dx, db = gg.grad(lambda x, b: ops.sum(build(x, b)), argnums=(0, 1))(x, b)
+    assert dx[1] == 1.0 and db[1] == 0.0
+    np.testing.assert_array_equal(dx + db, [1.0, 1.0, 1.0])

@@ -194,3 +194,34 @@ def test_cast_is_recorded_and_carries_the_gradient_between_floats():
     np.testing.assert_allclose(grad.numpy(), 3 * x0 ** 2, rtol=1e-6)
     np.testing.assert_allclose(grad.numpy(), numeric, rtol=1e-2)
     assert tf.cast(tf.constant([1, 2]), tf.float32).numpy().dtype == np.float32
+
+
+def test_each_read_of_a_variable_keeps_the_value_it_saw_after_an_assign():
+    """TensorFlow's numbers: b = w³ read at w = 3 gives 27 even after w.assign(10.) (not None)."""
+    w = tf.Variable(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        a, b = w * w, w * w * w
+    assert float(tape.gradient(a, w)) == 6.0
+    w.assign(10.0)
+    assert float(tape.gradient(b, w)) == 27.0
+    assert float(tape.jacobian(b, w)) == 27.0
+
+
+def test_a_variable_changed_inside_the_tape_sums_the_gradients_of_its_reads():
+    """TensorFlow gives 10 = 2·3 (y read w = 3) + 2·2 (w read again after assign_sub); the assign itself
+    carries no gradient."""
+    w = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = w * w
+        w.assign_sub(1.0)
+        z = y + w * w
+    assert float(tape.gradient(z, w)) == 10.0
+
+
+def test_maximum_and_minimum_give_a_tie_to_the_first_argument_as_tensorflow_does():
+    """TensorFlow's _MaximumMinimumGrad: x gets the gradient where x >= y (maximum) or x <= y (minimum)."""
+    x, y = tf.Variable([1.0, 2.0, 3.0]), tf.Variable([2.0, 2.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        high, low = tf.maximum(x, y), tf.minimum(x, y)
+    assert [g.numpy().tolist() for g in tape.gradient(high, [x, y])] == [[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]]
+    assert [g.numpy().tolist() for g in tape.gradient(low, [x, y])] == [[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]

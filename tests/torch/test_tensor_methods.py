@@ -103,3 +103,11 @@ def test_arithmetic_and_dtype_methods():
     with torch.no_grad():
         w.zero_()
     assert c.tolist() == [1.5, -2.0] and not c.is_leaf    # a clone is a copy that keeps the history
+
+
+@pytest.mark.parametrize("bounds", [dict(min=2.0), dict(max=2.0), dict(min=2.0, max=3.0), dict(min=1.0, max=2.0)])
+def test_clamp_at_a_bound_passes_the_whole_gradient_as_pytorch_does(bounds):
+    """PyTorch 2 gives 1.0 for each of these at x = 2 (a bound): clamp's gradient is 1 on the closed interval."""
+    x = torch.tensor(2.0, requires_grad=True)
+    x.clamp(**bounds).backward()
+    assert x.grad.item() == 1.0
