@@ -113,24 +113,25 @@ def _weak_scalar(node, value):
 
 class _Plan:
     """A graph made ready to run many times: its constants by id and its operations in order, ``(node, impl,
-    operand ids, params, dtype, weak scalar)``; from its second run also as one generated Python function of
-    the inputs (a line ``v7 = asarray(f7(v3, v5), t7)`` per operation, nothing of the user's in the text),
-    which skips the loop's bookkeeping: twice as fast on the small arrays of a training step."""
+    operand ids, params, dtype, weak scalar)``; from its second call of ``outputs`` also one generated Python
+    function of the inputs returning the outputs (a line ``v7 = asarray(f7(v3, v5), t7)`` per operation,
+    nothing of the user's in the text), which skips the loop's bookkeeping: twice as fast on the small
+    arrays of a training step."""
 
     LONGEST = 5000    # operations from which the loop runs instead (a long function compiles slowly)
 
     def __init__(self, graph):
-        self.graph = weakref.ref(graph)
         self.constants = {n.id: _weak_scalar(n, n.params["value"]) for n in graph.nodes if n.is_const}
         self.steps = [(n, n.op.impl, [i.id for i in n.inputs], n.params, n.dtype, n.weak and n.ndim == 0)
                       for n in graph.nodes if not (n.is_const or n.is_input)]
         self.inputs = [n.id for n in graph.inputs]
-        self.runs, self.function = 0, None
+        self.outputs = [n.id for n in graph.outputs]
+        self.calls, self.function = 0, None
 
     def generated(self):
-        """The generated function (made now if it is this plan's second run), or None."""
-        self.runs += 1
-        if self.function is None and self.runs == 2 and len(self.steps) < self.LONGEST:
+        """The generated function (made now if this is its second call), or None."""
+        self.calls += 1
+        if self.function is None and self.calls == 2 and len(self.steps) < self.LONGEST:
             scope = {"asarray": np.asarray, **{f"v{k}": v for k, v in self.constants.items()}}
             lines = [f"def evaluate({', '.join(f'v{k}' for k in self.inputs)}):"]
             for node, impl, operands, params, dtype, weak in self.steps:
@@ -138,7 +139,7 @@ class _Plan:
                 scope.update({f"f{k}": impl, f"p{k}": params, f"t{k}": dtype})
                 call = f"f{k}({''.join(f'v{i}, ' for i in operands)}{f'**p{k}' if params else ''})"
                 lines.append(f"    v{k} = asarray({call}, t{k}){'.item()' if weak else ''}")
-            lines.append(f"    return {{{', '.join(f'{n.id}: v{n.id}' for n in self.graph().nodes)}}}")
+            lines.append(f"    return [{', '.join(f'v{k}' for k in self.outputs)}]")
             exec(compile("\n".join(lines), "<graphgrad interpreter plan>", "exec"), scope)
             self.function = scope["evaluate"]
         return self.function
@@ -147,19 +148,22 @@ class _Plan:
 _plans = weakref.WeakKeyDictionary()
 
 
-def run(graph, arrays, check=True):
-    """Values of every node by id, given input arrays by node id."""
+def _plan(graph, arrays):
+    """The graph's plan, after checking that ``arrays`` holds a value for each input."""
     plan = _plans.get(graph)
     if plan is None:
         plan = _plans[graph] = _Plan(graph)
     missing = [n for n in graph.inputs if n.id not in arrays]
     if missing:
         raise MissingInputError(f"no value given for input '{missing[0].name}'")
-    generated = plan.generated() if not check and len(arrays) == len(plan.inputs) else None
+    return plan
+
+
+def run(graph, arrays, check=True):
+    """Values of every node by id, given input arrays by node id."""
+    plan = _plan(graph, arrays)
+    env = {**plan.constants, **arrays}
     with np.errstate(all="ignore"):
-        if generated is not None:   # nothing but the inputs given: the straight-line function
-            return generated(*[arrays[k] for k in plan.inputs])
-        env = {**plan.constants, **arrays}
         for node, impl, operands, params, dtype, weak in plan.steps:
             if node.id in env:
                 continue
@@ -169,6 +173,18 @@ def run(graph, arrays, check=True):
             value = np.asarray(impl(*args, **params), dtype=dtype)
             env[node.id] = value.item() if weak else value
     return env
+
+
+def outputs(graph, arrays):
+    """The graph's outputs (a list) for input arrays by node id, without domain checks: what a training loop
+    or an evaluation asks many times, so a graph's second call runs as one generated function."""
+    plan = _plan(graph, arrays)
+    generated = plan.generated() if len(arrays) == len(plan.inputs) else None
+    if generated is None:
+        env = run(graph, arrays, check=False)
+        return [env[k] for k in plan.outputs]
+    with np.errstate(all="ignore"):
+        return generated(*[arrays[k] for k in plan.inputs])
 
 
 def check_differentiable(graph, arrays):

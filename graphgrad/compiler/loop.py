@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from ..backends.numpy_backend import run
+from ..backends.numpy_backend import outputs
 from ..errors import DivergenceError, ShapeError
 from .kernels import sum_sizes
 from .randomness import Stream
@@ -199,10 +199,11 @@ class Interpreted:
         batch, n = s.x.shape[0], len(data_x)
         batches = -(-n // batch) if s.mask is not None else n // batch
         targets = list(params) + list(state)
-        weights = {node.id: a for node, a in zip(list(s.params) + list(s.state), targets)}
+        updated = [node.id for node in list(s.params) + list(s.state)]
+        current = list(targets)       # the weights and state of the next step, written back after the chunk
         full = np.ones(batch, s.mask.dtype) if s.mask is not None else None
         epoch, bat = int(position[0]), int(position[1])
-        done = 0
+        done, loss = 0, 0.0
         while done < steps and epoch < epochs:
             if bat == 0:
                 self.stream.epoch_order(order, seed, first + epoch, shuffle)
@@ -211,23 +212,22 @@ class Interpreted:
             picked = order[start:start + batch] if rows == batch else \
                 np.concatenate([order[start:start + rows], np.full(batch - rows, order[start])])
             values = {s.x.id: data_x[picked].reshape(s.x.shape), s.y.id: data_y[picked].reshape(s.y.shape),
-                      **weights}
+                      **dict(zip(updated, current))}
             if s.mask is not None:
                 values[s.mask.id] = full if rows == batch else (np.arange(batch) < rows).astype(s.mask.dtype)
             for node in s.noise:
                 noise = np.empty(max(node.size, 1), node.dtype)
                 self.stream.fill_uniform(noise)
                 values[node.id] = noise.reshape(node.shape)
-            env = run(self.graph, values, check=False)
-            loss = float(env[s.loss.id])
-            if not math.isfinite(loss):
-                return loss
-            for target, new in zip(targets, list(s.new_params) + list(s.new_state)):
-                target[...] = env[new.id]
-            totals[epoch, 0] += loss * rows
+            results = outputs(self.graph, values)      # loss, new params, new state, sums
+            if not math.isfinite(float(results[0])):
+                loss = float(results[0])
+                break
+            current = results[1:1 + len(updated)]
+            totals[epoch, 0] += float(results[0]) * rows
             offset = 1
-            for node in s.sums:
-                value = np.asarray(env[node.id], np.float64).reshape(-1)
+            for value in results[1 + len(updated):]:
+                value = np.asarray(value, np.float64).reshape(-1)
                 totals[epoch, offset:offset + value.size] += value
                 offset += value.size
             done, bat = done + 1, bat + 1
@@ -236,4 +236,7 @@ class Interpreted:
             position[0], position[1] = epoch, bat
             if bat == 0 and to_epoch_end:
                 break
-        return 0.0
+        for target, value in zip(targets, current):
+            if value is not target:
+                target[...] = value
+        return loss

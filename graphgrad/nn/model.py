@@ -5,7 +5,7 @@ import zipfile
 import numpy as np
 
 from .. import ops
-from ..backends.numpy_backend import run
+from ..backends.numpy_backend import outputs, run
 from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
@@ -240,8 +240,7 @@ class Sequential:
             return self._cached(("compiled", id(graph)), lambda: compile(graph))
         if backend == "auto":
             return self._cached(("tiered", id(graph)), lambda: TieredGraph(graph))
-        return lambda *arrays: [run(graph, dict(zip((n.id for n in graph.inputs), arrays)),
-                                    check=False)[o.id] for o in graph.outputs]
+        return lambda *arrays: outputs(graph, dict(zip((n.id for n in graph.inputs), arrays)))
 
     def _batches(self, arrays):
         """``(batch arrays, mask, rows)`` of EVALUATION_BATCH rows: full batches are views of the data (no
