@@ -42,6 +42,13 @@ def step_inputs(step):
             *step.noise]
 
 
+def batches_per_epoch(step, rows):
+    """Steps in an epoch of ``rows`` examples: with a mask the last batch holds the remainder, without one
+    the remainder is skipped."""
+    batch = step.x.shape[0]
+    return -(-rows // batch) if step.mask is not None else rows // batch
+
+
 def totals(step, epochs):
     """Zeroed sums of ``epochs`` epochs: a row each, the loss times the rows, then the step's ``sums`` flattened."""
     return np.zeros((epochs, 1 + sum(sum_sizes(step))))
@@ -74,11 +81,10 @@ class Run:
             raise ShapeError(f"x has {len(x)} examples but y has {len(y)}")
         self.x, self.y = dataset(x, step.x, "x"), dataset(y, step.y, "y")
         n = len(self.x)
-        masked = step.mask is not None
-        self.batches = -(-n // self.batch) if masked else n // self.batch
+        self.batches = batches_per_epoch(step, n)
         if self.batches == 0:
             raise ShapeError(f"x has {n} examples, fewer than one batch of {self.batch}")
-        self.rows_per_epoch = n if masked else self.batches * self.batch
+        self.rows_per_epoch = n if step.mask is not None else self.batches * self.batch
         runner.check(params, state)
         self.params, self.state = list(params), list(state)
         self.epochs, self.seed, self.shuffle, self.first_epoch = epochs, int(seed), bool(shuffle), first_epoch
@@ -197,7 +203,7 @@ class Interpreted:
         """As the compiled ``train`` kernel: steps from ``position``; 0.0, or the first non-finite loss."""
         s = self.step_graph
         batch, n = s.x.shape[0], len(data_x)
-        batches = -(-n // batch) if s.mask is not None else n // batch
+        batches = batches_per_epoch(s, n)
         targets = list(params) + list(state)
         updated = [node.id for node in list(s.params) + list(s.state)]
         current = list(targets)       # the weights and state of the next step, written back after the chunk

@@ -23,7 +23,7 @@ import time
 
 from ..backends.numpy_backend import outputs
 from ..errors import UnknownNameError
-from .loop import Interpreted
+from .loop import Interpreted, batches_per_epoch
 
 TIER_UP_SECONDS = 2.0    # interpreted seconds (spent and foreseen) from which a kernel is compiled: about a compile
 
@@ -103,9 +103,7 @@ class TieredStep:
             self.compiled.set_rng_state(self.interpreted.rng_state())   # the noise goes on where it was
         if self.compiled is not None:
             return self.compiled.chunk(*args)
-        s = self.step_graph
-        batch, n = s.x.shape[0], len(data_x)
-        batches = -(-n // batch) if s.mask is not None else n // batch
+        batches = batches_per_epoch(self.step_graph, len(data_x))
         before, start = int(position[0]) * batches + int(position[1]), time.perf_counter()
         loss = self.interpreted.chunk(*args)
         done, elapsed = int(position[0]) * batches + int(position[1]) - before, time.perf_counter() - start
