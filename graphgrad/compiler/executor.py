@@ -6,6 +6,7 @@ of mini-batch steps inside compiled code (shuffling included), in chunks (see
 ``loop.Run``). ``backend="numpy"`` runs the same loop on the NumPy
 interpreter, with the same shuffles and noise, as the reference.
 """
+import collections
 import os
 
 import numpy as np
@@ -241,15 +242,20 @@ class CompiledStep(_Generated):
                            bool(to_epoch_end), totals)
 
 
-_compiled_steps = {}
+_compiled_steps = collections.OrderedDict()
+KEPT_STEPS = 16    # the CompiledSteps kept (with their arenas) for the latest step graphs: repeated fits reuse them
 
 
 def compile_step(step, passes=True, parallel=False):
-    """The CompiledStep of a StepGraph (kept for the process, so repeated fits do not rebuild it)."""
+    """The CompiledStep of a StepGraph, kept for the latest few step graphs so repeated fits do not rebuild it
+    (an older one is rebuilt: its source again, its module already loaded)."""
     k = (id(step), passes, parallel)
-    held = _compiled_steps.get(k)
+    held = _compiled_steps.pop(k, None)
     if held is None or held.step_graph is not step:
-        held = _compiled_steps[k] = CompiledStep(step, passes, parallel)
+        held = CompiledStep(step, passes, parallel)
+    _compiled_steps[k] = held
+    while len(_compiled_steps) > KEPT_STEPS:
+        _compiled_steps.popitem(last=False)
     return held
 
 

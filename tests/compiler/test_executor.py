@@ -255,3 +255,15 @@ def test_a_step_refuses_a_batch_of_another_size_naming_the_sizes(moons):
         compile_step(step).run_step(x[:10], y[:10], params, state)   # no mask in this step graph
     with pytest.raises(gg.ShapeError, match="got 16 and 15"):
         compile_step(step).run_step(x[:16], y[:15], params, state)
+
+
+def test_only_the_latest_step_graphs_keep_their_compiled_step_and_its_arenas():
+    import gc
+    import weakref
+    from graphgrad.compiler import executor
+    steps = [moons_step(16) for _ in range(executor.KEPT_STEPS + 2)]
+    held = [weakref.ref(compile_step(step)) for step in steps]
+    assert compile_step(steps[-1]) is held[-1]()            # the latest is shared
+    gc.collect()
+    assert held[0]() is None and held[1]() is None            # the oldest went, arenas and all
+    assert all(ref() is not None for ref in held[2:])
