@@ -1,9 +1,11 @@
 """PyTorch's spelling of graphgrad: ``from graphgrad import torch`` runs a slide's PyTorch code.
 
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``,
-``zeros``, ``ones``, ``arange``, ``cat``, ``stack``, ``manual_seed``, ``no_grad``,
-Tensor methods (in-place ones included), ``torch.nn`` (modules, ``functional``,
-``init``) and ``torch.optim``. Operations are graphgrad ops, ``backward()`` is
+``zeros``, ``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``manual_seed``,
+``no_grad``, Tensor methods (in-place ones included), ``torch.nn`` (modules,
+``functional``, ``init``) and ``torch.optim``. The math functions (``torch.sin``,
+``torch.max``, ...) are the Tensor methods of one table (``tensor.UNARY``, ``BINARY``,
+``FUNCTIONS``). Operations are graphgrad ops, ``backward()`` is
 the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
 under PyTorch's convention: no derivative, layer formula or update rule is
 defined here.
@@ -14,7 +16,7 @@ import numpy as np
 
 from .. import eager, ops
 from .random import manual_seed, generator
-from .tensor import Parameter, Size, Tensor, as_array
+from .tensor import FUNCTIONS, Parameter, Size, Tensor, as_array, function
 
 float32 = float = np.dtype(np.float32)
 float64 = double = np.dtype(np.float64)
@@ -92,6 +94,16 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     return Tensor.leaf(values, requires_grad=requires_grad)
 
 
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    """``steps`` evenly spaced numbers from ``start`` to ``end``, both included (float32 unless ``dtype``)."""
+    return Tensor.leaf(np.linspace(start, end, steps).astype(dtype or float32), requires_grad=requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    """The ``n``×``m`` identity matrix (``m`` defaults to ``n``; float32 unless ``dtype``)."""
+    return Tensor.leaf(np.eye(n, m, dtype=dtype or float32), requires_grad=requires_grad)
+
+
 def cat(tensors, dim=0):
     """The tensors joined along the existing axis ``dim``."""
     return eager.call(ops.concatenate, list(tensors), axis=dim)
@@ -102,80 +114,7 @@ def stack(tensors, dim=0):
     return eager.call(ops.stack, list(tensors), axis=dim)
 
 
-def add(input, other, alpha=1):
-    return input.add(other, alpha)
-
-
-def mm(input, mat2):
-    return input.mm(mat2)
-
-
-def reshape(input, shape):
-    return input.reshape(shape)
-
-
-def squeeze(input, dim=None):
-    return input.squeeze(dim)
-
-
-def unsqueeze(input, dim):
-    return input.unsqueeze(dim)
-
-
-def transpose(input, dim0, dim1):
-    return input.transpose(dim0, dim1)
-
-
-def permute(input, dims):
-    return input.permute(dims)
-
-
-def clone(input):
-    return input.clone()
-
-
-def clamp(input, min=None, max=None):
-    return input.clamp(min, max)
-
-
-def flatten(t, start_dim=0, end_dim=-1):
-    return t.flatten(start_dim, end_dim)
-
-
-def matmul(input, other):
-    return eager.call(ops.matmul, input, other)
-
-
-def relu(t):
-    return t.relu()
-
-
-def sigmoid(t):
-    return t.sigmoid()
-
-
-def tanh(t):
-    return t.tanh()
-
-
-def exp(t):
-    return t.exp()
-
-
-def log(t):
-    return t.log()
-
-
-def sum(t, dim=None, keepdim=False):
-    return t.sum(dim, keepdim)
-
-
-def mean(t, dim=None, keepdim=False):
-    return t.mean(dim, keepdim)
-
-
-def argmax(t, dim=None, keepdim=False):
-    return t.argmax(dim, keepdim)
+globals().update({name: function(name) for name in FUNCTIONS})  # torch.sin, torch.max, ...: the Tensor methods
 
 
 from . import nn, optim  # noqa: E402  (they use the names above)
