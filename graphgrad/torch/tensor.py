@@ -306,19 +306,30 @@ class Tensor(eager.Tensor):
         return eager.call(ops.clip, self, min, max)
 
     # --- dtypes -----------------------------------------------------------------------------
-    def to(self, *args, dtype=None):
-        """The tensor in ``dtype`` (``to(torch.float64)``); a device is accepted only as "cpu". A float result
-        is recorded (the gradient flows back), an integer one is a new leaf, as in PyTorch."""
+    def to(self, *args, dtype=None, device=None):
+        """The tensor in ``dtype`` (``to(torch.float64)``); a device is accepted only when it is the CPU. A float
+        result is recorded (the gradient flows back), an integer one is a new leaf, as in PyTorch."""
         for a in args:
-            if not isinstance(a, str):
+            if isinstance(a, (str, Device)):
+                on_cpu(a)
+            else:
                 dtype = a
-            elif a != "cpu":
-                raise ArgumentError(f"graphgrad computes on the CPU only; to({a!r}) is not possible")
+        on_cpu(device)
         if dtype is None or np.dtype(dtype) == self.dtype:
             return self
         if np.dtype(dtype).kind == "f":
             return eager.call(ops.astype, self, np.dtype(dtype))
         return Tensor.leaf(self.value.astype(dtype))
+
+    @property
+    def device(self):
+        return CPU
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        return self.to("cuda")
 
     def type(self, dtype=None):
         """The type's name (``'torch.FloatTensor'``) without an argument, else the tensor in ``dtype``."""
@@ -492,6 +503,38 @@ def function(name):
         return method(input, *args, **kwargs)
     function.__name__, function.__doc__ = name, method.__doc__
     return function
+
+
+class Device:
+    """``torch.device("cpu")``: where a tensor lives. Any device may be named (``torch.device("cuda")``), as in
+    PyTorch; graphgrad computes on the CPU only, so putting a tensor anywhere else is refused (``on_cpu``)."""
+
+    def __init__(self, type, index=None):
+        type = type.type if isinstance(type, Device) else str(type)
+        self.type, _, number = type.partition(":")
+        self.index = int(number) if number else index
+
+    def __eq__(self, other):
+        return isinstance(other, Device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
+
+
+CPU = Device("cpu")
+
+
+def on_cpu(where):
+    """Check that ``where`` (a ``device=`` argument, a device or its name, or None) is the CPU."""
+    if where is not None and Device(where).type != "cpu":
+        raise ArgumentError(f"graphgrad computes on the CPU only; device {str(where)!r} is not available "
+                            "(torch.cuda.is_available() is False)")
 
 
 class ValuesIndices(tuple):

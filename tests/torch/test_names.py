@@ -1,6 +1,7 @@
 """PyTorch's names in the torch spelling against numbers recorded from PyTorch 2.13 (``record_names.py`` wrote
 ``data/names.npz``): every name of the spelling's table (``tensor.UNARY``, ``BINARY``) as function and method,
-reductions along a dimension, creation functions, comparisons and iteration; values and dtypes."""
+reductions along a dimension, creation functions, comparisons, iteration and one_hot (values and dtypes), and the
+shapes and dtypes of random draws."""
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,11 @@ def unary_operand(torch, name):
 def binary_operands(torch, name):
     other = np.where(np.equal(OTHER, 0), 1.0, OTHER) if name in NONZERO_DIVISOR else OTHER
     return torch.tensor(WIDE), torch.tensor(np.asarray(other, np.float32))
+
+
+def F(torch):
+    """``torch.nn.functional`` of the module ``torch``."""
+    return torch.nn.functional
 
 
 def _grad_of_square(torch):
@@ -65,7 +71,24 @@ CASES = {
     "grad_eq": lambda torch: _grad_of_square(torch) == torch.tensor([2.0, 4.0, 7.0]),
     "iterate": lambda torch: tuple(torch.tensor(WIDE)),
     "iterate_vector": lambda torch: tuple(v * 2 for v in torch.tensor([1.0, 2.0, 3.0])),
+    "one_hot": lambda torch: F(torch).one_hot(torch.tensor([0, 2, 1, 2])),
+    "one_hot_classes": lambda torch: F(torch).one_hot(torch.tensor([[0], [3]]), num_classes=5),
 }
+# random draws as zeros of their shape and dtype (their numbers are PyTorch's in distribution only: test_random.py)
+DRAWS = {
+    "randint": lambda torch: torch.randint(10, (2, 3)),
+    "randint_low": lambda torch: torch.randint(-3, 3, size=(4,), generator=torch.Generator().manual_seed(1)),
+    "randperm": lambda torch: torch.randperm(5),
+    "rand_generator": lambda torch: torch.rand(2, 2, generator=torch.Generator().manual_seed(1)),
+    "randn_float64": lambda torch: torch.randn(3, dtype=torch.float64),
+    "normal_numbers": lambda torch: torch.normal(2.0, 3.0, size=(2, 5)),
+    "normal_tensor_mean": lambda torch: torch.normal(torch.zeros(3, 1), 1.0),
+    "normal_tensors": lambda torch: torch.normal(torch.zeros(2, 1, dtype=torch.float64),
+                                                 torch.ones(2, 1, dtype=torch.float64)),
+    "multinomial": lambda torch: torch.multinomial(torch.tensor([0.2, 0.3, 0.5]), 2),
+    "multinomial_rows": lambda torch: torch.multinomial(torch.ones(4, 3), 5, replacement=True),
+}
+CASES.update({f"draw/{name}": (lambda torch, draw=draw: torch.zeros_like(draw(torch))) for name, draw in DRAWS.items()})
 CASES.update({f"unary/{name}": (lambda torch, name=name: getattr(torch, name)(unary_operand(torch, name)))
               for name in UNARY})
 CASES.update({f"binary/{name}": (lambda torch, name=name: getattr(torch, name)(*binary_operands(torch, name)))
