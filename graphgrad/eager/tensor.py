@@ -20,7 +20,6 @@ from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
 
 
-
 class WeakIdKeyDictionary:
     """A dictionary whose keys are held weakly and compared by identity: ``weakref.WeakKeyDictionary`` compares
     keys with ``==``, which a spelling's tensors answer elementwise (PyTorch's ``x == y``)."""

@@ -8,6 +8,7 @@ class Generator:
     """``torch.Generator()``: a stream of random numbers of its own, passed as ``generator=``."""
 
     def __init__(self, device="cpu"):
+        """``device`` is PyTorch's argument; the numbers are NumPy's, on the CPU, wherever they are asked for."""
         self.manual_seed(int(np.random.SeedSequence().entropy % 2**63))
 
     def manual_seed(self, seed):
