@@ -17,6 +17,7 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   recording is on and some operand ``requires_grad``); ``cls.recorded(result, operands)``
   is then called, so a spelling can note it (TensorFlow's tapes do).
 - ``recording(enabled)``, ``no_grad()``, ``is_recording()``: the recording switch.
+- ``WeakIdKeyDictionary()``: weak keys compared by identity (a spelling's ``==`` may be elementwise).
 - ``unique_name(prefix)``: ``prefix``, ``prefix_1``, ... (leaves, Keras layers); ``clear_names()`` starts again.
 - ``gradients(target, sources, create_graph=False, through=None)``: d sum(target)/d source
   (None where unconnected; a variable's sums those of its recorded reads, each at the value it read);
@@ -28,8 +29,8 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 - ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
 - ``Updater(optimizer).apply(pairs)``: a ``graphgrad.nn`` optimizer's step on (gradient, variable) pairs.
 """
-from .tensor import (Tensor, Variable, call, clear_names, evaluate, is_recording, lift, no_grad, recording,
-                     unique_name)
+from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
+                     no_grad, recording, unique_name)
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .drawing import draw, evaluated
 from .updates import Updater

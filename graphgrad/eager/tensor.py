@@ -19,8 +19,30 @@ from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
 
+
+class WeakIdKeyDictionary:
+    """A dictionary whose keys are held weakly and compared by identity: ``weakref.WeakKeyDictionary`` compares
+    keys with ``==``, which a spelling's tensors answer elementwise (PyTorch's ``x == y``)."""
+
+    def __init__(self):
+        self._entries = {}   # id(key) -> (weak reference to key, value); an entry leaves with its key
+
+    def __setitem__(self, key, value):
+        i = id(key)
+        self._entries[i] = (weakref.ref(key, lambda _: self._entries.pop(i, None)), value)
+
+    def get(self, key, default=None):
+        ref, value = self._entries.get(id(key), (None, default))
+        return value if ref is not None and ref() is key else default
+
+    def pop(self, key, default=None):
+        value = self.get(key, default)
+        self._entries.pop(id(key), None)
+        return value
+
+
 _recording = [True]
-_holders = weakref.WeakKeyDictionary()   # a value a Variable held (a snapshot) -> a weak reference to the Variable
+_holders = WeakIdKeyDictionary()   # a value a Variable held (a snapshot) -> a weak reference to the Variable
 
 
 class Names:

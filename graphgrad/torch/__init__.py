@@ -1,20 +1,22 @@
 """PyTorch's spelling of graphgrad: ``from graphgrad import torch`` runs a slide's PyTorch code.
 
-Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``,
-``zeros``, ``ones``, ``arange``, ``cat``, ``stack``, ``manual_seed``, ``no_grad``,
-Tensor methods (in-place ones included), ``torch.nn`` (modules, ``functional``,
-``init``) and ``torch.optim``. Operations are graphgrad ops, ``backward()`` is
-the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
-under PyTorch's convention: no derivative, layer formula or update rule is
-defined here.
+Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``, ``zeros``,
+``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad``, the random functions
+with ``manual_seed`` and ``Generator`` objects, ``device`` and ``cuda`` (the CPU only), Tensor
+methods (in-place ones included), ``torch.nn`` (modules, ``functional``, ``init``) and
+``torch.optim``. The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
+of one table (``tensor.UNARY``, ``BINARY``, ``FUNCTIONS``). Operations are graphgrad ops,
+``backward()`` is the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
+under PyTorch's convention: no derivative, layer formula or update rule is defined here.
 """
 import builtins
 
 import numpy as np
 
 from .. import eager, ops
-from .random import manual_seed, generator
-from .tensor import Parameter, Size, Tensor, as_array
+from . import cuda
+from .random import Generator, default_generator, generator as rng, manual_seed
+from .tensor import FUNCTIONS, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu
 
 float32 = float = np.dtype(np.float32)
 float64 = double = np.dtype(np.float64)
@@ -24,9 +26,15 @@ bool = np.dtype(np.bool_)
 no_grad = eager.no_grad
 
 
-def tensor(data, dtype=None, requires_grad=False):
+def _leaf(values, requires_grad, device):
+    """A new leaf tensor of ``values``, on the CPU (``device`` may only name it)."""
+    on_cpu(device)
+    return Tensor.leaf(values, requires_grad=requires_grad)
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
     """A leaf tensor holding a copy of ``data`` (Python floats become float32, as in PyTorch)."""
-    return Tensor.leaf(as_array(data, dtype), requires_grad=requires_grad)
+    return _leaf(as_array(data, dtype), requires_grad, device)
 
 
 def from_numpy(array):
@@ -37,59 +45,100 @@ def _shape(size):
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
 
 
-def randn(*size, dtype=None, requires_grad=False):
-    """Standard normal numbers from the generator ``manual_seed`` seeds (not PyTorch's stream: the same
-    statistics, other numbers)."""
-    values = generator().standard_normal(_shape(size)).astype(dtype or float32)
-    return Tensor.leaf(values, requires_grad=requires_grad)
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal numbers from ``generator`` (default: the one ``manual_seed`` seeds; not PyTorch's stream:
+    the same statistics, other numbers)."""
+    values = rng(generator).standard_normal(_shape(size)).astype(dtype or float32)
+    return _leaf(values, requires_grad, device)
 
 
-def rand(*size, dtype=None, requires_grad=False):
-    values = generator().random(_shape(size)).astype(dtype or float32)
-    return Tensor.leaf(values, requires_grad=requires_grad)
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Numbers uniform in [0, 1) from ``generator`` (default: the one ``manual_seed`` seeds)."""
+    return _leaf(rng(generator).random(_shape(size)).astype(dtype or float32), requires_grad, device)
 
 
-def zeros(*size, dtype=None, requires_grad=False):
-    return Tensor.leaf(np.zeros(_shape(size), dtype or float32), requires_grad=requires_grad)
+def randint(*bounds_and_size, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """``randint(high, size)`` or ``randint(low, high, size)``: integers in [low, high) (low 0), int64 unless
+    ``dtype``."""
+    args = bounds_and_size if size is not None else bounds_and_size[:-1]
+    size = size if size is not None else bounds_and_size[-1]
+    low, high = (0, *args) if len(args) == 1 else args
+    return _leaf(rng(generator).integers(low, high, tuple(size)).astype(dtype or int64), requires_grad, device)
 
 
-def ones(*size, dtype=None, requires_grad=False):
-    return Tensor.leaf(np.ones(_shape(size), dtype or float32), requires_grad=requires_grad)
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    """0..n-1 in random order (int64 unless ``dtype``)."""
+    return _leaf(rng(generator).permutation(n).astype(dtype or int64), requires_grad, device)
 
 
-def empty(*size, dtype=None, requires_grad=False):
+def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Normal numbers: of ``size`` for numbers ``mean`` and ``std``, else one for each element of the tensors
+    ``mean``/``std`` (broadcast; their dtype, float32 for numbers)."""
+    mean, std = as_array(mean), as_array(std)
+    shape = tuple(size) if size is not None else np.broadcast_shapes(mean.shape, std.shape)
+    dtype = dtype or np.result_type(mean, std, float32)
+    return _leaf(rng(generator).normal(mean, std, shape).astype(dtype), requires_grad, device)
+
+
+def multinomial(input, num_samples, replacement=False, generator=None):
+    """``num_samples`` indices for each row of ``input`` (weights, not necessarily summing to 1), drawn with
+    probability proportional to the weights, without replacement unless ``replacement``; int64."""
+    weights = np.asarray(input.value, np.float64)
+    rows = weights.reshape(-1, weights.shape[-1])
+    drawn = [rng(generator).choice(len(row), num_samples, replace=replacement, p=row / row.sum()) for row in rows]
+    return Tensor.leaf(np.array(drawn, np.int64).reshape(weights.shape[:-1] + (num_samples,)))
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.zeros(_shape(size), dtype or float32), requires_grad, device)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.ones(_shape(size), dtype or float32), requires_grad, device)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
     """``zeros``: PyTorch leaves the memory as it was, graphgrad has none to leave, so it gives zeros."""
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad=False):
-    return Tensor.leaf(np.full(tuple(size), fill_value, dtype or as_array(fill_value).dtype),
-                       requires_grad=requires_grad)
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.full(tuple(size), fill_value, dtype or as_array(fill_value).dtype), requires_grad, device)
 
 
-def zeros_like(t, dtype=None, requires_grad=False):
-    return zeros(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def zeros_like(t, dtype=None, device=None, requires_grad=False):
+    return zeros(*t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad=False):
-    return ones(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def ones_like(t, dtype=None, device=None, requires_grad=False):
+    return ones(*t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad=False):
-    return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def rand_like(t, dtype=None, device=None, requires_grad=False):
+    return rand(*t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
-def randn_like(t, dtype=None, requires_grad=False):
-    return randn(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def randn_like(t, dtype=None, device=None, requires_grad=False):
+    return randn(*t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """``start, start + step, ...`` below ``end`` (``arange(n)``: 0..n-1); int64 when every bound is an int,
     else float32, as in PyTorch."""
     start, end = (0, start) if end is None else (start, end)
     integers = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
     values = np.arange(start, end, step, dtype=dtype or (int64 if integers else float32))
-    return Tensor.leaf(values, requires_grad=requires_grad)
+    return _leaf(values, requires_grad, device)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced numbers from ``start`` to ``end``, both included (float32 unless ``dtype``)."""
+    return _leaf(np.linspace(start, end, steps).astype(dtype or float32), requires_grad, device)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The ``n``×``m`` identity matrix (``m`` defaults to ``n``; float32 unless ``dtype``)."""
+    return _leaf(np.eye(n, m, dtype=dtype or float32), requires_grad, device)
 
 
 def cat(tensors, dim=0):
@@ -102,80 +151,7 @@ def stack(tensors, dim=0):
     return eager.call(ops.stack, list(tensors), axis=dim)
 
 
-def add(input, other, alpha=1):
-    return input.add(other, alpha)
-
-
-def mm(input, mat2):
-    return input.mm(mat2)
-
-
-def reshape(input, shape):
-    return input.reshape(shape)
-
-
-def squeeze(input, dim=None):
-    return input.squeeze(dim)
-
-
-def unsqueeze(input, dim):
-    return input.unsqueeze(dim)
-
-
-def transpose(input, dim0, dim1):
-    return input.transpose(dim0, dim1)
-
-
-def permute(input, dims):
-    return input.permute(dims)
-
-
-def clone(input):
-    return input.clone()
-
-
-def clamp(input, min=None, max=None):
-    return input.clamp(min, max)
-
-
-def flatten(t, start_dim=0, end_dim=-1):
-    return t.flatten(start_dim, end_dim)
-
-
-def matmul(input, other):
-    return eager.call(ops.matmul, input, other)
-
-
-def relu(t):
-    return t.relu()
-
-
-def sigmoid(t):
-    return t.sigmoid()
-
-
-def tanh(t):
-    return t.tanh()
-
-
-def exp(t):
-    return t.exp()
-
-
-def log(t):
-    return t.log()
-
-
-def sum(t, dim=None, keepdim=False):
-    return t.sum(dim, keepdim)
-
-
-def mean(t, dim=None, keepdim=False):
-    return t.mean(dim, keepdim)
-
-
-def argmax(t, dim=None, keepdim=False):
-    return t.argmax(dim, keepdim)
+globals().update({name: function(name) for name in FUNCTIONS})  # torch.sin, torch.max, ...: the Tensor methods
 
 
 from . import nn, optim  # noqa: E402  (they use the names above)

@@ -16,17 +16,15 @@ it. Views (``x[0]``, ``x.view(...)``, ``x.t()``, ``x.detach()``, ``x.data``)
 are copies here, so an in-place change of a view is put back into the tensor it
 shows (through ``detach``/``.data`` without recording, as in PyTorch).
 """
-import weakref
-
 import numpy as np
 
 from .. import eager, ops
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
 
-_grads = weakref.WeakKeyDictionary()     # tensor -> its accumulated .grad
-_owners = weakref.WeakKeyDictionary()    # a snapshot of a leaf (a parameter's current value) -> the leaf
-_views = weakref.WeakKeyDictionary()     # a view -> (the tensor it shows, put_back(base, view) or None: detached)
+_grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
+_owners = eager.WeakIdKeyDictionary()    # a snapshot of a leaf (a parameter's current value) -> the leaf
+_views = eager.WeakIdKeyDictionary()     # a view -> (the tensor it shows, put_back(base, view) or None: detached)
 
 
 class Size(tuple):
@@ -146,6 +144,8 @@ class Tensor(eager.Tensor):
     def numel(self):
         return int(self.value.size)
 
+    nelement = numel
+
     @property
     def is_leaf(self):
         return not self.parents
@@ -252,26 +252,35 @@ class Tensor(eager.Tensor):
     def mean(self, dim=None, keepdim=False):
         return eager.call(ops.mean, self, axis=dim, keepdims=keepdim)
 
-    def max(self):
-        return eager.call(ops.max, self)
+    def max(self, dim=None, keepdim=False):
+        """The largest element; along ``dim``, ``(values, indices)``; ``max(other)``: the elementwise maximum."""
+        return self._extreme("max", ops.max, np.argmax, ops.maximum, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        """The smallest element; along ``dim``, ``(values, indices)``; ``min(other)``: the elementwise minimum."""
+        return self._extreme("min", ops.min, np.argmin, ops.minimum, dim, keepdim)
+
+    def _extreme(self, name, reduce, arg, elementwise, dim, keepdim):
+        if isinstance(dim, eager.Tensor):
+            return eager.call(elementwise, self, dim)
+        values = eager.call(reduce, self, axis=dim, keepdims=keepdim)
+        if dim is None:
+            return values
+        return ValuesIndices(name, values, Tensor.leaf(arg(self.value, axis=dim, keepdims=keepdim)))
 
     def argmax(self, dim=None, keepdim=False):
         return Tensor.leaf(np.argmax(self.value, axis=dim, keepdims=keepdim))
 
-    def exp(self):
-        return eager.call(ops.exp, self)
+    def argmin(self, dim=None, keepdim=False):
+        return Tensor.leaf(np.argmin(self.value, axis=dim, keepdims=keepdim))
 
-    def log(self):
-        return eager.call(ops.ln, self)
-
-    def relu(self):
-        return eager.call(ops.relu, self)
-
-    def sigmoid(self):
-        return eager.call(ops.sigmoid, self)
-
-    def tanh(self):
-        return eager.call(ops.tanh, self)
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The ``p``-norm of all elements (``dim`` None: as one vector, whatever the shape) or along ``dim``;
+        "fro" is the 2-norm, as PyTorch reads it."""
+        p = 2 if p == "fro" else p
+        if dim is None:
+            return eager.call(lambda x: ops.norm(ops.ravel(x), ord=p), self)
+        return eager.call(ops.norm, self, ord=p, axis=dim, keepdims=keepdim)
 
     def pow(self, exponent):
         return self ** exponent
@@ -297,19 +306,30 @@ class Tensor(eager.Tensor):
         return eager.call(ops.clip, self, min, max)
 
     # --- dtypes -----------------------------------------------------------------------------
-    def to(self, *args, dtype=None):
-        """The tensor in ``dtype`` (``to(torch.float64)``); a device is accepted only as "cpu". A float result
-        is recorded (the gradient flows back), an integer one is a new leaf, as in PyTorch."""
+    def to(self, *args, dtype=None, device=None):
+        """The tensor in ``dtype`` (``to(torch.float64)``); a device is accepted only when it is the CPU. A float
+        result is recorded (the gradient flows back), an integer one is a new leaf, as in PyTorch."""
         for a in args:
-            if not isinstance(a, str):
+            if isinstance(a, (str, Device)):
+                on_cpu(a)
+            else:
                 dtype = a
-            elif a != "cpu":
-                raise ArgumentError(f"graphgrad computes on the CPU only; to({a!r}) is not possible")
+        on_cpu(device)
         if dtype is None or np.dtype(dtype) == self.dtype:
             return self
         if np.dtype(dtype).kind == "f":
             return eager.call(ops.astype, self, np.dtype(dtype))
         return Tensor.leaf(self.value.astype(dtype))
+
+    @property
+    def device(self):
+        return CPU
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        return self.to("cuda")
 
     def type(self, dtype=None):
         """The type's name (``'torch.FloatTensor'``) without an argument, else the tensor in ``dtype``."""
@@ -382,6 +402,21 @@ class Tensor(eager.Tensor):
         key = _key(key)
         self._in_place(lambda x, v: _put(x, key, v), value, casting="unsafe")
 
+    # --- comparisons and iteration -----------------------------------------------------------------
+    def __lt__(self, other): return self.lt(other)
+    def __le__(self, other): return self.le(other)
+    def __gt__(self, other): return self.gt(other)
+    def __ge__(self, other): return self.ge(other)
+    def __eq__(self, other): return self.eq(other)
+    def __ne__(self, other): return self.ne(other)
+    __hash__ = eager.Tensor.__hash__   # by identity, so tensors stay usable as keys
+
+    def __iter__(self):
+        """The rows (``x[0]``, ``x[1]``, ...), as PyTorch iterates."""
+        if not self.shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
     def __iadd__(self, other): return self.add_(other)
     def __isub__(self, other): return self.sub_(other)
     def __imul__(self, other): return self.mul_(other)
@@ -414,6 +449,107 @@ class Tensor(eager.Tensor):
         elif self.requires_grad:
             text += ", requires_grad=True"
         return f"tensor({text})"
+
+
+# --- PyTorch's names of graphgrad's elementwise primitives: each one a Tensor method and a torch function ---
+UNARY = {
+    "abs": ops.abs, "neg": ops.neg, "negative": ops.neg, "sign": ops.sign, "square": ops.square,
+    "reciprocal": ops.reciprocal, "sqrt": ops.sqrt, "exp": ops.exp, "exp2": ops.exp2, "expm1": ops.expm1,
+    "log": ops.ln, "log2": ops.log2, "log10": ops.log10, "log1p": ops.log1p,
+    "sin": ops.sin, "cos": ops.cos, "tan": ops.tan, "asin": ops.arcsin, "acos": ops.arccos, "atan": ops.arctan,
+    "arcsin": ops.arcsin, "arccos": ops.arccos, "arctan": ops.arctan, "sinh": ops.sinh, "cosh": ops.cosh,
+    "tanh": ops.tanh, "asinh": ops.arcsinh, "acosh": ops.arccosh, "atanh": ops.arctanh, "sinc": ops.sinc,
+    "deg2rad": ops.deg2rad, "rad2deg": ops.rad2deg, "sigmoid": ops.sigmoid, "relu": ops.relu,
+    "floor": ops.floor, "ceil": ops.ceil, "trunc": ops.trunc, "round": ops.round,
+    "isfinite": ops.isfinite, "logical_not": ops.logical_not,
+}
+BINARY = {
+    "maximum": ops.maximum, "minimum": ops.minimum, "fmax": ops.fmax, "fmin": ops.fmin, "atan2": ops.arctan2,
+    "arctan2": ops.arctan2, "hypot": ops.hypot, "fmod": ops.fmod, "remainder": ops.mod,
+    "logaddexp": ops.logaddexp, "logaddexp2": ops.logaddexp2,
+    "eq": ops.eq, "ne": ops.ne, "lt": ops.lt, "le": ops.le, "gt": ops.gt, "ge": ops.ge,
+    "logical_and": ops.logical_and, "logical_or": ops.logical_or, "logical_xor": ops.logical_xor,
+}
+# Tensor methods that PyTorch also offers as functions, ``torch.name(input, ...)``
+FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
+             "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
+             "argmin", "norm", "numel")
+
+
+def _method(name, op):
+    """The method ``name``: ``op`` applied to the tensor, recorded unless op has no derivative (comparisons give
+    plain boolean tensors, as in PyTorch)."""
+    differentiable = getattr(op, "differentiable", True)
+
+    def method(self, *args, **kwargs):
+        with eager.recording(differentiable and eager.is_recording()):
+            return eager.call(op, self, *args, **kwargs)
+    method.__name__ = name
+    method.__doc__ = f"``torch.{name}``: graphgrad's ``{getattr(op, 'name', name)}``, elementwise."
+    return method
+
+
+for _name, _op in {**UNARY, **BINARY}.items():
+    setattr(Tensor, _name, _method(_name, _op))
+
+
+def function(name):
+    """``torch.name(input, *args)``: the Tensor method ``name`` of ``input``."""
+    method = getattr(Tensor, name)
+
+    def function(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
+        return method(input, *args, **kwargs)
+    function.__name__, function.__doc__ = name, method.__doc__
+    return function
+
+
+class Device:
+    """``torch.device("cpu")``: where a tensor lives. Any device may be named (``torch.device("cuda")``), as in
+    PyTorch; graphgrad computes on the CPU only, so putting a tensor anywhere else is refused (``on_cpu``)."""
+
+    def __init__(self, type, index=None):
+        type = type.type if isinstance(type, Device) else str(type)
+        self.type, _, number = type.partition(":")
+        self.index = int(number) if number else index
+
+    def __eq__(self, other):
+        return isinstance(other, Device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
+
+
+CPU = Device("cpu")
+
+
+def on_cpu(where):
+    """Check that ``where`` (a ``device=`` argument, a device or its name, or None) is the CPU."""
+    if where is not None and Device(where).type != "cpu":
+        raise ArgumentError(f"graphgrad computes on the CPU only; device {str(where)!r} is not available "
+                            "(torch.cuda.is_available() is False)")
+
+
+class ValuesIndices(tuple):
+    """``torch.return_types.max`` (and ``min``): a ``(values, indices)`` pair, printed as PyTorch prints it."""
+
+    def __new__(cls, name, values, indices):
+        pair = super().__new__(cls, (values, indices))
+        pair.name = name
+        return pair
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"torch.return_types.{self.name}(\nvalues={self.values!r},\nindices={self.indices!r})"
 
 
 class Parameter(eager.Variable, Tensor):

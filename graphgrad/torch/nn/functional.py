@@ -69,6 +69,16 @@ def flatten(input, start_dim=0, end_dim=-1):
     return input.flatten(start_dim, end_dim)
 
 
+def one_hot(tensor, num_classes=-1):
+    """Each integer of ``tensor`` as a row of ``num_classes`` (default: the largest + 1) zeros with a 1 at it;
+    int64, as in PyTorch."""
+    values = np.asarray(tensor.value)
+    if values.dtype.kind not in "iu":
+        raise ArgumentError(f"one_hot is only applicable to index tensors, not {values.dtype}")
+    n = int(values.max()) + 1 if num_classes == -1 else num_classes
+    return Tensor.leaf(np.eye(n, dtype=np.int64)[values])
+
+
 def dropout(input, p=0.5, training=True):
     """Zero each element with probability p and scale the rest by 1/(1-p) (nn.Dropout's graph)."""
     if not training or p == 0:

@@ -12,7 +12,7 @@ from ... import eager
 from ...errors import ArgumentError, ShapeError
 from ...nn import layers as nn_layers
 from ...ops import windows
-from ..tensor import Parameter, Tensor
+from ..tensor import Parameter, Tensor, on_cpu
 from . import functional as F, init
 
 
@@ -110,6 +110,11 @@ class Module:
 
     def eval(self):
         return self.train(False)
+
+    def to(self, device):
+        """The module itself, when ``device`` is the CPU (graphgrad's only device)."""
+        on_cpu(device)
+        return self
 
     def zero_grad(self, set_to_none=True):
         for p in self.parameters():

@@ -1,0 +1,132 @@
+"""PyTorch's names in the torch spelling against numbers recorded from PyTorch 2.13 (``record_names.py`` wrote
+``data/names.npz``): every name of the spelling's table (``tensor.UNARY``, ``BINARY``) as function and method,
+reductions along a dimension, creation functions, comparisons, iteration and one_hot (values and dtypes), and the
+shapes and dtypes of random draws."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphgrad import torch
+from graphgrad.torch.tensor import BINARY, UNARY
+
+DATA = Path(__file__).resolve().parent / "data" / "names.npz"
+WIDE = [[-2.5, -0.5, 0.0], [1.5, 2.5, 3.75]]        # signs, a zero and rounding ties
+UNIT = [[0.125, 0.25, 0.5], [0.625, 0.75, 0.875]]   # inside (0, 1): 1/x, logarithms, roots, inverse sines
+OTHER = [[1.5, -0.5, 2.0], [-1.5, 2.5, 0.0]]        # equal to WIDE in places, a zero for the logical ops
+IN_UNIT = {"reciprocal", "sqrt", "log", "log2", "log10", "log1p", "asin", "acos", "arcsin", "arccos", "atanh"}
+NONZERO_DIVISOR = {"fmod", "remainder"}             # x mod 0 is NaN in NumPy, 0 or NaN in PyTorch
+
+
+def unary_operand(torch, name):
+    values = np.add(UNIT, 1) if name == "acosh" else UNIT if name in IN_UNIT else WIDE
+    return torch.tensor(np.asarray(values, np.float32))
+
+
+def binary_operands(torch, name):
+    other = np.where(np.equal(OTHER, 0), 1.0, OTHER) if name in NONZERO_DIVISOR else OTHER
+    return torch.tensor(WIDE), torch.tensor(np.asarray(other, np.float32))
+
+
+def F(torch):
+    """``torch.nn.functional`` of the module ``torch``."""
+    return torch.nn.functional
+
+
+def _grad_of_square(torch):
+    w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (w * w).sum().backward()
+    return w.grad
+
+
+# name -> a computation with the module ``torch`` (PyTorch or the spelling); its result, a tensor, number or tuple
+CASES = {
+    "linspace": lambda torch: torch.linspace(-1, 2, 7),
+    "linspace_one": lambda torch: torch.linspace(0.5, 0.5, 1),
+    "linspace_int64": lambda torch: torch.linspace(0, 10, 5, dtype=torch.int64),
+    "eye": lambda torch: torch.eye(3),
+    "eye_rectangular": lambda torch: torch.eye(2, 4, dtype=torch.float64),
+    "max": lambda torch: torch.max(torch.tensor(WIDE)),
+    "max_dim": lambda torch: tuple(torch.max(torch.tensor(WIDE), 1)),
+    "max_dim_keepdim": lambda torch: tuple(torch.tensor(WIDE).max(dim=0, keepdim=True)),
+    "max_named": lambda torch: (torch.max(torch.tensor(WIDE), dim=1).values, torch.max(torch.tensor(WIDE), 1).indices),
+    "max_other": lambda torch: torch.max(torch.tensor(WIDE), torch.tensor(OTHER)),
+    "min": lambda torch: torch.tensor(WIDE).min(),
+    "min_dim": lambda torch: tuple(torch.min(torch.tensor(WIDE), 0)),
+    "argmin": lambda torch: torch.argmin(torch.tensor(WIDE), 1),
+    "norm": lambda torch: torch.tensor(WIDE).norm(),
+    "norm_3d": lambda torch: torch.norm(torch.tensor(WIDE).view(1, 2, 3)),
+    "norm_dim": lambda torch: torch.tensor(WIDE).norm(dim=1),
+    "norm_p1_keepdim": lambda torch: torch.tensor(WIDE).norm(p=1, dim=0, keepdim=True),
+    "nelement": lambda torch: torch.ones(2, 3, 4).nelement(),
+    "numel": lambda torch: torch.numel(torch.ones(2, 3)),
+    "gt_number": lambda torch: torch.tensor(WIDE) > 0.5,
+    "lt_number_reflected": lambda torch: 0.5 < torch.tensor(WIDE),
+    "lt": lambda torch: torch.tensor(WIDE) < torch.tensor(OTHER),
+    "le": lambda torch: torch.tensor(WIDE) <= torch.tensor(OTHER),
+    "ge": lambda torch: torch.tensor(WIDE) >= torch.tensor(OTHER),
+    "eq": lambda torch: torch.tensor(WIDE) == torch.tensor(OTHER),
+    "ne": lambda torch: torch.tensor(WIDE) != torch.tensor(OTHER),
+    "eq_int_broadcast": lambda torch: torch.arange(3) == torch.tensor([[0], [2]]),
+    "grad_eq": lambda torch: _grad_of_square(torch) == torch.tensor([2.0, 4.0, 7.0]),
+    "iterate": lambda torch: tuple(torch.tensor(WIDE)),
+    "iterate_vector": lambda torch: tuple(v * 2 for v in torch.tensor([1.0, 2.0, 3.0])),
+    "one_hot": lambda torch: F(torch).one_hot(torch.tensor([0, 2, 1, 2])),
+    "one_hot_classes": lambda torch: F(torch).one_hot(torch.tensor([[0], [3]]), num_classes=5),
+}
+# random draws as zeros of their shape and dtype (their numbers are PyTorch's in distribution only: test_random.py)
+DRAWS = {
+    "randint": lambda torch: torch.randint(10, (2, 3)),
+    "randint_low": lambda torch: torch.randint(-3, 3, size=(4,), generator=torch.Generator().manual_seed(1)),
+    "randperm": lambda torch: torch.randperm(5),
+    "rand_generator": lambda torch: torch.rand(2, 2, generator=torch.Generator().manual_seed(1)),
+    "randn_float64": lambda torch: torch.randn(3, dtype=torch.float64),
+    "normal_numbers": lambda torch: torch.normal(2.0, 3.0, size=(2, 5)),
+    "normal_tensor_mean": lambda torch: torch.normal(torch.zeros(3, 1), 1.0),
+    "normal_tensors": lambda torch: torch.normal(torch.zeros(2, 1, dtype=torch.float64),
+                                                 torch.ones(2, 1, dtype=torch.float64)),
+    "multinomial": lambda torch: torch.multinomial(torch.tensor([0.2, 0.3, 0.5]), 2),
+    "multinomial_rows": lambda torch: torch.multinomial(torch.ones(4, 3), 5, replacement=True),
+}
+CASES.update({f"draw/{name}": (lambda torch, draw=draw: torch.zeros_like(draw(torch))) for name, draw in DRAWS.items()})
+CASES.update({f"unary/{name}": (lambda torch, name=name: getattr(torch, name)(unary_operand(torch, name)))
+              for name in UNARY})
+CASES.update({f"binary/{name}": (lambda torch, name=name: getattr(torch, name)(*binary_operands(torch, name)))
+              for name in BINARY})
+
+
+def arrays(result):
+    """A case's result as {suffix: array}: a tuple's parts as /0, /1, ..."""
+    if isinstance(result, tuple):
+        return {f"/{i}": np.asarray(part) for i, part in enumerate(result)}
+    return {"": np.asarray(result)}
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    with np.load(DATA) as data:
+        return dict(data)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_name_gives_pytorchs_numbers(case, recorded):
+    for suffix, got in arrays(CASES[case](torch)).items():
+        expected = recorded[case + suffix]
+        assert got.dtype == expected.dtype, f"{case}{suffix}"
+        np.testing.assert_allclose(got, expected, rtol=2e-6, atol=1e-7, err_msg=f"{case}{suffix}")
+
+
+@pytest.mark.parametrize("name", [*UNARY, *BINARY])
+def test_method_is_the_function(name):
+    operands = (unary_operand(torch, name),) if name in UNARY else binary_operands(torch, name)
+    np.testing.assert_array_equal(getattr(operands[0], name)(*operands[1:]), getattr(torch, name)(*operands))
+
+
+def test_comparisons_are_not_recorded_and_iteration_ends():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    assert not (x > 1).requires_grad and (x * 2 > 1).is_leaf
+    assert len(list(torch.ones(3, 2))) == 3
+    with pytest.raises(TypeError, match="0-d"):
+        iter(torch.tensor(1.0))
+    with pytest.raises(TypeError, match="must be Tensor"):
+        torch.sin(0.5)
