@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 
+from ..datasets.checks import sample_shape
 from ..errors import ArgumentError
 from ..nn import model as nn_model
 from ..nn.errors import ShapeError
@@ -77,7 +78,7 @@ class Sequential(nn_model.Sequential):
     def build(self, input_shape):
         """Build each layer's weights, then the model (``input_shape`` with or without the batch axis None)."""
         sample = tuple(input_shape)
-        sample = sample[1:] if sample and sample[0] is None else sample
+        sample = sample_shape(sample[1:] if sample and sample[0] is None else sample, "the input shape")
         shape = sample
         for layer in self.layers:
             layer.build(shape)

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import ops
 from ..backends.numpy_backend import outputs, run
+from ..datasets.checks import sample_shape
 from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
@@ -77,7 +78,7 @@ class Sequential:
 
         A layer whose weights were drawn for another input shape refuses the new one (ShapeError),
         leaving the model as it was."""
-        input_shape = tuple(int(d) for d in input_shape)
+        input_shape = sample_shape(input_shape, "the input shape")
         shape, layer_input_shapes, param_shapes, inits, non_trainable = input_shape, [], {}, {}, set()
         for i, layer in enumerate(self.layers):
             params = layer.parameters(shape)
