@@ -10,7 +10,7 @@ from ..datasets.checks import sample_shape
 from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
-from .errors import NotCompiledError, ShapeError, WeightsFileError
+from .errors import DataError, NotCompiledError, ShapeError, WeightsFileError
 from .layers import Layer, check_weights_fit
 from .validation import as_array, check_inputs, check_same_length
 
@@ -283,6 +283,8 @@ class Sequential:
         self._require_built(x)
         x = as_array(x, what, self.dtype)
         check_inputs(x, self.input_shape, what)
+        if y is None:
+            raise DataError(f"the labels of {what} are missing (y is None): give one label per sample")
         y = np.asarray(y)
         y = as_array(self.loss.prepare_labels(y, self.output_shape), "y" if what == "x" else f"{what} labels",
                      self.dtype)

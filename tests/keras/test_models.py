@@ -5,6 +5,7 @@ import pytest
 import graphgrad.tensorflow as tf
 from graphgrad import keras
 from graphgrad.keras import layers, models, optimizers
+from graphgrad.errors import InputValueError
 from graphgrad.nn.errors import WeightsFileError
 
 
@@ -196,3 +197,13 @@ def test_a_damaged_model_description_is_refused_naming_what_and_where(tmp_path, 
     with pytest.raises(WeightsFileError, match=message) as error:
         models.load_model(path)
     assert "\n" not in str(error.value) and str(path) in str(error.value)
+
+
+@pytest.mark.parametrize("call", [lambda m, x, y: m.fit(x, y, verbose="x"),
+                                  lambda m, x, y: m.evaluate(x, y, verbose="x"),
+                                  lambda m, x, y: m.predict(x, verbose="x")], ids=["fit", "evaluate", "predict"])
+def test_a_verbose_that_is_not_0_1_2_or_auto_is_refused_naming_the_method(call):
+    model = _tutorial_model()
+    model.compile(loss="mse")
+    with pytest.raises(InputValueError, match=r"(fit|evaluate|predict): verbose must be 0 \(silent\)"):
+        call(model, np.ones((2, 2)), np.ones(2))
