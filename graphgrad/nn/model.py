@@ -426,10 +426,12 @@ class Sequential:
         """Jupyter shows a built model as its summary table and its picture (None before it is built: text shows)."""
         import html
         from ..errors import GraphgradError
+        printed = []     # the table as printed: Keras' summary returns None
         try:
-            table = self.summary(print_fn=lambda text: None)
+            self.summary(print_fn=printed.append)
         except GraphgradError:
             return None
+        table = "\n".join(printed)
         try:
             drawing = self.picture()._repr_svg_()
         except GraphgradError:   # no Graphviz renderer: the table alone

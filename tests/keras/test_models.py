@@ -207,3 +207,10 @@ def test_a_verbose_that_is_not_0_1_2_or_auto_is_refused_naming_the_method(call):
     model.compile(loss="mse")
     with pytest.raises(InputValueError, match=r"(fit|evaluate|predict): verbose must be 0 \(silent\)"):
         call(model, np.ones((2, 2)), np.ones(2))
+
+
+def test_jupyter_shows_a_keras_model_as_its_summary_table():
+    shown = _tutorial_model()._repr_html_()
+    assert shown.startswith('<pre style="text-align:left">Model: &quot;sequential&quot;')
+    assert "dense_2 (Dense)" in shown and "Total params: 37" in shown
+    assert keras.Sequential([layers.Dense(3)])._repr_html_() is None        # not built: the text repr shows
