@@ -21,6 +21,16 @@ def whole_number(value, what, minimum=1):
     return int(value)
 
 
+def sample_shape(value, what):
+    """``value`` as a tuple of whole numbers >= 1, the shape of one sample such as (28, 28), or an
+    InputValueError naming ``what`` (a size of -1 or 0 would otherwise surface as NumPy's error much later)."""
+    try:
+        sizes = tuple(value)
+    except TypeError:
+        raise InputValueError(f"{what} must be a tuple of sizes such as (784,), got {value!r}") from None
+    return tuple(whole_number(size, f"{what} {sizes!r}: each size") for size in sizes)
+
+
 def real_number(value, what, low=-math.inf, high=math.inf, low_open=False, high_open=False):
     """``value`` as a float in the interval from ``low`` to ``high`` (ends closed unless ``*_open``), or an
     InputValueError naming ``what`` and the interval."""

@@ -1,7 +1,9 @@
 """The IDX file format of MNIST (``.gz`` or not): read into NumPy arrays, and write (for tests and tools)."""
 import gzip
+import math
 import os
 import struct
+import zlib
 
 import numpy as np
 
@@ -19,6 +21,7 @@ class MissingFileError(DatasetError, FileNotFoundError):
 
 DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
           0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+MAX_NDIM = 32     # NumPy 1's limit on an array's dimensions (a header's ndim byte can say up to 255)
 CODES = {np.dtype(v).newbyteorder("=") if v.itemsize > 1 else v: k for k, v in DTYPES.items()}
 
 
@@ -33,14 +36,25 @@ def read_idx(path):
     try:
         with _open(path) as f:
             data = f.read()
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise DatasetError(f"cannot read '{path}': {exc}") from None
+    return _array(path, data)
+
+
+def _array(path, data):
+    """The array held by ``data``, the bytes of the IDX file ``path``; a DatasetError names what in them is wrong
+    (magic number, number of dimensions, a header or data cut short or padded) before anything is allocated."""
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in DTYPES:
         raise DatasetError(f"'{path}' is not an IDX file (its magic number is {data[:4].hex() or 'missing'})")
     dtype, ndim = DTYPES[data[2]], data[3]
+    if ndim > MAX_NDIM:
+        raise DatasetError(f"'{path}': its header claims {ndim} dimensions; graphgrad reads at most {MAX_NDIM}")
     header = 4 + 4 * ndim
+    if len(data) < header:
+        raise DatasetError(f"'{path}' is cut short: its header needs {header} bytes for {ndim} sizes, the file "
+                           f"has {len(data)}")
     shape = struct.unpack(f">{ndim}I", data[4:header])
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize      # Python ints: a huge shape cannot overflow
     if len(data) - header != expected:
         raise DatasetError(f"'{path}' is truncated or padded: the header promises shape {shape} "
                            f"({expected} bytes of data), the file has {len(data) - header}")

@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from .. import eager
+from ..datasets.checks import sample_shape
 from ..errors import ArgumentError, ShapeError
 from ..nn import layers as nn_layers
 from ..tensorflow.tensor import Tensor, Variable
@@ -38,7 +39,8 @@ def Input(shape=None, batch_size=None, name=None, dtype=None):
     """The input of a functional model: ``keras.Input(shape=(784,))`` (shape without the batch axis)."""
     if shape is None:
         raise ShapeError("keras.Input needs shape=(features,) (the shape of one sample)")
-    return KerasTensor((batch_size,) + tuple(shape), name=name or backend.unique_name("input_layer"))
+    return KerasTensor((batch_size,) + sample_shape(shape, "keras.Input: shape"),
+                       name=name or backend.unique_name("input_layer"))
 
 
 class InputLayer:

@@ -11,17 +11,18 @@ import time
 
 import numpy as np
 
+from ..datasets.checks import sample_shape
 from ..errors import ArgumentError
 from ..nn import model as nn_model
 from ..nn.errors import ShapeError
-from ..nn.progress import finished
+from ..nn.progress import finished, verbosity
 from . import backend, losses, optimizers
 from .layers import KerasLayer, KerasTensor, input_shape_of
 
 
-def _verbose(verbose):
-    """Keras' ``verbose="auto"``: 1 (a progress bar)."""
-    return 1 if verbose == "auto" else int(verbose)
+def _verbose(verbose, where):
+    """Keras' ``verbose``, with "auto" meaning 1 (a progress bar)."""
+    return verbosity(1 if verbose == "auto" else verbose, where)
 
 
 class Sequential(nn_model.Sequential):
@@ -77,7 +78,7 @@ class Sequential(nn_model.Sequential):
     def build(self, input_shape):
         """Build each layer's weights, then the model (``input_shape`` with or without the batch axis None)."""
         sample = tuple(input_shape)
-        sample = sample[1:] if sample and sample[0] is None else sample
+        sample = sample_shape(sample[1:] if sample and sample[0] is None else sample, "the input shape")
         shape = sample
         for layer in self.layers:
             layer.build(shape)
@@ -102,7 +103,7 @@ class Sequential(nn_model.Sequential):
 
     def evaluate(self, x, y, batch_size=32, verbose="auto", return_dict=False):
         """Loss and metrics on (x, y), with Keras' progress bar by default."""
-        start = time.perf_counter()
+        verbose, start = _verbose(verbose, "evaluate"), time.perf_counter()
         logs = super().evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
         self._report(len(np.asarray(x)), batch_size, start, logs, verbose)
         if return_dict:
@@ -112,19 +113,18 @@ class Sequential(nn_model.Sequential):
 
     def predict(self, x, batch_size=32, verbose="auto"):
         """Outputs for ``x``, with Keras' progress bar by default."""
-        start = time.perf_counter()
+        verbose, start = _verbose(verbose, "predict"), time.perf_counter()
         out = super().predict(x, batch_size=batch_size)
         self._report(len(out), batch_size, start, None, verbose)
         return out
 
     def _report(self, n, batch_size, start, logs, verbose):
-        verbose = _verbose(verbose)
         if verbose:
             print(finished(math.ceil(n / batch_size), time.perf_counter() - start, logs, verbose))
 
     def fit(self, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, initial_epoch=0, **kwargs):
-        return super().fit(x, y, batch_size=batch_size, epochs=epochs, verbose=_verbose(verbose),
+        return super().fit(x, y, batch_size=batch_size, epochs=epochs, verbose=_verbose(verbose, "fit"),
                            callbacks=callbacks, validation_split=validation_split, validation_data=validation_data,
                            shuffle=shuffle, initial_epoch=initial_epoch, **kwargs)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import GraphgradError
 from ..files import load_arrays, save_arrays
 from ..nn import optimizers as nn_optimizers, regularizers
 from ..nn.errors import WeightsFileError
@@ -50,8 +51,9 @@ def _encode(value, where):
 
 
 def _decode(value):
-    if isinstance(value, dict) and "regularizer" in value:
-        return getattr(regularizers, value["regularizer"])(value["factor"])
+    """A constructor argument read back: JSON, with L1/L2 regularizers rebuilt (see ``_encode``)."""
+    if isinstance(value, dict):
+        return _construct(_REGULARIZERS, _field(value, "regularizer", str), _field(value, "factor", _NUMBER))
     return value
 
 
@@ -102,30 +104,114 @@ def _read(filepath):
     if "graphgrad_model" not in entries:
         raise WeightsFileError(f"'{filepath}' is not a graphgrad model file (Keras's own .keras files keep "
                                "HDF5 weights, which graphgrad does not read)")
-    description = json.loads(str(entries.pop("graphgrad_model")))
-    if description.get("format") != FORMAT or description.get("version") != VERSION:
-        raise WeightsFileError(f"'{filepath}': unknown model format {description.get('format')} "
-                               f"version {description.get('version')}")
+    try:
+        description = json.loads(str(entries.pop("graphgrad_model")))
+    except ValueError as exc:
+        raise WeightsFileError(f"'{filepath}': the model description is not JSON ({exc})") from None
+    if not isinstance(description, dict) or description.get("format") != FORMAT \
+            or description.get("version") != VERSION:
+        found = description if not isinstance(description, dict) else \
+            f"{description.get('format')} version {description.get('version')}"
+        raise WeightsFileError(f"'{filepath}': unknown model format {found}")
     return description, entries
 
 
+class _Damaged(Exception):
+    """A part of the model description that is missing or of the wrong type (``_Part`` words it)."""
+
+
+def _classes(module, base):
+    """The subclasses of ``base`` that ``module`` offers, by the names a model file spells them."""
+    return {name: cls for name, cls in vars(module).items()
+            if isinstance(cls, type) and issubclass(cls, base) and cls is not base}
+
+
+_NUMBER = (int, float)
+_LAYERS = _classes(keras_layers, keras_layers.KerasLayer)
+_OPTIMIZERS = _classes(optimizers, optimizers.KerasOptimizer)
+_LOSSES = _classes(losses, losses.KerasLoss)
+_METRICS = _classes(keras_metrics, keras_metrics.KerasMetric)
+_REGULARIZERS = {"L1": regularizers.L1, "L2": regularizers.L2}
+
+
+def _field(entry, key, kind):
+    """``entry[key]``, checked to be a ``kind``; else _Damaged."""
+    if not isinstance(entry, dict) or key not in entry:
+        raise _Damaged(f"'{key}' is missing")
+    if not isinstance(entry[key], kind) or isinstance(entry[key], bool) and kind is not bool:
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise _Damaged(f"'{key}' is {entry[key]!r}, not a {names}")
+    return entry[key]
+
+
+def _construct(classes, class_name, /, *args, **kwargs):
+    """``classes[class_name](*args, **kwargs)``: only the classes a model file may name, never any other attribute."""
+    if class_name not in classes:
+        raise _Damaged(f"unknown class '{class_name}' (the known ones are {', '.join(sorted(classes))})")
+    return classes[class_name](*args, **kwargs)
+
+
+class _Part:
+    """``with _Part(filepath, where):`` turns what a damaged description makes go wrong while it is read back
+    (a missing field, an unknown class or keyword, a value a constructor refuses) into one WeightsFileError
+    naming the file and the place, e.g. ``layers[0] (Dense)``."""
+
+    def __init__(self, filepath, where):
+        self.filepath, self.where = filepath, where
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is not None and issubclass(kind, (_Damaged, GraphgradError, TypeError, ValueError)):
+            detail = " ".join(str(exc).split())
+            raise WeightsFileError(f"'{self.filepath}': damaged model description at {self.where}: {detail}") \
+                from None
+
+
+def _add_layer(filepath, model, i, entry):
+    """Add to ``model`` the layer described by ``entry``, the ``i``-th of the description's layers."""
+    with _Part(filepath, f"layers[{i}]") as place:
+        name = _field(entry, "class", str)
+        place.where = f"layers[{i}] ({name})"
+        args = [_decode(v) for v in _field(entry, "args", list)]
+        kwargs = {k: _decode(v) for k, v in _field(entry, "kwargs", dict).items()}
+        model.add(_construct(_LAYERS, name, *args, name=_field(entry, "name", str), **kwargs))
+
+
+def _compile(filepath, model, settings):
+    """Compile ``model`` as the description's ``compile`` settings say."""
+    with _Part(filepath, "compile.optimizer"):
+        spec = _field(settings, "optimizer", dict)
+        optimizer = _construct(_OPTIMIZERS, _field(spec, "class", str), **_field(spec, "config", dict))
+    with _Part(filepath, "compile.loss"):
+        spec = _field(settings, "loss", dict)
+        loss = _construct(_LOSSES, _field(spec, "class", str), from_logits=_field(spec, "from_logits", bool))
+    with _Part(filepath, "compile.metrics"):
+        metrics = [m if isinstance(m, str) else _construct(_METRICS, _field(m, "class", str),
+                                                           name=_field(m, "name", str))
+                   for m in _field(settings, "metrics", list)]
+        model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+
+
 def load_model(filepath, compile=True):
-    """The model saved in ``filepath``: same layers, names and weights, compiled as it was when ``compile``."""
+    """The model saved in ``filepath``: same layers, names and weights, compiled as it was when ``compile``.
+
+    A damaged description is refused with one WeightsFileError naming what is wrong and where; only the
+    classes graphgrad.keras saves are ever constructed."""
     from . import models
     description, entries = _read(filepath)
-    layers = [getattr(keras_layers, e["class"])(*e["args"], name=e["name"],
-                                                **{k: _decode(v) for k, v in e["kwargs"].items()})
-              for e in description["layers"]]
-    model = models.Sequential([keras_layers.Input(shape=tuple(description["input_shape"])), *layers],
-                              name=description["name"])
+    with _Part(filepath, "the top level"):
+        layer_entries = _field(description, "layers", list)
+        name, input_shape = _field(description, "name", str), _field(description, "input_shape", list)
+        settings = _field(description, "compile", (dict, type(None)))
+    with _Part(filepath, "input_shape"):
+        model = models.Sequential([keras_layers.Input(shape=tuple(input_shape))], name=name)
+    for i, entry in enumerate(layer_entries):
+        _add_layer(filepath, model, i, entry)
     model._weights = checked_arrays(filepath, _group(entries, "weights/"), model._weights)
-    settings = description["compile"]
     if compile and settings is not None:
-        optimizer = getattr(optimizers, settings["optimizer"]["class"])(**settings["optimizer"]["config"])
-        loss = getattr(losses, settings["loss"]["class"])(from_logits=settings["loss"]["from_logits"])
-        metrics = [m if isinstance(m, str) else getattr(keras_metrics, m["class"])(name=m["name"])
-                   for m in settings["metrics"]]
-        model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+        _compile(filepath, model, settings)
         model._state = checked_arrays(filepath, _group(entries, "state/"), model._state, "optimizer state")
     return model
 

@@ -9,9 +9,19 @@ import numpy as np
 from .. import ops
 from ..ops import windows as win
 from ..graph import shapes
-from ..datasets.checks import real_number, whole_number
+from ..datasets.checks import real_number, sample_shape, whole_number
+from ..errors import InputValueError
 from . import activations, initializers, regularizers
 from .errors import ShapeError
+
+
+def layer_name(name):
+    """``name`` if it can name a layer (None: the model chooses one), else an InputValueError. A layer's weights
+    are named ``<layer>/<weight>`` (``dense/kernel``), so a name must be a non-empty string without '/'."""
+    if name is not None and (not isinstance(name, str) or not name or "/" in name):
+        raise InputValueError(f"a layer name must be a non-empty string without '/' (its weights are named "
+                              f"'<layer>/<weight>'), got {name!r}")
+    return name
 
 
 class Layer:
@@ -23,8 +33,9 @@ class Layer:
     batch_statistics = False   # training output mixes the batch's rows: ``call``/``updates`` take ``mask=``
 
     def __init__(self, name=None, input_shape=None):
-        self.name = name
-        self.input_shape = None if input_shape is None else tuple(input_shape)
+        self.name = layer_name(name)
+        self.input_shape = None if input_shape is None else sample_shape(input_shape, f"{type(self).__name__}: "
+                                                                                      "input_shape")
 
     def parameters(self, input_shape):
         """``{suffix: (shape, initializer)}`` for an input of ``input_shape`` (without the batch axis)."""

@@ -6,10 +6,11 @@ import numpy as np
 
 from .. import ops
 from ..backends.numpy_backend import outputs, run
+from ..datasets.checks import sample_shape
 from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
-from .errors import NotCompiledError, ShapeError, WeightsFileError
+from .errors import DataError, NotCompiledError, ShapeError, WeightsFileError
 from .layers import Layer, check_weights_fit
 from .validation import as_array, check_inputs, check_same_length
 
@@ -77,7 +78,7 @@ class Sequential:
 
         A layer whose weights were drawn for another input shape refuses the new one (ShapeError),
         leaving the model as it was."""
-        input_shape = tuple(int(d) for d in input_shape)
+        input_shape = sample_shape(input_shape, "the input shape")
         shape, layer_input_shapes, param_shapes, inits, non_trainable = input_shape, [], {}, {}, set()
         for i, layer in enumerate(self.layers):
             params = layer.parameters(shape)
@@ -282,6 +283,8 @@ class Sequential:
         self._require_built(x)
         x = as_array(x, what, self.dtype)
         check_inputs(x, self.input_shape, what)
+        if y is None:
+            raise DataError(f"the labels of {what} are missing (y is None): give one label per sample")
         y = np.asarray(y)
         y = as_array(self.loss.prepare_labels(y, self.output_shape), "y" if what == "x" else f"{what} labels",
                      self.dtype)
@@ -423,10 +426,12 @@ class Sequential:
         """Jupyter shows a built model as its summary table and its picture (None before it is built: text shows)."""
         import html
         from ..errors import GraphgradError
+        printed = []     # the table as printed: Keras' summary returns None
         try:
-            table = self.summary(print_fn=lambda text: None)
+            self.summary(print_fn=printed.append)
         except GraphgradError:
             return None
+        table = "\n".join(printed)
         try:
             drawing = self.picture()._repr_svg_()
         except GraphgradError:   # no Graphviz renderer: the table alone

@@ -2,6 +2,7 @@
 import sys
 import time
 
+from ..errors import InputValueError
 from .callbacks import Callback
 
 
@@ -98,6 +99,15 @@ class ProgressBar(Callback):
     def on_train_end(self, logs=None):
         self.stream.write(self.header)
         self.stream.flush()
+
+
+def verbosity(verbose, where):
+    """``verbose`` as Keras' 0 (silent), 1 (a progress bar) or 2 (one line per epoch), or an InputValueError
+    naming ``where`` (e.g. "fit")."""
+    if verbose not in (0, 1, 2):
+        raise InputValueError(f"{where}: verbose must be 0 (silent), 1 (a progress bar) or 2 (one line per "
+                              f"epoch), got {verbose!r}")
+    return int(verbose)
 
 
 def finished(steps, elapsed, logs=None, verbose=1):

@@ -35,12 +35,15 @@ from ..datasets.checks import whole_number
 from ..errors import InputValueError, UnknownNameError
 from .callbacks import Callback, History
 from .errors import DataError, DivergenceError
-from .progress import ProgressBar
+from .progress import ProgressBar, verbosity
 
 
 def _split(model, x, y, validation_split, validation_data):
     """(training x, y, validation x, y or None): Keras takes the last fraction before shuffling."""
     if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise DataError("validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight), "
+                            f"got {_kind(validation_data)}")
         xv, yv = validation_data[:2]
         xv, yv = model.prepare(xv, yv, what="validation x")
         return x, y, (xv, yv)
@@ -53,6 +56,11 @@ def _split(model, x, y, validation_split, validation_data):
                             f"out of {len(x)}")
         return x[:cut], y[:cut], (x[cut:], y[cut:])
     return x, y, None
+
+
+def _kind(value):
+    """How a value is described in an error: a tuple by its length, anything else by its type."""
+    return f"a {type(value).__name__} of {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
 
 
 def default_backend():
@@ -93,6 +101,7 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     compiler = _compiler()
     compiler.known_backend(backend)
     batch_size = whole_number(batch_size, "fit: batch_size")
+    verbose = verbosity(verbose, "fit")
     epochs = whole_number(epochs, "fit: epochs")
     initial_epoch = whole_number(initial_epoch, "fit: initial_epoch", 0)
     if initial_epoch >= epochs:
@@ -100,7 +109,8 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
                               f"to epochs), got initial_epoch={initial_epoch} and epochs={epochs}")
     x, y = model.prepare(x, y)
     x, y, validation = _split(model, x, y, validation_split, validation_data)
-    step = model.step_graph(batch_size)      # also for fewer samples than batch_size: one padded batch
+    batch_size = min(batch_size, len(x))     # as Keras: a larger batch is all the samples, not a padded buffer
+    step = model.step_graph(batch_size)
     runner = compiler.runner(step, backend)
 
     history, user = History(), list(callbacks or [])

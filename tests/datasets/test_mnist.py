@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from graphgrad.datasets import MissingFileError, load_mnist, write_idx
+from graphgrad.datasets import DatasetError, MissingFileError, load_mnist, write_idx
 from graphgrad.datasets.mnist import FILES
 
 
@@ -32,3 +32,16 @@ def test_missing_file_is_named(tmp_path):
         load_mnist(tmp_path)
     with pytest.raises(MissingFileError, match="does not exist"):
         load_mnist(tmp_path / "elsewhere")
+
+
+@pytest.mark.parametrize("key, array, message", [
+    ("x_train", np.zeros((5, 28, 28), np.float32), "x_train holds float32 values"),
+    ("y_test", np.zeros((3, 1), np.uint8), r"y_test has shape \(3, 1\)"),
+    ("y_train", np.full(4, 9, np.uint8), "x_train has 5 images but y_train 4 labels"),
+    ("y_train", np.full(5, 10, np.uint8), "y_train holds values from 10 to 10; MNIST's labels are 0 to 9"),
+])
+def test_idx_files_that_are_not_mnist_are_refused(tmp_path, key, array, message):
+    make_folder(tmp_path)
+    write_idx(tmp_path / (FILES[key] + ".gz"), array)
+    with pytest.raises(DatasetError, match=message):
+        load_mnist(tmp_path)

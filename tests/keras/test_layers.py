@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from graphgrad import keras
-from graphgrad.errors import ShapeError
+from graphgrad.errors import InputValueError, ShapeError
 from graphgrad.keras import layers
 
 
@@ -129,3 +129,13 @@ def test_a_built_convolution_keeps_its_kernel_on_images_of_another_size():
     with pytest.raises(ShapeError, match=r"built for samples of shape \(6, 6, 1\) and got samples of shape "
                                          r"\(8, 8, 3\)"):
         conv(np.ones((1, 8, 8, 3)))
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: layers.Dense(2, name="a/b"), r"a layer name must be a non-empty string without '/'.*got 'a/b'"),
+    (lambda: keras.Input(shape=(-1,)), r"keras.Input: shape \(-1,\): each size must be a whole number >= 1"),
+    (lambda: keras.Input(shape=784), r"keras.Input: shape must be a tuple of sizes such as \(784,\), got 784"),
+    (lambda: keras.Sequential([layers.Dense(2)]).build((None, -1)), r"the input shape \(-1,\): each size")])
+def test_bad_names_and_shapes_are_refused_when_the_layer_or_input_is_made(make, match):
+    with pytest.raises(InputValueError, match=match):
+        make()

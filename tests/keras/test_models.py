@@ -5,6 +5,7 @@ import pytest
 import graphgrad.tensorflow as tf
 from graphgrad import keras
 from graphgrad.keras import layers, models, optimizers
+from graphgrad.errors import InputValueError
 from graphgrad.nn.errors import WeightsFileError
 
 
@@ -158,3 +159,58 @@ def test_load_weights_refuses_float64_weights_too_large_for_float32(tmp_path):
     with pytest.raises(WeightsFileError, match="'dense/kernel' holds values too large for float32"):
         model.load_weights(tmp_path / "w.npz")
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def _edited_description(edit):
+    """An ``_edited_model_file`` edit that changes the model's JSON description by ``edit(description)``, or
+    replaces its text with what ``edit`` returns."""
+    import json
+
+    def change(entries):
+        description = json.loads(str(entries["graphgrad_model"]))
+        text = edit(description)
+        entries["graphgrad_model"] = np.array(text if isinstance(text, str) else json.dumps(description))
+    return change
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: "{not json", "the model description is not JSON"),
+    (lambda d: "[1]", r"unknown model format \[1\]"),
+    (lambda d: d.pop("layers"), "at the top level: 'layers' is missing"),
+    (lambda d: d.update(name=3), "at the top level: 'name' is 3, not a str"),
+    (lambda d: d["layers"][0].update({"class": "Nope"}), r"at layers\[0\] \(Nope\): unknown class 'Nope'"),
+    (lambda d: d["layers"][0].update({"class": "__class__"}), r"unknown class '__class__'"),
+    (lambda d: d["layers"][1]["kwargs"].update(bogus=1), r"at layers\[1\] \(Dense\): .*keyword argument 'bogus'"),
+    (lambda d: d["layers"][0].update(kwargs=[]), r"at layers\[0\] \(Dense\): 'kwargs' is \[\], not a dict"),
+    (lambda d: d["layers"][0].update(name="a/b"), r"at layers\[0\] \(Dense\): a layer name must be .* without '/'"),
+    (lambda d: d["layers"][1].update(name="dense"), r"at layers\[1\] \(Dense\): a layer called 'dense' is already"),
+    (lambda d: d["layers"][0]["kwargs"].update(kernel_regularizer={"regularizer": "X", "factor": 1}),
+     r"unknown class 'X' \(the known ones are L1, L2\)"),
+    (lambda d: d.update(input_shape=[-1]), "at input_shape: .*each size must be a whole number >= 1, got -1"),
+    (lambda d: d["compile"]["optimizer"].update({"class": "Nope"}), "at compile.optimizer: unknown class 'Nope'"),
+    (lambda d: d["compile"]["optimizer"]["config"].update(zz=1), "at compile.optimizer: .*keyword argument 'zz'"),
+    (lambda d: d["compile"]["loss"].update({"class": "X"}), "at compile.loss: unknown class 'X'"),
+    (lambda d: d["compile"].update(metrics=[{"class": "X", "name": "x"}]), "at compile.metrics: unknown class"),
+])
+def test_a_damaged_model_description_is_refused_naming_what_and_where(tmp_path, edit, message):
+    path = _edited_model_file(tmp_path, _edited_description(edit))
+    with pytest.raises(WeightsFileError, match=message) as error:
+        models.load_model(path)
+    assert "\n" not in str(error.value) and str(path) in str(error.value)
+
+
+@pytest.mark.parametrize("call", [lambda m, x, y: m.fit(x, y, verbose="x"),
+                                  lambda m, x, y: m.evaluate(x, y, verbose="x"),
+                                  lambda m, x, y: m.predict(x, verbose="x")], ids=["fit", "evaluate", "predict"])
+def test_a_verbose_that_is_not_0_1_2_or_auto_is_refused_naming_the_method(call):
+    model = _tutorial_model()
+    model.compile(loss="mse")
+    with pytest.raises(InputValueError, match=r"(fit|evaluate|predict): verbose must be 0 \(silent\)"):
+        call(model, np.ones((2, 2)), np.ones(2))
+
+
+def test_jupyter_shows_a_keras_model_as_its_summary_table():
+    shown = _tutorial_model()._repr_html_()
+    assert shown.startswith('<pre style="text-align:left">Model: &quot;sequential&quot;')
+    assert "dense_2 (Dense)" in shown and "Total params: 37" in shown
+    assert keras.Sequential([layers.Dense(3)])._repr_html_() is None        # not built: the text repr shows

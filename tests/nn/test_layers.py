@@ -108,7 +108,10 @@ def test_dense_rejects_images_without_flatten():
     (lambda: nn.Dropout(1.5), r"Dropout: rate \(the fraction of inputs dropped\) must be a finite number in "
                               r"\[0, 1\), got 1.5"),
     (lambda: nn.Dropout(-0.1), r"Dropout: rate .*got -0.1"),
-    (lambda: nn.Dropout("0.5"), r"Dropout: rate .*got '0.5'")])
+    (lambda: nn.Dropout("0.5"), r"Dropout: rate .*got '0.5'"),
+    (lambda: nn.Dense(2, name="a/b"), r"a layer name must be a non-empty string without '/'.*got 'a/b'"),
+    (lambda: nn.Dense(2, input_shape=(-1,)), r"Dense: input_shape \(-1,\): each size must be a whole number >= 1"),
+    (lambda: nn.Sequential([nn.Dense(2)]).build((3, 0)), r"the input shape \(3, 0\): each size .* got 0")])
 def test_bad_layer_arguments_are_input_value_errors_not_shape_errors(make, match):
     with pytest.raises(InputValueError, match=match) as info:
         make()

@@ -159,10 +159,23 @@ def test_divergence_names_the_same_epoch_and_step_on_both_backends(bad_rows, ste
     ({"batch_size": 0}, r"fit: batch_size must be a whole number >= 1, got 0"),
     ({"batch_size": "8"}, r"fit: batch_size must be a whole number >= 1, got '8'"),
     ({"epochs": 2, "initial_epoch": 2}, r"initial_epoch must be below epochs.*initial_epoch=2 and epochs=2"),
-    ({"initial_epoch": -1}, r"fit: initial_epoch must be a whole number >= 0")])
-def test_fit_rejects_bad_epochs_and_batch_sizes_naming_the_argument(arguments, match):
+    ({"initial_epoch": -1}, r"fit: initial_epoch must be a whole number >= 0"),
+    ({"verbose": "x"}, r"fit: verbose must be 0 \(silent\), 1 \(a progress bar\) or 2 .*got 'x'"),
+    ({"validation_data": (np.zeros((2, 2)),)}, r"validation_data must be a tuple \(x_val, y_val\).*a tuple of 1"),
+    ({"validation_data": 3}, r"validation_data must be a tuple .*got int"),
+    ({"y": None}, r"the labels of x are missing \(y is None\)")])
+def test_fit_rejects_bad_arguments_naming_the_argument(arguments, match):
     with pytest.raises(InputValueError, match=match):
-        regression_model().fit(np.zeros((4, 2)), np.zeros(4), verbose=0, **arguments)
+        regression_model().fit(np.zeros((4, 2)), **{"y": np.zeros(4), "verbose": 0, **arguments})
+
+
+def test_a_batch_larger_than_the_data_is_all_of_it_not_a_buffer_of_that_size():
+    x, y = np.random.default_rng(0).normal(size=(6, 2)), np.arange(6.0)
+    whole, huge = regression_model(), regression_model()
+    whole.fit(x, y, batch_size=6, epochs=2, verbose=0)
+    huge.fit(x, y, batch_size=10 ** 9, epochs=2, verbose=0)     # 78 GiB of buffers if it were built as asked
+    for a, b in zip(whole.get_weights(), huge.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_numba_backend_without_compiler_says_so(monkeypatch):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from graphgrad.datasets.idx import MissingFileError, write_idx
+from graphgrad.datasets.idx import DatasetError, MissingFileError, write_idx
 from graphgrad.datasets.mnist import FILES
 from graphgrad.keras.datasets import mnist
 
@@ -41,3 +41,41 @@ def test_missing_data_says_where_to_put_which_files(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     with pytest.raises(MissingFileError, match=r"train-images-idx3-ubyte.gz.*\$GRAPHGRAD_DATA/mnist/.*mnist.npz"):
         mnist.load_data()
+
+
+def _cache(tmp_path, monkeypatch):
+    """The path of Keras's mnist.npz in a fresh home folder."""
+    monkeypatch.delenv("GRAPHGRAD_DATA", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".keras" / "datasets").mkdir(parents=True)
+    return tmp_path / ".keras" / "datasets" / "mnist.npz"
+
+
+def _arrays(**changes):
+    x, y = np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.uint8)
+    return {"x_train": x, "y_train": y, "x_test": x, "y_test": y, **changes}
+
+
+def _truncated(path):
+    np.savez(path, **_arrays())
+    with open(path, "r+b") as f:
+        f.truncate(300)
+
+
+@pytest.mark.parametrize("write, message", [
+    (lambda p: np.savez(p, **_arrays(x_train=np.array([1, None], dtype=object))), "Object arrays cannot be loaded"),
+    (lambda p: np.savez(p, **{k: v for k, v in _arrays().items() if k != "y_test"}), "has no 'y_test' array"),
+    (_truncated, "is not an .npz archive"),
+    (lambda p: p.write_bytes(b"garbage" * 10), "is not an .npz archive"),
+    (lambda p: np.savez(p, **_arrays(x_train=np.array([["a"]]))), "x_train holds <U1 values"),
+    (lambda p: np.savez(p, **_arrays(x_train=np.full((2, 28, 28), np.nan))), "x_train holds float64 values"),
+    (lambda p: np.savez(p, **_arrays(x_test=np.zeros((2, 3), np.uint8))), r"x_test has shape \(2, 3\)"),
+    (lambda p: np.savez(p, **_arrays(y_train=np.array([1, 300]))), "y_train holds values from 1 to 300"),
+    (lambda p: np.savez(p, **_arrays(y_test=np.zeros(3, np.uint8))), "x_test has 2 images but y_test 3 labels"),
+], ids=["object array", "missing key", "truncated", "garbage", "strings", "NaN", "wrong shape", "labels > 9",
+        "lengths"])
+def test_a_damaged_mnist_npz_is_refused_in_one_line(tmp_path, monkeypatch, write, message):
+    write(_cache(tmp_path, monkeypatch))
+    with pytest.raises(DatasetError, match=message) as error:
+        mnist.load_data()
+    assert "\n" not in str(error.value)
