@@ -14,7 +14,9 @@ was recorded with its former value. PyTorch's refusals are kept: a leaf that
 requires grad changes only inside ``no_grad``; a recorded tensor only outside
 it. Views (``x[0]``, ``x.view(...)``, ``x.t()``, ``x.detach()``, ``x.data``)
 are copies here, so an in-place change of a view is put back into the tensor it
-shows (through ``detach``/``.data`` without recording, as in PyTorch).
+shows (through ``detach``/``.data`` without recording, as in PyTorch); a view
+taken before its tensor changed refuses to be changed in place, since writing
+it back would undo that change.
 """
 import numpy as np
 
@@ -24,7 +26,8 @@ from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
 _owners = eager.WeakIdKeyDictionary()    # a snapshot of a leaf (a parameter's current value) -> the leaf
-_views = eager.WeakIdKeyDictionary()     # a view -> (the tensor it shows, put_back(base, view) or None: detached)
+# a view -> (the tensor it shows, put_back(base, view) or None: detached, the value it was taken from)
+_views = eager.WeakIdKeyDictionary()
 
 
 class Size(tuple):
@@ -89,8 +92,12 @@ def _check_in_place(t):
             raise InPlaceError("an in-place change of a recorded tensor (one with a grad_fn) inside no_grad or "
                                "through detach()/.data would hide it from its gradients; change it outside "
                                "no_grad, or detach() it into a new tensor first")
-        t, put_back = _views.get(t, (None, None))
-        detached, view = detached or (t is not None and put_back is None), True
+        base, put_back, taken = _views.get(t, (None, None, None))
+        if base is not None and base.value is not taken:
+            raise InPlaceError("this view is out of date: the tensor it shows changed after the view was taken "
+                               "(views are copies in graphgrad, so writing it back would undo that change); "
+                               "take the view again, then change it in place")
+        t, detached, view = base, detached or (base is not None and put_back is None), True
 
 
 def _become(t, result):
@@ -107,7 +114,7 @@ def _become(t, result):
 
 def _put_back(view):
     """An in-place change of a view, made in the tensor it shows (and so on up)."""
-    base, put_back = _views.get(view, (None, None))
+    base, put_back, _ = _views.get(view, (None, None, None))
     if base is None:
         return
     if put_back is None:
@@ -116,12 +123,13 @@ def _put_back(view):
         _put_back(base)
     else:
         base._in_place(put_back, view, casting="unsafe")
+    _views[view] = (base, put_back, base.value)     # the view shows the base as it is now
 
 
 def _shows(view, base, put_back):
     """Note that ``view`` shows ``base`` (``put_back(base, new_view)`` is base with the view's elements replaced)."""
     if view is not base:
-        _views[view] = (base, put_back)
+        _views[view] = (base, put_back, base.value)
     return view
 
 

@@ -138,6 +138,23 @@ def test_views_put_their_changes_back():
     np.testing.assert_array_equal(x.numpy(), expected)
 
 
+def test_a_view_taken_before_its_tensor_changed_refuses_to_write_back_rather_than_undo_the_change():
+    """PyTorch's views share storage: after ``b.add_(1)``, ``v.mul_(2)`` doubles row 0 as it now is. Views are
+    copies here, so writing ``v`` back would silently drop the ``add_``: it is refused, and nothing changes."""
+    from graphgrad.errors import InPlaceError
+    b = torch.zeros(2, 3)
+    v, w = b[0], b[1]
+    v.mul_(2.0).add_(1.0)                                 # a view's own changes keep it up to date
+    b.add_(1.0)
+    with pytest.raises(InPlaceError, match="this view is out of date"):
+        v.mul_(2.0)
+    with pytest.raises(InPlaceError, match="out of date"):
+        w[0:2].add_(5.0)                                  # a view of a stale view too
+    np.testing.assert_array_equal(b.numpy(), [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]])
+    b[0].mul_(2.0)                                        # a view taken again writes back
+    np.testing.assert_array_equal(b.numpy(), [[4.0, 4.0, 4.0], [1.0, 1.0, 1.0]])
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.tuples(st.integers(-3, 2), st.integers(-3, 3), st.integers(1, 2)), st.booleans(), st.integers(0, 2**31))
 def test_item_assignment_is_numpys(slice_, whole_row, seed):
