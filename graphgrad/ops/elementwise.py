@@ -129,19 +129,19 @@ sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lamb
                       scalar="sigmoid({0}, {k[1]})")
 relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(a),),
                    "relu {0}", r"\operatorname{{relu}} {0}", precedence=40,
-                   scalar="{0} if {0} > {k[0]} else {k[0]}")
+                   scalar="{0} if {0} > {k[0]} or {0} != {0} else {k[0]}")   # a NaN stays NaN, as in NumPy
 
 softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.log(1 + sp.exp(x)),
                        (lambda a, x: sigmoid(x),), "softplus {0}", r"\operatorname{{softplus}} {0}", precedence=40,
                        dtype=floating, scalar="softplus({0})")
 # At a tie the first operand takes the whole adjoint (the value passed through: clip's rule, TensorFlow's for
-# maximum/minimum, PyTorch's for clamp); docs/numpy.md states it.
+# maximum/minimum, PyTorch's for clamp); docs/numpy.md states it. Compiled, a NaN operand wins, as in NumPy.
 maximum = elementwise("maximum", np.maximum, later.Max,
                       (lambda a, x, y: step(x - y) + equal(x, y), lambda a, x, y: step(y - x)),
-                      "max({0}, {1})", r"\max({0}, {1})", scalar="max({0}, {1})")
+                      "max({0}, {1})", r"\max({0}, {1})", scalar="{0} if {0} >= {1} or {0} != {0} else {1}")
 minimum = elementwise("minimum", np.minimum, later.Min,
                       (lambda a, x, y: step(y - x) + equal(x, y), lambda a, x, y: step(x - y)),
-                      "min({0}, {1})", r"\min({0}, {1})", scalar="min({0}, {1})")
+                      "min({0}, {1})", r"\min({0}, {1})", scalar="{0} if {0} <= {1} or {0} != {0} else {1}")
 
 # --- piecewise constant: derivative zero wherever it exists ------------------------------
 step = elementwise("step", lambda x: (x > 0).astype(x.dtype), lambda x: sp.Heaviside(x, 0), None,

@@ -44,7 +44,7 @@ _clip = elementwise("clip", np.clip, lambda x, low, high: sp.Min(sp.Max(x, low),
                     (lambda a, x, low, high: logical_and(ge(x, low), le(x, high)),
                      lambda a, x, low, high: lt(x, low), lambda a, x, low, high: gt(x, high)),
                     "clip({0}, {1}, {2})", r"\operatorname{{clip}}({0}, {1}, {2})",
-                    scalar="min(max({0}, {1}), {2})")
+                    scalar="{0} if {0} != {0} else min(max({0}, {1}), {2})")   # a NaN stays NaN, as in NumPy
 fmax = elementwise("fmax", np.fmax, later.Max, maximum.partials, "fmax({0}, {1})", r"\max({0}, {1})")
 fmin = elementwise("fmin", np.fmin, later.Min, minimum.partials, "fmin({0}, {1})", r"\min({0}, {1})")
 

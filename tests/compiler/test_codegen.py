@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import graphgrad as gg
+from graphgrad.backends.numpy_backend import evaluate
 from graphgrad.compiler import CompileError, compile, sizes
 from graphgrad.graph import Graph
 from graphgrad.ops import input as make_input
@@ -253,3 +254,15 @@ def test_a_reduction_of_integers_is_refused():
     x = make_input("x", (3,))
     with pytest.raises(CompileError, match="reduces floats only"):
         compile(Graph([gg.ops.sum(x > 0)], [x]))
+
+
+def test_a_nan_passes_through_maximum_minimum_clip_relu_and_max_as_in_numpy():
+    """Compiled, these choose by comparison; a NaN operand must still win, as it does in NumPy (a NaN made 0
+    by a compiled relu would hide a diverging run that the interpreter reports)."""
+    x, y = make_input("x", (6,)), make_input("y", (6,))
+    graph = Graph([gg.ops.maximum(x, y), gg.ops.minimum(x, y), gg.ops.clip(x, -1.0, 1.0), gg.ops.relu(x),
+                      gg.ops.max(x), gg.ops.min(y)], [x, y])
+    xv = np.array([np.nan, 2.0, -3.0, 0.5, np.nan, -0.0])
+    yv = np.array([1.0, np.nan, -4.0, 0.5, np.nan, 0.0])
+    for compiled, expected in zip(compile(graph)(xv, yv), evaluate(graph, {"x": xv, "y": yv})):
+        np.testing.assert_array_equal(compiled, expected)
