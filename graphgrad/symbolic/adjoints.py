@@ -12,7 +12,7 @@ from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
 from ..lazy_sympy import sp
 from ..ops.primitive import is_float
-from .expressions import SymbolicError, expressions, local_partial, symbol
+from .expressions import SymbolicError, as_number, expressions, local_partial, symbol
 from .size import simplified
 from .text import equation
 
@@ -65,7 +65,7 @@ def accumulate(graph, at, wrt=None, complete=None):
             g = complete(node, g)
         for k, arg in enumerate(node.inputs):
             if dep[arg.id]:
-                term = g * local_partial(graph, node, k, at)
+                term = g * as_number(local_partial(graph, node, k, at))   # clip's is a truth value
                 adj[arg.id] = adj[arg.id] + term if arg.id in adj else term
     return adj
 

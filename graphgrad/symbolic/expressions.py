@@ -20,6 +20,21 @@ def symbol(name):
     return sp.Symbol(name, real=True)
 
 
+def as_number(expr):
+    """A SymPy truth value as the number the graph computes with it: 1 where it holds, else 0."""
+    truth = (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction, sp.logic.boolalg.BooleanAtom)
+    return sp.Piecewise((1, expr), (0, True)) if isinstance(expr, truth) else expr   # (a Symbol is a Boolean too)
+
+
+def _form(node, operands):
+    """``node``'s SymPy form; where SymPy refuses a truth value in arithmetic (the derivative of maximum is
+    ``step(x - y) + equal(x, y)``), the operands are the numbers the graph computes with (True is 1)."""
+    try:
+        return node.op.sympy(*operands, **node.params)
+    except TypeError:
+        return node.op.sympy(*map(as_number, operands), **node.params)
+
+
 def sympy_forms(graph, leaf, name=None):
     """SymPy expression of every node by id, ``leaf(node)`` giving those of inputs (and any node it
     returns one for); ``name(node, expr)``, when given, says what later nodes see instead of an
@@ -35,7 +50,7 @@ def sympy_forms(graph, leaf, name=None):
             if node.op.sympy is None:
                 raise SymbolicError(f"{node.op.name} has no SymPy form (at node {graph.label(node)}); "
                                     "symbolic differentiation works on scalar expressions")
-            expr = node.op.sympy(*(exprs[i.id] for i in node.inputs), **node.params)
+            expr = _form(node, [exprs[i.id] for i in node.inputs])
             if all(i.id in fixed for i in node.inputs):
                 fixed.add(node.id)
                 if not (expr.is_extended_real and expr.is_finite):
