@@ -55,7 +55,8 @@ class Tier:
     def time(self, seconds, foreseen=0.0):
         """Count ``seconds`` of interpreting; start the compile once spent and ``foreseen`` pass the threshold."""
         self.seconds += seconds
-        if self.build is None and self.candidate is not None and self.seconds + foreseen > TIER_UP_SECONDS:
+        waiting = self.build is None and self.compiled is None and self.candidate is not None
+        if waiting and self.seconds + foreseen > TIER_UP_SECONDS:
             self._start()
 
     def ready(self):
