@@ -266,3 +266,12 @@ def test_a_nan_passes_through_maximum_minimum_clip_relu_and_max_as_in_numpy():
     yv = np.array([1.0, np.nan, -4.0, 0.5, np.nan, 0.0])
     for compiled, expected in zip(compile(graph)(xv, yv), evaluate(graph, {"x": xv, "y": yv})):
         np.testing.assert_array_equal(compiled, expected)
+
+
+def test_names_of_thousands_of_characters_compile_apart():
+    """Numba's LLVM IR cut such names into one ('redefinition of argument'); the kernel keeps 64 characters and
+    tells repeats apart by a suffix."""
+    x, y = make_input("x" * 3000, (3,)), make_input("x" * 3000 + "y", (3,))
+    graph = Graph([gg.ops.sum(gg.ops.exp(x) * y)], [x, y])
+    xv, yv = np.array([0.0, 1.0, 2.0]), np.array([2.0, 3.0, 4.0])
+    assert compile(graph)(xv, yv) == pytest.approx(float(np.sum(np.exp(xv) * yv)))
