@@ -35,6 +35,7 @@ with one warning line per process: training goes on.
 """
 import ast
 import builtins
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -203,6 +204,20 @@ def _in_memory(source, k, reason):
     return module
 
 
+def _why(exc):
+    """An OSError in a few words: what failed, on which file."""
+    return f"{exc.strerror}: '{exc.filename}'" if exc.filename and exc.strerror else str(exc)
+
+
+def _remove(entry):
+    """Delete an entry, a folder or (where a folder belongs) a file."""
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            entry.unlink()
+
+
 def load(source):
     """The module for ``source``: from this process, from disk, or written, compiled and cached now."""
     k = key(source)
@@ -212,7 +227,7 @@ def load(source):
         folder = _cache_folder() / f"k{k}"
         reason = _unsafe_entry(folder)
     except OSError as exc:
-        reason = f"{exc.strerror}: '{exc.filename}'" if exc.filename and exc.strerror else str(exc)
+        reason = _why(exc)
     if reason:
         _loaded[k] = _in_memory(source, k, reason)
         return _loaded[k]
@@ -234,10 +249,13 @@ def load(source):
             module = _import(f"graphgrad_kernel_{k}_{attempt}", path)
             _seal(folder)
             break
-        except Exception:
+        except Exception as exc:
+            if attempt and isinstance(exc, OSError):   # the disk (full, say), not the kernel: compile in memory
+                reason = _why(exc)
+                break
             if attempt:
                 raise
-            shutil.rmtree(folder, ignore_errors=True)  # a corrupt entry: rebuild it from scratch
+            _remove(folder)  # a corrupt entry: rebuild it from scratch
     _loaded[k] = _in_memory(source, k, reason) if reason else module
     return _loaded[k]
 

@@ -1,5 +1,6 @@
 """The on-disk kernel cache: real modules under hash-keyed folders, reused by a new process, rebuilt when corrupt."""
 import ast
+import errno
 import os
 import shutil
 import subprocess
@@ -285,3 +286,28 @@ def test_the_runtime_is_every_compiler_module_a_kernel_imports():
                     found.add(name)
                     todo.append((folder / name).read_text())
     assert found == set(cache.RUNTIME)
+
+
+def test_a_full_disk_keeps_the_kernel_in_memory_with_one_warning(tmp_path, monkeypatch, capsys, fresh):
+    def full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(tmp_path / "kernels"))
+    monkeypatch.setattr(cache, "atomic_write", full)
+    x = np.array([0.1, -0.5, 2.0, 3.0])
+    np.testing.assert_allclose(compile(_graph(21.0))(x), np.tanh(x) * 21.0)
+    warning = capsys.readouterr().err
+    assert warning.count("\n") == 1 and "No space left on device" in warning and "compiling in memory" in warning
+
+
+def test_a_file_where_an_entry_belongs_is_replaced_by_the_entry(tmp_path, monkeypatch, capsys, fresh):
+    monkeypatch.setenv("GRAPHGRAD_CACHE_DIR", str(tmp_path / "kernels"))
+    graph = _graph(22.0)
+    source = compile(graph).source
+    cache.forget()
+    entry = cache._cache_folder() / f"k{cache.key(source)}"
+    shutil.rmtree(entry)
+    entry.write_text("not a folder")
+    x = np.array([0.1, -0.5, 2.0, 3.0])
+    compiled = compile(graph)
+    np.testing.assert_allclose(compiled(x), np.tanh(x) * 22.0)
+    assert entry.is_dir() and Path(compiled.path).parent == entry and capsys.readouterr().err == ""
