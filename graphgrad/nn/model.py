@@ -221,6 +221,9 @@ class Sequential:
         self._require_built()
         if not os.path.exists(path):
             raise WeightsFileError(f"no weights file at '{path}'")
+        if not os.path.isfile(path):     # a device such as /dev/zero would be read forever
+            raise WeightsFileError(f"'{path}' is not a regular file (a folder, device or pipe): weights are read "
+                                   f"from the .npz file save_weights writes")
         if not zipfile.is_zipfile(path):
             raise WeightsFileError(f"'{path}' is not a weights file: save_weights writes an .npz (zip) archive")
         try:

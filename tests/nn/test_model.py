@@ -172,6 +172,9 @@ def test_load_weights_errors_name_the_problem(tmp_path):
     other.save_weights(tmp_path / "other.npz")
     with pytest.raises(nn.WeightsFileError, match="another model.*dense_2/kernel"):
         model.load_weights(tmp_path / "other.npz")
+    for special in ("/dev/zero", tmp_path):           # read forever / not a file: refused at once
+        with pytest.raises(nn.WeightsFileError, match="is not a regular file"):
+            model.load_weights(special)
 
 
 def test_wrong_input_width_is_a_shape_error_naming_both_widths():
