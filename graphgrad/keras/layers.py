@@ -73,6 +73,8 @@ class KerasLayer:
             nn_layers.check_weights_fit(self, {s: v.shape for s, v in self.variables.items()}, self.built_shape,
                                         shape)
             return
+        nn_layers.check_weight_count([pshape for pshape, _ in self.parameters(shape).values()],
+                                     f"layer '{self.name}'", shape)
         self.variables = {suffix: Variable(np.asarray(init(pshape, backend.rng()), dtype=backend.floatx()),
                                            trainable=self.trainable and suffix not in self.non_trainable,
                                            name=f"{self.name}/{suffix}")

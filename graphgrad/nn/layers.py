@@ -67,6 +67,18 @@ class Layer:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items())})"
 
 
+MOST_WEIGHTS = 2 ** 30    # weights a model may have (4 GiB in float32, before the optimizer's slots): more is a typo
+                          # or a damaged file (``units: 1e9``), refused before anything is allocated
+
+
+def check_weight_count(weight_shapes, what, input_shape):
+    """Refuse weights of ``weight_shapes`` adding up to more than MOST_WEIGHTS, naming ``what`` has them."""
+    count = sum(int(np.prod(shape, dtype=object)) for shape in weight_shapes)
+    if count > MOST_WEIGHTS:
+        raise ShapeError(f"{what} would have {count:,} weights for samples of shape {shapes.fmt(input_shape)}, "
+                         f"more than the {MOST_WEIGHTS:,} graphgrad allocates; check the layers' sizes")
+
+
 def check_weights_fit(layer, weight_shapes, built_for, input_shape):
     """Refuse samples of ``input_shape`` for a ``layer`` whose weights (shapes by suffix), made for samples of
     ``built_for``, do not fit them. Keras' rule: a built layer never silently gets new weights."""

@@ -11,7 +11,7 @@ from ..files import load_arrays, save_arrays
 from ..graph import shapes
 from . import losses, metrics as metrics_mod, optimizers, step as step_mod
 from .errors import DataError, NotCompiledError, ShapeError, WeightsFileError
-from .layers import Layer, check_weights_fit
+from .layers import Layer, check_weight_count, check_weights_fit
 from .validation import as_array, check_inputs, check_same_length
 
 
@@ -93,6 +93,7 @@ class Sequential:
                 if suffix in layer.non_trainable:
                     non_trainable.add(f"{layer.name}/{suffix}")
             shape = layer.output_shape(shape)
+        check_weight_count(param_shapes.values(), "the model", input_shape)
         self.input_shape, self.layer_input_shapes, self.param_shapes = input_shape, layer_input_shapes, param_shapes
         self.non_trainable, self.output_shape = non_trainable, shape
         weights = dict(self._weights)

@@ -139,3 +139,8 @@ def test_a_built_convolution_keeps_its_kernel_on_images_of_another_size():
 def test_bad_names_and_shapes_are_refused_when_the_layer_or_input_is_made(make, match):
     with pytest.raises(InputValueError, match=match):
         make()
+
+
+def test_a_layer_of_absurd_size_is_refused_before_anything_is_allocated():
+    with pytest.raises(ShapeError, match=r"layer 'dense\w*' would have 785,000,000,000 weights"):
+        keras.Sequential([keras.layers.Dense(10 ** 9, input_shape=(784,))])

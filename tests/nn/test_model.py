@@ -322,3 +322,9 @@ def test_building_a_built_model_for_another_width_is_refused_and_keeps_the_weigh
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
     model.add(nn.Dense(2))
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()[:4]))
+
+
+def test_a_model_of_absurd_size_is_refused_before_anything_is_allocated():
+    with pytest.raises(ShapeError, match=r"the model would have 785,000,000,000 weights .* check the layers' sizes"):
+        nn.Sequential([nn.Dense(10 ** 9, input_shape=(784,))])
+    assert nn.Sequential([nn.Dense(512, input_shape=(784,)), nn.Dense(10)]).count_params() == 407_050
