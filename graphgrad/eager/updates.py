@@ -44,8 +44,9 @@ class Updater:
         self.iterations = 0
         self.slots, self.globals, self._steps = {}, None, {}
 
-    def apply(self, pairs):
-        """One step for each (gradient, variable) pair, the gradient a tensor or None (then the pair is skipped)."""
+    def apply(self, pairs, assign=None):
+        """One step for each (gradient, variable) pair, the gradient a tensor or None (then the pair is skipped);
+        ``assign(variable, new value)`` stores a result (default: ``variable.assign``)."""
         pairs = [(g, v) for g, v in pairs if g is not None]
         if not pairs:
             return self.iterations
@@ -61,7 +62,7 @@ class Updater:
             arrays.update({nodes.slots[s].id: slots[s] for s in opt.slot_names})
         env = dict(zip((n.id for n in step.graph.outputs), outputs(step.graph, arrays)))
         for (g, v), nodes in zip(pairs, step.variables):
-            v.assign(env[nodes.new_p.id])
+            (assign or type(v).assign)(v, env[nodes.new_p.id])
             self.slots[v] = {s: env[nodes.new_slots[s].id] for s in opt.slot_names}
         self.globals = {k: env[n.id] for k, n in step.new_globals.items()}
         self.iterations += 1

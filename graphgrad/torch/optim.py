@@ -8,6 +8,7 @@ decay; that difference is ``nn.optimizers.PYTORCH``, declared beside ``KERAS``.
 from .. import eager
 from ..errors import ArgumentError
 from ..nn import optimizers as rules
+from .tensor import set_value
 
 
 class Optimizer:
@@ -30,7 +31,7 @@ class Optimizer:
             p.grad = None
 
     def step(self):
-        self._updater.apply([(p.grad, p) for p in self.param_groups[0]["params"]])
+        self._updater.apply([(p.grad, p) for p in self.param_groups[0]["params"]], assign=set_value)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} (", "Parameter Group 0"]

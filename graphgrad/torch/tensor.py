@@ -112,6 +112,16 @@ def _become(t, result):
         t.requires_grad = t.requires_grad or result.requires_grad
 
 
+def set_value(t, value):
+    """``t``, a Parameter or any leaf tensor, now holds ``value``: an optimizer's step, made in place without
+    recording (PyTorch's optimizers take any leaf tensor)."""
+    if isinstance(t, eager.Variable):
+        t.assign(value)
+    else:
+        with eager.no_grad():
+            _become(t, Tensor.leaf(value))
+
+
 def _put_back(view):
     """An in-place change of a view, made in the tensor it shows (and so on up)."""
     base, put_back, _ = _views.get(view, (None, None, None))

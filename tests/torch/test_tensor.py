@@ -211,3 +211,20 @@ def test_random_fills_come_from_the_seeded_generator():
     np.testing.assert_array_equal(torch.empty(1000).uniform_(-2.0, 2.0).numpy(), a.numpy())
     torch.manual_seed(5)
     np.testing.assert_array_equal(nn.init.uniform_(torch.empty(1000), -2.0, 2.0).numpy(), a.numpy())
+
+
+@pytest.mark.parametrize("make, recorded", [
+    # w after two steps on sum(w²) from [1, 2], recorded from PyTorch 2.13 (a plain leaf tensor, not a Parameter)
+    (lambda w: optim.RMSprop([w], lr=0.1), [-3.0027536013221834e-10, 0.5509867072105408]),
+    (lambda w: optim.SGD([w], lr=0.1, momentum=0.9), [0.46000000834465027, 0.9200000166893005]),
+    (lambda w: optim.Adam([w], lr=0.1), [0.8004122376441956, 1.8001664876937866]),
+])
+def test_optimizers_step_a_plain_leaf_tensor_as_pytorch_does(make, recorded):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    opt = make(w)
+    for _ in range(2):
+        opt.zero_grad()
+        (w * w).sum().backward()
+        opt.step()
+    assert w.is_leaf and w.requires_grad
+    np.testing.assert_allclose(w.detach().numpy(), recorded, rtol=1e-5, atol=1e-9)
