@@ -73,7 +73,7 @@ def moveaxis(x, source, destination):
 
 def swapaxes(x, axis1, axis2):
     """``np.swapaxes``: the two axes exchanged."""
-    a, b = _axes((axis1, axis2), x.ndim, "swapaxes")
+    (a,), (b,) = _axes(axis1, x.ndim, "swapaxes"), _axes(axis2, x.ndim, "swapaxes")   # the same axis twice: x
     order = list(range(x.ndim))
     order[a], order[b] = b, a
     return x if a == b else transpose(x, order)

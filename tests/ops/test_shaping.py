@@ -20,6 +20,7 @@ CASES = [
     ("moveaxis_many", lambda x: ops.moveaxis(x, (0, 1), (2, 0)), lambda x: np.moveaxis(x, (0, 1), (2, 0)),
      [(2, 3, 4)]),
     ("swapaxes", lambda x: ops.swapaxes(x, 0, -1), lambda x: np.swapaxes(x, 0, -1), [(2, 3, 4)]),
+    ("swapaxes_one_axis", lambda x: ops.swapaxes(x, 1, -2), lambda x: np.swapaxes(x, 1, -2), [(2, 3, 4)]),
     ("tile", lambda x: ops.tile(x, (2, 1, 3)), lambda x: np.tile(x, (2, 1, 3)), [(2, 2)]),
     ("tile_short_reps", lambda x: ops.tile(x, 2), lambda x: np.tile(x, 2), [(2, 3)]),
     ("tile_0d", lambda x: ops.tile(x, 3), lambda x: np.tile(x, 3), [()]),
