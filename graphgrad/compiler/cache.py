@@ -267,11 +267,10 @@ def in_process(source):
 
 def on_disk(source):
     """Whether ``source`` is loaded or its machine code is in the cache, so that ``load`` compiles nothing."""
-    k = key(source)
-    if k in _loaded:
+    if in_process(source):
         return True
     try:
-        folder = _cache_folder() / f"k{k}"
+        folder = _cache_folder() / f"k{key(source)}"
     except OSError:
         return False
     return _unsafe_entry(folder) is None and any((folder / "__pycache__").glob("*.nbi"))

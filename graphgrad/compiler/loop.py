@@ -226,11 +226,12 @@ class Interpreted:
                 self.stream.fill_uniform(noise)
                 values[node.id] = noise.reshape(node.shape)
             results = outputs(self.graph, values)      # loss, new params, new state, sums
-            if not math.isfinite(float(results[0])):
-                loss = float(results[0])
+            step_loss = float(results[0])
+            if not math.isfinite(step_loss):
+                loss = step_loss
                 break
             current = results[1:1 + len(updated)]
-            totals[epoch, 0] += float(results[0]) * rows
+            totals[epoch, 0] += step_loss * rows
             offset = 1
             for value in results[1 + len(updated):]:
                 value = np.asarray(value, np.float64).reshape(-1)

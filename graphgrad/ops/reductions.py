@@ -56,6 +56,7 @@ sum_p = Primitive(
     sympy=_sympy_reduce(lambda xs: sp.Add.fromiter(xs)), text="sum {0}", latex=r"\sum {0}", precedence=40,
     reduction=True, fold=Fold(add, 0))
 
+
 def _mean(x, axis, keepdims):
     """NumPy's mean; float32 and float64 as one pairwise sum and a division (np.mean's Python wrapper costs
     more than the arithmetic on a training step's small arrays)."""
