@@ -103,6 +103,8 @@ class CompiledGraph(_Generated):
 
     def __call__(self, *args, **values):
         if not values:
+            # read-only arrays (eager tensors' values) would make Numba type and compile the kernel again
+            args = [a.copy() if type(a) is np.ndarray and not a.flags.writeable else a for a in args]
             try:
                 return self.kernel(*args, *self.sizes)   # the fast path: arguments of exactly the compiled types
             except (TypeError, ShapeError):

@@ -34,3 +34,4 @@ from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, e
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .drawing import draw, evaluated
 from .updates import Updater
+from . import tracing

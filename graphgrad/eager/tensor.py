@@ -83,14 +83,51 @@ def is_recording():
     return _recording[-1]
 
 
-class Tensor:
-    """A value and the node that computed it; ``parents`` are the recorded operands (empty for a leaf)."""
+class Pending:
+    """A value not computed yet, shared by every tensor that holds it (a tensor and its snapshots).
 
-    __slots__ = ("node", "value", "parents", "requires_grad", "__weakref__")
+    A deferred recorded operation (see ``tracing``) is computed when some code reads it,
+    from its tensor's recorded parents; ``compute``, when given, computes it instead
+    (a deferred gradient). ``array`` is the value once computed.
+    """
+
+    __slots__ = ("array", "compute")
+
+    def __init__(self, compute=None):
+        self.array, self.compute = None, compute
+
+
+class Tensor:
+    """A value and the node that computed it; ``parents`` are the recorded operands (empty for a leaf).
+
+    ``value`` may be deferred (a ``Pending`` in ``_value``): reading it computes it, so code sees eager values.
+    """
+
+    __slots__ = ("node", "_value", "parents", "requires_grad", "__weakref__")
     __array_priority__ = 1000  # numpy arrays defer to the tensor's reflected operators
 
     def __init__(self, node, value, parents=(), requires_grad=False):
-        self.node, self.value, self.parents, self.requires_grad = node, value, tuple(parents), requires_grad
+        self.node, self._value, self.parents, self.requires_grad = node, value, tuple(parents), requires_grad
+
+    @property
+    def value(self):
+        """The value (a NumPy array or a Python number), computed now if it was deferred."""
+        v = self._value
+        if type(v) is not Pending:
+            return v
+        if v.array is None:
+            realize(self)
+        return v.array
+
+    @value.setter
+    def value(self, value):
+        self._value = value
+
+    @property
+    def pending(self):
+        """Whether the value is deferred and not computed yet."""
+        v = self._value
+        return type(v) is Pending and v.array is None
 
     # --- making tensors -----------------------------------------------------------------------
     @classmethod
@@ -309,12 +346,14 @@ def evaluate(outputs, known, cls=Tensor, record=None):
     what its parents say.
     """
     wanted = {o.id for o in outputs}
+    defer = record is None and defers()
     with np.errstate(all="ignore"):
         for original in _new_nodes(outputs, known):
             node = original
             operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
-            value = _value(node, [t.value for t in operands])
-            if cls.records(operands) if record is None else record:
+            recorded = cls.records(operands) if record is None else record
+            value = Pending() if recorded and defer else _value(node, [t.value for t in operands])
+            if recorded:
                 if any(t.node is not i for t, i in zip(operands, node.inputs)):
                     node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
                 tensor = cls(node, value, operands, True)
@@ -327,6 +366,38 @@ def evaluate(outputs, known, cls=Tensor, record=None):
                 tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
             known[original.id] = tensor
     return [known[o.id] if o.id in known else _constant(cls, o) for o in outputs]
+
+
+# --- deferred values ---------------------------------------------------------------------------------
+_deferring = []   # callables saying whether recorded operations are deferred now (``tracing`` installs one)
+
+
+def defers():
+    """Whether recorded operations are deferred now: a training loop's step being traced (``tracing``)."""
+    return bool(_deferring) and _deferring[0]()
+
+
+def realize(tensor):
+    """Compute ``tensor``'s deferred value: its own ``compute``, or its recorded operations not computed yet,
+    in order, each checked as an eager operation is (so an error names the operation, as eagerly)."""
+    pending = tensor._value
+    if pending.compute is not None:
+        pending.compute()
+        return
+    stack, seen = [tensor], {}
+    while stack:
+        t = stack.pop()
+        if t.pending and id(t._value) not in seen:
+            seen[id(t._value)] = t
+            stack.extend(t.parents)
+    with np.errstate(all="ignore"):
+        for t in sorted(seen.values(), key=lambda t: t.node.id):
+            if t._value.array is not None:
+                continue
+            if t._value.compute is not None:
+                t._value.compute()
+            else:
+                t._value.array = _value(t.node, [p.value for p in t.parents])
 
 
 def _new_nodes(outputs, known):
