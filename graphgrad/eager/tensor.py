@@ -254,7 +254,15 @@ class Variable(Tensor):
     def _set(self, array, name, requires_grad):
         self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
         _holders[self._current] = weakref.ref(self)
+        if getattr(self, "node", None) is not None:
+            replaced(self.node, self._current.node)
         Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
+
+    @staticmethod
+    def holder(tensor):
+        """The variable ``tensor`` is a value of (None for any other tensor)."""
+        ref = _holders.get(tensor)
+        return None if ref is None else ref()
 
     def held(self, tensor):
         """Whether ``tensor`` is a value this variable held: an operation that read the variable then
@@ -346,13 +354,13 @@ def evaluate(outputs, known, cls=Tensor, record=None):
     what its parents say.
     """
     wanted = {o.id for o in outputs}
-    defer = record is None and defers()
     with np.errstate(all="ignore"):
         for original in _new_nodes(outputs, known):
             node = original
             operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
             recorded = cls.records(operands) if record is None else record
-            value = Pending() if recorded and defer else _value(node, [t.value for t in operands])
+            deferred = recorded and record is None and defers(operands)
+            value = Pending() if deferred else _value(node, [t.value for t in operands])
             if recorded:
                 if any(t.node is not i for t, i in zip(operands, node.inputs)):
                     node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
@@ -369,12 +377,20 @@ def evaluate(outputs, known, cls=Tensor, record=None):
 
 
 # --- deferred values ---------------------------------------------------------------------------------
-_deferring = []   # callables saying whether recorded operations are deferred now (``tracing`` installs one)
+deferred_nodes = set()   # the nodes of the variables of traced loops (``tracing`` keeps it)
 
 
-def defers():
-    """Whether recorded operations are deferred now: a training loop's step being traced (``tracing``)."""
-    return bool(_deferring) and _deferring[0]()
+def replaced(old, new):
+    """A variable's value node ``old`` is now ``new``: operations on it stay deferred if they were."""
+    if old.id in deferred_nodes:
+        deferred_nodes.discard(old.id)
+        deferred_nodes.add(new.id)
+
+
+def defers(operands):
+    """Whether a recorded operation on ``operands`` is deferred: it reads a deferred value or a variable of a
+    traced training loop (``tracing``)."""
+    return any(type(t._value) is Pending or t.node.id in deferred_nodes for t in operands)
 
 
 def realize(tensor):

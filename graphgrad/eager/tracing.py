@@ -30,13 +30,13 @@ import numpy as np
 from .. import ops
 from ..autodiff import adjoints
 from ..graph import Graph
-from .gradients import gradients
-from .tensor import Pending, _deferring, unique_name
+from .gradients import gradients, history, reads_of
+from .tensor import Pending, deferred_nodes, unique_name
 from .updates import _Step, state_inputs, state_outputs, update_nodes
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
 
-_armed = weakref.WeakSet()    # the updaters whose loops are traced: their steps are deferred
+_armed = weakref.WeakKeyDictionary()   # updater -> its variables: operations on their values are deferred
 
 
 def enabled():
@@ -44,32 +44,42 @@ def enabled():
     return os.environ.get("GRAPHGRAD_EAGER", "").strip().lower() not in ("1", "true", "yes", "on")
 
 
-_deferring.append(lambda: bool(_armed))
+def _arm(updater, variables):
+    """Defer the operations on ``variables`` (their values now), or no longer when their loop is not traced."""
+    if tracer_of(updater).off or not enabled():
+        _armed.pop(updater, None)
+    else:
+        _armed[updater] = list(variables)
+    deferred_nodes.clear()
+    deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)
 
 
 class DeferredBackward:
-    """The gradients of ``target`` with respect to ``leaves``, each stored (``assign(owner, tensor)``) as a
-    tensor whose value is computed when read (eagerly) or by the traced step."""
+    """The gradients of ``target`` with respect to ``leaves`` (recorded leaf tensors), as tensors whose values
+    are computed when read (eagerly) or by the traced step. ``assign(owner, gradient)`` stores each in its
+    owner (PyTorch's ``.grad``), then None for one that turns out to have no gradient; ``through`` limits
+    the recorded tensors gradients flow through (a TensorFlow tape's)."""
 
-    def __init__(self, target, leaves, owners, assign):
-        self.target, self.leaves, self.owners, self.assign = target, leaves, owners, assign
+    def __init__(self, target, leaves, owners=None, assign=None, through=None):
+        self.target, self.leaves, self.owners, self.through = target, leaves, owners, through
+        self.assign = assign or (lambda owner, gradient: None)
         cls = type(target)
         self.grads = [cls(ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
                       for leaf in leaves]
         self.done = False
-        for owner, grad in zip(owners, self.grads):
-            assign(owner, grad)
+        for owner, grad in zip(owners or leaves, self.grads):
+            self.assign(owner, grad)
 
     def __call__(self):
         """Compute the gradients eagerly (the core's reverse mode over the recorded values), after the
         forward, so an operation outside its domain is reported before any gradient is used."""
         self.target.value
-        self.fill(gradients(self.target, self.leaves))
+        self.fill(gradients(self.target, self.leaves, through=self.through))
 
     def fill(self, found):
         """Store the gradients ``found`` (tensors or arrays; None where there is none)."""
         self.done = True
-        for owner, grad, g in zip(self.owners, self.grads, found):
+        for owner, grad, g in zip(self.owners or self.leaves, self.grads, found):
             if g is None:
                 grad._value.array = np.zeros(grad.node.shape, grad.node.dtype)
                 self.assign(owner, None)
@@ -78,11 +88,28 @@ class DeferredBackward:
 
 
 def defer_backward(target, leaves, owners, assign):
-    """Defer ``target``'s gradients when its step is traced: True if deferred (the grads are stored as pending)."""
-    if not (target.pending and _armed and leaves):
+    """Defer ``target``'s gradients when its step is traced (PyTorch's ``backward``): True if deferred, each
+    leaf's owner then holding its gradient as a tensor computed when read or by the step."""
+    if not (target.pending and leaves):
         return False
     DeferredBackward(target, leaves, owners, assign)
     return True
+
+
+def defer_gradients(target, sources, through=None):
+    """``target``'s gradients with respect to ``sources`` deferred when its step is traced (TensorFlow's
+    ``tape.gradient``): tensors (None where unconnected, as ``eager.gradients`` says), or None when the step
+    is not traced or a source was read at several values (then the gradients are computed eagerly)."""
+    if not (target.pending and target.node.dtype.kind == "f"):
+        return None
+    known = history(target, through=through)
+    reads = [r if s.node.dtype.kind == "f" else [] for s, r in zip(sources, reads_of(sources, known))]
+    if any(len(r) > 1 for r in reads) or not any(reads):
+        return None
+    connected = [known[r[0].id] for r in reads if r]
+    back = DeferredBackward(target, connected, through=through)
+    grads = iter(back.grads)
+    return [next(grads) if r else None for r in reads]
 
 
 class Program:
@@ -125,14 +152,20 @@ def programs(optimizer):
     return list(tracer_of(updater).programs.values())
 
 
-def apply(updater, variables, grads, assign):
-    """The optimizer's step on ``variables`` as one traced program, when every gradient was deferred by one
-    ``backward`` whose step is still uncomputed; True if done. Arms the updater: its next steps are traced."""
+def step(updater, variables, grads, assign=None):
+    """The optimizer's step on ``variables`` (``grads`` tensors or None): one traced program when every
+    gradient was deferred by one ``backward`` whose step is still uncomputed, else ``updater.apply``.
+    Then the operations on the variables' new values are deferred: the next step is traced."""
+    if not _traced(updater, variables, grads, assign):
+        updater.apply(zip(grads, variables), assign=assign)
+    _arm(updater, variables)
+    return updater.iterations
+
+
+def _traced(updater, variables, grads, assign):
+    """Run the step as its structure's program: True if done (False: nothing changed)."""
     tracer = tracer_of(updater)
-    if tracer.off or not enabled():
-        return False
-    _armed.add(updater)
-    found = _deferred(variables, grads)
+    found = None if tracer.off or not enabled() else _deferred(variables, grads)
     if found is None:
         return False
     back, pairs = found
@@ -144,7 +177,6 @@ def apply(updater, variables, grads, assign):
     if program is None:
         if len(tracer.programs) >= MOST_VARIANTS:
             tracer.off = True
-            _armed.discard(updater)
             return False
         program = tracer.programs[key] = _build(updater, back, pairs, inputs)
     return _run(program, updater, back, pairs, inputs, assign)
@@ -152,7 +184,7 @@ def apply(updater, variables, grads, assign):
 
 def _deferred(variables, grads):
     """``(backward, [(variable, leaf position)])`` when every gradient given is one deferred backward's."""
-    back, pairs = None, []
+    back, pairs, position = None, [], {}
     for v, g in zip(variables, grads):
         if g is None:
             continue
@@ -161,9 +193,10 @@ def _deferred(variables, grads):
             return None
         if back is None:
             back = pending.compute
+            position = {id(grad): i for i, grad in enumerate(back.grads)}
         if pending.compute is not back or back.done:
             return None
-        i = next(i for i, grad in enumerate(back.grads) if grad is g)
+        i = position[id(g)]
         if back.leaves[i].node is not v.node:   # the variable changed since the step read it
             return None
         pairs.append((v, i))
@@ -183,7 +216,7 @@ def _signature(back, pairs):
         t = stack.pop()
         if t.node.id in seen:
             continue
-        if t.parents and not t.pending:
+        if t.parents and not (t.pending and (back.through is None or back.through(t))):
             return None
         seen[t.node.id] = t
         stack.extend(t.parents)

@@ -7,7 +7,7 @@ accepted with a DeprecationWarning, as older Keras did.
 """
 import warnings
 
-from ..eager import Updater
+from .. import eager
 from ..errors import ArgumentError, NoGradientError
 from ..nn import optimizers as nn_optimizers
 from ..nn.errors import lookup
@@ -24,7 +24,7 @@ class KerasOptimizer:
                 raise ArgumentError(f"{type(self).__name__}: give learning_rate or lr, not both")
             kwargs["learning_rate"] = lr
         super().__init__(*args, **kwargs)
-        self._updater = Updater(self)
+        self._updater = eager.Updater(self)
 
     @property
     def iterations(self):
@@ -42,7 +42,7 @@ class KerasOptimizer:
         if missing:
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss.", UserWarning,
                           stacklevel=2)
-        return self._updater.apply(pairs)
+        return eager.tracing.step(self._updater, [v for _, v in pairs], [g for g, _ in pairs])
 
     def variables(self):
         """The optimizer's state: slot arrays per variable."""

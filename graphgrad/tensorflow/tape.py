@@ -114,6 +114,10 @@ class GradientTape:
         for s in flat:
             if not isinstance(s, eager.Tensor):
                 raise ArgumentError(f"GradientTape.gradient: sources must be tensors or variables, got {s!r}")
+        if len(targets) == 1 and not active_tapes() and unconnected_gradients == "none":
+            deferred = eager.tracing.defer_gradients(targets[0], flat, through=self._through)
+            if deferred is not None:    # the step is traced: computed by apply_gradients, or when read
+                return _rebuild(sources, iter(deferred))
         totals = [None] * len(flat)
         for t in targets:
             if not self._through(t.snapshot()):

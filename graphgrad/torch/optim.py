@@ -34,8 +34,7 @@ class Optimizer:
         """The update of every parameter with a ``.grad``: the traced step when its loop is traced
         (``eager.tracing``), else eagerly."""
         params = self.param_groups[0]["params"]
-        if not eager.tracing.apply(self._updater, params, [p.grad for p in params], set_value):
-            self._updater.apply([(p.grad, p) for p in params], assign=set_value)
+        eager.tracing.step(self._updater, params, [p.grad for p in params], set_value)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} (", "Parameter Group 0"]

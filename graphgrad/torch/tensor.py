@@ -108,6 +108,7 @@ def _become(t, result):
                                "operation on tensors that require grad; do it inside torch.no_grad()")
         t.assign(result.value)
     else:
+        eager.tensor.replaced(t.node, result.node)
         t.node, t._value, t.parents = result.node, result._value, result.parents
         t.requires_grad = t.requires_grad or result.requires_grad
 
