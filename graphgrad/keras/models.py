@@ -85,9 +85,22 @@ class Sequential(nn_model.Sequential):
             shape = tuple(layer.output_shape(shape))
         super().build(sample)
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
-        """Keras' compile: optimizer, loss and metrics by name or object."""
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto"):
+        """Keras' compile: optimizer, loss and metrics by name or object.
+
+        How ``fit``, ``evaluate`` and ``predict`` run (their default ``backend``): ``jit_compile=True``
+        compiles the kernel first ("numba"); ``run_eagerly=True`` runs the NumPy interpreter ("numpy");
+        otherwise the interpreter until the kernel is built in the background ("auto"). Each step runs as
+        one graph whichever is chosen, so ``steps_per_execution`` (accepted) changes nothing.
+        """
+        if jit_compile not in (True, False, "auto", None):
+            raise ArgumentError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
+        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ArgumentError("compile: steps_per_execution must be a positive integer, "
+                                f"got {steps_per_execution!r}")
         super().compile(optimizers.get(optimizer), losses.get(loss) if loss is not None else None, metrics)
+        self.backend = "numpy" if run_eagerly else "numba" if jit_compile is True else None
 
     # --- running ---------------------------------------------------------------------------------
     def __call__(self, inputs, training=False):

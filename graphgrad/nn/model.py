@@ -52,6 +52,7 @@ class Sequential:
         self.layers, self.rng = [], np.random.default_rng(seed)
         self.built = False
         self.loss = self.optimizer = None
+        self.backend = None                 # fit's, evaluate's and predict's default (None: training.default_backend)
         self.metrics = []
         self.stop_training = False
         self.history = None
@@ -239,7 +240,7 @@ class Sequential:
         by Numba now ("numba"), on the interpreter until compiled in the background ("auto"), or interpreted."""
         from ..compiler import TieredGraph, known_backend
         from .training import default_backend
-        backend = known_backend(backend or default_backend())
+        backend = known_backend(backend or self.backend or default_backend())
         if backend == "numba":
             from ..compiler import compile
             return self._cached(("compiled", id(graph)), lambda: compile(graph))
@@ -356,7 +357,7 @@ class Sequential:
         from .training import fit
         return fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
                    validation_split=validation_split, validation_data=validation_data, shuffle=shuffle,
-                   initial_epoch=initial_epoch, backend=backend)
+                   initial_epoch=initial_epoch, backend=backend or self.backend)
 
     # --- description ------------------------------------------------------------------------
     def summary(self, print_fn=print):

@@ -6,7 +6,7 @@ import pytest
 
 import graphgrad.torch as torch
 from graphgrad.eager import tracing
-from graphgrad.errors import DomainError
+from graphgrad.errors import ArgumentError, DomainError
 from graphgrad.graph import Graph
 from graphgrad.torch import nn
 
@@ -189,3 +189,14 @@ def test_the_off_switch_and_the_inspection_of_a_program(monkeypatch):
     # outputs: the loss, a gradient and a new value per parameter, the momentum per parameter
     assert len(program.graph.outputs) == 1 + 3 * len(parameters)
     assert "def " in program.source
+
+
+def test_torch_compile_accepts_a_module_a_function_and_its_arguments(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        return plain_step(torch.compile(model, mode="reduce-overhead", dynamic=False), optimizer, x, y, step)
+    traced = both(monkeypatch, body)
+    assert traced_calls(traced) == STEPS - 1
+    decorated = torch.compile(fullgraph=True)(plain_step)
+    assert decorated is plain_step
+    with pytest.raises(ArgumentError, match="unknown mode 'fastest'"):
+        torch.compile(plain_step, mode="fastest")

@@ -6,6 +6,7 @@ import pytest
 import graphgrad.tensorflow as tf
 from graphgrad import keras
 from graphgrad.eager import tracing
+from graphgrad.errors import ArgumentError
 
 STEPS = 9
 
@@ -70,3 +71,38 @@ def test_an_unconnected_source_has_no_gradient_as_eagerly(monkeypatch, unconnect
         optimizer.apply_gradients([(gw, w)])
     assert (gu is None) == (unconnected == "none")
     np.testing.assert_allclose(w.numpy(), np.array([1.0, 2.0]) * 0.8 ** 3, rtol=1e-6)
+
+
+def test_a_tf_function_train_step_runs_at_every_call_and_is_traced(monkeypatch):
+    monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    w = tf.Variable([1.0, 2.0])
+    optimizer = keras.optimizers.SGD(0.1)
+    calls = []
+
+    @tf.function(jit_compile=True, input_signature=[tf.TensorSpec([None], tf.float32)])
+    def train_step(scale):
+        calls.append(1)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(w * w * scale)
+        optimizer.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+        return loss
+
+    for _ in range(4):
+        train_step(np.float32([1.0, 1.0]))
+    assert len(calls) == 4
+    np.testing.assert_allclose(w.numpy(), np.array([1.0, 2.0]) * 0.8 ** 4, rtol=1e-6)
+    assert sum(p.calls for p in tracing.programs(optimizer)) == 3
+    with pytest.raises(ArgumentError, match="does not match its input_signature"):
+        train_step(np.float32([[1.0]]))
+
+
+def test_keras_compile_options_choose_how_fit_runs():
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    assert model.backend == "numpy"
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True, steps_per_execution=4)
+    assert model.backend == "numba"
+    model.compile(optimizer="sgd", loss="mse")
+    assert model.backend is None
+    with pytest.raises(ArgumentError, match="jit_compile"):
+        model.compile(optimizer="sgd", loss="mse", jit_compile="xla")
