@@ -18,6 +18,7 @@ import numpy as np
 from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
+from .trees import tree_map as _map
 
 
 class WeakIdKeyDictionary:
@@ -277,17 +278,6 @@ def call(builder, *args, **kwargs):
     _map(nodes.append, out, Node)
     tensors = {node.id: t for node, t in zip(nodes, evaluate(nodes, known, cls))}
     return _map(lambda node: tensors[node.id], out, Node)
-
-
-def _map(f, value, kind):
-    """``value`` with ``f`` applied to each ``kind`` inside it (through lists, tuples and dicts)."""
-    if isinstance(value, kind):
-        return f(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_map(f, v, kind) for v in value)
-    if isinstance(value, dict):
-        return {k: _map(f, v, kind) for k, v in value.items()}
-    return value
 
 
 def lift(builder):

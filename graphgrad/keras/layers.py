@@ -124,15 +124,9 @@ class KerasLayer:
             return KerasTensor((None,) + tuple(self.output_shape(inputs.shape[1:])), self, inputs)
         x = inputs if isinstance(inputs, eager.Tensor) else Tensor.leaf(np.asarray(inputs, dtype=backend.floatx()))
         self.build(x.shape[1:])
-        noise_shape = self.noise_shape(x.shape[1:]) if training else None
-        noise = None if noise_shape is None else Tensor.leaf(
-            backend.rng().random((x.shape[0],) + tuple(noise_shape)).astype(x.node.dtype))
-        out = eager.call(lambda h, params, n: self.call(h, params, training=training, noise=n),
-                         x, dict(self.variables), noise)
-        if training and self.non_trainable:
-            with eager.no_grad():
-                for suffix, value in eager.call(self.updates, x, dict(self.variables)).items():
-                    self.variables[suffix].assign(value)
+        out, moved = eager.apply_layer(self, x, dict(self.variables), training, backend.rng())
+        for suffix, value in moved.items():
+            self.variables[suffix].assign(value)
         return out
 
     def __repr__(self):
