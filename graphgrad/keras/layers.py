@@ -25,6 +25,17 @@ def snake_case(name):
     return re.sub(r"(?<!^)(?=[A-Z][a-z])", "_", name).lower()
 
 
+def without_batch_axis(input_shape):
+    """``input_shape`` as a sample shape: ``(None, 784)`` and ``(784,)`` are both ``(784,)``."""
+    shape = tuple(input_shape)
+    return shape[1:] if shape and shape[0] is None else shape
+
+
+def as_tensor(inputs):
+    """``inputs`` as an eager tensor (data becomes a ``tf.Tensor`` of Keras's float type)."""
+    return inputs if isinstance(inputs, eager.Tensor) else Tensor.leaf(np.asarray(inputs, dtype=backend.floatx()))
+
+
 class KerasTensor:
     """A symbolic tensor of the functional API: its shape (batch axis None) and the layer that made it."""
 
@@ -67,8 +78,7 @@ class KerasLayer:
     def build(self, input_shape):
         """Make the weights for inputs of ``input_shape`` (with or without the batch axis ``None``); a built
         layer keeps its weights, and refuses (ShapeError) a shape they do not fit."""
-        shape = tuple(input_shape)
-        shape = shape[1:] if shape and shape[0] is None else shape
+        shape = without_batch_axis(input_shape)
         if self.built:
             nn_layers.check_weights_fit(self, {s: v.shape for s, v in self.variables.items()}, self.built_shape,
                                         shape)
@@ -122,7 +132,7 @@ class KerasLayer:
         if isinstance(inputs, KerasTensor):
             self.build(inputs.shape[1:])
             return KerasTensor((None,) + tuple(self.output_shape(inputs.shape[1:])), self, inputs)
-        x = inputs if isinstance(inputs, eager.Tensor) else Tensor.leaf(np.asarray(inputs, dtype=backend.floatx()))
+        x = as_tensor(inputs)
         self.build(x.shape[1:])
         out, moved = eager.apply_layer(self, x, dict(self.variables), training, backend.rng())
         for suffix, value in moved.items():

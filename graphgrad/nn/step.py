@@ -85,6 +85,20 @@ def forward(model, x, params, training=False, noise=None, layer_inputs=None, mas
     return h, logits
 
 
+def noise_shapes(model, batch_size):
+    """By layer name, the shape of the uniform[0,1) noise each layer that needs some (dropout) takes in training."""
+    return {layer.name: (batch_size,) + tuple(layer.noise_shape(shape))
+            for layer, shape in zip(model.layers, model.layer_input_shapes) if layer.noise_shape(shape) is not None}
+
+
+def moved(model, params, layer_inputs, mask=None):
+    """By name, the new values of the layers' ``non_trainable`` parameters (moving averages) after a training
+    step whose layers received ``layer_inputs`` (by layer name, as ``forward`` records them)."""
+    return {f"{layer.name}/{suffix}": value for layer in model.layers
+            for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer),
+                                               **_rows(layer, mask)).items()}
+
+
 def loss_of(model, y, output, logits, params, mask):
     """``(loss, loss_sum)``: the mean loss over the batch's real rows plus the layers' penalties (fused with
     the last activation when they pair), and that loss times the number of rows, for running means.
@@ -148,15 +162,11 @@ def build_step(model, batch_size):
     """The StepGraph for mini-batches of ``batch_size`` (dropout on, as in training)."""
     opt, dtype = model.optimizer, model.dtype
     x, y, mask, params = _batch_inputs(model, batch_size)
-    noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
-             for layer, shape in zip(model.layers, model.layer_input_shapes)
-             if layer.noise_shape(shape) is not None}
+    noise = {name: ops.input(f"{name}/noise", shape, dtype) for name, shape in noise_shapes(model, batch_size).items()}
     layer_inputs = {}
     output, logits = forward(model, x, params, training=True, noise=noise, layer_inputs=layer_inputs, mask=mask)
     loss, sums = sums_of(model, y, output, logits, params, mask)
-    moved = {f"{layer.name}/{suffix}": value for layer in model.layers
-             for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer),
-                                                **_rows(layer, mask)).items()}
+    moving = moved(model, params, layer_inputs, mask)
 
     slots = {p: {s: ops.input(f"optimizer/{p}/{s}", params[p].shape, dtype) for s in opt.slot_names}
              for p in model.trainable_names}
@@ -169,8 +179,8 @@ def build_step(model, batch_size):
     new_glob = opt.update_globals(t, glob)
     new_params, new_slots = [], []
     for name, p in params.items():
-        if name in moved:
-            new_params.append(moved[name])
+        if name in moving:
+            new_params.append(moving[name])
             continue
         g = adj.get(p.id, zeros(p))
         new_p, updated = opt.update(p, g, slots[name], t, {**glob, **new_glob})
