@@ -1,6 +1,7 @@
 """An optimizer's update rule applied to variables: what ``apply_gradients`` (Keras) and ``step()`` (PyTorch) do.
 
-The rule is the ``graphgrad.nn`` optimizer's graph transform. For the shapes of
+The rule is the ``graphgrad.nn`` optimizer's graph transform, built by
+``nn.optimizers.update`` as ``fit``'s step graph builds it. For the shapes of
 the variables it updates it is built once as one graph (parameters, gradients,
 slots, step counter -> new parameters and slots) and run by the NumPy
 interpreter on their values, as ``fit`` runs its step graph; so hand-written
@@ -12,27 +13,17 @@ import numpy as np
 
 from .. import ops
 from ..backends.numpy_backend import outputs
-from ..graph import Graph, Node
-
-
-@dataclass(frozen=True)
-class _Variable:
-    """The nodes of one variable's update: inputs ``p``, ``g``, ``slots``; outputs ``new_p``, ``new_slots``."""
-    p: Node
-    g: Node
-    slots: dict
-    new_p: Node
-    new_slots: dict
+from ..graph import Graph
+from ..nn import optimizers
 
 
 @dataclass(frozen=True)
 class _Step:
-    """The update of several variables as one graph, with the step counter ``t`` and the optimizer's globals."""
+    """The update of several variables, named ``p0``, ``p1``, ..., as one graph."""
     graph: Graph
-    t: Node
-    globals: dict
-    new_globals: dict
-    variables: list
+    params: dict                # name -> parameter input node
+    grads: dict                 # name -> gradient input node
+    update: optimizers.Update
 
 
 class Updater:
@@ -54,17 +45,18 @@ class Updater:
         if self.globals is None:
             self.globals = {k: np.asarray(v, dtype) for k, v in opt.global_names().items()}
         step = self._step(tuple((v.node.shape, v.node.dtype) for _, v in pairs), dtype)
-        arrays = {step.t.id: np.asarray(self.iterations, dtype)}
-        arrays.update({step.globals[k].id: a for k, a in self.globals.items()})
-        for (g, v), nodes in zip(pairs, step.variables):
+        update = step.update
+        arrays = {update.t.id: np.asarray(self.iterations, dtype)}
+        arrays.update({update.globals[k].id: a for k, a in self.globals.items()})
+        for (g, v), name in zip(pairs, step.params):
             slots = self.slots.get(v) or {s: opt.slot_init(s, np.asarray(v.value)) for s in opt.slot_names}
-            arrays.update({nodes.p.id: v.value, nodes.g.id: np.asarray(g.value, v.node.dtype)})
-            arrays.update({nodes.slots[s].id: slots[s] for s in opt.slot_names})
+            arrays.update({step.params[name].id: v.value, step.grads[name].id: np.asarray(g.value, v.node.dtype)})
+            arrays.update({update.slots[name][s].id: slots[s] for s in opt.slot_names})
         env = dict(zip((n.id for n in step.graph.outputs), outputs(step.graph, arrays)))
-        for (g, v), nodes in zip(pairs, step.variables):
-            (assign or type(v).assign)(v, env[nodes.new_p.id])
-            self.slots[v] = {s: env[nodes.new_slots[s].id] for s in opt.slot_names}
-        self.globals = {k: env[n.id] for k, n in step.new_globals.items()}
+        for (g, v), name in zip(pairs, step.params):
+            (assign or type(v).assign)(v, env[update.new_params[name].id])
+            self.slots[v] = {s: env[update.new_slots[name][s].id] for s in opt.slot_names}
+        self.globals = {k: env[n.id] for k, n in update.new_globals.items()}
         self.iterations += 1
         return self.iterations
 
@@ -72,17 +64,11 @@ class Updater:
         """The update of variables of ``shapes`` as one graph (built once per shapes)."""
         key = (shapes, np.dtype(dtype))
         if key not in self._steps:
-            opt = self.optimizer
-            t = ops.input("t", (), dtype)
-            glob = {k: ops.input(k, (), dtype) for k in opt.global_names()}
-            new_glob = {**glob, **opt.update_globals(t, glob)}
-            variables = []
-            for i, (shape, vdtype) in enumerate(shapes):
-                p, g = ops.input(f"p{i}", shape, vdtype), ops.input(f"g{i}", shape, vdtype)
-                slots = {s: ops.input(f"p{i}/{s}", shape, vdtype) for s in opt.slot_names}
-                new_p, new_slots = opt.update(p, g, slots, t, new_glob)
-                variables.append(_Variable(p, g, slots, new_p, new_slots))
-            outputs = [n for v in variables for n in (v.new_p, *v.new_slots.values())] + list(new_glob.values())
-            inputs = [t, *glob.values()] + [n for v in variables for n in (v.p, v.g, *v.slots.values())]
-            self._steps[key] = _Step(Graph(outputs, inputs), t, glob, new_glob, variables)
+            params = {f"p{i}": ops.input(f"p{i}", shape, vdtype) for i, (shape, vdtype) in enumerate(shapes)}
+            grads = {name: ops.input(f"g{name[1:]}", p.shape, p.dtype) for name, p in params.items()}
+            update = optimizers.update(self.optimizer, params, grads, dtype)
+            outs = [n for name in params for n in (update.new_params[name], *update.new_slots[name].values())]
+            ins = [n for name in params for n in (params[name], grads[name], *update.slots[name].values())]
+            graph = Graph(outs + list(update.new_globals.values()), [update.t, *update.globals.values(), *ins])
+            self._steps[key] = _Step(graph, params, grads, update)
         return self._steps[key]
