@@ -18,6 +18,7 @@ from ..errors import ArgumentError, ShapeError
 from ..nn import layers as nn_layers
 from ..tensorflow.tensor import Tensor, Variable
 from . import backend
+from .classes import keras_class
 
 
 def snake_case(name):
@@ -145,8 +146,7 @@ class KerasLayer:
 
 def keras_layer(nn_class):
     """The Keras layer of an nn layer class (same constructor arguments, plus ``name``, ``trainable``)."""
-    return type(nn_class.__name__, (KerasLayer, nn_class),
-                {"__doc__": nn_class.__doc__, "__module__": __name__})
+    return keras_class(KerasLayer, nn_class)
 
 
 Dense = keras_layer(nn_layers.Dense)
