@@ -16,8 +16,8 @@ from ..errors import ArgumentError
 from ..nn import model as nn_model, step
 from ..nn.errors import ShapeError
 from ..nn.progress import finished, verbosity
-from . import backend, losses, optimizers
 from ..tensorflow.tensor import Tensor
+from . import backend, losses, optimizers
 from .layers import KerasLayer, KerasTensor, as_tensor, input_shape_of, without_batch_axis
 
 
@@ -50,10 +50,9 @@ class Sequential(nn_model.Sequential):
 
     @_weights.setter
     def _weights(self, arrays):
-        by_name = {layer.name: layer for layer in self.layers}
+        variables = self._variables
         for name, array in arrays.items():
-            layer_name, suffix = name.split("/", 1)
-            variable = by_name[layer_name].variables.get(suffix)
+            variable = variables.get(name)
             if variable is None or variable.shape != np.shape(array):
                 raise ShapeError(f"weight '{name}' does not match the layer's (build the model first)")
             if variable.value is not array:
@@ -97,7 +96,8 @@ class Sequential(nn_model.Sequential):
 
     # --- running ---------------------------------------------------------------------------------
     def __call__(self, inputs, training=False):
-        """The model on data, computed now (a tf.Tensor a GradientTape can differentiate)."""
+        """The model on data, computed now (a tf.Tensor a GradientTape can differentiate): ``step.forward``, the
+        forward pass of ``fit``'s step, with fresh dropout noise and moving averages moved in training."""
         if isinstance(inputs, KerasTensor):
             raise ArgumentError("calling a model on a keras.Input is not supported; call its layers instead")
         if not self.built:
@@ -112,10 +112,10 @@ class Sequential(nn_model.Sequential):
             out, _ = step.forward(self, x, params, training, noise, layer_inputs)
             return out, step.moved(self, params, layer_inputs) if training else {}
 
-        out, moved = eager.call(run, x, self._variables, noise)
-        with eager.no_grad():
-            for name, value in moved.items():
-                self._variables[name].assign(value)
+        variables = self._variables
+        out, moved = eager.call(run, x, variables, noise)
+        for name, value in moved.items():
+            variables[name].assign(value)
         return out
 
     def evaluate(self, x, y, batch_size=32, verbose="auto", return_dict=False):
