@@ -18,6 +18,7 @@ import numpy as np
 from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
+from .trees import tree_map as _map
 
 
 class WeakIdKeyDictionary:
@@ -374,17 +375,6 @@ def _apply(primitive, args, params):
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
     return cls(None, value)
-
-
-def _map(f, value, kind):
-    """``value`` with ``f`` applied to each ``kind`` inside it (through lists, tuples and dicts)."""
-    if isinstance(value, kind):
-        return f(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_map(f, v, kind) for v in value)
-    if isinstance(value, dict):
-        return {k: _map(f, v, kind) for k, v in value.items()}
-    return value
 
 
 def lift(builder):

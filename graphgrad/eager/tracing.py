@@ -32,7 +32,8 @@ from ..autodiff import adjoints
 from ..graph import Graph
 from .gradients import gradients, history, reads_of
 from .tensor import Pending, deferred_nodes, unique_name
-from .updates import _Step, state_inputs, state_outputs, update_nodes
+from ..nn import optimizers
+from .updates import _Step, state_inputs, state_outputs
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
 
@@ -116,8 +117,9 @@ class Program:
     """One training step's structure as one graph: forward inputs, then the optimizer's state, to the loss,
     the gradients and the new parameters and state; run by ``compiler.TieredGraph``."""
 
-    def __init__(self, graph, loss, grads, step, runner):
+    def __init__(self, graph, loss, grads, step, updated, runner):
         self.graph, self.loss, self.grads, self.step, self.runner = graph, loss, grads, step, runner
+        self.updated = updated   # the positions of the variables the step updates (those with a gradient)
         self.calls = 0
 
     @property
@@ -277,22 +279,24 @@ def _build(updater, back, pairs, inputs):
     wrt = [new[leaf.node.id] for leaf in back.leaves]
     adj = adjoints(Graph([loss]), wrt, loss)
     grads = [None if w.id not in adj else ops.astype(adj[w.id], w.dtype) for w in wrt]
-    dtype = pairs[0][0].node.dtype
-    t, glob, new_glob, variables = update_nodes(updater.optimizer, [wrt[i] for _, i in pairs],
-                                                [grads[i] for _, i in pairs], dtype)
-    outputs = [loss] + [g for g in grads if g is not None] + state_outputs(new_glob, variables)
-    graph = Graph(outputs, nodes + state_inputs(t, glob, variables))
+    updated = [k for k, (_, i) in enumerate(pairs) if grads[i] is not None]   # (a variable with no gradient
+    names = [f"p{k}" for k in updated]                                          # keeps its value, as eagerly)
+    params = {name: wrt[pairs[k][1]] for name, k in zip(names, updated)}
+    step_grads = {name: grads[pairs[k][1]] for name, k in zip(names, updated)}
+    update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype)
+    outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
+    graph = Graph(outputs, nodes + state_inputs(update))
     from ..compiler import TieredGraph
-    return Program(graph, loss, grads, _Step(graph, t, glob, new_glob, variables), TieredGraph(graph))
+    return Program(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
 
 
 def _run(program, updater, back, pairs, inputs, assign):
     """Run ``program`` on this step's values and store what it computed; False (nothing stored) when the
     loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
     step = program.step
-    variables = [v for v, _ in pairs]
+    variables = [pairs[k][0] for k in program.updated]
     state = updater.state(step, variables)
-    arrays = [t.value for t in inputs] + [state[n.id] for n in state_inputs(step.t, step.globals, step.variables)]
+    arrays = [t.value for t in inputs] + [state[n.id] for n in state_inputs(step.update)]
     results = program.runner(*arrays)
     results = results if isinstance(results, (list, tuple)) else [results]
     env = {n.id: np.asarray(r, n.dtype) for n, r in zip(program.graph.outputs, results)}

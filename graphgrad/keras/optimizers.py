@@ -11,6 +11,7 @@ from .. import eager
 from ..errors import ArgumentError, NoGradientError
 from ..nn import optimizers as nn_optimizers
 from ..nn.errors import lookup
+from .classes import keras_class
 
 
 class KerasOptimizer:
@@ -51,17 +52,12 @@ class KerasOptimizer:
 
 def keras_optimizer(nn_class):
     """The Keras optimizer of an nn optimizer class (same arguments and defaults, plus ``lr``)."""
-    return type(nn_class.__name__, (KerasOptimizer, nn_class), {"__doc__": nn_class.__doc__, "__module__": __name__})
+    return keras_class(KerasOptimizer, nn_class)
 
 
-SGD = keras_optimizer(nn_optimizers.SGD)
-RMSprop = keras_optimizer(nn_optimizers.RMSprop)
-Adam = keras_optimizer(nn_optimizers.Adam)
-Adagrad = keras_optimizer(nn_optimizers.Adagrad)
-Adadelta = keras_optimizer(nn_optimizers.Adadelta)
-Adamax = keras_optimizer(nn_optimizers.Adamax)
-Nadam = keras_optimizer(nn_optimizers.Nadam)
-Ftrl = keras_optimizer(nn_optimizers.Ftrl)
+SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl = (
+    keras_optimizer(c) for c in (nn_optimizers.SGD, nn_optimizers.RMSprop, nn_optimizers.Adam, nn_optimizers.Adagrad,
+                                 nn_optimizers.Adadelta, nn_optimizers.Adamax, nn_optimizers.Nadam, nn_optimizers.Ftrl))
 RMSProp = RMSprop  # as seed 001 spells it
 Optimizer = KerasOptimizer
 
