@@ -17,6 +17,7 @@ Run: ``python benchmarks/eager_loops.py [--steps N] [--threads 1]``.
 """
 import argparse
 import contextlib
+import inspect
 import os
 import time
 
@@ -28,31 +29,17 @@ import graphgrad.torch as gg_torch  # noqa: E402
 from graphgrad.eager import tracing  # noqa: E402
 from w1_moons import hand_numba  # noqa: E402
 from graphgrad.datasets import moons  # noqa: E402
+from tests.torch import test_pytorch_reference  # noqa: E402
 
 COMPILE_WAIT = 300.0   # seconds the warm-up waits for a traced step's kernel
 
 
 def lenet(torch):
-    """The backprop lecture's LeNet (verbatim but for the flattening helper) and its training step."""
-    nn, F = torch.nn, torch.nn.functional
-
-    class Net(nn.Module):
-        def __init__(self):
-            super(Net, self).__init__()
-            self.conv1 = nn.Conv2d(1, 6, 3)
-            self.conv2 = nn.Conv2d(6, 16, 3)
-            self.fc1 = nn.Linear(16 * 6 * 6, 120)
-            self.fc2 = nn.Linear(120, 84)
-            self.fc3 = nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
-            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-            x = x.view(-1, 16 * 6 * 6)
-            x = F.relu(self.fc1(x))
-            x = F.relu(self.fc2(x))
-            return self.fc3(x)
-
+    """The backprop lecture's LeNet (its class as ``tests/torch`` holds it, verbatim) and its training step."""
+    namespace = {"nn": torch.nn, "F": torch.nn.functional}
+    exec(inspect.getsource(test_pytorch_reference.Net), namespace)   # the same code under either import
+    Net = namespace["Net"]
+    nn = torch.nn
     torch.manual_seed(0)
     net = Net()
     optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
