@@ -12,7 +12,8 @@ Each runs as PyTorch eager (when installed), graphgrad's spelling traced (the
 default: each step runs as one compiled program once its kernel is built;
 the warm-up waits for it) and graphgrad's spelling eager (``GRAPHGRAD_EAGER=1``),
 timed in turns; the tutorial loop also against the hand-written Numba loop of
-``w1_moons.py``. Then both spellings' loss curves and weights are compared.
+``w1_moons.py``. Then both spellings' loss curves and weights are compared. First, the
+cost of one small-tensor operation and of one item update, against PyTorch's.
 Run: ``python benchmarks/eager_loops.py [--steps N] [--threads 1]``.
 """
 import argparse
@@ -138,6 +139,22 @@ def _eagerly(steps):
     return run
 
 
+def per_operation(torch):
+    """Microseconds per small-tensor operation: ``a + b`` on two 2-element tensors, and an item update
+    ``N[3, 4] += 1`` of a 27x27 count table (a bigram lecture's inner loop)."""
+    a, b = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])
+    counts = torch.zeros((27, 27), dtype=torch.int32)
+
+    def add(n):
+        for _ in range(n):
+            a + b
+
+    def update(n):
+        for _ in range(n):
+            counts[3, 4] += 1
+    return {"a + b": add, "N[3, 4] += 1": update}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=50, help="steps per timed turn of the LeNet loop "
@@ -149,6 +166,15 @@ def main():
     torch = optional("torch")
     if torch is not None and args.threads:
         torch.set_num_threads(args.threads)
+    operations = {"graphgrad": per_operation(gg_torch)}
+    if torch is not None:
+        operations["PyTorch"] = per_operation(torch)
+    print("\nper operation (us)")
+    for name in operations["graphgrad"]:
+        times = turns({who: (lambda run=ops[name]: run(2000)) for who, ops in operations.items()}, args.repeat)
+        row = {who: min(t) / 2000 * 1e6 for who, t in times.items()}
+        ratio = f" ({row['graphgrad'] / row['PyTorch']:.1f}x PyTorch)" if "PyTorch" in row else ""
+        print(f"  {name:14s} " + ", ".join(f"{who} {us:.2f}" for who, us in row.items()) + ratio)
     for loop, n in ((lenet, args.steps), (tutorial, args.steps * 40)):
         candidates = {"graphgrad spelling, traced": warmed(loop, gg_torch, True)}
         with eager_only():
