@@ -166,6 +166,16 @@ def main():
     torch = optional("torch")
     if torch is not None and args.threads:
         torch.set_num_threads(args.threads)
+    print("\nfirst steps in this process (s): the first runs eagerly, the second is traced (its program built,"
+          "\nits kernel's source generated, run on the interpreter while the kernel is built in the background)")
+    for loop in (lenet, tutorial):
+        steps, _, _ = loop(gg_torch)
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            steps(1)
+            times.append(time.perf_counter() - start)
+        print(f"  {loop.__name__:10s} first {times[0]:.3f}, second {times[1]:.3f}")
     operations = {"graphgrad": per_operation(gg_torch)}
     if torch is not None:
         operations["PyTorch"] = per_operation(torch)
