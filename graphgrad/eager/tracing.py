@@ -30,9 +30,9 @@ import numpy as np
 from .. import ops
 from ..autodiff import adjoints
 from ..graph import Graph
+from ..nn import optimizers
 from .gradients import gradients, history, reads_of
 from .tensor import Pending, deferred_nodes, unique_name
-from ..nn import optimizers
 from .updates import _Step, state_inputs, state_outputs
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
@@ -75,17 +75,18 @@ class DeferredBackward:
         """Compute the gradients eagerly (the core's reverse mode over the recorded values), after the
         forward, so an operation outside its domain is reported before any gradient is used."""
         self.target.value
-        self.fill(gradients(self.target, self.leaves, through=self.through))
+        found = gradients(self.target, self.leaves, through=self.through)
+        self.fill([None if g is None else g.value for g in found])
 
     def fill(self, found):
-        """Store the gradients ``found`` (tensors or arrays; None where there is none)."""
+        """Store the gradients ``found`` (arrays; None where there is none)."""
         self.done = True
         for owner, grad, g in zip(self.owners or self.leaves, self.grads, found):
             if g is None:
                 grad._value.array = np.zeros(grad.node.shape, grad.node.dtype)
                 self.assign(owner, None)
             else:
-                grad._value.array = np.asarray(g.value if hasattr(g, "value") else g, grad.node.dtype)
+                grad._value.array = np.asarray(g, grad.node.dtype)
 
 
 def defer_backward(target, leaves, owners, assign):
@@ -141,11 +142,14 @@ class Tracer:
         self.programs, self.off = {}, False
 
 
+_tracers = weakref.WeakKeyDictionary()   # updater -> its Tracer
+
+
 def tracer_of(updater):
     """The updater's tracer (made on first use)."""
-    if getattr(updater, "tracer", None) is None:
-        updater.tracer = Tracer()
-    return updater.tracer
+    if updater not in _tracers:
+        _tracers[updater] = Tracer()
+    return _tracers[updater]
 
 
 def programs(optimizer):
