@@ -138,10 +138,6 @@ class Tensor:
             realize(self)
         return v.array
 
-    @value.setter
-    def value(self, value):
-        self._value = value
-
     @property
     def pending(self):
         """Whether the value is deferred and not computed yet."""
@@ -273,8 +269,8 @@ class Variable(Tensor):
     def _set(self, array, name, requires_grad):
         self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
         _holders[self._current] = weakref.ref(self)
-        if getattr(self, "node", None) is not None:
-            replaced(self.node, self._current.node)
+        if getattr(self, "_node", None) is not None:   # a new value, not the first
+            replaced(self._node, self._current.node)
         Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
 
     @staticmethod
@@ -419,7 +415,7 @@ def _evaluated(cls, node, operands, record=None, kept=True):
         return cls(node, value)
     if node.weak and not node.shape:
         return _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
-    return cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
+    return cls(None, value)   # a leaf, its node made when asked for
 
 
 # --- deferred values ---------------------------------------------------------------------------------
@@ -436,7 +432,8 @@ def replaced(old, new):
 def defers(operands):
     """Whether a recorded operation on ``operands`` is deferred: it reads a deferred value or a variable of a
     traced training loop (``tracing``)."""
-    return any(type(t._value) is Pending or t.node.id in deferred_nodes for t in operands)
+    return any(type(t._value) is Pending or (t._node is not None and t._node.id in deferred_nodes)
+               for t in operands)
 
 
 def realize(tensor):
