@@ -7,10 +7,11 @@ import argparse
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 
-from .errors import GraphgradError, InputValueError
+from .errors import GraphgradError, InputValueError, NotationWarning
 from .jsontext import dumps
 
 
@@ -200,7 +201,26 @@ def build_parser():
 
 
 def main(argv=None):
-    """Entry point of the ``graphgrad`` console script; returns the exit status."""
+    """Entry point of the ``graphgrad`` console script; returns the exit status.
+
+    How a program was read, where it could be read two ways (``ab`` as a·b), is printed as one line
+    ``graphgrad: note: ...`` on standard error; other warnings are shown as Python shows them.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", NotationWarning)
+        show = warnings.showwarning
+
+        def note(message, category, *where, **options):
+            if issubclass(category, NotationWarning):
+                print(f"graphgrad: note: {' '.join(str(message).split())}", file=sys.stderr)
+            else:
+                show(message, category, *where, **options)
+        warnings.showwarning = note
+        return _run(argv)
+
+
+def _run(argv):
+    """Parse the arguments, run the verb and print its result; errors become one line and a status."""
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "program", None) is not None:

@@ -215,3 +215,12 @@ def test_a_renderer_that_crashes_without_a_message_is_named_with_advice(capsys, 
     status, out, err = run(capsys, "render", "y = x*x", "--at", "x=2", "-o", str(tmp_path / "p.svg"))
     assert (status, out) == (2, "") and err.count("\n") == 1
     assert f"cannot draw {tmp_path / 'p.svg'}: dot crashed (signal 11)" in err and "--max-nodes" in err
+
+
+def test_a_program_in_slide_notation_runs_and_a_guess_is_said_in_a_note(capsys):
+    status, out, err = run(capsys, "eval", "J = 3(ab+c)", "--at", "a=5", "b=4", "c=1")
+    assert (status, out.strip(), err) == (0, "J = 63", "")
+    status, out, err = run(capsys, "eval", "y = f(x) + 1", "--at", "x=3")
+    note, error = err.splitlines()
+    assert status == 2 and note.startswith("graphgrad: note: read 'f(x)' as a product")
+    assert error == "graphgrad: error: no value given for input 'f'"
