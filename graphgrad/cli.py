@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from .errors import GraphgradError, InputValueError, NotationWarning
+from .errors import GraphgradError, InputValueError, NotationWarning, SizeError
 from .jsontext import dumps
 
 
@@ -124,11 +124,26 @@ def cmd_grad(args):
     graph, values = program_graph(args)
     value, grad = differentiate(graph, values, args.method)
     name = output_name(args, graph)
+    forms = closed_forms(graph) if args.method == "symbolic" else {}
     if args.json:
         return {"output": name, "value": tolist(value), "grad": {k: tolist(v) for k, v in grad.items()},
-                "method": args.method}
-    lines = [f"{name} = {_show(value)}"] + [f"d{name}/d{k} = {_show(v)}" for k, v in grad.items()]
+                "method": args.method, **({"grad_expressions": forms} if args.method == "symbolic" else {})}
+    lines = [f"{name} = {_show(value)}"]
+    for k, v in grad.items():
+        form = (forms or {}).get(k)
+        lines.append(f"d{name}/d{k} = " + (f"{form} = " if form and form != _show(v) else "") + _show(v))
+    if forms is None:
+        lines.append("(the closed forms are too large to write out: not printed)")
     return "\n".join(lines)
+
+
+def closed_forms(graph):
+    """Each derivative as a lecturer writes it (``3·b`` of dJ/da), or None when they are too large to print."""
+    from .symbolic import gradient, plain
+    try:
+        return {k: plain(form) for k, form in gradient(graph).items()}
+    except SizeError:
+        return None
 
 
 def cmd_compare(args):

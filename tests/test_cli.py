@@ -224,3 +224,29 @@ def test_a_program_in_slide_notation_runs_and_a_guess_is_said_in_a_note(capsys):
     note, error = err.splitlines()
     assert status == 2 and note.startswith("graphgrad: note: read 'f(x)' as a product")
     assert error == "graphgrad: error: no value given for input 'f'"
+
+
+def test_symbolic_grad_prints_each_derivative_before_its_value(capsys):
+    status, out, _ = run(capsys, "grad", "J = 3*(a*b + c)", "--at", "a=5", "b=4", "c=1", "--method", "symbolic")
+    assert status == 0
+    assert out.splitlines() == ["J = 63", "dJ/da = 3·b = 12", "dJ/db = 3·a = 15", "dJ/dc = 3"]
+
+
+def test_symbolic_grad_json_adds_the_expressions_sympy_agrees_with(capsys):
+    import sympy
+    status, out, _ = run(capsys, "grad", BAYDIN, "--at", "x1=2", "x2=5", "--method", "symbolic", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["grad"]["x1"] == pytest.approx(5.5) and data["method"] == "symbolic"
+    x1, x2 = sympy.symbols("x1 x2")
+    y = sympy.log(x1) + x1 * x2 - sympy.sin(x2)
+    for name, symbol in (("x1", x1), ("x2", x2)):
+        printed = sympy.sympify(data["grad_expressions"][name].replace("·", "*").replace("^", "**"))
+        assert sympy.simplify(printed - sympy.diff(y, symbol)) == 0
+
+
+def test_symbolic_grad_too_large_to_write_out_still_prints_its_numbers(capsys):
+    program = "y = " + "sigmoid(" * 40 + "x" + ")" * 40
+    status, out, _ = run(capsys, "grad", program, "--at", "x=0.3", "--method", "symbolic")
+    lines = out.splitlines()
+    assert status == 0 and lines[1].startswith("dy/dx = ") and lines[1].count("=") == 1
+    assert lines[2] == "(the closed forms are too large to write out: not printed)"

@@ -19,7 +19,7 @@ from ..graph.printing import bar, dot, inline, latex_name, operation, substitute
 from ..graph.shapes import fmt
 from ..lazy_sympy import sp
 from ..ops import const
-from ..symbolic import SymbolicError, local_partial, symbol
+from ..symbolic import SymbolicError, local_partial, plain, symbol
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Trace:
 
 def show(expr):
     """A SymPy expression of trace names as (text, LaTeX), its terms and factors in the order built."""
-    text = sp.sstr(expr, order="none").replace("**", "^").replace("*", "·")
+    text = plain(expr, order="none")
     names = {s: latex_name(s.name) for s in expr.free_symbols}
     return text, sp.latex(expr, order="none", mul_symbol="times", symbol_names=names)
 
