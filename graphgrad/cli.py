@@ -22,16 +22,19 @@ class _Parser(argparse.ArgumentParser):
         raise GraphgradError(f"{message} (see '{self.prog} --help')")
 
 
-def parse_at(items):
-    """``["x=2", "W=[[1,2],[3,4]]"]`` -> {"x": 2.0, "W": array}; a value is a number or JSON array."""
+def parse_at(items, flag="--at"):
+    """``["x=2", "W=[[1,2],[3,4]]"]`` -> {"x": 2.0, "W": array}; a value is a number or JSON array.
+
+    ``flag`` names the option the items came from (``--at``, ``--direction``) in error messages.
+    """
     values = {}
     for item in items or []:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InputValueError(f"--at expects NAME=VALUE, got '{item}'")
+            raise InputValueError(f"{flag} expects NAME=VALUE, got '{item}'")
         if name in values:
-            raise InputValueError(f"'{name}' is given twice in --at; give each input one value")
+            raise InputValueError(f"'{name}' is given twice in {flag}; give each input one value")
         try:
             value = json.loads(text)
         except json.JSONDecodeError:
@@ -54,9 +57,13 @@ def program_arguments(p, program=True, at=True):
         p.add_argument("program", help="e.g. 'y = ln(x1) + x1*x2 - sin(x2)' or 'u = a*b; z = u + c; J = 3*z', "
                                        "a file holding the program, or - to read it from standard input")
     if at:
-        p.add_argument("--at", action="extend", nargs="+", metavar="NAME=VALUE", default=[],
-                       help="input values: numbers or JSON arrays (--at a=2 b=3, or --at repeated)")
+        values_argument(p, "--at", "input values: numbers or JSON arrays (--at a=2 b=3, or --at repeated)")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def values_argument(p, flag, help):
+    """An option taking NAME=VALUE items, several after one flag or the flag repeated (read by ``parse_at``)."""
+    p.add_argument(flag, action="extend", nargs="+", metavar="NAME=VALUE", default=[], help=help)
 
 
 def naming_argument(p):
@@ -174,7 +181,7 @@ def cmd_trace(args):
     from .traces import record
     from .traces.formats import as_dict
     graph, values = program_graph(args)
-    direction = parse_at(args.direction) if args.direction else None
+    direction = parse_at(args.direction, "--direction") if args.direction else None
     trace = record(graph, values, direction=direction, places=args.places, naming=args.naming)
     return as_dict(trace) if args.json else trace.format(args.format)
 
@@ -205,8 +212,8 @@ def build_parser():
                    help="your derivative with respect to VAR, e.g. 'x1: 1/x1 + x2'")
     p = verb("trace", cmd_trace, "forward primal, tangent and reverse adjoint traces (Baydin et al.)")
     p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"])
-    p.add_argument("--direction", action="append", metavar="NAME=VALUE",
-                   help="add a forward tangent trace along this direction")
+    values_argument(p, "--direction", "add a forward tangent trace along this direction, given as --at is "
+                                      "(--direction x1=1 x2=0; inputs left out are 0)")
     p.add_argument("--places", type=places, default=3, help="decimal places shown, 0 to 12 (default 3)")
     naming_argument(p)
     register_pictures(sub)

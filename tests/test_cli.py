@@ -1,5 +1,6 @@
 """The command line: every verb's output, and one-line errors with exit status 2."""
 import json
+import math
 
 import pytest
 
@@ -250,3 +251,16 @@ def test_symbolic_grad_too_large_to_write_out_still_prints_its_numbers(capsys):
     lines = out.splitlines()
     assert status == 0 and lines[1].startswith("dy/dx = ") and lines[1].count("=") == 1
     assert lines[2] == "(the closed forms are too large to write out: not printed)"
+
+
+@pytest.mark.parametrize("direction", [["--direction", "x1=1", "x2=1"], ["--direction", "x1=1", "--direction", "x2=1"]])
+def test_trace_direction_takes_several_inputs_as_at_does(capsys, direction):
+    status, out, _ = run(capsys, "trace", BAYDIN, "--at", "x1=2", "x2=5", *direction, "--json")
+    tangent = json.loads(out)["tangent"]
+    assert status == 0 and tangent[-1]["var"] == "ẏ"
+    assert tangent[-1]["value"] == pytest.approx(1 / 2 + 5 + 2 - math.cos(5))   # ∂y/∂x1 + ∂y/∂x2 at (2, 5)
+
+
+def test_a_bad_direction_is_named_as_direction(capsys):
+    status, _, err = run(capsys, "trace", BAYDIN, "--at", "x1=2", "x2=5", "--direction", "x1=1", "x1")
+    assert status == 2 and err.strip() == "graphgrad: error: --direction expects NAME=VALUE, got 'x1'"
