@@ -183,7 +183,7 @@ def cmd_trace(args):
     graph, values = program_graph(args)
     direction = parse_at(args.direction, "--direction") if args.direction else None
     trace = record(graph, values, direction=direction, places=args.places, naming=args.naming)
-    return as_dict(trace) if args.json else trace.format(args.format)
+    return as_dict(trace) if args.json else trace.format(args.format, standalone=args.standalone)
 
 
 def cmd_demo(args):
@@ -192,6 +192,7 @@ def cmd_demo(args):
 
 
 def build_parser():
+    from .traces.formats import LATEX_PACKAGES
     from .viz.cli import register as register_pictures
     parser = _Parser(prog="graphgrad", description="Computation graphs for teaching: evaluate, differentiate four "
                      "ways, check derivatives, trace and draw backprop (every verb has --json).")
@@ -211,7 +212,11 @@ def build_parser():
     p.add_argument("--claim", action="append", required=True, metavar="'VAR: EXPR'",
                    help="your derivative with respect to VAR, e.g. 'x1: 1/x1 + x2'")
     p = verb("trace", cmd_trace, "forward primal, tangent and reverse adjoint traces (Baydin et al.)")
-    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"])
+    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"],
+                   help=f"text (default), markdown, latex (tabulars for a document that loads {LATEX_PACKAGES}), "
+                        "html (a whole page) or json")
+    p.add_argument("--standalone", action="store_true",
+                   help="with --format latex: a whole document that pdflatex compiles alone")
     values_argument(p, "--direction", "add a forward tangent trace along this direction, given as --at is "
                                       "(--direction x1=1 x2=0; inputs left out are 0)")
     p.add_argument("--places", type=places, default=3, help="decimal places shown, 0 to 12 (default 3)")

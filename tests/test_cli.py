@@ -264,3 +264,12 @@ def test_trace_direction_takes_several_inputs_as_at_does(capsys, direction):
 def test_a_bad_direction_is_named_as_direction(capsys):
     status, _, err = run(capsys, "trace", BAYDIN, "--at", "x1=2", "x2=5", "--direction", "x1=1", "x1")
     assert status == 2 and err.strip() == "graphgrad: error: --direction expects NAME=VALUE, got 'x1'"
+
+
+def test_trace_latex_says_it_needs_booktabs_and_standalone_makes_a_document(capsys):
+    with pytest.raises(SystemExit):
+        main(["trace", "--help"])
+    assert r"\usepackage{booktabs,amsmath}" in " ".join(capsys.readouterr().out.split())
+    status, out, _ = run(capsys, "trace", BAYDIN, "--at", "x1=2", "x2=5", "--format", "latex", "--standalone")
+    assert status == 0 and out.startswith("\\documentclass") and "\\usepackage{booktabs" in out
+    assert out.rstrip().endswith("\\end{document}") and "11.652" in out

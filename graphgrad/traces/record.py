@@ -13,7 +13,7 @@ import numpy as np
 from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
 from ..backends.numpy_backend import bind, check_differentiable, run
-from ..errors import ShapeError, UnknownNameError
+from ..errors import ArgumentError, ShapeError, UnknownNameError
 from ..graph import Graph, Node
 from ..graph.printing import bar, dot, inline, latex_name, operation, substituted, vname
 from ..graph.shapes import fmt
@@ -66,9 +66,14 @@ class Trace:
     reverse: list = field(default_factory=list)
     places: int = 3
 
-    def format(self, fmt="text"):
-        """The trace as ``text``, ``markdown``, ``latex`` (booktabs), ``html`` or ``json``."""
-        from .formats import FORMATS
+    def format(self, fmt="text", standalone=False):
+        """The trace as ``text``, ``markdown``, ``latex`` (booktabs), ``html`` or ``json``; ``standalone``
+        LaTeX is a whole document for pdflatex, where plain ``latex`` is a fragment needing booktabs and amsmath."""
+        from .formats import FORMATS, latex_document
+        if standalone:
+            if fmt != "latex":
+                raise ArgumentError(f"a standalone document is written in the latex format (--format latex), not {fmt}")
+            return latex_document(self)
         return FORMATS[fmt](self)
 
     def _repr_html_(self):
