@@ -131,10 +131,12 @@ def cmd_grad(args):
     graph, values = program_graph(args)
     value, grad = differentiate(graph, values, args.method)
     name = output_name(args, graph)
-    forms = closed_forms(graph) if args.method == "symbolic" else {}
+    symbolic = args.method == "symbolic"
+    forms = closed_forms(graph) if symbolic else {}
     if args.json:
-        return {"output": name, "value": tolist(value), "grad": {k: tolist(v) for k, v in grad.items()},
-                "method": args.method, **({"grad_expressions": forms} if args.method == "symbolic" else {})}
+        result = {"output": name, "value": tolist(value), "grad": {k: tolist(v) for k, v in grad.items()},
+                  "method": args.method}
+        return {**result, "grad_expressions": forms} if symbolic else result
     lines = [f"{name} = {_show(value)}"]
     for k, v in grad.items():
         form = (forms or {}).get(k)

@@ -143,9 +143,9 @@ class _Builder:
             self.inputs.append(var)
         return self.names[name]
 
-    def is_input(self, letter):
-        """Whether a single letter is a value of the program: written alone, assigned or given a value."""
-        return (letter in self.names or letter in self.written) and letter not in CONSTANTS and letter not in FUNCTIONS
+    def is_value(self, name):
+        """Whether ``name`` is a value of the program (written as one, assigned or given a value), not a constant."""
+        return (name in self.names or name in self.written) and name not in CONSTANTS and name not in FUNCTIONS
 
     def letters(self, node):
         """The letters of a name such as ``ab`` when it means the product a·b, else None (one name).
@@ -156,7 +156,7 @@ class _Builder:
         name = node.id
         if len(name) < 2 or not name.isalpha() or name in self.shapes:
             return None
-        if all(self.is_input(letter) for letter in name):
+        if all(self.is_value(letter) for letter in name):
             return list(name)
         if not self.slide:
             return None
@@ -183,9 +183,8 @@ class _Builder:
         if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
             raise ParseError(f"only calls of named functions are allowed{self.source.where(node)}; "
                              f"a product is a value times one bracketed factor, or write *")
-        if isinstance(head, ast.Name) and not (self.is_input(head.id) or head.id in self.shapes
-                                                 or head.id in CONSTANTS):
-            if len(head.id) > 1 and not all(self.is_input(letter) for letter in head.id):
+        if isinstance(head, ast.Name) and not (self.is_value(head.id) or head.id in CONSTANTS):
+            if len(head.id) > 1 and not all(self.is_value(letter) for letter in head.id):
                 raise UnknownNameError(f"unknown function '{head.id}'{self.source.where(node)}; known functions: "
                                        f"{', '.join(sorted(FUNCTIONS))}; write {head.id}*(...) for a product")
             if len(head.id) == 1:

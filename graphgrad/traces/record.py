@@ -67,12 +67,12 @@ class Trace:
     places: int = 3
 
     def format(self, fmt="text", standalone=False):
-        """The trace as ``text``, ``markdown``, ``latex`` (booktabs), ``html`` or ``json``; ``standalone``
-        LaTeX is a whole document for pdflatex, where plain ``latex`` is a fragment needing booktabs and amsmath."""
+        """The trace as ``text``, ``markdown``, ``latex`` (booktabs), ``html`` or ``json``; with ``standalone``
+        the LaTeX is a whole document for pdflatex, without it a fragment needing booktabs and amsmath."""
         from .formats import FORMATS, latex_document
         if standalone:
             if fmt != "latex":
-                raise ArgumentError(f"a standalone document is written in the latex format (--format latex), not {fmt}")
+                raise ArgumentError(f"a standalone document is in the latex format (--format latex), not {fmt}")
             return latex_document(self)
         return FORMATS[fmt](self)
 
