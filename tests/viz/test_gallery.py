@@ -1,21 +1,15 @@
-"""The demo's pictures: written with whichever renderer is installed, with no note about formats nobody asked for."""
-import pytest
-
+"""The demo's pictures: frames and tables with whichever renderer is installed, and no note about formats
+nobody asked for (a PDF of the frames only where the renderer writes PDF)."""
+from graphgrad.demo import EXAMPLES
 from graphgrad.viz.gallery import write_pictures
 
-from .conftest import skip_unless_installed
 
-EXAMPLES = {"backprop_J": ("u = a*b; z = u + c; J = 3*z", {"a": 5, "b": 4, "c": 1})}
-
-
-@pytest.mark.parametrize("program, pdf", [("graphviz-pure", False), ("dot", True)])
-def test_the_demo_pictures_need_no_note_with_either_renderer(tmp_path, monkeypatch, program, pdf):
-    skip_unless_installed(program)
-    monkeypatch.setenv("GRAPHGRAD_DOT", program)
+def test_demo_pictures_include_frames_and_tables(renderer, tmp_path):
     written, note = write_pictures(tmp_path, EXAMPLES)
+    names = {p.name for p in written}
+    assert {"backprop_J.svg", "baydin.png", "baydin_trace.html", "frames.html", "frame_12.svg", "frame_16.svg"} <= names
     assert note is None
-    assert (tmp_path / "backprop_J.svg").read_bytes()[:5] == b"<?xml"
-    assert any(p.suffix == ".pdf" for p in written) == pdf
+    assert any(p.suffix == ".pdf" for p in written) == (renderer == "dot")
 
 
 def test_without_a_renderer_the_note_says_how_to_get_one(tmp_path, monkeypatch):
