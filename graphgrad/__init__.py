@@ -1,6 +1,6 @@
 """graphgrad: a symbolic computation-graph compiler and visualizer for teaching and small nets."""
 from .errors import (ArgumentError, DivergenceError, DomainError, GraphgradError, InputValueError,
-                     MissingInputError, ParseError, ShapeError, SizeError, UnknownNameError)
+                     MissingInputError, NotationWarning, ParseError, ShapeError, SizeError, UnknownNameError)
 from .graph import Graph, Node
 from .ops import (abs, broadcast_to, const, cos, e, exp, ln, log, log_softmax, matmul, max, mean, pi,
                   relu, reshape, sigmoid, sin, softmax, sqrt, sum, tan, tanh, transpose)

@@ -7,10 +7,11 @@ import argparse
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 
-from .errors import GraphgradError, InputValueError
+from .errors import GraphgradError, InputValueError, NotationWarning, SizeError
 from .jsontext import dumps
 
 
@@ -21,16 +22,19 @@ class _Parser(argparse.ArgumentParser):
         raise GraphgradError(f"{message} (see '{self.prog} --help')")
 
 
-def parse_at(items):
-    """``["x=2", "W=[[1,2],[3,4]]"]`` -> {"x": 2.0, "W": array}; a value is a number or JSON array."""
+def parse_at(items, flag="--at"):
+    """``["x=2", "W=[[1,2],[3,4]]"]`` -> {"x": 2.0, "W": array}; a value is a number or JSON array.
+
+    ``flag`` names the option the items came from (``--at``, ``--direction``) in error messages.
+    """
     values = {}
     for item in items or []:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InputValueError(f"--at expects NAME=VALUE, got '{item}'")
+            raise InputValueError(f"{flag} expects NAME=VALUE, got '{item}'")
         if name in values:
-            raise InputValueError(f"'{name}' is given twice in --at; give each input one value")
+            raise InputValueError(f"'{name}' is given twice in {flag}; give each input one value")
         try:
             value = json.loads(text)
         except json.JSONDecodeError:
@@ -53,9 +57,13 @@ def program_arguments(p, program=True, at=True):
         p.add_argument("program", help="e.g. 'y = ln(x1) + x1*x2 - sin(x2)' or 'u = a*b; z = u + c; J = 3*z', "
                                        "a file holding the program, or - to read it from standard input")
     if at:
-        p.add_argument("--at", action="extend", nargs="+", metavar="NAME=VALUE", default=[],
-                       help="input values: numbers or JSON arrays (--at a=2 b=3, or --at repeated)")
+        values_argument(p, "--at", "input values: numbers or JSON arrays (--at a=2 b=3, or --at repeated)")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def values_argument(p, flag, help):
+    """An option taking NAME=VALUE items, several after one flag or the flag repeated (read by ``parse_at``)."""
+    p.add_argument(flag, action="extend", nargs="+", metavar="NAME=VALUE", default=[], help=help)
 
 
 def naming_argument(p):
@@ -123,11 +131,28 @@ def cmd_grad(args):
     graph, values = program_graph(args)
     value, grad = differentiate(graph, values, args.method)
     name = output_name(args, graph)
+    symbolic = args.method == "symbolic"
+    forms = closed_forms(graph) if symbolic else {}
     if args.json:
-        return {"output": name, "value": tolist(value), "grad": {k: tolist(v) for k, v in grad.items()},
-                "method": args.method}
-    lines = [f"{name} = {_show(value)}"] + [f"d{name}/d{k} = {_show(v)}" for k, v in grad.items()]
+        result = {"output": name, "value": tolist(value), "grad": {k: tolist(v) for k, v in grad.items()},
+                  "method": args.method}
+        return {**result, "grad_expressions": forms} if symbolic else result
+    lines = [f"{name} = {_show(value)}"]
+    for k, v in grad.items():
+        form = (forms or {}).get(k)
+        lines.append(f"d{name}/d{k} = " + (f"{form} = " if form and form != _show(v) else "") + _show(v))
+    if forms is None:
+        lines.append("(the closed forms are too large to write out: not printed)")
     return "\n".join(lines)
+
+
+def closed_forms(graph):
+    """Each derivative as a lecturer writes it (``3·b`` of dJ/da), or None when they are too large to print."""
+    from .symbolic import gradient, plain
+    try:
+        return {k: plain(form) for k, form in gradient(graph).items()}
+    except SizeError:
+        return None
 
 
 def cmd_compare(args):
@@ -158,9 +183,9 @@ def cmd_trace(args):
     from .traces import record
     from .traces.formats import as_dict
     graph, values = program_graph(args)
-    direction = parse_at(args.direction) if args.direction else None
+    direction = parse_at(args.direction, "--direction") if args.direction else None
     trace = record(graph, values, direction=direction, places=args.places, naming=args.naming)
-    return as_dict(trace) if args.json else trace.format(args.format)
+    return as_dict(trace) if args.json else trace.format(args.format, standalone=args.standalone)
 
 
 def cmd_demo(args):
@@ -169,6 +194,7 @@ def cmd_demo(args):
 
 
 def build_parser():
+    from .traces.formats import LATEX_PACKAGES
     from .viz.cli import register as register_pictures
     parser = _Parser(prog="graphgrad", description="Computation graphs for teaching: evaluate, differentiate four "
                      "ways, check derivatives, trace and draw backprop (every verb has --json).")
@@ -188,9 +214,13 @@ def build_parser():
     p.add_argument("--claim", action="append", required=True, metavar="'VAR: EXPR'",
                    help="your derivative with respect to VAR, e.g. 'x1: 1/x1 + x2'")
     p = verb("trace", cmd_trace, "forward primal, tangent and reverse adjoint traces (Baydin et al.)")
-    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"])
-    p.add_argument("--direction", action="append", metavar="NAME=VALUE",
-                   help="add a forward tangent trace along this direction")
+    p.add_argument("--format", default="text", choices=["text", "markdown", "latex", "html", "json"],
+                   help=f"text (default), markdown, latex (tabulars for a document that loads {LATEX_PACKAGES}), "
+                        "html (a whole page) or json")
+    p.add_argument("--standalone", action="store_true",
+                   help="with --format latex: a whole document that pdflatex compiles alone")
+    values_argument(p, "--direction", "add a forward tangent trace along this direction, given as --at is "
+                                      "(--direction x1=1 x2=0; inputs left out are 0)")
     p.add_argument("--places", type=places, default=3, help="decimal places shown, 0 to 12 (default 3)")
     naming_argument(p)
     register_pictures(sub)
@@ -200,7 +230,26 @@ def build_parser():
 
 
 def main(argv=None):
-    """Entry point of the ``graphgrad`` console script; returns the exit status."""
+    """Entry point of the ``graphgrad`` console script; returns the exit status.
+
+    How a program was read, where it could be read two ways (``ab`` as a·b), is printed as one line
+    ``graphgrad: note: ...`` on standard error; other warnings are shown as Python shows them.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", NotationWarning)
+        show = warnings.showwarning
+
+        def note(message, category, *where, **options):
+            if issubclass(category, NotationWarning):
+                print(f"graphgrad: note: {' '.join(str(message).split())}", file=sys.stderr)
+            else:
+                show(message, category, *where, **options)
+        warnings.showwarning = note
+        return _run(argv)
+
+
+def _run(argv):
+    """Parse the arguments, run the verb and print its result; errors become one line and a status."""
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "program", None) is not None:

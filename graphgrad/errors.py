@@ -1,4 +1,4 @@
-"""The exceptions graphgrad raises: one base class, one subclass per kind of mistake.
+"""The exceptions graphgrad raises: one base class, one subclass per kind of mistake; and its one warning.
 
 Every message names the problem and where it is (a node, a position, a name),
 so the command line can print it on one line without a traceback.
@@ -11,6 +11,10 @@ class GraphgradError(Exception):
 
 class ParseError(GraphgradError):
     """A program string is not in graphgrad's grammar (the message has the position)."""
+
+
+class NotationWarning(UserWarning):
+    """A program that reads two ways (``ab``: a name, or a·b); the message says which reading was taken."""
 
 
 class UnknownNameError(GraphgradError):

@@ -1,5 +1,6 @@
 """The command line: every verb's output, and one-line errors with exit status 2."""
 import json
+import math
 
 import pytest
 
@@ -215,3 +216,60 @@ def test_a_renderer_that_crashes_without_a_message_is_named_with_advice(capsys, 
     status, out, err = run(capsys, "render", "y = x*x", "--at", "x=2", "-o", str(tmp_path / "p.svg"))
     assert (status, out) == (2, "") and err.count("\n") == 1
     assert f"cannot draw {tmp_path / 'p.svg'}: dot crashed (signal 11)" in err and "--max-nodes" in err
+
+
+def test_a_program_in_slide_notation_runs_and_a_guess_is_said_in_a_note(capsys):
+    status, out, err = run(capsys, "eval", "J = 3(ab+c)", "--at", "a=5", "b=4", "c=1")
+    assert (status, out.strip(), err) == (0, "J = 63", "")
+    status, out, err = run(capsys, "eval", "y = f(x) + 1", "--at", "x=3")
+    note, error = err.splitlines()
+    assert status == 2 and note.startswith("graphgrad: note: read 'f(x)' as a product")
+    assert error == "graphgrad: error: no value given for input 'f'"
+
+
+def test_symbolic_grad_prints_each_derivative_before_its_value(capsys):
+    status, out, _ = run(capsys, "grad", "J = 3*(a*b + c)", "--at", "a=5", "b=4", "c=1", "--method", "symbolic")
+    assert status == 0
+    assert out.splitlines() == ["J = 63", "dJ/da = 3·b = 12", "dJ/db = 3·a = 15", "dJ/dc = 3"]
+
+
+def test_symbolic_grad_json_adds_the_expressions_sympy_agrees_with(capsys):
+    import sympy
+    status, out, _ = run(capsys, "grad", BAYDIN, "--at", "x1=2", "x2=5", "--method", "symbolic", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["grad"]["x1"] == pytest.approx(5.5) and data["method"] == "symbolic"
+    x1, x2 = sympy.symbols("x1 x2")
+    y = sympy.log(x1) + x1 * x2 - sympy.sin(x2)
+    for name, symbol in (("x1", x1), ("x2", x2)):
+        printed = sympy.sympify(data["grad_expressions"][name].replace("·", "*").replace("^", "**"))
+        assert sympy.simplify(printed - sympy.diff(y, symbol)) == 0
+
+
+def test_symbolic_grad_too_large_to_write_out_still_prints_its_numbers(capsys):
+    program = "y = " + "sigmoid(" * 40 + "x" + ")" * 40
+    status, out, _ = run(capsys, "grad", program, "--at", "x=0.3", "--method", "symbolic")
+    lines = out.splitlines()
+    assert status == 0 and lines[1].startswith("dy/dx = ") and lines[1].count("=") == 1
+    assert lines[2] == "(the closed forms are too large to write out: not printed)"
+
+
+@pytest.mark.parametrize("direction", [["--direction", "x1=1", "x2=1"], ["--direction", "x1=1", "--direction", "x2=1"]])
+def test_trace_direction_takes_several_inputs_as_at_does(capsys, direction):
+    status, out, _ = run(capsys, "trace", BAYDIN, "--at", "x1=2", "x2=5", *direction, "--json")
+    tangent = json.loads(out)["tangent"]
+    assert status == 0 and tangent[-1]["var"] == "ẏ"
+    assert tangent[-1]["value"] == pytest.approx(1 / 2 + 5 + 2 - math.cos(5))   # ∂y/∂x1 + ∂y/∂x2 at (2, 5)
+
+
+def test_a_bad_direction_is_named_as_direction(capsys):
+    status, _, err = run(capsys, "trace", BAYDIN, "--at", "x1=2", "x2=5", "--direction", "x1=1", "x1")
+    assert status == 2 and err.strip() == "graphgrad: error: --direction expects NAME=VALUE, got 'x1'"
+
+
+def test_trace_latex_says_it_needs_booktabs_and_standalone_makes_a_document(capsys):
+    with pytest.raises(SystemExit):
+        main(["trace", "--help"])
+    assert r"\usepackage{booktabs,amsmath}" in " ".join(capsys.readouterr().out.split())
+    status, out, _ = run(capsys, "trace", BAYDIN, "--at", "x1=2", "x2=5", "--format", "latex", "--standalone")
+    assert status == 0 and out.startswith("\\documentclass") and "\\usepackage{booktabs" in out
+    assert out.rstrip().endswith("\\end{document}") and "11.652" in out

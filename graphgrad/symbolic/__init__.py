@@ -4,3 +4,4 @@ from .adjoints import EdgePartial, accumulate, adjoint_expressions, edge_partial
 from .gradients import adjoint_name, gradient, gradient_cse, gradient_function, wrt_inputs
 from .size import expression_size, simplified
 from .check import CheckReport, ClaimCheck, check
+from .text import plain

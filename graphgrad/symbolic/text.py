@@ -1,11 +1,18 @@
-"""A user's formula (a claimed derivative, an assumption) as SymPy, read with graphgrad's own parser.
+"""Formulas as text both ways: a user's formula (a claimed derivative, an assumption) read as SymPy, and
+SymPy written as a slide writes it (``3·b``, ``x^2``).
 
 The text goes through ``graphgrad.build.parse`` (Python's ``ast``, a fixed grammar),
 never through ``sympify`` or ``eval``; its variables must be names of the program.
 """
 from ..build import parse
 from ..errors import ParseError, UnknownNameError
+from ..lazy_sympy import sp
 from .expressions import to_sympy
+
+
+def plain(expr, order=None):
+    """``expr`` as one line of slide text: ``3·b``, ``x^2`` (``order="none"`` keeps terms as built)."""
+    return sp.sstr(expr, order=order).replace("**", "^").replace("*", "·")
 
 
 def formula(text, names, where=None):

@@ -1,4 +1,8 @@
-"""A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON."""
+"""A Trace as text, Markdown, LaTeX (booktabs, ready for a paper or a beamer slide) or JSON.
+
+The LaTeX is a fragment for a document that loads ``LATEX_PACKAGES``; ``latex_document`` wraps it
+into a document that pdflatex compiles alone.
+"""
 import unicodedata
 from html import escape as escape_html
 
@@ -61,8 +65,12 @@ def markdown(trace):
     return "\n".join(out)
 
 
+LATEX_PACKAGES = r"\usepackage{booktabs,amsmath}"   # what the tables use: \toprule, \operatorname
+
+
 def latex(trace):
-    """A booktabs ``tabular`` per section, math in ``$...$``, as in Baydin et al.'s table."""
+    """A booktabs ``tabular`` per section, math in ``$...$``, as in Baydin et al.'s table (a fragment: the
+    document needs ``LATEX_PACKAGES``)."""
     out = []
     for title, _, rows in sections(trace):
         out += [r"\begin{tabular}{lll}", r"\toprule", rf"\multicolumn{{3}}{{l}}{{\textbf{{{title}}}}} \\", r"\midrule"]
@@ -73,6 +81,13 @@ def latex(trace):
             out.append(f"${r.tex[0]}$ & {middle} & ${value}$ \\\\")
         out += [r"\bottomrule", r"\end{tabular}", ""]
     return "\n".join(out)
+
+
+def latex_document(trace):
+    """The LaTeX tables as a whole A4 document, one table under another, that pdflatex compiles alone."""
+    return "\n".join([r"\documentclass{article}", r"\usepackage[margin=2cm]{geometry}", LATEX_PACKAGES,
+                      r"\pagestyle{empty}\setlength{\parindent}{0pt}\setlength{\parskip}{1.5em}",
+                      r"\begin{document}", latex(trace).rstrip(), r"\end{document}", ""])
 
 
 def _jsonable(value):

@@ -13,13 +13,13 @@ import numpy as np
 from ..autodiff.forward import tangents
 from ..autodiff.reverse import steps
 from ..backends.numpy_backend import bind, check_differentiable, run
-from ..errors import ShapeError, UnknownNameError
+from ..errors import ArgumentError, ShapeError, UnknownNameError
 from ..graph import Graph, Node
 from ..graph.printing import bar, dot, inline, latex_name, operation, substituted, vname
 from ..graph.shapes import fmt
 from ..lazy_sympy import sp
 from ..ops import const
-from ..symbolic import SymbolicError, local_partial, symbol
+from ..symbolic import SymbolicError, local_partial, plain, symbol
 
 
 @dataclass
@@ -66,9 +66,14 @@ class Trace:
     reverse: list = field(default_factory=list)
     places: int = 3
 
-    def format(self, fmt="text"):
-        """The trace as ``text``, ``markdown``, ``latex`` (booktabs), ``html`` or ``json``."""
-        from .formats import FORMATS
+    def format(self, fmt="text", standalone=False):
+        """The trace as ``text``, ``markdown``, ``latex`` (booktabs), ``html`` or ``json``; with ``standalone``
+        the LaTeX is a whole document for pdflatex, without it a fragment needing booktabs and amsmath."""
+        from .formats import FORMATS, latex_document
+        if standalone:
+            if fmt != "latex":
+                raise ArgumentError(f"a standalone document is in the latex format (--format latex), not {fmt}")
+            return latex_document(self)
         return FORMATS[fmt](self)
 
     def _repr_html_(self):
@@ -78,7 +83,7 @@ class Trace:
 
 def show(expr):
     """A SymPy expression of trace names as (text, LaTeX), its terms and factors in the order built."""
-    text = sp.sstr(expr, order="none").replace("**", "^").replace("*", "·")
+    text = plain(expr, order="none")
     names = {s: latex_name(s.name) for s in expr.free_symbols}
     return text, sp.latex(expr, order="none", mul_symbol="times", symbol_names=names)
 

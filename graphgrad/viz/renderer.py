@@ -15,9 +15,10 @@ from ..errors import GraphgradError
 
 ENV = "GRAPHGRAD_DOT"
 FORMATS = ("svg", "png", "pdf", "dot")
-INSTALL_HINT = "install one with `pip install graphviz-pure` (SVG, PNG) or `apt-get install graphviz` (SVG, PNG, PDF)"
+INSTALL = {"dot": "apt-get install graphviz", "graphviz-pure": "pip install graphviz-pure"}   # how to get each
+INSTALL_HINT = f"install one with `{INSTALL['graphviz-pure']}` (SVG, PNG) or `{INSTALL['dot']}` (SVG, PNG, PDF)"
 PDF_HINT = ("PDF output needs Graphviz's `dot` (graphviz-pure writes SVG and PNG only): "
-            "install it with `apt-get install graphviz` (macOS: `brew install graphviz`), or ask for .svg or .png")
+            f"install it with `{INSTALL['dot']}` (macOS: `brew install graphviz`), or ask for .svg or .png")
 
 
 class RendererError(GraphgradError):

@@ -14,7 +14,7 @@ from ..backends.numpy_backend import bind, check_derivatives, partial_nodes, run
 from ..graph import Graph
 from ..graph.printing import latex_name
 from ..lazy_sympy import sp
-from ..symbolic import SymbolicError, local_partial, symbol, vsymbol
+from ..symbolic import SymbolicError, local_partial, plain, symbol, vsymbol
 
 
 @dataclass
@@ -62,4 +62,4 @@ def symbolic_partial(graph, node, k, name=None, style="text"):
         expr = expr.xreplace({vsymbol(graph, n): symbol(name(n)) for n in nodes if not n.is_const})
     if style == "latex":
         return sp.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols})
-    return sp.sstr(expr).replace("**", "^").replace("*", "·")
+    return plain(expr)

@@ -1,5 +1,5 @@
-"""Trace tables in LaTeX compile (booktabs, amsmath) when a TeX engine is installed, whatever the names;
-Markdown tables keep names as text."""
+"""Trace tables in LaTeX compile (booktabs, amsmath) when a TeX engine is installed, whatever the names, and
+alone as a standalone document; Markdown tables keep names as text."""
 import shutil
 import subprocess
 
@@ -7,6 +7,7 @@ import pytest
 
 import graphgrad as gg
 from graphgrad.traces import record
+from graphgrad.traces.formats import LATEX_PACKAGES
 
 PROGRAMS = [
     ("y = ln(x1) + x1*x2 - sin(x2)", {"x1": 2.0, "x2": 5.0}, "baydin"),
@@ -24,16 +25,22 @@ def hostile_graph():
     return gg.Graph([(u + 1).named("\\end{document}")], [x]), {HOSTILE: 1.0}
 
 
-def compile_latex(tmp_path, body):
-    engine = next((e for e in ("pdflatex", "lualatex", "xelatex") if shutil.which(e)), None)
+def compile_document(tmp_path, doc, engines=("pdflatex", "lualatex", "xelatex")):
+    """Compile a whole LaTeX document with the first engine installed; the test fails on any TeX error."""
+    engine = next((e for e in engines if shutil.which(e)), None)
     if engine is None:
-        pytest.skip("no TeX engine (pdflatex, lualatex or xelatex) is installed")
-    doc = f"\\documentclass{{article}}\\usepackage{{booktabs,amsmath}}\\begin{{document}}{body}\\end{{document}}"
+        pytest.skip(f"no TeX engine ({', '.join(engines)}) is installed: apt-get install texlive-latex-base "
+                    "texlive-latex-recommended, as .ci/run does")
     (tmp_path / "t.tex").write_text(doc)
     done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=tmp_path,
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
     assert (tmp_path / "t.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def compile_latex(tmp_path, body):
+    """Compile a fragment in a document that loads what the fragment says it needs."""
+    compile_document(tmp_path, f"\\documentclass{{article}}{LATEX_PACKAGES}\\begin{{document}}{body}\\end{{document}}")
 
 
 @pytest.mark.parametrize("program, at, naming", PROGRAMS)
@@ -56,3 +63,15 @@ def test_markdown_tables_keep_names_as_text():
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert "<b>" not in text and "&lt;b&gt;" in text
     assert all(line.count("|") - line.count("\\|") == 4 for line in rows)   # three cells, every row
+
+
+def test_a_standalone_document_compiles_alone_with_pdflatex(tmp_path):
+    graph, at = hostile_graph()
+    doc = record(graph, at, direction={HOSTILE: 1.0}, naming="user").format("latex", standalone=True)
+    assert doc.startswith("\\documentclass") and doc.rstrip().endswith("\\end{document}")
+    compile_document(tmp_path, doc, engines=("pdflatex",))
+
+
+def test_standalone_is_refused_for_formats_other_than_latex():
+    with pytest.raises(gg.ArgumentError, match="--format latex"):
+        record(gg.parse("y = 2*x"), {"x": 1.0}).format("markdown", standalone=True)

@@ -5,15 +5,21 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import graphgrad as gg
+from graphgrad.viz.renderer import INSTALL
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+def skip_unless_installed(program):
+    """Skip the test when the Graphviz ``program`` (dot or graphviz-pure) is missing, saying how to get that one."""
+    if shutil.which(program) is None:
+        pytest.skip(f"{program} is not installed ({INSTALL[program]})")
 
 
 @pytest.fixture(params=["dot", "graphviz-pure"])
 def renderer(request, monkeypatch):
     """Run the test once with Graphviz's dot and once with graphviz-pure (skipped when absent)."""
-    if shutil.which(request.param) is None:
-        pytest.skip(f"{request.param} is not installed (apt-get install graphviz / pip install graphviz-pure)")
+    skip_unless_installed(request.param)
     monkeypatch.setenv("GRAPHGRAD_DOT", request.param)
     return request.param
 

@@ -12,15 +12,6 @@ def test_html_tables_have_every_row_and_mark_accumulation(baydin):
     assert "v̄0 + v̄2·v-1" in page
 
 
-def test_demo_pictures_include_frames_and_tables(renderer, tmp_path):
-    from graphgrad.demo import EXAMPLES
-    from graphgrad.viz.gallery import write_pictures
-    written, note = write_pictures(tmp_path, EXAMPLES)
-    names = {p.name for p in written}
-    assert {"backprop_J.svg", "baydin.png", "baydin_trace.html", "frames.html", "frame_12.svg", "frame_16.svg"} <= names
-    assert (note is None) == (renderer == "dot")
-
-
 def test_trace_html_is_headed_by_its_expression_and_point(baydin):
     from graphgrad.viz.html import trace_page
     trace = record(*baydin)

@@ -7,18 +7,18 @@ import graphgrad as gg
 from graphgrad.viz import render
 from graphgrad.viz.renderer import RendererError, find
 
+from .conftest import skip_unless_installed
+
 
 def test_dot_is_preferred_when_on_path(monkeypatch):
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
+    skip_unless_installed("dot")
     monkeypatch.delenv("GRAPHGRAD_DOT", raising=False)
     assert find().kind == "dot"
 
 
 def test_graphviz_pure_is_found_without_dot(monkeypatch, tmp_path):
+    skip_unless_installed("graphviz-pure")
     pure = shutil.which("graphviz-pure")
-    if pure is None:
-        pytest.skip("graphviz-pure is not installed (pip install graphviz-pure)")
     (tmp_path / "graphviz-pure").symlink_to(pure)
     monkeypatch.setenv("PATH", str(tmp_path))          # no dot on this PATH
     monkeypatch.delenv("GRAPHGRAD_DOT", raising=False)
@@ -44,8 +44,7 @@ def test_no_renderer_writes_dot_and_says_how_to_fix(monkeypatch, tmp_path):
 
 
 def test_pdf_with_graphviz_pure_says_dot_is_needed(monkeypatch, tmp_path):
-    if shutil.which("graphviz-pure") is None:
-        pytest.skip("graphviz-pure is not installed (pip install graphviz-pure)")
+    skip_unless_installed("graphviz-pure")
     monkeypatch.setenv("GRAPHGRAD_DOT", "graphviz-pure")
     with pytest.raises(RendererError, match=r"PDF output needs Graphviz's `dot`.*apt-get install graphviz"):
         render(gg.parse("y = x*x"), tmp_path / "pic.pdf")
@@ -59,8 +58,7 @@ def test_each_renderer_writes_valid_files(renderer, tmp_path, suffix, magic):
 
 
 def test_pdf_with_dot_is_valid(tmp_path, monkeypatch):
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
+    skip_unless_installed("dot")
     monkeypatch.setenv("GRAPHGRAD_DOT", "dot")
     data = render(gg.parse("y = x*x"), tmp_path / "g.pdf", {"x": 2}).read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
@@ -73,3 +71,11 @@ def test_failed_render_leaves_the_old_file(tmp_path, monkeypatch):
     with pytest.raises(RendererError):
         render(gg.parse("y = x*x"), old)
     assert old.read_bytes() == b"old picture"
+
+
+@pytest.mark.parametrize("missing, installed", [("dot", "graphviz-pure"), ("graphviz-pure", "dot")])
+def test_a_skip_for_a_missing_renderer_recommends_only_that_one(monkeypatch, missing, installed):
+    monkeypatch.setattr(shutil, "which", lambda program: None if program == missing else f"/usr/bin/{program}")
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        skip_unless_installed(missing)
+    assert installed not in str(skipped.value) and f"{missing} is not installed" in str(skipped.value)
