@@ -128,7 +128,8 @@ ln = elementwise("ln", np.log, later.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln
 # so a trace shows the partial as the textbook writes it.
 xlogy = elementwise("xlogy", _xlogy, lambda x, y: x * sp.log(y), (lambda a, x, y: ln(y), lambda a, x, y: x / y),
                     "xlogy({0}, {1})", r"{0} \ln {1}", precedence=40, dtype=floating, lowering=_xlogy_lowered,
-                    domain=Domain(lambda x, y: (x == 0) | (y > 0), "x·ln y is defined for y > 0, and is 0 where x = 0"))
+                    domain=Domain(lambda x, y: (x == 0) | (y > 0),
+                                  "x·ln y is defined for y > 0, and is 0 where x = 0"))
 exp = elementwise("exp", np.exp, later.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40, dtype=floating)
 sin = elementwise("sin", np.sin, later.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40,
                   dtype=floating)
