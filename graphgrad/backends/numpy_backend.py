@@ -87,11 +87,10 @@ def check_overflow(graph, env):
     (prod of 1e300s, the x·x inside the norm of 1e200s). No derivative through it is a number (forward mode
     meets inf/inf, reverse mode 0·inf or g/inf = 0), so every method refuses it rather than print one."""
     for node in graph.operations:
-        value = env[node.id]
-        args = [env[i.id] for i in node.inputs]
-        if np.all(np.isfinite(value)) or not all(np.all(np.isfinite(a)) for a in args):
-            continue
+        value, args = env[node.id], [env[i.id] for i in node.inputs]
         finite = np.isfinite(value)
+        if np.all(finite) or not all(np.all(np.isfinite(a)) for a in args):
+            continue
         index = _first_false(finite, node.shape)
         operands = f": {_at(graph, node, args, index)}" if node.op.elementwise else ""
         raise DomainError(f"{node.op.name} overflows at node {definition(graph, node)}{operands} (a value of "
