@@ -7,7 +7,7 @@ coordinate.
 """
 import numpy as np
 
-from ..backends.numpy_backend import evaluate
+from ..backends.numpy_backend import bind, check_overflow, evaluate, run
 from ..graph import Graph
 from ..ops import input as make_input
 from ..ops.primitive import is_float
@@ -58,8 +58,14 @@ def jvp_graph(graph):
     return Graph([y, y_dot], list(graph.inputs) + list(dots.values()))
 
 
+def _no_overflow(graph, values):
+    """Refuse a point where a value overflows (``check_overflow``): a tangent through it is inf/inf, NaN."""
+    check_overflow(graph, run(graph, bind(graph, values)))
+
+
 def directional(graph, values, direction):
     """(y, ẏ) at ``values`` along ``direction`` (a dict by input name; missing inputs get 0)."""
+    _no_overflow(graph, values)
     jg, names = jvp_graph(graph), tangent_names(graph)
     full = dict(values)
     for n in _varied(graph):
@@ -70,6 +76,7 @@ def directional(graph, values, direction):
 
 def jacobian(graph, values):
     """dy/dx for each input, shape ``y.shape + x.shape``, one forward pass per coordinate of x."""
+    _no_overflow(graph, values)
     jg, names = jvp_graph(graph), tangent_names(graph)
     zero = {names[n.id]: np.zeros(n.shape, dtype=n.dtype) for n in _varied(graph)}
     out = {}

@@ -82,12 +82,30 @@ def partial_nodes(node):
     return {k: build(node, *node.inputs) for k, build in enumerate(node.op.partials) if build is not None}
 
 
+def check_overflow(graph, env):
+    """Raise DomainError at the first node whose value is not finite though its operands are: an overflow
+    (prod of 1e300s, the x·x inside the norm of 1e200s). No derivative through it is a number (forward mode
+    meets inf/inf, reverse mode 0·inf or g/inf = 0), so every method refuses it rather than print one."""
+    for node in graph.operations:
+        value, args = env[node.id], [env[i.id] for i in node.inputs]
+        finite = np.isfinite(value)
+        if np.all(finite) or not all(np.all(np.isfinite(a)) for a in args):
+            continue
+        index = _first_false(finite, node.shape)
+        operands = f": {_at(graph, node, args, index)}" if node.op.elementwise else ""
+        raise DomainError(f"{node.op.name} overflows at node {definition(graph, node)}{operands} (a value of "
+                          f"{np.broadcast_to(value, node.shape)[index]} from finite operands, so no derivative "
+                          "through it is a number)")
+
+
 def check_derivatives(graph, env):
-    """Raise DomainError where a local derivative is not finite at the values ``env`` (by node id).
+    """Raise DomainError where a value overflows (``check_overflow``) or a local derivative is not finite at
+    the values ``env`` (by node id).
 
     sqrt at 0 is defined but has no finite derivative: reverse, forward, symbolic and
     numeric differentiation all refuse such a point with this one message.
     """
+    check_overflow(graph, env)
     varies, wanted = {}, []
     for node in graph.nodes:
         varies[node.id] = node.is_input or any(varies[i.id] for i in node.inputs)

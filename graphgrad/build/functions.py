@@ -9,7 +9,7 @@ import inspect
 import numpy as np
 
 from ..autodiff import grad_graph
-from ..backends.numpy_backend import evaluate
+from ..backends.numpy_backend import bind, check_overflow, run
 from ..graph import Graph
 from ..ops import input as make_input
 
@@ -34,14 +34,17 @@ def trace(f, *args):
 
 
 def value_and_grad(f, argnums=0):
-    """``f`` -> function returning (f(*args), df/d args[argnums]) by reverse mode."""
+    """``f`` -> function returning (f(*args), df/d args[argnums]) by reverse mode; a value that overflows on
+    the way (``np.std`` of 1e200s) is refused, where its gradient would come out 0 or NaN."""
     many = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if many else (argnums,)
 
     def wrapped(*args):
         graph, arrays = trace(f, *args)
         gg = grad_graph(graph, [graph.inputs[i] for i in nums])
-        value, *grads = evaluate(gg, {n.name: a for n, a in zip(graph.inputs, arrays)})
+        env = run(gg, bind(gg, {n.name: a for n, a in zip(graph.inputs, arrays)}))
+        check_overflow(graph, env)
+        value, *grads = [np.asarray(env[o.id], dtype=o.dtype) for o in gg.outputs]
         grads = [g[()] if g.ndim == 0 else g for g in grads]
         return (value[()] if value.ndim == 0 else value), (tuple(grads) if many else grads[0])
     wrapped.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"

@@ -30,7 +30,8 @@ def _symbolic(graph, values):
     """The closed-form value and gradient (shared subexpressions kept, so any depth works), compiled by lambdify."""
     from ..symbolic import SymbolicError, gradient_function
     args = {n: np.asarray(values[n], dtype=np.float64) for n in graph.input_names}
-    y, grads = gradient_function(graph, value=True)(**args)
+    with np.errstate(all="ignore"):    # a 0·ln 0 of the closed form is refused below, not warned about
+        y, grads = gradient_function(graph, value=True)(**args)
     if not all(np.all(np.isfinite(g)) for g in [y, *grads.values()]):
         raise SymbolicError("the closed-form value or gradient is not a finite real number at this point")
     return y, {n: np.broadcast_to(g, args[n].shape) for n, g in grads.items()}

@@ -3,7 +3,7 @@ import math
 
 from .primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input, result_of
 from .elementwise import (abs, add, cos, div, equal, exp, ln, log, maximum, minimum, mul, neg, pow,
-                          relu, sigmoid, sign, sin, softplus, sqrt, step, sub, tan, tanh)
+                          relu, sigmoid, sign, sin, softplus, sqrt, step, sub, tan, tanh, xlogy)
 from .shaping import (broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, tile, transpose,
                       unbroadcast, zeros_like)
 from .reductions import all, any, argmax, argmin, max, mean, min, prod, sum

@@ -10,7 +10,7 @@ from .elementwise import exp
 def _axis_rule(name):
     def rule(shape, *, axis):
         if not shape:
-            raise shapes.ShapeError(f"{name} needs an array with at least one axis, got a scalar")
+            raise shapes.ShapeError(f"{name} of a scalar takes axis 0 or -1 (one element), got axis {axis}")
         shapes.normalize_axis(axis, len(shape), f" in {name}")
         return tuple(shape)
     return rule
@@ -45,13 +45,22 @@ log_softmax_p = Primitive(
     dtype=floating, lowering="log_softmax")
 
 
+def _along(prim, x, axis):
+    """``prim`` along ``axis``; a 0-d ``x`` (axis 0 or -1) counts as one element, as in PyTorch and SciPy, so
+    softmax gives 1 and log_softmax 0, with derivative 0."""
+    from .primitive import as_node
+    from .shaping import reshape
+    x = as_node(x)
+    if x.ndim == 0 and axis in (0, -1):
+        return reshape(prim(reshape(x, (1,)), axis=-1), ())
+    return prim(x, axis=axis)
+
+
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along ``axis``."""
-    from .primitive import as_node
-    return softmax_p(as_node(x), axis=axis)
+    return _along(softmax_p, x, axis)
 
 
 def log_softmax(x, axis=-1):
     """log(softmax(x)) along ``axis``, without forming softmax (stable for large |x|)."""
-    from .primitive import as_node
-    return log_softmax_p(as_node(x), axis=axis)
+    return _along(log_softmax_p, x, axis)

@@ -73,6 +73,19 @@ def _pow_base_partial(a, x, y):
     return y * x ** (y - 1)
 
 
+def _xlogy(x, y):
+    """x·ln y, and 0 wherever x is 0 (ln y is then not computed)."""
+    zero = x == 0
+    return np.where(zero, 0, x * np.log(np.where(zero, 1, y)))
+
+
+def _xlogy_lowered(x, y):
+    """``_xlogy`` in primitives, for the compiler."""
+    from .logic import eq, where
+    zero = eq(x, 0)
+    return where(zero, 0, x * ln(where(zero, 1, y)))
+
+
 def _squared(x, y):
     """A float to the constant power 2 as x·x (one multiplication); any other power is kept."""
     two = y.is_const and y.ndim == 0 and float(y.params["value"]) == 2
@@ -98,7 +111,7 @@ div = elementwise("div", np.divide, lambda x, y: x / y,
                   domain=Domain(lambda x, y: y != 0, "division needs a non-zero denominator"), dtype=divided,
                   scalar="{0} / {1}")
 pow = elementwise("pow", np.power, lambda x, y: x ** y,
-                  (_pow_base_partial, lambda a, x, y: a * ln(x)),
+                  (_pow_base_partial, lambda a, x, y: xlogy(a, x)),
                   "{0}^{1}", "{0}^{{{1}}}", precedence=30,
                   domain=Domain(lambda x, y: ((x > 0) | ((x == 0) & (y >= 0)) | ((x < 0) & (np.mod(y, 1) == 0)))
                                 & ((y >= 0) | (np.result_type(x, y).kind == "f")),
@@ -110,6 +123,13 @@ neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", 
 # --- functions of calculus ----------------------------------------------------------
 ln = elementwise("ln", np.log, later.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
                  domain=Domain(lambda x: x > 0, "ln is defined for x > 0"), dtype=floating)
+# d x^y / dy = x^y·ln x, whose limit at x = 0 is 0 for y > 0 (PyTorch's and JAX's value); written with xlogy
+# (SciPy's and PyTorch's name) so that it is 0 there instead of 0·(-inf). Its SymPy form is the plain product,
+# so a trace shows the partial as the textbook writes it.
+xlogy = elementwise("xlogy", _xlogy, lambda x, y: x * sp.log(y), (lambda a, x, y: ln(y), lambda a, x, y: x / y),
+                    "xlogy({0}, {1})", r"{0} \ln {1}", precedence=40, dtype=floating, lowering=_xlogy_lowered,
+                    domain=Domain(lambda x, y: (x == 0) | (y > 0),
+                                  "x·ln y is defined for y > 0, and is 0 where x = 0"))
 exp = elementwise("exp", np.exp, later.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40, dtype=floating)
 sin = elementwise("sin", np.sin, later.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40,
                   dtype=floating)

@@ -17,7 +17,8 @@ from .values import Evaluated, evaluate, symbolic_partial
 
 MAX_NODES = 5000     # above this, rendering takes minutes: refuse unless asked
 RICH_LIMIT = 150     # above this, plain one-line labels (table labels lay out slowly)
-LARGE = 40           # above this, the inputs go in their order on the first rank
+LARGE = 40           # above this, the inputs go in their order on the first rank (if that crosses few ranks)
+RANK_CROSSINGS = 1000  # most ranks the edges may cross in a layout in ranks (``crossings``); beyond, sfdp lays out
 EDGE_LABEL_LIMIT = 60  # above this, no edge labels unless asked (they make layout ~10x slower)
 EXPR_WIDTH = 40      # longest symbolic form shown in a node
 
@@ -256,6 +257,27 @@ def highlighted(graph, names):
     return {known[n] for n in names}
 
 
+def crossings(graph, pinned=False):
+    """How many ranks the edges cross in a layout in ranks: each operation on the rank after its deepest
+    operand, an input on the first rank (``pinned``) or, as a constant, just before its first use; dot's own
+    ranking, which makes the edges as short as it can, crosses no more. Graphviz's dot lays out a
+    dummy node for each rank crossed, so a flat sum of n terms with pinned inputs, or one input used at every
+    step of a chain (``1*x + 2*x + ...``), crosses about n²/2 and took minutes."""
+    depth, first = {}, {}
+    for node in graph.nodes:
+        depth[node.id] = 1 + max((depth[i.id] for i in node.inputs), default=-1)
+        for arg in node.inputs:
+            first[arg.id] = min(first.get(arg.id, depth[node.id]), depth[node.id])
+    rank = {n.id: depth[n.id] if n.inputs or (pinned and n.is_input) else first.get(n.id, 1) - 1
+            for n in graph.nodes}
+    return sum(depth[node.id] - rank[arg.id] - 1 for node in graph.nodes for arg in node.inputs)
+
+
+def in_ranks(graph):
+    """Whether dot lays ``graph`` out in ranks quickly enough; the others are drawn by sfdp, without ranks."""
+    return crossings(graph) <= RANK_CROSSINGS
+
+
 def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None, max_nodes=MAX_NODES, title=None,
            highlight=(), **options):
     """DOT source of ``graph``; ``values`` (by input name) adds values, adjoints and numeric partials.
@@ -265,6 +287,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     """
     pic = picture(graph, values, style, max_nodes, **options)
     style, n = pic.style, len(graph.nodes)
+    ranked = layout is not None or in_ranks(graph)
     marked = highlighted(graph, highlight)
     rich = n <= RICH_LIMIT
     c = style.colour
@@ -276,6 +299,10 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"),
              fontcolor=c("edge"), arrowsize="0.8", penwidth="1.2")
     caption = reveal.caption if reveal is not None else title
+    if not ranked:
+        note = f"laid out by sfdp, not in ranks: its edges would cross {crossings(graph):,} ranks"
+        dot.attr(layout="sfdp")
+        caption = f"{caption} ({note})" if caption else note
     if caption:
         dot.attr(label=style.name(caption), labelloc="t", labeljust="l", fontsize=str(style.fontsize * 1.15))
     if layout is not None:
@@ -309,7 +336,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             attrs.update(pos=pos, width=width, height=height, fixedsize="true")
         (clusters[groups[node.id]] if node.id in groups else dot).node(f"n{node.id}", **attrs)
 
-    if n > LARGE:  # the inputs side by side, in their order, on the first rank
+    if n > LARGE and ranked and crossings(graph, pinned=True) <= RANK_CROSSINGS:  # inputs in order, first rank
         inputs = [f"n{node.id}" for node in graph.inputs]
         with dot.subgraph(name="inputs") as rank:
             rank.attr(rank="min")

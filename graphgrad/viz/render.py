@@ -7,7 +7,7 @@ import json
 import math
 from pathlib import Path
 
-from .draw import LARGE, Layout, to_dot
+from .draw import LARGE, Layout, in_ranks, to_dot
 from ..files import atomic_write
 from .renderer import FORMATS, RendererError, find, require
 
@@ -93,11 +93,12 @@ def aspect_miss(source, renderer):
 
 
 def slide_dot(graph, values=None, **options):
-    """DOT of ``graph``; a large graph whose direction is left to graphgrad goes the way (LR or TB) nearer 16:9."""
+    """DOT of ``graph``; a large graph in ranks whose direction is left to graphgrad goes the way (LR or TB)
+    nearer 16:9."""
     style = options.get("style")
     chosen = options.get("direction") or (style.direction if style is not None else "auto")
     renderer = find()
-    if chosen != "auto" or len(graph.nodes) <= LARGE or renderer is None:
+    if chosen != "auto" or len(graph.nodes) <= LARGE or renderer is None or not in_ranks(graph):
         return to_dot(graph, values, **options)
     sources = [to_dot(graph, values, **{**options, "direction": d}) for d in ("LR", "TB")]
     return min(sources, key=lambda source: aspect_miss(source, renderer))

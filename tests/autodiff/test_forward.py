@@ -1,5 +1,6 @@
 """Forward mode: Jacobians and directional derivatives of tensor programs against finite differences."""
 import numpy as np
+import pytest
 
 import graphgrad as gg
 
@@ -48,3 +49,13 @@ def test_reverse_mode_of_a_tensor_output_is_the_gradient_of_its_sum_and_wrt_pick
     expected = gg.jacobian(graph, at)["W"].sum(axis=0)
     assert np.abs(expected).min() > 1e-3
     np.testing.assert_allclose(outputs[1], expected, atol=1e-12)
+
+
+def test_a_value_that_overflows_is_refused_where_the_tangent_was_nan():
+    """prod of 1e300s: forward mode divided inf by inf (reverse mode printed inf) for a derivative 1e300."""
+    x = gg.vars("x", shape=(3,))
+    graph = gg.Graph([gg.ops.prod(x)], [x])
+    for run in (lambda: gg.jacobian(graph, {"x": np.array([1e300, 1e300, 1.0])}),
+                lambda: gg.directional(graph, {"x": np.array([1e300, 1e300, 1.0])}, {"x": np.ones(3)})):
+        with pytest.raises(gg.DomainError, match="prod overflows at node v1 = prod v0"):
+            run()

@@ -28,6 +28,7 @@ CASES = [
     ("mul", lambda x, y: x * y, None, [(2, 3), ()], None),
     ("div", lambda x, y: x / y, None, [(3,), (3,)], lambda v: [v[0], np.abs(v[1]) + 0.5]),
     ("pow", lambda x, y: x ** y, None, [(3,), (3,)], lambda v: [np.abs(v[0]) + 0.5, v[1]]),
+    ("xlogy", ops.xlogy, None, [(3,), (3,)], lambda v: [v[0], np.abs(v[1]) + 0.2]),
     ("neg", lambda x: -x, None, [(2, 2)], None),
     ("ln", ops.ln, None, [(3,)], lambda v: [np.abs(v[0]) + 0.2]),
     ("exp", ops.exp, None, [(3,)], None),

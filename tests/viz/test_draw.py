@@ -7,6 +7,7 @@ import pytest
 import graphgrad as gg
 from graphgrad.errors import GraphgradError, SizeError
 from graphgrad.viz import Style, render, to_dot
+from graphgrad.viz.draw import crossings
 from graphgrad.viz.render import svg
 
 
@@ -158,6 +159,30 @@ def test_large_graphs_keep_inputs_in_order_on_the_first_rank():
     chain = regex.findall(r"(n\d+) -> (n\d+) \[style=invis\]", block)
     order = [chain[0][0]] + [b for _, b in chain]
     assert order == [f"n{n.id}" for n in graph.inputs] and [n.name for n in graph.inputs][:4] == ["x1", "w1", "x2", "w2"]
+
+
+def _flat_sum(n, term="x{i}"):
+    return gg.parse("y = " + " + ".join(term.format(i=i) for i in range(n)))
+
+
+def test_crossings_count_the_ranks_each_edge_crosses():
+    """A flat sum of n terms is a chain n - 1 deep; pinned to the first rank, input x_k crosses the k - 1
+    ranks up to its addition, (n - 1)(n - 2)/2 in all; left free, each input sits next to its addition."""
+    assert (crossings(_flat_sum(100), pinned=True), crossings(_flat_sum(100))) == (99 * 98 // 2, 0)
+    assert crossings(gg.parse("y = ln(x1) + x1*x2 - sin(x2)")) == 1     # sin x2 is one rank before v5
+    assert crossings(_flat_sum(150, "{i}*x")) == 148 * 149 // 2           # i*x waits i - 1 ranks for its addition
+
+
+def test_a_flat_sum_is_laid_out_in_ranks_with_each_input_beside_its_use():
+    """Pinning the 500 inputs to the first rank made dot lay out 124,251 dummy nodes (minutes, then a crash)."""
+    source = to_dot(_flat_sum(500))
+    assert "subgraph inputs" not in source and "layout=" not in source and source.count(" -> ") == 499 * 2
+
+
+def test_a_graph_that_crosses_too_many_ranks_is_laid_out_by_sfdp_and_says_so():
+    source = to_dot(_flat_sum(150, "{i}*x"), title="<b>")
+    assert "layout=sfdp" in source
+    assert 'label="<b> (laid out by sfdp, not in ranks: its edges would cross 11,026 ranks)"' in source
 
 
 def test_partial_notation_works_for_an_unnamed_output():
