@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from ..errors import GraphgradError
-from ..ops.primitive import operand_dtype
+from ..graph.primitive import operand_dtype
 from .buffers import is_scalar
 from .sizes import Size, Sizes, prod
 

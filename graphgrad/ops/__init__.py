@@ -1,7 +1,7 @@
 """The primitives of graphgrad, one declaration each (see ``primitive.Primitive``)."""
 import math
 
-from .primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input
+from ..graph.primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input
 from .elementwise import (abs, add, cos, div, equal, exp, ln, log, maximum, minimum, mul, neg, pow,
                           relu, sigmoid, sign, sin, softplus, sqrt, step, sub, tan, tanh)
 from .shaping import (broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, tile, transpose,
@@ -23,6 +23,7 @@ from .activations import log_softmax, softmax
 from .convolution import conv2d
 from .pooling import avg_pool2d, max_pool2d
 from .normalization import batch_norm, moments
+from . import node_methods  # gives Node its operators and array methods
 
 pi = math.pi
 e = math.e

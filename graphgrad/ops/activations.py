@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..graph import shapes
-from .primitive import Primitive, floating
+from ..graph.primitive import Primitive, as_node, floating
 from .reductions import sum
 from .elementwise import exp
 
@@ -47,11 +47,9 @@ log_softmax_p = Primitive(
 
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along ``axis``."""
-    from .primitive import as_node
     return softmax_p(as_node(x), axis=axis)
 
 
 def log_softmax(x, axis=-1):
     """log(softmax(x)) along ``axis``, without forming softmax (stable for large |x|)."""
-    from .primitive import as_node
     return log_softmax_p(as_node(x), axis=axis)

@@ -11,7 +11,7 @@ import numpy as np
 from ..lazy_sympy import later, sp
 from .elementwise import Domain, cos, elementwise, exp, sqrt
 from .logic import eq, where
-from .primitive import divided, floating, numeric
+from ..graph.primitive import divided, floating, numeric
 
 LN2, LN10 = math.log(2), math.log(10)
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..graph import shapes
 from ..lazy_sympy import later, sp
-from .primitive import Domain, Primitive, divided, floating, is_float
+from ..graph.primitive import Domain, Primitive, divided, floating, is_float
 from .shaping import broadcast_to, unbroadcast
 
 

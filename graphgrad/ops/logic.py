@@ -8,7 +8,7 @@ import numpy as np
 
 from ..lazy_sympy import later, sp
 from .elementwise import elementwise, maximum, minimum
-from .primitive import boolean
+from ..graph.primitive import boolean
 
 
 def _comparison(name, impl, sympy, symbol, latex, python):

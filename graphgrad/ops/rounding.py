@@ -5,7 +5,7 @@ import numpy as np
 
 from ..lazy_sympy import later, sp
 from .elementwise import Domain, elementwise
-from .primitive import floating, numeric
+from ..graph.primitive import floating, numeric
 
 _ZERO = (lambda a, x: 0,)
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
 from ..lazy_sympy import sp
-from ..ops.primitive import is_float
+from ..graph.primitive import is_float
 from .expressions import SymbolicError, as_number, expressions, local_partial, symbol
 from .size import simplified
 from .text import equation

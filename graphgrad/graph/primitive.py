@@ -14,7 +14,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..errors import ArgumentError, InputValueError
-from ..graph.node import Node
+from .node import Node
 from ..lazy_sympy import sp
 
 REGISTRY = {}
