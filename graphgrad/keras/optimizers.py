@@ -62,7 +62,7 @@ Adadelta = keras_optimizer(nn_optimizers.Adadelta)
 Adamax = keras_optimizer(nn_optimizers.Adamax)
 Nadam = keras_optimizer(nn_optimizers.Nadam)
 Ftrl = keras_optimizer(nn_optimizers.Ftrl)
-RMSProp = RMSprop  # as seed 001 spells it
+RMSProp = RMSprop  # as older TensorFlow, and lecture code written for it, spells it
 Optimizer = KerasOptimizer
 
 OPTIMIZERS = {cls.name: cls for cls in (SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl)}

@@ -150,4 +150,4 @@ sign = elementwise("sign", np.sign, later.sign, None, "sign {0}", r"\operatornam
 equal = elementwise("equal", lambda x, y: (x == y).astype(np.result_type(x, y)), later.Eq, None,
                     "[{0} = {1}]", r"[{0} = {1}]", scalar="{k[1]} if {0} == {1} else {k[0]}")
 
-log = ln  # "log" is the natural logarithm, as in NumPy and the seeds
+log = ln  # "log" is the natural logarithm, as in NumPy and in lecture notation
