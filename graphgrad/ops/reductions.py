@@ -79,8 +79,8 @@ mean_p = Primitive(
 
 def _extreme_mask(ans, x, axis):
     """Where x attains its maximum (or minimum) ``ans``, shared equally among ties (the mask sums to 1)."""
-    from .elementwise import equal
-    hit = equal(x, _spread(ans, x, axis))
+    from .elementwise import equal_indicator
+    hit = equal_indicator(x, _spread(ans, x, axis))
     return hit / _spread(sum(hit, axis, keepdims=True), x, axis)
 
 
