@@ -6,6 +6,8 @@ dependency. A unit is a subpackage of graphgrad (``graphgrad.ops``) or a top-lev
 (``graphgrad.errors``; ``graphgrad`` itself is the package's ``__init__``).
 """
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import graphgrad
@@ -121,3 +123,19 @@ def test_no_new_import_cycle_crosses_a_package():
 def test_a_cycle_is_the_units_that_reach_each_other():
     assert cycles({"graph": {"errors"}, "ops": {"graph"}, "backends": {"graph"}}) == []
     assert cycles({"graph": {"ops"}, "ops": {"graph", "errors"}}) == [{"graph", "ops"}]
+
+
+INSTALLED = """
+import sys
+from graphgrad.graph import Graph, primitive
+x = primitive.input("x")
+graph = Graph([3 * (x * x + 1)])
+print(float(graph(2.0)), "graphgrad.viz" in sys.modules)
+graph._repr_svg_()
+print("graphgrad.viz" in sys.modules)
+"""
+
+
+def test_importing_graphgrad_installs_operators_and_evaluation_and_pictures_load_viz_when_asked():
+    out = subprocess.run([sys.executable, "-c", INSTALLED], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["15.0", "False", "True"]
