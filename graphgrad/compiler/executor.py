@@ -103,6 +103,7 @@ class CompiledGraph(_Generated):
 
     def __call__(self, *args, **values):
         if not values:
+            args = [_kernel_argument(a) if type(a) is np.ndarray else a for a in args]
             try:
                 return self.kernel(*args, *self.sizes)   # the fast path: arguments of exactly the compiled types
             except (TypeError, ShapeError):
@@ -125,6 +126,14 @@ class CompiledGraph(_Generated):
 
     def __repr__(self):
         return f"<CompiledGraph of {self.graph!r} from {self.path}>"
+
+
+def _kernel_argument(array):
+    """An array argument as the kernel was compiled for it: 0-d as a scalar, read-only ones (eager tensors'
+    values) copied, since Numba would type and compile the kernel again for either."""
+    if array.ndim == 0:
+        return array[()]
+    return array if array.flags.writeable else array.copy()
 
 
 def _kernel_array(array):

@@ -27,10 +27,16 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 - ``graph_of(*targets)``: ``(Graph, tensors by node id)``; ``values_of(graph, known)``: input
   values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.
 - ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
+- ``apply_layer(layer, x, params, training=False, rng=None)``: a ``graphgrad.nn`` layer on tensors now, with
+  its training noise drawn from ``rng``: ``(output, new values of its non-trainable parameters)``.
+- ``tree_map(f, tree, kind=object)``, ``leaves(tree, kind=object)``: the leaves of nested lists, tuples and dicts.
 - ``Updater(optimizer).apply(pairs)``: a ``graphgrad.nn`` optimizer's step on (gradient, variable) pairs.
 """
 from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
                      no_grad, recording, unique_name)
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .drawing import draw, evaluated
+from .layers import apply_layer
+from .trees import leaves, tree_map
 from .updates import Updater
+from . import tracing

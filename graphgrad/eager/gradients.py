@@ -61,13 +61,23 @@ def _differentiable(t):
     return t.node.dtype.kind == "f"
 
 
-def _reads(source, known):
-    """The recorded nodes that stand for ``source``: its own node, or for a variable each value it held when an
-    operation read it (a variable changed after a read has several; each read keeps the value it saw)."""
-    if isinstance(source, Variable):
-        return [t.node for t in known.values() if source.held(t)]
-    node = source.snapshot().node
-    return [node] if node.id in known else []
+def reads_of(sources, known):
+    """For each source, the recorded nodes that stand for it: its own node, or for a variable each value it held
+    when an operation read it (a variable changed after a read has several; each read keeps the value it saw)."""
+    held = {}
+    for t in known.values():
+        if not t.parents:
+            holder = Variable.holder(t)
+            if holder is not None:
+                held.setdefault(id(holder), []).append(t.node)
+    found = []
+    for source in sources:
+        if isinstance(source, Variable):
+            found.append(held.get(id(source), []))
+        else:
+            node = source.snapshot().node
+            found.append([node] if node.id in known else [])
+    return found
 
 
 def _total(adj, nodes):
@@ -83,7 +93,8 @@ def gradients(target, sources, create_graph=False, through=None):
     """
     graph, known = graph_of(target, through=through)
     output = graph.output
-    reads = [_reads(s, known) if _differentiable(s) and _differentiable(target) else [] for s in sources]
+    reads = [r if _differentiable(s) and _differentiable(target) else []
+             for s, r in zip(sources, reads_of(sources, known))]
     usable = [n for nodes in reads for n in nodes]
     adj = adjoints(graph, usable, output) if usable else {}
     found = [_total(adj, nodes) for nodes in reads]
@@ -111,7 +122,7 @@ def jacobian(target, source, through=None):
     graph, known = graph_of(target, through=through)
     output, w = graph.output, source.snapshot().node
     cls = type(target.snapshot())
-    reads = _reads(source, known)
+    reads, = reads_of([source], known)
     if not reads or not (_differentiable(source) and _differentiable(target)):
         return None
     rows = []

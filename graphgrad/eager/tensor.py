@@ -18,6 +18,7 @@ import numpy as np
 from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
+from .trees import tree_map as _map
 
 
 class WeakIdKeyDictionary:
@@ -83,14 +84,69 @@ def is_recording():
     return _recording[-1]
 
 
-class Tensor:
-    """A value and the node that computed it; ``parents`` are the recorded operands (empty for a leaf)."""
+class Pending:
+    """A value not computed yet, shared by every tensor that holds it (a tensor and its snapshots).
 
-    __slots__ = ("node", "value", "parents", "requires_grad", "__weakref__")
+    A deferred recorded operation (see ``tracing``) is computed when some code reads it,
+    from its tensor's recorded parents; ``compute``, when given, computes it instead
+    (a deferred gradient). ``array`` is the value once computed.
+    """
+
+    __slots__ = ("array", "compute")
+
+    def __init__(self, compute=None):
+        self.array, self.compute = None, compute
+
+
+class Tensor:
+    """A value and the node that computed it; ``parents`` are the recorded operands (empty for a leaf).
+
+    ``value`` may be deferred (a ``Pending`` in ``_value``): reading it computes it, so code sees eager values.
+    """
+
+    __slots__ = ("_node", "_value", "parents", "requires_grad", "__weakref__")
     __array_priority__ = 1000  # numpy arrays defer to the tensor's reflected operators
 
     def __init__(self, node, value, parents=(), requires_grad=False):
-        self.node, self.value, self.parents, self.requires_grad = node, value, tuple(parents), requires_grad
+        self._node, self._value, self.parents, self.requires_grad = node, value, tuple(parents), requires_grad
+
+    @property
+    def node(self):
+        """The node of the graph IR that computed the value; a leaf made when first asked for (an operation
+        that records nothing gives its result none: most are never drawn or recorded)."""
+        node = self._node
+        if node is None:
+            node = self._node = ops.input(unique_name("t"), self._value.shape, self._value.dtype)
+        return node
+
+    @node.setter
+    def node(self, node):
+        self._node = node
+
+    @property
+    def spec(self):
+        """What an operation's shape and dtype follow: the node, or for a leaf without one, its value."""
+        return self._node if self._node is not None else _Spec(self._value.shape, self._value.dtype)
+
+    @property
+    def value(self):
+        """The value (a NumPy array or a Python number), computed now if it was deferred."""
+        v = self._value
+        if type(v) is not Pending:
+            return v
+        if v.array is None:
+            realize(self)
+        return v.array
+
+    @value.setter
+    def value(self, value):
+        self._value = value
+
+    @property
+    def pending(self):
+        """Whether the value is deferred and not computed yet."""
+        v = self._value
+        return type(v) is Pending and v.array is None
 
     # --- making tensors -----------------------------------------------------------------------
     @classmethod
@@ -117,11 +173,11 @@ class Tensor:
     # --- what a tensor is ------------------------------------------------------------------------
     @property
     def shape(self):
-        return self.node.shape
+        return self.spec.shape
 
     @property
     def dtype(self):
-        return self.node.dtype
+        return self.spec.dtype
 
     @property
     def ndim(self):
@@ -217,7 +273,15 @@ class Variable(Tensor):
     def _set(self, array, name, requires_grad):
         self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
         _holders[self._current] = weakref.ref(self)
+        if getattr(self, "node", None) is not None:
+            replaced(self.node, self._current.node)
         Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
+
+    @staticmethod
+    def holder(tensor):
+        """The variable ``tensor`` is a value of (None for any other tensor)."""
+        ref = _holders.get(tensor)
+        return None if ref is None else ref()
 
     def held(self, tensor):
         """Whether ``tensor`` is a value this variable held: an operation that read the variable then
@@ -264,6 +328,8 @@ def call(builder, *args, **kwargs):
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
     """
+    if type(builder) is ops.Primitive and _direct(args, kwargs):
+        return _apply(builder, args, kwargs)
     known = {}
 
     def to_node(t):
@@ -279,15 +345,36 @@ def call(builder, *args, **kwargs):
     return _map(lambda node: tensors[node.id], out, Node)
 
 
-def _map(f, value, kind):
-    """``value`` with ``f`` applied to each ``kind`` inside it (through lists, tuples and dicts)."""
-    if isinstance(value, kind):
-        return f(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_map(f, v, kind) for v in value)
-    if isinstance(value, dict):
-        return {k: _map(f, v, kind) for k, v in value.items()}
-    return value
+def _direct(args, kwargs):
+    """Whether a primitive's operands are all tensors or Python numbers, and its parameters hold no tensor."""
+    return (all(isinstance(a, (Tensor, int, float)) for a in args) and
+            not any(isinstance(v, (Tensor, list, tuple, dict)) for v in kwargs.values()))
+
+
+class _Spec:
+    """The shape and dtype of a value whose node is not made yet (a strong, not a weak, operand)."""
+
+    __slots__ = ("shape", "dtype")
+    weak = False
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+
+
+def _apply(primitive, args, params):
+    """``call`` of one primitive on tensors and numbers: its node made and evaluated when recorded, else only
+    its value computed (the shape checked and the dtype found as the node would have them)."""
+    operands = [a.snapshot() if isinstance(a, Tensor) else None for a in args]
+    cls = next((type(t) for t in operands if t is not None), Tensor)
+    operands = [t if t is not None else _constant(cls, ops.const(a)) for t, a in zip(operands, args)]
+    if cls.records(operands):
+        return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
+    shape, dtype, weak = ops.result_of(primitive, [t.spec for t in operands], params)
+    value = _computed(primitive, params, dtype, [t.value for t in operands],
+                      lambda: primitive(*[t.node for t in operands], **params))
+    if weak and not shape:
+        return _constant(cls, ops.const(value.item()))
+    return cls(None, value)
 
 
 def lift(builder):
@@ -310,23 +397,69 @@ def evaluate(outputs, known, cls=Tensor, record=None):
     """
     wanted = {o.id for o in outputs}
     with np.errstate(all="ignore"):
-        for original in _new_nodes(outputs, known):
-            node = original
+        for node in _new_nodes(outputs, known):
             operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
-            value = _value(node, [t.value for t in operands])
-            if cls.records(operands) if record is None else record:
-                if any(t.node is not i for t, i in zip(operands, node.inputs)):
-                    node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
-                tensor = cls(node, value, operands, True)
-                cls.recorded(tensor, operands)
-            elif record is False and original.id not in wanted:
-                tensor = cls(node, value)  # an intermediate value of a computation that records nothing
-            elif node.weak and not node.shape:
-                tensor = _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
-            else:
-                tensor = cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
-            known[original.id] = tensor
+            known[node.id] = _evaluated(cls, node, operands, record, record is not False or node.id in wanted)
     return [known[o.id] if o.id in known else _constant(cls, o) for o in outputs]
+
+
+def _evaluated(cls, node, operands, record=None, kept=True):
+    """The tensor of ``node`` from ``operands`` (tensors of its inputs), recorded or not as ``evaluate`` says;
+    a value not ``kept`` (an intermediate of a computation that records nothing) keeps its node as it is."""
+    recorded = cls.records(operands) if record is None else record
+    value = Pending() if recorded and record is None and defers(operands) else \
+        _value(node, [t.value for t in operands])
+    if recorded:
+        if any(t.node is not i for t, i in zip(operands, node.inputs)):
+            node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
+        tensor = cls(node, value, operands, True)
+        cls.recorded(tensor, operands)
+        return tensor
+    if not kept:
+        return cls(node, value)
+    if node.weak and not node.shape:
+        return _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
+    return cls(ops.input(unique_name("t"), node.shape, node.dtype), value)
+
+
+# --- deferred values ---------------------------------------------------------------------------------
+deferred_nodes = set()   # the nodes of the variables of traced loops (``tracing`` keeps it)
+
+
+def replaced(old, new):
+    """A variable's value node ``old`` is now ``new``: operations on it stay deferred if they were."""
+    if old.id in deferred_nodes:
+        deferred_nodes.discard(old.id)
+        deferred_nodes.add(new.id)
+
+
+def defers(operands):
+    """Whether a recorded operation on ``operands`` is deferred: it reads a deferred value or a variable of a
+    traced training loop (``tracing``)."""
+    return any(type(t._value) is Pending or t.node.id in deferred_nodes for t in operands)
+
+
+def realize(tensor):
+    """Compute ``tensor``'s deferred value: its own ``compute``, or its recorded operations not computed yet,
+    in order, each checked as an eager operation is (so an error names the operation, as eagerly)."""
+    pending = tensor._value
+    if pending.compute is not None:
+        pending.compute()
+        return
+    stack, seen = [tensor], {}
+    while stack:
+        t = stack.pop()
+        if t.pending and id(t._value) not in seen:
+            seen[id(t._value)] = t
+            stack.extend(t.parents)
+    with np.errstate(all="ignore"):
+        for t in sorted(seen.values(), key=lambda t: t.node.id):
+            if t._value.array is not None:
+                continue
+            if t._value.compute is not None:
+                t._value.compute()
+            else:
+                t._value.array = _value(t.node, [p.value for p in t.parents])
 
 
 def _new_nodes(outputs, known):
@@ -351,17 +484,21 @@ def _constant(cls, node):
 
 def _value(node, args):
     """The node's value from its operands' values: the primitive's NumPy impl, domain-checked, in its dtype."""
-    domain = node.op.domain
-    if domain is not None:
-        inside = domain.check(*args)
-        if not np.all(inside):
+    return _computed(node.op, node.params, node.dtype, args, lambda: node)
+
+
+def _computed(op, params, dtype, args, node):
+    """``op(*args, **params)`` by its NumPy impl, domain-checked, in ``dtype``; ``node()`` is the node an
+    error names."""
+    with np.errstate(all="ignore"):
+        if op.domain is not None and not np.all(op.domain.check(*args)):
             from ..backends.numpy_backend import check_domain
-            check_domain(Graph([node]), node, args)
-    value = np.asarray(node.op.impl(*args, **node.params))
-    if node.dtype.kind in "iub" and value.dtype.kind == "f":
+            check_domain(Graph([node()]), node(), args)
+        value = np.asarray(op.impl(*args, **params))
+    if dtype.kind in "iub" and value.dtype.kind == "f":
         if not np.all(np.mod(value, 1) == 0):
-            raise DomainError(f"{node.op.name} of integer tensors gives fractions, which dtype {node.dtype} "
+            raise DomainError(f"{op.name} of integer tensors gives fractions, which dtype {dtype} "
                               "cannot hold; cast the operands to a float dtype first")
-    value = value.astype(node.dtype, copy=False)
+    value = value.astype(dtype, copy=False)
     value.setflags(write=False)
     return value

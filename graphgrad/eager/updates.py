@@ -1,6 +1,7 @@
 """An optimizer's update rule applied to variables: what ``apply_gradients`` (Keras) and ``step()`` (PyTorch) do.
 
-The rule is the ``graphgrad.nn`` optimizer's graph transform. For the shapes of
+The rule is the ``graphgrad.nn`` optimizer's graph transform, built by
+``nn.optimizers.update`` as ``fit``'s step graph builds it. For the shapes of
 the variables it updates it is built once as one graph (parameters, gradients,
 slots, step counter -> new parameters and slots) and run by the NumPy
 interpreter on their values, as ``fit`` runs its step graph; so hand-written
@@ -12,27 +13,29 @@ import numpy as np
 
 from .. import ops
 from ..backends.numpy_backend import outputs
-from ..graph import Graph, Node
-
-
-@dataclass(frozen=True)
-class _Variable:
-    """The nodes of one variable's update: inputs ``p``, ``g``, ``slots``; outputs ``new_p``, ``new_slots``."""
-    p: Node
-    g: Node
-    slots: dict
-    new_p: Node
-    new_slots: dict
+from ..graph import Graph
+from ..nn import optimizers
 
 
 @dataclass(frozen=True)
 class _Step:
-    """The update of several variables as one graph, with the step counter ``t`` and the optimizer's globals."""
+    """The update of several variables, named ``p0``, ``p1``, ..., as one graph."""
     graph: Graph
-    t: Node
-    globals: dict
-    new_globals: dict
-    variables: list
+    params: dict                # name -> parameter node (an input; a traced step's leaf)
+    grads: dict                 # name -> gradient node (an input; a traced step's adjoint)
+    update: optimizers.Update
+
+
+def state_inputs(update):
+    """The optimizer state an update reads: the step counter, the globals, each parameter's slots."""
+    return [update.t, *update.globals.values()] + [n for slots in update.slots.values() for n in slots.values()]
+
+
+def state_outputs(update):
+    """What an update computes: each parameter's new value and slots, then the globals that change."""
+    changed = [n for n in update.new_globals.values() if not n.is_input]
+    return [n for name in update.new_params
+            for n in (update.new_params[name], *update.new_slots[name].values())] + changed
 
 
 class Updater:
@@ -50,21 +53,33 @@ class Updater:
         pairs = [(g, v) for g, v in pairs if g is not None]
         if not pairs:
             return self.iterations
-        opt, dtype = self.optimizer, pairs[0][1].node.dtype
-        if self.globals is None:
-            self.globals = {k: np.asarray(v, dtype) for k, v in opt.global_names().items()}
-        step = self._step(tuple((v.node.shape, v.node.dtype) for _, v in pairs), dtype)
-        arrays = {step.t.id: np.asarray(self.iterations, dtype)}
-        arrays.update({step.globals[k].id: a for k, a in self.globals.items()})
-        for (g, v), nodes in zip(pairs, step.variables):
-            slots = self.slots.get(v) or {s: opt.slot_init(s, np.asarray(v.value)) for s in opt.slot_names}
-            arrays.update({nodes.p.id: v.value, nodes.g.id: np.asarray(g.value, v.node.dtype)})
-            arrays.update({nodes.slots[s].id: slots[s] for s in opt.slot_names})
+        step = self._step(tuple((v.node.shape, v.node.dtype) for _, v in pairs), pairs[0][1].node.dtype)
+        variables = [v for _, v in pairs]
+        arrays = self.state(step, variables)
+        for (g, v), name in zip(pairs, step.params):
+            arrays.update({step.params[name].id: v.value, step.grads[name].id: np.asarray(g.value, v.node.dtype)})
         env = dict(zip((n.id for n in step.graph.outputs), outputs(step.graph, arrays)))
-        for (g, v), nodes in zip(pairs, step.variables):
-            (assign or type(v).assign)(v, env[nodes.new_p.id])
-            self.slots[v] = {s: env[nodes.new_slots[s].id] for s in opt.slot_names}
-        self.globals = {k: env[n.id] for k, n in step.new_globals.items()}
+        return self.commit(step, env, variables, assign)
+
+    def state(self, step, variables):
+        """The arrays of the optimizer's state for ``step`` by node id (slots made for a variable's first step)."""
+        opt, update = self.optimizer, step.update
+        if self.globals is None:
+            self.globals = {k: np.asarray(v, update.t.dtype) for k, v in opt.global_names().items()}
+        arrays = {update.t.id: np.asarray(self.iterations, update.t.dtype)}
+        arrays.update({update.globals[k].id: a for k, a in self.globals.items()})
+        for v, name in zip(variables, step.params):
+            slots = self.slots.get(v) or {s: opt.slot_init(s, np.asarray(v.value)) for s in opt.slot_names}
+            arrays.update({update.slots[name][s].id: slots[s] for s in opt.slot_names})
+        return arrays
+
+    def commit(self, step, env, variables, assign=None):
+        """Store what ``step`` computed (``env``: arrays by node id): new values, slots, globals; count the step."""
+        update = step.update
+        for v, name in zip(variables, step.params):
+            (assign or type(v).assign)(v, env[update.new_params[name].id])
+            self.slots[v] = {s: env[update.new_slots[name][s].id] for s in self.optimizer.slot_names}
+        self.globals = {k: env.get(n.id, self.globals[k]) for k, n in update.new_globals.items()}
         self.iterations += 1
         return self.iterations
 
@@ -72,17 +87,9 @@ class Updater:
         """The update of variables of ``shapes`` as one graph (built once per shapes)."""
         key = (shapes, np.dtype(dtype))
         if key not in self._steps:
-            opt = self.optimizer
-            t = ops.input("t", (), dtype)
-            glob = {k: ops.input(k, (), dtype) for k in opt.global_names()}
-            new_glob = {**glob, **opt.update_globals(t, glob)}
-            variables = []
-            for i, (shape, vdtype) in enumerate(shapes):
-                p, g = ops.input(f"p{i}", shape, vdtype), ops.input(f"g{i}", shape, vdtype)
-                slots = {s: ops.input(f"p{i}/{s}", shape, vdtype) for s in opt.slot_names}
-                new_p, new_slots = opt.update(p, g, slots, t, new_glob)
-                variables.append(_Variable(p, g, slots, new_p, new_slots))
-            outputs = [n for v in variables for n in (v.new_p, *v.new_slots.values())] + list(new_glob.values())
-            inputs = [t, *glob.values()] + [n for v in variables for n in (v.p, v.g, *v.slots.values())]
-            self._steps[key] = _Step(Graph(outputs, inputs), t, glob, new_glob, variables)
+            params = {f"p{i}": ops.input(f"p{i}", shape, vdtype) for i, (shape, vdtype) in enumerate(shapes)}
+            grads = {name: ops.input(f"g{name[1:]}", p.shape, p.dtype) for name, p in params.items()}
+            update = optimizers.update(self.optimizer, params, grads, dtype)
+            graph = Graph(state_outputs(update), [*params.values(), *grads.values(), *state_inputs(update)])
+            self._steps[key] = _Step(graph, params, grads, update)
         return self._steps[key]

@@ -21,14 +21,15 @@ class Node:
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "weak", "__weakref__")
 
     def __init__(self, op, inputs, params, shape, dtype, name=None, weak=False):
-        object.__setattr__(self, "op", op)
-        object.__setattr__(self, "inputs", tuple(inputs))
-        object.__setattr__(self, "params", dict(params))
-        object.__setattr__(self, "shape", tuple(int(d) for d in shape))
-        object.__setattr__(self, "dtype", np.dtype(dtype))
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "id", next(_ids))
-        object.__setattr__(self, "weak", bool(weak))
+        define = object.__setattr__   # nodes are immutable: their fields are set once, here
+        define(self, "op", op)
+        define(self, "inputs", tuple(inputs))
+        define(self, "params", dict(params))
+        define(self, "shape", tuple(map(int, shape)))
+        define(self, "dtype", dtype if isinstance(dtype, np.dtype) else np.dtype(dtype))
+        define(self, "name", name)
+        define(self, "id", next(_ids))
+        define(self, "weak", bool(weak))
 
     def __setattr__(self, key, value):
         raise AttributeError("graphgrad nodes are immutable")

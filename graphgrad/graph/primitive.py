@@ -111,6 +111,8 @@ def operand_dtype(nodes, loop=None):
     meeting bools), when it counts as float64 or int64. ``loop`` maps each dtype first (to the float loop
     a float-only ufunc casts it to)."""
     strong = [n.dtype for n in nodes if not n.weak]
+    if strong and len(strong) == len(nodes) and loop is None and all(d == strong[0] for d in strong):
+        return strong[0]    # the common case, one dtype throughout
     top = max((_KINDS.index(d.kind) for d in strong if d.kind in _KINDS), default=-1)
     strong += [n.dtype for n in nodes if n.weak and _KINDS.index(n.dtype.kind) > top]
     return np.result_type(*(loop(d) for d in strong) if loop else strong)
@@ -159,9 +161,15 @@ def is_float(dtype):
 def apply(prim, inputs, params, name=None):
     """Make the node ``prim(*inputs, **params)`` after checking shapes; its dtype follows NumPy 2, and it is
     weak when every input is (``2*pi`` is still a Python number)."""
+    shape, dtype, weak = result_of(prim, inputs, params)
+    return Node(prim, inputs, params, shape, dtype, name, weak=weak)
+
+
+def result_of(prim, inputs, params):
+    """``(shape, dtype, weak)`` of ``prim(*inputs, **params)`` (inputs: anything with a shape, dtype and weak)."""
     shape = prim.shape(*(x.shape for x in inputs), **params)
     dtype = prim.dtype(inputs, params) if prim.dtype else operand_dtype(inputs)
-    return Node(prim, inputs, params, shape, dtype, name, weak=all(x.weak for x in inputs))
+    return shape, dtype, all(x.weak for x in inputs)
 
 
 def as_node(value):

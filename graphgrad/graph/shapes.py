@@ -16,6 +16,9 @@ def fmt(shape):
 
 def broadcast(*shapes, where=""):
     """The broadcast of several shapes, or a ShapeError that explains why not."""
+    first = tuple(shapes[0])
+    if all(tuple(s) == first for s in shapes[1:]):
+        return first
     ndim = max(len(s) for s in shapes)
     padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
     out = []

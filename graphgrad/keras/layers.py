@@ -18,11 +18,23 @@ from ..errors import ArgumentError, ShapeError
 from ..nn import layers as nn_layers
 from ..tensorflow.tensor import Tensor, Variable
 from . import backend
+from .classes import keras_class
 
 
 def snake_case(name):
     """``Dense`` -> ``dense``, ``InputLayer`` -> ``input_layer``, ``MaxPooling2D`` -> ``max_pooling2d``."""
     return re.sub(r"(?<!^)(?=[A-Z][a-z])", "_", name).lower()
+
+
+def without_batch_axis(input_shape):
+    """``input_shape`` as a sample shape: ``(None, 784)`` and ``(784,)`` are both ``(784,)``."""
+    shape = tuple(input_shape)
+    return shape[1:] if shape and shape[0] is None else shape
+
+
+def as_tensor(inputs):
+    """``inputs`` as an eager tensor (data becomes a ``tf.Tensor`` of Keras's float type)."""
+    return inputs if isinstance(inputs, eager.Tensor) else Tensor.leaf(np.asarray(inputs, dtype=backend.floatx()))
 
 
 class KerasTensor:
@@ -67,8 +79,7 @@ class KerasLayer:
     def build(self, input_shape):
         """Make the weights for inputs of ``input_shape`` (with or without the batch axis ``None``); a built
         layer keeps its weights, and refuses (ShapeError) a shape they do not fit."""
-        shape = tuple(input_shape)
-        shape = shape[1:] if shape and shape[0] is None else shape
+        shape = without_batch_axis(input_shape)
         if self.built:
             nn_layers.check_weights_fit(self, {s: v.shape for s, v in self.variables.items()}, self.built_shape,
                                         shape)
@@ -122,17 +133,11 @@ class KerasLayer:
         if isinstance(inputs, KerasTensor):
             self.build(inputs.shape[1:])
             return KerasTensor((None,) + tuple(self.output_shape(inputs.shape[1:])), self, inputs)
-        x = inputs if isinstance(inputs, eager.Tensor) else Tensor.leaf(np.asarray(inputs, dtype=backend.floatx()))
+        x = as_tensor(inputs)
         self.build(x.shape[1:])
-        noise_shape = self.noise_shape(x.shape[1:]) if training else None
-        noise = None if noise_shape is None else Tensor.leaf(
-            backend.rng().random((x.shape[0],) + tuple(noise_shape)).astype(x.node.dtype))
-        out = eager.call(lambda h, params, n: self.call(h, params, training=training, noise=n),
-                         x, dict(self.variables), noise)
-        if training and self.non_trainable:
-            with eager.no_grad():
-                for suffix, value in eager.call(self.updates, x, dict(self.variables)).items():
-                    self.variables[suffix].assign(value)
+        out, moved = eager.apply_layer(self, x, dict(self.variables), training, backend.rng())
+        for suffix, value in moved.items():
+            self.variables[suffix].assign(value)
         return out
 
     def __repr__(self):
@@ -141,8 +146,7 @@ class KerasLayer:
 
 def keras_layer(nn_class):
     """The Keras layer of an nn layer class (same constructor arguments, plus ``name``, ``trainable``)."""
-    return type(nn_class.__name__, (KerasLayer, nn_class),
-                {"__doc__": nn_class.__doc__, "__module__": __name__})
+    return keras_class(KerasLayer, nn_class)
 
 
 Dense = keras_layer(nn_layers.Dense)

@@ -10,6 +10,7 @@ from ..graph import Node
 from ..nn import losses as nn_losses
 from ..nn.errors import lookup
 from ..tensorflow.tensor import Tensor, convert_to_tensor
+from .classes import keras_class
 
 
 def _operands(y_true, y_pred):
@@ -32,21 +33,18 @@ class KerasLoss:
 
 def keras_loss(nn_class):
     """The Keras loss of an nn loss class (same arguments)."""
-    return type(nn_class.__name__, (KerasLoss, nn_class), {"__doc__": nn_class.__doc__, "__module__": __name__})
+    return keras_class(KerasLoss, nn_class)
 
 
-MeanSquaredError = keras_loss(nn_losses.MeanSquaredError)
-MeanAbsoluteError = keras_loss(nn_losses.MeanAbsoluteError)
-BinaryCrossentropy = keras_loss(nn_losses.BinaryCrossentropy)
-CategoricalCrossentropy = keras_loss(nn_losses.CategoricalCrossentropy)
-SparseCategoricalCrossentropy = keras_loss(nn_losses.SparseCategoricalCrossentropy)
-KLDivergence = keras_loss(nn_losses.KLDivergence)
-CosineSimilarity = keras_loss(nn_losses.CosineSimilarity)
+_KERAS = tuple(keras_loss(c) for c in (nn_losses.MeanSquaredError, nn_losses.MeanAbsoluteError,
+                                        nn_losses.BinaryCrossentropy, nn_losses.CategoricalCrossentropy,
+                                        nn_losses.SparseCategoricalCrossentropy, nn_losses.KLDivergence,
+                                        nn_losses.CosineSimilarity))
+(MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+ KLDivergence, CosineSimilarity) = _KERAS
 Loss = KerasLoss
 
-_OF_NN = {cls.__bases__[1]: cls for cls in (MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy,
-                                            CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence,
-                                            CosineSimilarity)}
+_OF_NN = {cls.__bases__[1]: cls for cls in _KERAS}
 LOSSES = {name: _OF_NN[cls] for name, cls in nn_losses.LOSSES.items()}
 
 

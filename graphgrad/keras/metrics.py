@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..nn import metrics as nn_metrics
+from .classes import keras_class
 
 
 class KerasMetric:
@@ -31,7 +32,7 @@ SparseCategoricalAccuracy = _mean_metric("SparseCategoricalAccuracy", nn_metrics
                                          "sparse_categorical_accuracy")
 MeanSquaredError = _mean_metric("MeanSquaredError", nn_metrics.mean_squared_error, "mean_squared_error")
 MeanAbsoluteError = _mean_metric("MeanAbsoluteError", nn_metrics.mean_absolute_error, "mean_absolute_error")
-Precision, Recall, AUC = (type(c.__name__, (KerasMetric, c), {"__module__": __name__, "__doc__": c.__doc__})
+Precision, Recall, AUC = (keras_class(KerasMetric, c)
                           for c in (nn_metrics.Precision, nn_metrics.Recall, nn_metrics.AUC))
 Metric = nn_metrics.Metric
 

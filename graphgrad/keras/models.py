@@ -11,13 +11,14 @@ import time
 
 import numpy as np
 
-from ..datasets.checks import sample_shape
+from .. import eager
 from ..errors import ArgumentError
-from ..nn import model as nn_model
+from ..nn import model as nn_model, step
 from ..nn.errors import ShapeError
 from ..nn.progress import finished, verbosity
+from ..tensorflow.tensor import Tensor
 from . import backend, losses, optimizers
-from .layers import KerasLayer, KerasTensor, input_shape_of
+from .layers import KerasLayer, KerasTensor, as_tensor, input_shape_of, without_batch_axis
 
 
 def _verbose(verbose, where):
@@ -39,15 +40,19 @@ class Sequential(nn_model.Sequential):
 
     # --- the nn model's weights are the layers' variables ----------------------------------------
     @property
+    def _variables(self):
+        """The layers' variables by weight name (``dense/kernel``)."""
+        return {f"{layer.name}/{suffix}": v for layer in self.layers for suffix, v in layer.variables.items()}
+
+    @property
     def _weights(self):
-        return {f"{layer.name}/{suffix}": v.value for layer in self.layers for suffix, v in layer.variables.items()}
+        return {name: v.value for name, v in self._variables.items()}
 
     @_weights.setter
     def _weights(self, arrays):
-        by_name = {layer.name: layer for layer in self.layers}
+        variables = self._variables
         for name, array in arrays.items():
-            layer_name, suffix = name.split("/", 1)
-            variable = by_name[layer_name].variables.get(suffix)
+            variable = variables.get(name)
             if variable is None or variable.shape != np.shape(array):
                 raise ShapeError(f"weight '{name}' does not match the layer's (build the model first)")
             if variable.value is not array:
@@ -76,30 +81,55 @@ class Sequential(nn_model.Sequential):
             self.build(self._input_hint)
 
     def build(self, input_shape):
-        """Build each layer's weights, then the model (``input_shape`` with or without the batch axis None)."""
-        sample = tuple(input_shape)
-        sample = sample_shape(sample[1:] if sample and sample[0] is None else sample, "the input shape")
-        shape = sample
-        for layer in self.layers:
-            layer.build(shape)
-            shape = tuple(layer.output_shape(shape))
-        super().build(sample)
+        """Build the model and its layers' weights (``input_shape`` with or without the batch axis None)."""
+        super().build(without_batch_axis(input_shape))
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
-        """Keras' compile: optimizer, loss and metrics by name or object."""
+    def _initial_weights(self, input_shape, layer_input_shapes, param_shapes, inits):
+        """Each layer first makes its own weights, as its variables (a layer built before keeps its own)."""
+        for layer, shape in zip(self.layers, layer_input_shapes):
+            layer.build(shape)
+        return super()._initial_weights(input_shape, layer_input_shapes, param_shapes, inits)
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto"):
+        """Keras' compile: optimizer, loss and metrics by name or object.
+
+        How ``fit``, ``evaluate`` and ``predict`` run (their default ``backend``): ``jit_compile=True``
+        compiles the kernel first ("numba"); ``run_eagerly=True`` runs the NumPy interpreter ("numpy");
+        otherwise the interpreter until the kernel is built in the background ("auto"). Each step runs as
+        one graph whichever is chosen, so ``steps_per_execution`` (accepted) changes nothing.
+        """
+        if jit_compile not in (True, False, "auto", None):
+            raise ArgumentError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
+        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ArgumentError("compile: steps_per_execution must be a positive integer, "
+                                f"got {steps_per_execution!r}")
         super().compile(optimizers.get(optimizer), losses.get(loss) if loss is not None else None, metrics)
+        self.backend = "numpy" if run_eagerly else "numba" if jit_compile is True else None
 
     # --- running ---------------------------------------------------------------------------------
     def __call__(self, inputs, training=False):
-        """The model on data, computed now (a tf.Tensor a GradientTape can differentiate)."""
+        """The model on data, computed now (a tf.Tensor a GradientTape can differentiate): ``step.forward``, the
+        forward pass of ``fit``'s step, with fresh dropout noise and moving averages moved in training."""
         if isinstance(inputs, KerasTensor):
             raise ArgumentError("calling a model on a keras.Input is not supported; call its layers instead")
         if not self.built:
             self.build(np.shape(inputs)[1:])
-        h = inputs
-        for layer in self.layers:
-            h = layer(h, training=training)
-        return h
+        x = as_tensor(inputs)
+        self._layout(x.shape[1:])   # refuses samples the layers' weights do not fit
+        noise = {name: Tensor.leaf(backend.rng().random(shape).astype(x.node.dtype))
+                 for name, shape in (step.noise_shapes(self, x.shape[0]) if training else {}).items()}
+
+        def run(x, params, noise):
+            layer_inputs = {}
+            out, _ = step.forward(self, x, params, training, noise, layer_inputs)
+            return out, step.moved(self, params, layer_inputs) if training else {}
+
+        variables = self._variables
+        out, moved = eager.call(run, x, variables, noise)
+        for name, value in moved.items():
+            variables[name].assign(value)
+        return out
 
     def evaluate(self, x, y, batch_size=32, verbose="auto", return_dict=False):
         """Loss and metrics on (x, y), with Keras' progress bar by default."""

@@ -7,10 +7,11 @@ accepted with a DeprecationWarning, as older Keras did.
 """
 import warnings
 
-from ..eager import Updater
+from .. import eager
 from ..errors import ArgumentError, NoGradientError
 from ..nn import optimizers as nn_optimizers
 from ..nn.errors import lookup
+from .classes import keras_class
 
 
 class KerasOptimizer:
@@ -24,7 +25,7 @@ class KerasOptimizer:
                 raise ArgumentError(f"{type(self).__name__}: give learning_rate or lr, not both")
             kwargs["learning_rate"] = lr
         super().__init__(*args, **kwargs)
-        self._updater = Updater(self)
+        self._updater = eager.Updater(self)
 
     @property
     def iterations(self):
@@ -42,7 +43,7 @@ class KerasOptimizer:
         if missing:
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss.", UserWarning,
                           stacklevel=2)
-        return self._updater.apply(pairs)
+        return eager.tracing.step(self._updater, [v for _, v in pairs], [g for g, _ in pairs])
 
     def variables(self):
         """The optimizer's state: slot arrays per variable."""
@@ -51,17 +52,12 @@ class KerasOptimizer:
 
 def keras_optimizer(nn_class):
     """The Keras optimizer of an nn optimizer class (same arguments and defaults, plus ``lr``)."""
-    return type(nn_class.__name__, (KerasOptimizer, nn_class), {"__doc__": nn_class.__doc__, "__module__": __name__})
+    return keras_class(KerasOptimizer, nn_class)
 
 
-SGD = keras_optimizer(nn_optimizers.SGD)
-RMSprop = keras_optimizer(nn_optimizers.RMSprop)
-Adam = keras_optimizer(nn_optimizers.Adam)
-Adagrad = keras_optimizer(nn_optimizers.Adagrad)
-Adadelta = keras_optimizer(nn_optimizers.Adadelta)
-Adamax = keras_optimizer(nn_optimizers.Adamax)
-Nadam = keras_optimizer(nn_optimizers.Nadam)
-Ftrl = keras_optimizer(nn_optimizers.Ftrl)
+SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl = (
+    keras_optimizer(c) for c in (nn_optimizers.SGD, nn_optimizers.RMSprop, nn_optimizers.Adam, nn_optimizers.Adagrad,
+                                 nn_optimizers.Adadelta, nn_optimizers.Adamax, nn_optimizers.Nadam, nn_optimizers.Ftrl))
 RMSProp = RMSprop  # as older TensorFlow, and lecture code written for it, spells it
 Optimizer = KerasOptimizer
 

@@ -1,32 +1,13 @@
-"""``model.save`` / ``load_model``: graphgrad's ``.keras`` file, an uncompressed NumPy ``.npz`` archive.
-
-Entries (no pickles):
-
-- ``graphgrad_model``: JSON text -- format name and version, the model's class and
-  name, its input shape, each layer's class and constructor arguments, and the
-  compile settings (optimizer class and arguments, loss class and ``from_logits``,
-  metric names);
-- ``weights/<layer>/<weight>``: each weight array (``weights/dense/kernel``);
-- ``state/<name>``: the state of ``fit``'s optimizer (slots and step counter).
+"""``model.save`` / ``load_model``: graphgrad.nn's model file (``graphgrad.nn.saving``) under a ``.keras`` name.
 
 Keras's own ``.keras`` files (HDF5 weights inside) and ``.h5`` files are refused
 with a message; graphgrad writes and reads only its own.
 """
-import inspect
-import json
-import os
 from pathlib import Path
 
-import numpy as np
-
-from ..errors import GraphgradError
-from ..files import load_arrays, save_arrays
-from ..nn import optimizers as nn_optimizers, regularizers
+from ..nn import saving
 from ..nn.errors import WeightsFileError
-from ..nn.model import checked_arrays
-from . import layers as keras_layers, losses, metrics as keras_metrics, optimizers
-
-FORMAT, VERSION = "graphgrad.keras", 1
+from . import layers as keras_layers, losses, metrics as keras_metrics, models, optimizers
 
 
 def _check_name(filepath):
@@ -38,184 +19,30 @@ def _check_name(filepath):
         raise WeightsFileError(f"'{filepath}': model files are named *.keras (e.g. 'model.keras')")
 
 
-def _encode(value, where):
-    """A constructor argument as JSON, or a WeightsFileError naming what cannot be saved."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_encode(v, where) for v in value]
-    if isinstance(value, (regularizers.L1, regularizers.L2)):
-        return {"regularizer": type(value).__name__, "factor": value.l1 if hasattr(value, "l1") else value.l2}
-    raise WeightsFileError(f"cannot save {where} = {value!r}: only names, numbers and L1/L2 regularizers "
-                           "are saved; pass the activation or initializer by name")
+def _arguments(layer):
+    """A Keras layer's constructor arguments, without its initializers (the file keeps the weights they drew)."""
+    args, kwargs = layer.init_args
+    return args, {k: v for k, v in kwargs.items() if not k.endswith("_initializer")}
 
 
-def _decode(value):
-    """A constructor argument read back: JSON, with L1/L2 regularizers rebuilt (see ``_encode``)."""
-    if isinstance(value, dict):
-        return _construct(_REGULARIZERS, _field(value, "regularizer", str), _field(value, "factor", _NUMBER))
-    return value
+def _new_model(name, input_shape):
+    return models.Sequential([keras_layers.Input(shape=input_shape)], name=name)
 
 
-def _arguments(optimizer):
-    """The optimizer's constructor arguments (its hyperparameters), by name."""
-    accepted = inspect.signature(nn_optimizers.OPTIMIZERS[optimizer.name]).parameters
-    return {k: v for k, v in optimizer.config().items() if k in accepted}
-
-
-def _metric_spec(spec):
-    return {"class": type(spec).__name__, "name": spec.name} if hasattr(spec, "update") else str(spec)
+SPELLING = saving.Spelling(layers=saving.classes_in(keras_layers, keras_layers.KerasLayer),
+                           optimizers=saving.classes_in(optimizers, optimizers.KerasOptimizer),
+                           losses=saving.classes_in(losses, losses.KerasLoss),
+                           metrics=saving.classes_in(keras_metrics, keras_metrics.KerasMetric),
+                           arguments=_arguments, new_model=_new_model)
 
 
 def save_model(model, filepath, overwrite=True):
     """Write ``model`` to ``filepath`` (a ``.keras`` name) in graphgrad's format."""
     _check_name(filepath)
-    if os.path.exists(filepath) and not overwrite:
-        raise WeightsFileError(f"'{filepath}' exists and overwrite=False")
-    model._require_built()
-    layer_entries = []
-    for layer in model.layers:
-        args, kwargs = layer.init_args
-        kwargs = {k: v for k, v in kwargs.items() if not k.endswith("_initializer")}
-        layer_entries.append({"class": type(layer).__name__, "name": layer.name,
-                              "args": _encode(list(args), f"layer '{layer.name}'"),
-                              "kwargs": {k: _encode(v, f"{layer.name}: {k}") for k, v in kwargs.items()}})
-    description = {"format": FORMAT, "version": VERSION, "class": type(model).__name__, "name": model.name,
-                   "input_shape": list(model.input_shape), "layers": layer_entries, "compile": None}
-    if model.loss is not None:
-        description["compile"] = {
-            "optimizer": {"class": type(model.optimizer).__name__, "config": _arguments(model.optimizer)},
-            "loss": {"class": type(model.loss).__name__, "from_logits": model.loss.from_logits},
-            "metrics": [_metric_spec(m) for m in model.metric_specs]}
-    arrays = {"graphgrad_model": np.array(json.dumps(description))}
-    arrays.update({f"weights/{k}": v for k, v in model._weights.items()})
-    arrays.update({f"state/{k}": v for k, v in model._state.items()})
-    save_arrays(filepath, arrays)
-
-
-def _read(filepath):
-    _check_name(filepath)
-    if not os.path.exists(filepath):
-        raise WeightsFileError(f"no model file at '{filepath}'")
-    try:
-        entries = load_arrays(filepath)
-    except Exception as exc:  # zip, format and value errors all mean "not our file"
-        raise WeightsFileError(f"'{filepath}' is not a graphgrad model file ({exc})") from None
-    if "graphgrad_model" not in entries:
-        raise WeightsFileError(f"'{filepath}' is not a graphgrad model file (Keras's own .keras files keep "
-                               "HDF5 weights, which graphgrad does not read)")
-    try:
-        description = json.loads(str(entries.pop("graphgrad_model")))
-    except ValueError as exc:
-        raise WeightsFileError(f"'{filepath}': the model description is not JSON ({exc})") from None
-    if not isinstance(description, dict) or description.get("format") != FORMAT \
-            or description.get("version") != VERSION:
-        found = description if not isinstance(description, dict) else \
-            f"{description.get('format')} version {description.get('version')}"
-        raise WeightsFileError(f"'{filepath}': unknown model format {found}")
-    return description, entries
-
-
-class _Damaged(Exception):
-    """A part of the model description that is missing or of the wrong type (``_Part`` words it)."""
-
-
-def _classes(module, base):
-    """The subclasses of ``base`` that ``module`` offers, by the names a model file spells them."""
-    return {name: cls for name, cls in vars(module).items()
-            if isinstance(cls, type) and issubclass(cls, base) and cls is not base}
-
-
-_NUMBER = (int, float)
-_LAYERS = _classes(keras_layers, keras_layers.KerasLayer)
-_OPTIMIZERS = _classes(optimizers, optimizers.KerasOptimizer)
-_LOSSES = _classes(losses, losses.KerasLoss)
-_METRICS = _classes(keras_metrics, keras_metrics.KerasMetric)
-_REGULARIZERS = {"L1": regularizers.L1, "L2": regularizers.L2}
-
-
-def _field(entry, key, kind):
-    """``entry[key]``, checked to be a ``kind``; else _Damaged."""
-    if not isinstance(entry, dict) or key not in entry:
-        raise _Damaged(f"'{key}' is missing")
-    if not isinstance(entry[key], kind) or isinstance(entry[key], bool) and kind is not bool:
-        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-        raise _Damaged(f"'{key}' is {entry[key]!r}, not a {names}")
-    return entry[key]
-
-
-def _construct(classes, class_name, /, *args, **kwargs):
-    """``classes[class_name](*args, **kwargs)``: only the classes a model file may name, never any other attribute."""
-    if class_name not in classes:
-        raise _Damaged(f"unknown class '{class_name}' (the known ones are {', '.join(sorted(classes))})")
-    return classes[class_name](*args, **kwargs)
-
-
-class _Part:
-    """``with _Part(filepath, where):`` turns what a damaged description makes go wrong while it is read back
-    (a missing field, an unknown class or keyword, a value a constructor refuses) into one WeightsFileError
-    naming the file and the place, e.g. ``layers[0] (Dense)``."""
-
-    def __init__(self, filepath, where):
-        self.filepath, self.where = filepath, where
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        if kind is not None and issubclass(kind, (_Damaged, GraphgradError, TypeError, ValueError)):
-            detail = " ".join(str(exc).split())
-            raise WeightsFileError(f"'{self.filepath}': damaged model description at {self.where}: {detail}") \
-                from None
-
-
-def _add_layer(filepath, model, i, entry):
-    """Add to ``model`` the layer described by ``entry``, the ``i``-th of the description's layers."""
-    with _Part(filepath, f"layers[{i}]") as place:
-        name = _field(entry, "class", str)
-        place.where = f"layers[{i}] ({name})"
-        args = [_decode(v) for v in _field(entry, "args", list)]
-        kwargs = {k: _decode(v) for k, v in _field(entry, "kwargs", dict).items()}
-        model.add(_construct(_LAYERS, name, *args, name=_field(entry, "name", str), **kwargs))
-
-
-def _compile(filepath, model, settings):
-    """Compile ``model`` as the description's ``compile`` settings say."""
-    with _Part(filepath, "compile.optimizer"):
-        spec = _field(settings, "optimizer", dict)
-        optimizer = _construct(_OPTIMIZERS, _field(spec, "class", str), **_field(spec, "config", dict))
-    with _Part(filepath, "compile.loss"):
-        spec = _field(settings, "loss", dict)
-        loss = _construct(_LOSSES, _field(spec, "class", str), from_logits=_field(spec, "from_logits", bool))
-    with _Part(filepath, "compile.metrics"):
-        metrics = [m if isinstance(m, str) else _construct(_METRICS, _field(m, "class", str),
-                                                           name=_field(m, "name", str))
-                   for m in _field(settings, "metrics", list)]
-        model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    saving.save_model(model, filepath, SPELLING, overwrite)
 
 
 def load_model(filepath, compile=True):
-    """The model saved in ``filepath``: same layers, names and weights, compiled as it was when ``compile``.
-
-    A damaged description is refused with one WeightsFileError naming what is wrong and where; only the
-    classes graphgrad.keras saves are ever constructed."""
-    from . import models
-    description, entries = _read(filepath)
-    with _Part(filepath, "the top level"):
-        layer_entries = _field(description, "layers", list)
-        name, input_shape = _field(description, "name", str), _field(description, "input_shape", list)
-        settings = _field(description, "compile", (dict, type(None)))
-    with _Part(filepath, "input_shape"):
-        model = models.Sequential([keras_layers.Input(shape=tuple(input_shape))], name=name)
-    for i, entry in enumerate(layer_entries):
-        _add_layer(filepath, model, i, entry)
-    model._weights = checked_arrays(filepath, _group(entries, "weights/"), model._weights)
-    if compile and settings is not None:
-        _compile(filepath, model, settings)
-        model._state = checked_arrays(filepath, _group(entries, "state/"), model._state, "optimizer state")
-    return model
-
-
-def _group(entries, prefix):
-    """The entries named ``prefix...``, by the rest of their name."""
-    return {k[len(prefix):]: v for k, v in entries.items() if k.startswith(prefix)}
+    """The model saved in ``filepath`` (see ``graphgrad.nn.saving.load_model``)."""
+    _check_name(filepath)
+    return saving.load_model(filepath, SPELLING, compile)

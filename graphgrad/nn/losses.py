@@ -62,12 +62,17 @@ class Loss:
         return f"{type(self).__name__}()"
 
 
+def squared_error(y_true, y_pred):
+    """(y_true - y_pred)² elementwise: what mean squared error averages (PyTorch's ``mse_loss`` reduces it)."""
+    d = y_true - y_pred
+    return d * d
+
+
 class MeanSquaredError(Loss):
     name = "mean_squared_error"
 
     def per_sample(self, y_true, y_pred):
-        d = y_true - y_pred
-        return ops.mean(d * d, axis=-1)
+        return ops.mean(squared_error(y_true, y_pred), axis=-1)
 
 
 class MeanAbsoluteError(Loss):

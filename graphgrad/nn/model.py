@@ -52,6 +52,7 @@ class Sequential:
         self.layers, self.rng = [], np.random.default_rng(seed)
         self.built = False
         self.loss = self.optimizer = None
+        self.backend = None                 # fit's, evaluate's and predict's default (None: training.default_backend)
         self.metrics = []
         self.stop_training = False
         self.history = None
@@ -79,6 +80,19 @@ class Sequential:
         A layer whose weights were drawn for another input shape refuses the new one (ShapeError),
         leaving the model as it was."""
         input_shape = sample_shape(input_shape, "the input shape")
+        layer_input_shapes, param_shapes, inits, non_trainable, shape = self._layout(input_shape)
+        weights = self._initial_weights(input_shape, layer_input_shapes, param_shapes, inits)
+        self.input_shape, self.layer_input_shapes, self.param_shapes = input_shape, layer_input_shapes, param_shapes
+        self.non_trainable, self.output_shape = non_trainable, shape
+        self._weights = weights
+        self.built = True
+        self._cache.clear()
+        if self.optimizer is not None:
+            self._state = step_mod.initial_state(self, self._weights)
+
+    def _layout(self, input_shape):
+        """``(each layer's input shape, weight shapes by name, initializers by name, non-trainable names, output
+        shape)`` for samples of ``input_shape``; a ShapeError if weights drawn before do not fit them."""
         shape, layer_input_shapes, param_shapes, inits, non_trainable = input_shape, [], {}, {}, set()
         for i, layer in enumerate(self.layers):
             params = layer.parameters(shape)
@@ -93,18 +107,16 @@ class Sequential:
                 if suffix in layer.non_trainable:
                     non_trainable.add(f"{layer.name}/{suffix}")
             shape = layer.output_shape(shape)
+        return layer_input_shapes, param_shapes, inits, non_trainable, shape
+
+    def _initial_weights(self, input_shape, layer_input_shapes, param_shapes, inits):
+        """The weights by name of the model built for samples of ``input_shape`` (its layers for samples of
+        ``layer_input_shapes``): those already drawn are kept, the others drawn now from their initializers
+        (``param_shapes`` and ``inits`` by name), once the model's size is known to be sane."""
         check_weight_count(param_shapes.values(), "the model", input_shape)
-        self.input_shape, self.layer_input_shapes, self.param_shapes = input_shape, layer_input_shapes, param_shapes
-        self.non_trainable, self.output_shape = non_trainable, shape
-        weights = dict(self._weights)
-        for name, pshape in self.param_shapes.items():
-            if name not in weights:
-                weights[name] = np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
-        self._weights = {n: weights[n] for n in self.param_shapes}
-        self.built = True
-        self._cache.clear()
-        if self.optimizer is not None:
-            self._state = step_mod.initial_state(self, self._weights)
+        drawn = self._weights
+        return {name: drawn[name] if name in drawn else np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
+                for name, pshape in param_shapes.items()}
 
     def _require_built(self, x=None):
         if not self.built:
@@ -239,7 +251,7 @@ class Sequential:
         by Numba now ("numba"), on the interpreter until compiled in the background ("auto"), or interpreted."""
         from ..compiler import TieredGraph, known_backend
         from .training import default_backend
-        backend = known_backend(backend or default_backend())
+        backend = known_backend(backend or self.backend or default_backend())
         if backend == "numba":
             from ..compiler import compile
             return self._cached(("compiled", id(graph)), lambda: compile(graph))
@@ -356,7 +368,7 @@ class Sequential:
         from .training import fit
         return fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
                    validation_split=validation_split, validation_data=validation_data, shuffle=shuffle,
-                   initial_epoch=initial_epoch, backend=backend)
+                   initial_epoch=initial_epoch, backend=backend or self.backend)
 
     # --- description ------------------------------------------------------------------------
     def summary(self, print_fn=print):

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import ops
 from ..datasets.checks import real_number
+from ..graph import Node
 from .errors import lookup
 
 
@@ -273,6 +274,49 @@ class Ftrl(Optimizer):
 
 
 OPTIMIZERS = {cls.name: cls for cls in (SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl)}
+
+
+def state_name(*parts):
+    """The name of a piece of optimizer state: ``optimizer/dense/kernel/momentum``, ``optimizer/iterations``."""
+    return "/".join(("optimizer", *parts))
+
+
+@dataclass(frozen=True)
+class Update:
+    """One step of an optimizer on named parameters, as nodes: the state it reads (input nodes) and what it makes."""
+    t: Node              # input: the number of steps done so far
+    globals: dict        # global name -> input node
+    slots: dict          # parameter name -> {slot: input node}
+    new_params: dict     # parameter name -> node
+    new_slots: dict      # parameter name -> {slot: node}
+    new_globals: dict    # global name -> node (its input where the step leaves it as it was)
+
+    @property
+    def state(self):
+        """The state inputs in the order ``fit`` keeps them: each parameter's slots, the globals, the counter."""
+        return [s for slots in self.slots.values() for s in slots.values()] + list(self.globals.values()) + [self.t]
+
+    @property
+    def new_state(self):
+        """What the state becomes, in the order of ``state``."""
+        return ([s for slots in self.new_slots.values() for s in slots.values()] + list(self.new_globals.values())
+                + [self.t + 1])
+
+
+def update(optimizer, params, grads, dtype):
+    """The ``Update`` of ``optimizer`` for parameter nodes ``params`` and gradient nodes ``grads`` (by name): its
+    state becomes input nodes named by ``state_name`` (the step counter and globals in ``dtype``). ``fit``'s step
+    graph and eager updates both build their update here."""
+    t = ops.input(state_name("iterations"), (), dtype)
+    glob = {g: ops.input(state_name(g), (), dtype) for g in optimizer.global_names()}
+    new_glob = {**glob, **optimizer.update_globals(t, glob)}
+    slots = {name: {s: ops.input(state_name(name, s), p.shape, p.dtype) for s in optimizer.slot_names}
+             for name, p in params.items()}
+    new_params, new_slots = {}, {}
+    for name, p in params.items():
+        new_params[name], updated = optimizer.update(p, grads[name], slots[name], t, new_glob)
+        new_slots[name] = {s: updated[s] for s in optimizer.slot_names}
+    return Update(t, glob, slots, new_params, new_slots, new_glob)
 
 
 def get(spec):

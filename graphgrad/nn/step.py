@@ -21,9 +21,7 @@ from .. import ops
 from ..autodiff import adjoints
 from ..autodiff.reverse import zeros
 from ..graph import Graph, Node
-from . import metrics as metrics_mod
-
-ITERATIONS = "optimizer/iterations"
+from . import metrics as metrics_mod, optimizers
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,20 @@ def forward(model, x, params, training=False, noise=None, layer_inputs=None, mas
     return h, logits
 
 
+def noise_shapes(model, batch_size):
+    """By layer name, the shape of the uniform[0,1) noise each layer that needs some (dropout) takes in training."""
+    return {layer.name: (batch_size,) + tuple(layer.noise_shape(shape))
+            for layer, shape in zip(model.layers, model.layer_input_shapes) if layer.noise_shape(shape) is not None}
+
+
+def moved(model, params, layer_inputs, mask=None):
+    """By name, the new values of the layers' ``non_trainable`` parameters (moving averages) after a training
+    step whose layers received ``layer_inputs`` (by layer name, as ``forward`` records them)."""
+    return {f"{layer.name}/{suffix}": value for layer in model.layers
+            for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer),
+                                               **_rows(layer, mask)).items()}
+
+
 def loss_of(model, y, output, logits, params, mask):
     """``(loss, loss_sum)``: the mean loss over the batch's real rows plus the layers' penalties (fused with
     the last activation when they pair), and that loss times the number of rows, for running means.
@@ -137,46 +149,30 @@ def build_loss_graph(model, batch_size):
 def initial_state(model, weights):
     """Starting values of the optimizer state for parameter arrays ``weights`` (by name)."""
     opt = model.optimizer
-    values = {f"optimizer/{p}/{s}": np.asarray(opt.slot_init(s, weights[p]), dtype=model.dtype)
+    values = {optimizers.state_name(p, s): np.asarray(opt.slot_init(s, weights[p]), dtype=model.dtype)
               for p in model.trainable_names for s in opt.slot_names}
-    values.update({f"optimizer/{g}": np.asarray(v, dtype=model.dtype) for g, v in opt.global_names().items()})
-    values[ITERATIONS] = np.zeros((), dtype=model.dtype)
+    values.update({optimizers.state_name(g): np.asarray(v, dtype=model.dtype) for g, v in opt.global_names().items()})
+    values[optimizers.state_name("iterations")] = np.zeros((), dtype=model.dtype)
     return values
 
 
 def build_step(model, batch_size):
     """The StepGraph for mini-batches of ``batch_size`` (dropout on, as in training)."""
-    opt, dtype = model.optimizer, model.dtype
+    dtype = model.dtype
     x, y, mask, params = _batch_inputs(model, batch_size)
-    noise = {layer.name: ops.input(f"{layer.name}/noise", (batch_size,) + layer.noise_shape(shape), dtype)
-             for layer, shape in zip(model.layers, model.layer_input_shapes)
-             if layer.noise_shape(shape) is not None}
+    noise = {name: ops.input(f"{name}/noise", shape, dtype) for name, shape in noise_shapes(model, batch_size).items()}
     layer_inputs = {}
     output, logits = forward(model, x, params, training=True, noise=noise, layer_inputs=layer_inputs, mask=mask)
     loss, sums = sums_of(model, y, output, logits, params, mask)
-    moved = {f"{layer.name}/{suffix}": value for layer in model.layers
-             for suffix, value in layer.updates(layer_inputs[layer.name], _own(params, layer),
-                                                **_rows(layer, mask)).items()}
+    moving = moved(model, params, layer_inputs, mask)
 
-    slots = {p: {s: ops.input(f"optimizer/{p}/{s}", params[p].shape, dtype) for s in opt.slot_names}
-             for p in model.trainable_names}
-    glob = {g: ops.input(f"optimizer/{g}", (), dtype) for g in opt.global_names()}
-    t = ops.input(ITERATIONS, (), dtype)
     inputs = [x, y, mask, *params.values()]
-    state = [s for p in slots for s in slots[p].values()] + list(glob.values()) + [t]
-
-    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=[params[p] for p in slots], output=loss)
-    new_glob = opt.update_globals(t, glob)
-    new_params, new_slots = [], []
-    for name, p in params.items():
-        if name in moved:
-            new_params.append(moved[name])
-            continue
-        g = adj.get(p.id, zeros(p))
-        new_p, updated = opt.update(p, g, slots[name], t, {**glob, **new_glob})
-        new_params.append(new_p)
-        new_slots.extend(updated[s] for s in opt.slot_names)
-    new_state = new_slots + [new_glob.get(g, glob[g]) for g in glob] + [t + 1]
+    trained = {name: params[name] for name in model.trainable_names}
+    adj = adjoints(Graph([loss], inputs + list(noise.values())), wrt=list(trained.values()), output=loss)
+    update = optimizers.update(model.optimizer, trained, {name: adj.get(p.id, zeros(p)) for name, p in trained.items()},
+                               dtype)
+    new_params = [moving[name] if name in moving else update.new_params[name] for name in params]
+    state, new_state = update.state, update.new_state
 
     graph = Graph([loss, *new_params, *new_state, *sums], inputs + state + list(noise.values()))
     return StepGraph(graph=graph, x=x, y=y, params=tuple(params.values()), state=tuple(state),

@@ -21,20 +21,10 @@ def active_tapes():
     return [t for t in _active if t._recording]
 
 
-def _flatten(structure):
-    if isinstance(structure, dict):
-        return [x for v in structure.values() for x in _flatten(v)]
-    if isinstance(structure, (list, tuple)):
-        return [x for v in structure for x in _flatten(v)]
-    return [structure]
-
-
 def _rebuild(structure, items):
-    if isinstance(structure, dict):
-        return {k: _rebuild(v, items) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return type(structure)(_rebuild(v, items) for v in structure)
-    return next(items)
+    """``structure`` with its leaves replaced, in order, by ``items``."""
+    items = iter(items)
+    return eager.tree_map(lambda _: next(items), structure)
 
 
 class GradientTape:
@@ -61,7 +51,7 @@ class GradientTape:
 
     def watch(self, tensor):
         """Watch a tensor, variable, or a (nested) list of them, so gradients flow to it."""
-        for t in _flatten(tensor):
+        for t in eager.leaves(tensor):
             if not isinstance(t, eager.Tensor):
                 raise ArgumentError(f"GradientTape.watch takes tensors or variables, got {t!r}")
             self._ids.add(t.snapshot().node.id)
@@ -108,12 +98,16 @@ class GradientTape:
         if output_gradients is not None:
             raise ArgumentError("GradientTape.gradient: output_gradients is not supported; "
                                 "differentiate tf.reduce_sum(target * output_gradients) instead")
-        targets = _flatten(target)
+        targets = eager.leaves(target)
         self._use(targets[0])
-        flat = _flatten(sources)
+        flat = eager.leaves(sources)
         for s in flat:
             if not isinstance(s, eager.Tensor):
                 raise ArgumentError(f"GradientTape.gradient: sources must be tensors or variables, got {s!r}")
+        if len(targets) == 1 and not active_tapes() and unconnected_gradients == "none":
+            deferred = eager.tracing.defer_gradients(targets[0], flat, through=self._through)
+            if deferred is not None:    # the step is traced: computed by apply_gradients, or when read
+                return _rebuild(sources, iter(deferred))
         totals = [None] * len(flat)
         for t in targets:
             if not self._through(t.snapshot()):
@@ -124,15 +118,15 @@ class GradientTape:
             from .tensor import Tensor
             totals = [Tensor.leaf(np.zeros(s.node.shape, s.node.dtype)) if g is None else g
                       for g, s in zip(totals, flat)]
-        return _rebuild(sources, iter(totals))
+        return _rebuild(sources, totals)
 
     def jacobian(self, target, sources):
         """d target / d source for each source, shaped ``target.shape + source.shape``."""
         self._use(target)
-        flat = _flatten(sources)
+        flat = eager.leaves(sources)
         jacs = [eager.jacobian(target, s, through=self._through) if self._through(target.snapshot()) else None
                 for s in flat]
-        return _rebuild(sources, iter(jacs))
+        return _rebuild(sources, jacs)
 
     # --- what was recorded -------------------------------------------------------------------------
     def _target(self, target):

@@ -3,8 +3,9 @@
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``, ``zeros``,
 ``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad``, the random functions
 with ``manual_seed`` and ``Generator`` objects, ``device`` and ``cuda`` (the CPU only), Tensor
-methods (in-place ones included), ``torch.nn`` (modules, ``functional``, ``init``) and
-``torch.optim``. The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
+methods (in-place ones included), ``torch.nn`` (modules, ``functional``, ``init``),
+``torch.optim`` and ``torch.compile`` (accepted: training loops are traced and compiled anyway).
+The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
 of one table (``tensor.UNARY``, ``BINARY``, ``FUNCTIONS``). Operations are graphgrad ops,
 ``backward()`` is the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
 under PyTorch's convention: no derivative, layer formula or update rule is defined here.
@@ -15,6 +16,7 @@ import numpy as np
 
 from .. import eager, ops
 from . import cuda
+from .compiling import compile
 from .random import Generator, default_generator, generator as rng, manual_seed
 from .tensor import FUNCTIONS, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu
 

@@ -31,7 +31,10 @@ class Optimizer:
             p.grad = None
 
     def step(self):
-        self._updater.apply([(p.grad, p) for p in self.param_groups[0]["params"]], assign=set_value)
+        """The update of every parameter with a ``.grad``: the traced step when its loop is traced
+        (``eager.tracing``), else eagerly."""
+        params = self.param_groups[0]["params"]
+        eager.tracing.step(self._updater, params, [p.grad for p in params], set_value)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} (", "Parameter Group 0"]

@@ -93,7 +93,7 @@ def _check_in_place(t):
                                "through detach()/.data would hide it from its gradients; change it outside "
                                "no_grad, or detach() it into a new tensor first")
         base, put_back, taken = _views.get(t, (None, None, None))
-        if base is not None and base.value is not taken:
+        if base is not None and base._value is not taken:
             raise InPlaceError("this view is out of date: the tensor it shows changed after the view was taken "
                                "(views are copies in graphgrad, so writing it back would undo that change); "
                                "take the view again, then change it in place")
@@ -108,7 +108,8 @@ def _become(t, result):
                                "operation on tensors that require grad; do it inside torch.no_grad()")
         t.assign(result.value)
     else:
-        t.node, t.value, t.parents = result.node, result.value, result.parents
+        eager.tensor.replaced(t.node, result.node)
+        t.node, t._value, t.parents = result.node, result._value, result.parents
         t.requires_grad = t.requires_grad or result.requires_grad
 
 
@@ -122,6 +123,10 @@ def set_value(t, value):
             _become(t, Tensor.leaf(value))
 
 
+def _set_grad(t, grad):
+    t.grad = grad
+
+
 def _put_back(view):
     """An in-place change of a view, made in the tensor it shows (and so on up)."""
     base, put_back, _ = _views.get(view, (None, None, None))
@@ -133,13 +138,13 @@ def _put_back(view):
         _put_back(base)
     else:
         base._in_place(put_back, view, casting="unsafe")
-    _views[view] = (base, put_back, base.value)     # the view shows the base as it is now
+    _views[view] = (base, put_back, base._value)     # the view shows the base as it is now
 
 
 def _shows(view, base, put_back):
     """Note that ``view`` shows ``base`` (``put_back(base, new_view)`` is base with the view's elements replaced)."""
     if view is not base:
-        _views[view] = (base, put_back, base.value)
+        _views[view] = (base, put_back, base._value)
     return view
 
 
@@ -160,7 +165,7 @@ class Tensor(eager.Tensor):
         return self.ndim
 
     def numel(self):
-        return int(self.value.size)
+        return self.shape.numel()
 
     nelement = numel
 
@@ -208,7 +213,7 @@ class Tensor(eager.Tensor):
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
         (a leaf's snapshot gives its gradient to the leaf)."""
-        state = Tensor(self.node, self.value, self.parents, self.requires_grad)
+        state = Tensor(self.node, self._value, self.parents, self.requires_grad)
         if self.requires_grad and self.is_leaf:
             _owners[state] = _owners.get(self, self)
         return state
@@ -452,6 +457,9 @@ class Tensor(eager.Tensor):
                                 f"{tuple(self.shape)}: call backward(gradient) or reduce it first")
         target = self if gradient is None else (self * gradient).sum()
         leaves = [t for t in eager.history(target).values() if t.is_leaf and t.requires_grad]
+        owners = [_owners.get(leaf, leaf) for leaf in leaves]
+        if all(o.grad is None for o in owners) and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
+            return
         for leaf, g in zip(leaves, eager.gradients(target, leaves)):
             if g is None:
                 continue

@@ -42,3 +42,11 @@ def test_metric_classes_accumulate_over_batches():
 
 def test_to_categorical():
     np.testing.assert_array_equal(utils.to_categorical([0, 2]), [[1, 0, 0], [0, 0, 1]])
+
+
+def test_each_loss_stands_under_the_name_of_the_nn_loss_it_spells():
+    from graphgrad.nn import losses as nn_losses
+    for nn_class in set(nn_losses.LOSSES.values()):
+        keras_class = getattr(losses, nn_class.__name__)
+        assert issubclass(keras_class, losses.KerasLoss) and keras_class.__bases__[1] is nn_class
+        assert keras_class.__module__ == "graphgrad.keras.losses"

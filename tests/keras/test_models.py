@@ -214,3 +214,24 @@ def test_jupyter_shows_a_keras_model_as_its_summary_table():
     assert shown.startswith('<pre style="text-align:left">Model: &quot;sequential&quot;')
     assert "dense_2 (Dense)" in shown and "Total params: 37" in shown
     assert keras.Sequential([layers.Dense(3)])._repr_html_() is None        # not built: the text repr shows
+
+
+def test_a_model_called_in_training_runs_its_layers_as_they_run_alone():
+    """Dropout's noise (one draw per layer, in order) and batch normalisation's moving averages: the model's one
+    forward pass gives what calling its layers one by one gives."""
+    def make():
+        return models.Sequential([keras.Input(shape=(3,)), layers.Dense(4), layers.BatchNormalization(),
+                                  layers.Dropout(0.5), layers.Dense(2)])
+    whole, alone = make(), make()
+    alone.set_weights(whole.get_weights())
+    x = np.random.default_rng(2).normal(size=(5, 3)).astype(np.float32)
+    keras.utils.set_random_seed(7)
+    out = whole(x, training=True).numpy()
+    keras.utils.set_random_seed(7)
+    h = x
+    for layer in alone.layers:
+        h = layer(h, training=True)
+    np.testing.assert_allclose(out, h.numpy(), rtol=1e-6)
+    assert not np.allclose(whole.layers[1].moving_mean.numpy(), 0)
+    for a, b in zip(whole.get_weights(), alone.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)

@@ -22,3 +22,11 @@ def test_a_step_with_no_gradient_at_all_is_a_value_error(pairs):
         optimizer.apply_gradients([(g, w) for g, _ in pairs])
     assert isinstance(error.value, GraphgradError)
     assert w.numpy() == 1.0 and optimizer.iterations == 0
+
+
+def test_each_optimizer_stands_under_the_name_of_the_nn_optimizer_it_spells():
+    from graphgrad.nn import optimizers as nn_optimizers
+    for nn_class in nn_optimizers.OPTIMIZERS.values():
+        keras_class = getattr(optimizers, nn_class.__name__)
+        assert issubclass(keras_class, optimizers.KerasOptimizer) and keras_class.__bases__[1] is nn_class
+        assert keras_class.__module__ == "graphgrad.keras.optimizers" and keras_class.__doc__ == nn_class.__doc__

@@ -3,7 +3,9 @@ with gradients from finite differences, over several steps."""
 import numpy as np
 import pytest
 
-from graphgrad import nn
+from graphgrad import nn, ops
+from graphgrad.backends.numpy_backend import outputs
+from graphgrad.graph import Graph
 from graphgrad.errors import InputValueError, UnknownNameError
 
 from tests.nn.nn_helpers import model_numeric_gradients, small_model
@@ -167,3 +169,16 @@ def test_learning_rate_must_be_a_positive_number(optimizer, rate):
     with pytest.raises(InputValueError, match=rf"{optimizer.__name__}: learning_rate must be a finite number in "
                                               rf"\(0, inf\), got {rate!r}"):
         optimizer(learning_rate=rate)
+
+
+def test_update_names_its_state_and_lists_it_in_the_order_it_is_fed_back():
+    w, g = ops.input("w", (2,), np.float64), ops.input("g", (2,), np.float64)
+    step = nn.optimizers.update(nn.optimizers.Adam(learning_rate=0.1), {"w": w}, {"w": g}, np.float64)
+    assert [n.name for n in step.state] == ["optimizer/w/momentum", "optimizer/w/velocity", "optimizer/iterations"]
+    gradient = np.array([1.0, -2.0])
+    feed = {w.id: np.zeros(2), g.id: gradient, step.state[0].id: np.zeros(2), step.state[1].id: np.zeros(2),
+            step.state[2].id: np.asarray(4.0)}
+    m, v, t = outputs(Graph(step.new_state, [w, g, *step.state]), feed)
+    np.testing.assert_allclose(m, 0.1 * gradient)       # Keras: m += (g - m)(1 - beta_1) from zero
+    np.testing.assert_allclose(v, 0.001 * gradient ** 2)
+    assert t == 5.0

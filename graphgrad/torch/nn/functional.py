@@ -83,9 +83,7 @@ def dropout(input, p=0.5, training=True):
     """Zero each element with probability p and scale the rest by 1/(1-p) (nn.Dropout's graph)."""
     if not training or p == 0:
         return input
-    noise = Tensor.leaf(generator().random(input.shape).astype(input.dtype))
-    layer = nn_layers.Dropout(p)
-    return eager.call(lambda x, n: layer.call(x, {}, training=True, noise=n), input, noise)
+    return eager.apply_layer(nn_layers.Dropout(p), input, {}, True, generator())[0]
 
 
 def _reduce(per_sample, reduction):
@@ -100,7 +98,7 @@ def _reduce(per_sample, reduction):
 
 def mse_loss(input, target, reduction="mean"):
     """The mean (or sum) of (input - target)² over every element."""
-    return eager.call(lambda a, b: _reduce((a - b) * (a - b), reduction), input, target)
+    return eager.call(lambda p, y: _reduce(nn_losses.squared_error(y, p), reduction), input, target)
 
 
 def cross_entropy(input, target, reduction="mean"):

@@ -233,11 +233,8 @@ class BatchNorm2d(Module):
         if x.ndim != 4 or x.shape[1] != self.num_features:
             raise ShapeError(f"BatchNorm2d({self.num_features}) needs inputs (N, {self.num_features}, H, W), "
                              f"got shape {tuple(x.shape)}")
-        params = self._params()
-        out = eager.call(lambda h, p: self.rule.call(h, p, training=self.training), x, params)
+        out, moved = eager.apply_layer(self.rule, x, self._params(), self.training)
         if self.training:
-            with eager.no_grad():
-                moved = eager.call(self.rule.updates, x, params)
             self._buffers["running_mean"] = Tensor.leaf(moved["moving_mean"].value)
             self._buffers["running_var"] = Tensor.leaf(moved["moving_variance"].value)
             self._buffers["num_batches_tracked"] = Tensor.leaf(self.num_batches_tracked.value + 1)

@@ -1,0 +1,311 @@
+"""Training steps traced and compiled: a hand-written loop (``backward``, ``step``) run as one graph per step.
+
+Once an optimizer has taken a step, the recorded operations of the next steps
+are deferred: each returns a tensor whose value is computed when some code
+reads it (``Pending``). ``backward`` then defers the gradients too, and the
+optimizer's step finds the whole step -- forward, gradients, update -- still
+uncomputed. It reads the step's structure (operations, parameters, shapes,
+dtypes; not the values), and runs the program cached for that structure: the
+forward, the core's reverse mode and the optimizer's rule as one graph, on the
+interpreter at once and compiled in the background (``compiler.TieredGraph``),
+as ``fit`` runs its step. So the loop as written runs at the compiled step's
+speed, the way tinygrad's TinyJit and JAX's jit do, with no change to the code.
+
+Eager semantics stay: a value read in the middle of a step (``loss.item()``
+before ``step()``, ``print``, a conditional) is computed on the spot, operation
+by operation as eagerly, and that step then finishes eagerly; so do in-place
+changes of recorded tensors, accumulated gradients and ``no_grad`` code. A
+step whose structure changes gets a program of its own; after
+``MOST_VARIANTS`` structures the optimizer's loop stays eager. A traced step
+whose loss or gradients are not finite is run again eagerly, so an error names
+the operation as it does eagerly. ``GRAPHGRAD_EAGER=1`` turns tracing off.
+``programs(optimizer)`` lists the compiled steps: each one's ``graph`` can be
+drawn and its ``source`` read.
+"""
+import os
+import weakref
+
+import numpy as np
+
+from .. import ops
+from ..autodiff import adjoints
+from ..graph import Graph
+from .gradients import gradients, history, reads_of
+from .tensor import Pending, deferred_nodes, unique_name
+from ..nn import optimizers
+from .updates import _Step, state_inputs, state_outputs
+
+MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
+
+_armed = weakref.WeakKeyDictionary()   # updater -> its variables: operations on their values are deferred
+
+
+def enabled():
+    """Whether training loops are traced (``GRAPHGRAD_EAGER=1`` turns it off)."""
+    return os.environ.get("GRAPHGRAD_EAGER", "").strip().lower() not in ("1", "true", "yes", "on")
+
+
+def _arm(updater, variables):
+    """Defer the operations on ``variables`` (their values now), or no longer when their loop is not traced."""
+    if tracer_of(updater).off or not enabled():
+        _armed.pop(updater, None)
+    else:
+        _armed[updater] = list(variables)
+    deferred_nodes.clear()
+    deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)
+
+
+class DeferredBackward:
+    """The gradients of ``target`` with respect to ``leaves`` (recorded leaf tensors), as tensors whose values
+    are computed when read (eagerly) or by the traced step. ``assign(owner, gradient)`` stores each in its
+    owner (PyTorch's ``.grad``), then None for one that turns out to have no gradient; ``through`` limits
+    the recorded tensors gradients flow through (a TensorFlow tape's)."""
+
+    def __init__(self, target, leaves, owners=None, assign=None, through=None):
+        self.target, self.leaves, self.owners, self.through = target, leaves, owners, through
+        self.assign = assign or (lambda owner, gradient: None)
+        cls = type(target)
+        self.grads = [cls(ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
+                      for leaf in leaves]
+        self.done = False
+        for owner, grad in zip(owners or leaves, self.grads):
+            self.assign(owner, grad)
+
+    def __call__(self):
+        """Compute the gradients eagerly (the core's reverse mode over the recorded values), after the
+        forward, so an operation outside its domain is reported before any gradient is used."""
+        self.target.value
+        self.fill(gradients(self.target, self.leaves, through=self.through))
+
+    def fill(self, found):
+        """Store the gradients ``found`` (tensors or arrays; None where there is none)."""
+        self.done = True
+        for owner, grad, g in zip(self.owners or self.leaves, self.grads, found):
+            if g is None:
+                grad._value.array = np.zeros(grad.node.shape, grad.node.dtype)
+                self.assign(owner, None)
+            else:
+                grad._value.array = np.asarray(g.value if hasattr(g, "value") else g, grad.node.dtype)
+
+
+def defer_backward(target, leaves, owners, assign):
+    """Defer ``target``'s gradients when its step is traced (PyTorch's ``backward``): True if deferred, each
+    leaf's owner then holding its gradient as a tensor computed when read or by the step."""
+    if not (target.pending and leaves):
+        return False
+    DeferredBackward(target, leaves, owners, assign)
+    return True
+
+
+def defer_gradients(target, sources, through=None):
+    """``target``'s gradients with respect to ``sources`` deferred when its step is traced (TensorFlow's
+    ``tape.gradient``): tensors (None where unconnected, as ``eager.gradients`` says), or None when the step
+    is not traced or a source was read at several values (then the gradients are computed eagerly)."""
+    if not (target.pending and target.node.dtype.kind == "f"):
+        return None
+    known = history(target, through=through)
+    reads = [r if s.node.dtype.kind == "f" else [] for s, r in zip(sources, reads_of(sources, known))]
+    if any(len(r) > 1 for r in reads) or not any(reads):
+        return None
+    connected = [known[r[0].id] for r in reads if r]
+    back = DeferredBackward(target, connected, through=through)
+    grads = iter(back.grads)
+    return [next(grads) if r else None for r in reads]
+
+
+class Program:
+    """One training step's structure as one graph: forward inputs, then the optimizer's state, to the loss,
+    the gradients and the new parameters and state; run by ``compiler.TieredGraph``."""
+
+    def __init__(self, graph, loss, grads, step, updated, runner):
+        self.graph, self.loss, self.grads, self.step, self.runner = graph, loss, grads, step, runner
+        self.updated = updated   # the positions of the variables the step updates (those with a gradient)
+        self.calls = 0
+
+    @property
+    def source(self):
+        """The generated kernel's source (None when the graph runs on the interpreter only)."""
+        candidate = self.runner.tier.candidate
+        return None if candidate is None else candidate.source
+
+    @property
+    def compiled(self):
+        """Whether the compiled kernel runs the steps now."""
+        return self.runner.tier.ready() is not None
+
+
+class Tracer:
+    """The programs of one optimizer's traced steps, by structure."""
+
+    def __init__(self):
+        self.programs, self.off = {}, False
+
+
+def tracer_of(updater):
+    """The updater's tracer (made on first use)."""
+    if getattr(updater, "tracer", None) is None:
+        updater.tracer = Tracer()
+    return updater.tracer
+
+
+def programs(optimizer):
+    """The compiled steps of ``optimizer`` (a spelling's optimizer or an ``eager.Updater``), in order."""
+    updater = getattr(optimizer, "_updater", optimizer)
+    return list(tracer_of(updater).programs.values())
+
+
+def step(updater, variables, grads, assign=None):
+    """The optimizer's step on ``variables`` (``grads`` tensors or None): one traced program when every
+    gradient was deferred by one ``backward`` whose step is still uncomputed, else ``updater.apply``.
+    Then the operations on the variables' new values are deferred: the next step is traced."""
+    if not _traced(updater, variables, grads, assign):
+        updater.apply(zip(grads, variables), assign=assign)
+    _arm(updater, variables)
+    return updater.iterations
+
+
+def _traced(updater, variables, grads, assign):
+    """Run the step as its structure's program: True if done (False: nothing changed)."""
+    tracer = tracer_of(updater)
+    found = None if tracer.off or not enabled() else _deferred(variables, grads)
+    if found is None:
+        return False
+    back, pairs = found
+    signature = _signature(back, pairs)
+    if signature is None:
+        return False
+    key, inputs = signature
+    program = tracer.programs.get(key)
+    if program is None:
+        if len(tracer.programs) >= MOST_VARIANTS:
+            tracer.off = True
+            return False
+        program = tracer.programs[key] = _build(updater, back, pairs, inputs)
+    return _run(program, updater, back, pairs, inputs, assign)
+
+
+def _deferred(variables, grads):
+    """``(backward, [(variable, leaf position)])`` when every gradient given is one deferred backward's."""
+    back, pairs, position = None, [], {}
+    for v, g in zip(variables, grads):
+        if g is None:
+            continue
+        pending = g._value
+        if type(pending) is not Pending or not isinstance(pending.compute, DeferredBackward):
+            return None
+        if back is None:
+            back = pending.compute
+            position = {id(grad): i for i, grad in enumerate(back.grads)}
+        if pending.compute is not back or back.done:
+            return None
+        i = position[id(g)]
+        if back.leaves[i].node is not v.node:   # the variable changed since the step read it
+            return None
+        pairs.append((v, i))
+    return None if back is None else (back, pairs)
+
+
+def _signature(back, pairs):
+    """``(key, input tensors)``: the step's structure, and the tensors whose values it reads, in order.
+
+    The structure is each deferred operation (primitive, parameters, shape, dtype,
+    operands), each scalar constant's value, and each input's shape, dtype and
+    role; array constants are inputs (their values change from step to step).
+    None when a recorded value was computed already (the step then runs eagerly).
+    """
+    seen, stack = {}, [back.target]
+    while stack:
+        t = stack.pop()
+        if t.node.id in seen:
+            continue
+        if t.parents and not (t.pending and (back.through is None or back.through(t))):
+            return None
+        seen[t.node.id] = t
+        stack.extend(t.parents)
+    wrt = {leaf.node.id: i for i, leaf in enumerate(back.leaves)}
+    index, key, inputs = {}, [], []
+    for position, (nid, t) in enumerate(sorted(seen.items())):
+        index[nid] = position
+        node = t.node
+        if t.parents:
+            try:
+                params = _frozen(node.params)
+            except TypeError:
+                return None
+            key.append((node.op, params, node.shape, node.dtype, tuple(index[p.node.id] for p in t.parents)))
+        elif node.is_const and not node.shape:
+            key.append(("const", node.dtype, node.weak, np.asarray(node.params["value"]).item()))
+        else:
+            key.append(("input", node.shape, node.dtype, wrt.get(nid, -1)))
+            inputs.append(t)
+    updated = tuple((leaf, v.node.dtype) for v, leaf in pairs)
+    return (tuple(key), index[back.target.node.id], updated), inputs
+
+
+def _frozen(value):
+    """``value`` (a node's parameters) as a hashable key; TypeError when some part has no key."""
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__,) + tuple(_frozen(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, value.dtype.str, value.tobytes())
+    if isinstance(value, slice):
+        return ("slice", value.start, value.stop, value.step)
+    hash(value)
+    return value
+
+
+def _build(updater, back, pairs, inputs):
+    """The program of this step's structure: its operations rebuilt on new input nodes (in ``inputs``'
+    order), the gradients by ``autodiff.adjoints``, the optimizer's update."""
+    new, nodes = {}, []
+    stack, seen = [back.target], {}
+    while stack:
+        t = stack.pop()
+        if t.node.id not in seen:
+            seen[t.node.id] = t
+            stack.extend(t.parents)
+    for nid, t in sorted(seen.items()):
+        node = t.node
+        if t.parents:
+            new[nid] = ops.apply(node.op, [new[p.node.id] for p in t.parents], node.params)
+        elif node.is_const and not node.shape:
+            new[nid] = node
+        else:
+            new[nid] = ops.input(f"in{len(nodes)}", node.shape, node.dtype)
+            nodes.append(new[nid])
+    loss = new[back.target.node.id]
+    wrt = [new[leaf.node.id] for leaf in back.leaves]
+    adj = adjoints(Graph([loss]), wrt, loss)
+    grads = [None if w.id not in adj else ops.astype(adj[w.id], w.dtype) for w in wrt]
+    updated = [k for k, (_, i) in enumerate(pairs) if grads[i] is not None]   # (a variable with no gradient
+    names = [f"p{k}" for k in updated]                                          # keeps its value, as eagerly)
+    params = {name: wrt[pairs[k][1]] for name, k in zip(names, updated)}
+    step_grads = {name: grads[pairs[k][1]] for name, k in zip(names, updated)}
+    update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype)
+    outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
+    graph = Graph(outputs, nodes + state_inputs(update))
+    from ..compiler import TieredGraph
+    return Program(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
+
+
+def _run(program, updater, back, pairs, inputs, assign):
+    """Run ``program`` on this step's values and store what it computed; False (nothing stored) when the
+    loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
+    step = program.step
+    variables = [pairs[k][0] for k in program.updated]
+    state = updater.state(step, variables)
+    arrays = [t.value for t in inputs] + [state[n.id] for n in state_inputs(step.update)]
+    results = program.runner(*arrays)
+    results = results if isinstance(results, (list, tuple)) else [results]
+    env = {n.id: np.asarray(r, n.dtype) for n, r in zip(program.graph.outputs, results)}
+    loss = env[program.loss.id]
+    found = [None if g is None else env[g.id] for g in program.grads]
+    if not (np.isfinite(loss).all() and all(np.isfinite(g).all() for g in found if g is not None)):
+        return False
+    program.calls += 1
+    back.target._value.array = loss
+    back.fill(found)
+    updater.commit(step, env, variables, assign)
+    return True

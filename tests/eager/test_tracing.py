@@ -1,0 +1,202 @@
+"""Traced training steps (``eager.tracing``): a loop as written gives the eager run's numbers, step for step,
+in every case the eager semantics cover (values read mid-step, in-place changes, ``no_grad``, changing
+structure, accumulated gradients, domain errors), with ``GRAPHGRAD_EAGER=1`` as the reference."""
+import numpy as np
+import pytest
+
+import graphgrad.torch as torch
+from graphgrad.eager import tracing
+from graphgrad.errors import ArgumentError, DomainError
+from graphgrad.graph import Graph
+from graphgrad.torch import nn
+
+STEPS = 12
+
+
+def data(n=32, seed=0):
+    rng = np.random.default_rng(seed)
+    return (torch.tensor(rng.normal(size=(n, 3)).astype(np.float32)),
+            torch.tensor(rng.normal(size=(n, 1)).astype(np.float32)))
+
+
+def make(optimizer="SGD", **options):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 1))
+    options = options or {"lr": 0.05, "momentum": 0.9}
+    return model, getattr(torch.optim, optimizer)(model.parameters(), **options)
+
+
+def run(monkeypatch, eager, body, steps=STEPS, **make_options):
+    """``body(model, optimizer, x, y, step)`` each step, traced or eager: (its results, weights, optimizer)."""
+    if eager:
+        monkeypatch.setenv("GRAPHGRAD_EAGER", "1")
+    else:
+        monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    model, optimizer = make(**make_options)
+    x, y = data()
+    results = [body(model, optimizer, x[8 * (s % 4):8 * (s % 4) + 8], y[8 * (s % 4):8 * (s % 4) + 8], s)
+               for s in range(steps)]
+    return results, [p.detach().numpy() for p in model.parameters()], optimizer
+
+
+def both(monkeypatch, body, **options):
+    """The traced and the eager run of ``body``, checked to give the same results and weights."""
+    traced, traced_w, optimizer = run(monkeypatch, False, body, **options)
+    eager, eager_w, eager_optimizer = run(monkeypatch, True, body, **options)
+    np.testing.assert_allclose(np.array(traced, dtype=float), np.array(eager, dtype=float), rtol=1e-5, atol=1e-6)
+    for a, b in zip(traced_w, eager_w):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert tracing.programs(eager_optimizer) == []
+    return optimizer
+
+
+def plain_step(model, optimizer, x, y, step):
+    optimizer.zero_grad()
+    loss = nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def traced_calls(optimizer):
+    return sum(p.calls for p in tracing.programs(optimizer))
+
+
+@pytest.mark.parametrize("optimizer, options", [("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+                                                ("Adam", {"lr": 0.01}), ("RMSprop", {"lr": 0.01})])
+def test_a_plain_loop_is_traced_after_its_first_step_and_gives_the_eager_numbers(monkeypatch, optimizer, options):
+    traced = both(monkeypatch, plain_step, optimizer=optimizer, **options)
+    assert len(tracing.programs(traced)) == 1
+    assert traced_calls(traced) == STEPS - 1          # the first step runs eagerly, then arms the tracing
+
+
+def test_a_value_read_before_the_step_runs_that_step_eagerly(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        seen = loss.item() if step % 3 == 0 else None    # read before backward: computed on the spot
+        loss.backward()
+        optimizer.step()
+        return [loss.item(), seen if seen is not None else np.nan]
+    traced = both(monkeypatch, body)
+    eager_steps = sum(1 for s in range(STEPS) if s % 3 == 0)
+    assert traced_calls(traced) == STEPS - eager_steps
+
+
+def test_a_conditional_and_printing_read_the_values_they_show(monkeypatch, capsys):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        optimizer.step()
+        print(loss)
+        return float(loss) if loss > 0.5 else -1.0
+    both(monkeypatch, body)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:STEPS] == printed[STEPS:]           # the traced run printed what the eager one printed
+    assert all(line.startswith("tensor(") for line in printed)
+
+
+def test_the_output_read_after_the_step_is_the_forward_before_the_update(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        output = model(x)
+        loss = nn.functional.mse_loss(output, y)
+        loss.backward()
+        optimizer.step()
+        return output.detach().numpy().ravel().tolist()
+    both(monkeypatch, body)
+
+
+def test_in_place_changes_and_no_grad_blocks_inside_the_loop(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        h = model[0](x)
+        h.mul_(0.5)                                       # in place on a recorded tensor
+        loss = nn.functional.mse_loss(model[2](torch.tanh(h)), y)
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            for p in model.parameters():
+                p.mul_(0.99)                              # weight decay by hand
+            check = model(x).sum().item()                 # evaluation without recording
+        return [loss.item(), check]
+    traced = both(monkeypatch, body)
+    assert traced_calls(traced) > 0
+
+
+def test_accumulated_gradients_run_eagerly_and_sum(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        if step % 2 == 0:
+            optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        if step % 2 == 1:
+            optimizer.step()
+        return [loss.item()] + [p.grad.numpy().sum() for p in model.parameters()]
+    both(monkeypatch, body)
+
+
+def test_a_step_whose_structure_changes_gets_a_program_of_its_own(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        out = model(x)
+        loss = nn.functional.mse_loss(out, y) if step % 2 else (out - y).abs().mean()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    traced = both(monkeypatch, body)
+    assert len(tracing.programs(traced)) == 2
+    assert traced_calls(traced) == STEPS - 1            # every step after the first, of either kind
+
+
+def test_a_loop_whose_structure_keeps_changing_stays_eager(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        rows = 1 + step                                   # a new batch size every step
+        loss = nn.functional.mse_loss(model(_rows(x, rows)), _rows(y, rows))
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    traced = both(monkeypatch, body, steps=tracing.MOST_VARIANTS + 4)
+    assert len(tracing.programs(traced)) == tracing.MOST_VARIANTS
+    assert tracing.tracer_of(traced._updater).off
+
+
+def _rows(t, n):
+    return torch.cat([t] * (n // len(t) + 1))[:n]
+
+
+def test_a_domain_error_in_a_traced_step_is_reported_as_eagerly(monkeypatch):
+    model, optimizer = make(lr=0.5)
+    x, y = data()
+    monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    with pytest.raises(DomainError) as traced:
+        for shift in (5.0, 5.0, 5.0, -50.0):
+            optimizer.zero_grad()
+            loss = torch.log(model(x) + shift).mean()     # the last step takes the log of negative numbers
+            loss.backward()
+            optimizer.step()
+    assert traced_calls(optimizer) == 2
+    assert "ln" in str(traced.value)
+
+
+def test_the_off_switch_and_the_inspection_of_a_program(monkeypatch):
+    traced = both(monkeypatch, plain_step)
+    program, = tracing.programs(traced)
+    parameters = list(traced.param_groups[0]["params"])
+    assert isinstance(program.graph, Graph)
+    # outputs: the loss, a gradient and a new value per parameter, the momentum per parameter
+    assert len(program.graph.outputs) == 1 + 3 * len(parameters)
+    assert "def " in program.source
+
+
+def test_torch_compile_accepts_a_module_a_function_and_its_arguments(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        return plain_step(torch.compile(model, mode="reduce-overhead", dynamic=False), optimizer, x, y, step)
+    traced = both(monkeypatch, body)
+    assert traced_calls(traced) == STEPS - 1
+    decorated = torch.compile(fullgraph=True)(plain_step)
+    assert decorated is plain_step
+    with pytest.raises(ArgumentError, match="unknown mode 'fastest'"):
+        torch.compile(plain_step, mode="fastest")
