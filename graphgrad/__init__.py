@@ -9,6 +9,17 @@ from .autodiff import directional, grad_graph, jacobian, jvp_graph
 
 __version__ = "0.1.0"
 
+
+def _repr_svg_(self):
+    """Jupyter shows a graph, and a node as the graph computing it, as a picture (text when no renderer is
+    installed). Installed here, above every layer, because viz loads on first use."""
+    from .viz import repr_svg
+    return repr_svg(self if isinstance(self, Graph) else Graph([self]))
+
+
+Graph._repr_svg_ = Node._repr_svg_ = _repr_svg_
+
+
 def compile(graph, *args, **kwargs):
     """The graph as a Numba-compiled callable (see ``graphgrad.compiler.compile``)."""
     from .compiler import compile as compile_graph

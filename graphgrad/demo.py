@@ -1,8 +1,9 @@
 """``graphgrad demo``: the textbook examples, printed, and written into a folder as tables and pictures.
 
-Seed 000's J = 3(ab + c) with a = 5, b = 4, c = 1 (dJ/da = 12), Baydin et
-al.'s ln(x1) + x1·x2 − sin(x2) at (2, 5) (y = 11.652, gradient (5.5, 1.716)),
-and seed 003's 2-4-4-1 net trained on two moons, with its decision boundary.
+The backprop lecture's J = 3(ab + c) with a = 5, b = 4, c = 1 (dJ/da = 12),
+Baydin et al.'s ln(x1) + x1·x2 − sin(x2) at (2, 5) (y = 11.652, gradient
+(5.5, 1.716)), and the training lecture's 2-4-4-1 sigmoid net trained on two
+moons, with its decision boundary.
 """
 from pathlib import Path
 
@@ -17,7 +18,7 @@ EXAMPLES = {
 
 
 def classifier(out):
-    """Train seed 003's 2-4-4-1 sigmoid net on two moons; plot its loss and decision boundary."""
+    """Train the training lecture's 2-4-4-1 sigmoid net on two moons; plot its loss and decision boundary."""
     from . import nn
     from .datasets import moons, standardize
     from .plots import plot_decision_boundary, plot_history

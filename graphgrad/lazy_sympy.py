@@ -1,8 +1,8 @@
 """SymPy, imported when first used, so that ``import graphgrad`` (and every training script) does not wait
 half a second for it.
 
-``sp.X`` is ``sympy.X`` (SymPy is imported at the first such lookup). ``later.X`` is a function that calls
-``sympy.X``: the tables of primitives name SymPy's functions at import time but call them only when a
+``sp.X`` is ``sympy.X`` (SymPy is imported at the first such lookup). ``sympy_function.X`` is a function that
+calls ``sympy.X``: the tables of primitives name SymPy's functions at import time but call them only when a
 graph is turned into SymPy.
 """
 import importlib
@@ -17,8 +17,8 @@ class _SymPy:
         return getattr(sympy, name)
 
 
-class _Later:
-    """``later.f(*args)`` calls ``sympy.f(*args)``; ``later.f`` alone imports nothing."""
+class _SympyFunction:
+    """``sympy_function.f(*args)`` calls ``sympy.f(*args)``; ``sympy_function.f`` alone imports nothing."""
 
     def __getattr__(self, name):
         def call(*args, **kwargs):
@@ -28,4 +28,4 @@ class _Later:
 
 
 sp = _SymPy()
-later = _Later()
+sympy_function = _SympyFunction()

@@ -4,7 +4,7 @@ import sys
 
 import sympy
 
-from graphgrad.lazy_sympy import later, sp
+from graphgrad.lazy_sympy import sympy_function, sp
 
 TRAIN_THEN_DIFFERENTIATE = """
 import sys
@@ -32,4 +32,4 @@ def test_graphgrad_and_training_do_not_import_sympy_and_symbolic_work_imports_it
 def test_sp_is_sympy_and_later_calls_sympy_when_called():
     x = sympy.Symbol("x")
     assert sp.Symbol is sympy.Symbol and sp.pi is sympy.pi
-    assert later.Max(x, 2) == sympy.Max(x, 2) and later.sin.__name__ == "sympy.sin"
+    assert sympy_function.Max(x, 2) == sympy.Max(x, 2) and sympy_function.sin.__name__ == "sympy.sin"

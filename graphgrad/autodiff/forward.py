@@ -10,7 +10,7 @@ import numpy as np
 from ..backends.numpy_backend import bind, check_overflow, evaluate, run
 from ..graph import Graph
 from ..ops import input as make_input
-from ..ops.primitive import is_float
+from ..graph.primitive import is_float
 from .reverse import differentiable, zeros
 
 

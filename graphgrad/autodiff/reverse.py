@@ -13,7 +13,7 @@ import numpy as np
 from ..graph import Graph, Node
 from ..errors import ArgumentError
 from ..ops import broadcast_to, const, zeros_like as zeros
-from ..ops.primitive import is_float
+from ..graph.primitive import is_float
 
 
 @dataclass(frozen=True)

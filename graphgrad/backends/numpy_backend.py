@@ -216,3 +216,13 @@ def evaluate(graph, values, check=True):
     """The outputs of ``graph`` for input ``values`` (a dict by input name), as arrays."""
     env = run(graph, bind(graph, values), check=check)
     return [np.asarray(env[o.id], dtype=o.dtype) for o in graph.outputs]   # a weak scalar too
+
+
+def call(graph, *args, **values):
+    """``graph(*args, **values)``: the outputs for values given in input order or by name; one output gives
+    an array, several a tuple."""
+    out = evaluate(graph, dict(zip(graph.input_names, args), **values))
+    return out[0] if len(out) == 1 else out
+
+
+Graph.__call__ = call   # the IR does not import its interpreter: the interpreter installs itself

@@ -17,7 +17,7 @@ from ..lazy_sympy import sp
 def _functions():
     """(unary, n-ary): SymPy's functions -> graphgrad's primitives (built at first use: SymPy loads lazily)."""
     return ({sp.log: ops.ln, sp.exp: ops.exp, sp.sin: ops.sin, sp.cos: ops.cos, sp.tan: ops.tan,
-             sp.tanh: ops.tanh, sp.Abs: ops.abs, sp.sign: ops.sign, sp.Heaviside: ops.step},
+             sp.tanh: ops.tanh, sp.Abs: ops.abs, sp.sign: ops.sign, sp.Heaviside: ops.heaviside},
             {sp.Max: ops.maximum, sp.Min: ops.minimum})
 
 

@@ -2,7 +2,7 @@
 
 ``a, b, c = gg.vars("a b c"); J = 3*(a*b + c)`` builds a graph by running
 Python; ``gg.grad(f)`` does the same with fresh variables for ``f``'s arguments,
-then differentiates, in the spirit of the seeds' GradientTape.
+then differentiates, in the spirit of TensorFlow's GradientTape.
 """
 import inspect
 

@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from ..errors import GraphgradError
-from ..ops.primitive import operand_dtype
+from ..graph.primitive import operand_dtype
 from .buffers import is_scalar
 from .sizes import Size, Sizes, prod
 
@@ -105,14 +105,14 @@ def source_text(text):
 # --- one element: a pointwise primitive's declared form (``Primitive.scalar``) ---------------------
 
 class Typed:
-    """``{k[1]}`` in a ``scalar`` template: the number as a constant of the node's dtype (``Writer.k``), so
-    float32 loops stay in float32."""
+    """``{k[1]}`` in a ``scalar`` template: the number as a constant of the node's dtype
+    (``Writer.typed_constants``), so float32 loops stay in float32."""
 
-    def __init__(self, k):
-        self.k = k
+    def __init__(self, constant):
+        self.constant = constant
 
     def __getitem__(self, number):
-        return self.k(float(number))
+        return self.constant(float(number))
 
 
 def scalar_template(op):
@@ -124,9 +124,10 @@ def scalar_template(op):
     return f"np.{name}({{operands}})" if op.pointwise and getattr(np, name, None) is op.impl else None
 
 
-def one_element(op, args, k, params=None):
-    """The expression computing one element of ``op`` from its operands' expressions ``args``."""
-    return scalar_template(op).format(*args, operands=", ".join(args), k=Typed(k), **(params or {}))
+def one_element(op, args, constant, params=None):
+    """The expression computing one element of ``op`` from its operands' expressions ``args``; ``constant``
+    names a number as a constant of the result's dtype."""
+    return scalar_template(op).format(*args, operands=", ".join(args), k=Typed(constant), **(params or {}))
 
 
 class Writer:
@@ -154,7 +155,7 @@ class Writer:
 
     def number(self, dtype, value):
         """``value`` (a count, maybe a Size) as a number of ``dtype`` in the source."""
-        return f"{dtype_name(dtype)}({value})" if isinstance(value, Size) else self.k(dtype)(value)
+        return f"{dtype_name(dtype)}({value})" if isinstance(value, Size) else self.typed_constants(dtype)(value)
 
     def var(self, node):
         """The variable holding ``node``: a scalar, or the flat array it lives in (views resolved)."""
@@ -167,7 +168,8 @@ class Writer:
         """The stem of the temporaries of ``node``'s loop: its Baydin name (v7 -> v7_0, v7_1, ...)."""
         return identifier(self.graph.vnames.get(node.id, f"n{node.id}"))
 
-    def k(self, dtype):
+    def typed_constants(self, dtype):
+        """A function naming a number as a constant of ``dtype``, defined once at the top of the function."""
         def name(number):
             key = (np.dtype(dtype).name, float(number))
             if key not in self.constants:
@@ -209,7 +211,7 @@ class Writer:
         if node.is_const and is_scalar(node):
             value = node.params["value"]
             dtype = operand_dtype(consumer.inputs) if node.weak and consumer.inputs else node.dtype
-            return self.k(dtype)(value)
+            return self.typed_constants(dtype)(value)
         if is_scalar(node):
             return self.var(node)
         if node.size == 1:
@@ -283,7 +285,7 @@ class Writer:
                     args.append(value[arg.id])
                 else:
                     args.append(self.read(bound.get(arg.id, arg), inner, domain, index))
-            text = one_element(inner.op, args, self.k(inner.dtype), inner.params)
+            text = one_element(inner.op, args, self.typed_constants(inner.dtype), inner.params)
             name = f"{self.temp(node)}_{k}" if not is_scalar(node) else f"{self.temp(node)}_t{k}"
             self.out(f"{name} = {text}")
             value[inner.id] = name
@@ -383,7 +385,7 @@ def emit_loop(w, nodes):
         else:
             kept = tuple(1 if d in reduce[1] else s for d, s in enumerate(domain))
             target = f"{w.var(node)}[{flat_index(kept, domain, index)}]"
-        w.out(f"{target} = {one_element(reduce[0].fold.combine, [target, value], w.k(node.dtype))}")
+        w.out(f"{target} = {one_element(reduce[0].fold.combine, [target, value], w.typed_constants(node.dtype))}")
     w.local.clear()
     w.out.dedent(depth)
     for node, expr, _, reduce in parts:
@@ -394,12 +396,12 @@ def emit_loop(w, nodes):
 def _reduction_start(w, node, reduce):
     """The accumulator of a reduction, set before its loop."""
     start = reduce[0].fold.start
-    k = w.k(node.dtype)
+    constant = w.typed_constants(node.dtype)
     if node.size == 1:
-        w.out(f"{w.temp(node)}_acc = {'0.0' if start == 0 else k(start)}")
+        w.out(f"{w.temp(node)}_acc = {'0.0' if start == 0 else constant(start)}")
         return
     w.out.indent(f"for j in range({w.size(node)}):")
-    w.out(f"{w.var(node)}[j] = {k(start)}")
+    w.out(f"{w.var(node)}[j] = {constant(start)}")
     w.out.dedent()
 
 
@@ -468,7 +470,7 @@ def emit_matmul(w, node):
             terms = [f"{w.var(a)}[{ia(i, p)}] * {w.var(b)}[{ib(p, j)}]" for p in range(ka)]
             w.out(f"{target} = {' + '.join(terms)}")
         else:
-            w.out(f"acc = {w.k(node.dtype)(0)}")
+            w.out(f"acc = {w.typed_constants(node.dtype)(0)}")
             w.out.indent(f"for p in range({ka}):")
             w.out(f"acc += {w.var(a)}[{ia(i, 'p')}] * {w.var(b)}[{ib('p', j)}]")
             w.out.dedent()
@@ -520,7 +522,7 @@ def _softmax_rows(w, node, finish):
     w.out.indent(f"for q in range(1, {length}):")
     w.out(f"sm_top = max(sm_top, {x}[sm_base + q * {step}])")
     w.out.dedent()
-    w.out(f"sm_total = {w.k(node.dtype)(0)}")
+    w.out(f"sm_total = {w.typed_constants(node.dtype)(0)}")
     finish(x, w.var(node), lambda q: f"sm_base + {q} * {step}", length)
     w.out.dedent(len(outer))
 
@@ -592,14 +594,14 @@ def emit_arg(better):
 def emit_scan(w, node):
     """A running fold along an axis (its primitive's ``fold``: cumsum adds, cumprod multiplies), from the end
     when ``reverse``; the total is kept in the result's dtype."""
-    source, fold, k = node.inputs[0], node.op.fold, w.k(node.dtype)
+    source, fold, constant = node.inputs[0], node.op.fold, w.typed_constants(node.dtype)
     at, length, _, depth = _lines(w, w.shape(source), node.params["axis"] % source.ndim)
-    w.out(f"acc = {k(fold.start)}")
+    w.out(f"acc = {constant(fold.start)}")
     w.out.indent(f"for q in range({length}):")
     if node.params["reverse"]:
         w.out(f"p = {length - 1} - q")
     p = at("p" if node.params["reverse"] else "q")
-    w.out(f"acc = {one_element(fold.combine, ['acc', f'{w.var(source)}[{p}]'], k)}")
+    w.out(f"acc = {one_element(fold.combine, ['acc', f'{w.var(source)}[{p}]'], constant)}")
     w.out(f"{w.var(node)}[{p}] = acc")
     w.out.dedent(depth + 1)
 
@@ -705,10 +707,10 @@ def emit_index(w, node):
 def emit_scatter_add(w, node):
     g = node.inputs[0]
     if is_scalar(node):
-        w.out(w.store(node, w.k(node.dtype)(0), None))
+        w.out(w.store(node, w.typed_constants(node.dtype)(0), None))
     else:
         w.out.indent(f"for j in range({node.size}):")
-        w.out(f"{w.var(node)}[j] = {w.k(node.dtype)(0)}")
+        w.out(f"{w.var(node)}[j] = {w.typed_constants(node.dtype)(0)}")
         w.out.dedent()
     at, steps = _selection(node.shape, node.params["key"])
     if steps is None:   # an index may repeat: every copy adds

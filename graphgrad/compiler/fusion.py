@@ -16,7 +16,7 @@ from ..backends.numpy_backend import run
 from ..graph import Graph, shapes
 from ..graph.node import Node
 from ..ops import apply, input as make_input
-from ..ops.primitive import Primitive
+from ..graph.primitive import Primitive
 
 
 def _fused_impl(*args, expr, reduce, shape):

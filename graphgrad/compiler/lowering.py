@@ -28,7 +28,7 @@ from ..ops import apply, concatenate, index, matmul, reshape, transpose
 from ..ops import sum as summed
 from ..ops.linalg import diagonal_key, label_sizes, parse_subscripts
 from ..ops import windows as win
-from ..ops.primitive import Primitive
+from ..graph.primitive import Primitive
 from .passes import rewrite
 
 TO_NHWC, TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)

@@ -9,8 +9,8 @@ one the cache holds is loaded by a background thread (``background``). Any
 other is compiled, by Numba in another process, once the interpreter's time
 on the graph, spent and foreseen, passes ``TIER_UP_SECONDS``, about what a
 compile costs. The next chunk or call after the kernel is ready runs
-compiled. A short run (seed 003's tutorial net) finishes on the interpreter
-and never waits for a compile.
+compiled. A short run (the training lecture's 2-4-4-1 net) finishes on the
+interpreter and never waits for a compile.
 
 The switch is between two steps: the interpreter and the kernel run the same
 steps on the same shuffles and noise (the generator's state moves with the

@@ -7,6 +7,8 @@ numbering of Baydin et al.'s traces: ``ln(x1) + x1*x2 - sin(x2)`` gives
 from functools import cached_property
 
 from ..errors import MissingInputError, UnknownNameError
+from .primitive import apply, as_node, input as make_input
+from .printing import program
 
 
 def _reachable(outputs):
@@ -29,10 +31,13 @@ def _levels(nodes):
 
 
 class Graph:
-    """Nodes reaching ``outputs``, with the free ``inputs`` in a fixed order."""
+    """Nodes reaching ``outputs``, with the free ``inputs`` in a fixed order.
+
+    The layers above install what the IR cannot know without importing them: calling a graph evaluates
+    it (``backends.numpy_backend``) and Jupyter shows it as a picture (``_repr_svg_``, from ``graphgrad``).
+    """
 
     def __init__(self, outputs, inputs=None):
-        from ..ops import as_node
         self.outputs = tuple(as_node(o) for o in (outputs if isinstance(outputs, (list, tuple)) else [outputs]))
         nodes = _reachable(self.outputs)
         level = _levels(nodes)
@@ -99,26 +104,11 @@ class Graph:
         return f"<Graph {len(self.inputs)} inputs, {len(self.operations)} operations, outputs {[self.label(o) for o in self.outputs]}>"
 
     def __str__(self):
-        from .printing import program
         return program(self)
-
-    def _repr_svg_(self):
-        """Jupyter shows a graph as its picture (None, hence text, when no renderer is installed)."""
-        from ..viz import repr_svg
-        return repr_svg(self)
-
-    # --- evaluation -------------------------------------------------------------------
-    def __call__(self, *args, **values):
-        """Evaluate with the NumPy interpreter; one output gives an array, several a tuple."""
-        from ..backends.numpy_backend import evaluate
-        values = dict(zip(self.input_names, args), **values)
-        out = evaluate(self, values)
-        return out[0] if len(out) == 1 else out
 
     # --- transforms -------------------------------------------------------------------
     def with_shapes(self, **shapes):
         """The same program for inputs of other shapes (shape rules are checked again)."""
-        from ..ops import input as make_input
         new_inputs = {n.id: make_input(n.name, shapes.get(n.name, n.shape), n.dtype) for n in self.inputs}
         return self.replay(new_inputs)
 
@@ -129,7 +119,6 @@ class Graph:
         ``rule(node, args)``, when given, may return a replacement for an operation
         whose arguments are now ``args`` (None keeps it). Graph passes are rules.
         """
-        from ..ops import apply
         new = dict(replacements or {})
         for node in self.nodes:
             if node.id in new:

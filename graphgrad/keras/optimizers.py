@@ -58,7 +58,7 @@ def keras_optimizer(nn_class):
 SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl = (
     keras_optimizer(c) for c in (nn_optimizers.SGD, nn_optimizers.RMSprop, nn_optimizers.Adam, nn_optimizers.Adagrad,
                                  nn_optimizers.Adadelta, nn_optimizers.Adamax, nn_optimizers.Nadam, nn_optimizers.Ftrl))
-RMSProp = RMSprop  # as seed 001 spells it
+RMSProp = RMSprop  # as older TensorFlow, and lecture code written for it, spells it
 Optimizer = KerasOptimizer
 
 OPTIMIZERS = {cls.name: cls for cls in (SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl)}

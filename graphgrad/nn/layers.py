@@ -167,7 +167,7 @@ class Dropout(Layer):
     def call(self, x, params, training=False, noise=None):
         if not training or noise is None:
             return x
-        return x * ops.step(noise - self.rate) * (1.0 / (1.0 - self.rate))
+        return x * ops.heaviside(noise - self.rate) * (1.0 / (1.0 - self.rate))
 
     def config(self):
         return {"rate": self.rate}

@@ -145,7 +145,7 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
         return ()
 
     def _one_hot(self, y_true, k):
-        return ops.equal(ops.reshape(y_true, y_true.shape + (1,)), ops.const(np.arange(k, dtype=y_true.dtype)))
+        return ops.equal_indicator(ops.reshape(y_true, y_true.shape + (1,)), ops.const(np.arange(k, dtype=y_true.dtype)))
 
     def per_sample(self, y_true, y_pred):
         if self.from_logits:

@@ -94,21 +94,21 @@ def _as_columns(y, p):
 
 
 def _above(v, threshold=0.5):
-    return ops.step(v - threshold)
+    return ops.heaviside(v - threshold)
 
 
 def _is_max(v):
     """1 where ``v`` holds its row's largest value."""
-    return ops.equal(v, ops.max(v, axis=-1, keepdims=True))
+    return ops.equal_indicator(v, ops.max(v, axis=-1, keepdims=True))
 
 
 def _one_hot(labels, k):
-    return ops.equal(ops.reshape(labels, labels.shape + (1,)), ops.const(np.arange(k, dtype=labels.dtype)))
+    return ops.equal_indicator(ops.reshape(labels, labels.shape + (1,)), ops.const(np.arange(k, dtype=labels.dtype)))
 
 
 def binary_accuracy(y, p, threshold=0.5):
     y, p = _as_columns(y, p)
-    return ops.mean(ops.equal(_above(p, threshold), _above(y)), axis=-1)
+    return ops.mean(ops.equal_indicator(_above(p, threshold), _above(y)), axis=-1)
 
 
 def categorical_accuracy(y, p):
@@ -181,7 +181,7 @@ class AUC(Metric):
         thresholds = ops.const(auc_thresholds().astype(p.dtype))
         truth = ops.reshape(_above(y), p.shape + (1,))
         rows = ops.reshape(mask, mask.shape + (1,) * p.ndim)
-        guess = ops.step(ops.reshape(p, p.shape + (1,)) - thresholds)
+        guess = ops.heaviside(ops.reshape(p, p.shape + (1,)) - thresholds)
         axes = tuple(range(p.ndim))
         positives = truth * rows
         negatives = (1 - truth) * rows

@@ -2,9 +2,10 @@
 import numpy as np
 
 from ..graph import shapes
-from .primitive import Primitive, floating
+from ..graph.primitive import Primitive, as_node, floating
 from .reductions import sum
 from .elementwise import exp
+from .shaping import reshape
 
 
 def _axis_rule(name):
@@ -48,8 +49,6 @@ log_softmax_p = Primitive(
 def _along(prim, x, axis):
     """``prim`` along ``axis``; a 0-d ``x`` (axis 0 or -1) counts as one element, as in PyTorch and SciPy, so
     softmax gives 1 and log_softmax 0, with derivative 0."""
-    from .primitive import as_node
-    from .shaping import reshape
     x = as_node(x)
     if x.ndim == 0 and axis in (0, -1):
         return reshape(prim(reshape(x, (1,)), axis=-1), ())

@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 
-from ..lazy_sympy import later, sp
+from ..lazy_sympy import sp, sympy_function
 from .elementwise import Domain, cos, elementwise, exp, sqrt
 from .logic import eq, where
-from .primitive import divided, floating, numeric
+from ..graph.primitive import divided, floating, numeric
 
 LN2, LN10 = math.log(2), math.log(10)
 
@@ -39,17 +39,20 @@ expm1 = _unary("expm1", np.expm1, lambda x: sp.exp(x) - 1, lambda a, x: a + 1, r
 exp2 = _unary("exp2", np.exp2, lambda x: 2 ** x, lambda a, x: a * LN2, r"2^{{{0}}}")
 
 # --- hyperbolic and inverse trigonometric functions -----------------------------------------------------
-sinh = _unary("sinh", np.sinh, later.sinh, lambda a, x: cosh(x), r"\sinh {0}")
-cosh = _unary("cosh", np.cosh, later.cosh, lambda a, x: sinh(x), r"\cosh {0}")
-arcsin = _unary("arcsin", np.arcsin, later.asin, lambda a, x: 1 / sqrt(1 - x * x), r"\arcsin {0}",
+sinh = _unary("sinh", np.sinh, sympy_function.sinh, lambda a, x: cosh(x), r"\sinh {0}")
+cosh = _unary("cosh", np.cosh, sympy_function.cosh, lambda a, x: sinh(x), r"\cosh {0}")
+arcsin = _unary("arcsin", np.arcsin, sympy_function.asin, lambda a, x: 1 / sqrt(1 - x * x), r"\arcsin {0}",
                 Domain(_within(-1, 1, False), "arcsin is defined for -1 <= x <= 1"))
-arccos = _unary("arccos", np.arccos, later.acos, lambda a, x: -1 / sqrt(1 - x * x), r"\arccos {0}",
+arccos = _unary("arccos", np.arccos, sympy_function.acos, lambda a, x: -1 / sqrt(1 - x * x), r"\arccos {0}",
                 Domain(_within(-1, 1, False), "arccos is defined for -1 <= x <= 1"))
-arctan = _unary("arctan", np.arctan, later.atan, lambda a, x: 1 / (1 + x * x), r"\arctan {0}")
-arcsinh = _unary("arcsinh", np.arcsinh, later.asinh, lambda a, x: 1 / sqrt(x * x + 1), r"\operatorname{{arsinh}} {0}")
-arccosh = _unary("arccosh", np.arccosh, later.acosh, lambda a, x: 1 / sqrt(x * x - 1), r"\operatorname{{arcosh}} {0}",
+arctan = _unary("arctan", np.arctan, sympy_function.atan, lambda a, x: 1 / (1 + x * x), r"\arctan {0}")
+arcsinh = _unary("arcsinh", np.arcsinh, sympy_function.asinh, lambda a, x: 1 / sqrt(x * x + 1),
+                 r"\operatorname{{arsinh}} {0}")
+arccosh = _unary("arccosh", np.arccosh, sympy_function.acosh, lambda a, x: 1 / sqrt(x * x - 1),
+                 r"\operatorname{{arcosh}} {0}",
                  Domain(lambda x: x >= 1, "arccosh is defined for x >= 1"))
-arctanh = _unary("arctanh", np.arctanh, later.atanh, lambda a, x: 1 / (1 - x * x), r"\operatorname{{artanh}} {0}",
+arctanh = _unary("arctanh", np.arctanh, sympy_function.atanh, lambda a, x: 1 / (1 - x * x),
+                 r"\operatorname{{artanh}} {0}",
                  Domain(_within(-1, 1, True), "arctanh is defined for -1 < x < 1"))
 
 
@@ -74,7 +77,7 @@ rad2deg = _unary("rad2deg", np.rad2deg, lambda x: x * 180 / sp.pi, lambda a, x: 
                  r"\operatorname{{rad2deg}} {0}")
 
 # --- functions of two arguments ---------------------------------------------------------------------------
-arctan2 = elementwise("arctan2", np.arctan2, later.atan2,
+arctan2 = elementwise("arctan2", np.arctan2, sympy_function.atan2,
                       (lambda a, y, x: x / (x * x + y * y), lambda a, y, x: -y / (x * x + y * y)),
                       "arctan2({0}, {1})", r"\operatorname{{atan2}}({0}, {1})", dtype=floating)
 hypot = elementwise("hypot", np.hypot, lambda x, y: sp.sqrt(x ** 2 + y ** 2),

@@ -1,7 +1,7 @@
 """``astype``: the same values in another dtype; adjoints flow back between float dtypes only."""
 import numpy as np
 
-from .primitive import Primitive, as_node, is_float
+from ..graph.primitive import Primitive, as_node, is_float
 
 
 def _astype_vjp(g, ans, x, needs, to):

@@ -13,7 +13,7 @@ from ..errors import ArgumentError, ShapeError
 from ..graph.shapes import fmt
 from ..lazy_sympy import sp
 from . import windows as win
-from .primitive import Primitive, as_node
+from ..graph.primitive import Primitive, as_node
 
 
 def to_hwio(w, layout):

@@ -9,8 +9,8 @@ undone by ``unbroadcast``. A partial of None means the operand has no derivative
 import numpy as np
 
 from ..graph import shapes
-from ..lazy_sympy import later, sp
-from .primitive import Domain, Primitive, divided, floating, is_float
+from ..lazy_sympy import sp, sympy_function
+from ..graph.primitive import Domain, Primitive, divided, floating, is_float
 from .shaping import broadcast_to, unbroadcast
 
 
@@ -121,7 +121,7 @@ pow = elementwise("pow", np.power, lambda x, y: x ** y,
 neg = elementwise("neg", np.negative, lambda x: -x, (lambda a, x: -1,), "-{0}", "-{0}", precedence=25, scalar="-{0}")
 
 # --- functions of calculus ----------------------------------------------------------
-ln = elementwise("ln", np.log, later.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
+ln = elementwise("ln", np.log, sympy_function.log, (lambda a, x: 1 / x,), "ln {0}", r"\ln {0}", precedence=40,
                  domain=Domain(lambda x: x > 0, "ln is defined for x > 0"), dtype=floating)
 # d x^y / dy = x^y·ln x, whose limit at x = 0 is 0 for y > 0 (PyTorch's and JAX's value); written with xlogy
 # (SciPy's and PyTorch's name) so that it is 0 there instead of 0·(-inf). Its SymPy form is the plain product,
@@ -130,24 +130,25 @@ xlogy = elementwise("xlogy", _xlogy, lambda x, y: x * sp.log(y), (lambda a, x, y
                     "xlogy({0}, {1})", r"{0} \ln {1}", precedence=40, dtype=floating, lowering=_xlogy_lowered,
                     domain=Domain(lambda x, y: (x == 0) | (y > 0),
                                   "x·ln y is defined for y > 0, and is 0 where x = 0"))
-exp = elementwise("exp", np.exp, later.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40, dtype=floating)
-sin = elementwise("sin", np.sin, later.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40,
+exp = elementwise("exp", np.exp, sympy_function.exp, (lambda a, x: a,), "exp {0}", r"e^{{{0}}}", precedence=40,
                   dtype=floating)
-cos = elementwise("cos", np.cos, later.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40,
+sin = elementwise("sin", np.sin, sympy_function.sin, (lambda a, x: cos(x),), "sin {0}", r"\sin {0}", precedence=40,
                   dtype=floating)
-tan = elementwise("tan", np.tan, later.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40,
+cos = elementwise("cos", np.cos, sympy_function.cos, (lambda a, x: -sin(x),), "cos {0}", r"\cos {0}", precedence=40,
                   dtype=floating)
-tanh = elementwise("tanh", np.tanh, later.tanh, (lambda a, x: 1 - a * a,), "tanh {0}", r"\tanh {0}",
+tan = elementwise("tan", np.tan, sympy_function.tan, (lambda a, x: 1 + a * a,), "tan {0}", r"\tan {0}", precedence=40,
+                  dtype=floating)
+tanh = elementwise("tanh", np.tanh, sympy_function.tanh, (lambda a, x: 1 - a * a,), "tanh {0}", r"\tanh {0}",
                    precedence=40, dtype=floating)
-sqrt = elementwise("sqrt", np.sqrt, later.sqrt, (lambda a, x: 0.5 / a,), "sqrt {0}", r"\sqrt{{{0}}}",
+sqrt = elementwise("sqrt", np.sqrt, sympy_function.sqrt, (lambda a, x: 0.5 / a,), "sqrt {0}", r"\sqrt{{{0}}}",
                    domain=Domain(lambda x: x >= 0, "sqrt is defined for x >= 0"), dtype=floating)
-abs = elementwise("abs", np.abs, later.Abs, (lambda a, x: sign(x),), "|{0}|", r"\left|{0}\right|")
+abs = elementwise("abs", np.abs, sympy_function.Abs, (lambda a, x: sign(x),), "|{0}|", r"\left|{0}\right|")
 
 # --- activations of neural nets --------------------------------------------------------
 sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lambda a, x: a * (1 - a),),
                       "σ {0}", r"\sigma {0}", precedence=40, dtype=floating,
                       scalar="sigmoid({0}, {k[1]})")
-relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: step(a),),
+relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: heaviside(a),),
                    "relu {0}", r"\operatorname{{relu}} {0}", precedence=40,
                    scalar="{0} if {0} > {k[0]} or {0} != {0} else {k[0]}")   # a NaN stays NaN, as in NumPy
 
@@ -156,18 +157,19 @@ softplus = elementwise("softplus", lambda x: np.logaddexp(0, x), lambda x: sp.lo
                        dtype=floating, scalar="softplus({0})")
 # At a tie the first operand takes the whole adjoint (the value passed through: clip's rule, TensorFlow's for
 # maximum/minimum, PyTorch's for clamp); docs/numpy.md states it. Compiled, a NaN operand wins, as in NumPy.
-maximum = elementwise("maximum", np.maximum, later.Max,
-                      (lambda a, x, y: step(x - y) + equal(x, y), lambda a, x, y: step(y - x)),
+maximum = elementwise("maximum", np.maximum, sympy_function.Max,
+                      (lambda a, x, y: heaviside(x - y) + equal_indicator(x, y), lambda a, x, y: heaviside(y - x)),
                       "max({0}, {1})", r"\max({0}, {1})", scalar="{0} if {0} >= {1} or {0} != {0} else {1}")
-minimum = elementwise("minimum", np.minimum, later.Min,
-                      (lambda a, x, y: step(y - x) + equal(x, y), lambda a, x, y: step(x - y)),
+minimum = elementwise("minimum", np.minimum, sympy_function.Min,
+                      (lambda a, x, y: heaviside(y - x) + equal_indicator(x, y), lambda a, x, y: heaviside(x - y)),
                       "min({0}, {1})", r"\min({0}, {1})", scalar="{0} if {0} <= {1} or {0} != {0} else {1}")
 
 # --- piecewise constant: derivative zero wherever it exists ------------------------------
-step = elementwise("step", lambda x: (x > 0).astype(x.dtype), lambda x: sp.Heaviside(x, 0), None,
-                   "step {0}", r"H({0})", scalar="{k[1]} if {0} > {k[0]} else {k[0]}")
-sign = elementwise("sign", np.sign, later.sign, None, "sign {0}", r"\operatorname{{sign}} {0}")
-equal = elementwise("equal", lambda x, y: (x == y).astype(np.result_type(x, y)), later.Eq, None,
-                    "[{0} = {1}]", r"[{0} = {1}]", scalar="{k[1]} if {0} == {1} else {k[0]}")
+heaviside = elementwise("heaviside", lambda x: (x > 0).astype(x.dtype), lambda x: sp.Heaviside(x, 0), None,
+                        "H({0})", r"H({0})", scalar="{k[1]} if {0} > {k[0]} else {k[0]}")   # H(0) = 0
+sign = elementwise("sign", np.sign, sympy_function.sign, None, "sign {0}", r"\operatorname{{sign}} {0}")
+# 1 where x = y, else 0, in the operands' dtype (Iverson's bracket); NumPy's ``equal`` is ops.equal, a bool.
+equal_indicator = elementwise("equal_indicator", lambda x, y: (x == y).astype(np.result_type(x, y)), sympy_function.Eq,
+                              None, "[{0} = {1}]", r"[{0} = {1}]", scalar="{k[1]} if {0} == {1} else {k[0]}")
 
-log = ln  # "log" is the natural logarithm, as in NumPy and the seeds
+log = ln  # "log" is the natural logarithm, as in NumPy and in lecture notation

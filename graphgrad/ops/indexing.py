@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import ArgumentError, ShapeError
 from ..graph import shapes
-from .primitive import Primitive, as_node, const
+from ..graph.primitive import Primitive, as_node, const
 from .shaping import moveaxis, reshape
 
 SHOWN = 8  # index arrays up to this many elements are written out in full

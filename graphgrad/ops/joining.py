@@ -9,7 +9,7 @@ import numpy as np
 from ..errors import ArgumentError, ShapeError
 from ..graph import shapes
 from .indexing import index
-from .primitive import Primitive, apply, as_node
+from ..graph.primitive import Primitive, apply, as_node
 from .shaping import expand_dims, reshape, zeros_like
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import ArgumentError, ShapeError
 from ..graph import shapes
-from .primitive import Primitive, apply, as_node
+from ..graph.primitive import Primitive, apply, as_node
 from .shaping import broadcast_to, reshape, transpose, unbroadcast
 
 

@@ -5,7 +5,7 @@ In training μ and σ² are the batch's ``moments``; in inference they are the
 moving averages a layer keeps. Either way they are operands here.
 """
 from ..graph import shapes
-from .primitive import as_node
+from ..graph.primitive import as_node
 from .elementwise import sqrt
 from .reductions import mean as average, sum as total
 from .shaping import reshape

@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..graph.shapes import fmt
 from . import windows as win
-from .primitive import Primitive, as_node
+from ..graph.primitive import Primitive, as_node
 
 
 def _geometry(x, pool, strides, padding, layout):

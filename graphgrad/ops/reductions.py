@@ -7,7 +7,7 @@ from ..lazy_sympy import sp
 from .casting import astype
 from .elementwise import add, maximum, minimum, mul
 from .logic import eq, gt, logical_not, ne
-from .primitive import Fold, Primitive, boolean, divided, index, operand_dtype
+from ..graph.primitive import Fold, Primitive, as_node, boolean, divided, index, operand_dtype
 from .shaping import broadcast_to, reshape
 
 
@@ -79,8 +79,8 @@ mean_p = Primitive(
 
 def _extreme_mask(ans, x, axis):
     """Where x attains its maximum (or minimum) ``ans``, shared equally among ties (the mask sums to 1)."""
-    from .elementwise import equal
-    hit = equal(x, _spread(ans, x, axis))
+    from .elementwise import equal_indicator
+    hit = equal_indicator(x, _spread(ans, x, axis))
     return hit / _spread(sum(hit, axis, keepdims=True), x, axis)
 
 
@@ -164,7 +164,6 @@ def _reducer(prim, scalar_axis=False):
     """The function for ``prim``; ``scalar_axis``: axis 0 or -1 of a 0-d operand reduces nothing (NumPy's
     ``sum`` and ``max`` allow it, its ``mean`` does not)."""
     def reduce(x, axis=None, keepdims=False):
-        from .primitive import as_node
         x = as_node(x)
         if scalar_axis and x.ndim == 0 and isinstance(axis, int) and axis in (0, -1):
             axis = ()
@@ -178,7 +177,6 @@ def _reducer(prim, scalar_axis=False):
 
 def _positional(prim):
     def position(x, axis=None, keepdims=False):
-        from .primitive import as_node
         return prim(as_node(x), axis=None if axis is None else int(axis), keepdims=bool(keepdims))
     position.__name__ = prim.name
     position.__doc__ = f"The index of the {prim.name[3:]} along ``axis`` (of the flattened array when None)."

@@ -3,9 +3,9 @@ wherever it exists; at the jumps it does not, and graphgrad, like NumPy's peers,
 """
 import numpy as np
 
-from ..lazy_sympy import later, sp
+from ..lazy_sympy import sp, sympy_function
 from .elementwise import Domain, elementwise
-from .primitive import floating, numeric
+from ..graph.primitive import floating, numeric
 
 _ZERO = (lambda a, x: 0,)
 
@@ -14,8 +14,8 @@ def _trunc(x):
     return sp.sign(x) * sp.floor(sp.Abs(x))
 
 
-floor = elementwise("floor", np.floor, later.floor, _ZERO, "floor {0}", r"\lfloor {0} \rfloor")
-ceil = elementwise("ceil", np.ceil, later.ceiling, _ZERO, "ceil {0}", r"\lceil {0} \rceil")
+floor = elementwise("floor", np.floor, sympy_function.floor, _ZERO, "floor {0}", r"\lfloor {0} \rfloor")
+ceil = elementwise("ceil", np.ceil, sympy_function.ceiling, _ZERO, "ceil {0}", r"\lceil {0} \rceil")
 trunc = elementwise("trunc", np.trunc, _trunc, _ZERO, "trunc {0}", r"\operatorname{{trunc}} {0}", precedence=40)
 rint = elementwise("rint", np.rint, None, _ZERO, "rint {0}", r"\operatorname{{rint}} {0}", precedence=40,
                    dtype=floating)
@@ -24,7 +24,7 @@ _round = elementwise("round", lambda x, decimals: np.round(x, decimals), None, _
                      scalar="np.round({0}, {decimals})")
 
 _DIVISOR = Domain(lambda x, y: y != 0, "the remainder needs a non-zero divisor")
-mod = elementwise("mod", np.mod, later.Mod, (lambda a, x, y: 1, lambda a, x, y: -floor(x / y)),
+mod = elementwise("mod", np.mod, sympy_function.Mod, (lambda a, x, y: 1, lambda a, x, y: -floor(x / y)),
                   "{0} mod {1}", r"{0} \bmod {1}", precedence=20, domain=_DIVISOR, dtype=numeric,
                   scalar="{0} % {1}")   # Python's %, like np.mod, takes the divisor's sign
 fmod = elementwise("fmod", np.fmod, lambda x, y: x - y * _trunc(x / y),

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..graph import shapes
 from .elementwise import add, mul
-from .primitive import Fold, Primitive, as_node
+from ..graph.primitive import Fold, Primitive, as_node
 from .reductions import accumulating
 from .shaping import reshape
 

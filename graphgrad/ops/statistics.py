@@ -11,7 +11,7 @@ from ..lazy_sympy import sp
 from .casting import astype
 from .elementwise import abs, exp, ln, pow, sqrt
 from .logic import isfinite, where
-from .primitive import Primitive, as_node, divided, floating
+from ..graph.primitive import Primitive, as_node, divided, floating
 from .reductions import _count, _reduced_shape, _spread, max, mean, min, sum
 from .shaping import reshape
 

@@ -2,7 +2,8 @@
 
 The local partials use each node's own value (sigmoid's is ``ans·(1 - ans)``), so
 when a node the user named (``phi = sigmoid(z)``) stays a symbol, the adjoints come
-out in the textbook's terms: ``dL/dz = phi - y`` (seed 000), ``p_i - y_i`` (seed 002).
+out in the textbook's terms: ``dL/dz = phi - y`` (a sigmoid unit under binary cross-entropy),
+``p_i - y_i`` (softmax under cross-entropy).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import NamedTuple
 from ..autodiff.reverse import depends_on
 from ..errors import UnknownNameError
 from ..lazy_sympy import sp
-from ..ops.primitive import is_float
+from ..graph.primitive import is_float
 from .expressions import SymbolicError, as_number, expressions, local_partial, symbol
 from .size import simplified
 from .text import equation

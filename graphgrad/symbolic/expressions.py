@@ -28,7 +28,7 @@ def as_number(expr):
 
 def _form(node, operands):
     """``node``'s SymPy form; where SymPy refuses a truth value in arithmetic (the derivative of maximum is
-    ``step(x - y) + equal(x, y)``), the operands are the numbers the graph computes with (True is 1)."""
+    ``heaviside(x - y) + equal_indicator(x, y)``), the operands are the numbers the graph computes with (True is 1)."""
     try:
         return node.op.sympy(*operands, **node.params)
     except TypeError:

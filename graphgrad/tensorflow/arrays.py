@@ -47,7 +47,7 @@ def transpose(a, perm=None, name=None):
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
-    """The matrix product; 3-D operands multiply as batches of matrices (seed 003), int32 stays int32."""
+    """The matrix product; 3-D operands multiply as batches of matrices (as ``tf.matmul`` does), int32 stays int32."""
     def product(x, y):
         return ops.matmul(_swap_last(x) if transpose_a else x, _swap_last(y) if transpose_b else y)
     return call(product, convert_to_tensor(a), convert_to_tensor(b))

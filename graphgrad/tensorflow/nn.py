@@ -22,7 +22,7 @@ def log_softmax(logits, axis=-1, name=None):
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
-    """-sum(labels · log_softmax(logits)) per example (the loss of seed 001), as Keras's fused loss."""
+    """-sum(labels · log_softmax(logits)) per example (the softmax cross-entropy of a classifier's logits), as Keras's fused loss."""
     if axis != -1:
         raise ValueError("softmax_cross_entropy_with_logits: only axis=-1 (the class axis last) is supported")
     return call(losses.CategoricalCrossentropy().from_logits_per_sample,

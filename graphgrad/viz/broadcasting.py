@@ -1,4 +1,4 @@
-"""Broadcasting pictures (seed 000): ``a + b`` drawn as grids, with stretched copies shown faded.
+"""Broadcasting pictures (the tensor-operations lecture): ``a + b`` drawn as grids, with stretched copies shown faded.
 
 Each operand is drawn at the result's shape: cells that broadcasting repeats
 are pale, the real ones solid, so a student sees which way values are copied.

@@ -105,7 +105,7 @@ def layer_dot(layers, style=None, batch="None"):
 
 
 def neuron_name(i, j):
-    """``a₁⁽²⁾``: activation of unit i in layer j (seed 002's notation, with Unicode sub/superscripts)."""
+    """``a₁⁽²⁾``: activation of unit i in layer j (the feedforward-network lectures' notation, with Unicode sub/superscripts)."""
     sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
     sup = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
     return f"a{str(i).translate(sub)}{f'({j})'.translate(sup)}"

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from graphgrad.graph import shapes
-from graphgrad.ops.primitive import Primitive
+from graphgrad.graph.primitive import Primitive
 
 
 @pytest.fixture(scope="session")

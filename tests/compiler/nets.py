@@ -29,7 +29,7 @@ def moons_step(batch=16, dtype=np.float64, learning_rate=0.1, momentum=0.9, drop
         if dropout and k == 1:
             mask = make_input("dropout_1/noise", (batch, n_out), dtype)
             noise.append(mask)
-            h = h * gg.ops.step(mask - 0.25) / 0.75
+            h = h * gg.ops.heaviside(mask - 0.25) / 0.75
     loss = gg.mean((h - y) ** 2)
     grads = gg.grad_graph(Graph([loss], [x, y, *params, *noise]), params).outputs[1:]
     velocity = [make_input(f"optimizer/momentum/{p.name}", p.shape, dtype) for p in params]

@@ -166,7 +166,7 @@ def test_batched_products_are_refused_with_the_node_named():
 
 
 def test_a_scalar_constant_reshaped_to_an_array():
-    from graphgrad.ops.primitive import const
+    from graphgrad.graph.primitive import const
     x = make_input("x", (3,))
     graph = Graph([gg.reshape(const(2.0), (1,)) + x], [x])
     np.testing.assert_array_equal(compile(graph, passes=False)(np.arange(3.0)), [2.0, 3.0, 4.0])

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import graphgrad as gg
+from graphgrad import nn
 from graphgrad.compiler import TrainingDivergedError, compile, compile_step, train_loop
 from graphgrad.compiler.loop import Interpreted, Run
 from graphgrad.graph import Graph
@@ -188,7 +189,6 @@ def test_parallel_loops_match_serial_ones():
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam", "ftrl", "rmsprop"])
 def test_step_graphs_of_graphgrad_nn_train_as_on_the_interpreter(optimizer):
-    nn = pytest.importorskip("graphgrad.nn")
     from graphgrad.nn.step import build_step, initial_state
     model = nn.Sequential([nn.Dense(5, activation="relu", input_shape=(3,)), nn.Dropout(0.2),
                            nn.Dense(4, activation="softmax")])

@@ -5,7 +5,7 @@ import graphgrad as gg
 from graphgrad.compiler.fusion import FUSED, fuse
 from graphgrad.graph import Graph
 from graphgrad.ops import REGISTRY, input as make_input
-from graphgrad.ops.primitive import Primitive
+from graphgrad.graph.primitive import Primitive
 
 
 def test_an_elementwise_chain_becomes_one_fused_node():

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import graphgrad as gg
+from graphgrad import nn
 from graphgrad.compiler.passes import (common_subexpressions, eliminate_dead_code, fold_constants, optimize,
                                        simplify)
 from graphgrad.graph import Graph
@@ -94,7 +95,6 @@ def test_optimize_keeps_values(a, b):
 
 
 def test_a_training_step_computes_no_gradient_for_the_input_batch():
-    nn = pytest.importorskip("graphgrad.nn")
     from graphgrad.compiler.executor import prepare, step_graph_of
     model = nn.Sequential([nn.Dense(16, activation="relu", input_shape=(12,)), nn.Dense(3, activation="softmax")])
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy")

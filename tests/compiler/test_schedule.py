@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import graphgrad as gg
+from graphgrad import nn
 from graphgrad.compiler import compile
 from graphgrad.compiler.buffers import plan
 from graphgrad.compiler.executor import prepare
@@ -38,7 +39,7 @@ def test_rmsprop_slot_and_weight_updates_are_one_loop():
 
 def test_a_bias_gradient_sum_joins_the_delta_loop():
     up, h, x = make_input("up", (5, 3)), make_input("h", (5, 3)), make_input("x", (5, 2))
-    delta = up * gg.ops.step(h)
+    delta = up * gg.ops.heaviside(h)
     graph = Graph([gg.sum(delta, axis=0), x.T @ delta], [up, h, x])
     order = schedule(prepare(graph))
     (group,) = order.groups
@@ -79,7 +80,6 @@ def _overlap(a, b):
 
 @pytest.mark.parametrize("optimizer", ["rmsprop", "adam"])
 def test_values_a_merged_loop_touches_never_share_an_array(optimizer):
-    nn = pytest.importorskip("graphgrad.nn")
     model = nn.Sequential([nn.Dense(16, activation="relu", input_shape=(12,)), nn.Dense(3, activation="softmax")])
     model.compile(optimizer=optimizer, loss="categorical_crossentropy")
     step = model.step_graph(8)

@@ -10,8 +10,14 @@ from graphgrad.keras import layers
 def test_layers_are_named_as_keras_names_them():
     names = [layers.Dense(2).name, layers.Dense(2).name, layers.Dropout(0.5).name, layers.Dense(1).name]
     assert names == ["dense", "dense_1", "dropout", "dense_2"]
-    assert layers.InputLayer  # the class exists for Sequential([InputLayer(...), ...])
     assert layers.snake_case("MaxPooling2D") == "max_pooling2d"
+
+
+@pytest.mark.parametrize("entry", [lambda: layers.InputLayer(input_shape=(3,)), lambda: layers.InputLayer(shape=(3,))])
+def test_an_input_layer_first_fixes_the_input_shape(entry):
+    model = keras.Sequential([entry(), layers.Dense(2)])
+    assert model.built and model.count_params() == 3 * 2 + 2
+    assert model.predict(np.ones((4, 3)), verbose=0).shape == (4, 2)
 
 
 def test_calling_a_layer_on_data_builds_it_and_computes_now():

@@ -125,7 +125,7 @@ def test_the_symbolic_method_takes_its_value_from_the_cse_form_on_deep_programs(
                                          ("y = minimum(x, 2) + fmax(x, 1)", 1.5), ("y = clip(x, 0, 2)", 1.0),
                                          ("y = clip(x, 0, 2) * x", 3.0), ("y = maximum(x, 2)", 2.0)])
 def test_maximum_minimum_and_clip_have_symbolic_gradients_with_the_core_tie_rule(program, at):
-    """Their partials hold truth values (``step(x - y) + equal(x, y)``, clip's ``low <= x <= high``), which
+    """Their partials hold truth values (``heaviside(x - y) + equal_indicator(x, y)``, clip's ``low <= x <= high``), which
     SymPy will not add or multiply: they count as 1 and 0, as in the graph. At the tie x = 2 the first
     operand takes the gradient, as reverse mode gives it."""
     graph = gg.parse(program)

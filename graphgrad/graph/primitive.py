@@ -14,8 +14,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..errors import ArgumentError, InputValueError
-from ..graph.node import Node
 from ..lazy_sympy import sp
+from .node import Node
 
 REGISTRY = {}
 
