@@ -26,11 +26,14 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 - ``jacobian(target, source, through=None)``: shape ``target.shape + source.shape``.
 - ``graph_of(*targets)``: ``(Graph, tensors by node id)``; ``values_of(graph, known)``: input
   values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.
+- ``custom(name, operands, value, backward)``: a recorded operation whose gradient is Python code
+  (``torch.autograd.Function``, ``tf.custom_gradient``); eager only.
 - ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
 - ``Updater(optimizer).apply(pairs)``: a ``graphgrad.nn`` optimizer's step on (gradient, variable) pairs.
 """
 from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
                      no_grad, recording, unique_name)
 from .gradients import gradients, graph_of, history, jacobian, values_of
+from .custom import custom
 from .drawing import draw, evaluated
 from .updates import Updater

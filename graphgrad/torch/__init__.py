@@ -3,7 +3,7 @@
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``, ``zeros``,
 ``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad``, the random functions
 with ``manual_seed`` and ``Generator`` objects, ``device`` and ``cuda`` (the CPU only), Tensor
-methods (in-place ones included), ``torch.nn`` (modules, ``functional``, ``init``) and
+methods (in-place ones included), ``torch.autograd`` (``grad``, custom ``Function``), ``torch.nn`` (modules, ``functional``, ``init``) and
 ``torch.optim``. The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
 of one table (``tensor.UNARY``, ``BINARY``, ``FUNCTIONS``). Operations are graphgrad ops,
 ``backward()`` is the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
@@ -154,4 +154,4 @@ def stack(tensors, dim=0):
 globals().update({name: function(name) for name in FUNCTIONS})  # torch.sin, torch.max, ...: the Tensor methods
 
 
-from . import nn, optim  # noqa: E402  (they use the names above)
+from . import autograd, nn, optim  # noqa: E402  (they use the names above)

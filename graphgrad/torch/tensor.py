@@ -21,11 +21,14 @@ it back would undo that change.
 import numpy as np
 
 from .. import eager, ops
+from .grad_fn import BackwardFunction
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
-_owners = eager.WeakIdKeyDictionary()    # a snapshot of a leaf (a parameter's current value) -> the leaf
+# a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> that tensor
+_owners = eager.WeakIdKeyDictionary()
+_retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, the value it was taken from)
 _views = eager.WeakIdKeyDictionary()
 
@@ -169,6 +172,22 @@ class Tensor(eager.Tensor):
         return not self.parents
 
     @property
+    def grad_fn(self):
+        """The recorded operation that made this tensor (None for a leaf), under PyTorch's name."""
+        return BackwardFunction(self) if self.parents else None
+
+    def retain_grad(self):
+        """Let ``backward()`` fill this non-leaf tensor's ``.grad`` too (a leaf's is filled anyway)."""
+        if not self.requires_grad:
+            raise ArgumentError("can't retain_grad on Tensor that has requires_grad=False")
+        if not self.is_leaf:
+            _retaining[self] = True
+
+    @property
+    def retains_grad(self):
+        return _retaining.get(self, False)
+
+    @property
     def grad(self):
         return _grads.get(self)
 
@@ -209,7 +228,7 @@ class Tensor(eager.Tensor):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
         (a leaf's snapshot gives its gradient to the leaf)."""
         state = Tensor(self.node, self.value, self.parents, self.requires_grad)
-        if self.requires_grad and self.is_leaf:
+        if self.requires_grad and self.is_leaf or self.retains_grad:
             _owners[state] = _owners.get(self, self)
         return state
 
@@ -451,7 +470,8 @@ class Tensor(eager.Tensor):
             raise ArgumentError(f"grad can be implicitly created only for scalar outputs; this tensor has shape "
                                 f"{tuple(self.shape)}: call backward(gradient) or reduce it first")
         target = self if gradient is None else (self * gradient).sum()
-        leaves = [t for t in eager.history(target).values() if t.is_leaf and t.requires_grad]
+        leaves = [t for t in eager.history(target).values()
+                  if t.is_leaf and t.requires_grad or _owners.get(t) is not None]
         for leaf, g in zip(leaves, eager.gradients(target, leaves)):
             if g is None:
                 continue
@@ -463,7 +483,7 @@ class Tensor(eager.Tensor):
     def __repr__(self):
         text = np.array2string(np.asarray(self.value), separator=", ", prefix="tensor(")
         if self.parents:
-            text += f", grad_fn=<{self.node.op.name.capitalize()}Backward>"
+            text += f", grad_fn=<{self.grad_fn.name()}>"
         elif self.requires_grad:
             text += ", requires_grad=True"
         return f"tensor({text})"
