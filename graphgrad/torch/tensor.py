@@ -319,6 +319,17 @@ class Tensor(eager.Tensor):
             return eager.call(lambda x: ops.norm(ops.ravel(x), ord=p), self)
         return eager.call(ops.norm, self, ord=p, axis=dim, keepdims=keepdim)
 
+    def gather(self, dim, index):
+        """``out[i][j] = self[index[i][j]][j]`` for dim 0 (and so on): ``index`` picks along ``dim``; its other
+        sizes may be smaller than this tensor's."""
+        index = np.asarray(index.value if isinstance(index, eager.Tensor) else index)
+        if index.ndim != self.ndim or index.dtype.kind not in "iu":
+            raise ArgumentError(f"gather: index must be an integer tensor with as many dimensions as the input "
+                                f"({self.ndim}), got {index.dtype} of shape {index.shape}")
+        dim = dim % max(self.ndim, 1)
+        near = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
+        return eager.call(lambda x: ops.take_along_axis(ops.index(x, near), index, axis=dim), self)
+
     def pow(self, exponent):
         return self ** exponent
 
@@ -499,7 +510,7 @@ UNARY = {
     "tanh": ops.tanh, "asinh": ops.arcsinh, "acosh": ops.arccosh, "atanh": ops.arctanh, "sinc": ops.sinc,
     "deg2rad": ops.deg2rad, "rad2deg": ops.rad2deg, "sigmoid": ops.sigmoid, "relu": ops.relu,
     "floor": ops.floor, "ceil": ops.ceil, "trunc": ops.trunc, "round": ops.round,
-    "isfinite": ops.isfinite, "logical_not": ops.logical_not,
+    "isfinite": ops.isfinite, "logical_not": ops.logical_not, "erf": ops.erf,
 }
 BINARY = {
     "maximum": ops.maximum, "minimum": ops.minimum, "fmax": ops.fmax, "fmin": ops.fmin, "atan2": ops.arctan2,
@@ -511,7 +522,7 @@ BINARY = {
 # Tensor methods that PyTorch also offers as functions, ``torch.name(input, ...)``
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
-             "argmin", "norm", "numel")
+             "argmin", "norm", "numel", "gather")
 
 
 def _method(name, op):
