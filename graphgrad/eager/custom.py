@@ -26,7 +26,7 @@ def custom(name, operands, value, backward):
     """A tensor of ``value`` computed from the tensors ``operands``, whose gradient with respect to each
     operand is ``backward(g)[k]`` (arrays, or None for no gradient) for the upstream gradient ``g``."""
     value = np.asarray(value)
-    dtypes = [np.dtype(t.dtype) for t in operands]
+    dtypes = [t.node.dtype for t in operands]
     last = {}   # the upstream gradient last seen -> the gradients backward gave for it (one call per g)
 
     def gradients(g):
@@ -41,8 +41,8 @@ def custom(name, operands, value, backward):
     def gradient_of(k):
         def impl(g, *xs):
             found = gradients(g)[k]
-            return np.broadcast_to(np.asarray(0 if found is None else found, dtypes[k]), operands[k].shape)
-        return Primitive(f"{name}_backward_{k}", impl=impl, shape=lambda *shapes: tuple(operands[k].shape),
+            return np.broadcast_to(np.asarray(0 if found is None else found, dtypes[k]), operands[k].node.shape)
+        return Primitive(f"{name}_backward_{k}", impl=impl, shape=lambda *shapes: tuple(operands[k].node.shape),
                          vjp=_twice(name), text=f"{name}_backward_{k}({{operands}})", register=False,
                          dtype=lambda nodes, params: dtypes[k])
 
