@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import eager, ops
 from .grad_fn import BackwardFunction
+from .printing import tensor_repr
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
 
@@ -492,12 +493,7 @@ class Tensor(eager.Tensor):
 
     # --- printing ---------------------------------------------------------------------------
     def __repr__(self):
-        text = np.array2string(np.asarray(self.value), separator=", ", prefix="tensor(")
-        if self.parents:
-            text += f", grad_fn=<{self.grad_fn.name()}>"
-        elif self.requires_grad:
-            text += ", requires_grad=True"
-        return f"tensor({text})"
+        return tensor_repr(self.value, self.grad_fn.name() if self.parents else None, self.requires_grad)
 
 
 # --- PyTorch's names of graphgrad's elementwise primitives: each one a Tensor method and a torch function ---
