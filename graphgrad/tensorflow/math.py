@@ -7,6 +7,7 @@ in TensorFlow).
 """
 from .. import ops
 from ..eager import call
+from ..ops.primitive import name_of
 from .tensor import convert_to_tensor
 
 UNARY = {
@@ -36,15 +37,10 @@ def _operand(value):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else convert_to_tensor(value)
 
 
-def _graphgrads(op):
-    """The name graphgrad gives ``op`` (a primitive's, or a graph builder's function name)."""
-    return getattr(op, "name", None) or op.__name__
-
-
 def _unary(name, op):
     def f(x, name=None):
         return call(op, convert_to_tensor(x))
-    f.__name__, f.__doc__ = name, f"``tf.math.{name}``: graphgrad's ``{_graphgrads(op)}``, elementwise."
+    f.__name__, f.__doc__ = name, f"``tf.math.{name}``: graphgrad's ``{name_of(op)}``, elementwise."
     return f
 
 
@@ -52,7 +48,7 @@ def _binary(name, op):
     def f(x, y, name=None):
         return call(op, _operand(x), _operand(y))
     f.__name__ = name
-    f.__doc__ = f"``tf.math.{name}``: graphgrad's ``{_graphgrads(op)}``, elementwise with broadcasting."
+    f.__doc__ = f"``tf.math.{name}``: graphgrad's ``{name_of(op)}``, elementwise with broadcasting."
     return f
 
 
@@ -60,7 +56,7 @@ def _reduction(name, op):
     def f(input_tensor, axis=None, keepdims=False, name=None):
         return call(op, convert_to_tensor(input_tensor), axis=axis, keepdims=keepdims)
     f.__name__ = name
-    f.__doc__ = (f"``tf.math.{name}``: graphgrad's ``{_graphgrads(op)}`` over ``axis`` (all axes when None); "
+    f.__doc__ = (f"``tf.math.{name}``: graphgrad's ``{name_of(op)}`` over ``axis`` (all axes when None); "
                  "``keepdims`` keeps them as size 1.")
     return f
 

@@ -25,6 +25,7 @@ from .grad_fn import BackwardFunction
 from .printing import tensor_repr
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
+from ..ops.primitive import name_of
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
 # a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> that tensor
@@ -530,7 +531,7 @@ def _method(name, op):
         with eager.recording(differentiable and eager.is_recording()):
             return eager.call(op, self, *args, **kwargs)
     method.__name__ = name
-    method.__doc__ = f"``torch.{name}``: graphgrad's ``{getattr(op, 'name', name)}``, elementwise."
+    method.__doc__ = f"``torch.{name}``: graphgrad's ``{name_of(op)}``, elementwise."
     return method
 
 
