@@ -3,7 +3,8 @@
 ``custom(name, operands, value, backward)`` records one node whose value is
 ``value`` (computed already, by the caller's forward code) and whose VJP calls
 ``backward(g)`` on the upstream gradient's value when the adjoints are
-evaluated; that node takes the operands too, as the rule may read them. PyTorch's ``torch.autograd.Function`` and TensorFlow's
+evaluated; the gradient's node takes the operands too, as the rule may read
+them. PyTorch's ``torch.autograd.Function`` and TensorFlow's
 ``tf.custom_gradient`` are this. The node holds Python code, so it runs in the
 eager layer only: the compiler cannot lower it, and it is not differentiated
 twice (the backward rule's own derivative is refused, not guessed).

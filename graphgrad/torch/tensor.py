@@ -23,9 +23,10 @@ import numpy as np
 from .. import eager, ops
 from .grad_fn import BackwardFunction
 from .printing import tensor_repr
+from .promotion import promoted
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
-from ..ops.primitive import name_of
+from ..ops.primitive import divided, floating, name_of
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
 # a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> that tensor
@@ -336,10 +337,10 @@ class Tensor(eager.Tensor):
         return self ** exponent
 
     def add(self, other, alpha=1):
-        return eager.call(_scaled(ops.add, alpha), self, other)
+        return eager.call(_scaled(ops.add, alpha), *promoted([self, other]))
 
     def sub(self, other, alpha=1):
-        return eager.call(_scaled(ops.sub, alpha), self, other)
+        return eager.call(_scaled(ops.sub, alpha), *promoted([self, other]))
 
     def mul(self, other):
         return self * other
@@ -524,12 +525,14 @@ FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul",
 
 def _method(name, op):
     """The method ``name``: ``op`` applied to the tensor, recorded unless op has no derivative (comparisons give
-    plain boolean tensors, as in PyTorch)."""
+    plain boolean tensors, as in PyTorch); a differentiable op's operands are promoted as PyTorch promotes them."""
     differentiable = getattr(op, "differentiable", True)
+    to_float = getattr(op, "dtype", None) in (floating, divided)
 
     def method(self, *args, **kwargs):
+        operands = promoted([self, *args], to_float) if differentiable else [self, *args]
         with eager.recording(differentiable and eager.is_recording()):
-            return eager.call(op, self, *args, **kwargs)
+            return eager.call(op, *operands, **kwargs)
     method.__name__ = name
     method.__doc__ = f"``torch.{name}``: graphgrad's ``{name_of(op)}``, elementwise."
     return method
@@ -537,6 +540,21 @@ def _method(name, op):
 
 for _name, _op in {**UNARY, **BINARY}.items():
     setattr(Tensor, _name, _method(_name, _op))
+
+
+def _arithmetic(op, reflected=False):
+    """The operator of ``op`` (``__add__``, or ``__radd__`` when ``reflected``) under PyTorch's promotion."""
+    to_float = op is ops.div
+
+    def operator(self, other):
+        pair = [other, self] if reflected else [self, other]
+        return eager.call(op, *promoted(pair, to_float))
+    return operator
+
+
+for _name, _op in {"add": ops.add, "sub": ops.sub, "mul": ops.mul, "truediv": ops.div, "pow": ops.pow}.items():
+    setattr(Tensor, f"__{_name}__", _arithmetic(_op))
+    setattr(Tensor, f"__r{_name}__", _arithmetic(_op, reflected=True))
 
 
 def function(name):

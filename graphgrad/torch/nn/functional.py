@@ -118,6 +118,11 @@ def cross_entropy(input, target, reduction="mean"):
 
 
 # --- more activations (``graphgrad.nn.activations``) -------------------------------------------------------
+def _maybe_in_place(input, inplace, builder):
+    """``builder`` applied to ``input``: into it when ``inplace`` (as ``relu_`` is), else as a new tensor."""
+    return input._in_place(builder) if inplace else eager.call(builder, input)
+
+
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _maybe_in_place(input, inplace, lambda x: nn_activations.leaky_relu(x, negative_slope))
 
@@ -128,11 +133,6 @@ def elu(input, alpha=1.0, inplace=False):
 
 def selu(input, inplace=False):
     return _maybe_in_place(input, inplace, nn_activations.selu)
-
-
-def _maybe_in_place(input, inplace, builder):
-    """``builder`` applied to ``input``: into it when ``inplace`` (as ``relu_`` is), else as a new tensor."""
-    return input._in_place(builder) if inplace else eager.call(builder, input)
 
 
 def gelu(input, approximate="none"):
