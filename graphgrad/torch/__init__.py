@@ -1,7 +1,7 @@
 """PyTorch's spelling of graphgrad: ``from graphgrad import torch`` runs a slide's PyTorch code.
 
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``, ``zeros``,
-``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad``, the random functions
+``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad`` (``enable_grad``, ``set_grad_enabled``), the random functions
 with ``manual_seed`` and ``Generator`` objects, ``device`` and ``cuda`` (the CPU only), Tensor
 methods (in-place ones included), ``torch.autograd`` (``grad``, custom ``Function``), ``torch.nn`` (modules, ``functional``, ``init``) and
 ``torch.optim``. The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
@@ -24,6 +24,29 @@ int64 = long = np.dtype(np.int64)
 int32 = int = np.dtype(np.int32)
 bool = np.dtype(np.bool_)
 no_grad = eager.no_grad
+is_grad_enabled = eager.is_recording
+
+
+def enable_grad():
+    """Record operations again inside a ``no_grad`` block (a ``with`` block or a decorator)."""
+    return eager.recording(True)
+
+
+class set_grad_enabled:
+    """Recording on or off: within a ``with`` block, or from this call on when called alone (as in PyTorch)."""
+    _held = []   # the switches in force (one called alone stays in force)
+
+    def __init__(self, mode):
+        self._block = eager.recording(mode)
+        self._block.__enter__()
+        self._held.append(self._block)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._held.remove(self._block)
+        return self._block.__exit__(*exc)
 
 
 def _leaf(values, requires_grad, device):

@@ -166,3 +166,20 @@ def test_a_custom_backward_is_not_differentiated_again():
     np.testing.assert_array_equal(g, np.multiply(M, 2))
     with pytest.raises(ArgumentError, match="cannot be differentiated again"):
         torch.autograd.grad((g * x).sum(), x)
+
+
+def test_grad_mode_switches():
+    x = _x(torch)
+    with torch.no_grad():
+        assert not torch.is_grad_enabled() and not (x * 2).requires_grad
+        with torch.enable_grad():
+            assert (x * 2).requires_grad
+    with torch.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert torch.is_grad_enabled()
+    torch.set_grad_enabled(False)            # called alone: from now on
+    try:
+        assert not (x * 2).requires_grad
+    finally:
+        torch.set_grad_enabled(True)
+    assert (x * 2).requires_grad
