@@ -65,7 +65,7 @@ def _tensorflow():
         _table(("TensorFlow", "graphgrad"), rows),
         "Making, shaping and picking: " + _names("tf.", made) + "; `tf.square`.",
         "Gradients: `tf.GradientTape` (`gradient` with `output_gradients` and `unconnected_gradients`, "
-        "`jacobian`, `batch_jacobian`, `watch`, `stop_recording`), " + _names(
+        "`jacobian`, `batch_jacobian`, `watch`, `watched_variables`, `stop_recording`), " + _names(
             "tf.", _defined(gradients) + _defined(gradients, inspect.isclass)) + ".",
         "`tf.nn`: " + _names("tf.nn.", _defined(nn) + ["sigmoid", "softplus", "tanh"]) + ".",   # tf.math's
     ])

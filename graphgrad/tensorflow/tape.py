@@ -44,6 +44,7 @@ class GradientTape:
         self.persistent = persistent
         self.watch_accessed_variables = watch_accessed_variables
         self._ids = set()
+        self._variables = []   # the variables watched, in the order first watched
         self._recording = False
         self._used = False
         self._last = None
@@ -65,6 +66,21 @@ class GradientTape:
             if not isinstance(t, eager.Tensor):
                 raise ArgumentError(f"GradientTape.watch takes tensors or variables, got {t!r}")
             self._ids.add(t.snapshot().node.id)
+            if isinstance(t, eager.Variable):
+                self._keep(t)
+
+    def accessed(self, variable):
+        """``variable`` was read while this tape records: watched, when the tape watches what it accesses."""
+        if self.watch_accessed_variables and variable.trainable:
+            self._keep(variable)
+
+    def _keep(self, variable):
+        if not any(v is variable for v in self._variables):
+            self._variables.append(variable)
+
+    def watched_variables(self):
+        """The variables this tape watched (read while recording, or given to ``watch``), in that order."""
+        return tuple(self._variables)
 
     def watches(self, operands):
         """Whether an operation on ``operands`` is recorded by this tape."""

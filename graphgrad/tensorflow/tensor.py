@@ -83,6 +83,12 @@ class Variable(eager.Variable, Tensor):
     def trainable(self):
         return self.requires_grad
 
+    def snapshot(self):
+        """The current value, which an operation reads: the recording tapes note the read (``watched_variables``)."""
+        for tape in active_tapes():
+            tape.accessed(self)
+        return super().snapshot()
+
     def assign_add(self, delta):
         return self.assign(np.asarray(self.value) + np.asarray(delta))
 

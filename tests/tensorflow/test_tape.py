@@ -153,6 +153,21 @@ def test_output_gradients_weight_each_target_a_vector_jacobian_product():
         tape.gradient([y, z], x, output_gradients=[tf.constant(1.0)])
 
 
+def test_watched_variables_in_the_order_first_watched():
+    a, b, frozen = tf.Variable(1.0), tf.Variable(2.0), tf.Variable(3.0, trainable=False)
+    c = tf.constant(4.0)
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = b * a * frozen * c
+        y = y * b
+    assert [v is w for v, w in zip(tape.watched_variables(), (b, a))] == [True, True]
+    assert len(tape.watched_variables()) == 2
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(a)
+        y = a * b
+    assert len(tape.watched_variables()) == 1 and tape.watched_variables()[0] is a
+
+
 def test_batch_jacobian_is_the_jacobian_of_each_example():
     x = tf.Variable(np.array([[0.5, -1.0], [2.0, 0.25], [1.5, 1.0]]))
     w = np.array([[1.0, 2.0, 0.5], [-1.0, 0.5, 3.0]])
