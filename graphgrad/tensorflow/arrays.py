@@ -57,8 +57,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 
 # --- more creation: ranges, identity, filled, one-hot -------------------------------------------------------
 def arange(start, limit=None, delta=1, dtype=None, name=None):
-    """``tf.range``: ``start, start + delta, ...`` below ``limit`` (``range(n)``: 0..n-1); int32 when every bound is an int,
-    else float32, as in TensorFlow."""
+    """``tf.range``: ``start, start + delta, ...`` below ``limit`` (``range(n)``: 0..n-1); int32 when every
+    bound is an int, else float32, as in TensorFlow."""
     start, limit = (0, start) if limit is None else (start, limit)
     bounds = [np.asarray(b.value if isinstance(b, Tensor) else b) for b in (start, limit, delta)]
     if dtype is None:
@@ -129,7 +129,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     return call(ops.pad, convert_to_tensor(tensor), widths, mode=str(mode).lower(), constant_values=constant_values)
 
 
-def einsum(equation, *inputs, **kwargs):
+def einsum(equation, *inputs):
     """``np.einsum``'s products summed over the axes the output does not name."""
     return call(ops.einsum, equation, *(convert_to_tensor(x) for x in inputs))
 
@@ -142,16 +142,18 @@ def where(condition, x=None, y=None, name=None):
     return call(ops.where, convert_to_tensor(condition), convert_to_tensor(x), convert_to_tensor(y))
 
 
-def argmax(input, axis=None, output_type=dtypes.int64, name=None):
-    """The position of the largest element along ``axis`` (0 when None, as in TensorFlow)."""
-    value = np.argmax(convert_to_tensor(input).value, axis=0 if axis is None else axis)
+def _position(pick, input, axis, output_type):
+    """``pick`` (np.argmax, np.argmin) along ``axis`` (0 when None, as in TensorFlow), in ``output_type``."""
+    value = pick(convert_to_tensor(input).value, axis=0 if axis is None else axis)
     return Tensor.leaf(value.astype(dtypes.as_dtype(output_type).as_numpy_dtype))
+
+
+def argmax(input, axis=None, output_type=dtypes.int64, name=None):
+    return _position(np.argmax, input, axis, output_type)
 
 
 def argmin(input, axis=None, output_type=dtypes.int64, name=None):
-    """The position of the smallest element along ``axis`` (0 when None, as in TensorFlow)."""
-    value = np.argmin(convert_to_tensor(input).value, axis=0 if axis is None else axis)
-    return Tensor.leaf(value.astype(dtypes.as_dtype(output_type).as_numpy_dtype))
+    return _position(np.argmin, input, axis, output_type)
 
 
 # --- norms and clipping ----------------------------------------------------------------------------------

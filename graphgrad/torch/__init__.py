@@ -1,10 +1,11 @@
 """PyTorch's spelling of graphgrad: ``from graphgrad import torch`` runs a slide's PyTorch code.
 
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``, ``zeros``,
-``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad`` (``enable_grad``, ``set_grad_enabled``), the random functions
-with ``manual_seed`` and ``Generator`` objects, ``device`` and ``cuda`` (the CPU only), Tensor
-methods (in-place ones included), ``torch.autograd`` (``grad``, custom ``Function``), ``torch.nn`` (modules, ``functional``, ``init``) and
-``torch.optim``. The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
+``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad`` (``enable_grad``,
+``set_grad_enabled``), the random functions with ``manual_seed`` and ``Generator`` objects,
+``device`` and ``cuda`` (the CPU only), Tensor methods (in-place ones included),
+``torch.autograd`` (``grad``, custom ``Function``), ``torch.nn`` (modules, ``functional``,
+``init``) and ``torch.optim``. The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
 of one table (``tensor.UNARY``, ``BINARY``, ``FUNCTIONS``). Operations are graphgrad ops,
 ``backward()`` is the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
 under PyTorch's convention: no derivative, layer formula or update rule is defined here.

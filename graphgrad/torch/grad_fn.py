@@ -4,8 +4,9 @@ A recorded tensor's ``grad_fn`` names graphgrad's primitive at the top of its
 node as PyTorch names the same operation (``MulBackward0``, ``SumBackward1``);
 ``next_functions`` follows the recorded operands, one ``(function, 0)`` pair
 each: the operand's ``grad_fn``, ``AccumulateGrad`` for a leaf that requires
-grad, None for a constant (a Python number only where PyTorch takes it as a tensor). A PyTorch operation graphgrad builds from several
-primitives is named by its last one (``mse_loss`` shows as ``MeanBackward0``).
+grad, None for a constant (a Python number only where PyTorch takes it as a
+tensor). A PyTorch operation graphgrad builds from several primitives is named
+by its last one (``mse_loss`` shows as ``MeanBackward0``).
 """
 from ..ops import REGISTRY
 
