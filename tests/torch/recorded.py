@@ -1,10 +1,16 @@
 """Numbers recorded from PyTorch, shared by the tests that replay them (``record_names.py`` writes them).
 
 A test module holds ``CASES`` (name -> a computation with the module ``torch``, PyTorch's or the spelling's)
-and ``DATA`` (its ``.npz`` file); ``record_names.py`` runs the cases with real PyTorch, the test with the
-spelling, and ``assert_recorded`` compares the two: dtypes, then values to float tolerance (text exactly).
+and ``DATA`` (its ``.npz`` file); ``record_names.py`` runs the cases with real PyTorch, and the module's
+``replay(CASES, DATA)`` test runs them with the spelling and compares: dtypes, then values to float tolerance
+(text exactly).
 """
+import functools
+
 import numpy as np
+import pytest
+
+from graphgrad import torch
 
 
 def arrays(result):
@@ -14,6 +20,7 @@ def arrays(result):
     return {"": np.asarray(result)}
 
 
+@functools.lru_cache(maxsize=None)
 def load(path):
     with np.load(path) as data:
         return dict(data)
@@ -28,3 +35,11 @@ def assert_recorded(case, result, recorded):
         else:
             assert got.dtype == expected.dtype, f"{case}{suffix}: {got.dtype} != {expected.dtype}"
             np.testing.assert_allclose(got, expected, rtol=2e-6, atol=1e-7, err_msg=f"{case}{suffix}")
+
+
+def replay(cases, data):
+    """A test of each case of ``cases`` with the spelling against PyTorch's recording in ``data``."""
+    @pytest.mark.parametrize("case", cases)
+    def test(case):
+        assert_recorded(case, cases[case](torch), load(data))
+    return test

@@ -8,7 +8,7 @@ import pytest
 
 from graphgrad import torch
 from graphgrad.errors import ArgumentError
-from tests.torch.recorded import assert_recorded, load
+from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parent / "data" / "autograd.npz"
 M = [[1.0, -2.0], [3.0, 0.5]]
@@ -122,14 +122,7 @@ CASES.update({
 })
 
 
-@pytest.fixture(scope="module")
-def recorded():
-    return load(DATA)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_as_pytorch(case, recorded):
-    assert_recorded(case, CASES[case](torch), recorded)
+test_as_pytorch = replay(CASES, DATA)
 
 
 def test_leaves_have_no_grad_fn_and_print_like_pytorch():

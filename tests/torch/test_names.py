@@ -9,7 +9,7 @@ import pytest
 
 from graphgrad import torch
 from graphgrad.torch.tensor import BINARY, UNARY
-from tests.torch.recorded import assert_recorded, load
+from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parent / "data" / "names.npz"
 WIDE = [[-2.5, -0.5, 0.0], [1.5, 2.5, 3.75]]        # signs, a zero and rounding ties
@@ -96,14 +96,7 @@ CASES.update({f"binary/{name}": (lambda torch, name=name: getattr(torch, name)(*
               for name in BINARY})
 
 
-@pytest.fixture(scope="module")
-def recorded():
-    return load(DATA)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_name_gives_pytorchs_numbers(case, recorded):
-    assert_recorded(case, CASES[case](torch), recorded)
+test_name_gives_pytorchs_numbers = replay(CASES, DATA)
 
 
 @pytest.mark.parametrize("name", [*UNARY, *BINARY])

@@ -2,11 +2,7 @@
 ``data/printing.npz``) for each notation, width, wrapping, summarizing and suffix rule."""
 from pathlib import Path
 
-import numpy as np
-import pytest
-
-from graphgrad import torch
-from tests.torch.recorded import assert_recorded, load
+from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parent / "data" / "printing.npz"
 
@@ -45,11 +41,4 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def recorded():
-    return load(DATA)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_prints_as_pytorch(case, recorded):
-    assert_recorded(case, CASES[case](torch), recorded)
+test_prints_as_pytorch = replay(CASES, DATA)

@@ -2,10 +2,9 @@
 float and integer tensors, 0-d tensors and Python numbers (``record_names.py`` wrote ``data/promotion.npz``)."""
 from pathlib import Path
 
-import pytest
 
 from graphgrad import torch
-from tests.torch.recorded import assert_recorded, load
+from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parent / "data" / "promotion.npz"
 
@@ -42,14 +41,7 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def recorded():
-    return load(DATA)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_promotes_as_pytorch(case, recorded):
-    assert_recorded(case, CASES[case](torch), recorded)
+test_promotes_as_pytorch = replay(CASES, DATA)
 
 
 def test_a_float_gradient_flows_through_the_cast():

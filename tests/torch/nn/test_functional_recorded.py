@@ -8,7 +8,7 @@ import pytest
 
 from graphgrad import torch
 from graphgrad.errors import ArgumentError
-from tests.torch.recorded import assert_recorded, load
+from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "functional.npz"
 Z = [[-3.0, -0.5, 0.0, 0.25], [1.5, -1.25, 4.0, 30.0]]     # both signs, a zero, a large logit
@@ -70,14 +70,7 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def recorded():
-    return load(DATA)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_as_pytorch(case, recorded):
-    assert_recorded(case, CASES[case](torch), recorded)
+test_as_pytorch = replay(CASES, DATA)
 
 
 def test_in_place_activation_changes_the_tensor():
