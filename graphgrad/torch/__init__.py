@@ -15,15 +15,18 @@ import builtins
 import numpy as np
 
 from .. import eager, ops
-from . import cuda
+from . import cuda, dtypes
 from .random import Generator, default_generator, generator as rng, manual_seed
 from .tensor import FUNCTIONS, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu
 
-float32 = float = np.dtype(np.float32)
-float64 = double = np.dtype(np.float64)
-int64 = long = np.dtype(np.int64)
-int32 = int = np.dtype(np.int32)
-bool = np.dtype(np.bool_)
+float16 = half = dtypes.of(np.float16)
+float32 = float = dtypes.of(np.float32)
+float64 = double = dtypes.of(np.float64)
+int8, int16, uint8 = dtypes.of(np.int8), dtypes.of(np.int16), dtypes.of(np.uint8)
+int32 = int = dtypes.of(np.int32)
+int64 = long = dtypes.of(np.int64)
+bool = dtypes.of(np.bool_)
+dtype = dtypes.dtype
 no_grad = eager.no_grad
 is_grad_enabled = eager.is_recording
 

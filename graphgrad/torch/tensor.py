@@ -21,6 +21,7 @@ it back would undo that change.
 import numpy as np
 
 from .. import eager, ops
+from . import dtypes
 from .grad_fn import BackwardFunction
 from .printing import tensor_repr
 from .promotion import promoted
@@ -158,6 +159,10 @@ class Tensor(eager.Tensor):
     @property
     def shape(self):
         return Size(self.node.shape)
+
+    @property
+    def dtype(self):
+        return dtypes.of(self.node.dtype)
 
     def size(self, dim=None):
         return self.shape if dim is None else self.shape[dim]

@@ -1,5 +1,5 @@
 """Tensors print as PyTorch prints them: the printouts recorded from PyTorch 2.13 (``record_names.py`` wrote
-``data/printing.npz``) for each notation, width, wrapping, summarizing and suffix rule."""
+``data/printing.npz``) for each notation, width, wrapping, summarizing and suffix rule, and dtypes' names."""
 from pathlib import Path
 
 from tests.torch.recorded import replay
@@ -37,6 +37,9 @@ CASES = {
     "summarized": lambda torch: repr(torch.arange(2000.0) / 7),
     "summarized_matrix": lambda torch: repr(torch.arange(1200).reshape(40, 30)),
     "grad": _grown,
+    "dtypes": lambda torch: (repr(torch.float32), str(torch.ones(1, dtype=torch.float64).dtype),
+                             f"{torch.tensor([1]).dtype}", str(torch.tensor([True]).dtype), repr(torch.half),
+                             str(torch.tensor([1, 2], dtype=torch.int32).float().dtype)),
     "long_suffix": lambda torch: repr(torch.linspace(0, 1, 14, dtype=torch.float64, requires_grad=True) * 2),
 }
 
