@@ -7,6 +7,8 @@ The random helpers use Numba's own generator (seeded per epoch from the seed
 and the epoch number), so the NumPy reference loop that calls them too sees the
 same order of mini-batches and the same dropout noise as the compiled loop.
 """
+import math
+
 import numpy as np
 from numba import njit
 
@@ -75,6 +77,12 @@ def sigmoid(x, one):
 def softplus(x):
     """ln(1 + e^x) without overflow: max(x, 0) + ln(1 + e^-|x|)."""
     return (x if x > 0 else x - x) + np.log1p(np.exp(-abs(x)))
+
+
+@njit(cache=True, error_model="numpy")
+def erf(x):
+    """The error function of one element (Numba compiles ``math.erf``; NumPy has no erf ufunc)."""
+    return math.erf(x)
 
 
 @njit(cache=True)

@@ -26,6 +26,8 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 - ``jacobian(target, source, through=None)``: shape ``target.shape + source.shape``.
 - ``graph_of(*targets)``: ``(Graph, tensors by node id)``; ``values_of(graph, known)``: input
   values by name, for ``graphgrad.viz.render`` and ``graphgrad.traces.record``.
+- ``custom(name, operands, value, backward)``: a recorded operation whose gradient is Python code
+  (``torch.autograd.Function``, ``tf.custom_gradient``); eager only.
 - ``draw(target, path=None, **options)``: the recorded graph with values and adjoints.
 - ``apply_layer(layer, x, params, training=False, rng=None)``: a ``graphgrad.nn`` layer on tensors now, with
   its training noise drawn from ``rng``: ``(output, new values of its non-trainable parameters)``.
@@ -35,6 +37,7 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
                      no_grad, recording, unique_name)
 from .gradients import gradients, graph_of, history, jacobian, values_of
+from .custom import custom
 from .drawing import draw, evaluated
 from .layers import apply_layer
 from .trees import leaves, tree_map

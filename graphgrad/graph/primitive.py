@@ -153,6 +153,11 @@ def index(nodes, params=None):
     return np.dtype(np.intp)
 
 
+def name_of(op):
+    """The name graphgrad gives ``op``: a primitive's own, or a graph builder's function name."""
+    return getattr(op, "name", None) or op.__name__
+
+
 def is_float(dtype):
     """Whether values of ``dtype`` have derivatives."""
     return np.dtype(dtype).kind == "f"

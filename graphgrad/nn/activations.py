@@ -1,6 +1,32 @@
 """Activation functions by name, each a graph builder (node -> node) from the core's primitives."""
+import math
+
 from .. import ops
 from .errors import lookup
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805   # Klambauer et al. (2017)
+
+
+def leaky_relu(z, negative_slope=0.01):
+    """z where z > 0, else negative_slope · z."""
+    return ops.where(ops.gt(z, 0), z, z * negative_slope)
+
+
+def elu(z, alpha=1.0):
+    """z where z > 0, else alpha · (e^z - 1)."""
+    return ops.where(ops.gt(z, 0), z, alpha * ops.expm1(ops.minimum(z, 0)))
+
+
+def selu(z):
+    """The scaled ELU whose fixed constants keep activations normalized."""
+    return SELU_SCALE * elu(z, SELU_ALPHA)
+
+
+def gelu(z, approximate=False):
+    """z · Φ(z), Φ the standard normal CDF; ``approximate`` uses the tanh formula of Hendrycks and Gimpel."""
+    if approximate:
+        return 0.5 * z * (1 + ops.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z * z * z)))
+    return 0.5 * z * (1 + ops.erf(z * (1 / math.sqrt(2))))
 
 ACTIVATIONS = {
     "linear": lambda z: z,
@@ -9,6 +35,9 @@ ACTIVATIONS = {
     "relu": ops.relu,
     "softmax": lambda z: ops.softmax(z, axis=-1),
     "softplus": ops.softplus,
+    "elu": elu,
+    "selu": selu,
+    "gelu": gelu,
 }
 
 

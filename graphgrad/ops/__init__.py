@@ -9,8 +9,8 @@ from .shaping import (broadcast_to, expand_dims, moveaxis, ravel, reshape, squee
 from .reductions import all, any, argmax, argmin, max, mean, min, prod, sum
 from .logic import (clip, eq, equal, fmax, fmin, ge, gt, isfinite, le, logical_and, logical_not, logical_or,
                     logical_xor, lt, ne, where)
-from .calculus import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt, cosh, deg2rad, exp2, expm1,
-                       hypot, log1p, log2, log10, logaddexp, logaddexp2, rad2deg, reciprocal, sinc, sinh, square)
+from .calculus import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt, cosh, deg2rad, erf, exp2,
+                       expm1, hypot, log1p, log2, log10, logaddexp, logaddexp2, rad2deg, reciprocal, sinc, sinh, square)
 from .rounding import ceil, floor, fmod, mod, rint, round, trunc
 from .statistics import logsumexp, norm, std, var
 from .scans import cumprod, cumsum

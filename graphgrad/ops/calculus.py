@@ -7,6 +7,7 @@ partials are graph builders of ``(ans, *operands)``, so derivatives of any order
 import math
 
 import numpy as np
+from scipy import special
 
 from ..lazy_sympy import sp, sympy_function
 from .elementwise import Domain, cos, elementwise, exp, sqrt
@@ -63,6 +64,10 @@ def _sinc_partial(a, x):
 
 sinc = _unary("sinc", np.sinc, lambda x: sp.sinc(sp.pi * x), _sinc_partial, r"\operatorname{{sinc}} {0}",
               dtype=divided)
+
+# --- the error function (the normal distribution's CDF is (1 + erf(x/√2))/2: GELU) ------------------------
+erf = elementwise("erf", special.erf, sympy_function.erf, (lambda a, x: (2 / math.sqrt(math.pi)) * exp(-x * x),),
+                  "erf {0}", r"\operatorname{{erf}} {0}", precedence=40, dtype=floating, scalar="erf({0})")
 
 # --- powers and angles ----------------------------------------------------------------------------------
 cbrt = _unary("cbrt", np.cbrt, lambda x: sp.real_root(x, 3), lambda a, x: 1 / (3 * a * a), r"\sqrt[3]{{{0}}}")

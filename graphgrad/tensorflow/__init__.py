@@ -1,9 +1,10 @@
 """TensorFlow's spelling of graphgrad: ``import graphgrad.tensorflow as tf`` runs a slide's TF code.
 
 Eager tensors (``graphgrad.eager``) under TensorFlow's names: ``constant``,
-``Variable``, ``GradientTape``, the ops the lectures use, ``tf.nn``, ``tf.random``,
-``tf.math``, ``tf.function`` (accepted: training steps are traced and compiled anyway) and
-``tf.keras`` (which is ``graphgrad.keras``). Values are computed
+``Variable``, ``GradientTape``, ``custom_gradient`` and ``stop_gradient``, making,
+shaping and picking (``range``, ``one_hot``, ``gather``, ...), ``tf.nn``, ``tf.random``,
+``tf.math`` (one table: ``math.UNARY``, ``BINARY``, ``REDUCTIONS``, also as ``tf.sin``, ...),
+``tf.function`` (accepted: training steps are traced and compiled anyway) and ``tf.keras`` (which is ``graphgrad.keras``). Values are computed
 when an op is applied; inside a tape the op is also recorded as a node of the
 graph IR, so ``tape.draw("slide.svg")`` draws what the slide computed with its
 values and adjoints. No derivative, layer or optimizer is defined here.
@@ -14,9 +15,13 @@ from .dtypes import (DType, as_dtype, bool_ as bool, float16, float32, float64, 
 from .tensor import Tensor, Variable, constant, convert_to_tensor
 from .tape import GradientTape
 from .function import TensorSpec, function
-from .arrays import cast, matmul, ones, ones_like, reshape, transpose, zeros, zeros_like
-from .math import (abs, add, cos, divide, exp, maximum, minimum, multiply, negative, pow, reduce_max,
-                   reduce_mean, reduce_sum, sigmoid, sin, sqrt, square, subtract, tanh)
+from .arrays import (arange as range, argmax, argmin, cast, clip_by_norm, clip_by_value, concat, einsum,
+                     expand_dims, eye, fill, gather, linspace, matmul, norm, one_hot, ones, ones_like, pad, reshape,
+                     squeeze, stack, transpose, where, zeros, zeros_like)
+from .gradients import UnconnectedGradients, custom_gradient, stop_gradient
+from .math import FUNCTIONS, square
+
+globals().update(FUNCTIONS)   # tf.sin, tf.reduce_sum, ...: the functions of tf.math's table
 
 
 def __getattr__(name):

@@ -1,7 +1,7 @@
 """``tf.nn``: activations and the cross-entropies of logits, as graphgrad ops and ``graphgrad.nn`` losses."""
 from .. import ops
 from ..eager import call
-from ..nn import losses
+from ..nn import activations, losses
 from .math import sigmoid, softplus, tanh  # noqa: F401  (tf.nn.sigmoid is tf.math.sigmoid)
 from .tensor import convert_to_tensor
 
@@ -9,6 +9,25 @@ from .tensor import convert_to_tensor
 def relu(features, name=None):
     """max(x, 0), elementwise."""
     return call(ops.relu, convert_to_tensor(features))
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """x where x > 0, else alpha · x."""
+    return call(activations.leaky_relu, convert_to_tensor(features), alpha)
+
+
+def elu(features, name=None):
+    """x where x > 0, else e^x - 1."""
+    return call(activations.elu, convert_to_tensor(features))
+
+
+def selu(features, name=None):
+    return call(activations.selu, convert_to_tensor(features))
+
+
+def gelu(features, approximate=False, name=None):
+    """x · Φ(x) (Φ the standard normal CDF); ``approximate`` uses the tanh formula."""
+    return call(activations.gelu, convert_to_tensor(features), approximate)
 
 
 def softmax(logits, axis=-1, name=None):

@@ -10,7 +10,7 @@ import contextlib
 
 import numpy as np
 
-from .. import eager
+from .. import eager, ops
 from ..errors import ArgumentError
 
 _active = []
@@ -34,6 +34,7 @@ class GradientTape:
         self.persistent = persistent
         self.watch_accessed_variables = watch_accessed_variables
         self._ids = set()
+        self._variables = []   # the variables watched, in the order first watched
         self._recording = False
         self._used = False
         self._last = None
@@ -55,6 +56,21 @@ class GradientTape:
             if not isinstance(t, eager.Tensor):
                 raise ArgumentError(f"GradientTape.watch takes tensors or variables, got {t!r}")
             self._ids.add(t.snapshot().node.id)
+            if isinstance(t, eager.Variable):
+                self._keep(t)
+
+    def accessed(self, variable):
+        """``variable`` was read while this tape records: watched, when the tape watches what it accesses."""
+        if self.watch_accessed_variables and variable.trainable:
+            self._keep(variable)
+
+    def _keep(self, variable):
+        if not any(v is variable for v in self._variables):
+            self._variables.append(variable)
+
+    def watched_variables(self):
+        """The variables this tape watched (read while recording, or given to ``watch``), in that order."""
+        return tuple(self._variables)
 
     def watches(self, operands):
         """Whether an operation on ``operands`` is recorded by this tape."""
@@ -92,13 +108,17 @@ class GradientTape:
     def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
         """d target / d sources in the structure of ``sources``; None where target does not depend on one.
 
-        ``target`` may be a list (its gradients are summed); a tensor target means its sum.
-        ``unconnected_gradients="zero"`` gives zeros instead of None.
+        ``target`` may be a list (its gradients are summed); a tensor target means its sum, or with
+        ``output_gradients`` (one per target) the sum of target · output_gradients (a vector-Jacobian product).
+        ``unconnected_gradients="zero"`` (``tf.UnconnectedGradients.ZERO``) gives zeros instead of None.
         """
-        if output_gradients is not None:
-            raise ArgumentError("GradientTape.gradient: output_gradients is not supported; "
-                                "differentiate tf.reduce_sum(target * output_gradients) instead")
         targets = eager.leaves(target)
+        if output_gradients is not None:
+            weights = eager.leaves(output_gradients)
+            if len(weights) != len(targets):
+                raise ArgumentError(f"GradientTape.gradient: {len(weights)} output_gradients for "
+                                    f"{len(targets)} targets")
+            targets = [self._weighted(t, w) for t, w in zip(targets, weights)]
         self._use(targets[0])
         flat = eager.leaves(sources)
         for s in flat:
@@ -120,6 +140,17 @@ class GradientTape:
                       for g, s in zip(totals, flat)]
         return _rebuild(sources, totals)
 
+    def _weighted(self, target, weights):
+        """sum(target · weights), recorded by this tape even after its with-block (so it can be differentiated)."""
+        was = self._recording
+        _active.append(self)
+        self._recording = True
+        try:
+            return eager.call(lambda t, w: ops.sum(t * w), target, weights)
+        finally:
+            _active.pop()
+            self._recording = was
+
     def jacobian(self, target, sources):
         """d target / d source for each source, shaped ``target.shape + source.shape``."""
         self._use(target)
@@ -127,6 +158,15 @@ class GradientTape:
         jacs = [eager.jacobian(target, s, through=self._through) if self._through(target.snapshot()) else None
                 for s in flat]
         return _rebuild(sources, jacs)
+
+    def batch_jacobian(self, target, source):
+        """d target[b] / d source[b] for each example b (examples independent, as TensorFlow assumes), shaped
+        ``(batch,) + target.shape[1:] + source.shape[1:]``."""
+        full = self.jacobian(target, source)
+        if full is None:
+            return None
+        diagonal = np.diagonal(np.asarray(full.value), axis1=0, axis2=len(target.shape))
+        return type(full).leaf(np.moveaxis(diagonal, -1, 0))
 
     # --- what was recorded -------------------------------------------------------------------------
     def _target(self, target):

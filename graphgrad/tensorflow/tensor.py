@@ -6,7 +6,7 @@ outside a tape nothing is kept.
 """
 import numpy as np
 
-from .. import eager
+from .. import eager, ops
 from . import dtypes
 from .tape import active_tapes
 
@@ -42,6 +42,25 @@ class Tensor(eager.Tensor):
     def get_shape(self):
         return self.shape
 
+    # --- comparisons (elementwise boolean tensors, as in TensorFlow 2) and iteration over the rows ---------
+    def __lt__(self, other): return self._compare(ops.lt, other)
+    def __le__(self, other): return self._compare(ops.le, other)
+    def __gt__(self, other): return self._compare(ops.gt, other)
+    def __ge__(self, other): return self._compare(ops.ge, other)
+    def __eq__(self, other): return other is not None and self._compare(ops.eq, other)
+    def __ne__(self, other): return other is None or self._compare(ops.ne, other)
+    __hash__ = eager.Tensor.__hash__   # by identity, so tensors stay usable as keys
+
+    def _compare(self, op, other):
+        number = isinstance(other, (int, float)) and not isinstance(other, bool)
+        return eager.call(op, self, other if number else convert_to_tensor(other))
+
+    def __iter__(self):
+        """The rows (``t[0]``, ``t[1]``, ...), as TensorFlow iterates."""
+        if not self.shape:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        return (self[i] for i in range(self.shape[0]))
+
     def __repr__(self):
         return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={_numpy_text(self.value)}>"
 
@@ -63,6 +82,12 @@ class Variable(eager.Variable, Tensor):
     @property
     def trainable(self):
         return self.requires_grad
+
+    def snapshot(self):
+        """The current value, which an operation reads: the recording tapes note the read (``watched_variables``)."""
+        for tape in active_tapes():
+            tape.accessed(self)
+        return super().snapshot()
 
     def assign_add(self, delta):
         return self.assign(np.asarray(self.value) + np.asarray(delta))

@@ -1,11 +1,12 @@
 """PyTorch's spelling of graphgrad: ``from graphgrad import torch`` runs a slide's PyTorch code.
 
 Eager tensors (``graphgrad.eager``) under PyTorch's names: ``tensor``, ``randn``, ``zeros``,
-``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad``, the random functions
-with ``manual_seed`` and ``Generator`` objects, ``device`` and ``cuda`` (the CPU only), Tensor
-methods (in-place ones included), ``torch.nn`` (modules, ``functional``, ``init``),
-``torch.optim`` and ``torch.compile`` (accepted: training loops are traced and compiled anyway).
-The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
+``ones``, ``arange``, ``linspace``, ``eye``, ``cat``, ``stack``, ``no_grad`` (``enable_grad``,
+``set_grad_enabled``), the random functions with ``manual_seed`` and ``Generator`` objects,
+``device`` and ``cuda`` (the CPU only), Tensor methods (in-place ones included),
+``torch.autograd`` (``grad``, custom ``Function``), ``torch.nn`` (modules, ``functional``,
+``init``), ``torch.optim`` and ``torch.compile`` (accepted: training loops are traced and
+compiled anyway). The math functions (``torch.sin``, ``torch.max``, ...) are the Tensor methods
 of one table (``tensor.UNARY``, ``BINARY``, ``FUNCTIONS``). Operations are graphgrad ops,
 ``backward()`` is the core's reverse mode, the optimizers are ``graphgrad.nn``'s update rules
 under PyTorch's convention: no derivative, layer formula or update rule is defined here.
@@ -15,17 +16,43 @@ import builtins
 import numpy as np
 
 from .. import eager, ops
-from . import cuda
+from . import cuda, dtypes
 from .compiling import compile
 from .random import Generator, default_generator, generator as rng, manual_seed
 from .tensor import FUNCTIONS, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu
 
-float32 = float = np.dtype(np.float32)
-float64 = double = np.dtype(np.float64)
-int64 = long = np.dtype(np.int64)
-int32 = int = np.dtype(np.int32)
-bool = np.dtype(np.bool_)
+float16 = half = dtypes.of(np.float16)
+float32 = float = dtypes.of(np.float32)
+float64 = double = dtypes.of(np.float64)
+int8, int16, uint8 = dtypes.of(np.int8), dtypes.of(np.int16), dtypes.of(np.uint8)
+int32 = int = dtypes.of(np.int32)
+int64 = long = dtypes.of(np.int64)
+bool = dtypes.of(np.bool_)
+dtype = dtypes.dtype
 no_grad = eager.no_grad
+is_grad_enabled = eager.is_recording
+
+
+def enable_grad():
+    """Record operations again inside a ``no_grad`` block (a ``with`` block or a decorator)."""
+    return eager.recording(True)
+
+
+class set_grad_enabled:
+    """Recording on or off: within a ``with`` block, or from this call on when called alone (as in PyTorch)."""
+    _held = []   # the switches in force (one called alone stays in force)
+
+    def __init__(self, mode):
+        self._block = eager.recording(mode)
+        self._block.__enter__()
+        self._held.append(self._block)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._held.remove(self._block)
+        return self._block.__exit__(*exc)
 
 
 def _leaf(values, requires_grad, device):
@@ -156,4 +183,4 @@ def stack(tensors, dim=0):
 globals().update({name: function(name) for name in FUNCTIONS})  # torch.sin, torch.max, ...: the Tensor methods
 
 
-from . import nn, optim  # noqa: E402  (they use the names above)
+from . import autograd, nn, optim  # noqa: E402  (they use the names above)

@@ -21,11 +21,18 @@ it back would undo that change.
 import numpy as np
 
 from .. import eager, ops
+from . import dtypes
+from .grad_fn import BackwardFunction
+from .printing import tensor_repr
+from .promotion import promoted
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
+from ..graph.primitive import divided, floating, name_of
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
-_owners = eager.WeakIdKeyDictionary()    # a snapshot of a leaf (a parameter's current value) -> the leaf
+# a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> that tensor
+_owners = eager.WeakIdKeyDictionary()
+_retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, the value it was taken from)
 _views = eager.WeakIdKeyDictionary()
 
@@ -158,6 +165,10 @@ class Tensor(eager.Tensor):
     def shape(self):
         return Size(self.node.shape)
 
+    @property
+    def dtype(self):
+        return dtypes.of(self.node.dtype)
+
     def size(self, dim=None):
         return self.shape if dim is None else self.shape[dim]
 
@@ -172,6 +183,22 @@ class Tensor(eager.Tensor):
     @property
     def is_leaf(self):
         return not self.parents
+
+    @property
+    def grad_fn(self):
+        """The recorded operation that made this tensor (None for a leaf), under PyTorch's name."""
+        return BackwardFunction(self) if self.parents else None
+
+    def retain_grad(self):
+        """Let ``backward()`` fill this non-leaf tensor's ``.grad`` too (a leaf's is filled anyway)."""
+        if not self.requires_grad:
+            raise ArgumentError("can't retain_grad on Tensor that has requires_grad=False")
+        if not self.is_leaf:
+            _retaining[self] = True
+
+    @property
+    def retains_grad(self):
+        return _retaining.get(self, False)
 
     @property
     def grad(self):
@@ -214,7 +241,7 @@ class Tensor(eager.Tensor):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
         (a leaf's snapshot gives its gradient to the leaf)."""
         state = Tensor(self.node, self._value, self.parents, self.requires_grad)
-        if self.requires_grad and self.is_leaf:
+        if self.requires_grad and self.is_leaf or self.retains_grad:
             _owners[state] = _owners.get(self, self)
         return state
 
@@ -305,14 +332,25 @@ class Tensor(eager.Tensor):
             return eager.call(lambda x: ops.norm(ops.ravel(x), ord=p), self)
         return eager.call(ops.norm, self, ord=p, axis=dim, keepdims=keepdim)
 
+    def gather(self, dim, index):
+        """``out[i][j] = self[index[i][j]][j]`` for dim 0 (and so on): ``index`` picks along ``dim``; its other
+        sizes may be smaller than this tensor's."""
+        index = np.asarray(index.value if isinstance(index, eager.Tensor) else index)
+        if index.ndim != self.ndim or index.dtype.kind not in "iu":
+            raise ArgumentError(f"gather: index must be an integer tensor with as many dimensions as the input "
+                                f"({self.ndim}), got {index.dtype} of shape {index.shape}")
+        dim = dim % max(self.ndim, 1)
+        near = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
+        return eager.call(lambda x: ops.take_along_axis(ops.index(x, near), index, axis=dim), self)
+
     def pow(self, exponent):
         return self ** exponent
 
     def add(self, other, alpha=1):
-        return eager.call(_scaled(ops.add, alpha), self, other)
+        return eager.call(_scaled(ops.add, alpha), *promoted([self, other]))
 
     def sub(self, other, alpha=1):
-        return eager.call(_scaled(ops.sub, alpha), self, other)
+        return eager.call(_scaled(ops.sub, alpha), *promoted([self, other]))
 
     def mul(self, other):
         return self * other
@@ -456,9 +494,11 @@ class Tensor(eager.Tensor):
             raise ArgumentError(f"grad can be implicitly created only for scalar outputs; this tensor has shape "
                                 f"{tuple(self.shape)}: call backward(gradient) or reduce it first")
         target = self if gradient is None else (self * gradient).sum()
-        leaves = [t for t in eager.history(target).values() if t.is_leaf and t.requires_grad]
+        leaves = [t for t in eager.history(target).values()
+                  if t.is_leaf and t.requires_grad or _owners.get(t) is not None]
         owners = [_owners.get(leaf, leaf) for leaf in leaves]
-        if all(o.grad is None for o in owners) and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
+        deferrable = all(o.grad is None and leaf.is_leaf for o, leaf in zip(owners, leaves))
+        if deferrable and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
             return
         for leaf, g in zip(leaves, eager.gradients(target, leaves)):
             if g is None:
@@ -469,12 +509,7 @@ class Tensor(eager.Tensor):
 
     # --- printing ---------------------------------------------------------------------------
     def __repr__(self):
-        text = np.array2string(np.asarray(self.value), separator=", ", prefix="tensor(")
-        if self.parents:
-            text += f", grad_fn=<{self.node.op.name.capitalize()}Backward>"
-        elif self.requires_grad:
-            text += ", requires_grad=True"
-        return f"tensor({text})"
+        return tensor_repr(self.value, self.grad_fn.name() if self.parents else None, self.requires_grad)
 
 
 # --- PyTorch's names of graphgrad's elementwise primitives: each one a Tensor method and a torch function ---
@@ -487,7 +522,7 @@ UNARY = {
     "tanh": ops.tanh, "asinh": ops.arcsinh, "acosh": ops.arccosh, "atanh": ops.arctanh, "sinc": ops.sinc,
     "deg2rad": ops.deg2rad, "rad2deg": ops.rad2deg, "sigmoid": ops.sigmoid, "relu": ops.relu,
     "floor": ops.floor, "ceil": ops.ceil, "trunc": ops.trunc, "round": ops.round,
-    "isfinite": ops.isfinite, "logical_not": ops.logical_not,
+    "isfinite": ops.isfinite, "logical_not": ops.logical_not, "erf": ops.erf,
 }
 BINARY = {
     "maximum": ops.maximum, "minimum": ops.minimum, "fmax": ops.fmax, "fmin": ops.fmin, "atan2": ops.arctan2,
@@ -499,24 +534,41 @@ BINARY = {
 # Tensor methods that PyTorch also offers as functions, ``torch.name(input, ...)``
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
-             "argmin", "norm", "numel")
+             "argmin", "norm", "numel", "gather")
 
 
 def _method(name, op):
     """The method ``name``: ``op`` applied to the tensor, recorded unless op has no derivative (comparisons give
-    plain boolean tensors, as in PyTorch)."""
+    plain boolean tensors, as in PyTorch); a differentiable op's operands are promoted as PyTorch promotes them."""
     differentiable = getattr(op, "differentiable", True)
+    to_float = getattr(op, "dtype", None) in (floating, divided)
 
     def method(self, *args, **kwargs):
+        operands = promoted([self, *args], to_float) if differentiable else [self, *args]
         with eager.recording(differentiable and eager.is_recording()):
-            return eager.call(op, self, *args, **kwargs)
+            return eager.call(op, *operands, **kwargs)
     method.__name__ = name
-    method.__doc__ = f"``torch.{name}``: graphgrad's ``{getattr(op, 'name', name)}``, elementwise."
+    method.__doc__ = f"``torch.{name}``: graphgrad's ``{name_of(op)}``, elementwise."
     return method
 
 
 for _name, _op in {**UNARY, **BINARY}.items():
     setattr(Tensor, _name, _method(_name, _op))
+
+
+def _arithmetic(op, reflected=False):
+    """The operator of ``op`` (``__add__``, or ``__radd__`` when ``reflected``) under PyTorch's promotion."""
+    to_float = op is ops.div
+
+    def operator(self, other):
+        pair = [other, self] if reflected else [self, other]
+        return eager.call(op, *promoted(pair, to_float))
+    return operator
+
+
+for _name, _op in {"add": ops.add, "sub": ops.sub, "mul": ops.mul, "truediv": ops.div, "pow": ops.pow}.items():
+    setattr(Tensor, f"__{_name}__", _arithmetic(_op))
+    setattr(Tensor, f"__r{_name}__", _arithmetic(_op, reflected=True))
 
 
 def function(name):

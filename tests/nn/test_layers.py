@@ -1,6 +1,7 @@
 """Layers as graph builders: values against NumPy, initializers' statistics, gradients of every layer
 and activation against finite differences, and dropout's mask."""
 import numpy as np
+from scipy import special
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -12,7 +13,10 @@ from tests.nn.nn_helpers import model_numeric_gradients, small_model
 
 ACTIVATIONS = {"linear": lambda z: z, "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
                "relu": lambda z: np.maximum(z, 0), "softplus": lambda z: np.log1p(np.exp(z)),
-               "softmax": lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True)}
+               "softmax": lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True),
+               "elu": lambda z: np.where(z > 0, z, np.expm1(z)),
+               "selu": lambda z: 1.0507009873554805 * np.where(z > 0, z, 1.6732632423543772 * np.expm1(z)),
+               "gelu": lambda z: z * special.ndtr(z)}
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
@@ -90,8 +94,8 @@ def test_dropout_scales_kept_units_and_is_identity_at_inference():
 
 
 def test_unknown_activation_lists_the_known_ones():
-    with pytest.raises(UnknownNameError, match="unknown activation 'gelu'.*relu.*sigmoid.*softmax.*tanh"):
-        nn.Dense(3, activation="gelu")
+    with pytest.raises(UnknownNameError, match="unknown activation 'swish'.*relu.*sigmoid.*softmax.*tanh"):
+        nn.Dense(3, activation="swish")
 
 
 def test_dense_rejects_images_without_flatten():

@@ -42,6 +42,13 @@ def test_integers_become_the_float_numpy_picks(name):
         assert_like_numpy(getattr(ops, name), getattr(np, name), np.arange(1, 4).astype(dtype))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_erf_matches_scipy(dtype):
+    from scipy import special
+    v = np.linspace(-3, 3, 13).astype(dtype)
+    assert_like_numpy(ops.erf, special.erf, v)
+
+
 def test_python_scalars_are_weak():
     x32 = np.array([0.5, 1.5], np.float32)
     assert_like_numpy(ops.arctan2, np.arctan2, x32, 2.0)

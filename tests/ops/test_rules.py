@@ -77,6 +77,7 @@ CASES = [
     ("reciprocal", ops.reciprocal, None, [(3,)], lambda v: [away(v[0])]),
     ("deg2rad", ops.deg2rad, None, [(3,)], None),
     ("rad2deg", ops.rad2deg, None, [(3,)], None),
+    ("erf", ops.erf, None, [(3,)], None),
     ("arctan2", ops.arctan2, None, [(3,), (2, 3)], lambda v: [v[0], away(v[1])]),
     ("hypot", ops.hypot, None, [(3,), (3,)], lambda v: [away(v[0]), v[1]]),
     ("logaddexp", ops.logaddexp, None, [(2, 1), (3,)], None),

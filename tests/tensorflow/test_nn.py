@@ -1,5 +1,6 @@
 """tf.nn and the tf.math losses of seed 001 against their formulas in NumPy."""
 import numpy as np
+from scipy import special
 
 import graphgrad.tensorflow as tf
 
@@ -34,3 +35,22 @@ def test_sigmoid_cross_entropy_with_logits():
     expected = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     got = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=tf.constant(z))
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_more_activations_and_their_gradients_against_closed_forms():
+    z = np.array([-3.0, -0.5, 0.25, 2.0])
+    x = tf.Variable(z)
+    cases = [  # activation, its value, its derivative
+        (lambda v: tf.nn.leaky_relu(v), np.where(z > 0, z, 0.2 * z), np.where(z > 0, 1, 0.2)),
+        (tf.nn.elu, np.where(z > 0, z, np.expm1(z)), np.where(z > 0, 1, np.exp(z))),
+        (tf.nn.selu, 1.0507009873554805 * np.where(z > 0, z, 1.6732632423543772 * np.expm1(z)),
+         1.0507009873554805 * np.where(z > 0, 1, 1.6732632423543772 * np.exp(z))),
+        (tf.nn.gelu, z * special.ndtr(z), special.ndtr(z) + z * np.exp(-z * z / 2) / np.sqrt(2 * np.pi)),
+    ]
+    for activation, value, slope in cases:
+        with tf.GradientTape() as tape:
+            y = activation(x)
+        np.testing.assert_allclose(y.numpy(), value, rtol=1e-12)
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), slope, rtol=1e-12)
+    tanh_form = 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z ** 3)))
+    np.testing.assert_allclose(tf.nn.gelu(tf.constant(z), approximate=True).numpy(), tanh_form, rtol=1e-12)

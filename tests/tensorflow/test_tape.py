@@ -103,6 +103,8 @@ def test_unconnected_gradients():
         y = a * a
     assert tape.gradient(y, b) is None
     assert float(tape.gradient(y, b, unconnected_gradients="zero")) == 0.0
+    assert float(tape.gradient(y, b, unconnected_gradients=tf.UnconnectedGradients.ZERO)) == 0.0
+    assert tape.gradient(y, b, unconnected_gradients=tf.UnconnectedGradients.NONE) is None
 
 
 def test_non_trainable_variables_are_not_watched():
@@ -140,12 +142,41 @@ def test_draw_before_any_gradient_names_what_to_pass():
         tape.draw()
 
 
-def test_output_gradients_are_refused_clearly():
-    x = tf.Variable(1.0)
+def test_output_gradients_weight_each_target_a_vector_jacobian_product():
+    x = tf.Variable([1.0, 2.0, 3.0])
     with tf.GradientTape() as tape:
-        y = x * x
-    with pytest.raises(ArgumentError, match="output_gradients"):
-        tape.gradient(y, x, output_gradients=tf.constant(2.0))
+        y, z = x * x, tf.reduce_sum(x)
+    weights = [tf.constant([1.0, 0.0, -2.0]), tf.constant(3.0)]
+    g = tape.gradient([y, z], x, output_gradients=weights)
+    np.testing.assert_allclose(g.numpy(), 2 * np.array([1.0, 2.0, 3.0]) * [1, 0, -2] + 3)
+    with pytest.raises(ArgumentError, match="1 output_gradients for 2 targets"):
+        tape.gradient([y, z], x, output_gradients=[tf.constant(1.0)])
+
+
+def test_watched_variables_in_the_order_first_watched():
+    a, b, frozen = tf.Variable(1.0), tf.Variable(2.0), tf.Variable(3.0, trainable=False)
+    c = tf.constant(4.0)
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = b * a * frozen * c
+        y = y * b
+    assert [v is w for v, w in zip(tape.watched_variables(), (b, a))] == [True, True]
+    assert len(tape.watched_variables()) == 2
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(a)
+        y = a * b
+    assert len(tape.watched_variables()) == 1 and tape.watched_variables()[0] is a
+
+
+def test_batch_jacobian_is_the_jacobian_of_each_example():
+    x = tf.Variable(np.array([[0.5, -1.0], [2.0, 0.25], [1.5, 1.0]]))
+    w = np.array([[1.0, 2.0, 0.5], [-1.0, 0.5, 3.0]])
+    with tf.GradientTape() as tape:
+        y = tf.tanh(tf.matmul(x, tf.constant(w)))
+    jac = tape.batch_jacobian(y, x).numpy()
+    slope = 1 - np.tanh(x.numpy() @ w) ** 2                      # d tanh(x w)_j / d x_i = slope_j · w_ij
+    np.testing.assert_allclose(jac, slope[:, :, None] * w.T[None], rtol=1e-12)
+    assert jac.shape == (3, 3, 2)
 
 
 def test_sparse_labels_in_a_tape_differentiate_to_softmax_minus_one_hot():

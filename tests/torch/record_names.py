@@ -1,20 +1,31 @@
-"""Record PyTorch's numbers for ``test_names.py``: ``python tests/torch/record_names.py``.
+"""Record PyTorch's numbers for the tests that replay them: ``python tests/torch/record_names.py``.
 
-Needs PyTorch (``pip install torch==2.13.0``, CPU); runs every case of ``test_names.CASES`` with real PyTorch
-and writes each result (tuples as ``case/0``, ``case/1``, ...) to ``data/names.npz``; the test never imports torch.
+Needs PyTorch (``pip install torch==2.13.0``, CPU); runs every case of each module's ``CASES`` with real
+PyTorch and writes each result (tuples as ``case/0``, ``case/1``, ...) to the module's ``DATA`` file; the tests
+never import torch.
 """
+import sys
+from pathlib import Path
+
 import numpy as np
 import torch
 
-from test_names import CASES, DATA, arrays   # what the test replays (torch-free)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the repository, for ``tests.torch``
+
+from tests.torch import test_autograd, test_names, test_printing, test_promotion   # noqa: E402  (torch-free)
+from tests.torch.nn import test_functional_recorded   # noqa: E402
+from tests.torch.recorded import arrays   # noqa: E402
+
+MODULES = (test_names, test_autograd, test_functional_recorded, test_printing, test_promotion)
 
 
 def main():
-    data = {}
-    for case, compute in CASES.items():
-        data.update({case + suffix: array for suffix, array in arrays(compute(torch)).items()})
-    np.savez_compressed(DATA, **data)
-    print(f"wrote {len(data)} arrays to {DATA} with torch {torch.__version__}")
+    for module in MODULES:
+        data = {}
+        for case, compute in module.CASES.items():
+            data.update({case + suffix: array for suffix, array in arrays(compute(torch)).items()})
+        np.savez_compressed(module.DATA, **data)
+        print(f"wrote {len(data)} arrays to {module.DATA} with torch {torch.__version__}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import pytest
 
 from graphgrad import torch
 from graphgrad.torch.tensor import BINARY, UNARY
+from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parent / "data" / "names.npz"
 WIDE = [[-2.5, -0.5, 0.0], [1.5, 2.5, 3.75]]        # signs, a zero and rounding ties
@@ -95,25 +96,7 @@ CASES.update({f"binary/{name}": (lambda torch, name=name: getattr(torch, name)(*
               for name in BINARY})
 
 
-def arrays(result):
-    """A case's result as {suffix: array}: a tuple's parts as /0, /1, ..."""
-    if isinstance(result, tuple):
-        return {f"/{i}": np.asarray(part) for i, part in enumerate(result)}
-    return {"": np.asarray(result)}
-
-
-@pytest.fixture(scope="module")
-def recorded():
-    with np.load(DATA) as data:
-        return dict(data)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_name_gives_pytorchs_numbers(case, recorded):
-    for suffix, got in arrays(CASES[case](torch)).items():
-        expected = recorded[case + suffix]
-        assert got.dtype == expected.dtype, f"{case}{suffix}"
-        np.testing.assert_allclose(got, expected, rtol=2e-6, atol=1e-7, err_msg=f"{case}{suffix}")
+test_name_gives_pytorchs_numbers = replay(CASES, DATA)
 
 
 @pytest.mark.parametrize("name", [*UNARY, *BINARY])

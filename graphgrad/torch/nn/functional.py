@@ -3,7 +3,7 @@ import numpy as np
 
 from ... import eager, ops
 from ...errors import ArgumentError
-from ...nn import layers as nn_layers, losses as nn_losses
+from ...nn import activations as nn_activations, layers as nn_layers, losses as nn_losses
 from ..random import generator
 from ..tensor import Tensor
 
@@ -113,3 +113,88 @@ def cross_entropy(input, target, reduction="mean"):
     one_hot = np.eye(input.shape[1], dtype=input.dtype)[classes]
     loss = nn_losses.CategoricalCrossentropy(from_logits=True)
     return eager.call(lambda z: _reduce(loss.from_logits_per_sample(ops.const(one_hot), z), reduction), input)
+
+
+# --- more activations (``graphgrad.nn.activations``) -------------------------------------------------------
+def _maybe_in_place(input, inplace, builder):
+    """``builder`` applied to ``input``: into it when ``inplace`` (as ``relu_`` is), else as a new tensor."""
+    return input._in_place(builder) if inplace else eager.call(builder, input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _maybe_in_place(input, inplace, lambda x: nn_activations.leaky_relu(x, negative_slope))
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _maybe_in_place(input, inplace, lambda x: nn_activations.elu(x, alpha))
+
+
+def selu(input, inplace=False):
+    return _maybe_in_place(input, inplace, nn_activations.selu)
+
+
+def gelu(input, approximate="none"):
+    """x · Φ(x) (Φ the standard normal CDF, through erf); ``approximate="tanh"``: the tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise ArgumentError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return eager.call(nn_activations.gelu, input, approximate == "tanh")
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + e^(beta·x)) / beta, computed stably for any x (so ``threshold``, PyTorch's switch to x itself
+    where beta·x > threshold, changes nothing but the last bits)."""
+    return eager.call(lambda x: ops.softplus(x * beta) / beta, input)
+
+
+# --- padding and picking ----------------------------------------------------------------------------------
+def pad(input, pad, mode="constant", value=0.0):
+    """``input`` inside a border: ``pad`` is (before, after) for the last axis, then for the one before, ...
+    (PyTorch's order); only ``mode="constant"``."""
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise ArgumentError(f"pad: padding length must be even and at most twice the {input.ndim} dimensions, "
+                            f"got {len(pad)}")
+    pairs = [tuple(pad[i:i + 2]) for i in range(0, len(pad), 2)]
+    widths = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
+    return eager.call(ops.pad, input, widths, mode=mode, constant_values=value)
+
+
+# --- losses of probabilities and log-probabilities ---------------------------------------------------------
+def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
+    """-[y ln p + (1-y) ln(1-p)] per element (each log clamped at -100, as PyTorch does), times ``weight``."""
+    def build(p, y, w):
+        per = -(y * ops.maximum(ops.ln(p), -100) + (1 - y) * ops.maximum(ops.ln(1 - p), -100))
+        return _reduce(per if w is None else per * w, reduction)
+    return eager.call(build, input, target, weight)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean", pos_weight=None):
+    """Binary cross-entropy of sigmoid(z), stable for large |z|: (1-y)·z + (1 + (pos_weight-1)·y)·softplus(-z)
+    (pos_weight scales the positive examples' term), times ``weight``."""
+    def build(z, y, w, pw):
+        log_weight = 1 if pw is None else 1 + (pw - 1) * y
+        per = (1 - y) * z + log_weight * ops.softplus(-z)
+        return _reduce(per if w is None else per * w, reduction)
+    return eager.call(build, input, target, weight, pos_weight)
+
+
+def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
+    """-input[n, target[n]] for (N, C) log-probabilities and class indices (N,); with ``weight`` (per class)
+    each term is weighted and the mean divides by the weights' sum, as in PyTorch; ``ignore_index`` is left
+    out."""
+    classes = np.asarray(target.value if isinstance(target, eager.Tensor) else target)
+    if input.ndim != 2 or classes.dtype.kind not in "iu" or classes.shape != (input.shape[0],):
+        raise ArgumentError(f"nll_loss needs (N, C) input and integer class indices of shape (N,), got input "
+                            f"{tuple(input.shape)} and {classes.dtype} indices of shape {classes.shape}")
+    kept = classes != ignore_index
+    if np.any((classes[kept] < 0) | (classes[kept] >= input.shape[1])):
+        raise ArgumentError(f"nll_loss: class indices must be in 0..{input.shape[1] - 1}")
+    picked = np.where(kept, classes, 0)
+    w = np.ones(input.shape[1], input.dtype) if weight is None else np.asarray(weight.value, input.dtype)
+    per_weight = np.where(kept, w[picked], 0).astype(input.dtype)
+
+    def build(x):
+        per = -ops.take_along_axis(x, picked[:, None], axis=1)[:, 0] * ops.const(per_weight)
+        if reduction == "mean":
+            return ops.sum(per) / float(per_weight.sum())
+        return _reduce(per, reduction)
+    return eager.call(build, input)

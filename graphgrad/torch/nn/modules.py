@@ -313,7 +313,7 @@ class _Loss(Module):
         self.reduction = reduction
 
     def forward(self, input, target):
-        return type(self).loss(input, target, self.reduction)
+        return type(self).loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
@@ -322,3 +322,84 @@ class MSELoss(_Loss):
 
 class CrossEntropyLoss(_Loss):
     loss = staticmethod(F.cross_entropy)
+
+
+class _Activation(Module):
+    """An activation module: its ``functional`` function with the options given when made."""
+    function = None
+
+    def __init__(self, **options):
+        super().__init__()
+        self.options = options
+
+    def forward(self, x):
+        return type(self).function(x, **self.options)
+
+    def extra_repr(self):
+        return ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+
+
+class GELU(_Activation):
+    function = staticmethod(F.gelu)
+
+    def __init__(self, approximate="none"):
+        super().__init__(approximate=approximate)
+
+
+class LeakyReLU(_Activation):
+    function = staticmethod(F.leaky_relu)
+
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__(negative_slope=negative_slope, inplace=inplace)
+
+
+class ELU(_Activation):
+    function = staticmethod(F.elu)
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__(alpha=alpha, inplace=inplace)
+
+
+class SELU(_Activation):
+    function = staticmethod(F.selu)
+
+    def __init__(self, inplace=False):
+        super().__init__(inplace=inplace)
+
+
+class Softplus(_Activation):
+    function = staticmethod(F.softplus)
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__(beta=beta, threshold=threshold)
+
+
+class Softmax(_Activation):
+    function = staticmethod(F.softmax)
+
+    def __init__(self, dim=None):
+        super().__init__(dim=-1 if dim is None else dim)
+
+
+class LogSoftmax(Softmax):
+    function = staticmethod(F.log_softmax)
+
+
+class BCELoss(_Loss):
+    loss = staticmethod(F.binary_cross_entropy)
+
+
+class NLLLoss(_Loss):
+    loss = staticmethod(F.nll_loss)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """``binary_cross_entropy_with_logits``; ``pos_weight`` scales the positive examples' term."""
+
+    def __init__(self, reduction="mean", pos_weight=None):
+        super().__init__(reduction)
+        self.pos_weight = pos_weight
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction,
+                                                  pos_weight=self.pos_weight)

@@ -1,0 +1,178 @@
+"""PyTorch's autograd surface in the torch spelling -- ``grad_fn``, ``retain_grad``, ``torch.autograd.grad`` and
+custom ``torch.autograd.Function`` -- against numbers and names recorded from PyTorch 2.13 (``record_names.py``
+wrote ``data/autograd.npz``)."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphgrad import torch
+from graphgrad.errors import ArgumentError
+from tests.torch.recorded import replay
+
+DATA = Path(__file__).resolve().parent / "data" / "autograd.npz"
+M = [[1.0, -2.0], [3.0, 0.5]]
+V = [0.5, -1.5]
+
+
+def _x(torch):
+    return torch.tensor(M, requires_grad=True)
+
+
+def _v(torch):
+    return torch.tensor(V, requires_grad=True)
+
+
+# what a tensor's grad_fn is named after each operation
+MADE_BY = {
+    "add_number": lambda t, x, v: x + 1, "sub": lambda t, x, v: x - v, "mul_number": lambda t, x, v: x * 2,
+    "div": lambda t, x, v: x / 3, "pow": lambda t, x, v: x ** 2, "neg": lambda t, x, v: -x,
+    "exp": lambda t, x, v: x.exp(), "log": lambda t, x, v: (x * x).log(), "sin": lambda t, x, v: t.sin(x),
+    "tanh": lambda t, x, v: x.tanh(), "sigmoid": lambda t, x, v: t.sigmoid(x), "relu": lambda t, x, v: x.relu(),
+    "sum": lambda t, x, v: x.sum(), "sum_dim": lambda t, x, v: x.sum(0), "mean": lambda t, x, v: x.mean(),
+    "mean_dim": lambda t, x, v: x.mean(1), "mm": lambda t, x, v: x @ x, "mv": lambda t, x, v: x @ v,
+    "dot": lambda t, x, v: v @ v, "view": lambda t, x, v: x.view(4), "select": lambda t, x, v: x[0],
+    "permute": lambda t, x, v: x.T, "abs": lambda t, x, v: x.abs(), "clamp": lambda t, x, v: x.clamp(-1, 1),
+    "max_all": lambda t, x, v: x.max(), "max_dim": lambda t, x, v: t.max(x, 1)[0],
+    "cat": lambda t, x, v: t.cat([x, x]),
+    "softmax": lambda t, x, v: t.nn.functional.softmax(x, 1),
+    "log_softmax": lambda t, x, v: t.nn.functional.log_softmax(x, 1),
+    "square": lambda t, x, v: x.square(), "to_double": lambda t, x, v: x.double(),
+}
+
+
+def _grad_fn(torch, make):
+    y = make(torch, _x(torch), _v(torch))
+    return y.grad_fn.name(), tuple(f is None or f.name() for f, _ in y.grad_fn.next_functions)
+
+
+def _retained(torch):
+    x = _x(torch)
+    y = x * x
+    y.retain_grad()
+    z = (y * 3).sum()
+    z.retain_grad()
+    (z * z).backward()
+    return x.grad, y.grad, z.grad
+
+
+def _grad(torch, **options):
+    x, v = _x(torch), _v(torch)
+    return torch.autograd.grad((x @ v).sin().sum(), [x, v], **options)
+
+
+def _second(torch):
+    x = _x(torch)
+    g, = torch.autograd.grad((x ** 3).sin().sum(), x, create_graph=True)
+    h, = torch.autograd.grad(g.sum(), x)
+    return g.detach(), h
+
+
+def _weighted(torch):
+    x = _x(torch)
+    return torch.autograd.grad([x * x, x.sum()], x, grad_outputs=[torch.tensor(M) * 0 + 2, torch.tensor(3.0)])
+
+
+def _custom(torch):
+    class Legendre3(torch.autograd.Function):
+        """P3(x) = (5x³ - 3x)/2 with its derivative written by hand (PyTorch's own tutorial's example)."""
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return 0.5 * (5 * input ** 3 - 3 * input)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, = ctx.saved_tensors
+            return grad_output * 1.5 * (5 * input ** 2 - 1)
+
+    x = _x(torch)
+    y = Legendre3.apply(x * 2)
+    (y * y).sum().backward()
+    return y.detach(), x.grad, y.grad_fn.name()
+
+
+def _custom_clipped(torch):
+    class ClipGrad(torch.autograd.Function):
+        """Identity forward, a gradient clipped to [-1, 1] backward: a rule no formula of the forward gives."""
+        @staticmethod
+        def forward(ctx, input, scale):
+            ctx.scale = scale
+            return input * 1
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output.clamp(-1, 1) * ctx.scale, None
+
+    x = _x(torch)
+    (ClipGrad.apply(x, 0.5) * torch.tensor(M) * 3).sum().backward()
+    return x.grad
+
+
+CASES = {f"grad_fn/{name}": (lambda torch, make=make: _grad_fn(torch, make)) for name, make in MADE_BY.items()}
+CASES.update({
+    "retain_grad": _retained,
+    "grad": _grad,
+    "grad_second": _second,
+    "grad_weighted": _weighted,
+    "grad_unused": lambda torch: torch.autograd.grad((_x(torch) * 2).sum(), [_v(torch)], allow_unused=True)[0]
+    is None,
+    "custom": _custom,
+    "custom_clipped": _custom_clipped,
+})
+
+
+test_as_pytorch = replay(CASES, DATA)
+
+
+def test_leaves_have_no_grad_fn_and_print_like_pytorch():
+    x = _x(torch)
+    assert x.grad_fn is None and x.is_leaf and not (x * 2).is_leaf
+    assert repr((x * 2).grad_fn) == "<MulBackward0 object>"
+    assert repr(x.sum()).endswith("grad_fn=<SumBackward0>)")
+
+
+def test_unused_input_and_constant_output_are_refused():
+    x, v = _x(torch), _v(torch)
+    with pytest.raises(ArgumentError, match="allow_unused=True"):
+        torch.autograd.grad((x * 2).sum(), [x, v])
+    with pytest.raises(ArgumentError, match="does not require grad"):
+        torch.autograd.grad(torch.tensor(1.0), [x])
+    with pytest.raises(ArgumentError, match="can't retain_grad"):
+        torch.tensor(1.0).retain_grad()
+
+
+def test_a_custom_backward_is_not_differentiated_again():
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return input * input
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, = ctx.saved_tensors
+            return grad_output * 2 * input
+
+    x = _x(torch)
+    g, = torch.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
+    np.testing.assert_array_equal(g, np.multiply(M, 2))
+    with pytest.raises(ArgumentError, match="cannot be differentiated again"):
+        torch.autograd.grad((g * x).sum(), x)
+
+
+def test_grad_mode_switches():
+    x = _x(torch)
+    with torch.no_grad():
+        assert not torch.is_grad_enabled() and not (x * 2).requires_grad
+        with torch.enable_grad():
+            assert (x * 2).requires_grad
+    with torch.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert torch.is_grad_enabled()
+    torch.set_grad_enabled(False)            # called alone: from now on
+    try:
+        assert not (x * 2).requires_grad
+    finally:
+        torch.set_grad_enabled(True)
+    assert (x * 2).requires_grad
