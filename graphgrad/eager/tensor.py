@@ -177,7 +177,7 @@ class Tensor:
 
     @property
     def ndim(self):
-        return len(self.node.shape)
+        return len(self.spec.shape)
 
     @property
     def name(self):

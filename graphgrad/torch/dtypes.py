@@ -33,6 +33,10 @@ _ALL = {name: dtype(name) for name in ("float16", "float32", "float64", "int8", 
                                        "bool")}
 
 
+_OF_NUMPY = {d.dtype: d for d in _ALL.values()}
+
+
 def of(numpy_dtype):
     """The PyTorch dtype of a NumPy dtype."""
-    return _ALL[np.dtype(numpy_dtype).name]
+    found = _OF_NUMPY.get(numpy_dtype)
+    return found if found is not None else _ALL[np.dtype(numpy_dtype).name]

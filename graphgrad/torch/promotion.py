@@ -42,10 +42,12 @@ def result_dtype(operands):
     dimensioned = zero_dim = numbers = None
     for x in operands:
         if isinstance(x, eager.Tensor):
-            if x.ndim:
-                dimensioned = _promote(dimensioned, np.dtype(x.dtype))
+            spec = x.spec
+            if spec.shape:
+                same = dimensioned is None or dimensioned == spec.dtype
+                dimensioned = spec.dtype if same else _promote(dimensioned, spec.dtype)
             else:
-                zero_dim = _promote(zero_dim, np.dtype(x.dtype))
+                zero_dim = _promote(zero_dim, spec.dtype)
         elif isinstance(x, (bool, int, float)):
             numbers = _promote(numbers, _number_dtype(x))
     return _combine(dimensioned, _combine(zero_dim, numbers))
@@ -58,7 +60,7 @@ def floating(dtype):
 
 def cast(operands, dtype):
     """The tensors among ``operands`` in ``dtype`` (cast, recorded, where they differ); numbers as they are."""
-    return [eager.call(ops.astype, x, dtype) if isinstance(x, eager.Tensor) and x.dtype != dtype else x
+    return [eager.call(ops.astype, x, dtype) if isinstance(x, eager.Tensor) and x.spec.dtype != dtype else x
             for x in operands]
 
 

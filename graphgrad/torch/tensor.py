@@ -163,11 +163,11 @@ class Tensor(eager.Tensor):
     # --- what it is -------------------------------------------------------------------------
     @property
     def shape(self):
-        return Size(self.node.shape)
+        return Size(self.spec.shape)
 
     @property
     def dtype(self):
-        return dtypes.of(self.node.dtype)
+        return dtypes.of(self.spec.dtype)
 
     def size(self, dim=None):
         return self.shape if dim is None else self.shape[dim]
