@@ -1,4 +1,5 @@
-"""The documentation builds to a static site, and every gallery page the site lists exists with its pictures."""
+"""The documentation builds to a static site, every gallery page the site lists exists with its pictures, and
+every ```python block of README.md and docs/ runs as written."""
 import re
 import subprocess
 import sys
@@ -50,3 +51,37 @@ def test_every_picture_a_gallery_page_shows_is_there():
     for page in pages:
         for picture in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text()):
             assert (page.parent / picture).exists(), f"{page}: {picture} is missing"
+
+
+# A ```python block, with the <!-- no-run: why --> mark on the line before it that leaves it out.
+PYTHON_BLOCK = re.compile(r"(?P<skip><!--\s*no-run\b[^>]*-->[ \t]*\n)?^```python[ \t]*\n(?P<code>.*?)^```", re.S | re.M)
+RUN_ELSEWHERE = {"docs/run_your_slides_code.md": "tests/test_slides_code.py runs its cells as notebook sessions"}
+
+
+def python_blocks(text):
+    """The ```python blocks of a Markdown page in order, except those marked ``<!-- no-run: why -->``."""
+    return [m.group("code") for m in PYTHON_BLOCK.finditer(text) if not m.group("skip")]
+
+
+def pages_with_code():
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    named = [page.relative_to(ROOT).as_posix() for page in pages]
+    return [name for name in named if name not in RUN_ELSEWHERE and python_blocks((ROOT / name).read_text())]
+
+
+def test_python_blocks_leaves_out_only_the_marked_blocks():
+    text = ("```python\na = 1\n```\n\n<!-- no-run: an excerpt -->\n```python\ndef f(...):\n```\n"
+            "```text\nout\n```\n```python\nb = a\n```\n")
+    assert python_blocks(text) == ["a = 1\n", "b = a\n"]
+
+
+@pytest.mark.parametrize("page", pages_with_code())
+def test_every_python_block_of_a_page_runs_as_written(page, tiny_mnist, tmp_path, monkeypatch):
+    """A page's blocks run in order in one namespace, as a reader pastes them, in an empty working directory
+    (MNIST is the tiny one of $GRAPHGRAD_DATA: what a page trains on the real data runs here in a second)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    namespace = {"__name__": "__main__"}
+    for number, code in enumerate(python_blocks((ROOT / page).read_text()), 1):
+        exec(compile(code, f"{page}, python block {number}", "exec"), namespace)
