@@ -71,6 +71,10 @@ class Trace:
         from .formats import FORMATS
         return FORMATS[fmt](self)
 
+    def __repr__(self):
+        """The text table, not the dataclass's fields: what a notebook's plain-text output and the REPL show."""
+        return self.format("text").rstrip("\n")
+
     def _repr_html_(self):
         from ..viz.html import trace_html
         return trace_html(self)

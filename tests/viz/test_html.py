@@ -12,6 +12,13 @@ def test_html_tables_have_every_row_and_mark_accumulation(baydin):
     assert "v̄0 + v̄2·v-1" in page
 
 
+def test_a_notebook_renders_the_html_instead_of_showing_its_source(baydin):
+    from IPython.core.formatters import DisplayFormatter
+    page = trace_html(record(*baydin))
+    shown, _ = DisplayFormatter().format(page)
+    assert shown["text/html"] == page and page.startswith("<style>")     # still the string callers write out
+
+
 def test_demo_pictures_include_frames_and_tables(renderer, tmp_path):
     from graphgrad.demo import EXAMPLES
     from graphgrad.viz.gallery import write_pictures
