@@ -46,13 +46,16 @@ def test_mkdocs_builds_a_site_that_browses_from_files_and_fetches_nothing(site):
 
 INTERNAL_PACKAGES = {"backends"}   # the interpreter behind fit and Graph.__call__, not imported by users
 DOCUMENTED = {                     # page -> names users import, each shown with its parameter list
-    "graphgrad": ["graphgrad.grad", "graphgrad.parse", "graphgrad.vars", "graphgrad.compile", "graphgrad.from_sympy"],
+    "graphgrad": ["graphgrad.grad", "graphgrad.parse", "graphgrad.vars", "graphgrad.compile",
+                  "graphgrad.from_sympy"],
     "viz": ["graphgrad.viz.render", "graphgrad.viz.trace_html", "graphgrad.viz.stepper"],
     "traces": ["graphgrad.traces.record"],
-    "tensorflow": ["graphgrad.tensorflow.GradientTape", "graphgrad.tensorflow.nn.relu"],
-    "keras": ["graphgrad.keras.Sequential", "graphgrad.keras.layers.Input", "graphgrad.keras.callbacks.EarlyStopping"],
-    "torch": ["graphgrad.torch.Tensor", "graphgrad.torch.nn.Linear", "graphgrad.torch.nn.functional.relu",
-              "graphgrad.torch.optim.SGD"],
+    "tensorflow": ["graphgrad.tensorflow.GradientTape", "graphgrad.tensorflow.nn.relu",
+                   "graphgrad.tensorflow.math.add"],
+    "keras": ["graphgrad.keras.Sequential", "graphgrad.keras.optimizers.Adam",
+              "graphgrad.keras.callbacks.EarlyStopping"],
+    "torch": ["graphgrad.torch.tensor", "graphgrad.torch.Tensor", "graphgrad.torch.nn.Linear",
+              "graphgrad.torch.nn.functional.relu", "graphgrad.torch.optim.SGD"],
     "eager": ["graphgrad.eager.Tensor", "graphgrad.eager.gradients"],
     "compiler": ["graphgrad.compiler.optimize", "graphgrad.compiler.executor.compile"],
 }

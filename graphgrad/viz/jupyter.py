@@ -74,7 +74,8 @@ def stepper(graph, values, **options):
     def turn(change):
         shown.value = pictures[change["new"]]
     slider.observe(turn, names="value")
-    still = f"<figure>{inline_svg(pictures[0])}<figcaption>{html.escape(frames.frames[0].reveal.caption)}</figcaption></figure>"
+    caption = html.escape(frames.frames[0].reveal.caption)
+    still = f"<figure>{inline_svg(pictures[0])}<figcaption>{caption}</figcaption></figure>"
     return _with_still(widgets.VBox)([widgets.HBox([play, slider]), shown], still)
 
 

@@ -96,7 +96,7 @@ def test_latex_tables_are_plain_latex_for_any_primitive():
 
 
 def test_a_trace_shows_as_its_text_table_not_its_fields(baydin):
-    from IPython.core.formatters import DisplayFormatter
+    DisplayFormatter = pytest.importorskip("IPython.core.formatters").DisplayFormatter
     shown, _ = DisplayFormatter().format(baydin)
     assert repr(baydin) == shown["text/plain"] == baydin.format("text").rstrip("\n")
     assert shown["text/plain"].startswith("Forward primal trace") and "Graph(" not in shown["text/plain"]

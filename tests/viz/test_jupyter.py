@@ -2,6 +2,8 @@
 import sys
 import xml.etree.ElementTree as ET
 
+import pytest
+
 import graphgrad as gg
 from graphgrad.viz import show
 
@@ -68,7 +70,7 @@ class FakeWidget:
 
 def test_a_saved_stepper_shows_its_first_frame_not_vbox(backprop_j, renderer, monkeypatch):
     import types
-    from IPython.core.formatters import DisplayFormatter
+    DisplayFormatter = pytest.importorskip("IPython.core.formatters").DisplayFormatter
     from graphgrad.viz import stepper
     fake = types.ModuleType("ipywidgets")
     fake.Play = fake.IntSlider = fake.HBox = fake.VBox = FakeWidget
