@@ -21,6 +21,7 @@ def main(out, fast=False):
     page.text("`gg.grad(f)` traces `f` into a graph and differentiates it by reverse mode, "
               "as TensorFlow's GradientTape does. For a tensor output it returns the gradient of the sum.")
     page.code("\n".join([
+        "import numpy as np",
         "import graphgrad as gg",
         "gg.grad(lambda x: 2*x + 3)(0.0)        # " + number(numbers["dy/dx of 2x + 3 at 0"]),
         "gg.grad(lambda x: 2*x*x + 3)(3.0)      # " + number(numbers["dy/dx of 2x^2 + 3 at 3"]),

@@ -33,10 +33,12 @@ def main(out, fast=False):
     summary = io.StringIO()
     with redirect_stdout(summary):
         model.summary()
-    page.text("```python\nmodel = nn.Sequential([\n    nn.Dense(4, activation='sigmoid', input_shape=(2,)),\n"
-              "    nn.Dense(4, activation='sigmoid'),\n    nn.Dense(1, activation='sigmoid'),\n])\n"
+    page.code("from graphgrad import nn\nfrom graphgrad.datasets import moons, standardize\n\n"
+              "x, y = moons(256, noise=0.1, seed=0)\nx = standardize(x)\n"
+              "model = nn.Sequential([\n    nn.Dense(4, activation='sigmoid', input_shape=(2,)),\n"
+              "    nn.Dense(4, activation='sigmoid'),\n    nn.Dense(1, activation='sigmoid'),\n], seed=0)\n"
               "model.compile(optimizer=nn.SGD(learning_rate=0.3, momentum=0.9), loss='mse', metrics=['accuracy'])\n"
-              f"history = model.fit(x, y, batch_size=16, epochs={epochs})\n```")
+              f"model.summary()\nhistory = model.fit(x, y, batch_size=16, epochs={epochs}, verbose=0)", "python")
     page.code(summary.getvalue())
 
     histories = {"momentum 0.9": model.fit(x, y, batch_size=16, epochs=epochs, verbose=0),

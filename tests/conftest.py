@@ -1,6 +1,11 @@
-"""Shared test settings: hypothesis profiles sized for a 2-core CI machine, and a kernel cache of the run's own."""
+"""Shared test settings: hypothesis profiles sized for a 2-core CI machine, a kernel cache of the run's own,
+and a tiny MNIST for code that loads the real one."""
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+
+from graphgrad.datasets.idx import write_idx
+from graphgrad.datasets.mnist import FILES
 
 settings.register_profile("default", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -18,3 +23,18 @@ def kernel_cache(tmp_path_factory, worker_id):
     patch.setenv("GRAPHGRAD_CACHE_DIR", str(folder))
     yield folder
     patch.undo()
+
+
+@pytest.fixture
+def tiny_mnist(tmp_path, monkeypatch):
+    """600 training and 100 test images in $GRAPHGRAD_DATA/mnist, and the interpreter as fit's backend."""
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    labels = {"y_train": rng.integers(0, 10, 600), "y_test": rng.integers(0, 10, 100)}
+    for split, y in labels.items():
+        images = (rng.random((len(y), 28, 28)) * 60 + (y[:, None, None] * 20)).astype(np.uint8)
+        write_idx(folder / (FILES["x" + split[1:]] + ".gz"), images)
+        write_idx(folder / (FILES[split] + ".gz"), y.astype(np.uint8))
+    monkeypatch.setenv("GRAPHGRAD_DATA", str(tmp_path))
+    monkeypatch.setenv("GRAPHGRAD_BACKEND", "numpy")

@@ -9,8 +9,6 @@ import functools
 import numpy as np
 import pytest
 
-from graphgrad.datasets.idx import write_idx
-from graphgrad.datasets.mnist import FILES
 from graphgrad.keras import backend
 from tests.slides_cells import cells, normalize, run
 
@@ -19,21 +17,6 @@ SECTIONS = list(dict.fromkeys(c.section for c in CELLS))
 TUTORIAL, MNIST = "Seed 003: the Keras Sequential tutorial", "Seed 004: MNIST, listings 2.1–2.6"
 pytestmark = pytest.mark.filterwarnings("ignore:The `lr` argument is deprecated")
 SMALLER = {TUTORIAL: {"epochs=10000": "epochs=100"}, MNIST: {"60000": "600", "10000": "100"}}
-
-
-@pytest.fixture
-def tiny_mnist(tmp_path, monkeypatch):
-    """600 training and 100 test images in $GRAPHGRAD_DATA/mnist, and the interpreter as fit's backend."""
-    rng = np.random.default_rng(0)
-    folder = tmp_path / "mnist"
-    folder.mkdir()
-    labels = {"y_train": rng.integers(0, 10, 600), "y_test": rng.integers(0, 10, 100)}
-    for split, y in labels.items():
-        images = (rng.random((len(y), 28, 28)) * 60 + (y[:, None, None] * 20)).astype(np.uint8)
-        write_idx(folder / (FILES["x" + split[1:]] + ".gz"), images)
-        write_idx(folder / (FILES[split] + ".gz"), y.astype(np.uint8))
-    monkeypatch.setenv("GRAPHGRAD_DATA", str(tmp_path))
-    monkeypatch.setenv("GRAPHGRAD_BACKEND", "numpy")
 
 
 def _run_session(section):

@@ -76,6 +76,10 @@ class Trace:
             return latex_document(self)
         return FORMATS[fmt](self)
 
+    def __repr__(self):
+        """The text table, not the dataclass's fields: what a notebook's plain-text output and the REPL show."""
+        return self.format("text").rstrip("\n")
+
     def _repr_html_(self):
         from ..viz.html import trace_html
         return trace_html(self)

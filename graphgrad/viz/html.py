@@ -28,6 +28,13 @@ h3.gg-heading{font-family:Helvetica,Arial,sans-serif;font-weight:normal;margin:.
 """
 
 
+class HTML(str):
+    """An HTML fragment: a string to write or embed, which a notebook shows rendered rather than as its source."""
+
+    def _repr_html_(self):
+        return str(self)
+
+
 def trace_tables(trace, highlight=None):
     """The forward primal and reverse adjoint traces as two HTML tables (rows get ids f0.., r0..)."""
     out = ['<div class="gg-trace">']
@@ -54,7 +61,7 @@ def heading(trace):
 
 def trace_html(trace):
     """A trace as an HTML fragment with its own style and a heading (for notebooks)."""
-    return (f'<style>{CSS}</style>\n<h3 class="gg-heading">Trace of {html.escape(heading(trace))}</h3>\n'
+    return HTML(f'<style>{CSS}</style>\n<h3 class="gg-heading">Trace of {html.escape(heading(trace))}</h3>\n'
             f"{trace_tables(trace)}")
 
 
@@ -65,7 +72,7 @@ def trace_page(trace):
             f"<body>\n{trace_html(trace)}\n</body></html>\n")
 
 
-def _inline_svg(svg):
+def inline_svg(svg):
     """An SVG document as an element to put inside HTML (no XML prolog or doctype)."""
     return re.sub(r"^.*?(<svg\b)", r"\1", svg, count=1, flags=re.S)
 
@@ -117,7 +124,7 @@ show(0);
 
 def stepper(svgs, captions, trace, rows):
     """One HTML page stepping through ``svgs`` (with their trace rows highlighted alongside)."""
-    frames = "\n".join(f'<div class="frame" data-caption="{html.escape(c)}">{_inline_svg(s)}</div>'
+    frames = "\n".join(f'<div class="frame" data-caption="{html.escape(c)}">{inline_svg(s)}</div>'
                        for s, c in zip(svgs, captions))
     ids = [("f" if phase == "forward" else "r") + str(index) for phase, index in rows]
     return PAGE.format(title=html.escape(f"Backprop step by step: {heading(trace)}"), css=CSS, frames=frames,

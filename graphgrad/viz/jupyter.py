@@ -2,10 +2,13 @@
 
 A notebook draws an SVG at its own size; ``fit`` lets a wide picture shrink to the cell instead of running off it.
 """
+import functools
+import html
 import re
 
 from ..errors import GraphgradError
 from .draw import to_dot
+from .html import inline_svg
 from .render import render_source, svg
 
 
@@ -50,7 +53,8 @@ def stepper(graph, values, **options):
     """A notebook widget stepping through the backprop frames of ``graph`` at ``values`` (needs ipywidgets).
 
     A play button and a slider choose the frame; the frame's picture and its trace row show below.
-    ``options`` go to ``Frames`` (naming, precision, ...).
+    ``options`` go to ``Frames`` (naming, precision, ...). Where the live widget cannot run (a saved
+    notebook, a docs page) its output shows the first frame instead of ``VBox(...)``.
     """
     try:
         import ipywidgets as widgets
@@ -70,4 +74,20 @@ def stepper(graph, values, **options):
     def turn(change):
         shown.value = pictures[change["new"]]
     slider.observe(turn, names="value")
-    return widgets.VBox([widgets.HBox([play, slider]), shown])
+    caption = html.escape(frames.frames[0].reveal.caption)
+    still = f"<figure>{inline_svg(pictures[0])}<figcaption>{caption}</figcaption></figure>"
+    return _with_still(widgets.VBox)([widgets.HBox([play, slider]), shown], still)
+
+
+@functools.cache
+def _with_still(box):
+    """A subclass of the widget class ``box`` whose notebook output also carries a static HTML picture."""
+    class Stepper(box):
+        def __init__(self, children, still):
+            super().__init__(children)
+            self.still = still
+
+        def _repr_mimebundle_(self, **kwargs):
+            """The live widget's view, and ``still`` as text/html for whatever cannot run the widget."""
+            return {**(super()._repr_mimebundle_(**kwargs) or {}), "text/html": self.still}
+    return Stepper

@@ -93,3 +93,10 @@ def test_latex_tables_are_plain_latex_for_any_primitive():
     latex = record(gg.parse(program), {"z": 0.5, "y": 1.0}, direction={"z": 1.0}, naming="user").format("latex")
     assert latex.isascii(), sorted({ch for ch in latex if not ch.isascii()})
     assert r"\bar{\phi}" in latex and r"\sigma z" in latex and r"\sqrt{" in latex and "$$" not in latex
+
+
+def test_a_trace_shows_as_its_text_table_not_its_fields(baydin):
+    DisplayFormatter = pytest.importorskip("IPython.core.formatters").DisplayFormatter
+    shown, _ = DisplayFormatter().format(baydin)
+    assert repr(baydin) == shown["text/plain"] == baydin.format("text").rstrip("\n")
+    assert shown["text/plain"].startswith("Forward primal trace") and "Graph(" not in shown["text/plain"]

@@ -1,4 +1,6 @@
 """Trace tables as HTML (Baydin et al.'s layout)."""
+import pytest
+
 from graphgrad.traces import record
 from graphgrad.viz import trace_html
 
@@ -10,6 +12,13 @@ def test_html_tables_have_every_row_and_mark_accumulation(baydin):
     assert page.count('class="acc"') == sum(r.accumulate for r in trace.reverse) == 2
     assert "= 11.652" in page and "= 5.5" in page and "= 1.716" in page
     assert "v̄0 + v̄2·v-1" in page
+
+
+def test_a_notebook_renders_the_html_instead_of_showing_its_source(baydin):
+    DisplayFormatter = pytest.importorskip("IPython.core.formatters").DisplayFormatter
+    page = trace_html(record(*baydin))
+    shown, _ = DisplayFormatter().format(page)
+    assert shown["text/html"] == page and page.startswith("<style>")     # still the string callers write out
 
 
 def test_trace_html_is_headed_by_its_expression_and_point(baydin):

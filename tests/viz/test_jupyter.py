@@ -1,5 +1,8 @@
 """Pictures in notebooks: SVGs that shrink to the cell's width."""
+import sys
 import xml.etree.ElementTree as ET
+
+import pytest
 
 import graphgrad as gg
 from graphgrad.viz import show
@@ -48,3 +51,35 @@ def test_the_widget_stepper_needs_ipywidgets_and_says_so(backprop_j, renderer):
         assert controls.children[1].max == 11 and "<svg" in shown.value
         controls.children[1].value = 10
         assert "v̄₋₂ = 12" in shown.value
+
+
+class FakeWidget:
+    """A stand-in for an ipywidgets widget (not installed here): children, a value, and the mime bundle
+    ipywidgets 8 gives a live notebook, whose text/plain is all a saved notebook has."""
+
+    def __init__(self, children=(), value=None, **traits):
+        self.children, self.value, self.max = tuple(children), value, traits.get("max")
+
+    def observe(self, handler, names):
+        pass
+
+    def _repr_mimebundle_(self, **kwargs):
+        return {"text/plain": f"{type(self).__name__}(...)",
+                "application/vnd.jupyter.widget-view+json": {"model_id": "0", "version_major": 2}}
+
+
+def test_a_saved_stepper_shows_its_first_frame_not_vbox(backprop_j, renderer, monkeypatch):
+    import types
+    DisplayFormatter = pytest.importorskip("IPython.core.formatters").DisplayFormatter
+    from graphgrad.viz import stepper
+    fake = types.ModuleType("ipywidgets")
+    fake.Play = fake.IntSlider = fake.HBox = fake.VBox = FakeWidget
+    fake.HTML = lambda value: FakeWidget(value=value)
+    fake.jslink = lambda *links: None
+    monkeypatch.setitem(sys.modules, "ipywidgets", fake)
+    widget = stepper(*backprop_j)
+    shown, _ = DisplayFormatter().format(widget)
+    assert "application/vnd.jupyter.widget-view+json" in shown        # live, the widget
+    still = shown["text/html"]                                        # saved, the first frame
+    assert still.startswith("<figure><svg") and "Step 1/" in still and still.count("<svg") == 1
+    assert still[len("<figure>"):still.index("<figcaption>")] in widget.children[1].value    # the frame shown
