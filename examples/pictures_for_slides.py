@@ -63,7 +63,7 @@ def gif_and_highlight(page):
     page.text("`--format gif` writes the same steps as [one looping animation](frames.gif) for web pages and chat:")
     page.picture("frames.gif", "backprop of J = 3(ab + c), step by step")
     render(graph, page.path("highlight.png"), AT, view="backward", highlight=["a", "u", "z", "J"], dpi=110)
-    page.text("`--highlight a,u,z,J` follows one gradient: ∂J/∂a = 3 · 1 · b = 12 flows back along the bold path.")
+    page.text("`--highlight a,u,z,J` follows one gradient: dJ/da = 3 · 1 · b = 12 flows back along the bold path.")
     page.picture("highlight.png", "the path of dJ/da highlighted")
     return gif
 

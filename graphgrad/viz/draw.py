@@ -110,12 +110,16 @@ class Picture:
         return operation(self.graph, node, style)
 
     def adjoint_name(self, node, style="text"):
-        """``v̄₂`` (or ``ū`` with naming='user'), or ``∂J/∂u`` in the partial notation; as text or LaTeX."""
+        """``v̄₂`` (or ``ū`` with naming='user'), or ``dJ/du`` in the partial notation; as text or LaTeX.
+
+        An adjoint is a total derivative, written with d, so that it never reads like an edge's
+        local partial ∂z/∂u (in ``J = x*x`` the edge's ∂J/∂x is x, the adjoint dJ/dx is 2x).
+        """
         if self.notation == "partial":
             out, wrt = self.graph.label(self.graph.output), self.names(node)[0]
             if style == "latex":
-                return rf"\frac{{\partial {latex_name(out)}}}{{\partial {latex_name(wrt)}}}"
-            return f"∂{self.style.name(out)}/∂{self.style.name(wrt)}"
+                return rf"\frac{{\mathrm{{d}} {latex_name(out)}}}{{\mathrm{{d}} {latex_name(wrt)}}}"
+            return f"d{self.style.name(out)}/d{self.style.name(wrt)}"
         name = bar(self.graph.label(node) if self.style.naming == "user" else self.vname(node))
         return latex_name(name) if style == "latex" else self.style.name(name)
 
@@ -294,7 +298,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
         if node.is_const:
             attrs.update(shape="plaintext", label=style.number(node.params["value"]) if node.size <= 6
                          else f"const {node.shape}", fontcolor=c("const"), fontsize=str(style.fontsize * 0.9),
-                         margin="0.02")
+                         margin="0.02", width="0", height="0")  # as small as its text: it sits by its consumer
         else:
             kind = "output" if any(node is o for o in graph.outputs) else "input" if node.is_input else "op"
             label = pic.rich_label(node, reveal) if rich else pic.plain_label(node)
@@ -308,6 +312,16 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             pos, width, height = layout.nodes[f"n{node.id}"]
             attrs.update(pos=pos, width=width, height=height, fixedsize="true")
         (clusters[groups[node.id]] if node.id in groups else dot).node(f"n{node.id}", **attrs)
+
+    uses = graph.consumers()
+    for node in graph.nodes:  # a constant on its consumer's rank, right beside it, not floating between ranks
+        if node.is_const and len(uses[node.id]) == 1:
+            consumer = uses[node.id][0][0]
+            if node.id not in groups and consumer.id not in groups:
+                with dot.subgraph() as rank:
+                    rank.attr(rank="same")
+                    rank.node(f"n{node.id}")
+                    rank.node(f"n{consumer.id}")
 
     if n > LARGE:  # the inputs side by side, in their order, on the first rank
         inputs = [f"n{node.id}" for node in graph.inputs]
@@ -326,14 +340,15 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
                 text = pic.edge_label(node, k)
                 if text:
                     attrs["label"] = f" {text} "
-            if arg.is_const:
-                attrs.update(style="dotted", arrowhead="none")
-            if backward:
+                    attrs["decorate"] = "true"  # underlined and joined to its own edge, never read as a neighbour's
+            back = backward and not arg.is_const
+            if arg.is_const:  # part of its consumer: a short plain line, never an arrow (no adjoint flows into it)
+                attrs.update(style="dotted", dir="none", minlen="0")  # minlen 0: no extra room for a flat edge
+            elif backward:
                 attrs.update(dir="back", color=c("back_edge"), fontcolor=c("back_edge"), style="dashed")
-            back = backward
             if node.id in marked and arg.id in marked:
                 attrs.update(color=c("current"), fontcolor=c("current"), penwidth="3", style="solid")
-            if reveal is not None and (node.id, k) in reveal.edges:
+            if reveal is not None and (node.id, k) in reveal.edges and not arg.is_const:
                 back = reveal.flow == "backward"
                 hue = c("back_edge") if back else c("value")
                 attrs.update(color=hue, fontcolor=hue, penwidth="3", dir="back" if back else "forward", style="solid")
