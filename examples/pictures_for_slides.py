@@ -62,7 +62,7 @@ def gif_and_highlight(page):
     [gif] = Frames(graph, AT, naming="user").write(page.out, "gif")
     page.text("`--format gif` writes the same steps as [one looping animation](frames.gif) for web pages and chat:")
     page.picture("frames.gif", "backprop of J = 3(ab + c), step by step")
-    render(graph, page.path("highlight.png"), AT, view="backward", highlight=["a", "u", "z", "J"], dpi=110)
+    render(graph, page.path("highlight.png"), AT, view="backward", highlight=["a", "u", "z", "J"])
     page.text("`--highlight a,u,z,J` follows one gradient: dJ/da = 3 · 1 · b = 12 flows back along the bold path.")
     page.picture("highlight.png", "the path of dJ/da highlighted")
     return gif
@@ -74,7 +74,7 @@ def neurons(page):
     layers = [Layer("input", 2)] + [Layer(f"dense_{j}", n, "sigmoid", (np.round(rng.normal(size=(sizes[j - 1], n)), 2),
                                                                          np.round(rng.normal(size=n), 2)))
                                     for j, n in enumerate(sizes[1:], 1)]
-    network_picture(layers, level="neuron").save(page.path("neurons.png"), dpi=110)
+    network_picture(layers, level="neuron").save(page.path("neurons.png"))
     page.text("The Keras tutorial's 2-4-4-1 net at neuron level: each weight sits on its own edge, none overlapping "
               "(blue positive, red negative, width by size).")
     page.picture("neurons.png", "the 2-4-4-1 net, a weight on every edge")
