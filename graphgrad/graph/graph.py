@@ -29,10 +29,14 @@ def _levels(nodes):
 
 
 class Graph:
-    """Nodes reaching ``outputs``, with the free ``inputs`` in a fixed order."""
+    """Nodes reaching ``outputs``, with the free ``inputs`` in a fixed order.
 
-    def __init__(self, outputs, inputs=None):
+    ``source`` is the program text the graph was parsed from (None otherwise): titles quote it as the user wrote it.
+    """
+
+    def __init__(self, outputs, inputs=None, source=None):
         from ..ops import as_node
+        self.source = source
         self.outputs = tuple(as_node(o) for o in (outputs if isinstance(outputs, (list, tuple)) else [outputs]))
         nodes = _reachable(self.outputs)
         level = _levels(nodes)

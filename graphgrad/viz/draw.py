@@ -20,6 +20,7 @@ RICH_LIMIT = 150     # above this, plain one-line labels (table labels lay out s
 LARGE = 40           # above this, the inputs go in their order on the first rank
 EDGE_LABEL_LIMIT = 60  # above this, no edge labels unless asked (they make layout ~10x slower)
 EXPR_WIDTH = 40      # longest symbolic form shown in a node
+SMALL = 0.8          # edge labels and a name's grey second name, relative to the node font
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Picture:
         if self.notation == "partial":
             out, wrt = self.graph.label(self.graph.output), self.names(node)[0]
             if style == "latex":
-                return rf"\frac{{\mathrm{{d}} {latex_name(out)}}}{{\mathrm{{d}} {latex_name(wrt)}}}"
+                return rf"\mathrm{{d}}{latex_name(out)}/\mathrm{{d}}{latex_name(wrt)}"
             return f"d{self.style.name(out)}/d{self.style.name(wrt)}"
         name = bar(self.graph.label(node) if self.style.naming == "user" else self.vname(node))
         return latex_name(name) if style == "latex" else self.style.name(name)
@@ -163,7 +164,7 @@ class Picture:
         for line in self.lines(node, reveal):
             if line.kind == "name":
                 rows.append(_font(line.text, bold=True) +
-                            (" " + _font(line.aside, colour=c("const"), size=st.fontsize * 0.8) if line.aside else ""))
+                            (" " + _font(line.aside, colour=c("const"), size=st.fontsize * SMALL) if line.aside else ""))
             elif line.kind == "expr":
                 rows.append(esc(line.text))
             else:
@@ -189,7 +190,7 @@ class Picture:
                                    style=style)
             if sym is not None:
                 top, bottom = label(node), label(node.inputs[k])
-                parts.append(rf"\frac{{\partial {latex_name(top)}}}{{\partial {latex_name(bottom)}}}"
+                parts.append(rf"\partial {latex_name(top)}/\partial {latex_name(bottom)}"  # full size, as in PNGs
                              if style == "latex" else f"∂{top}/∂{bottom}")
                 parts.append(sym)
         if mode in ("numeric", "partial") and (node.id, k) in self.data.partials:
@@ -277,7 +278,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     dot.attr(rankdir=style.rankdir("LR"), fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
              nodesep="0.3" if rich else "0.15", ranksep="0.45" if rich else "0.3", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), penwidth="1.4", margin="0.12,0.06")
-    dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"),
+    dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * SMALL), color=c("edge"),
              fontcolor=c("edge"), arrowsize="0.8", penwidth="1.2")
     caption = reveal.caption if reveal is not None else title
     if caption:
