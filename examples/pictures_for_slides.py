@@ -75,9 +75,10 @@ def neurons(page):
                                                                          np.round(rng.normal(size=n), 2)))
                                     for j, n in enumerate(sizes[1:], 1)]
     network_picture(layers, level="neuron").save(page.path("neurons.png"))
-    page.text("The Keras tutorial's 2-4-4-1 net at neuron level: each weight sits on its own edge, none overlapping "
-              "(blue positive, red negative, width by size).")
-    page.picture("neurons.png", "the 2-4-4-1 net, a weight on every edge")
+    page.text("The Keras tutorial's 2-4-4-1 net at neuron level: lines coloured by sign (blue positive, red negative) "
+              "and as wide as the weight, each layer's weights listed below as a matrix W⁽ʲ⁾ (row: the unit feeding, "
+              "column: the unit fed), biases as a +1 unit atop each layer.")
+    page.picture("neurons.png", "the 2-4-4-1 net, its weights as a matrix per layer")
 
 
 def main(out, fast=False):
