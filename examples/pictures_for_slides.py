@@ -33,8 +33,9 @@ def compile_to_png(tex, png, page_number=1):
         subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", Path(tex).name], cwd=work,
                        check=True, capture_output=True, timeout=300)
         pdf = Path(work) / Path(tex).with_suffix(".pdf").name
-        subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", "-f", str(page_number), "-l",
-                        str(page_number), str(pdf), str(Path(png).with_suffix(""))], check=True, timeout=120)
+        subprocess.run(["pdftoppm", "-png", "-scale-to-x", "1920", "-scale-to-y", "-1", "-singlefile",  # slide-wide
+                        "-f", str(page_number), "-l", str(page_number), str(pdf), str(Path(png).with_suffix(""))],
+                       check=True, timeout=120)
     return True
 
 
