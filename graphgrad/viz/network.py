@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import GraphgradError, SizeError
 from .dot import Digraph, Html, esc
-from .draw import _font, group_of, table
+from .draw import SMALL, _font, group_of, table
 from .placing import label_size
 from .style import Style
 
@@ -105,19 +105,18 @@ def layer_dot(layers, style=None, batch="None"):
     return dot.source
 
 
+def layer_index(j):
+    """``⁽²⁾``: the superscript naming layer j."""
+    return f"({j})".translate(str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"))
+
+
 def neuron_name(i, j):
     """``a₁⁽²⁾``: activation of unit i in layer j (seed 002's notation, with Unicode sub/superscripts)."""
-    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-    sup = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
-    return f"a{str(i).translate(sub)}{f'({j})'.translate(sup)}"
+    return f"a{str(i).translate(str.maketrans('0123456789', '₀₁₂₃₄₅₆₇₈₉'))}{layer_index(j)}"
 
 
 MATRIX_LIMIT = 8      # a layer's weights are listed as a matrix up to this many rows and columns
 GAP = 70.0            # pt between neighbouring columns of neurons besides the width of the matrix below them
-
-
-def _sup(j):
-    return f"({j})".translate(str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"))
 
 
 def weight_matrix(style, rows, columns, values, title):
@@ -125,7 +124,7 @@ def weight_matrix(style, rows, columns, values, title):
 
     Each weight is coloured by its sign, as its edge is, so a number is matched to its line by row and column.
     """
-    c, small = style.colour, style.fontsize * 0.8
+    c, small = style.colour, style.fontsize * SMALL
     cell = '<TD ALIGN="RIGHT">{}</TD>'
     head = "".join(f"<TD>{_font(name, colour=c('const'), size=small)}</TD>" for name in columns)
     body = [f"<TR><TD>{_font(title, bold=True)}</TD>{head}</TR>"]
@@ -176,7 +175,7 @@ def neuron_dot(layers, style=None, weights=True, bias=None):
         values = [[w for (jj, i, k, w) in edges if jj == j and i == r] for r in rows]
         names = ["+1" if r == 0 else neuron_name(r, j + 1) for r in rows]
         matrices[j] = (weight_matrix(style, names, [neuron_name(k, j + 2) for k in range(1, layer.units + 1)],
-                                     values, f"W{_sup(j + 1)}"), len(rows) + 1, layer.units + 1)
+                                     values, f"W{layer_index(j + 1)}"), len(rows) + 1, layer.units + 1)
     cell_w, cell_h = label_size("-0.00", style.fontsize)[0] + 8, style.fontsize * 1.25 + 8
     widest = max((n_cols * cell_w for _, _, n_cols in matrices.values()), default=0)
     below = max((n_rows * cell_h for _, n_rows, _ in matrices.values()), default=0) + (20 if matrices else 0)
@@ -196,7 +195,7 @@ def neuron_dot(layers, style=None, weights=True, bias=None):
     if too_many:
         dot.attr(label=f"(layers of more than {MATRIX_LIMIT} units: too many weights to list; colour shows "
                        "the sign and width the size)", labelloc="b", fontcolor=c("const"),
-                 fontsize=str(style.fontsize * 0.8))
+                 fontsize=str(style.fontsize * SMALL))
     for j, layer in enumerate(layers):
         kind = "input" if j == 0 else "output" if j == len(layers) - 1 else "op"
         x = 40 + j * dx
