@@ -1,7 +1,7 @@
 """Backprop through a network: a multilayer network a^(l+1) = g(Θ^(l) a^(l)), the δ recursion of backprop, Baydin's tables.
 
-The 3-3-1 sigmoid network of the lecture is drawn at neuron level (a_i^(j) labels, weights
-on the edges). Its graph's adjoints of z^(l) are the δ^(l) of the lecture, and they obey
+The 3-3-1 sigmoid network of the lecture is drawn at neuron level (a_i^(j) labels, each
+layer's weights as a matrix, biases as +1 units). Its graph's adjoints of z^(l) are the δ^(l) of the lecture, and they obey
 δ^(L) = ŷ - y and δ^(l) = a^(l)(1 - a^(l)) ⊙ Θ^(l)ᵀ δ^(l+1), checked here against reverse mode.
 """
 import numpy as np

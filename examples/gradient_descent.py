@@ -41,7 +41,7 @@ def main(out, fast=False):
         ax.set_title(f"argmin {name} ≈ {path[-1]:.4f}")
         ax.set_xlabel("x")
         ax.legend()
-    save(fig, page.path("descent.png"), dpi=110)
+    save(fig, page.path("descent.png"))
     page.picture("descent.png", "gradient descent on cos x and x² cos x + sin x")
     page.code("\n".join(f"argmin {k} ≈ {v:.6f}" for k, v in results.items()))
     page.write()

@@ -33,8 +33,9 @@ def compile_to_png(tex, png, page_number=1):
         subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", Path(tex).name], cwd=work,
                        check=True, capture_output=True, timeout=300)
         pdf = Path(work) / Path(tex).with_suffix(".pdf").name
-        subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", "-f", str(page_number), "-l",
-                        str(page_number), str(pdf), str(Path(png).with_suffix(""))], check=True, timeout=120)
+        subprocess.run(["pdftoppm", "-png", "-scale-to-x", "1920", "-scale-to-y", "-1", "-singlefile",  # slide-wide
+                        "-f", str(page_number), "-l", str(page_number), str(pdf), str(Path(png).with_suffix(""))],
+                       check=True, timeout=120)
     return True
 
 
@@ -62,8 +63,8 @@ def gif_and_highlight(page):
     [gif] = Frames(graph, AT, naming="user").write(page.out, "gif")
     page.text("`--format gif` writes the same steps as [one looping animation](frames.gif) for web pages and chat:")
     page.picture("frames.gif", "backprop of J = 3(ab + c), step by step")
-    render(graph, page.path("highlight.png"), AT, view="backward", highlight=["a", "u", "z", "J"], dpi=110)
-    page.text("`--highlight a,u,z,J` follows one gradient: ∂J/∂a = 3 · 1 · b = 12 flows back along the bold path.")
+    render(graph, page.path("highlight.png"), AT, view="backward", highlight=["a", "u", "z", "J"])
+    page.text("`--highlight a,u,z,J` follows one gradient: dJ/da = 3 · 1 · b = 12 flows back along the bold path.")
     page.picture("highlight.png", "the path of dJ/da highlighted")
     return gif
 
@@ -74,10 +75,11 @@ def neurons(page):
     layers = [Layer("input", 2)] + [Layer(f"dense_{j}", n, "sigmoid", (np.round(rng.normal(size=(sizes[j - 1], n)), 2),
                                                                          np.round(rng.normal(size=n), 2)))
                                     for j, n in enumerate(sizes[1:], 1)]
-    network_picture(layers, level="neuron").save(page.path("neurons.png"), dpi=110)
-    page.text("The Keras tutorial's 2-4-4-1 net at neuron level: each weight sits on its own edge, none overlapping "
-              "(blue positive, red negative, width by size).")
-    page.picture("neurons.png", "the 2-4-4-1 net, a weight on every edge")
+    network_picture(layers, level="neuron").save(page.path("neurons.png"))
+    page.text("The Keras tutorial's 2-4-4-1 net at neuron level: lines coloured by sign (blue positive, red negative) "
+              "and as wide as the weight, each layer's weights listed below as a matrix W⁽ʲ⁾ (row: the unit feeding, "
+              "column: the unit fed), biases as a +1 unit atop each layer.")
+    page.picture("neurons.png", "the 2-4-4-1 net, its weights as a matrix per layer")
 
 
 def main(out, fast=False):

@@ -283,7 +283,7 @@ def parse(src, shapes=None, dtype=np.float64):
     if unknown:
         raise UnknownNameError(f"unknown variable '{sorted(unknown)[0]}': the program's inputs are "
                                f"{', '.join(v.name for v in builder.inputs) or 'none'}")
-    return Graph([out], builder.inputs)
+    return Graph([out], builder.inputs, source=src.strip())
 
 
 def output_name(src):

@@ -35,9 +35,11 @@ class Graph:
 
     The layers above install what the IR cannot know without importing them: calling a graph evaluates
     it (``backends.numpy_backend``) and Jupyter shows it as a picture (``_repr_svg_``, from ``graphgrad``).
+    ``source`` is the program text the graph was parsed from (None otherwise): titles quote it as the user wrote it.
     """
 
-    def __init__(self, outputs, inputs=None):
+    def __init__(self, outputs, inputs=None, source=None):
+        self.source = source
         self.outputs = tuple(as_node(o) for o in (outputs if isinstance(outputs, (list, tuple)) else [outputs]))
         nodes = _reachable(self.outputs)
         level = _levels(nodes)

@@ -104,7 +104,7 @@ add = elementwise("add", np.add, lambda x, y: x + y, (lambda a, x, y: 1, lambda 
 sub = elementwise("sub", np.subtract, lambda x, y: x - y, (lambda a, x, y: 1, lambda a, x, y: -1),
                   "{0} - {1}", "{0} - {1}", precedence=10, scalar="{0} - {1}")
 mul = elementwise("mul", np.multiply, lambda x, y: x * y, (lambda a, x, y: y, lambda a, x, y: x),
-                  "{0}·{1}", r"{0} \times {1}", precedence=20, scalar="{0} * {1}")
+                  "{0}·{1}", r"{0} \cdot {1}", precedence=20, scalar="{0} * {1}")
 div = elementwise("div", np.divide, lambda x, y: x / y,
                   (lambda a, x, y: 1 / y, lambda a, x, y: -a / y),
                   "{0}/{1}", r"\frac{{{0}}}{{{1}}}", precedence=20,

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from ..errors import UnknownNameError
 from ..files import atomic_write
+from ..viz.render import SLIDE
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -19,11 +20,14 @@ def new_figure(width=6.0, height=4.0, ncols=1):
     return fig, axes
 
 
-def save(fig, path, dpi=100):
-    """Write ``fig`` to ``path`` (format from the extension: .png, .svg or .pdf) via a temporary file."""
+def save(fig, path, dpi=None):
+    """Write ``fig`` to ``path`` (format from the extension: .png, .svg or .pdf) via a temporary file.
+
+    A PNG is ``dpi`` dots per inch, or by default as wide as a full-HD slide (1920 px), like the Graphviz renders.
+    """
     fmt = os.path.splitext(str(path))[1].lstrip(".").lower()
     if fmt not in FORMATS:
         raise UnknownNameError(f"unknown figure format '{fmt or path}': the known formats are {', '.join(FORMATS)}")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=dpi)
+    fig.savefig(buffer, format=fmt, dpi=dpi or SLIDE[0] / fig.get_figwidth())
     return atomic_write(path, buffer.getvalue())

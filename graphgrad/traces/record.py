@@ -89,7 +89,7 @@ def show(expr):
     """A SymPy expression of trace names as (text, LaTeX), its terms and factors in the order built."""
     text = plain(expr, order="none")
     names = {s: latex_name(s.name) for s in expr.free_symbols}
-    return text, sp.latex(expr, order="none", mul_symbol="times", symbol_names=names)
+    return text, sp.latex(expr, order="none", mul_symbol="dot", symbol_names=names)  # · as in every picture
 
 
 def _partial(graph, node, k, name):

@@ -74,4 +74,4 @@ def broadcast_picture(a, b, path, label=None):
     ax.set_ylim(-height - (2.4 if error else 0.2), 0.2)
     ax.set_aspect("equal")
     ax.axis("off")
-    return save(fig, path, dpi=110), error
+    return save(fig, path), error

@@ -79,7 +79,8 @@ def register(subparsers):
     p.add_argument("--fields", help=f"node fields, comma-separated, from: {', '.join(FIELDS)}")
     p.add_argument("--title", help="a caption above the picture")
     p.add_argument("--notation", choices=NOTATIONS, default="auto",
-                   help="adjoints as bar (v̄2), partial (∂J/∂u) or auto (partial when the program names its values)")
+                   help="adjoints as bar (v̄2), partial (dJ/du; edges keep ∂ for local partials) or auto "
+                        "(partial when the program names its values)")
     p.add_argument("--max-nodes", type=int, default=5000, help="refuse larger graphs (0: no limit)")
     p.add_argument("--highlight", metavar="NAMES", default="",
                    help="nodes to draw bold with the edges between them, comma-separated (e.g. a,u,z,J)")

@@ -10,7 +10,8 @@ from .. import ops
 from ..errors import GraphgradError, SizeError
 from ..lazy_sympy import sp
 from .dot import Digraph
-from .network import MAX_NEURONS, label_size, spread_columns
+from .network import MAX_NEURONS
+from .placing import label_size, spread_columns
 from .style import Style
 
 

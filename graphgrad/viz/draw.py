@@ -21,6 +21,7 @@ LARGE = 40           # above this, the inputs go in their order on the first ran
 RANK_CROSSINGS = 1000  # most ranks the edges may cross in a layout in ranks (``crossings``); beyond, sfdp lays out
 EDGE_LABEL_LIMIT = 60  # above this, no edge labels unless asked (they make layout ~10x slower)
 EXPR_WIDTH = 40      # longest symbolic form shown in a node
+SMALL = 0.8          # edge labels and a name's grey second name, relative to the node font
 
 
 @dataclass
@@ -111,12 +112,16 @@ class Picture:
         return operation(self.graph, node, style)
 
     def adjoint_name(self, node, style="text"):
-        """``v̄₂`` (or ``ū`` with naming='user'), or ``∂J/∂u`` in the partial notation; as text or LaTeX."""
+        """``v̄₂`` (or ``ū`` with naming='user'), or ``dJ/du`` in the partial notation; as text or LaTeX.
+
+        An adjoint is a total derivative, written with d, so that it never reads like an edge's
+        local partial ∂z/∂u (in ``J = x*x`` the edge's ∂J/∂x is x, the adjoint dJ/dx is 2x).
+        """
         if self.notation == "partial":
             out, wrt = self.graph.label(self.graph.output), self.names(node)[0]
             if style == "latex":
-                return rf"\frac{{\partial {latex_name(out)}}}{{\partial {latex_name(wrt)}}}"
-            return f"∂{self.style.name(out)}/∂{self.style.name(wrt)}"
+                return rf"\mathrm{{d}}{latex_name(out)}/\mathrm{{d}}{latex_name(wrt)}"
+            return f"d{self.style.name(out)}/d{self.style.name(wrt)}"
         name = bar(self.graph.label(node) if self.style.naming == "user" else self.vname(node))
         return latex_name(name) if style == "latex" else self.style.name(name)
 
@@ -160,7 +165,7 @@ class Picture:
         for line in self.lines(node, reveal):
             if line.kind == "name":
                 rows.append(_font(line.text, bold=True) +
-                            (" " + _font(line.aside, colour=c("const"), size=st.fontsize * 0.8) if line.aside else ""))
+                            (" " + _font(line.aside, colour=c("const"), size=st.fontsize * SMALL) if line.aside else ""))
             elif line.kind == "expr":
                 rows.append(esc(line.text))
             else:
@@ -186,7 +191,7 @@ class Picture:
                                    style=style)
             if sym is not None:
                 top, bottom = label(node), label(node.inputs[k])
-                parts.append(rf"\frac{{\partial {latex_name(top)}}}{{\partial {latex_name(bottom)}}}"
+                parts.append(rf"\partial {latex_name(top)}/\partial {latex_name(bottom)}"  # full size, as in PNGs
                              if style == "latex" else f"∂{top}/∂{bottom}")
                 parts.append(sym)
         if mode in ("numeric", "partial") and (node.id, k) in self.data.partials:
@@ -296,7 +301,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
     dot.attr(rankdir=style.rankdir("LR"), fontname=style.font, fontsize=str(style.fontsize), bgcolor="white",
              nodesep="0.3" if rich else "0.15", ranksep="0.45" if rich else "0.3", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), penwidth="1.4", margin="0.12,0.06")
-    dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * 0.8), color=c("edge"),
+    dot.attr("edge", fontname=style.font, fontsize=str(style.fontsize * SMALL), color=c("edge"),
              fontcolor=c("edge"), arrowsize="0.8", penwidth="1.2")
     caption = reveal.caption if reveal is not None else title
     if not ranked:
@@ -321,7 +326,7 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
         if node.is_const:
             attrs.update(shape="plaintext", label=style.number(node.params["value"]) if node.size <= 6
                          else f"const {node.shape}", fontcolor=c("const"), fontsize=str(style.fontsize * 0.9),
-                         margin="0.02")
+                         margin="0.02", width="0", height="0")  # as small as its text: it sits by its consumer
         else:
             kind = "output" if any(node is o for o in graph.outputs) else "input" if node.is_input else "op"
             label = pic.rich_label(node, reveal) if rich else pic.plain_label(node)
@@ -335,6 +340,16 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
             pos, width, height = layout.nodes[f"n{node.id}"]
             attrs.update(pos=pos, width=width, height=height, fixedsize="true")
         (clusters[groups[node.id]] if node.id in groups else dot).node(f"n{node.id}", **attrs)
+
+    uses = graph.consumers()
+    for node in graph.nodes:  # a constant on its consumer's rank, right beside it, not floating between ranks
+        if node.is_const and len(uses[node.id]) == 1:
+            consumer = uses[node.id][0][0]
+            if node.id not in groups and consumer.id not in groups:
+                with dot.subgraph() as rank:
+                    rank.attr(rank="same")
+                    rank.node(f"n{node.id}")
+                    rank.node(f"n{consumer.id}")
 
     if n > LARGE and ranked and crossings(graph, pinned=True) <= RANK_CROSSINGS:  # inputs in order, first rank
         inputs = [f"n{node.id}" for node in graph.inputs]
@@ -353,14 +368,15 @@ def to_dot(graph, values=None, style=None, reveal=None, layout=None, group=None,
                 text = pic.edge_label(node, k)
                 if text:
                     attrs["label"] = f" {text} "
-            if arg.is_const:
-                attrs.update(style="dotted", arrowhead="none")
-            if backward:
+                    attrs["decorate"] = "true"  # underlined and joined to its own edge, never read as a neighbour's
+            back = backward and not arg.is_const
+            if arg.is_const:  # part of its consumer: a short plain line, never an arrow (no adjoint flows into it)
+                attrs.update(style="dotted", dir="none", minlen="0")  # minlen 0: no extra room for a flat edge
+            elif backward:
                 attrs.update(dir="back", color=c("back_edge"), fontcolor=c("back_edge"), style="dashed")
-            back = backward
             if node.id in marked and arg.id in marked:
                 attrs.update(color=c("current"), fontcolor=c("current"), penwidth="3", style="solid")
-            if reveal is not None and (node.id, k) in reveal.edges:
+            if reveal is not None and (node.id, k) in reveal.edges and not arg.is_const:
                 back = reveal.flow == "backward"
                 hue = c("back_edge") if back else c("value")
                 attrs.update(color=hue, fontcolor=hue, penwidth="3", dir="back" if back else "forward", style="solid")

@@ -98,7 +98,7 @@ class Frames:
         self.style = (style or Style()).but(view="both", **options)
         if self.style.notation == "partial":
             raise GraphgradError("frames write adjoints as their captions and trace table do, barred (v̄2, or ū "
-                                 "with naming='user'); the partial notation (∂J/∂u) is for single pictures")
+                                 "with naming='user'); the partial notation (dJ/du) is for single pictures")
         self.style = self.style.but(notation="bar", naming=naming)  # one notation: the nodes say what captions say
         places = self.style.precision if places is None else places
         self.style = self.style.but(precision=places)

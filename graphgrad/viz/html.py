@@ -9,7 +9,7 @@ import re
 
 from ..graph.printing import inline
 from ..traces.formats import cells, sections
-from .style import compact
+from .style import compact, subscript
 
 # Every selector starts with div.gg-trace: more specific than a notebook's own table rules
 # (Jupyter's `.jp-RenderedHTMLCommon td` right-aligns cells and stripes rows), so the tables look the same anywhere.
@@ -41,7 +41,7 @@ def trace_tables(trace, highlight=None):
     for title, key, rows in sections(trace):
         out.append(f"<table><caption>{title}</caption><tr><th>variable</th><th>expression</th><th>value</th></tr>")
         for i, row in enumerate(rows):
-            var, expr, value = (html.escape(c) for c in cells(trace, row))
+            var, expr, value = (html.escape(subscript(c)) for c in cells(trace, row))  # v₋₂, as the graph writes
             classes = [c for c, on in (("acc", getattr(row, "accumulate", False)), ("now", highlight == (key, i))) if on]
             attr = f' class="{" ".join(classes)}"' if classes else ""
             shown = f"= {expr}" if expr else ""
@@ -52,11 +52,11 @@ def trace_tables(trace, highlight=None):
 
 
 def heading(trace):
-    """``y = ln(x1) + x1·x2 - sin(x2) at x1 = 2, x2 = 5``: what a trace is of, as one line of text."""
+    """``y = ln x₁ + x₁·x₂ - sin x₂ at x₁ = 2, x₂ = 5``: what a trace is of, as one line of text."""
     graph = trace.graph
     out = graph.output
     at = ", ".join(f"{k} = {compact(v)}" for k, v in trace.values.items())
-    return f"{graph.label(out)} = {inline(graph, out)}" + (f" at {at}" if at else "")
+    return subscript(f"{graph.label(out)} = {inline(graph, out)}" + (f" at {at}" if at else ""))
 
 
 def trace_html(trace):

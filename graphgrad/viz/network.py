@@ -12,8 +12,9 @@ from typing import Optional
 import numpy as np
 
 from ..errors import GraphgradError, SizeError
-from .dot import Digraph, esc
-from .draw import _font, group_of, table
+from .dot import Digraph, Html, esc
+from .draw import SMALL, _font, group_of, table
+from .placing import label_size
 from .style import Style
 
 MAX_NEURONS = 64
@@ -104,85 +105,56 @@ def layer_dot(layers, style=None, batch="None"):
     return dot.source
 
 
+def layer_index(j):
+    """``⁽²⁾``: the superscript naming layer j."""
+    return f"({j})".translate(str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"))
+
+
 def neuron_name(i, j):
     """``a₁⁽²⁾``: activation of unit i in layer j (the feedforward-network lectures' notation, with Unicode sub/superscripts)."""
-    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-    sup = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
-    return f"a{str(i).translate(sub)}{f'({j})'.translate(sup)}"
+    return f"a{str(i).translate(str.maketrans('0123456789', '₀₁₂₃₄₅₆₇₈₉'))}{layer_index(j)}"
 
 
-# Where along its edge a weight label may sit (fractions from the source), middle first.
-ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.46, 0.54, 0.38, 0.62, 0.3, 0.7, 0.22, 0.78)
-SPREADS = 8          # times the columns are moved 25% further apart when labels do not fit
+MATRIX_LIMIT = 8      # a layer's weights are listed as a matrix up to this many rows and columns
+GAP = 70.0            # pt between neighbouring columns of neurons besides the width of the matrix below them
 
 
-def label_size(text, fontsize):
-    """A generous box (points) for one line of Helvetica: 0.6 em a character, plus a little room."""
-    return 0.6 * fontsize * len(text) + 4, 1.25 * fontsize
+def weight_matrix(style, rows, columns, values, title):
+    """An HTML-like table: ``title`` in the corner, a column per unit it feeds, a row per unit (or +1) feeding it.
 
-
-def _overlap(a, b):
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def place_labels(segments, keep_clear):
-    """A centre for each label on its own segment so that no two label boxes overlap (None if impossible).
-
-    ``segments`` are ``((x0, y0), (x1, y1), (width, height))``; ``keep_clear`` boxes (the neurons) are avoided.
+    Each weight is coloured by its sign, as its edge is, so a number is matched to its line by row and column.
     """
-    placed, centres = [], []
-    for (x0, y0), (x1, y1), (w, h) in segments:
-        for t in ALONG:
-            cx, cy = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            if not any(_overlap(box, other) for other in placed) and not any(_overlap(box, c) for c in keep_clear):
-                placed.append(box)
-                centres.append((cx, cy))
-                break
-        else:
-            return None
-    return centres
+    c, small = style.colour, style.fontsize * SMALL
+    cell = '<TD ALIGN="RIGHT">{}</TD>'
+    head = "".join(f"<TD>{_font(name, colour=c('const'), size=small)}</TD>" for name in columns)
+    body = [f"<TR><TD>{_font(title, bold=True)}</TD>{head}</TR>"]
+    for name, row in zip(rows, values):
+        numbers = "".join(cell.format(_font(style.number(w), colour=c("positive") if w >= 0 else c("negative")))
+                          for w in row)
+        body.append(f"<TR><TD>{_font(name, colour=c('const'), size=small)}</TD>{numbers}</TR>")
+    return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4">' + "".join(body) + "</TABLE>")
 
 
-def spread_columns(columns, segments, radius, dy, dx):
-    """Centres of columns of circles (each column a list of keys, centred on the tallest) and of the labels on
-    the edges between them: columns move apart (x1.25) until ``place_labels`` fits every label.
+def neuron_dot(layers, style=None, weights=True, bias=None):
+    """DOT source (for ``neato -n2``) of a neuron-level picture: a circle per unit ``a_i^(j)``, one line per weight.
 
-    ``segments(pos)`` gives ``place_labels``' segments for positions ``pos``. Returns ``(pos, centres, dx)``;
-    ``centres`` is None when the labels never fit.
+    Lines are coloured by the weight's sign and as wide as its size. With ``weights``, each layer's
+    weights are listed under the lines they label as a matrix ``W^(j)``: a row per unit feeding the
+    layer, a column per unit fed, so every number is found by its two neurons (layers wider than
+    ``MATRIX_LIMIT`` are not listed). ``bias`` (by default: when a layer has one) draws each layer's
+    bias as textbooks do, a +1 unit whose weights are the matrix's +1 row. Positions are computed
+    here, so the picture is the same with every renderer.
     """
-    tallest = max(len(col) for col in columns)
-    for _ in range(SPREADS):
-        pos = {}
-        for k, col in enumerate(columns):
-            top = 30 + (tallest - 1) * dy / 2 + (len(col) - 1) * dy / 2
-            for r, key in enumerate(col):
-                pos[key] = (40 + k * dx, top - r * dy)
-        clear = [(x - radius, y - radius, x + radius, y + radius) for x, y in pos.values()]
-        centres = place_labels(segments(pos), clear)
-        if centres is not None:
-            return pos, centres, dx
-        dx *= 1.25
-    return pos, None, dx
-
-
-def neuron_dot(layers, style=None, weights=True, bias=False):
-    """DOT source (for ``neato -n2``) of a neuron-level picture: a circle per unit, ``a_i^(j)``, weights on edges.
-
-    Positions are computed here (columns of circles, each layer centred), so the
-    picture is the same with every renderer. Each weight sits on its own edge in a
-    white box drawn over the lines, placed so that no two weights overlap; columns
-    move apart until they fit. When they cannot, colour and width alone show the weights.
-    """
-    style = style or Style(precision=2)  # weights with 2 decimals stay legible on edges
+    style = style or Style(precision=2)  # weights with 2 decimals stay legible
     layers = as_layers(layers)
     count = sum(layer.units for layer in layers)
     if count > MAX_NEURONS:
         raise SizeError(f"the network has {count} units; neuron-level pictures are for small nets "
                         f"(at most {MAX_NEURONS} units): draw a layer-level picture instead")
+    if bias is None:
+        bias = any(layer.bias is not None for layer in layers[1:])
     c = style.colour
     radius, dy, arrow = 22.0, 64.0, 6.0
-    label_font = style.fontsize * 0.7
     column = [([0] if bias and j < len(layers) - 1 else []) + list(range(1, layer.units + 1))
               for j, layer in enumerate(layers)]
     edges = []   # (layer j, unit i, unit k of layer j + 1, weight or None)
@@ -192,24 +164,38 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
             for k in range(1, layer.units + 1):
                 w = (b[k - 1] if b is not None else None) if i == 0 else (kernel[i - 1, k - 1] if kernel is not None else None)
                 edges.append((j, i, k, w))
-    texts = {e: style.number(e[3]) for e in edges if e[3] is not None and weights}
+    matrices, too_many = {}, False
+    for j, layer in enumerate(layers[1:]):
+        if not weights or layer.kernel is None:
+            continue
+        rows = [i for i in column[j] if i == 0 and layer.bias is not None or i > 0]
+        if len(rows) > MATRIX_LIMIT + 1 or layer.units > MATRIX_LIMIT:
+            too_many = True
+            continue
+        values = [[w for (jj, i, k, w) in edges if jj == j and i == r] for r in rows]
+        names = ["+1" if r == 0 else neuron_name(r, j + 1) for r in rows]
+        matrices[j] = (weight_matrix(style, names, [neuron_name(k, j + 2) for k in range(1, layer.units + 1)],
+                                     values, f"W{layer_index(j + 1)}"), len(rows) + 1, layer.units + 1)
+    cell_w, cell_h = label_size("-0.00", style.fontsize)[0] + 8, style.fontsize * 1.25 + 8
+    widest = max((n_cols * cell_w for _, _, n_cols in matrices.values()), default=0)
+    below = max((n_rows * cell_h for _, n_rows, _ in matrices.values()), default=0) + (20 if matrices else 0)
+    dx = max(2 * radius + GAP, widest + 30)
     tallest = max(len(col) for col in column)
-    labelled = [e for e in edges if e in texts]
-    pos, centres, dx = spread_columns(
-        [[(j, i) for i in col] for j, col in enumerate(column)],
-        lambda pos: [(pos[(e[0], e[1])], pos[(e[0] + 1, e[2])], label_size(texts[e], label_font)) for e in labelled],
-        radius, dy, 240.0)
-    spots = dict(zip(labelled, centres)) if centres is not None else {}
-    height = 30 + (tallest - 1) * dy + 60
+    pos = {}
+    for j, col in enumerate(column):
+        top = below + 30 + (tallest - 1) * dy / 2 + (len(col) - 1) * dy / 2
+        for r, i in enumerate(col):
+            pos[(j, i)] = (40 + j * dx, top - r * dy)
+    height = below + 30 + (tallest - 1) * dy + 60
     dot = Digraph("neurons")
-    dot.attr(fontname=style.font, bb=f"0,0,{80 + (len(layers) - 1) * dx:.0f},{height:.0f}", pad="0.2",
-             outputorder="edgesfirst")  # weight boxes are drawn over the lines they label
+    dot.attr(fontname=style.font, bb=f"0,0,{80 + (len(layers) - 1) * dx:.0f},{height:.0f}", pad="0.2")
     dot.attr("node", fontname=style.font, fontsize=str(style.fontsize), shape="circle", style="filled",
              width=f"{2 * radius / 72:.3f}", fixedsize="true", penwidth="1.4")
     dot.attr("edge", arrowsize="0.6", penwidth="1")
-    if texts and not spots:
-        dot.attr(label="(too many weights to label: colour shows the sign and width the size)", labelloc="b",
-                 fontcolor=c("const"), fontsize=str(label_font))
+    if too_many:
+        dot.attr(label=f"(layers of more than {MATRIX_LIMIT} units: too many weights to list; colour shows "
+                       "the sign and width the size)", labelloc="b", fontcolor=c("const"),
+                 fontsize=str(style.fontsize * SMALL))
     for j, layer in enumerate(layers):
         kind = "input" if j == 0 else "output" if j == len(layers) - 1 else "op"
         x = 40 + j * dx
@@ -221,9 +207,11 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
             label, fill, line = ("+1", "#F1F5F9", c("const")) if i == 0 else \
                 (neuron_name(i, j + 1), c(kind), c(f"{kind}_border"))
             dot.node(f"u{j}_{i}", label, id=f"u{j}_{i}", pos=f"{x:.1f},{y:.1f}!", fillcolor=fill, color=line)
+    for j, (label, n_rows, _) in matrices.items():
+        dot.node(f"W{j + 1}", label, id=f"W{j + 1}", shape="plaintext", style="", fixedsize="false",
+                 pos=f"{40 + (j + 0.5) * dx:.1f},{below - 10 - n_rows * cell_h / 2:.1f}!")  # tops aligned
     largest = max((np.abs(layer.kernel).max() for layer in layers[1:] if layer.kernel is not None), default=1) or 1
-    for edge in edges:
-        j, i, k, w = edge
+    for j, i, k, w in edges:
         attrs = {"color": c("edge")}
         if w is not None:
             attrs.update(color=c("positive") if w >= 0 else c("negative"),
@@ -237,13 +225,7 @@ def neuron_dot(layers, style=None, weights=True, bias=False):
         ex, ey = tip[0] - ux * arrow, tip[1] - uy * arrow
         pts = [(sx + (ex - sx) * t / 3, sy + (ey - sy) * t / 3) for t in range(4)]
         attrs["pos"] = f"e,{tip[0]:.1f},{tip[1]:.1f} " + " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
-        dot.edge(f"u{j}_{i}", f"u{j + 1}_{k}", **attrs)
-        if edge in spots:
-            (cx, cy), (w_pt, h_pt) = spots[edge], label_size(texts[edge], label_font)
-            dot.node(f"w{j}_{i}_{k}", texts[edge], id=f"w{j}_{i}_{k}", shape="box", style="filled",
-                     fillcolor="white", color="white", penwidth="0", fontcolor=attrs["color"],
-                     fontsize=f"{label_font:.1f}", pos=f"{cx:.1f},{cy:.1f}!", width=f"{w_pt / 72:.3f}",
-                     height=f"{h_pt / 72:.3f}", margin="0")
+        dot.edge(f"u{j}_{i}", f"u{j + 1}_{k}", id=f"e{j}_{i}_{k}", **attrs)
     return dot.source
 
 

@@ -45,7 +45,7 @@ class Style:
     font: str = "Helvetica"               # Helvetica metrics fit both renderers' boxes
     fontsize: float = 14
     subscripts: bool = True               # v-1 -> v₋₁
-    notation: str = "auto"                # adjoints as bar (v̄2) | partial (∂J/∂u) | auto
+    notation: str = "auto"                # adjoints as bar (v̄2) | partial (dJ/du) | auto
     naming: str = "baydin"                # a barred adjoint's name: baydin (v̄2) | user (ū, the program's names)
     colours: dict = field(default_factory=lambda: dict(COLOURS))
 

@@ -8,8 +8,9 @@ Each file compiles alone with pdflatex, and can also be ``\input`` into a docume
 """
 import json
 
+from ..errors import GraphgradError
 from ..graph.printing import decimals, inline, latex_name, latex_text
-from .draw import Reveal, picture, tex_number, to_dot
+from .draw import SMALL, Reveal, picture, tex_number, to_dot
 from .renderer import require
 
 # The file is a whole document when compiled alone, and only its picture when \input by a document.
@@ -32,7 +33,13 @@ STANDALONE = r"""%% {what}
 TIGHT_PAGE = (r"\begin{document}\setbox0=\hbox\bgroup",
               r"\egroup\pdfpagewidth=\wd0 \pdfpageheight=\ht0 \advance\pdfpageheight by \dp0 "
               r"\pdfhorigin=0pt \pdfvorigin=0pt \shipout\box0 \end{document}")
-SLIDE_BOX = (380.0, 165.0)   # bp a 16:9 Beamer frame leaves for the picture under a title, above a caption
+# A 16:9 Beamer frame is 453.5 × 255.1 bp; the picture may span it less 10 bp a side, under the title and
+# above a two-line caption.
+SLIDE_BOX = (433.0, 175.0)
+# The smallest text of a picture on a slide: 6.5 pt on a 453.5 bp-wide frame is 14 pt on a 13.33-inch
+# PowerPoint slide, the usual floor for projected text (node text is then 8.1 pt, i.e. 17.5 pt there).
+MIN_TEXT = 6.5
+FIT_TRIES = 4     # layouts tried, each with a font 25% larger, until the smallest text is MIN_TEXT on the slide
 
 
 def _xy(text):
@@ -64,6 +71,13 @@ def _curve(pos):
     return path, ("{Stealth}" if start else "") + "-" + ("{Stealth}" if end else "")
 
 
+def _tie(edge, colour):
+    """The line Graphviz draws under an edge's label and on to its edge (``decorate``), as a TikZ path, or ""."""
+    lines = [op["points"] for op in edge.get("_ldraw_", []) if op.get("op") == "L"]
+    return "".join(rf" \draw[draw={colour}, line width=0.6bp] " + " -- ".join(_pt(p) for p in points) + ";"
+                   for points in lines)
+
+
 class Colours:
     """The colours a picture uses, each defined once as ``\\definecolor{ggN}{HTML}{...}``."""
 
@@ -78,11 +92,17 @@ class Colours:
         return "\n".join(rf"\definecolor{{{n}}}{{HTML}}{{{k}}}" for k, n in self.names.items())
 
 
+def _font_size(points):
+    r"""``\fontsize{11.2}{13.4}\selectfont``: text of ``points`` points (before the picture is scaled)."""
+    return rf"\fontsize{{{points:.1f}}}{{{points * 1.2:.1f}}}\selectfont"
+
+
 def _line(line, colours, style):
-    """One label line in LaTeX, coloured as the DOT picture colours it."""
+    """One label line in LaTeX, coloured and sized as the DOT picture draws it."""
     c = style.colour
     if line.kind == "name":
-        aside = rf"\ {{\color{{{colours(c('const'))}}}\scriptsize${line.aside_tex}$}}" if line.aside_tex else ""
+        aside = (rf"\ {{\color{{{colours(c('const'))}}}{_font_size(style.fontsize * SMALL)}${line.aside_tex}$}}"
+                 if line.aside_tex else "")
         return rf"{{\boldmath${line.tex}$}}{aside}"
     if line.kind == "expr":
         return f"${line.tex}$"
@@ -157,8 +177,9 @@ class TikzPicture:
                            f"{path};")
                 text = pic.edge_label(node, k, "latex") if "lp" in e and not arg.is_const else ""
                 if text and (label_from is None or (node.id, k) in label_from):
-                    command = (rf"\node[gg label, text={self.colours(e.get('fontcolor', '#000000'))}] "
-                               rf"at ({_xy(e['lp'])[0]:.1f},{_xy(e['lp'])[1]:.1f}) {{${text}$}};")
+                    hue = self.colours(e.get('fontcolor', '#000000'))
+                    command = (rf"\node[gg label, text={hue}] "
+                               rf"at ({_xy(e['lp'])[0]:.1f},{_xy(e['lp'])[1]:.1f}) {{${text}$}};" + _tie(e, hue))
                     if label_from is not None:
                         command = rf"\uncover<{label_from[(node.id, k)]}->{{{command}}}"
                     out.append(command)
@@ -174,8 +195,8 @@ class TikzPicture:
     def styles(self):
         font = self.pic.style.fontsize
         return (rf"x=1bp, y=1bp, gg box/.style={{rounded corners=4bp, line width=1.2bp, align=center, inner sep=1bp, "
-                rf"font=\fontsize{{{font:.1f}}}{{{font * 1.2:.1f}}}\selectfont}}, "
-                rf"gg label/.style={{font=\fontsize{{{font * 0.8:.1f}}}{{{font:.1f}}}\selectfont, inner sep=1bp, "
+                rf"font={_font_size(font)}}}, "
+                rf"gg label/.style={{font={_font_size(font * SMALL)}, inner sep=1bp, "
                 rf"fill=white, fill opacity=0.85, text opacity=1}}")
 
     def source(self, scale=None, steps=None, label_from=None, extra=()):
@@ -207,6 +228,34 @@ def _caption(trace, frame, step, total):
     return rf"Step {step}/{total}, {frame.phase}: ${' = '.join(cells)}$"
 
 
+def _fit(frames, renderer):
+    """The frames' fullest picture and the scale that fits it to ``SLIDE_BOX`` with no text under ``MIN_TEXT``.
+
+    Shrinking a wide graph to the frame shrinks its text too; a larger font grows the boxes but not the
+    space between them, so the layout is redone with a larger font until the smallest text (edge labels)
+    is ``MIN_TEXT`` on the slide. A graph too large for that is refused, not drawn unreadably small.
+    """
+    for i in range(FIT_TRIES):
+        style = frames.style.but(fontsize=frames.style.fontsize * 1.25 ** i)
+        drawing = TikzPicture(picture(frames.graph, frames.data, style), reveal=frames.everything(), renderer=renderer)
+        width, height = drawing.bb
+        scale = min(SLIDE_BOX[0] / width, SLIDE_BOX[1] / height)
+        smallest = style.fontsize * SMALL * scale
+        if smallest >= MIN_TEXT:
+            return drawing, scale
+    raise GraphgradError(f"the graph is too large for one Beamer frame with text of at least {MIN_TEXT:g} pt "
+                         f"(its labels would be {smallest:.1f} pt); step through it as a PDF or HTML instead "
+                         "(--format pdf or html)")
+
+
+def _as_written(graph):
+    r"""The graph's program as the user typed it (``\texttt{J = 3*(a*b + c)}``), else its output's formula."""
+    if graph.source:
+        return rf"\texttt{{{latex_text(graph.source)}}}"
+    out = graph.output
+    return rf"${latex_name(graph.label(out))} = {inline(graph, out, 'latex')}$"
+
+
 def beamer(frames, renderer=None):
     """One Beamer frame whose overlays step through ``frames`` (a ``Frames``): forward, then backward.
 
@@ -214,8 +263,7 @@ def beamer(frames, renderer=None):
     the current node is ringed, the edges carrying the step are drawn bold, and the
     step's trace row is the caption.
     """
-    pic = picture(frames.graph, frames.data, frames.style)
-    drawing = TikzPicture(pic, reveal=frames.everything(), renderer=renderer)
+    drawing, scale = _fit(frames, renderer)
     steps, label_from, extra, captions = {}, {}, [], []
     edges = {e["id"]: e for e in drawing.layout.get("edges", []) if "id" in e and "pos" in e}
     current = frames.style.colour("current")
@@ -238,12 +286,9 @@ def beamer(frames, renderer=None):
                 tip = "{Stealth}-" if reveal.flow == "backward" else "-{Stealth}"
                 extra.append(rf"\only<{n}>{{\draw[{tip}, draw={drawing.colours(hue)}, line width=2.5bp] {path};}}")
         captions.append(rf"\only<{n}>{{{_caption(frames.trace, frame, n, total)}}}")
-    width, height = drawing.bb
-    scale = min(SLIDE_BOX[0] / width, SLIDE_BOX[1] / height)
     body = drawing.source(scale, steps, label_from, extra)
-    out = frames.graph.output
-    heading = rf"Backprop step by step: ${latex_name(frames.graph.label(out))} = {inline(frames.graph, out, 'latex')}$"
-    frame = "\n".join([rf"\begin{{frame}}{{{heading}}}", r"\centering", drawing.colours.definitions(), body,
+    frame = "\n".join([rf"\begin{{frame}}{{Backprop step by step: {_as_written(frames.graph)}}}", r"\centering",
+                       drawing.colours.definitions(), r"\vfill\makebox[\textwidth][c]{%", body, "}",
                        r"\par\vfill", r"{\small " + "%\n".join(captions) + "}", r"\end{frame}"])
     return STANDALONE.format(what="Backprop step by step: one Beamer frame, a slide per step (graphgrad).",
                              cls="[aspectratio=169]{beamer}",

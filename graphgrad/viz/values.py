@@ -61,5 +61,6 @@ def symbolic_partial(graph, node, k, name=None, style="text"):
         nodes = [node, *node.inputs]
         expr = expr.xreplace({vsymbol(graph, n): symbol(name(n)) for n in nodes if not n.is_const})
     if style == "latex":
-        return sp.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols})
+        return sp.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols},
+                        fold_short_frac=True)  # 1/v_{-1} at full size, as the PNGs write it
     return plain(expr)

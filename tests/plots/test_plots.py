@@ -47,6 +47,23 @@ def test_boundary_frames_follow_training(tmp_path):
     paths = frames.save(tmp_path / "frames")
     assert [p.split("/")[-1] for p in map(str, paths)] == ["frame_000.png", "frame_001.png", "frame_002.png"]
     assert all(open(p, "rb").read(8) == PNG for p in paths)
+    assert {_width(p) for p in paths} == {1920}
+
+
+def _width(path):
+    from PIL import Image
+    with Image.open(path) as image:
+        return image.size[0]
+
+
+def test_figures_are_slide_wide_like_the_graphviz_renders(tmp_path):
+    """A PNG is 1920 px wide (a full-HD slide) whatever its size in inches, unless a dpi is asked for."""
+    model, history, x, y = trained(epochs=1)
+    plot_decision_boundary(model, x, y, tmp_path / "b.png", resolution=20)
+    plot_history(history, tmp_path / "h.png")
+    assert _width(tmp_path / "b.png") == _width(tmp_path / "h.png") == 1920
+    save(plot_history(history), tmp_path / "small.png", dpi=50)
+    assert _width(tmp_path / "small.png") == 50 * 9                  # two panels of 4.5 in
 
 
 def test_save_rejects_unknown_format_and_keeps_old_file(tmp_path):

@@ -50,7 +50,7 @@ def test_text_markdown_latex_show_the_numbers(baydin):
         for number in ("11.652", "5.5", "1.716", "-0.284", "0.693"):
             assert number in out, (fmt, number)
     latex = baydin.format("latex")
-    assert r"\bar{v}_{0} + \bar{v}_{2} \times v_{-1}" in latex and r"\toprule" in latex and r"\cos" in latex
+    assert r"\bar{v}_{0} + \bar{v}_{2} \cdot v_{-1}" in latex and r"\toprule" in latex and r"\cos" in latex
 
 
 def test_seed000_every_intermediate_adjoint_is_3():

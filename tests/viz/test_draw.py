@@ -32,8 +32,8 @@ def test_baydin_values_and_adjoints_are_drawn(renderer, baydin, tmp_path, svg_te
 def test_backprop_seed_dj_da_is_12(renderer, backprop_j, tmp_path, svg_texts, svg_groups):
     graph, at = backprop_j
     texts = svg_texts(render(graph, tmp_path / "j.svg", at, view="backward").read_text())
-    adjoints = {t.split(" = ")[0]: t.split(" = ")[1] for t in texts if t.startswith("∂J/∂")}
-    assert adjoints == {"∂J/∂a": "12", "∂J/∂b": "15", "∂J/∂c": "3", "∂J/∂u": "3", "∂J/∂v": "3", "∂J/∂J": "1"}
+    adjoints = {t.split(" = ")[0]: t.split(" = ")[1] for t in texts if t.startswith("dJ/d")}
+    assert adjoints == {"dJ/da": "12", "dJ/db": "15", "dJ/dc": "3", "dJ/du": "3", "dJ/dv": "3", "dJ/dJ": "1"}
 
 
 def test_edge_labels_show_symbolic_and_numeric_partials(renderer, baydin, svg_texts, svg_groups):
@@ -59,7 +59,7 @@ def test_node_used_twice_has_two_edges_and_summed_adjoint(renderer, svg_texts, s
     edges = re.findall(r"(n\d+) -> (n\d+)", source)
     assert len(edges) == 4 and len(set(edges)) == 2     # each use drawn
     a_id = f"n{graph.inputs[0].id}"
-    assert "∂c/∂a = 4" in texts  # dc/da = 4, summed over the 4 paths
+    assert "dc/da = 4" in texts  # dc/da = 4, summed over the 4 paths
     assert sum(1 for e in edges if e[0] == a_id) == 2
 
 
@@ -187,4 +187,75 @@ def test_a_graph_that_crosses_too_many_ranks_is_laid_out_by_sfdp_and_says_so():
 
 def test_partial_notation_works_for_an_unnamed_output():
     source = to_dot(gg.parse("sin(x)*x"), {"x": 1.0}, view="backward", notation="partial")
-    assert f"∂v₂/∂x = {math.sin(1) + math.cos(1):.3f}" in source      # d(x sin x)/dx, the output named v2
+    assert f"dv₂/dx = {math.sin(1) + math.cos(1):.3f}" in source      # d(x sin x)/dx, the output named v2
+
+
+def _layout(source):
+    """Graphviz's centre and height (points) of the nodes of DOT ``source``, by DOT id."""
+    import json
+    from graphgrad.viz.renderer import require
+    objects = json.loads(require("json").run(source, "json"))["objects"]
+    return {o["id"]: (*(float(v) for v in o["pos"].split(",")), float(o["height"]) * 72)
+            for o in objects if "id" in o and "pos" in o}
+
+
+def test_a_constant_sits_beside_its_consumer(renderer):
+    graph = gg.parse("J = 3*(a*b + c)")
+    const = next(n for n in graph.nodes if n.is_const)
+    for view in ("forward", "backward", "both"):
+        pos = _layout(to_dot(graph, {"a": 5, "b": 4, "c": 1}, view=view))
+        (x3, y3, h3), (xj, yj, hj) = pos[f"n{const.id}"], pos[f"n{graph.output.id}"]
+        assert abs(x3 - xj) < 1                              # the same rank (column) as J
+        assert abs(y3 - yj) - (h3 + hj) / 2 < 25             # right above or below it, not a rank away
+
+
+def test_no_adjoint_arrow_points_into_a_constant(renderer, backprop_j, svg_groups):
+    graph, at = backprop_j
+    const = next(n for n in graph.nodes if n.is_const)
+    consumer = next(n for n in graph.nodes if any(a is const for a in n.inputs))
+    k = next(k for k, a in enumerate(consumer.inputs) if a is const)
+    for view in ("backward", "both"):
+        edges = svg_groups(svg(to_dot(graph, at, view=view)), "edge")
+        heads = {eid: len(list(g.iter("{http://www.w3.org/2000/svg}polygon"))) for eid, g in edges.items()}
+        assert heads.pop(f"e{consumer.id}_{k}") == 0
+        assert all(n == 1 for n in heads.values())     # every other edge has its one arrow
+
+
+def _bezier(d):
+    """Points along an SVG path of cubic Béziers (``M x,y C x,y x,y x,y ...``)."""
+    xy = [tuple(map(float, p.split(","))) for p in re.findall(r"-?[\d.]+,-?[\d.]+", d)]
+    out = []
+    for i in range(0, len(xy) - 3, 3):
+        p0, p1, p2, p3 = xy[i:i + 4]
+        for t in (j / 50 for j in range(51)):
+            u = 1 - t
+            out.append(tuple(u ** 3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t ** 3 * e
+                             for a, b, c, e in zip(p0, p1, p2, p3)))
+    return out
+
+
+def test_each_edge_label_is_joined_to_its_own_edge(renderer, baydin, svg_groups):
+    """Two edges enter v₂ (Baydin): each partial is underlined and tied by a line to its own edge, none other."""
+    graph, at = baydin
+    ns = "{http://www.w3.org/2000/svg}"
+    edges = svg_groups(svg(to_dot(graph, at, view="backward")), "edge")
+    curves = {eid: _bezier(g.find(f"{ns}path").get("d")) for eid, g in edges.items()}
+    for eid, g in edges.items():
+        text, line = g.find(f"{ns}text"), g.find(f"{ns}polyline")
+        assert text is not None and line is not None, eid
+        points = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+        assert abs(points[0][1] - float(text.get("y"))) < 6          # the underline is under the label
+        end = points[-1]
+        distance = {other: min(math.dist(end, p) for p in curve) for other, curve in curves.items()}
+        assert distance[eid] < 4 and min(distance, key=distance.get) == eid
+
+
+def test_adjoints_and_local_partials_never_share_a_name(renderer, svg_groups):
+    """In J = 2u the edge's local ∂J/∂u and u's adjoint were both written ∂J/∂u: the adjoint is now dJ/du."""
+    source = svg(to_dot(gg.parse("u = x*x; J = 2*u"), {"x": 3.0}, view="backward", notation="partial"))
+
+    def names(kind):
+        return {"".join(t.itertext()).split(" = ")[0].strip() for g in svg_groups(source, kind).values()
+                for t in g.iter("{http://www.w3.org/2000/svg}text") if " = " in "".join(t.itertext())}
+    adjoints, partials = names("node"), names("edge")
+    assert {"dJ/dx", "dJ/du"} <= adjoints and {"∂J/∂u", "∂u/∂x"} <= partials and not adjoints & partials

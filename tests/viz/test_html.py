@@ -1,4 +1,6 @@
 """Trace tables as HTML (Baydin et al.'s layout)."""
+import re
+
 import pytest
 
 from graphgrad.traces import record
@@ -11,7 +13,14 @@ def test_html_tables_have_every_row_and_mark_accumulation(baydin):
     assert page.count('<tr id="f') == len(trace.forward) and page.count('<tr id="r') == len(trace.reverse)
     assert page.count('class="acc"') == sum(r.accumulate for r in trace.reverse) == 2
     assert "= 11.652" in page and "= 5.5" in page and "= 1.716" in page
-    assert "v̄0 + v̄2·v-1" in page
+    assert "v̄₀ + v̄₂·v₋₁" in page
+
+
+def test_html_tables_write_names_as_the_graph_does(baydin):
+    """The graph draws v₋₂ and x₁; the table beside it in the stepper must not write v-2 and x1."""
+    page = trace_html(record(*baydin))
+    assert "<td>v₋₁</td>" in page and "= ln v₋₁" in page and "Trace of y = ln x₁ + x₁·x₂" in page
+    assert not re.search(r"\b[vx]-?\d", page.replace("&#x27;", ""))
 
 
 def test_a_notebook_renders_the_html_instead_of_showing_its_source(baydin):
@@ -25,10 +34,10 @@ def test_trace_html_is_headed_by_its_expression_and_point(baydin):
     from graphgrad.viz.html import trace_page
     trace = record(*baydin)
     fragment = trace_html(trace)
-    assert '<h3 class="gg-heading">Trace of y = ln x1 + x1·x2 - sin x2 at x1 = 2, x2 = 5</h3>' in fragment
+    assert '<h3 class="gg-heading">Trace of y = ln x₁ + x₁·x₂ - sin x₂ at x₁ = 2, x₂ = 5</h3>' in fragment
     page = trace.format("html")
     assert page.startswith("<!DOCTYPE html>") and page == trace_page(trace)
-    assert "<title>Trace of y = ln x1 + x1·x2 - sin x2 at x1 = 2, x2 = 5</title>" in page
+    assert "<title>Trace of y = ln x₁ + x₁·x₂ - sin x₂ at x₁ = 2, x₂ = 5</title>" in page
     assert trace._repr_html_() == fragment
 
 

@@ -28,7 +28,7 @@ def test_a_sequential_shows_its_summary_and_its_picture(renderer, svg_texts):
     table = re.search(r"<pre[^>]*>(.*?)</pre>", shown, re.S).group(1)
     assert "Total params: 13" in table and "dense_1 (Dense)" in table
     svg = shown[shown.index("<svg"):]
-    assert "a₁⁽²⁾" in svg_texts(svg) and len(re.findall("<ellipse", svg)) == 2 + 3 + 1
+    assert "a₁⁽²⁾" in svg_texts(svg) and len(re.findall("<ellipse", svg)) == 2 + 3 + 1 + 2   # and two +1 bias units
     assert nn.Sequential([nn.Dense(3)])._repr_html_() is None        # not built: the text repr shows
 
 

@@ -52,54 +52,54 @@ def test_graph_layers_groups_named_nodes():
         graph_layers(gg.parse("y = x*x"))
 
 
-def _label_boxes(svg, svg_groups):
-    """Each weight label's drawn box (x0, y0, x1, y1) by its id ``w{layer}_{unit}_{unit}``."""
-    boxes = {}
-    for gid, g in svg_groups(svg, "node").items():
-        if gid and gid.startswith("w"):
-            poly = next(e for e in g.iter() if e.tag.endswith("polygon"))
-            xs, ys = zip(*(map(float, p.split(",")) for p in poly.get("points").split()))
-            boxes[gid] = (min(xs), min(ys), max(xs), max(ys))
-    return boxes
+def _placed_texts(group):
+    """The texts of an SVG group as rows (top to bottom) of strings (left to right)."""
+    texts = sorted((float(t.get("y")), float(t.get("x")), "".join(t.itertext()))
+                   for t in group.iter("{http://www.w3.org/2000/svg}text"))
+    rows = []
+    for y, x, text in texts:   # a smaller font sits a few points off its row's baseline
+        if not rows or y - rows[-1][0][0] > 6:
+            rows.append([])
+        rows[-1].append((y, x, text))
+    return [[text for _, _, text in sorted(row, key=lambda t: t[1])] for row in rows]
 
 
-def _centres(svg, svg_groups):
-    out = {}
-    for gid, g in svg_groups(svg, "node").items():
-        ellipse = next((e for e in g.iter() if e.tag.endswith("ellipse")), None)
-        if ellipse is not None:
-            out[gid] = (float(ellipse.get("cx")), float(ellipse.get("cy")))
-    return out
+def _shown(w):
+    return f"{w:.2f}".rstrip("0").rstrip(".")
 
 
 @pytest.mark.parametrize("sizes", [[2, 4, 4, 1], [3, 3, 1], [4, 6, 6, 2], [5, 8, 3]])
-def test_weight_labels_sit_on_their_own_edges_without_overlapping(renderer, svg_groups, sizes):
+def test_every_weight_is_listed_by_its_two_neurons_clear_of_the_lines(renderer, svg_groups, sizes):
+    """Each layer's weights and biases form a matrix W⁽ʲ⁾ under the picture: row = the unit (or +1) feeding,
+    column = the unit fed, so no number floats among crossing lines."""
     rng = np.random.default_rng(sum(sizes))
-    layers = [Layer("x", sizes[0])] + [Layer(f"h{j}", n, "sigmoid", (rng.normal(size=(sizes[j - 1], n)),
-                                                                       rng.normal(size=n)))
+    def rounded(*shape):
+        w = np.round(rng.normal(size=shape), 2)
+        return np.where(np.abs(w) < 0.01, 0.5, w)
+    layers = [Layer("x", sizes[0])] + [Layer(f"h{j}", n, "sigmoid", (rounded(sizes[j - 1], n), rounded(n)))
                                        for j, n in enumerate(sizes[1:], 1)]
-    svg = network_picture(layers, bias=True)._repr_svg_()
-    boxes = _label_boxes(svg, svg_groups)
-    edges = sum((sizes[j] + 1) * sizes[j + 1] for j in range(len(sizes) - 1))
-    assert len(boxes) == edges                                     # every weight and bias is labelled
-    ids = sorted(boxes)
-    for a in range(len(ids)):
-        for b in range(a + 1, len(ids)):
-            p, q = boxes[ids[a]], boxes[ids[b]]
-            assert not (p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]), f"{ids[a]} overlaps {ids[b]}"
-    centres = _centres(svg, svg_groups)
-    for gid, (x0, y0, x1, y1) in boxes.items():                    # each box's centre lies on its own edge
-        j, i, k = map(int, gid[1:].split("_"))
-        (ax, ay), (bx, by) = centres[f"u{j}_{i}"], centres[f"u{j + 1}_{k}"]
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        distance = abs((bx - ax) * (ay - cy) - (ax - cx) * (by - ay)) / np.hypot(bx - ax, by - ay)
-        assert distance < 1.5 and min(ax, bx) < cx < max(ax, bx), gid
+    svg = network_picture(layers)._repr_svg_()
+    nodes = svg_groups(svg, "node")
+    sup = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    def name(i, j):
+        return f"a{str(i).translate(sub)}{f'({j})'.translate(sup)}"
+    for j, layer in enumerate(layers[1:], 1):
+        rows = _placed_texts(nodes[f"W{j}"])
+        assert rows[0] == [f"W{f'({j})'.translate(sup)}"] + [name(k, j + 1) for k in range(1, layer.units + 1)]
+        assert rows[1] == ["+1"] + [_shown(b) for b in layer.bias]
+        assert rows[2:] == [[name(i, j)] + [_shown(w) for w in layer.kernel[i - 1]] for i in range(1, sizes[j - 1] + 1)]
+    circles = [e for g in nodes.values() for e in g.iter("{http://www.w3.org/2000/svg}ellipse")]
+    assert len(circles) == sum(sizes) + len(sizes) - 1                  # a +1 bias unit beside each layer but the last
+    lowest = max(float(e.get("cy")) + float(e.get("ry")) for e in circles)
+    assert all(float(t.get("y")) > lowest for j in range(1, len(sizes))
+               for t in nodes[f"W{j}"].iter("{http://www.w3.org/2000/svg}text"))
 
 
 def test_too_many_weights_to_label_says_so():
     rng = np.random.default_rng(0)
     source = neuron_dot([("x", 30), ("h", 30, "relu", rng.normal(size=(30, 30)))])
-    assert "too many weights to label" in source and 'id="w' not in source
+    assert "too many weights to list" in source and 'id="W' not in source
 
 
 _point = st.tuples(st.floats(0, 500), st.floats(0, 300))
@@ -108,7 +108,7 @@ _point = st.tuples(st.floats(0, 500), st.floats(0, 300))
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(_point, _point, st.tuples(st.floats(5, 40), st.floats(5, 15))), max_size=12))
 def test_placed_labels_never_overlap_and_sit_on_their_segments(segments):
-    from graphgrad.viz.network import place_labels
+    from graphgrad.viz.placing import place_labels
     segments = [(a, b, size) for a, b, size in segments if np.hypot(b[0] - a[0], b[1] - a[1]) > 1]
     centres = place_labels(segments, keep_clear=[(0, 0, 10, 10)])
     if centres is None:

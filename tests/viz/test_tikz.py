@@ -34,8 +34,8 @@ def _pdflatex(tex, folder):
 def test_tikz_labels_are_latex_math_on_graphvizs_layout(renderer, tmp_path, baydin):
     graph, at = baydin
     tex = render(graph, tmp_path / "g.tex", at, view="both").read_text()
-    assert r"\bar{v}_{-1} = 5.5" in tex and r"\frac{\partial v_{5}}{\partial v_{4}} = 1" in tex
-    assert r"\frac{\partial v_{1}}{\partial v_{-1}} = \frac{1}{v_{-1}} = 0.5" in tex
+    assert r"\bar{v}_{-1} = 5.5" in tex and r"\partial v_{5}/\partial v_{4} = 1" in tex
+    assert r"\partial v_{1}/\partial v_{-1} = 1 / v_{-1} = 0.5" in tex     # full size, as the PNGs write it
     layout = json.loads(find().run(to_dot(*baydin, view="both"), "json"))
     for o in layout["objects"]:                       # every node sits where Graphviz put it
         x, y = (float(v) for v in o["pos"].split(","))
@@ -87,3 +87,40 @@ def test_beamer_frame_compiles_to_a_slide_per_step(renderer, tmp_path, backprop_
     first, eleventh = pdf.pages[0].extract_text(), pdf.pages[10].extract_text()
     assert "Step 1/12" in first and "= 63" not in first.replace(" ", "")
     assert "Step 11/12" in eleventh and "12" in eleventh
+
+
+def _picture_extent(tex):
+    """Width and height (bp, before scaling) spanned by the boxes of a TikZ picture graphgrad wrote."""
+    boxes = [tuple(map(float, m)) for m in re.findall(
+        r"minimum width=([\d.]+)bp, minimum height=([\d.]+)bp\] \(n\d+\) at \(([\d.-]+),([\d.-]+)\)", tex)]
+    xs = [x + s * w / 2 for w, h, x, y in boxes for s in (-1, 1)]
+    ys = [y + s * h / 2 for w, h, x, y in boxes for s in (-1, 1)]
+    return max(xs) - min(xs), max(ys) - min(ys)
+
+
+def test_beamer_picture_fills_a_16_9_frame_and_its_text_stays_readable(renderer, tmp_path, backprop_j):
+    """The picture spans the frame's width (453.5 bp less margins) or height, and no text is under 6.5 pt."""
+    from graphgrad.viz.tikz import MIN_TEXT
+    [path] = write_frames(*backprop_j, tmp_path, "beamer")
+    tex = path.read_text()
+    scale = float(re.search(r"scale=([\d.]+)", tex).group(1))
+    width, height = _picture_extent(tex)
+    assert width * scale > 400 or height * scale > 160                 # 16:9 frame: 453.5 x 255.1 bp
+    sizes = [float(s) for s in re.findall(r"\\fontsize\{([\d.]+)\}", tex)]
+    assert min(sizes) * scale >= MIN_TEXT == 6.5
+    picture = tex[tex.index(r"\begin{tikzpicture}"):tex.index(r"\end{tikzpicture}")]
+    assert not re.search(r"\\(scriptsize|tiny|frac)\b", picture)        # fractions and tags at full size
+
+
+def test_beamer_refuses_a_graph_whose_text_would_be_unreadable(tmp_path):
+    graph = gg.parse(" + ".join(f"sin(x{i})*x{i + 1}" for i in range(12)))
+    with pytest.raises(gg.errors.GraphgradError, match=r"too large for one Beamer frame .* 6.5 pt"):
+        write_frames(graph, {f"x{i}": 1.0 for i in range(13)}, tmp_path, "beamer")
+
+
+def test_tikz_and_png_write_one_product_sign_and_the_title_as_typed(renderer, tmp_path):
+    graph = gg.parse("J = 3*(a*b + c)")
+    tex = render(graph, tmp_path / "j.tex", {"a": 5, "b": 4, "c": 1}, view="both").read_text()
+    assert r"\cdot" in tex and r"\times" not in tex                     # the PNG's 3·v₂, not 3×v₂
+    [path] = write_frames(graph, {"a": 5, "b": 4, "c": 1}, tmp_path, "beamer")
+    assert r"\begin{frame}{Backprop step by step: \texttt{J = 3*(a*b + c)}}" in path.read_text()
