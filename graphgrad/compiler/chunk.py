@@ -36,8 +36,8 @@ def training_loop(step, epoch_order):
                 epoch_order(order, seed, first + epoch, shuffle)
             start = bat * batch
             rows = min(batch, order.size - start)
-            picked[:rows] = order[start:start + rows]
-            picked[rows:] = order[start]
+            for row in range(batch):
+                picked[row] = order[start + row] if row < rows else order[start]
             loss = step(data, picked, rows, totals[epoch])
             if not np.isfinite(loss):
                 return loss

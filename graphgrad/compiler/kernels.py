@@ -350,7 +350,8 @@ def _train_functions(writer, x, y, mask, names, args, sig, parallel, core):
             'finite)."""',
             f"    ({', '.join(data)},) = data",
             *_sized(writer, step),   # sizes bound once every line naming one is written
-            "", "", f"run_chunk = njit({_options(False, cache=False)})(training_loop(step, epoch_order))",
+            "", "", f"run_chunk = njit(inline='always', {_options(False, cache=False)})(training_loop(step, "
+                    "epoch_order))",   # inlined into train: Numba compiled the kernel in 1.5x the time through a call
             "", "", _decorator(types, False), f"def train({', '.join(params)}):",
             '    """A chunk of mini-batch steps from ``position``; returns 0.0, or the loss of a step that was not '
             'finite."""',
