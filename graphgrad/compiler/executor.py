@@ -19,7 +19,7 @@ from .codegen import CompileError, NoLowering
 from .fallback import InterpretedGraph
 from .fusion import fuse
 from .lowering import lower
-from .loop import Run, dataset, step_inputs, totals
+from .loop import Run, batches_per_epoch, dataset, step_inputs, totals
 from .passes import optimize
 from .tiers import runner
 
@@ -246,9 +246,9 @@ class CompiledStep(_Generated):
     def chunk(self, data_x, data_y, params, state, order, seed, first, epochs, shuffle, position, steps,
               to_epoch_end, totals):
         """Steps from ``position`` in one compiled call (see ``loop.Run``); 0.0, or a non-finite loss."""
-        return self._train(data_x, data_y, *self.check(params, state), *self.noise, *self.arenas, *self.sizes, order,
-                           int(seed), int(first), int(epochs), bool(shuffle), position, int(steps),
-                           bool(to_epoch_end), totals)
+        return self._train(data_x, data_y, *self.check(params, state), *self.noise, *self.arenas, *self.sizes,
+                           batches_per_epoch(self.step_graph, len(data_x)), order, int(seed), int(first),
+                           int(epochs), bool(shuffle), position, int(steps), bool(to_epoch_end), totals)
 
 
 _compiled_steps = collections.OrderedDict()

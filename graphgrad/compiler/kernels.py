@@ -10,6 +10,7 @@ model's sizes the source names ``d0, d1, ...``, and ``layout``, the arenas'
 sizes followed by each value's offset in its arena (the buffer plan of this
 model). A builder returns them with the text.
 """
+import inspect
 import keyword
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .buffers import is_scalar, plan
+from .chunk import training_loop
 from .codegen import CompileError, Lines, Writer, dtype_name, identifier, source_text
 from .fusion import FUSED
 from .schedule import schedule
@@ -24,10 +26,10 @@ from .sizes import Sizes, prod
 
 RESERVED = {"np", "njit", "prange", "gemm", "sigmoid", "softplus", "im2col", "col2im", "max_pool", "max_pool_grad",
             "max_pool_select", "avg_pool", "avg_pool_grad", "epoch_order", "fill_uniform", "view", "ShapeError",
-            "forward", "train", "i", "j", "p", "q", "e", "sm_base", "sm_top", "sm_total", "sm_shift", "sm_e", "epoch_total",
-            "row", "batches", "epoch", "order", "seed", "first", "epochs", "shuffle", "acc", "data_x",
-            "data_y", "bat", "rw", "col", "rows_total", "start", "rows", "done", "steps", "position",
-            "to_epoch_end", "totals", "dims", "layout"}
+            "forward", "train", "step", "training_loop", "run_chunk", "i", "j", "p", "q", "e", "sm_base", "sm_top",
+            "sm_total", "sm_shift", "sm_e", "acc", "data_x", "data_y", "dims", "layout", "batches", "order", "seed",
+            "first", "epochs", "shuffle", "position", "steps", "to_epoch_end", "totals", "data", "picked", "rows",
+            "sums", "rw", "row", "col"}
 NAME_LONGEST = 64   # Numba's LLVM IR cuts long argument names, which then collide ("redefinition of argument")
 _SHAPED = re.compile(r"^(i\d+|d\d+|C\d+|v\d+(_.*)?|[fi]\d\d_.*|arena_.*)$")
 
@@ -84,10 +86,11 @@ def _module(graph, writer, functions):
     return "\n".join(parts) + "\n"
 
 
-def _options(parallel):
-    """Numba options of every generated function: cached; IEEE division (x/0 is inf, as in NumPy) instead of
-    Python's ZeroDivisionError check, whose branch kept float loops from being vectorised (3x slower)."""
-    return f"cache=True, error_model='numpy'{', parallel=True' if parallel else ''}"
+def _options(parallel, cache=True):
+    """Numba options of the generated functions: IEEE division (x/0 is inf, as in NumPy) instead of Python's
+    ZeroDivisionError check, whose branch kept float loops from being vectorised (3x slower); cached unless
+    the function is only called by another, whose machine code holds it."""
+    return f"{'cache=True, ' if cache else ''}error_model='numpy'{', parallel=True' if parallel else ''}"
 
 
 def _decorator(args, parallel):
@@ -263,12 +266,10 @@ def train_module(step, graph, parallel=False):
         else:
             core(f"for i in range({writer.size(old)}):")
             core(f"    {names[old.id]}[i] = {writer.read(new, old, old.shape, None)}")
-    core(f"totals[epoch, 0] += {loss_var} * rows")
     for line in _accumulate(writer, sums):
         core(line)
-    head, body = _train_function(writer, x, y, mask, names, args, sig, parallel, writer.prelude() + _slots(writer),
-                                 core.lines)
-    return _kernel(graph, writer, head + _sized(writer, body))   # sizes bound once every line naming one is written
+    core(f"return {loss_var}")
+    return _kernel(graph, writer, _train_functions(writer, x, y, mask, names, args, sig, parallel, core.lines))
 
 
 def sum_sizes(step):
@@ -277,14 +278,14 @@ def sum_sizes(step):
 
 
 def _accumulate(writer, sums):
-    """Lines adding the step's ``sums`` to ``totals[epoch, 1:]``, flattened in order."""
+    """Lines adding the step's ``sums`` to ``sums[1:]`` (its epoch's totals after the loss), flattened in order."""
     lines, offset = [], 1
     for node in sums:
         if is_scalar(node):
-            lines.append(f"totals[epoch, {offset}] += {writer.read(node, node, (), [])}")
+            lines.append(f"sums[{offset}] += {writer.read(node, node, (), [])}")
         else:
             lines += [f"for i in range({writer.size(node)}):",
-                      f"    totals[epoch, {offset} + i] += {writer.read(node, node, node.shape, None)}"]
+                      f"    sums[{offset} + i] += {writer.read(node, node, node.shape, None)}"]
         offset += max(writer.size(node), 1)
     return lines
 
@@ -301,20 +302,19 @@ def _after(writer, loss, lines):
 def _gather(flat, data, width):
     """Lines copying row ``row`` of ``data`` into row ``rw`` of the batch buffer ``flat`` (``width`` per row)."""
     if width == 1:
-        return [f"            {flat}[rw] = {data}[row, 0]"]
-    return [f"            for col in range({width}):",
-            f"                {flat}[rw * {width} + col] = {data}[row, col]"]
+        return [f"        {flat}[rw] = {data}[row, 0]"]
+    return [f"        for col in range({width}):",
+            f"            {flat}[rw * {width} + col] = {data}[row, col]"]
 
 
-def _train_function(writer, x, y, mask, names, args, sig, parallel, setup, core):
-    """``train``: a chunk of shuffled mini-batch steps, each gathered into x and y and run through ``core``.
+def _train_functions(writer, x, y, mask, names, args, sig, parallel, core):
+    """The lines of ``training_loop`` (its source copied from ``chunk``), ``step``, ``run_chunk`` and ``train``.
 
-    It resumes at ``position`` (epoch, batch), runs up to ``steps`` steps (stopping at the end of an
-    epoch when ``to_epoch_end``), adds each step's loss times its rows and its sums to ``totals[epoch]``,
-    and leaves ``position`` at the next step. With a ``mask`` input the last batch of an epoch holds the
-    remaining rows, padded with copies of its first row (mask 0); without one the remainder is skipped.
-    Returns 0.0, or the loss of a step whose loss was not finite (``position`` then names that step).
-    ``(head, body)``: the lines of the decorator, signature and docstring, and the rest.
+    ``step(data, picked, rows, sums)`` gathers rows ``picked`` of the data into
+    x and y (and the mask: 1 for the first ``rows``, 0 for the padding) and runs
+    ``core``, one step's statements; ``run_chunk`` is the training loop around it
+    and Numba's ``epoch_order``. ``train`` sets up the step's buffers (the arenas'
+    slots; x, y and the mask) and runs a chunk, the buffers and arguments in ``data``.
     """
     batch = writer.sizes(x.shape[0] if x.ndim else 1)
     if not x.ndim or not y.ndim or y.shape[0] != batch:
@@ -323,42 +323,36 @@ def _train_function(writer, x, y, mask, names, args, sig, parallel, setup, core)
     fx, fy = prod(writer.shape(x)[1:]), prod(writer.shape(y)[1:])
     xv, yv = names[x.id], names[y.id]
     rest = 3 if mask is not None else 2
+    buffers = [(xv, batch * fx, x), (yv, batch * fy, y)]       # (name, size, node) of the batch's buffers
+    if mask is not None:
+        buffers.append((names[mask.id], batch, mask))
+    data = ["data_x", "data_y"] + [name for name, _, _ in buffers] + args[rest:] + [
+        writer.names[node_id] for node_id in writer.plan.slots]
+    step = [*writer.prelude(),
+            f"    for rw in range({batch}):",
+            "        row = picked[rw]",
+            *_gather(xv, "data_x", fx), *_gather(yv, "data_y", fy)]
+    if mask is not None:
+        step.append(f"        {names[mask.id]}[rw] = 1.0 if rw < rows else 0.0")
+    step += core
+    train = _slots(writer) + [f"    {name} = np.empty({size}, {dtype_name(n.dtype)})" for name, size, n in buffers]
+    train.append(f"    return run_chunk(({', '.join(data)},), np.empty({batch}, np.int64), batches, order, seed, "
+                 f"first, epochs, shuffle, position, steps, to_epoch_end, totals)")
     types = [f"{np.dtype(x.dtype).name}[:, ::1]", f"{np.dtype(y.dtype).name}[:, ::1]"] + sig[rest:] + [
-        "int64[::1]", "int64", "int64", "int64", "boolean", "int64[::1]", "int64", "boolean", "float64[:, ::1]"]
-    params = ["data_x", "data_y"] + args[rest:] + ["order", "seed", "first", "epochs", "shuffle", "position",
-                                                   "steps", "to_epoch_end", "totals"]
-    batches = f"(rows_total + {batch - 1}) // {batch}" if mask is not None else f"rows_total // {batch}"
-    head = ["", "", _decorator(types, parallel), f"def train({', '.join(params)}):",
+        "int64", "int64[::1]", "int64", "int64", "int64", "boolean", "int64[::1]", "int64", "boolean",
+        "float64[:, ::1]"]
+    params = ["data_x", "data_y"] + args[rest:] + ["batches", "order", "seed", "first", "epochs", "shuffle",
+                                                   "position", "steps", "to_epoch_end", "totals"]
+    return ["", "", *inspect.getsource(training_loop).splitlines(),
+            "", "", f"@njit({_options(parallel, cache=False)})",
+            "def step(data, picked, rows, sums):",
+            '    """One step on rows ``picked`` of the data; returns its loss (and changes nothing when it is not '
+            'finite)."""',
+            f"    ({', '.join(data)},) = data",
+            *_sized(writer, step),   # sizes bound once every line naming one is written
+            "", "", f"run_chunk = njit(inline='always', {_options(False, cache=False)})(training_loop(step, "
+                    "epoch_order))",   # inlined into train: Numba compiled the kernel in 1.5x the time through a call
+            "", "", _decorator(types, False), f"def train({', '.join(params)}):",
             '    """A chunk of mini-batch steps from ``position``; returns 0.0, or the loss of a step that was not '
-            'finite."""']
-    lines = setup + ["    rows_total = data_x.shape[0]",
-              f"    batches = {batches}",
-              f"    {xv} = np.empty({batch * fx}, {dtype_name(x.dtype)})",
-              f"    {yv} = np.empty({batch * fy}, {dtype_name(y.dtype)})"]
-    if mask is not None:
-        lines.append(f"    {names[mask.id]} = np.empty({batch}, {dtype_name(mask.dtype)})")
-    lines += ["    epoch = position[0]",
-              "    bat = position[1]",
-              "    done = 0",
-              "    while done < steps and epoch < epochs:",
-              "        if bat == 0:",
-              "            epoch_order(order, seed, first + epoch, shuffle)",
-              f"        start = bat * {batch}",
-              f"        rows = min({batch}, rows_total - start)",
-              f"        for rw in range({batch}):",
-              "            row = order[start + rw] if rw < rows else order[start]",
-              *_gather(xv, "data_x", fx), *_gather(yv, "data_y", fy)]
-    if mask is not None:
-        lines.append(f"            {names[mask.id]}[rw] = 1.0 if rw < rows else 0.0")
-    lines += ["    " + line for line in core]
-    lines += ["        done += 1",
-              "        bat += 1",
-              "        if bat == batches:",
-              "            bat = 0",
-              "            epoch += 1",
-              "        position[0] = epoch",
-              "        position[1] = bat",
-              "        if bat == 0 and to_epoch_end:",
-              "            break",
-              "    return 0.0"]
-    return head, lines
+            'finite."""',
+            *_sized(writer, train)]

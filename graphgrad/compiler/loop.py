@@ -16,6 +16,7 @@ import numpy as np
 
 from ..backends.numpy_backend import outputs
 from ..errors import DivergenceError, ShapeError
+from .chunk import training_loop
 from .kernels import sum_sizes
 from .randomness import Stream
 
@@ -184,7 +185,9 @@ class Interpreted:
         from .executor import step_graph_of
         self.step_graph = step
         self.graph = step_graph_of(step)
+        self.updated = [node.id for node in list(step.params) + list(step.state)]   # in the graph's outputs' order
         self.stream = Stream()
+        self.run_chunk = training_loop(self._step, self.stream.epoch_order)
 
     def rng_state(self):
         return self.stream.state()
@@ -200,50 +203,39 @@ class Interpreted:
 
     def chunk(self, data_x, data_y, params, state, order, seed, first, epochs, shuffle, position, steps,
               to_epoch_end, totals):
-        """As the compiled ``train`` kernel: steps from ``position``; 0.0, or the first non-finite loss."""
+        """As the compiled ``train`` kernel: the training loop around this interpreter's step and stream."""
         s = self.step_graph
-        batch, n = s.x.shape[0], len(data_x)
-        batches = batches_per_epoch(s, n)
         targets = list(params) + list(state)
-        updated = [node.id for node in list(s.params) + list(s.state)]
         current = list(targets)       # the weights and state of the next step, written back after the chunk
-        full = np.ones(batch, s.mask.dtype) if s.mask is not None else None
-        epoch, bat = int(position[0]), int(position[1])
-        done, loss = 0, 0.0
-        while done < steps and epoch < epochs:
-            if bat == 0:
-                self.stream.epoch_order(order, seed, first + epoch, shuffle)
-            start = bat * batch
-            rows = min(batch, n - start)
-            picked = order[start:start + batch] if rows == batch else \
-                np.concatenate([order[start:start + rows], np.full(batch - rows, order[start])])
-            values = {s.x.id: data_x[picked].reshape(s.x.shape), s.y.id: data_y[picked].reshape(s.y.shape),
-                      **dict(zip(updated, current))}
-            if s.mask is not None:
-                values[s.mask.id] = full if rows == batch else (np.arange(batch) < rows).astype(s.mask.dtype)
-            for node in s.noise:
-                noise = np.empty(max(node.size, 1), node.dtype)
-                self.stream.fill_uniform(noise)
-                values[node.id] = noise.reshape(node.shape)
-            results = outputs(self.graph, values)      # loss, new params, new state, sums
-            step_loss = float(results[0])
-            if not math.isfinite(step_loss):
-                loss = step_loss
-                break
-            current = results[1:1 + len(updated)]
-            totals[epoch, 0] += step_loss * rows
-            offset = 1
-            for value in results[1 + len(updated):]:
-                value = np.asarray(value, np.float64).reshape(-1)
-                totals[epoch, offset:offset + value.size] += value
-                offset += value.size
-            done, bat = done + 1, bat + 1
-            if bat == batches:
-                bat, epoch = 0, epoch + 1
-            position[0], position[1] = epoch, bat
-            if bat == 0 and to_epoch_end:
-                break
+        loss = self.run_chunk((data_x, data_y, current), np.empty(s.x.shape[0], np.int64),
+                              batches_per_epoch(s, len(data_x)), order, seed, first, epochs, shuffle, position, steps,
+                              to_epoch_end, totals)
         for target, value in zip(targets, current):
             if value is not target:
                 target[...] = value
+        return loss
+
+    def _step(self, data, picked, rows, sums):
+        """One step on rows ``picked`` of the data (the first ``rows`` real, the others masked): see
+        ``chunk.training_loop``."""
+        data_x, data_y, current = data
+        s, updated = self.step_graph, self.updated
+        values = {s.x.id: data_x[picked].reshape(s.x.shape), s.y.id: data_y[picked].reshape(s.y.shape),
+                  **dict(zip(updated, current))}
+        if s.mask is not None:
+            values[s.mask.id] = (np.arange(len(picked)) < rows).astype(s.mask.dtype)
+        for node in s.noise:
+            noise = np.empty(max(node.size, 1), node.dtype)
+            self.stream.fill_uniform(noise)
+            values[node.id] = noise.reshape(node.shape)
+        results = outputs(self.graph, values)      # loss, new params, new state, sums
+        loss = float(results[0])
+        if not math.isfinite(loss):
+            return loss
+        current[:] = results[1:1 + len(updated)]
+        offset = 1
+        for value in results[1 + len(updated):]:
+            value = np.asarray(value, np.float64).reshape(-1)
+            sums[offset:offset + value.size] += value
+            offset += value.size
         return loss

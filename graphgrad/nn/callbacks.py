@@ -1,4 +1,5 @@
-"""Callbacks with Keras' hooks: History, EarlyStopping, LambdaCallback (the progress bar is in progress.py)."""
+"""Callbacks with Keras' hooks: History, EarlyStopping, LambdaCallback, and the CallbackList ``fit`` tells
+(the progress bar is in progress.py)."""
 import numpy as np
 
 
@@ -24,6 +25,52 @@ class Callback:
             if k:
                 self.on_epoch_begin(first + k)
             self.on_epoch_end(first + k, epoch_logs)
+
+
+class CallbackList(Callback):
+    """The callbacks of one ``fit``, told each hook in turn, as Keras' CallbackList: History first, then the
+    user's, then the progress bar (when given).
+
+    ``per_batch`` and ``between_epochs`` say whether a callback of the user's acts after every batch or at
+    epoch ends (History and the bar only record, so they never make training stop to tell them).
+    """
+
+    def __init__(self, callbacks, model, history, progress=None):
+        user = list(callbacks or [])
+        self.callbacks = [history, *user, *([progress] if progress is not None else [])]
+        self.per_batch = any(_acts_in(cb, "on_train_batch_end") for cb in user)
+        self.between_epochs = any(_acts_in(cb, hook) for cb in user for hook in ("on_epoch_begin", "on_epoch_end"))
+        for cb in self.callbacks:
+            cb.set_model(model)
+
+    def on_train_begin(self, logs=None):
+        for cb in self.callbacks:
+            cb.on_train_begin()
+
+    def on_train_end(self, logs=None):
+        for cb in self.callbacks:
+            cb.on_train_end()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for cb in self.callbacks:
+            cb.on_epoch_begin(epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        for cb in self.callbacks:
+            cb.on_epoch_end(epoch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        for cb in self.callbacks:
+            cb.on_train_batch_end(batch, logs)
+
+    def on_epochs_end(self, first, logs, ends):
+        for cb in self.callbacks:
+            cb.on_epochs_end(first, logs, ends)
+
+
+def _acts_in(callback, hook):
+    """Whether ``callback`` does something in ``hook`` (its class defines it, or it was set on the instance)."""
+    return hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
 
 
 class History(Callback):

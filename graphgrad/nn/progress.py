@@ -49,9 +49,8 @@ class ProgressBar(Callback):
     epochs cost little.
     """
 
-    def __init__(self, epochs, steps, verbose=1, stream=None, interval=0.1, clock=time.perf_counter):
+    def __init__(self, epochs, steps, verbose=1, stream=None, interval=0.1):
         self.epochs, self.steps, self.interval = epochs, steps, interval
-        self.clock = clock          # fit's clock: the moment inside a chunk of an event replayed after it
         self.stream = stream or sys.stdout
         self.live = verbose == 1 and getattr(self.stream, "isatty", lambda: False)()
         self.header, self.flushed = "", -float("inf")
@@ -65,14 +64,14 @@ class ProgressBar(Callback):
             self.flushed = now
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.start = self.last = self.clock()
+        self.start = self.last = time.perf_counter()
         self.header = f"Epoch {epoch + 1}/{self.epochs}\n"
         if self.live:
             self._write(self.header)
             self.header = ""
 
     def on_train_batch_end(self, batch, logs=None):
-        now = self.clock()
+        now = time.perf_counter()
         if not self.live or now - self.last < self.interval or batch + 1 >= self.steps:
             return
         self.last = now
@@ -83,7 +82,7 @@ class ProgressBar(Callback):
                     f"{format_logs(logs or {})}")
 
     def on_epoch_end(self, epoch, logs=None):
-        self.on_epochs_end(epoch, [logs], [self.clock()])
+        self.on_epochs_end(epoch, [logs], [time.perf_counter()])
 
     def on_epochs_end(self, first, logs, ends):
         """The finished lines of epochs ``first``, ... (each after its ``Epoch i/n`` header), in one write."""

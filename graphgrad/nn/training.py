@@ -15,14 +15,16 @@ backends: ``loss`` (dropout on, each batch before its update) and every
 metric, summed inside the step from the predictions it already computes.
 Validation runs after the epoch with its final weights (dropout off).
 
-Chunks last well under 0.2 s, so Python regains control often: the progress
-bar moves, Ctrl-C stops training within a fraction of a second (the weights of
-the last completed step and the History so far are kept, and the
-KeyboardInterrupt is raised again, as in Keras), and per-batch callbacks run
-after every batch when there are any. Callbacks that only record (History, the
-progress bar) do not stop the loop at epoch ends: the epochs a chunk ran are
-told to them together after it (``on_epochs_end``), with times interpolated
-over it.
+``fit`` is one flat loop over chunks, as Keras' trainer is a loop over
+batches: after each chunk its ``CallbackList`` is told the epochs the chunk
+ended and the batch it reached. Chunks last well under 0.2 s, so Python regains
+control often: the progress bar moves, Ctrl-C stops training within a fraction
+of a second (the weights of the last completed step and the History so far are
+kept, and the KeyboardInterrupt is raised again, as in Keras), and per-batch
+callbacks run after every batch when there are any. Callbacks that only record
+(History, the progress bar) do not stop the loop at epoch ends: the epochs a
+chunk ran are told to them together after it (``on_epochs_end``), with times
+shared out over it.
 """
 import importlib
 import importlib.util
@@ -33,7 +35,7 @@ import numpy as np
 
 from ..datasets.checks import whole_number
 from ..errors import InputValueError, UnknownNameError
-from .callbacks import Callback, History
+from .callbacks import CallbackList, History
 from .errors import DataError, DivergenceError
 from .progress import ProgressBar, verbosity
 
@@ -79,21 +81,6 @@ def _compiler():
                                f"dropout noise, which cannot be imported here: {exc}") from None
 
 
-def _acts_in(callback, hook):
-    """Whether ``callback`` does something in ``hook`` (its class defines it, or it was set on the instance)."""
-    return hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
-
-
-class _Clock:
-    """The time callbacks see: now, or a moment inside a chunk for events replayed after it."""
-
-    def __init__(self):
-        self.at = None
-
-    def __call__(self):
-        return time.perf_counter() if self.at is None else self.at
-
-
 def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
         initial_epoch, backend):
     """Keras' ``fit`` on the step graph; returns the History (also kept as ``model.history``)."""
@@ -113,114 +100,81 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     step = model.step_graph(batch_size)
     runner = compiler.runner(step, backend)
 
-    history, user = History(), list(callbacks or [])
-    clock = _Clock()
-    callbacks = [history, *user]
-    if verbose:
-        callbacks.append(ProgressBar(epochs, -(-len(x) // batch_size), verbose, clock=clock))
-    per_batch = any(_acts_in(cb, "on_train_batch_end") for cb in user)
-    between_epochs = validation is not None or any(_acts_in(cb, hook) for cb in user
-                                                   for hook in ("on_epoch_begin", "on_epoch_end"))
-    for cb in callbacks:
-        cb.set_model(model)
+    history = History()
+    callbacks = CallbackList(callbacks, model, history,
+                             ProgressBar(epochs, -(-len(x) // batch_size), verbose) if verbose else None)
+    between_epochs = validation is not None or callbacks.between_epochs   # chunks stop at epoch ends
     model.stop_training, model.history = False, history
     arrays = {k: np.array(v, dtype=model.dtype, order="C") for k, v in {**model._weights, **model._state}.items()}
     run = compiler.Run(runner, x, y, [arrays[n.name] for n in step.params], [arrays[n.name] for n in step.state],
                        epochs - initial_epoch, seed=int(model.rng.integers(2 ** 31)), shuffle=shuffle,
                        first_epoch=initial_epoch)
-    progress = {"begun": -1, "ended": 0}     # local epochs begun / ended in the callbacks' eyes
 
-    def publish():
-        model._weights = {k: arrays[k] for k in model._weights}
-        model._state = {k: arrays[k] for k in model._state}
-
-    def begin(local):
-        if progress["begun"] < local:
-            progress["begun"] = local
-            for cb in callbacks:
-                cb.on_epoch_begin(initial_epoch + local)
-
-    def batch_end(local, batch):
-        if per_batch:
-            publish()
-        logs = model.logs(run.sums(local), run.rows_done(local))
-        for cb in callbacks:
-            cb.on_train_batch_end(batch, logs)
-
-    def epoch_end(local):
-        progress["ended"] = local + 1
-        logs = model.logs(run.sums(local), run.rows_per_epoch)
-        if between_epochs:                # validation and callbacks see this epoch's weights
-            publish()
-        if validation is not None:
-            logs.update({f"val_{k}": v for k, v in model.evaluate_arrays(*validation, backend).items()})
-        for cb in callbacks:
-            cb.on_epoch_end(initial_epoch + local, logs)
+    def end_epochs(first, stop, ends):
+        """Tell the callbacks that epochs ``first`` to ``stop`` - 1 of this fit ended (at the moments ``ends``)."""
+        logs = model.epoch_logs(run.sums(slice(first, stop)), run.rows_per_epoch)
+        if between_epochs:                # one epoch: validation and callbacks see its weights
+            _publish(model, arrays)
+            if validation is not None:
+                logs[-1].update({f"val_{k}": v for k, v in model.evaluate_arrays(*validation, backend).items()})
+        callbacks.on_epochs_end(initial_epoch + first, logs, ends)
         if between_epochs:
-            for k in arrays:              # a callback may have set weights (restore_best_weights): copy them in
-                held = model._weights.get(k, model._state.get(k))
-                if held is not arrays[k]:
-                    arrays[k][...] = held
-            publish()
-        return model.stop_training
+            _take_back(model, arrays)
 
-    def catch_up(start, began, finished, with_batches=True):
-        """Events for the steps run since step ``start`` (at time ``began``) until ``finished``: each epoch
-        completed (its last batch only for per-batch callbacks), then the batch reached."""
-        scale = (finished - began) / max(run.step_index - start, 1)
-
-        def at(steps):
-            """The moment the chunk reached ``steps`` steps, interpolated."""
-            return min(began + scale * (steps - start), finished)
-
-        epoch, batch = int(run.position[0]), int(run.position[1])
-        completed = range(progress["ended"], epoch)
-        if per_batch or between_epochs:
-            for local in completed:
-                if progress["begun"] < local:
-                    clock.at = at(local * run.batches)
-                    begin(local)
-                clock.at = at((local + 1) * run.batches)
-                if per_batch and with_batches:
-                    batch_end(local, run.batches - 1)
-                if epoch_end(local):
-                    return True
-        elif completed:             # only recorders listen (History, the bar): the epochs are told together
-            clock.at = at(completed[0] * run.batches)
-            begin(completed[0])
-            logs = model.epoch_logs(run.sums(slice(completed[0], epoch)), run.rows_per_epoch)
-            ends = [at((local + 1) * run.batches) for local in completed]
-            for cb in callbacks:
-                cb.on_epochs_end(initial_epoch + completed[0], logs, ends)
-            progress["begun"], progress["ended"] = epoch - 1, epoch
-        clock.at = None
-        if batch and with_batches:
-            begin(epoch)
-            batch_end(epoch, batch - 1)
-        return False
-
-    for cb in callbacks:
-        cb.on_train_begin()
+    ended = 0        # epochs of this fit whose end the callbacks were told
+    callbacks.on_train_begin()
     try:
         while not run.finished:
             if run.position[1] == 0:
-                begin(int(run.position[0]))
+                callbacks.on_epoch_begin(initial_epoch + int(run.position[0]))
             start, began = run.step_index, time.perf_counter()
-            run.advance(to_epoch_end=between_epochs, steps=1 if per_batch else None)
-            if catch_up(start, began, time.perf_counter()):
-                break
-    except KeyboardInterrupt:
-        catch_up(run.step_index, time.perf_counter(), time.perf_counter(), with_batches=False)
-        publish()
-        raise
-    except DivergenceError as exc:
-        catch_up(run.step_index, time.perf_counter(), time.perf_counter(), with_batches=False)
-        publish()
-        exc.history = history
+            run.advance(to_epoch_end=between_epochs, steps=1 if callbacks.per_batch else None)
+            epoch, batch = int(run.position[0]), int(run.position[1])
+            if epoch > ended:
+                if callbacks.per_batch:   # the epoch's last batch (a chunk is one step)
+                    _publish(model, arrays)
+                    callbacks.on_train_batch_end(run.batches - 1, model.logs(run.sums(ended), run.rows_per_epoch))
+                end_epochs(ended, epoch, _moments(run, start, began, time.perf_counter(), ended, epoch))
+                ended = epoch
+                if model.stop_training:
+                    break
+                if batch:
+                    callbacks.on_epoch_begin(initial_epoch + epoch)
+            if batch:
+                if callbacks.per_batch:
+                    _publish(model, arrays)
+                callbacks.on_train_batch_end(batch - 1, model.logs(run.sums(epoch), run.rows_done(epoch)))
+    except (KeyboardInterrupt, DivergenceError) as exc:    # the History so far, and the last step's weights
+        now = time.perf_counter()
+        if run.position[0] > ended:
+            end_epochs(ended, int(run.position[0]), [now] * (int(run.position[0]) - ended))
+        _publish(model, arrays)
+        if isinstance(exc, DivergenceError):
+            exc.history = history
         raise
     finally:
-        clock.at = None
-        for cb in callbacks:
-            cb.on_train_end()
-    publish()
+        callbacks.on_train_end()
+    _publish(model, arrays)
     return history
+
+
+def _moments(run, start, began, finished, first, stop):
+    """When the chunk run from step ``start`` at ``began`` to ``finished`` ended epochs ``first`` to ``stop`` - 1,
+    its time shared evenly among its steps."""
+    scale = (finished - began) / max(run.step_index - start, 1)
+    return [min(began + scale * ((epoch + 1) * run.batches - start), finished) for epoch in range(first, stop)]
+
+
+def _publish(model, arrays):
+    """The model's weights and state become the arrays training updates."""
+    model._weights = {k: arrays[k] for k in model._weights}
+    model._state = {k: arrays[k] for k in model._state}
+
+
+def _take_back(model, arrays):
+    """Copy into the training arrays weights a callback set on the model (restore_best_weights), then publish."""
+    for k in arrays:
+        held = model._weights.get(k, model._state.get(k))
+        if held is not arrays[k]:
+            arrays[k][...] = held
+    _publish(model, arrays)
