@@ -270,7 +270,7 @@ class Variable(Tensor):
         self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
         _holders[self._current] = weakref.ref(self)
         if getattr(self, "_node", None) is not None:   # a new value, not the first
-            replaced(self._node, self._current.node)
+            replaced(self._node, self._current)
         Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
 
     @staticmethod
@@ -422,11 +422,11 @@ def _evaluated(cls, node, operands, record=None, kept=True):
 deferred_nodes = set()   # the nodes of the variables of traced loops (``tracing`` keeps it)
 
 
-def replaced(old, new):
-    """A variable's value node ``old`` is now ``new``: operations on it stay deferred if they were."""
+def replaced(old, tensor):
+    """A variable's value node ``old`` is now ``tensor``'s: operations on it stay deferred if they were."""
     if old.id in deferred_nodes:
         deferred_nodes.discard(old.id)
-        deferred_nodes.add(new.id)
+        deferred_nodes.add(tensor.node.id)
 
 
 def defers(operands):

@@ -73,7 +73,48 @@ def _put(x, key, v):
 
 def _scaled(op, alpha):
     """``op(x, alpha·y)``: PyTorch's ``alpha`` argument of add and sub."""
-    return lambda x, y: op(x, y * alpha if alpha != 1 else y)
+    return op if alpha == 1 else lambda x, y: op(x, y * alpha)
+
+
+class _Put:
+    """``x[key] = v``: its graph (``_put``), and the same on values where nothing is recorded."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __call__(self, x, v):
+        return _put(x, self.key, v)
+
+    def on_values(self, x, v):
+        """The new value of ``x`` (arrays); None where only the graph says how (an element named twice, a
+        shape to explain)."""
+        if any(isinstance(k, (np.ndarray, list)) for k in self.key):
+            return None
+        new = np.array(x)
+        try:
+            new[self.key] = v
+        except (IndexError, ValueError, TypeError):
+            return None
+        return new
+
+
+def _records(*operands):
+    """Whether an operation on ``operands`` is recorded (recording is on and some tensor requires grad)."""
+    return eager.is_recording() and any(isinstance(t, eager.Tensor) and t.requires_grad for t in operands)
+
+
+def _on_values(builder, x, operands, casting):
+    """``builder(x, *operands)`` in x's shape and dtype computed on values (nothing is recorded), or None
+    where the graph builder is needed."""
+    if isinstance(builder, _Put):
+        v = operands[0]
+        return builder.on_values(x.value, np.asarray(v.value if isinstance(v, eager.Tensor) else v))
+    if type(builder) is not ops.Primitive:
+        return None
+    y = eager.call(builder, x, *operands)
+    if y.shape != x.shape or (y.dtype != x.dtype and not np.can_cast(y.spec.dtype, x.spec.dtype, casting)):
+        return None     # the graph builder says why, as it does when recorded
+    return np.asarray(y.value).astype(x.spec.dtype)
 
 
 def _into(y, x, casting):
@@ -115,8 +156,9 @@ def _become(t, result):
                                "operation on tensors that require grad; do it inside torch.no_grad()")
         t.assign(result.value)
     else:
-        eager.tensor.replaced(t.node, result.node)
-        t.node, t._value, t.parents = result.node, result._value, result.parents
+        if t._node is not None:
+            eager.tensor.replaced(t._node, result)
+        t._node, t._value, t.parents = result._node, result._value, result.parents
         t.requires_grad = t.requires_grad or result.requires_grad
 
 
@@ -254,7 +296,15 @@ class Tensor(eager.Tensor):
     # --- PyTorch's method spellings of graphgrad ops ------------------------------------------------
     def __getitem__(self, key):
         key = _key(key)
-        return _shows(eager.call(ops.index, self, key), self, lambda b, v: _put(b, key, v))
+        if not _records(self):          # nothing recorded: NumPy's indexing, which ops.index follows
+            try:
+                value = np.asarray(self.value[key])
+            except (IndexError, ValueError, TypeError):
+                value = None            # ops.index explains the key
+            if value is not None:
+                value.setflags(write=False)
+                return _shows(Tensor(None, value), self, _Put(key))
+        return _shows(eager.call(ops.index, self, key), self, _Put(key))
 
     def view(self, *shape):
         return _shows(eager.call(ops.reshape, self, _dims(shape)), self, lambda b, v: ops.reshape(v, b.shape))
@@ -420,7 +470,12 @@ class Tensor(eager.Tensor):
         """``self`` now stands for ``builder(self, *operands)`` (in self's shape and dtype), recorded as any
         operation is; a view puts the new value back into the tensor it shows."""
         _check_in_place(self)
-        result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
+        value = None if _records(self, *operands) else _on_values(builder, self, operands, casting)
+        if value is not None:
+            value.setflags(write=False)
+            result = Tensor(None, value)
+        else:
+            result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
         _become(self, result)
         _put_back(self)
         return self
@@ -460,8 +515,7 @@ class Tensor(eager.Tensor):
         return self.copy_(generator().normal(mean, std, tuple(self.shape)))
 
     def __setitem__(self, key, value):
-        key = _key(key)
-        self._in_place(lambda x, v: _put(x, key, v), value, casting="unsafe")
+        self._in_place(_Put(_key(key)), value, casting="unsafe")
 
     # --- comparisons and iteration -----------------------------------------------------------------
     def __lt__(self, other): return self.lt(other)

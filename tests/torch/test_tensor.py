@@ -171,6 +171,23 @@ def test_item_assignment_is_numpys(slice_, whole_row, seed):
     np.testing.assert_array_equal(x.numpy(), expected)
 
 
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(-4, 3), st.integers(0, 3)), min_size=1, max_size=30))
+def test_counting_by_item_updates_gives_numpys_counts(pairs):
+    """A bigram lecture's loop (``N[i, j] += 1``, then a row read back) counts what ``np.add.at`` counts: item
+    updates of a tensor nothing records run on values, through the same views and write-backs."""
+    counts = torch.zeros((4, 4), dtype=torch.int32)
+    for i, j in pairs:
+        counts[i, j] += 1
+    row = counts[1]
+    row += 2                                              # a view changed in place is written back
+    expected = np.zeros((4, 4), np.int32)
+    np.add.at(expected, tuple(np.array(pairs).T), 1)
+    expected[1] += 2
+    np.testing.assert_array_equal(counts.numpy(), expected)
+    assert counts.dtype == torch.int32
+
+
 def test_in_place_results_keep_the_tensors_dtype_and_shape():
     counts = torch.tensor([1, 2, 3])
     counts[0] = 2.7                                     # assignment casts, as in PyTorch
