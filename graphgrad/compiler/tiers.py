@@ -61,7 +61,10 @@ class Tier:
 
     def ready(self):
         """The compiled object once loaded; None before, and after a failure (told once)."""
-        if self.compiled is None and self.build is not None and self.build.ready:
+        if self.compiled is None and self.build is not None:
+            if not self.build.ready:
+                time.sleep(0)   # hand the GIL to the loading thread: a loop of small steps would starve it
+                return None
             if self.build.error:
                 self._warn(self.build.error)
                 self.candidate = None
