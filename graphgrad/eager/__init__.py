@@ -1,8 +1,8 @@
 """Eager tensors on the one graph IR, shared by the framework spellings (``graphgrad.tensorflow``, ``graphgrad.torch``).
 
 An eager :class:`Tensor` holds a value *and* is a node: ``t.value`` (``t.numpy()``)
-is computed when the operation is applied, ``t.node`` is that operation in the
-core IR. Every operation funnels into one application, ``call(builder, *args)``,
+is computed when the operation is applied (or, in a traced training step, when it is
+first read: ``tracing``), ``t.node`` is that operation in the core IR. Every operation funnels into one application, ``call(builder, *args)``,
 where ``builder`` is any graph builder of ``graphgrad.ops`` or ``graphgrad.nn``;
 ``lift(builder)`` makes a function on tensors of it. Nothing here knows a
 derivative rule: gradients are ``autodiff.adjoints`` over what was recorded.
@@ -33,6 +33,9 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   its training noise drawn from ``rng``: ``(output, new values of its non-trainable parameters)``.
 - ``tree_map(f, tree, kind=object)``, ``leaves(tree, kind=object)``: the leaves of nested lists, tuples and dicts.
 - ``Updater(optimizer).apply(pairs)``: a ``graphgrad.nn`` optimizer's step on (gradient, variable) pairs.
+- ``tracing.step(updater, variables, grads, assign=None)``: the optimizer's step, run as the traced step's one
+  program when its loop repeats (``tracing.defer_backward`` / ``defer_gradients`` defer the gradients);
+  ``tracing.programs(optimizer)`` lists the programs; ``GRAPHGRAD_EAGER=1`` turns tracing off.
 """
 from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
                      no_grad, recording, unique_name)

@@ -178,14 +178,14 @@ def _traced(updater, variables, grads, assign):
     signature = _signature(back, pairs)
     if signature is None:
         return False
-    key, inputs = signature
+    key, tensors = signature
     program = tracer.programs.get(key)
     if program is None:
         if len(tracer.programs) >= MOST_VARIANTS:
             tracer.off = True
             return False
-        program = tracer.programs[key] = _build(updater, back, pairs, inputs)
-    return _run(program, updater, back, pairs, inputs, assign)
+        program = tracer.programs[key] = _build(updater, back, pairs, tensors)
+    return _run(program, updater, back, pairs, [t for t in tensors if _is_input(t)], assign)
 
 
 def _deferred(variables, grads):
@@ -209,8 +209,13 @@ def _deferred(variables, grads):
     return None if back is None else (back, pairs)
 
 
+def _is_input(t):
+    """Whether the step reads ``t``'s value (a leaf other than a scalar constant, which its structure holds)."""
+    return not t.parents and not (t.node.is_const and not t.node.shape)
+
+
 def _signature(back, pairs):
-    """``(key, input tensors)``: the step's structure, and the tensors whose values it reads, in order.
+    """``(key, tensors)``: the step's structure, and its tensors in the order of their nodes.
 
     The structure is each deferred operation (primitive, parameters, shape, dtype,
     operands), each scalar constant's value, and each input's shape, dtype and
@@ -227,9 +232,9 @@ def _signature(back, pairs):
         seen[t.node.id] = t
         stack.extend(t.parents)
     wrt = {leaf.node.id: i for i, leaf in enumerate(back.leaves)}
-    index, key, inputs = {}, [], []
-    for position, (nid, t) in enumerate(sorted(seen.items())):
-        index[nid] = position
+    tensors = [t for _, t in sorted(seen.items())]
+    index, key = {t.node.id: position for position, t in enumerate(tensors)}, []
+    for t in tensors:
         node = t.node
         if t.parents:
             try:
@@ -237,13 +242,12 @@ def _signature(back, pairs):
             except TypeError:
                 return None
             key.append((node.op, params, node.shape, node.dtype, tuple(index[p.node.id] for p in t.parents)))
-        elif node.is_const and not node.shape:
-            key.append(("const", node.dtype, node.weak, np.asarray(node.params["value"]).item()))
+        elif _is_input(t):
+            key.append(("input", node.shape, node.dtype, wrt.get(node.id, -1)))
         else:
-            key.append(("input", node.shape, node.dtype, wrt.get(nid, -1)))
-            inputs.append(t)
+            key.append(("const", node.dtype, node.weak, np.asarray(node.params["value"]).item()))
     updated = tuple((leaf, v.node.dtype) for v, leaf in pairs)
-    return (tuple(key), index[back.target.node.id], updated), inputs
+    return (tuple(key), index[back.target.node.id], updated), tensors
 
 
 def _frozen(value):
@@ -260,25 +264,19 @@ def _frozen(value):
     return value
 
 
-def _build(updater, back, pairs, inputs):
-    """The program of this step's structure: its operations rebuilt on new input nodes (in ``inputs``'
-    order), the gradients by ``autodiff.adjoints``, the optimizer's update."""
+def _build(updater, back, pairs, tensors):
+    """The program of this step's structure: its operations rebuilt on new input nodes (in the order of
+    ``tensors``), the gradients by ``autodiff.adjoints``, the optimizer's update."""
     new, nodes = {}, []
-    stack, seen = [back.target], {}
-    while stack:
-        t = stack.pop()
-        if t.node.id not in seen:
-            seen[t.node.id] = t
-            stack.extend(t.parents)
-    for nid, t in sorted(seen.items()):
+    for t in tensors:
         node = t.node
         if t.parents:
-            new[nid] = ops.apply(node.op, [new[p.node.id] for p in t.parents], node.params)
-        elif node.is_const and not node.shape:
-            new[nid] = node
+            new[node.id] = ops.apply(node.op, [new[p.node.id] for p in t.parents], node.params)
+        elif _is_input(t):
+            new[node.id] = ops.input(f"in{len(nodes)}", node.shape, node.dtype)
+            nodes.append(new[node.id])
         else:
-            new[nid] = ops.input(f"in{len(nodes)}", node.shape, node.dtype)
-            nodes.append(new[nid])
+            new[node.id] = node
     loss = new[back.target.node.id]
     wrt = [new[leaf.node.id] for leaf in back.leaves]
     adj = adjoints(Graph([loss]), wrt, loss)
@@ -290,7 +288,7 @@ def _build(updater, back, pairs, inputs):
     update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype)
     outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
     graph = Graph(outputs, nodes + state_inputs(update))
-    from ..compiler import TieredGraph
+    from ..compiler import TieredGraph   # the compiler is imported when a loop is first traced
     return Program(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
 
 
