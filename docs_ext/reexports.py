@@ -36,8 +36,9 @@ class PublicReexports(griffe.Extension):
 def _modules(module):
     """``module`` and all its submodules, depth first."""
     yield module
-    for member in module.modules.values():
-        yield from _modules(member)
+    for member in module.members.values():    # its own submodules, not the modules it imports
+        if not member.is_alias and member.is_module:
+            yield from _modules(member)
 
 
 def _unshadow(package):
