@@ -350,6 +350,10 @@ class Tensor(eager.Tensor):
         return eager.call(ops.sum, self, axis=dim, keepdims=keepdim)
 
     def mean(self, dim=None, keepdim=False):
+        """The mean, of floating tensors only: PyTorch refuses to guess a dtype for the mean of integers."""
+        if self.spec.dtype.kind != "f":
+            raise ArgumentError("mean(): could not infer output dtype. Input dtype must be either a floating "
+                                f"point or complex dtype. Got: {_TYPE_NAMES[self.spec.dtype.name]}")
         return eager.call(ops.mean, self, axis=dim, keepdims=keepdim)
 
     def max(self, dim=None, keepdim=False):

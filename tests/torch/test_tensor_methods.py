@@ -111,3 +111,11 @@ def test_clamp_at_a_bound_passes_the_whole_gradient_as_pytorch_does(bounds):
     x = torch.tensor(2.0, requires_grad=True)
     x.clamp(**bounds).backward()
     assert x.grad.item() == 1.0
+
+
+@pytest.mark.parametrize("values, name", [([1, 2, 3], "Long"), ([True, False], "Bool")])
+def test_the_mean_of_integers_is_refused_as_pytorch_refuses_it(values, name):
+    """PyTorch 2.13 raises, rather than pick a dtype, for the mean of an integer or boolean tensor."""
+    with pytest.raises(ArgumentError, match=rf"mean\(\): could not infer output dtype\. .* Got: {name}$"):
+        torch.tensor(values).mean()
+    assert torch.tensor(values).float().mean().item() == pytest.approx(np.mean(values))
