@@ -16,7 +16,8 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   keeps its operands as ``parents`` when ``cls.records(operands)`` says so (default:
   recording is on and some operand ``requires_grad``); ``cls.recorded(result, operands)``
   is then called, so a spelling can note it (TensorFlow's tapes do).
-- ``recording(enabled)``, ``no_grad()``, ``is_recording()``: the recording switch.
+- ``recording(enabled)``, ``no_grad()``, ``is_recording()``: the recording switch (``set_recording(enabled)``:
+  from now on, returning what it was).
 - ``WeakIdKeyDictionary()``: weak keys compared by identity (a spelling's ``==`` may be elementwise).
 - ``unique_name(prefix)``: ``prefix``, ``prefix_1``, ... (leaves, Keras layers); ``clear_names()`` starts again.
 - ``gradients(target, sources, create_graph=False, through=None)``: d sum(target)/d source
@@ -38,7 +39,7 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   ``tracing.programs(optimizer)`` lists the programs; ``GRAPHGRAD_EAGER=1`` turns tracing off.
 """
 from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
-                     no_grad, recording, unique_name)
+                     no_grad, recording, set_recording, unique_name)
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .custom import custom
 from .drawing import draw, evaluated

@@ -75,6 +75,12 @@ def recording(enabled):
         _recording.pop()
 
 
+def set_recording(enabled):
+    """Recording on (True) or off from now on, until changed again; returns what it was."""
+    before, _recording[-1] = _recording[-1], bool(enabled)
+    return before
+
+
 def no_grad():
     """Compute without recording (weight updates, evaluation)."""
     return recording(False)

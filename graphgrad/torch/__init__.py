@@ -39,20 +39,17 @@ def enable_grad():
 
 
 class set_grad_enabled:
-    """Recording on or off: within a ``with`` block, or from this call on when called alone (as in PyTorch)."""
-    _held = []   # the switches in force (one called alone stays in force)
+    """Recording on or off from this call on (as in PyTorch); a ``with`` block puts back what was before."""
 
     def __init__(self, mode):
-        self._block = eager.recording(mode)
-        self._block.__enter__()
-        self._held.append(self._block)
+        self._before = eager.set_recording(mode)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self._held.remove(self._block)
-        return self._block.__exit__(*exc)
+        eager.set_recording(self._before)
+        return False
 
 
 def _leaf(values, requires_grad, device):

@@ -176,3 +176,8 @@ def test_grad_mode_switches():
     finally:
         torch.set_grad_enabled(True)
     assert (x * 2).requires_grad
+    from graphgrad.eager import tensor
+    depth = len(tensor._recording)
+    for mode in (False, True) * 50:          # switches called alone leave nothing behind
+        torch.set_grad_enabled(mode)
+    assert len(tensor._recording) == depth and torch.is_grad_enabled()
