@@ -349,12 +349,15 @@ class Tensor(eager.Tensor):
     def sum(self, dim=None, keepdim=False):
         return eager.call(ops.sum, self, axis=dim, keepdims=keepdim)
 
-    def mean(self, dim=None, keepdim=False):
-        """The mean, of floating tensors only: PyTorch refuses to guess a dtype for the mean of integers."""
-        if self.spec.dtype.kind != "f":
-            raise ArgumentError("mean(): could not infer output dtype. Input dtype must be either a floating "
-                                f"point or complex dtype. Got: {_TYPE_NAMES[self.spec.dtype.name]}")
-        return eager.call(ops.mean, self, axis=dim, keepdims=keepdim)
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        """The mean (computed in ``dtype`` when given), of floating tensors only: PyTorch refuses to guess a
+        dtype for the mean of integers."""
+        x = self if dtype is None else self.to(dtype)
+        if x.spec.dtype.kind != "f":
+            which = "Input" if dtype is None else "Optional"
+            raise ArgumentError(f"mean(): could not infer output dtype. {which} dtype must be either a floating "
+                                f"point or complex dtype. Got: {_TYPE_NAMES[x.spec.dtype.name]}")
+        return eager.call(ops.mean, x, axis=dim, keepdims=keepdim)
 
     def max(self, dim=None, keepdim=False):
         """The largest element; along ``dim``, ``(values, indices)``; ``max(other)``: the elementwise maximum."""

@@ -119,3 +119,6 @@ def test_the_mean_of_integers_is_refused_as_pytorch_refuses_it(values, name):
     with pytest.raises(ArgumentError, match=rf"mean\(\): could not infer output dtype\. .* Got: {name}$"):
         torch.tensor(values).mean()
     assert torch.tensor(values).float().mean().item() == pytest.approx(np.mean(values))
+    assert torch.tensor(values).mean(dtype=torch.float64).dtype == torch.float64     # as PyTorch 2.13
+    with pytest.raises(ArgumentError, match=rf"Optional dtype must be .* Got: Long$"):
+        torch.tensor(values).mean(dtype=torch.int64)
