@@ -256,7 +256,8 @@ class Writer:
         """Open loops over ``domain``; return the index names (None for one flat index ``i``) and depth.
 
         Axes of extent 1 get no loop (no operand is indexed along them), which keeps
-        the generated code, and so Numba's compile time, small.
+        the generated code, and so Numba's compile time, small; an axis of extent 0 gets
+        its empty loop, so nothing is written (an empty slice).
         """
         size = prod(domain)
         rng = "prange" if parallel and self.parallel and size >= PARALLEL_MIN else "range"
@@ -269,7 +270,7 @@ class Writer:
         index = [f"i{d}" for d in range(len(domain))]
         depth = 0
         for name, extent in zip(index, domain):
-            if extent > 1:
+            if extent != 1:
                 self.out.indent(f"for {name} in {rng if depth == 0 else 'range'}({extent}):")
                 depth += 1
         return index, depth
@@ -671,11 +672,12 @@ def _selection(shape, key):
 
 def _move(w, node, target, source, domain, to, read, add=False):
     """Loops over ``domain`` setting (or adding to) ``target`` at flat position ``to(index)`` the element of
-    ``source`` at ``read(index)``; a 0-d target or source is its local variable."""
-    index = [f"i{d}" if n > 1 else 0 for d, n in enumerate(domain)]
+    ``source`` at ``read(index)``; a 0-d target or source is its local variable. An axis of extent 0 gets its
+    empty loop (nothing moves), one of extent 1 none."""
+    index = [f"i{d}" if n != 1 else 0 for d, n in enumerate(domain)]
     depth = 0
     for name, extent in zip(index, domain):
-        if extent > 1:
+        if extent != 1:
             w.out.indent(f"for {name} in range({extent}):")
             depth += 1
     value = w.read(source, node, (), []) if is_scalar(source) else f"{w.var(source)}[{read(index)}]"

@@ -215,6 +215,21 @@ def test_names_the_kernel_uses_itself_are_left_to_it():
     assert float(compile(graph)(value)) == pytest.approx(float(graph(value)), rel=1e-12)
 
 
+@pytest.mark.parametrize("shape, key", [((1,), (slice(1, 1),)), ((2, 3), (slice(None), slice(2, 2))),
+                                        ((3, 2), (slice(3, None),))])
+def test_an_empty_slice_moves_nothing(shape, key):
+    """A slice of extent 0 and the scatter of it write no element (they wrote one, out of bounds: a random
+    graph found it)."""
+    from graphgrad import ops
+    x = make_input("x", shape, np.float64)
+    empty = ops.index(x, key)
+    back = ops.scatter_add(empty, key, shape)
+    graph = Graph([x + back, ops.sum(empty) + 1.0])
+    values = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
+    for got, expected in zip(compile(graph)(values), evaluate(graph, {"x": values})):
+        np.testing.assert_array_equal(np.asarray(got), expected)
+
+
 def test_slices_gathers_scatters_and_concatenations_match_the_interpreter():
     """Strided slices (negative steps, new axes), gathers with repeats, 0-d picks and concatenations, and
     their adjoints (scatter-adds, repeated indices adding up), compiled, against the interpreter."""
