@@ -1,4 +1,6 @@
 """Loss and metric curves from a History: one panel per quantity, training and validation together."""
+from matplotlib.ticker import MaxNLocator
+
 from .figures import new_figure, save
 
 
@@ -15,6 +17,7 @@ def plot_history(history, path=None, keys=None, title=None):
         if f"val_{key}" in logs:
             ax.plot(epochs, logs[f"val_{key}"], label=f"validation {key}", linestyle="--")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # epochs are whole numbers
         ax.set_ylabel(key)
         ax.legend()
         ax.grid(alpha=0.3)

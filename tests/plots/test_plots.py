@@ -25,6 +25,8 @@ def test_history_curves_png_and_svg(tmp_path):
     assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "accuracy"]
     assert len(fig.axes[0].lines) == 2                       # training and validation
     np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), history.history["loss"])
+    ticks = [t for t in fig.axes[0].get_xticks() if 1 <= t <= len(history.history["loss"])]
+    assert ticks and all(float(t).is_integer() for t in ticks)    # epochs, not 1.5
     plot_history(history, tmp_path / "h.svg")
     assert b"<svg" in (tmp_path / "h.svg").read_bytes()[:500]
 
