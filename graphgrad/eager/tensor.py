@@ -398,10 +398,9 @@ def evaluate(outputs, known, cls=Tensor, record=None):
     what its parents say.
     """
     wanted = {o.id for o in outputs}
-    with np.errstate(all="ignore"):
-        for node in _new_nodes(outputs, known):
-            operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
-            known[node.id] = _evaluated(cls, node, operands, record, record is not False or node.id in wanted)
+    for node in _new_nodes(outputs, known):
+        operands = [known[i.id] if i.id in known else _constant(cls, i) for i in node.inputs]
+        known[node.id] = _evaluated(cls, node, operands, record, record is not False or node.id in wanted)
     return [known[o.id] if o.id in known else _constant(cls, o) for o in outputs]
 
 
@@ -455,14 +454,13 @@ def realize(tensor):
         if t.pending and id(t._value) not in seen:
             seen[id(t._value)] = t
             stack.extend(t.parents)
-    with np.errstate(all="ignore"):
-        for t in sorted(seen.values(), key=lambda t: t.node.id):
-            if t._value.array is not None:
-                continue
-            if t._value.compute is not None:
-                t._value.compute()
-            else:
-                t._value.array = _value(t.node, [p.value for p in t.parents])
+    for t in sorted(seen.values(), key=lambda t: t.node.id):
+        if t._value.array is not None:
+            continue
+        if t._value.compute is not None:
+            t._value.compute()
+        else:
+            t._value.array = _value(t.node, [p.value for p in t.parents])
 
 
 def _new_nodes(outputs, known):

@@ -62,13 +62,13 @@ class DeferredBackward:
     the recorded tensors gradients flow through (a TensorFlow tape's)."""
 
     def __init__(self, target, leaves, owners=None, assign=None, through=None):
-        self.target, self.leaves, self.owners, self.through = target, leaves, owners, through
+        self.target, self.leaves, self.owners, self.through = target, leaves, owners or leaves, through
         self.assign = assign or (lambda owner, gradient: None)
         cls = type(target)
         self.grads = [cls(ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
                       for leaf in leaves]
         self.done = False
-        for owner, grad in zip(owners or leaves, self.grads):
+        for owner, grad in zip(self.owners, self.grads):
             self.assign(owner, grad)
 
     def __call__(self):
@@ -81,7 +81,7 @@ class DeferredBackward:
     def fill(self, found):
         """Store the gradients ``found`` (arrays; None where there is none)."""
         self.done = True
-        for owner, grad, g in zip(self.owners or self.leaves, self.grads, found):
+        for owner, grad, g in zip(self.owners, self.grads, found):
             if g is None:
                 grad._value.array = np.zeros(grad.node.shape, grad.node.dtype)
                 self.assign(owner, None)
