@@ -124,17 +124,18 @@ class GradientTape:
         for s in flat:
             if not isinstance(s, eager.Tensor):
                 raise ArgumentError(f"GradientTape.gradient: sources must be tensors or variables, got {s!r}")
-        if len(targets) == 1 and not active_tapes() and unconnected_gradients == "none":
+        zeros = str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == "zero"
+        if len(targets) == 1 and not active_tapes() and not zeros and self._through(targets[0].snapshot()):
             deferred = eager.tracing.defer_gradients(targets[0], flat, through=self._through)
             if deferred is not None:    # the step is traced: computed by apply_gradients, or when read
-                return _rebuild(sources, iter(deferred))
+                return _rebuild(sources, deferred)
         totals = [None] * len(flat)
         for t in targets:
             if not self._through(t.snapshot()):
                 continue
             grads = eager.gradients(t, flat, create_graph=bool(active_tapes()), through=self._through)
             totals = [g if total is None else total if g is None else total + g for total, g in zip(totals, grads)]
-        if str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == "zero":
+        if zeros:
             from .tensor import Tensor
             totals = [Tensor.leaf(np.zeros(s.node.shape, s.node.dtype)) if g is None else g
                       for g, s in zip(totals, flat)]
