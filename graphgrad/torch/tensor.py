@@ -561,10 +561,9 @@ class Tensor(eager.Tensor):
         deferrable = all(o.grad is None and leaf.is_leaf for o, leaf in zip(owners, leaves))
         if deferrable and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
             return
-        for leaf, g in zip(leaves, eager.gradients(target, leaves)):
+        for owner, g in zip(owners, eager.gradients(target, leaves)):
             if g is None:
                 continue
-            owner = _owners.get(leaf, leaf)
             before = owner.grad
             owner.grad = Tensor.leaf(g.value if before is None else before.value + g.value)
 
