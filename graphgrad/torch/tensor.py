@@ -105,27 +105,31 @@ def _records(*operands):
 
 def _on_values(builder, x, operands, casting):
     """``builder(x, *operands)`` in x's shape and dtype computed on values (nothing is recorded), or None
-    where the graph builder is needed."""
+    where the graph builder is needed (an index ``_Put`` cannot take on values, a builder of several nodes)."""
     if isinstance(builder, _Put):
         v = operands[0]
         return builder.on_values(x.value, np.asarray(v.value if isinstance(v, eager.Tensor) else v))
     if type(builder) is not ops.Primitive:
         return None
     y = eager.call(builder, x, *operands)
-    if y.shape != x.shape or (y.dtype != x.dtype and not np.can_cast(y.spec.dtype, x.spec.dtype, casting)):
-        return None     # the graph builder says why, as it does when recorded
+    _check_into(y.spec, x.spec, casting)
     return np.asarray(y.value).astype(x.spec.dtype)
 
 
 def _into(y, x, casting):
     """``y`` as the new value of ``x``: x's shape, and x's dtype when NumPy's ``casting`` rule allows it."""
+    _check_into(y, x, casting)
+    return ops.astype(y, x.dtype)
+
+
+def _check_into(y, x, casting):
+    """Refuse ``y`` (anything with a shape and a NumPy dtype: a node, a spec) as the new value of ``x``."""
     if y.shape != x.shape:
         raise ShapeError(f"in-place operation: output with shape {list(x.shape)} doesn't match the broadcast "
                          f"shape {list(y.shape)}")
     if y.dtype != x.dtype and not np.can_cast(y.dtype, x.dtype, casting):
         raise ArgumentError(f"in-place operation: result type {y.dtype} can't be cast to the desired output "
                             f"type {x.dtype}")
-    return ops.astype(y, x.dtype)
 
 
 def _check_in_place(t):
