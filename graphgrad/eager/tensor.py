@@ -18,6 +18,7 @@ import numpy as np
 from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
+from .quiet import loud, quiet
 from .trees import tree_map as _map
 
 
@@ -163,6 +164,17 @@ class Tensor:
         return self
 
     # --- the rule of recording (spellings may refine it) ----------------------------------------------
+    @classmethod
+    def may_record(cls, args):
+        """Whether an operation on ``args`` (tensors as given, before their snapshots, and numbers) may be
+        recorded; False lets it compute its value only, without snapshots or nodes. A variable's snapshot
+        answers for it (its ``requires_grad`` may have changed since)."""
+        if _recording[-1]:
+            for a in args:
+                if isinstance(a, Tensor) and (a.requires_grad or isinstance(a, Variable)):
+                    return True
+        return False
+
     @classmethod
     def records(cls, operands):
         """Whether an operation on ``operands`` is recorded: recording is on and some operand is tracked."""
@@ -349,34 +361,83 @@ def call(builder, *args, **kwargs):
 
 def _direct(args, kwargs):
     """Whether a primitive's operands are all tensors or Python numbers, and its parameters hold no tensor."""
-    return (all(isinstance(a, (Tensor, int, float)) for a in args) and
-            not any(isinstance(v, (Tensor, list, tuple, dict)) for v in kwargs.values()))
+    for a in args:
+        if not isinstance(a, (Tensor, int, float)):
+            return False
+    return not kwargs or not any(isinstance(v, (Tensor, list, tuple, dict)) for v in kwargs.values())
 
 
 class _Spec:
-    """The shape and dtype of a value whose node is not made yet (a strong, not a weak, operand)."""
+    """The shape and dtype of a value whose node is not made yet (and whether it is weak, a Python number)."""
 
-    __slots__ = ("shape", "dtype")
-    weak = False
+    __slots__ = ("shape", "dtype", "weak")
 
-    def __init__(self, shape, dtype):
-        self.shape, self.dtype = shape, dtype
+    def __init__(self, shape, dtype, weak=False):
+        self.shape, self.dtype, self.weak = shape, dtype, weak
+
+
+# a Python number as an operand: its constant node's (shape, dtype, weak), for floats and ints within int64
+_NUMBERS = {int: ((), np.dtype(np.int64), True), float: ((), np.dtype(np.float64), True)}
+_INT64 = range(-2 ** 63, 2 ** 63)
+_results = {}   # (primitive, each operand's (shape, dtype, weak), parameters) -> ops.result_of's answer
+MOST_RESULTS = 4096   # entries ``_results`` holds before it starts again
 
 
 def _apply(primitive, args, params):
     """``call`` of one primitive on tensors and numbers: its node made and evaluated when recorded, else only
     its value computed (the shape checked and the dtype found as the node would have them)."""
-    operands = [a.snapshot() if isinstance(a, Tensor) else None for a in args]
-    cls = next((type(t) for t in operands if t is not None), Tensor)
-    operands = [t if t is not None else _constant(cls, ops.const(a)) for t, a in zip(operands, args)]
-    if cls.records(operands):
-        return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
-    shape, dtype, weak = ops.result_of(primitive, [t.spec for t in operands], params)
-    value = _computed(primitive, params, dtype, [t.value for t in operands],
-                      lambda: primitive(*[t.node for t in operands], **params))
+    cls = next((type(a) for a in args if isinstance(a, Tensor)), Tensor)
+    if issubclass(cls, Variable):
+        cls = cls.plain_class()
+    if cls.may_record(args):
+        operands = [a.snapshot() if isinstance(a, Tensor) else _constant(cls, ops.const(a)) for a in args]
+        if cls.records(operands):
+            return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
+        args = operands
+    key, values = [primitive], []
+    for a in args:
+        if isinstance(a, Tensor):
+            node, value = a._node, a._value
+            if node is None:
+                key.append((value.shape, value.dtype, False))
+            else:
+                key.append((node.shape, node.dtype, node.weak))
+                if type(value) is Pending:
+                    value = a.value
+        elif type(a) is float or type(a) is int and a in _INT64:
+            key.append(_NUMBERS[type(a)])
+            value = a
+        else:                 # a bool, a huge int: its constant node says how it counts
+            node = ops.const(a)
+            key.append((node.shape, node.dtype, node.weak))
+            value = _constant(cls, node).value
+        values.append(value)
+    shape, dtype, weak = _result(key, params)
+    value = _computed(primitive, params, dtype, values,
+                      lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params))
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
     return cls(None, value)
+
+
+def _result(operands, params):
+    """``ops.result_of`` for ``operands`` (the primitive, then each operand's shape, dtype and weakness) and
+    ``params``, remembered when the parameters can be part of the key (with their types: 1 and 1.0 are
+    equal keys): an operation repeated in a loop finds its result's shape and dtype at once."""
+    key = found = None
+    if ops.REGISTRY.get(operands[0].name) is operands[0]:   # not a primitive made for one use (a custom gradient)
+        try:
+            key = (*operands, *params.items(), *map(type, params.values())) if params else tuple(operands)
+            found = _results.get(key)
+        except TypeError:     # a parameter that cannot be a key (an array)
+            key = None
+    if found is None:
+        found = ops.result_of(operands[0], [_Spec(*spec) for spec in operands[1:]], params)
+        if key is not None:
+            if len(_results) >= MOST_RESULTS:
+                _results.clear()
+            _results[key] = found
+    return found
 
 
 def lift(builder):
@@ -491,11 +552,14 @@ def _value(node, args):
 def _computed(op, params, dtype, args, node):
     """``op(*args, **params)`` by its NumPy impl, domain-checked, in ``dtype``; ``node()`` is the node an
     error names."""
-    with np.errstate(all="ignore"):
+    token = quiet()
+    try:
         if op.domain is not None and not np.all(op.domain.check(*args)):
             from ..backends.numpy_backend import check_domain
             check_domain(Graph([node()]), node(), args)
         value = np.asarray(op.impl(*args, **params))
+    finally:
+        loud(token)
     if dtype.kind in "iub" and value.dtype.kind == "f":
         if not np.all(np.mod(value, 1) == 0):
             raise DomainError(f"{op.name} of integer tensors gives fractions, which dtype {dtype} "

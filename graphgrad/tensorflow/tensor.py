@@ -26,6 +26,11 @@ class Tensor(eager.Tensor):
     __slots__ = ()
 
     @classmethod
+    def may_record(cls, args):
+        """Only while a tape records (a variable's snapshot tells the tapes it was read)."""
+        return bool(active_tapes())
+
+    @classmethod
     def records(cls, operands):
         return eager.is_recording() and any(tape.watches(operands) for tape in active_tapes())
 

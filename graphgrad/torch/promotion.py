@@ -64,8 +64,25 @@ def cast(operands, dtype):
             for x in operands]
 
 
+def _one_dtype(operands, to_float):
+    """Whether ``operands`` are tensors of one dtype (a float one, for ``to_float``), the common case, which
+    ``promoted`` leaves as it is."""
+    dtype = None
+    for x in operands:
+        if not isinstance(x, eager.Tensor):
+            return False
+        spec = x.spec
+        if dtype is None:
+            dtype = spec.dtype
+        elif spec.dtype != dtype:
+            return False
+    return dtype is not None and (dtype.kind == "f" or not to_float)
+
+
 def promoted(operands, to_float=False):
     """``operands`` cast to the dtype PyTorch computes them in; ``to_float``: at least float32 (true division,
     functions of calculus)."""
+    if _one_dtype(operands, to_float):
+        return operands
     dtype = result_dtype(operands)
     return operands if dtype is None else cast(operands, floating(dtype) if to_float else dtype)

@@ -608,9 +608,10 @@ def _method(name, op):
     to_float = getattr(op, "dtype", None) in (floating, divided)
 
     def method(self, *args, **kwargs):
-        operands = promoted([self, *args], to_float) if differentiable else [self, *args]
-        with eager.recording(differentiable and eager.is_recording()):
-            return eager.call(op, *operands, **kwargs)
+        if differentiable:
+            return eager.call(op, *promoted([self, *args], to_float), **kwargs)
+        with eager.no_grad():
+            return eager.call(op, self, *args, **kwargs)
     method.__name__ = name
     method.__doc__ = f"``torch.{name}``: graphgrad's ``{name_of(op)}``, elementwise."
     return method
