@@ -5,6 +5,8 @@ eager operation on a small tensor costs. NumPy 2 keeps that state in a context
 variable, which ``quiet()`` sets to one state built once (about 0.2 µs) and
 ``loud(token)`` puts back; another NumPy enters and leaves a public ``errstate``.
 """
+import functools
+
 import numpy as np
 
 try:
@@ -20,12 +22,5 @@ except ImportError:     # not NumPy 2's layout: its public errstate, entered and
         """Warnings back as they were before ``quiet``."""
         state.__exit__(None, None, None)
 else:
-    _IGNORE = _make_extobj(all="ignore")
-
-    def quiet():
-        """Warnings off; returns what ``loud`` needs."""
-        return _extobj_contextvar.set(_IGNORE)
-
-    def loud(token):
-        """Warnings back as they were before ``quiet``."""
-        _extobj_contextvar.reset(token)
+    quiet = functools.partial(_extobj_contextvar.set, _make_extobj(all="ignore"))   # C calls: no Python frame
+    loud = _extobj_contextvar.reset

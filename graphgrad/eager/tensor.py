@@ -18,6 +18,7 @@ import numpy as np
 from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
+from ..graph.primitive import Primitive
 from .quiet import loud, quiet
 from .trees import tree_map as _map
 
@@ -132,8 +133,9 @@ class Tensor:
 
     @property
     def spec(self):
-        """What an operation's shape and dtype follow: the node, or for a leaf without one, its value."""
-        return self._node if self._node is not None else _Spec(self._value.shape, self._value.dtype)
+        """What an operation's shape and dtype follow: the node, or for a leaf without one, its value (an array:
+        only a recorded tensor's value may be deferred, and a recorded tensor has a node)."""
+        return self._node if self._node is not None else self._value
 
     @property
     def value(self):
@@ -342,8 +344,10 @@ def call(builder, *args, **kwargs):
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
     """
-    if type(builder) is ops.Primitive and _direct(args, kwargs):
-        return _apply(builder, args, kwargs)
+    if type(builder) is Primitive:
+        cls = _direct(args, kwargs)
+        if cls is not None:
+            return _apply(cls, builder, args, kwargs)
     known = {}
 
     def to_node(t):
@@ -360,84 +364,58 @@ def call(builder, *args, **kwargs):
 
 
 def _direct(args, kwargs):
-    """Whether a primitive's operands are all tensors or Python numbers, and its parameters hold no tensor."""
+    """The tensor class of a primitive's result (its first tensor operand's, a variable's values' class) when
+    its operands are all tensors or Python numbers and its parameters hold no tensor; else None."""
+    cls = None
     for a in args:
-        if not isinstance(a, (Tensor, int, float)):
-            return False
-    return not kwargs or not any(isinstance(v, (Tensor, list, tuple, dict)) for v in kwargs.values())
-
-
-class _Spec:
-    """The shape and dtype of a value whose node is not made yet (and whether it is weak, a Python number)."""
-
-    __slots__ = ("shape", "dtype", "weak")
-
-    def __init__(self, shape, dtype, weak=False):
-        self.shape, self.dtype, self.weak = shape, dtype, weak
+        if isinstance(a, Tensor):
+            if cls is None:
+                cls = type(a) if not isinstance(a, Variable) else a.plain_class()
+        elif not isinstance(a, (int, float)):
+            return None
+    if kwargs and any(isinstance(v, (Tensor, list, tuple, dict)) for v in kwargs.values()):
+        return None
+    return cls or Tensor
 
 
 # a Python number as an operand: its constant node's (shape, dtype, weak), for floats and ints within int64
 _NUMBERS = {int: ((), np.dtype(np.int64), True), float: ((), np.dtype(np.float64), True)}
 _INT64 = range(-2 ** 63, 2 ** 63)
-_results = {}   # (primitive, each operand's (shape, dtype, weak), parameters) -> ops.result_of's answer
-MOST_RESULTS = 4096   # entries ``_results`` holds before it starts again
 
 
-def _apply(primitive, args, params):
-    """``call`` of one primitive on tensors and numbers: its node made and evaluated when recorded, else only
-    its value computed (the shape checked and the dtype found as the node would have them)."""
-    cls = next((type(a) for a in args if isinstance(a, Tensor)), Tensor)
-    if issubclass(cls, Variable):
-        cls = cls.plain_class()
+def _apply(cls, primitive, args, params):
+    """``call`` of one primitive on tensors and numbers, giving a ``cls``: its node made and evaluated when
+    recorded, else only its value computed (the shape checked and the dtype found as the node would have
+    them)."""
     if cls.may_record(args):
         operands = [a.snapshot() if isinstance(a, Tensor) else _constant(cls, ops.const(a)) for a in args]
         if cls.records(operands):
             return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
         args = operands
-    key, values = [primitive], []
+    specs, values = [], []
     for a in args:
         if isinstance(a, Tensor):
             node, value = a._node, a._value
             if node is None:
-                key.append((value.shape, value.dtype, False))
+                specs.append((value.shape, value.dtype, False))
             else:
-                key.append((node.shape, node.dtype, node.weak))
+                specs.append((node.shape, node.dtype, node.weak))
                 if type(value) is Pending:
                     value = a.value
         elif type(a) is float or type(a) is int and a in _INT64:
-            key.append(_NUMBERS[type(a)])
+            specs.append(_NUMBERS[type(a)])
             value = a
         else:                 # a bool, a huge int: its constant node says how it counts
             node = ops.const(a)
-            key.append((node.shape, node.dtype, node.weak))
+            specs.append((node.shape, node.dtype, node.weak))
             value = _constant(cls, node).value
         values.append(value)
-    shape, dtype, weak = _result(key, params)
+    shape, dtype, weak = ops.result_for(primitive, specs, params)
     value = _computed(primitive, params, dtype, values,
                       lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params))
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
     return cls(None, value)
-
-
-def _result(operands, params):
-    """``ops.result_of`` for ``operands`` (the primitive, then each operand's shape, dtype and weakness) and
-    ``params``, remembered when the parameters can be part of the key (with their types: 1 and 1.0 are
-    equal keys): an operation repeated in a loop finds its result's shape and dtype at once."""
-    key = found = None
-    if ops.REGISTRY.get(operands[0].name) is operands[0]:   # not a primitive made for one use (a custom gradient)
-        try:
-            key = (*operands, *params.items(), *map(type, params.values())) if params else tuple(operands)
-            found = _results.get(key)
-        except TypeError:     # a parameter that cannot be a key (an array)
-            key = None
-    if found is None:
-        found = ops.result_of(operands[0], [_Spec(*spec) for spec in operands[1:]], params)
-        if key is not None:
-            if len(_results) >= MOST_RESULTS:
-                _results.clear()
-            _results[key] = found
-    return found
 
 
 def lift(builder):
@@ -557,13 +535,15 @@ def _computed(op, params, dtype, args, node):
         if op.domain is not None and not np.all(op.domain.check(*args)):
             from ..backends.numpy_backend import check_domain
             check_domain(Graph([node()]), node(), args)
-        value = np.asarray(op.impl(*args, **params))
+        value = op.impl(*args, **params)
     finally:
         loud(token)
-    if dtype.kind in "iub" and value.dtype.kind == "f":
-        if not np.all(np.mod(value, 1) == 0):
+    if type(value) is not np.ndarray:
+        value = np.asarray(value)
+    if value.dtype != dtype:
+        if dtype.kind in "iub" and value.dtype.kind == "f" and not np.all(np.mod(value, 1) == 0):
             raise DomainError(f"{op.name} of integer tensors gives fractions, which dtype {dtype} "
                               "cannot hold; cast the operands to a float dtype first")
-    value = value.astype(dtype, copy=False)
+        value = value.astype(dtype)
     value.setflags(write=False)
     return value

@@ -172,9 +172,42 @@ def apply(prim, inputs, params, name=None):
 
 def result_of(prim, inputs, params):
     """``(shape, dtype, weak)`` of ``prim(*inputs, **params)`` (inputs: anything with a shape, dtype and weak)."""
-    shape = prim.shape(*(x.shape for x in inputs), **params)
-    dtype = prim.dtype(inputs, params) if prim.dtype else operand_dtype(inputs)
-    return shape, dtype, all(x.weak for x in inputs)
+    return result_for(prim, [(x.shape, x.dtype, x.weak) for x in inputs], params)
+
+
+class Spec:
+    """An operand as the shape and dtype rules read it: its shape, dtype and weakness."""
+
+    __slots__ = ("shape", "dtype", "weak")
+
+    def __init__(self, shape, dtype, weak):
+        self.shape, self.dtype, self.weak = shape, dtype, weak
+
+
+_results = {}   # (primitive, each operand's (shape, dtype, weak), parameters and their types) -> result_for
+MOST_RESULTS = 4096   # entries ``_results`` holds before it starts again
+
+
+def result_for(prim, operands, params):
+    """``result_of`` for ``operands`` given as ``(shape, dtype, weak)`` triples. The rules read nothing else,
+    so the answer is remembered (a loop's repeated operation finds it at once) when the parameters can be part
+    of the key -- with their types: 1 and 1.0 are equal keys -- and the primitive is registered (not made for
+    one use, as a custom gradient's, whose rules are closures)."""
+    try:
+        key = (prim, *operands, *params.items(), *map(type, params.values())) if params else (prim, *operands)
+        found = _results.get(key)
+    except TypeError:     # a parameter that cannot be a key (an array)
+        key = found = None
+    if found is None:
+        specs = [Spec(*operand) for operand in operands]
+        shape = prim.shape(*(x.shape for x in specs), **params)
+        dtype = prim.dtype(specs, params) if prim.dtype else operand_dtype(specs)
+        found = shape, dtype, all(x.weak for x in specs)
+        if key is not None and REGISTRY.get(prim.name) is prim:
+            if len(_results) >= MOST_RESULTS:
+                _results.clear()
+            _results[key] = found
+    return found
 
 
 def as_node(value):

@@ -1,7 +1,7 @@
 """The primitives of graphgrad, one declaration each (see ``primitive.Primitive``)."""
 import math
 
-from ..graph.primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input, result_of
+from ..graph.primitive import REGISTRY, Domain, Primitive, apply, as_node, const, input, result_for, result_of
 from .elementwise import (abs, add, cos, div, equal_indicator, exp, heaviside, ln, log, maximum, minimum, mul, neg,
                           pow, relu, sigmoid, sign, sin, softplus, sqrt, sub, tan, tanh, xlogy)
 from .shaping import (broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, tile, transpose,

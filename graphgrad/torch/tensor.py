@@ -33,8 +33,10 @@ _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
 # a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> that tensor
 _owners = eager.WeakIdKeyDictionary()
 _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
-# a view -> (the tensor it shows, put_back(base, view) or None: detached, the value it was taken from)
+# a view -> (the tensor it shows, put_back(base, view) or None: detached, the value it was taken from, the
+# view's own value then)
 _views = eager.WeakIdKeyDictionary()
+_NO_VIEW = (None, None, None, None)
 
 
 class Size(tuple):
@@ -144,7 +146,7 @@ def _check_in_place(t):
             raise InPlaceError("an in-place change of a recorded tensor (one with a grad_fn) inside no_grad or "
                                "through detach()/.data would hide it from its gradients; change it outside "
                                "no_grad, or detach() it into a new tensor first")
-        base, put_back, taken = _views.get(t, (None, None, None))
+        base, put_back, taken, _ = _views.get(t, _NO_VIEW)
         if base is not None and base._value is not taken:
             raise InPlaceError("this view is out of date: the tensor it shows changed after the view was taken "
                                "(views are copies in graphgrad, so writing it back would undo that change); "
@@ -182,7 +184,7 @@ def _set_grad(t, grad):
 
 def _put_back(view):
     """An in-place change of a view, made in the tensor it shows (and so on up)."""
-    base, put_back, _ = _views.get(view, (None, None, None))
+    base, put_back, _, _ = _views.get(view, _NO_VIEW)
     if base is None:
         return
     if put_back is None:
@@ -191,13 +193,22 @@ def _put_back(view):
         _put_back(base)
     else:
         base._in_place(put_back, view, casting="unsafe")
-    _views[view] = (base, put_back, base._value)     # the view shows the base as it is now
+    _views[view] = (base, put_back, base._value, view._value)     # the view shows the base as it is now
+
+
+def _shown_as_is(t, key, view):
+    """Whether ``t[key] = view`` changes nothing, as when ``t[key] += 1`` sets back the view it changed in
+    place (which put its new value back already): ``view`` shows ``t`` at ``key``, both unchanged since, and
+    nothing records."""
+    base, put_back, taken, shown = _views.get(view, _NO_VIEW)
+    return (base is t and taken is t._value and shown is view._value and isinstance(put_back, _Put) and
+            all(type(k) in (int, slice) for k in key) and put_back.key == key and not _records(t, view))
 
 
 def _shows(view, base, put_back):
     """Note that ``view`` shows ``base`` (``put_back(base, new_view)`` is base with the view's elements replaced)."""
     if view is not base:
-        _views[view] = (base, put_back, base._value)
+        _views[view] = (base, put_back, base._value, view._value)
     return view
 
 
@@ -526,7 +537,9 @@ class Tensor(eager.Tensor):
         return self.copy_(generator().normal(mean, std, tuple(self.shape)))
 
     def __setitem__(self, key, value):
-        self._in_place(_Put(_key(key)), value, casting="unsafe")
+        key = _key(key)
+        if not _shown_as_is(self, key, value):
+            self._in_place(_Put(key), value, casting="unsafe")
 
     # --- comparisons and iteration -----------------------------------------------------------------
     def __lt__(self, other): return self.lt(other)
