@@ -20,6 +20,7 @@ from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
 from ..graph.primitive import Primitive
 from .quiet import loud, quiet
+from .windows import COMPILED
 from .trees import tree_map as _map
 
 
@@ -528,14 +529,16 @@ def _value(node, args):
 
 
 def _computed(op, params, dtype, args, node):
-    """``op(*args, **params)`` by its NumPy impl, domain-checked, in ``dtype``; ``node()`` is the node an
-    error names."""
+    """``op(*args, **params)`` by its NumPy impl (a convolution's or pooling's by the compiled helpers:
+    ``windows``), domain-checked, in ``dtype``; ``node()`` is the node an error names."""
     token = quiet()
     try:
         if op.domain is not None and not np.all(op.domain.check(*args)):
             from ..backends.numpy_backend import check_domain
             check_domain(Graph([node()]), node(), args)
-        value = op.impl(*args, **params)
+        value = None if (compiled := COMPILED.get(op)) is None else compiled(*args, **params)
+        if value is None:
+            value = op.impl(*args, **params)
     finally:
         loud(token)
     if type(value) is not np.ndarray:
