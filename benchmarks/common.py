@@ -37,19 +37,21 @@ def best_of(fn, repeat=5):
 SETTLE = 0.5   # seconds of rest before each timed turn
 
 
-def turns(candidates, repeat=5):
+def turns(candidates, repeat=5, clock=time.perf_counter):
     """Every time of each named candidate, timed in turns so machine noise hits all alike.
 
     Each turn starts after a short rest: the thread pools of the previous candidate (OpenBLAS, PyTorch's
     OpenMP) keep spinning for a while after their work, and on two cores they would slow whoever comes next.
+    ``clock=time.process_time`` counts this process's CPU time only: single-threaded Python on a loaded
+    machine, where the time other processes hold the core would swamp the wall clock.
     """
     times = {name: [] for name in candidates}
     for _ in range(repeat):
         for name, fn in candidates.items():
             time.sleep(SETTLE)
-            start = time.perf_counter()
+            start = clock()
             fn()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(clock() - start)
     return times
 
 

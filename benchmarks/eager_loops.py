@@ -13,8 +13,9 @@ default: each step runs as one compiled program once its kernel is built;
 the warm-up waits for it) and graphgrad's spelling eager (``GRAPHGRAD_EAGER=1``),
 timed in turns; the tutorial loop also against the hand-written Numba loop of
 ``w1_moons.py``. Then both spellings' loss curves and weights are compared. First, the
-cost of one small-tensor operation and of one item update, against PyTorch's.
-Run: ``python benchmarks/eager_loops.py [--steps N] [--threads 1]``.
+cost of small-tensor operations and of an item update, against PyTorch's.
+Run: ``python benchmarks/eager_loops.py [--steps N] [--threads 1] [--eager]`` (``--eager``: only
+the per-operation costs and the eager LeNet step against PyTorch's).
 """
 import argparse
 import contextlib
@@ -22,7 +23,7 @@ import inspect
 import os
 import time
 
-from common import machine, optional, report, turns
+from common import machine, optional, report, turn_ratios, turns
 
 import numpy as np  # noqa: E402  (common sets the BLAS threads first)
 
@@ -140,19 +141,73 @@ def _eagerly(steps):
 
 
 def per_operation(torch):
-    """Microseconds per small-tensor operation: ``a + b`` on two 2-element tensors, and an item update
-    ``N[3, 4] += 1`` of a 27x27 count table (a bigram lecture's inner loop)."""
-    a, b = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])
+    """Small-tensor operations as a lecture's loops write them: ``a + b``, ``a * b`` and ``x.relu()`` on
+    2-element tensors, ``w * w`` recorded (w requires grad), an item update ``N[3, 4] += 1`` of a 27x27
+    int32 count table (the bigram lecture's inner loop) and ``loss.item()`` of a recorded loss; each a
+    function running it ``n`` times."""
+    a, b = torch.tensor([1.0, 2.0]), torch.tensor([3.0, -4.0])
     counts = torch.zeros((27, 27), dtype=torch.int32)
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+    loss = (w * w).sum()
 
     def add(n):
         for _ in range(n):
             a + b
 
+    def mul(n):
+        for _ in range(n):
+            a * b
+
+    def relu(n):
+        for _ in range(n):
+            b.relu()
+
+    def recorded(n):
+        for _ in range(n):
+            w * w
+
     def update(n):
         for _ in range(n):
             counts[3, 4] += 1
-    return {"a + b": add, "N[3, 4] += 1": update}
+
+    def item(n):
+        for _ in range(n):
+            loss.item()
+    return {"a + b": add, "a * b": mul, "x.relu()": relu, "w * w, recorded": recorded, "N[3, 4] += 1": update,
+            "loss.item()": item}
+
+
+def operation_costs(torch, repeat, n=2000):
+    """Print each operation's microseconds (the best turn, CPU time of this process: the operations are
+    single-threaded Python and the machine may be loaded) and, with PyTorch, the ratio of the best turns and
+    the range of the turns' ratios."""
+    operations = {"graphgrad": per_operation(gg_torch)}
+    if torch is not None:
+        operations["PyTorch"] = per_operation(torch)
+    print(f"\nper operation (us, CPU time, best of {repeat} turns of {n})")
+    for name in operations["graphgrad"]:
+        times = turns({who: (lambda run=ops[name]: run(n)) for who, ops in operations.items()}, repeat,
+                      clock=time.process_time)
+        row = {who: min(t) / n * 1e6 for who, t in times.items()}
+        ratio = ""
+        if "PyTorch" in row:
+            each = [g / p for g, p in zip(times["graphgrad"], times["PyTorch"])]
+            ratio = f" ({row['graphgrad'] / row['PyTorch']:.1f}x PyTorch; turns {min(each):.1f}-{max(each):.1f}x)"
+        print(f"  {name:28s} " + ", ".join(f"{who} {us:.2f}" for who, us in row.items()) + ratio)
+
+
+def eager_lenet(torch, n, repeat):
+    """The LeNet step eagerly (``GRAPHGRAD_EAGER=1``: every operation computed as it is called, convolutions
+    and pooling by the compiled helpers) against PyTorch eager, in turns."""
+    with eager_only():
+        candidates = {"graphgrad spelling, eager (GRAPHGRAD_EAGER=1)": _eagerly(warmed(lenet, gg_torch, False))}
+    if torch is not None:
+        candidates["PyTorch eager"] = warmed(lenet, torch, False)
+    times = turns({name: (lambda run=run: run(n)) for name, run in candidates.items()}, repeat)
+    rows = {name: (min(t) / n * 1e6, "us/step") for name, t in times.items()}
+    report(f"lenet, eager: {lenet.__doc__.splitlines()[0]}", rows, next(reversed(rows)))
+    if torch is not None:
+        turn_ratios(times, ["graphgrad spelling, eager (GRAPHGRAD_EAGER=1)"], "PyTorch eager", "PyTorch's")
 
 
 def main():
@@ -161,11 +216,17 @@ def main():
                         "(the tutorial loop takes 40 times as many)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads (and PyTorch's)")
+    parser.add_argument("--eager", action="store_true", help="only the per-operation costs and the eager "
+                        "LeNet step (GRAPHGRAD_EAGER=1) against PyTorch's: no tracing, no kernel to wait for")
     args = parser.parse_args()
     print(machine())
     torch = optional("torch")
     if torch is not None and args.threads:
         torch.set_num_threads(args.threads)
+    if args.eager:
+        operation_costs(torch, args.repeat)
+        eager_lenet(torch, args.steps, args.repeat)
+        return
     print("\nfirst steps in this process (s): the first runs eagerly, the second is traced (its program built,"
           "\nits kernel's source generated, run on the interpreter while the kernel is built in the background)")
     for loop in (lenet, tutorial):
@@ -176,15 +237,7 @@ def main():
             steps(1)
             times.append(time.perf_counter() - start)
         print(f"  {loop.__name__:10s} first {times[0]:.3f}, second {times[1]:.3f}")
-    operations = {"graphgrad": per_operation(gg_torch)}
-    if torch is not None:
-        operations["PyTorch"] = per_operation(torch)
-    print("\nper operation (us)")
-    for name in operations["graphgrad"]:
-        times = turns({who: (lambda run=ops[name]: run(2000)) for who, ops in operations.items()}, args.repeat)
-        row = {who: min(t) / 2000 * 1e6 for who, t in times.items()}
-        ratio = f" ({row['graphgrad'] / row['PyTorch']:.1f}x PyTorch)" if "PyTorch" in row else ""
-        print(f"  {name:14s} " + ", ".join(f"{who} {us:.2f}" for who, us in row.items()) + ratio)
+    operation_costs(torch, args.repeat)
     for loop, n in ((lenet, args.steps), (tutorial, args.steps * 40)):
         candidates = {"graphgrad spelling, traced": warmed(loop, gg_torch, True)}
         with eager_only():
