@@ -380,8 +380,9 @@ def _direct(args, kwargs):
 
 
 # a Python number as an operand: its constant node's (shape, dtype, weak), for floats and ints within int64
-_NUMBERS = {int: ((), np.dtype(np.int64), True), float: ((), np.dtype(np.float64), True)}
-_INT64 = range(-2 ** 63, 2 ** 63)
+_NUMBERS = {kind: (node.shape, node.dtype, node.weak)
+            for kind, node in ((int, ops.const(0)), (float, ops.const(0.0)))}
+_INT64 = range(np.iinfo(np.int64).min, np.iinfo(np.int64).max + 1)
 
 
 def _apply(cls, primitive, args, params):

@@ -6,7 +6,8 @@ import pytest
 from graphgrad.eager.windows import COMPILED
 from graphgrad.ops import convolution as cv, pooling as pl
 
-GEOMETRIES = [((1, 1), ((0, 0), (0, 0)), (1, 1)), ((2, 1), ((1, 1), (2, 0)), (1, 1)), ((1, 2), ((0, 2), (1, 1)), (2, 1))]
+GEOMETRIES = [((1, 1), ((0, 0), (0, 0)), (1, 1)), ((2, 1), ((1, 1), (2, 0)), (1, 1)),
+              ((1, 2), ((0, 2), (1, 1)), (2, 1))]     # (strides, padding, dilation)
 
 
 def _nchw(a, layout):
