@@ -1,10 +1,12 @@
 """Eager tensors: values computed when an op is applied, nodes recorded only when something is tracked."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from graphgrad import eager, ops
-from graphgrad.errors import ArgumentError, DomainError, InputValueError
+from graphgrad.errors import ArgumentError, DomainError, InputValueError, ShapeError
 
 
 def test_values_are_computed_when_the_op_is_applied():
@@ -92,3 +94,28 @@ def test_eager_values_match_the_numpy_interpreter(xs):
     y = (eager.call(ops.tanh, x) * x + eager.call(ops.exp, -x * x)).mean()
     graph, known = eager.graph_of(y)
     np.testing.assert_allclose(graph(**eager.values_of(graph, known)), y.numpy(), rtol=1e-12)
+
+
+def test_overflow_gives_inf_without_a_warning_and_leaves_numpys_error_state_alone():
+    before = np.geterr()
+    x = eager.Tensor.leaf(np.array([3e38, -1.0], np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = x * 10
+    np.testing.assert_array_equal(y.value, np.array([np.inf, -10.0], np.float32))
+    assert np.geterr() == before
+    with pytest.warns(RuntimeWarning):          # NumPy itself still warns outside graphgrad's operations
+        np.array([3e38], np.float32) * np.float32(10)
+
+
+def test_a_remembered_result_shape_still_refuses_another_shape():
+    """The result shapes and dtypes remembered for a loop's repeated operation are keyed by the operands'
+    shapes, dtypes and weakness, and by the parameters with their types."""
+    a, b = eager.Tensor.leaf(np.ones(2, np.float32)), eager.Tensor.leaf(np.ones(2, np.float32))
+    assert (a + b).value.dtype == np.float32 and (a + 1).value.dtype == np.float32
+    assert (a + eager.Tensor.leaf(np.ones(2))).value.dtype == np.float64
+    with pytest.raises(ShapeError):
+        a + eager.Tensor.leaf(np.ones(3, np.float32))
+    m = eager.Tensor.leaf(np.ones((2, 3)))
+    assert m.sum(axis=1).shape == (2,) and m.sum(axis=0).shape == (3,)
+    assert m.sum(axis=1, keepdims=True).shape == (2, 1)

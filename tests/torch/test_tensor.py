@@ -188,6 +188,20 @@ def test_counting_by_item_updates_gives_numpys_counts(pairs):
     assert counts.dtype == torch.int32
 
 
+def test_setting_back_a_view_writes_only_what_changed_since():
+    """``N[k] = v`` after ``v = N[k]; v += 1`` changes nothing more (the view put its value back already), but
+    a view changed without putting back (``.data``) is written, and so is one set into another place."""
+    n = torch.zeros((3, 3))
+    v = n[1, 2]
+    v += 1
+    n[1, 2] = v
+    v.data = torch.tensor(5.0)                    # the view changes; the tensor does not, until set back
+    assert n[1, 2].item() == 1.0
+    n[1, 2] = v
+    n[0, 0] = v
+    np.testing.assert_array_equal(n.numpy(), [[5, 0, 0], [0, 0, 5], [0, 0, 0]])
+
+
 def test_in_place_results_keep_the_tensors_dtype_and_shape():
     counts = torch.tensor([1, 2, 3])
     counts[0] = 2.7                                     # assignment casts, as in PyTorch
