@@ -57,7 +57,10 @@ def _dims(shape):
 def _key(key):
     """An index with tensors in it read as their values (keys are constants of the graph)."""
     parts = key if isinstance(key, tuple) else (key,)
-    return tuple(np.asarray(k.value) if isinstance(k, eager.Tensor) else k for k in parts)
+    for k in parts:
+        if isinstance(k, eager.Tensor):
+            return tuple(np.asarray(k.value) if isinstance(k, eager.Tensor) else k for k in parts)
+    return parts
 
 
 def _put(x, key, v):
@@ -83,6 +86,7 @@ class _Put:
 
     def __init__(self, key):
         self.key = key
+        self.picks = any(isinstance(k, (np.ndarray, list)) for k in key)   # may name an element twice
 
     def __call__(self, x, v):
         return _put(x, self.key, v)
@@ -90,7 +94,7 @@ class _Put:
     def on_values(self, x, v):
         """The new value of ``x`` (arrays); None where only the graph says how (an element named twice, a
         shape to explain)."""
-        if any(isinstance(k, (np.ndarray, list)) for k in self.key):
+        if self.picks:
             return None
         new = np.array(x)
         try:
@@ -102,7 +106,11 @@ class _Put:
 
 def _records(*operands):
     """Whether an operation on ``operands`` is recorded (recording is on and some tensor requires grad)."""
-    return eager.is_recording() and any(isinstance(t, eager.Tensor) and t.requires_grad for t in operands)
+    if eager.is_recording():
+        for t in operands:
+            if isinstance(t, eager.Tensor) and t.requires_grad:
+                return True
+    return False
 
 
 def _on_values(builder, x, operands, casting):
