@@ -6,11 +6,12 @@ forms). An eager operation on float32 or float64 images computes them instead as
 convolution and its two gradients, the runtime's window loops for max and average
 pooling and their gradients; NCHW operands (PyTorch's) are transposed to NHWC and
 back. ``COMPILED`` maps each primitive to its function; a function returns None
-where NumPy's way is kept: other dtypes, grouped convolutions, and images with one
+where NumPy's way is kept: other dtypes, grouped convolutions, images with one
 channel per group, whose NumPy windows are strided copies of whole images (on
 LeNet's 1-channel first layer twice as fast as the helper's per-element loop;
-from two channels on, the helpers are 2-4x faster: ``benchmarks/eager_loops.py``).
-Numba and the helpers load at the first such operation.
+from two channels on, the helpers are 2-4x faster: ``benchmarks/README.md``), and
+operands under ``SMALL`` elements (a lecture's 4x4 example): there the helpers
+save microseconds, and loading Numba for them would cost about a second, once.
 """
 import numpy as np
 
@@ -18,6 +19,7 @@ from ..ops import convolution, pooling, windows as win
 from ..ops.convolution import from_hwio, to_hwio
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+SMALL = 4096    # elements of the largest operand below which NumPy's way is kept
 
 
 def _runtime():
@@ -36,9 +38,10 @@ def _nhwc(x, layout):
 
 
 def _images(*arrays):
-    """Whether the helpers take these operands: one float dtype, no empty array."""
+    """Whether the helpers take these operands: one float dtype, no empty array, not all small."""
     dtype = arrays[0].dtype
-    return dtype in _FLOATS and all(a.dtype == dtype and a.size for a in arrays)
+    return (dtype in _FLOATS and all(a.dtype == dtype and a.size for a in arrays) and
+            max(a.size for a in arrays) >= SMALL)
 
 
 def _columns(xn, kernel, strides, padding, dilation):

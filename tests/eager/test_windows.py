@@ -3,8 +3,15 @@ by Python loops, and their gradients by the adjoint identities <f(x), g> = <x, f
 import numpy as np
 import pytest
 
+from graphgrad.eager import windows
 from graphgrad.eager.windows import COMPILED
 from graphgrad.ops import convolution as cv, pooling as pl
+
+
+@pytest.fixture(autouse=True)
+def small_images_too(monkeypatch):
+    """The helpers for this file's small arrays too (they keep NumPy's way below ``SMALL`` elements)."""
+    monkeypatch.setattr(windows, "SMALL", 1)
 
 GEOMETRIES = [((1, 1), ((0, 0), (0, 0)), (1, 1)), ((2, 1), ((1, 1), (2, 0)), (1, 1)),
               ((1, 2), ((0, 2), (1, 1)), (2, 1))]     # (strides, padding, dilation)
@@ -92,10 +99,15 @@ def test_pooling_and_its_gradients(layout, strides, pads):
         assert np.vdot(_laid_out(clean, layout), back) == pytest.approx(np.vdot(y, gl))
 
 
-def test_numpy_keeps_what_the_helpers_do_not_take():
-    """Other dtypes, grouped convolutions and one channel per group stay on the NumPy impl (None here)."""
+def test_numpy_keeps_what_the_helpers_do_not_take(monkeypatch):
+    """Other dtypes, grouped convolutions, one channel per group and small arrays stay on the NumPy impl (None
+    here)."""
     p = dict(strides=(1, 1), padding="valid", dilation=(1, 1), layout="NCHW")
     x, w = np.ones((1, 2, 4, 4)), np.ones((2, 1, 3, 3))
+    assert COMPILED[cv.conv2d_p](x, np.ones((2, 2, 3, 3)), groups=1, **p) is not None
+    monkeypatch.setattr(windows, "SMALL", 100)      # the largest operand has 36 elements
+    assert COMPILED[cv.conv2d_p](x, np.ones((2, 2, 3, 3)), groups=1, **p) is None
+    monkeypatch.setattr(windows, "SMALL", 1)
     assert COMPILED[cv.conv2d_p](x, w, groups=2, **p) is None
     assert COMPILED[cv.conv2d_p](x[:, :1], w[:1], groups=1, **p) is None
     assert COMPILED[cv.conv2d_p](x.astype(np.float16), np.ones((2, 2, 3, 3), np.float16), groups=1, **p) is None
