@@ -47,6 +47,8 @@ class FunctionCtx:
     """The ``ctx`` of a custom Function: ``save_for_backward(*tensors)`` in forward, ``saved_tensors`` in
     backward; any other attribute may be set in forward and read in backward."""
 
+    saved_tensors = ()
+
     def save_for_backward(self, *tensors):
         self.saved_tensors = tensors
 

@@ -23,6 +23,8 @@ NumPy shares memory with a tensor where PyTorch shares it (``torch.from_numpy(a)
 it, and what an operation records is a copy, so changing the array later leaves
 recorded history alone.
 """
+import inspect
+
 import numpy as np
 
 from .. import eager, ops
@@ -706,6 +708,10 @@ def function(name):
         result = method(input, *args, **kwargs)
         return result if out is None else _written(name, result, out)
     function.__name__, function.__doc__ = name, method.__doc__
+    own = list(inspect.signature(method).parameters.values())[1:]
+    function.__signature__ = inspect.Signature(sorted(     # the method's, with input for self and out
+        [inspect.Parameter("input", inspect.Parameter.POSITIONAL_OR_KEYWORD), *own,
+         inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)], key=lambda p: p.kind))
     return function
 
 
