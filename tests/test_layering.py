@@ -128,6 +128,14 @@ def test_no_import_cycle_crosses_a_package():
     assert cycles(unit_imports()) == []
 
 
+def test_the_architecture_page_draws_these_layers():
+    page = (ROOT.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = page.split("## Layers", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    units = {unit(m) for m in MODULES}
+    drawn = [{word for word in line.split() if word in units} for line in picture.splitlines()]
+    assert drawn[::-1] == LAYERS
+
+
 def test_a_cycle_is_the_units_that_reach_each_other():
     assert cycles({"graph": {"errors"}, "ops": {"graph"}, "backends": {"graph"}}) == []
     assert cycles({"graph": {"ops"}, "ops": {"graph", "errors"}}) == [{"graph", "ops"}]
