@@ -7,6 +7,7 @@ outside a tape nothing is kept.
 import numpy as np
 
 from .. import eager, ops
+from ..graph import Node
 from . import dtypes
 from .tape import active_tapes
 
@@ -117,7 +118,10 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def convert_to_tensor(value, dtype=None):
-    """Tensors and variables as they are (a variable as its current value); anything else as a constant."""
+    """Tensors and variables as they are (a variable as its current value), graph nodes too (a layer's graph
+    being built calls its activation, ``tf.nn.relu``, on them); anything else as a constant."""
     if isinstance(value, eager.Tensor) and (dtype is None or dtypes.as_dtype(dtype) == value.node.dtype):
+        return value
+    if isinstance(value, Node):
         return value
     return constant(value, dtype)
