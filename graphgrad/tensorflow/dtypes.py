@@ -29,6 +29,9 @@ class DType:
     def __repr__(self):
         return f"tf.{self.name}"
 
+    def __str__(self):
+        return f"<dtype: '{self.name}'>"
+
 
 float16, float32, float64 = DType("float16"), DType("float32"), DType("float64")
 int8, int16, int32, int64 = DType("int8"), DType("int16"), DType("int32"), DType("int64")
@@ -45,7 +48,10 @@ def as_dtype(spec):
     except TypeError:
         raise TypeError(f"cannot convert {spec!r} to a TensorFlow dtype") from None
     if name not in _ALL:
-        raise TypeError(f"dtype {name} is not supported (use float16/32/64, int8/16/32/64, uint8 or bool)")
+        kind = {"U": "strings", "S": "strings", "c": "complex numbers", "O": "ragged or mixed lists"}.get(
+            np.dtype(spec).kind, f"dtype {name}")
+        raise TypeError(f"graphgrad.tensorflow holds real numbers only: {kind} are not supported (use "
+                        "float16/32/64, int8/16/32/64, uint8 or bool)")
     return _ALL[name]
 
 

@@ -8,6 +8,7 @@ in TensorFlow).
 from .. import ops
 from ..eager import call
 from ..graph.primitive import name_of
+from .arrays import argmax, argmin  # noqa: F401  (tf.math.argmax is tf.argmax)
 from .tensor import convert_to_tensor
 
 UNARY = {
