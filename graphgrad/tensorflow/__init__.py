@@ -14,7 +14,7 @@ from .config import device
 from .module import Module
 from .dtypes import (DType, as_dtype, bool_ as bool, float16, float32, float64, int8, int16, int32, int64,
                      uint8)
-from .tensor import Tensor, Variable, constant, convert_to_tensor
+from .tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor
 from .tape import GradientTape
 from .function import TensorSpec, function
 from .arrays import (arange as range, argmax, argmin, broadcast_to, cast, clip_by_norm, clip_by_value, concat,

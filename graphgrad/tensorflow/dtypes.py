@@ -59,6 +59,10 @@ def default_dtype(value):
     """TensorFlow's dtype for a Python value: floats are float32, ints int32; NumPy arrays keep theirs."""
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         return as_dtype(value.dtype)
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise ValueError("Can't convert non-rectangular Python sequence to Tensor (ragged rows: pad them to one "
+                         "length)") from None
     kind = array.dtype.kind
     return float32 if kind == "f" else int32 if kind in "iu" else bool_ if kind == "b" else as_dtype(array.dtype)

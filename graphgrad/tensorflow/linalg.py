@@ -1,6 +1,13 @@
-"""``tf.linalg``: matrix functions over the last two axes, TensorFlow's names for graphgrad's products and norms."""
+"""``tf.linalg``: matrix functions over the last two axes, TensorFlow's names for graphgrad's products and norms.
+
+``inv``, ``det`` and ``solve`` have no primitive in graphgrad's ops yet: they are custom operations
+(``eager.custom``: NumPy's LAPACK value, the adjoint rule as NumPy code), so they give first derivatives on a tape,
+refuse second ones, and do not compile.
+"""
+import numpy as np
+
 from .. import ops
-from ..eager import call
+from ..eager import call, custom
 from .arrays import einsum, eye, matmul, norm  # noqa: F401  (tf.linalg.matmul is tf.matmul)
 from .tensor import convert_to_tensor
 
@@ -29,3 +36,33 @@ def trace(x, name=None):
 
 
 transpose = matrix_transpose
+
+
+def _swap(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def inv(input, adjoint=False, name=None):
+    """The inverse of each matrix; its adjoint is -A⁻ᵀ g A⁻ᵀ."""
+    a = convert_to_tensor(input)
+    value = np.linalg.inv(a.value).astype(a.value.dtype)
+    return custom("inv", [a], value, lambda g: [-(_swap(value) @ g @ _swap(value))])
+
+
+def det(input, name=None):
+    """The determinant of each matrix; its adjoint is g · det · A⁻ᵀ."""
+    a = convert_to_tensor(input)
+    value = np.linalg.det(a.value).astype(a.value.dtype)
+    return custom("det", [a], value,
+                  lambda g: [(g * value)[..., None, None] * _swap(np.linalg.inv(a.value))])
+
+
+def solve(matrix, rhs, adjoint=False, name=None):
+    """x with matrix @ x = rhs; the adjoints are Aᵀ⁻¹ g for rhs and -(Aᵀ⁻¹ g) xᵀ for the matrix."""
+    a, b = convert_to_tensor(matrix), convert_to_tensor(rhs)
+    x = np.linalg.solve(a.value, b.value).astype(b.value.dtype)
+
+    def backward(g):
+        gb = np.linalg.solve(_swap(a.value), g)
+        return [-(gb @ _swap(x)), gb]
+    return custom("solve", [a, b], x, backward)
