@@ -198,16 +198,18 @@ def operation_costs(torch, repeat, n=2000):
 
 def eager_lenet(torch, n, repeat):
     """The LeNet step eagerly (``GRAPHGRAD_EAGER=1``: every operation computed as it is called, convolutions
-    and pooling by the compiled helpers) against PyTorch eager, in turns."""
+    and pooling by the compiled helpers) against PyTorch eager, in turns, in wall time and in CPU time (the
+    process's: with ``--threads 1``, what a loaded machine leaves alone)."""
     with eager_only():
         candidates = {"graphgrad spelling, eager (GRAPHGRAD_EAGER=1)": _eagerly(warmed(lenet, gg_torch, False))}
     if torch is not None:
         candidates["PyTorch eager"] = warmed(lenet, torch, False)
-    times = turns({name: (lambda run=run: run(n)) for name, run in candidates.items()}, repeat)
-    rows = {name: (min(t) / n * 1e6, "us/step") for name, t in times.items()}
-    report(f"lenet, eager: {lenet.__doc__.splitlines()[0]}", rows, next(reversed(rows)))
-    if torch is not None:
-        turn_ratios(times, ["graphgrad spelling, eager (GRAPHGRAD_EAGER=1)"], "PyTorch eager", "PyTorch's")
+    for clock in (time.perf_counter, time.process_time):
+        times = turns({name: (lambda run=run: run(n)) for name, run in candidates.items()}, repeat, clock=clock)
+        rows = {name: (min(t) / n * 1e6, "us/step") for name, t in times.items()}
+        report(f"lenet, eager, {clock.__name__}: {lenet.__doc__.splitlines()[0]}", rows, next(reversed(rows)))
+        if torch is not None:
+            turn_ratios(times, ["graphgrad spelling, eager (GRAPHGRAD_EAGER=1)"], "PyTorch eager", "PyTorch's")
 
 
 def main():
