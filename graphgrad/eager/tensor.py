@@ -329,7 +329,24 @@ def call(builder, *args, **kwargs):
 
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
+    While a traced loop is armed, the calls go through its watcher (``watch_calls``).
     """
+    if _watcher is not None:
+        return _watcher(builder, args, kwargs)
+    return run_call(builder, args, kwargs)
+
+
+_watcher = None   # watcher(builder, args, kwargs) -> what ``call`` returns (``tracing``'s replay), or None
+
+
+def watch_calls(watcher):
+    """Send every ``call`` to ``watcher(builder, args, kwargs)`` (None: run them as they come)."""
+    global _watcher
+    _watcher = watcher
+
+
+def run_call(builder, args, kwargs):
+    """``call`` itself: the builder run on the operands' nodes, its new nodes evaluated."""
     if type(builder) is ops.Primitive and _direct(args, kwargs):
         return _apply(builder, args, kwargs)
     known = {}

@@ -31,6 +31,7 @@ from .. import ops
 from ..autodiff import adjoints
 from ..graph import Graph
 from ..nn import optimizers
+from . import replay
 from .gradients import gradients, history, reads_of
 from .tensor import Pending, deferred_nodes, unique_name
 from .updates import _Step, state_inputs, state_outputs
@@ -47,12 +48,17 @@ def enabled():
 
 def _arm(updater, variables):
     """Defer the operations on ``variables`` (their values now), or no longer when their loop is not traced."""
-    if tracer_of(updater).off or not enabled():
+    tracer = tracer_of(updater)
+    if tracer.off or not enabled():
         _armed.pop(updater, None)
     else:
         _armed[updater] = list(variables)
     deferred_nodes.clear()
     deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)
+    if updater in _armed:
+        replay.begin(tracer.recordings, tracer.last)
+    elif not _armed:
+        replay.end()
 
 
 class DeferredBackward:
@@ -140,6 +146,7 @@ class Tracer:
 
     def __init__(self):
         self.programs, self.off = {}, False
+        self.recordings, self.last = [], None   # replay.Recordings of the programs; the one last run
 
 
 _tracers = weakref.WeakKeyDictionary()   # updater -> its Tracer
@@ -175,17 +182,30 @@ def _traced(updater, variables, grads, assign):
     if found is None:
         return False
     back, pairs = found
-    signature = _signature(back, pairs)
-    if signature is None:
-        return False
-    key, tensors = signature
-    program = tracer.programs.get(key)
-    if program is None:
-        if len(tracer.programs) >= MOST_VARIANTS:
-            tracer.off = True
+    session = replay.current()
+    replayed = None if session is None else session.replayed(back, pairs)
+    if replayed is not None:
+        recording, arrays = replayed
+        program = recording.program
+    else:
+        signature = _signature(back, pairs)
+        if signature is None:
             return False
-        program = tracer.programs[key] = _build(updater, back, pairs, tensors)
-    return _run(program, updater, back, pairs, [t for t in tensors if _is_input(t)], assign)
+        key, tensors = signature
+        program = tracer.programs.get(key)
+        if program is None:
+            if len(tracer.programs) >= MOST_VARIANTS:
+                tracer.off = True
+                return False
+            program = tracer.programs[key] = _build(updater, back, pairs, tensors)
+        recording = None if session is None else session.recording(program, back, pairs, tensors, _is_input)
+        if recording is not None and len(tracer.recordings) < replay.MOST_RECORDINGS:
+            tracer.recordings.append(recording)
+        arrays = [t.value for t in tensors if _is_input(t)]
+    if not _run(program, updater, back, pairs, arrays, assign):
+        return False
+    tracer.last = recording
+    return True
 
 
 def _deferred(variables, grads):
@@ -292,14 +312,13 @@ def _build(updater, back, pairs, tensors):
     return Program(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
 
 
-def _run(program, updater, back, pairs, inputs, assign):
-    """Run ``program`` on this step's values and store what it computed; False (nothing stored) when the
-    loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
+def _run(program, updater, back, pairs, arrays, assign):
+    """Run ``program`` on this step's input ``arrays`` and store what it computed; False (nothing stored) when
+    the loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
     step = program.step
     variables = [pairs[k][0] for k in program.updated]
     state = updater.state(step, variables)
-    arrays = [t.value for t in inputs] + [state[n.id] for n in state_inputs(step.update)]
-    results = program.runner(*arrays)
+    results = program.runner(*arrays, *[state[n.id] for n in state_inputs(step.update)])
     results = results if isinstance(results, (list, tuple)) else [results]
     env = {n.id: np.asarray(r, n.dtype) for n, r in zip(program.graph.outputs, results)}
     loss = env[program.loss.id]

@@ -51,6 +51,17 @@ class Node:
     def is_const(self):
         return self.op.name == "const"
 
+    def on(self, inputs):
+        """The same application to ``inputs`` of this node's inputs' shapes and dtypes: a new node, its shape
+        not derived again (a recorded training step replayed, ``eager.replay``: this node's shape was checked)."""
+        node = object.__new__(Node)
+        define = object.__setattr__
+        for field in ("op", "params", "shape", "dtype", "name", "weak"):
+            define(node, field, getattr(self, field))
+        define(node, "inputs", tuple(inputs))
+        define(node, "id", next(_ids))
+        return node
+
     def named(self, name):
         """The same computation under a label (e.g. the ``u`` of ``u = a*b``)."""
         return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name, self.weak)
