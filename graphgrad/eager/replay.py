@@ -230,13 +230,15 @@ class Session:
 
     def _replay(self, entry, cls, snapshots):
         """The call's result made from ``entry``'s nodes on these operands, every tensor deferred."""
-        pool, constants = list(snapshots), entry.constants
+        pool, constants, recorded = list(snapshots), entry.constants, cls.recorded
         for template, inputs in entry.nodes:
             parents = tuple(pool[i] if i >= 0 else constants[-1 - i] for i in inputs)
-            t = cls(template.on([p.node for p in parents]), Pending(), parents, True)
-            cls.recorded(t, parents)
+            t = cls(template.on([p._node for p in parents]), Pending(), parents, True)
+            recorded(t, parents)
             self._made(t)
             pool.append(t)
+        if type(entry.out) is _Ref:
+            return pool[entry.out.at] if entry.out.at >= 0 else constants[-1 - entry.out.at]
         return tree_map(lambda ref: pool[ref.at] if ref.at >= 0 else constants[-1 - ref.at], entry.out, _Ref)
 
     def _made(self, t):

@@ -294,7 +294,9 @@ class Variable(Tensor):
     @classmethod
     def plain_class(cls):
         """The tensor class this variable's values belong to (the first base that is not a Variable)."""
-        return next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
+        if cls not in _plain_classes:   # found once per class: a step assigns every parameter
+            _plain_classes[cls] = next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
+        return _plain_classes[cls]
 
     def snapshot(self):
         return self._current
@@ -307,6 +309,9 @@ class Variable(Tensor):
                                   f"'{self.name}' of shape {self.node.shape}")
         self._set(array, self.name, self.requires_grad)
         return self
+
+
+_plain_classes = {}   # a Variable class -> its plain_class
 
 
 def _array(value, dtype=None):

@@ -127,7 +127,8 @@ class Program:
     def __init__(self, graph, loss, grads, step, updated, runner):
         self.graph, self.loss, self.grads, self.step, self.runner = graph, loss, grads, step, runner
         self.updated = updated   # the positions of the variables the step updates (those with a gradient)
-        self.calls = 0
+        self.calls = 0     # steps it ran
+        self.replays = 0   # of those, steps replayed (``replay``: matched call by call, no signature read)
 
     @property
     def source(self):
@@ -204,6 +205,7 @@ def _traced(updater, variables, grads, assign):
         arrays = [t.value for t in tensors if _is_input(t)]
     if not _run(program, updater, back, pairs, arrays, assign):
         return False
+    program.replays += replayed is not None
     tracer.last = recording
     return True
 

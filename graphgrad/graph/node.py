@@ -56,10 +56,14 @@ class Node:
         not derived again (a recorded training step replayed, ``eager.replay``: this node's shape was checked)."""
         node = object.__new__(Node)
         define = object.__setattr__
-        for field in ("op", "params", "shape", "dtype", "name", "weak"):
-            define(node, field, getattr(self, field))
+        define(node, "op", self.op)
         define(node, "inputs", tuple(inputs))
+        define(node, "params", self.params)
+        define(node, "shape", self.shape)
+        define(node, "dtype", self.dtype)
+        define(node, "name", self.name)
         define(node, "id", next(_ids))
+        define(node, "weak", self.weak)
         return node
 
     def named(self, name):
