@@ -200,3 +200,48 @@ def test_torch_compile_accepts_a_module_a_function_and_its_arguments(monkeypatch
     assert decorated is plain_step
     with pytest.raises(ArgumentError, match="unknown mode 'fastest'"):
         torch.compile(plain_step, mode="fastest")
+
+
+def replays(optimizer):
+    return sum(p.replays for p in tracing.programs(optimizer))
+
+
+def test_a_repeated_step_is_replayed_call_by_call(monkeypatch):
+    traced = both(monkeypatch, plain_step)
+    assert replays(traced) == STEPS - 2               # the first traced step is recorded, the next replay it
+
+
+@pytest.mark.parametrize("change", ["constant", "closure", "shape", "order", "same leaf"])
+def test_a_replay_never_applies_a_stale_structure(monkeypatch, change):
+    """From step 5 on, one thing differs that a stale replay of the recorded step would get wrong."""
+    def body(model, optimizer, x, y, step):
+        later = step >= 5
+        optimizer.zero_grad()
+        h = model(x[:6] if change == "shape" and later else x)
+        target = y[:6] if change == "shape" and later else y
+        if change == "order":                            # the same operations, in the other order
+            h = torch.tanh(torch.sigmoid(h)) if later else torch.sigmoid(torch.tanh(h))
+        if change == "same leaf":                        # one leaf used twice, then two leaves
+            a = x[:, :1]
+            h = h * a + (a if not later else a + 1)
+        scale = 3.0 if change == "constant" and later else 1.0
+        reduction = "sum" if change == "closure" and later else "mean"
+        loss = nn.functional.mse_loss(h * scale, target, reduction=reduction)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    traced = both(monkeypatch, body)
+    assert len(tracing.programs(traced)) == 2
+    assert replays(traced) == STEPS - 3               # step 0 is eager, each structure's first step recorded
+
+
+def test_a_replay_follows_two_alternating_structures(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        out = model(x)
+        loss = nn.functional.mse_loss(out, y) if step % 2 else (out - y).abs().mean()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    traced = both(monkeypatch, body)
+    assert replays(traced) == STEPS - 3               # step 0 eager, steps 1 and 2 recorded
