@@ -138,11 +138,11 @@ class Recording:
 
 
 class Session:
-    """One step of an armed loop: its calls replayed after ``expected`` (a Recording) while they match, and
-    noted; ``recordings`` are the loop's, searched when a call differs from the expected one."""
+    """One step of an armed loop: its calls replayed after the recording its ``tracer`` ran last while they
+    match, and noted; the tracer's other recordings are searched when a call differs from the expected one."""
 
-    def __init__(self, recordings, expected):
-        self.recordings, self.expected = recordings, expected
+    def __init__(self, tracer):
+        self.tracer, self.recordings, self.expected = tracer, tracer.recordings, tracer.last
         self.entries = []     # this step's calls so far (entries replayed or noted)
         self.made = []        # the tensors they made, in order
         self.pendings = []    # their deferred values
@@ -329,9 +329,9 @@ class Session:
 _session = [None]
 
 
-def begin(recordings, expected):
-    """A new step of an armed loop: calls go through its session from now on."""
-    session = _session[0] = Session(recordings, expected)
+def begin(tracer):
+    """A new step of the loop of ``tracer`` (``tracing.Tracer``): calls go through its session from now on."""
+    session = _session[0] = Session(tracer)
     tensor.watch_calls(session.call)
     return session
 
@@ -342,6 +342,7 @@ def end():
     tensor.watch_calls(None)
 
 
-def current():
-    """The session of the armed loop's step (None when no loop is armed)."""
-    return _session[0]
+def current(tracer):
+    """The session of the step of ``tracer``'s loop (None when calls go to another loop's, or none)."""
+    session = _session[0]
+    return session if session is not None and session.tracer is tracer else None

@@ -56,7 +56,7 @@ def _arm(updater, variables):
     deferred_nodes.clear()
     deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)
     if updater in _armed:
-        replay.begin(tracer.recordings, tracer.last)
+        replay.begin(tracer)
     elif not _armed:
         replay.end()
 
@@ -183,7 +183,7 @@ def _traced(updater, variables, grads, assign):
     if found is None:
         return False
     back, pairs = found
-    session = replay.current()
+    session = replay.current(tracer)
     replayed = None if session is None else session.replayed(back, pairs)
     if replayed is not None:
         recording, arrays = replayed

@@ -245,3 +245,22 @@ def test_a_replay_follows_two_alternating_structures(monkeypatch):
         return loss.item()
     traced = both(monkeypatch, body)
     assert replays(traced) == STEPS - 3               # step 0 eager, steps 1 and 2 recorded
+
+
+def test_two_loops_of_the_same_structure_never_replay_each_other(monkeypatch):
+    """Two models alike, trained in turns by two optimizers: one's step is never run as the other's program."""
+    def turns(eager):
+        if eager:
+            monkeypatch.setenv("GRAPHGRAD_EAGER", "1")
+        else:
+            monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+        (first, sgd), (second, _) = make(), make()
+        adam = torch.optim.Adam(second.parameters(), lr=0.01)
+        x, y = data()
+        losses = [plain_step(model, optimizer, x, y, step)
+                  for step in range(8) for model, optimizer in ((first, sgd), (second, adam))]
+        return losses, [p.detach().numpy() for p in [*first.parameters(), *second.parameters()]]
+    (traced, traced_w), (eager, eager_w) = turns(False), turns(True)
+    np.testing.assert_allclose(traced, eager, rtol=1e-5, atol=1e-6)
+    for a, b in zip(traced_w, eager_w):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
