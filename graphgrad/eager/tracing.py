@@ -10,6 +10,9 @@ forward, the core's reverse mode and the optimizer's rule as one graph, on the
 interpreter at once and compiled in the background (``compiler.TieredGraph``),
 as ``fit`` runs its step. So the loop as written runs at the compiled step's
 speed, the way tinygrad's TinyJit and JAX's jit do, with no change to the code.
+Once a step has its program, the next repetitions are replayed (``replay``):
+matched call by call against the recorded step, without building nodes anew or
+reading the structure again.
 
 Eager semantics stay: a value read in the middle of a step (``loss.item()``
 before ``step()``, ``print``, a conditional) is computed on the spot, operation
