@@ -30,7 +30,7 @@ import numpy as np
 from .. import ops
 from ..graph import Node
 from . import tensor
-from .tensor import Pending, Tensor, defers, deferred_nodes, run_call
+from .tensor import Pending, Tensor, deferred_nodes, run_call
 from .trees import leaves, tree_map
 
 MOST_RECORDINGS = 16   # recordings an optimizer's loop keeps (each a program's step as its calls made it)
@@ -75,7 +75,9 @@ def _key(value, depth=0):
         return (slice, _key(value.start), _key(value.stop), _key(value.step))
     if kind is np.ndarray:
         return (np.ndarray, value.shape, value.dtype.str, value.tobytes())
-    if kind is ops.Primitive or isinstance(value, (type, types.ModuleType, types.BuiltinFunctionType)):
+    if kind is ops.Primitive:
+        return value   # compared by identity, and held by graphgrad for good
+    if isinstance(value, (type, types.ModuleType, types.BuiltinFunctionType)):
         return _Same(value)
     if kind is types.FunctionType:
         try:
@@ -184,10 +186,10 @@ class Session:
     def _ours(self, snapshots):
         """Whether a call on ``snapshots`` is part of the step: it is recorded and deferred, and reads one of
         the loop's variables or a tensor this step made (else it runs as it comes, e.g. on last step's output)."""
-        if not snapshots or not (type(snapshots[0]).records(snapshots) and defers(snapshots)):
-            return False
-        return any(id(s._value) in self.index if type(s._value) is Pending else
-                   s._node is not None and s._node.id in deferred_nodes for s in snapshots)
+        return bool(snapshots) and any(
+            id(s._value) in self.index if type(s._value) is Pending else
+            s._node is not None and s._node.id in deferred_nodes for s in snapshots) and \
+            type(snapshots[0]).records(snapshots)
 
     def _roles(self, snapshots):
         """Each operand's role (see the module's docstring); None for one replay cannot take (a value computed

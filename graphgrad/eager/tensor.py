@@ -273,7 +273,8 @@ class Variable(Tensor):
         self._set(_array(value, dtype), name or unique_name("Variable"), requires_grad)
 
     def _set(self, array, name, requires_grad):
-        self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
+        """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value."""
+        self._current = self.plain_class()(ops.input(name, array.shape, array.dtype), array, (), requires_grad)
         _holders[self._current] = weakref.ref(self)
         if getattr(self, "_node", None) is not None:   # a new value, not the first
             replaced(self._node, self._current)
