@@ -233,11 +233,15 @@ class Session:
     def _replay(self, entry, cls, snapshots):
         """The call's result made from ``entry``'s nodes on these operands, every tensor deferred."""
         pool, constants, recorded = list(snapshots), entry.constants, cls.recorded
+        made, pendings, index = self.made, self.pendings, self.index
         for template, inputs in entry.nodes:
-            parents = tuple(pool[i] if i >= 0 else constants[-1 - i] for i in inputs)
-            t = cls(template.on([p._node for p in parents]), Pending(), parents, True)
+            parents = tuple([pool[i] if i >= 0 else constants[-1 - i] for i in inputs])
+            pending = Pending()
+            t = cls(template.on([p._node for p in parents]), pending, parents, True)
             recorded(t, parents)
-            self._made(t)
+            index[id(pending)] = len(made)
+            made.append(t)
+            pendings.append(pending)
             pool.append(t)
         if type(entry.out) is _Ref:
             return pool[entry.out.at] if entry.out.at >= 0 else constants[-1 - entry.out.at]

@@ -88,9 +88,11 @@ class DeferredBackward:
         self.fill([None if g is None else g.value for g in found])
 
     def fill(self, found):
-        """Store the gradients ``found`` (arrays; None where there is none)."""
+        """Store the gradients ``found`` (arrays; None where there is none). The gradients then no longer
+        refer to this backward: a cycle would keep the step's whole graph until Python's cyclic collector ran."""
         self.done = True
         for owner, grad, g in zip(self.owners, self.grads, found):
+            grad._value.compute = None
             if g is None:
                 grad._value.array = np.zeros(grad.node.shape, grad.node.dtype)
                 self.assign(owner, None)
