@@ -253,3 +253,15 @@ def test_two_loops_of_the_same_structure_never_replay_each_other(monkeypatch):
     np.testing.assert_allclose(traced, eager, rtol=1e-5, atol=1e-6)
     for a, b in zip(traced_w, eager_w):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_a_classification_loop_replays_with_each_batch_of_labels(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        labels = torch.tensor((np.asarray(y.numpy()).ravel() > 0).astype(np.int64))   # new labels each batch
+        loss = nn.functional.cross_entropy(torch.cat([model(x), -model(x)], 1), labels)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    traced = both(monkeypatch, body)
+    assert replays(traced) == STEPS - 2
