@@ -34,6 +34,7 @@ from .tensor import Pending, Tensor, deferred_nodes, run_call
 from .trees import leaves, tree_map
 
 MOST_RECORDINGS = 16   # recordings an optimizer's loop keeps (each a program's step as its calls made it)
+LARGEST_KEYED_ARRAY = 4096   # bytes: a call with a larger array among its arguments or closure is not replayed
 
 
 class _Unkeyed(Exception):
@@ -70,10 +71,12 @@ def _key(value, depth=0):
     if kind in (tuple, list):
         return (kind,) + tuple(_key(v, depth + 1) for v in value)
     if kind is dict:
-        return (dict,) + tuple((k, _key(v, depth + 1)) for k, v in value.items())
+        return (dict,) + tuple((_key(k, depth + 1), _key(v, depth + 1)) for k, v in value.items())
     if kind is slice:
         return (slice, _key(value.start), _key(value.stop), _key(value.step))
     if kind is np.ndarray:
+        if value.nbytes > LARGEST_KEYED_ARRAY:
+            raise _Unkeyed
         return (np.ndarray, value.shape, value.dtype.str, value.tobytes())
     if kind is ops.Primitive:
         return value   # compared by identity, and held by graphgrad for good
@@ -104,7 +107,7 @@ def _arguments(tree, found):
     if kind in (tuple, list):
         return (kind,) + tuple(_arguments(v, found) for v in tree)
     if kind is dict:
-        return (dict,) + tuple((k, _arguments(v, found)) for k, v in tree.items())
+        return (dict,) + tuple((_key(k), _arguments(v, found)) for k, v in tree.items())
     return _key(tree)
 
 
