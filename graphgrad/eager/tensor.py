@@ -363,11 +363,20 @@ def run_call(builder, args, kwargs):
         return t.node
 
     out = builder(*_map(to_node, args, Tensor), **_map(to_node, kwargs, Tensor))
+    if not known and _holds_node((args, kwargs)):
+        return out   # a graph being built (a layer's activation given as tf.nn.relu): its nodes, not evaluated
     cls = next((type(t) for t in known.values()), Tensor)
     nodes = []
     _map(nodes.append, out, Node)
     tensors = {node.id: t for node, t in zip(nodes, evaluate(nodes, known, cls))}
     return _map(lambda node: tensors[node.id], out, Node)
+
+
+def _holds_node(tree):
+    """Whether graph nodes stand among the (nested) operands."""
+    found = []
+    _map(found.append, tree, Node)
+    return bool(found)
 
 
 def _direct(args, kwargs):

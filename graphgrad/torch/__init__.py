@@ -16,10 +16,11 @@ import builtins
 import numpy as np
 
 from .. import eager, ops
-from . import cuda, dtypes
+from . import accelerator, backends, cuda, dtypes
 from .compiling import compile
 from .random import Generator, default_generator, generator as rng, manual_seed
-from .tensor import FUNCTIONS, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu
+from .serialization import load, save
+from .tensor import FUNCTIONS, CPU, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu, share
 
 float16 = half = dtypes.of(np.float16)
 float32 = float = dtypes.of(np.float32)
@@ -64,7 +65,34 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 
 def from_numpy(array):
-    return Tensor.leaf(np.asarray(array))
+    """A tensor of the NumPy array ``array`` itself, sharing its memory: changing one changes the other."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
+        raise TypeError(f"expected a NumPy array of numbers, got {type(array).__name__}"
+                        + (f" of {array.dtype}" if isinstance(array, np.ndarray) else ""))
+    return share(Tensor(None, array), array)
+
+
+def set_default_device(device):
+    """Where new tensors go: only the CPU (or None, the default) is accepted."""
+    on_cpu(device)
+
+
+def get_default_device():
+    return CPU
+
+
+def _legacy(dtype):
+    """``torch.FloatTensor(data)`` or ``torch.FloatTensor(*size)`` (zeros), PyTorch's typed constructors."""
+    def make(*data_or_size):
+        if all(isinstance(n, (builtins.int, np.integer)) for n in data_or_size):
+            return zeros(*data_or_size, dtype=dtype)
+        (data,) = data_or_size
+        return tensor(data, dtype=dtype)
+    return make
+
+
+FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor = (_legacy(t) for t in (float32, float64, int64,
+                                                                                    int32, bool))
 
 
 def _shape(size):
@@ -180,4 +208,4 @@ def stack(tensors, dim=0):
 globals().update({name: function(name) for name in FUNCTIONS})  # torch.sin, torch.max, ...: the Tensor methods
 
 
-from . import autograd, nn, optim  # noqa: E402  (they use the names above)
+from . import autograd, nn, optim, utils  # noqa: E402  (they use the names above)

@@ -17,7 +17,14 @@ are copies here, so an in-place change of a view is put back into the tensor it
 shows (through ``detach``/``.data`` without recording, as in PyTorch); a view
 taken before its tensor changed refuses to be changed in place, since writing
 it back would undo that change.
+
+NumPy shares memory with a tensor where PyTorch shares it (``torch.from_numpy(a)``,
+``t.numpy()``): the tensor's value is that array, an in-place change writes into
+it, and what an operation records is a copy, so changing the array later leaves
+recorded history alone.
 """
+import inspect
+
 import numpy as np
 
 from .. import eager, ops
@@ -35,6 +42,8 @@ _owners = eager.WeakIdKeyDictionary()
 _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, the value it was taken from)
 _views = eager.WeakIdKeyDictionary()
+# a tensor whose memory NumPy shares -> [the array, a token replaced at each in-place change (for _views)]
+_shared = eager.WeakIdKeyDictionary()
 
 
 class Size(tuple):
@@ -145,15 +154,29 @@ def _check_in_place(t):
                                "through detach()/.data would hide it from its gradients; change it outside "
                                "no_grad, or detach() it into a new tensor first")
         base, put_back, taken = _views.get(t, (None, None, None))
-        if base is not None and base._value is not taken:
+        if base is not None and _state(base) is not taken:
             raise InPlaceError("this view is out of date: the tensor it shows changed after the view was taken "
                                "(views are copies in graphgrad, so writing it back would undo that change); "
                                "take the view again, then change it in place")
         t, detached, view = base, detached or (base is not None and put_back is None), True
 
 
+def _state(t):
+    """What changes whenever ``t`` changes in place: its value, or for a tensor sharing memory, its token."""
+    shared = _shared.get(t)
+    return t._value if shared is None else shared[1]
+
+
+def share(t, array):
+    """``t`` now holds ``array`` itself, which NumPy shares: changes on either side show on the other."""
+    t._value = array
+    _shared[t] = [array, object()]
+    return t
+
+
 def _become(t, result):
-    """``t`` now holds ``result`` (its value, and its node and history when recorded), keeping its identity."""
+    """``t`` now holds ``result`` (its value, and its node and history when recorded), keeping its identity;
+    a tensor sharing memory with NumPy gets the new value written into that memory."""
     if isinstance(t, eager.Variable):
         if result.parents:
             raise InPlaceError(f"a Parameter cannot hold recorded history: '{t.name}' was changed in place by an "
@@ -164,6 +187,10 @@ def _become(t, result):
             eager.tensor.replaced(t._node, result)
         t._node, t._value, t.parents = result._node, result._value, result.parents
         t.requires_grad = t.requires_grad or result.requires_grad
+        shared = _shared.get(t)
+        if shared is not None:
+            np.copyto(shared[0], result.value, casting="unsafe")
+            share(t, shared[0])
 
 
 def set_value(t, value):
@@ -191,13 +218,13 @@ def _put_back(view):
         _put_back(base)
     else:
         base._in_place(put_back, view, casting="unsafe")
-    _views[view] = (base, put_back, base._value)     # the view shows the base as it is now
+    _views[view] = (base, put_back, _state(base))     # the view shows the base as it is now
 
 
 def _shows(view, base, put_back):
     """Note that ``view`` shows ``base`` (``put_back(base, new_view)`` is base with the view's elements replaced)."""
     if view is not base:
-        _views[view] = (base, put_back, base._value)
+        _views[view] = (base, put_back, _state(base))
     return view
 
 
@@ -252,6 +279,9 @@ class Tensor(eager.Tensor):
 
     @grad.setter
     def grad(self, value):
+        if value is not None and not isinstance(value, eager.Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                            f"{type(value).__name__}")
         if value is None:
             _grads.pop(self, None)
         else:
@@ -268,9 +298,13 @@ class Tensor(eager.Tensor):
             _become(self, Tensor.leaf(value.value if isinstance(value, eager.Tensor) else value))
 
     def numpy(self):
+        """The value as a NumPy array sharing this tensor's memory, as in PyTorch: changing one changes the
+        other."""
         if self.requires_grad:
             raise ArgumentError("Can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
-        return super().numpy()
+        if _shared.get(self) is None:
+            share(self, np.array(self.value))
+        return _shared.get(self)[0]
 
     def tolist(self):
         return np.asarray(self.value).tolist()
@@ -285,11 +319,28 @@ class Tensor(eager.Tensor):
 
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
-        (a leaf's snapshot gives its gradient to the leaf)."""
-        state = Tensor(self.node, self._value, self.parents, self.requires_grad)
+        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied)."""
+        value = self._value if _shared.get(self) is None else np.array(self._value)
+        state = Tensor(self.node, value, self.parents, self.requires_grad)
         if self.requires_grad and self.is_leaf or self.retains_grad:
             _owners[state] = _owners.get(self, self)
         return state
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new leaf of ``data`` in this tensor's dtype unless ``dtype`` (``new_ones`` and the rest alike)."""
+        on_cpu(device)
+        return Tensor.leaf(as_array(data, dtype or self.dtype), requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self.new_tensor(np.full(_dims((size,)), fill_value), dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(_dims(size), 1, dtype, device, requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(_dims(size), 0, dtype, device, requires_grad)
+
+    new_empty = new_zeros   # PyTorch leaves the memory as it was; graphgrad has none to leave, so zeros
 
     def requires_grad_(self, requires_grad=True):
         if not self.is_leaf:
@@ -549,9 +600,13 @@ class Tensor(eager.Tensor):
     def __itruediv__(self, other): return self.div_(other)
 
     # --- gradients ------------------------------------------------------------------------
-    def backward(self, gradient=None):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Add d self / d leaf to the ``.grad`` of every leaf that requires grad (``gradient`` weights a
-        non-scalar tensor, as in PyTorch)."""
+        non-scalar tensor, as in PyTorch). Recorded graphs are kept anyway, so ``retain_graph`` changes nothing;
+        ``create_graph`` and ``inputs`` are refused (``torch.autograd.grad`` takes both)."""
+        if create_graph or inputs is not None:
+            raise ArgumentError("backward(create_graph=True) and backward(inputs=...) are not supported; use "
+                                "torch.autograd.grad(outputs, inputs, create_graph=True)")
         if not self.requires_grad:
             raise ArgumentError("element 0 of tensors does not require grad and does not have a grad_fn: "
                                 "nothing that requires grad was used to compute it")
@@ -574,6 +629,14 @@ class Tensor(eager.Tensor):
     # --- printing ---------------------------------------------------------------------------
     def __repr__(self):
         return tensor_repr(self.value, self.grad_fn.name() if self.parents else None, self.requires_grad)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        """As PyTorch formats: a 0-d tensor as its number (``f"{loss:>7f}"``), any other as it prints."""
+        if not self.shape and not isinstance(self, Parameter):
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
 
 
 # --- PyTorch's names of graphgrad's elementwise primitives: each one a Tensor method and a torch function ---
@@ -636,15 +699,34 @@ for _name, _op in {"add": ops.add, "sub": ops.sub, "mul": ops.mul, "truediv": op
 
 
 def function(name):
-    """``torch.name(input, *args)``: the Tensor method ``name`` of ``input``."""
+    """``torch.name(input, *args, out=None)``: the Tensor method ``name`` of ``input`` (written into ``out``)."""
     method = getattr(Tensor, name)
 
-    def function(input, *args, **kwargs):
+    def function(input, *args, out=None, **kwargs):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
-        return method(input, *args, **kwargs)
+        result = method(input, *args, **kwargs)
+        return result if out is None else _written(name, result, out)
     function.__name__, function.__doc__ = name, method.__doc__
+    own = list(inspect.signature(method).parameters.values())[1:]
+    function.__signature__ = inspect.Signature(sorted(     # the method's, with input for self and out
+        [inspect.Parameter("input", inspect.Parameter.POSITIONAL_OR_KEYWORD), *own,
+         inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)], key=lambda p: p.kind))
     return function
+
+
+def _written(name, result, out):
+    """``out`` now holding ``result`` (``out=`` of a torch function), refused where PyTorch refuses it or
+    would resize ``out``."""
+    if not isinstance(out, Tensor) or not isinstance(result, Tensor):
+        raise ArgumentError(f"{name}(): out= takes a tensor, for a function giving one tensor")
+    if result.requires_grad or out.requires_grad and eager.is_recording():
+        raise ArgumentError(f"{name}(): functions with out=... arguments don't support automatic "
+                            "differentiation, but one of the arguments requires grad.")
+    if out.shape != result.shape:
+        raise ShapeError(f"{name}(): out= has shape {list(out.shape)}, the result {list(result.shape)}; "
+                         "graphgrad does not resize out")
+    return out._in_place(lambda x, v: _put(x, Ellipsis, v), result)
 
 
 class Device:
