@@ -19,7 +19,7 @@ from .. import eager, ops
 from . import cuda, dtypes
 from .compiling import compile
 from .random import Generator, default_generator, generator as rng, manual_seed
-from .tensor import FUNCTIONS, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu
+from .tensor import FUNCTIONS, Device as device, Parameter, ReturnType, Size, Tensor, as_array, function, on_cpu
 
 float16 = half = dtypes.of(np.float16)
 float32 = float = dtypes.of(np.float32)
@@ -152,7 +152,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     """``start, start + step, ...`` below ``end`` (``arange(n)``: 0..n-1); int64 when every bound is an int,
     else float32, as in PyTorch."""
     start, end = (0, start) if end is None else (start, end)
-    integers = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
+    integers = builtins.all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
     values = np.arange(start, end, step, dtype=dtype or (int64 if integers else float32))
     return _leaf(values, requires_grad, device)
 
@@ -165,6 +165,21 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The ``n``×``m`` identity matrix (``m`` defaults to ``n``; float32 unless ``dtype``)."""
     return _leaf(np.eye(n, m, dtype=dtype or float32), requires_grad, device)
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """``(hist, bin_edges)``: how many elements of ``input`` (or how much ``weight``) fall in each of ``bins`` equal
+    bins over ``range`` (default: least to greatest element) or between the edges ``bins``; per unit of length
+    when ``density``. NumPy's histogram, in input's dtype; not recorded."""
+    dtype = input.spec.dtype
+    edges = np.asarray(bins.value if isinstance(bins, Tensor) else bins)
+    if not edges.ndim:                  # the edges in input's dtype, as PyTorch computes them
+        edges = np.histogram_bin_edges(input.value, builtins.int(edges), range).astype(dtype)
+    weights = None if weight is None else weight.value
+    hist = np.histogram(input.value, edges, weights=weights)[0].astype(dtype)
+    if density:
+        hist = hist / hist.sum() / np.diff(edges)
+    return ReturnType("histogram", hist=Tensor.leaf(hist), bin_edges=Tensor.leaf(edges.astype(dtype)))
 
 
 def cat(tensors, dim=0):
