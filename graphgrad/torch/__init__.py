@@ -67,20 +67,23 @@ def from_numpy(array):
     return Tensor.leaf(np.asarray(array))
 
 
-def _shape(size):
-    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+def _shape(sizes, size=None):
+    """``randn(2, 3)``, ``randn((2, 3))`` and ``randn(size=(2, 3))`` alike."""
+    if size is not None:
+        return tuple(size)
+    return tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal numbers from ``generator`` (default: the one ``manual_seed`` seeds; not PyTorch's stream:
     the same statistics, other numbers)."""
-    values = rng(generator).standard_normal(_shape(size)).astype(dtype or float32)
+    values = rng(generator).standard_normal(_shape(sizes, size)).astype(dtype or float32)
     return _leaf(values, requires_grad, device)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Numbers uniform in [0, 1) from ``generator`` (default: the one ``manual_seed`` seeds)."""
-    return _leaf(rng(generator).random(_shape(size)).astype(dtype or float32), requires_grad, device)
+    return _leaf(rng(generator).random(_shape(sizes, size)).astype(dtype or float32), requires_grad, device)
 
 
 def randint(*bounds_and_size, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -115,17 +118,17 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     return Tensor.leaf(np.array(drawn, np.int64).reshape(weights.shape[:-1] + (num_samples,)))
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _leaf(np.zeros(_shape(size), dtype or float32), requires_grad, device)
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.zeros(_shape(sizes, size), dtype or float32), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _leaf(np.ones(_shape(size), dtype or float32), requires_grad, device)
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.ones(_shape(sizes, size), dtype or float32), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """``zeros``: PyTorch leaves the memory as it was, graphgrad has none to leave, so it gives zeros."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(*sizes, size=size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):

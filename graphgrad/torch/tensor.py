@@ -459,6 +459,25 @@ class Tensor(eager.Tensor):
 
     mm = matmul
 
+    def dot(self, other):
+        """The inner product of two vectors (1-D, of one dtype: PyTorch neither broadcasts nor promotes here)."""
+        if self.ndim != 1 or other.ndim != 1:
+            raise ArgumentError(f"dot: 1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        if self.dtype != other.dtype:
+            raise ArgumentError(f"dot: expected both vectors to have same dtype, but found {self.dtype} and "
+                                f"{other.dtype}")
+        return self @ other
+
+    def mv(self, vec):
+        """The product of this matrix and the vector ``vec``."""
+        if self.ndim != 2 or vec.ndim != 1:
+            raise ArgumentError(f"mv: a matrix and a vector expected, but got {self.ndim}D and {vec.ndim}D tensors")
+        return self @ vec
+
+    def cumsum(self, dim, dtype=None):
+        """The running sum along ``dim`` (computed in ``dtype`` when given)."""
+        return eager.call(ops.cumsum, self if dtype is None else self.to(dtype), axis=dim)
+
     def clamp(self, min=None, max=None):
         return eager.call(ops.clip, self, min, max)
 
@@ -572,6 +591,18 @@ class Tensor(eager.Tensor):
     def __ne__(self, other): return self.ne(other)
     __hash__ = eager.Tensor.__hash__   # by identity, so tensors stay usable as keys
 
+    def item(self):
+        """The one element as a Python number, whatever the shape (as in PyTorch)."""
+        if self.numel() != 1:
+            raise ArgumentError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return super().item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
     def __iter__(self):
         """The rows (``x[0]``, ``x[1]``, ...), as PyTorch iterates."""
         if not self.shape:
@@ -637,7 +668,7 @@ BINARY = {
 # Tensor methods that PyTorch also offers as functions, ``torch.name(input, ...)``
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
-             "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose")
+             "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum")
 
 
 def _numpy_names(method):
@@ -649,7 +680,7 @@ def _numpy_names(method):
 
 
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
-for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "norm", "var", "std", "all", "any"):
+for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "norm", "var", "std", "all", "any", "cumsum"):
     setattr(Tensor, _name, _numpy_names(getattr(Tensor, _name)))
 
 

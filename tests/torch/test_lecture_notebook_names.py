@@ -1,7 +1,8 @@
 """Names that lecture notebooks and textbook "from scratch" chapters call, against numbers recorded from PyTorch 2.13
 (``record_names.py`` wrote ``data/lecture_notebook_names.npz``): NumPy's keyword names on reductions, ``var``/``std``
 with Bessel's correction, ``all``/``any``/``allclose``, ``histogram``, the legacy ``torch.Tensor(...)`` constructor,
-``backward()`` of a one-element tensor, ``retain_grad()`` called after a tensor was used, and an assignment whose
+``dot``/``mv``/``cumsum``, one-element tensors as Python numbers, ``size=`` keywords, ``backward()`` of a
+one-element tensor, ``retain_grad()`` called after a tensor was used, and an assignment whose
 value has leading axes of length 1."""
 from pathlib import Path
 
@@ -91,6 +92,17 @@ CASES = {
     "legacy_tensor_double": lambda torch: torch.Tensor([2.0]).double(),
     "legacy_tensor_sizes": lambda torch: (np.array(torch.Tensor(2, 3).shape), str(torch.Tensor(2, 3).dtype)),
     "legacy_tensor_empty": lambda torch: np.array(torch.Tensor().shape),
+    "dot": lambda torch: torch.dot(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([4.0, -5.0, 0.5])),
+    "dot_int": lambda torch: torch.tensor([1, 2]).dot(torch.tensor([3, 4])),
+    "mv": lambda torch: torch.mv(_m(torch), torch.tensor([1.0, 2.0, -1.0])),
+    "cumsum": lambda torch: _m(torch).cumsum(1),
+    "cumsum_axis": lambda torch: torch.cumsum(_m(torch), axis=0),
+    "cumsum_int": lambda torch: torch.tensor([[1, 2], [3, 4]], dtype=torch.int32).cumsum(dim=0),
+    "cumsum_dtype": lambda torch: torch.cumsum(torch.tensor([1, 2, 3]), 0, dtype=torch.float64),
+    "one_element_numbers": lambda torch: np.array([float(torch.tensor([3.5])), int(torch.tensor([[7.9]])),
+                                                   torch.tensor([[2.5]]).item()]),
+    "sizes_by_keyword": lambda torch: (np.array(torch.randn(size=(2, 3)).shape), torch.zeros(size=(2, 1)),
+                                       torch.ones(size=[3])),
     "grad_of_one_element": _grad_of_one_element,
     "retained_late": _retained_late,
     "row_set_from_recorded": _row_set_from_recorded,
@@ -118,6 +130,17 @@ def test_backward_of_several_elements_still_needs_a_gradient():
     w = torch.ones(2, requires_grad=True)
     with pytest.raises(ArgumentError, match="only for scalar outputs"):
         (w * 2).backward()
+
+
+def test_dot_and_mv_refuse_what_pytorch_refuses():
+    with pytest.raises(ArgumentError, match="1D tensors expected"):
+        torch.dot(torch.ones(2, 2), torch.ones(2))
+    with pytest.raises(ArgumentError, match="same dtype"):
+        torch.dot(torch.ones(2), torch.tensor([1, 2]))
+    with pytest.raises(ArgumentError, match="a matrix and a vector"):
+        torch.mv(torch.ones(2), torch.ones(2))
+    with pytest.raises(ArgumentError, match="with 2 elements cannot be converted"):
+        float(torch.ones(2))
 
 
 def test_return_types_name_their_parts():
