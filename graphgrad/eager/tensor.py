@@ -41,6 +41,10 @@ class WeakIdKeyDictionary:
         self._entries.pop(id(key), None)
         return value
 
+    def keys(self):
+        """The keys still alive."""
+        return [key for key in (ref() for ref, _ in list(self._entries.values())) if key is not None]
+
 
 _recording = [True]
 _holders = WeakIdKeyDictionary()   # a value a Variable held (a snapshot) -> a weak reference to the Variable

@@ -9,6 +9,8 @@ when an op is applied; inside a tape the op is also recorded as a node of the
 graph IR, so ``tape.draw("slide.svg")`` draws what the slide computed with its
 values and adjoints. No derivative, layer or optimizer is defined here.
 """
+import importlib
+
 from . import config, linalg, math, nn, random
 from .config import device
 from .module import Module
@@ -39,10 +41,10 @@ REFUSED = {
 
 
 def __getattr__(name):
-    """``tf.keras`` is ``graphgrad.keras`` (loaded on first use, as the slides' ``tf.keras.layers.Dense``)."""
+    """``tf.keras``, loaded on first use as the slides' ``tf.keras.layers.Dense`` is: the module ``graphgrad``
+    installs as ``graphgrad.tensorflow.keras``, which is ``graphgrad.keras`` (a spelling built on this one)."""
     if name == "keras":
-        from .. import keras
-        return keras
+        return importlib.import_module(f"{__name__}.keras")
     if name in REFUSED:
         raise AttributeError(f"graphgrad.tensorflow has no tf.{name}: {REFUSED[name]}")
     raise AttributeError(f"module 'graphgrad.tensorflow' has no attribute '{name}'")

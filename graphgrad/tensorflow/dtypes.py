@@ -1,33 +1,18 @@
 """TensorFlow's dtypes: names as TF prints them (``tf.float32``) over NumPy dtypes."""
 import numpy as np
 
+from .. import eager
 
-class DType:
+
+class DType(eager.DType):
     """A TensorFlow dtype: prints as ``tf.float32`` and compares equal to the NumPy dtype it names."""
 
+    prefix = "tf"
+
     def __init__(self, name):
-        self.name = name
-        self.as_numpy_dtype = np.dtype(name).type
-
-    @property
-    def is_floating(self):
-        return np.dtype(self.as_numpy_dtype).kind == "f"
-
-    @property
-    def is_integer(self):
-        return np.dtype(self.as_numpy_dtype).kind in "iu"
-
-    def __eq__(self, other):
-        try:
-            return np.dtype(self.as_numpy_dtype) == np.dtype(as_dtype(other).as_numpy_dtype)
-        except TypeError:
-            return False
-
-    def __hash__(self):
-        return hash(self.name)
-
-    def __repr__(self):
-        return f"tf.{self.name}"
+        super().__init__(name)
+        self.as_numpy_dtype = self.dtype.type
+        self.is_floating, self.is_integer = self.dtype.kind == "f", self.dtype.kind in "iu"
 
     def __str__(self):
         return f"<dtype: '{self.name}'>"
