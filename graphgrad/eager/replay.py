@@ -163,12 +163,18 @@ class Session:
             return run_call(builder, args, kwargs)
         found = []
         try:
-            key = (_key(builder), _arguments(args, found), _arguments(kwargs, found))
+            arguments = (_arguments(args, found), _arguments(kwargs, found))
+        except _Unkeyed:
+            arguments = None
+        if not self._ours(found):
+            return run_call(builder, args, kwargs)
+        snapshots = [t.snapshot() for t in found]
+        if not type(snapshots[0]).records(snapshots):
+            return run_call(builder, args, kwargs)
+        try:
+            key = None if arguments is None else (_key(builder),) + arguments
         except _Unkeyed:
             key = None
-        snapshots = [t.snapshot() for t in found]
-        if not self._ours(snapshots):
-            return run_call(builder, args, kwargs)
         roles = None if key is None else self._roles(snapshots)
         if roles is None:
             self.broken = True
@@ -186,13 +192,12 @@ class Session:
             self.entries.append(entry)
         return result
 
-    def _ours(self, snapshots):
-        """Whether a call on ``snapshots`` is part of the step: it is recorded and deferred, and reads one of
-        the loop's variables or a tensor this step made (else it runs as it comes, e.g. on last step's output)."""
-        return bool(snapshots) and any(
-            id(s._value) in self.index if type(s._value) is Pending else
-            s._node is not None and s._node.id in deferred_nodes for s in snapshots) and \
-            type(snapshots[0]).records(snapshots)
+    def _ours(self, tensors):
+        """Whether a call on ``tensors`` may be part of the step: it reads one of the loop's variables or a
+        tensor this step made (else it runs as it comes, e.g. on last step's output; a tensor's state is its
+        snapshot's, so no snapshot is taken for a call that is not the step's)."""
+        return any(id(t._value) in self.index if type(t._value) is Pending else
+                   t._node is not None and t._node.id in deferred_nodes for t in tensors)
 
     def _roles(self, snapshots):
         """Each operand's role (see the module's docstring); None for one replay cannot take (a value computed
