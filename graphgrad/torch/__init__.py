@@ -85,7 +85,7 @@ def get_default_device():
 def _legacy(dtype):
     """``torch.FloatTensor(data)`` or ``torch.FloatTensor(*size)`` (zeros), PyTorch's typed constructors."""
     def make(*data_or_size):
-        if all(isinstance(n, (builtins.int, np.integer)) for n in data_or_size):
+        if builtins.all(isinstance(n, (builtins.int, np.integer)) for n in data_or_size):
             return zeros(*data_or_size, dtype=dtype)
         (data,) = data_or_size
         return tensor(data, dtype=dtype)
