@@ -303,8 +303,8 @@ class Session:
 
     # --- the step ------------------------------------------------------------------------------------
     def replayed(self, back, pairs):
-        """``(recording, the program's input arrays)`` when this step replayed a recording to the end and its backward and
-        optimizer use it as the recorded step did (the values still deferred); else None."""
+        """``(recording, the program's input arrays)`` when this step replayed a recording to the end and its
+        backward and optimizer use it as the recorded step did (the values still deferred); else None."""
         recording = self.expected
         if recording is None or self.broken or len(self.entries) != len(recording.entries):
             return None
