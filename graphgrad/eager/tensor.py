@@ -44,6 +44,10 @@ class WeakIdKeyDictionary:
         self._entries.pop(id(key), None)
         return value
 
+    def keys(self):
+        """The keys still alive."""
+        return [key for key in (ref() for ref, _ in list(self._entries.values())) if key is not None]
+
 
 _recording = [True]
 _holders = WeakIdKeyDictionary()   # a value a Variable held (a snapshot) -> a weak reference to the Variable
@@ -288,7 +292,8 @@ class Variable(Tensor):
         self._set(_array(value, dtype), name or unique_name("Variable"), requires_grad)
 
     def _set(self, array, name, requires_grad):
-        self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
+        """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value."""
+        self._current = self.plain_class()(ops.input(name, array.shape, array.dtype), array, (), requires_grad)
         _holders[self._current] = weakref.ref(self)
         if getattr(self, "_node", None) is not None:   # a new value, not the first
             replaced(self._node, self._current)
@@ -309,7 +314,9 @@ class Variable(Tensor):
     @classmethod
     def plain_class(cls):
         """The tensor class this variable's values belong to (the first base that is not a Variable)."""
-        return next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
+        if cls not in _plain_classes:   # found once per class: a step assigns every parameter
+            _plain_classes[cls] = next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
+        return _plain_classes[cls]
 
     def snapshot(self):
         return self._current
@@ -322,6 +329,9 @@ class Variable(Tensor):
                                   f"'{self.name}' of shape {self.node.shape}")
         self._set(array, self.name, self.requires_grad)
         return self
+
+
+_plain_classes = {}   # a Variable class -> its plain_class
 
 
 def _array(value, dtype=None):
@@ -344,7 +354,24 @@ def call(builder, *args, **kwargs):
 
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
+    While a traced loop is armed, the calls go through its watcher (``watch_calls``).
     """
+    if _watcher is not None:
+        return _watcher(builder, args, kwargs)
+    return run_call(builder, args, kwargs)
+
+
+_watcher = None   # watcher(builder, args, kwargs) -> what ``call`` returns (``tracing``'s replay), or None
+
+
+def watch_calls(watcher):
+    """Send every ``call`` to ``watcher(builder, args, kwargs)`` (None: run them as they come)."""
+    global _watcher
+    _watcher = watcher
+
+
+def run_call(builder, args, kwargs):
+    """``call`` itself: the builder run on the operands' nodes, its new nodes evaluated."""
     if type(builder) is Primitive:
         cls = _direct(args, kwargs)
         if cls is not None:

@@ -20,7 +20,8 @@ from . import accelerator, backends, cuda, dtypes
 from .compiling import compile
 from .random import Generator, default_generator, generator as rng, manual_seed
 from .serialization import load, save
-from .tensor import FUNCTIONS, CPU, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu, share
+from .tensor import (FUNCTIONS, CPU, Device as device, Parameter, ReturnType, Size, Tensor, as_array, function, on_cpu,
+                     share)
 
 float16 = half = dtypes.of(np.float16)
 float32 = float = dtypes.of(np.float32)
@@ -84,7 +85,7 @@ def get_default_device():
 def _legacy(dtype):
     """``torch.FloatTensor(data)`` or ``torch.FloatTensor(*size)`` (zeros), PyTorch's typed constructors."""
     def make(*data_or_size):
-        if all(isinstance(n, (builtins.int, np.integer)) for n in data_or_size):
+        if builtins.all(isinstance(n, (builtins.int, np.integer)) for n in data_or_size):
             return zeros(*data_or_size, dtype=dtype)
         (data,) = data_or_size
         return tensor(data, dtype=dtype)
@@ -95,20 +96,23 @@ FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor = (_legacy(t) for t
                                                                                     int32, bool))
 
 
-def _shape(size):
-    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+def _shape(sizes, size=None):
+    """``randn(2, 3)``, ``randn((2, 3))`` and ``randn(size=(2, 3))`` alike."""
+    if size is not None:
+        return tuple(size)
+    return tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal numbers from ``generator`` (default: the one ``manual_seed`` seeds; not PyTorch's stream:
     the same statistics, other numbers)."""
-    values = rng(generator).standard_normal(_shape(size)).astype(dtype or float32)
+    values = rng(generator).standard_normal(_shape(sizes, size)).astype(dtype or float32)
     return _leaf(values, requires_grad, device)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Numbers uniform in [0, 1) from ``generator`` (default: the one ``manual_seed`` seeds)."""
-    return _leaf(rng(generator).random(_shape(size)).astype(dtype or float32), requires_grad, device)
+    return _leaf(rng(generator).random(_shape(sizes, size)).astype(dtype or float32), requires_grad, device)
 
 
 def randint(*bounds_and_size, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -143,17 +147,17 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     return Tensor.leaf(np.array(drawn, np.int64).reshape(weights.shape[:-1] + (num_samples,)))
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _leaf(np.zeros(_shape(size), dtype or float32), requires_grad, device)
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.zeros(_shape(sizes, size), dtype or float32), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _leaf(np.ones(_shape(size), dtype or float32), requires_grad, device)
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.ones(_shape(sizes, size), dtype or float32), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """``zeros``: PyTorch leaves the memory as it was, graphgrad has none to leave, so it gives zeros."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(*sizes, size=size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -180,7 +184,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     """``start, start + step, ...`` below ``end`` (``arange(n)``: 0..n-1); int64 when every bound is an int,
     else float32, as in PyTorch."""
     start, end = (0, start) if end is None else (start, end)
-    integers = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
+    integers = builtins.all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
     values = np.arange(start, end, step, dtype=dtype or (int64 if integers else float32))
     return _leaf(values, requires_grad, device)
 
@@ -193,6 +197,21 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The ``n``×``m`` identity matrix (``m`` defaults to ``n``; float32 unless ``dtype``)."""
     return _leaf(np.eye(n, m, dtype=dtype or float32), requires_grad, device)
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """``(hist, bin_edges)``: how many elements of ``input`` (or how much ``weight``) fall in each of ``bins`` equal
+    bins over ``range`` (default: least to greatest element) or between the edges ``bins``; per unit of length
+    when ``density``. NumPy's histogram, in input's dtype; not recorded."""
+    dtype = input.spec.dtype
+    edges = np.asarray(bins.value if isinstance(bins, Tensor) else bins)
+    if not edges.ndim:                  # the edges in input's dtype, as PyTorch computes them
+        edges = np.histogram_bin_edges(input.value, builtins.int(edges), range).astype(dtype)
+    weights = None if weight is None else weight.value
+    hist = np.histogram(input.value, edges, weights=weights)[0].astype(dtype)
+    if density:
+        hist = hist / hist.sum() / np.diff(edges)
+    return ReturnType("histogram", hist=Tensor.leaf(hist), bin_edges=Tensor.leaf(edges.astype(dtype)))
 
 
 def cat(tensors, dim=0):

@@ -34,6 +34,7 @@ from .printing import tensor_repr
 from .promotion import promoted
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
+from ..graph.node import Node
 from ..graph.primitive import divided, floating, name_of
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
@@ -81,7 +82,11 @@ def _put(x, key, v):
     if hit.sum() != positions.size:
         raise ArgumentError(f"x[{key}] = value: the index names an element twice, so which value it gets is "
                             "undefined; use unique indices")
-    spread = ops.scatter_add(ops.broadcast_to(ops.as_node(v), positions.shape), key, x.shape)
+    v = ops.as_node(v)
+    extra = v.ndim - positions.ndim
+    if extra > 0 and all(n == 1 for n in v.shape[:extra]):     # leading 1s of the value are dropped, as in NumPy
+        v = ops.reshape(v, v.shape[extra:])
+    spread = ops.scatter_add(ops.broadcast_to(v, positions.shape), key, x.shape)
     return ops.where(ops.const(hit.reshape(x.shape)), spread, x)
 
 
@@ -252,6 +257,15 @@ class Tensor(eager.Tensor):
 
     __slots__ = ()
 
+    def __init__(self, *args, **kwargs):
+        """graphgrad's ``Tensor(node, value, ...)``, or PyTorch's legacy constructor: ``torch.Tensor(data)`` (float32)
+        and ``torch.Tensor(2, 3)`` (float32 zeros: PyTorch leaves the memory as it was, graphgrad has none)."""
+        if args and (args[0] is None or isinstance(args[0], Node)) or kwargs:
+            return super().__init__(*args, **kwargs)
+        sizes = all(isinstance(n, (int, np.integer)) for n in args)
+        leaf = Tensor.leaf(np.zeros(args or (0,), np.float32) if sizes else as_array(args[0], np.float32))
+        super().__init__(leaf.node, leaf.value)
+
     # --- what it is -------------------------------------------------------------------------
     @property
     def shape(self):
@@ -341,7 +355,7 @@ class Tensor(eager.Tensor):
         (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied)."""
         value = self._value if _shared.get(self) is None else np.array(self._value)
         state = Tensor(self.node, value, self.parents, self.requires_grad)
-        if self.requires_grad and self.is_leaf or self.retains_grad:
+        if self.requires_grad and self.is_leaf:
             _owners[state] = _owners.get(self, self)
         return state
 
@@ -433,6 +447,27 @@ class Tensor(eager.Tensor):
                                 f"point or complex dtype. Got: {_TYPE_NAMES[x.spec.dtype.name]}")
         return eager.call(ops.mean, x, axis=dim, keepdims=keepdim)
 
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """The variance, divided by N - 1 (``unbiased``, PyTorch's default) or N - ``correction``."""
+        ddof = int(unbiased) if correction is None else correction
+        return eager.call(ops.var, self, axis=dim, ddof=ddof, keepdims=keepdim)
+
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """The standard deviation: the square root of ``var`` (N - 1 in the denominator unless told)."""
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def all(self, dim=None, keepdim=False):
+        """Whether every element is nonzero (along ``dim``): a boolean tensor."""
+        return eager.call(ops.all, self, axis=dim, keepdims=keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        """Whether some element is nonzero (along ``dim``): a boolean tensor."""
+        return eager.call(ops.any, self, axis=dim, keepdims=keepdim)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """Whether ``|self - other| <= atol + rtol·|other|`` everywhere: a Python bool."""
+        return bool(np.allclose(self.value, other.value, rtol, atol, equal_nan))
+
     def max(self, dim=None, keepdim=False):
         """The largest element; along ``dim``, ``(values, indices)``; ``max(other)``: the elementwise maximum."""
         return self._extreme("max", ops.max, np.argmax, ops.maximum, dim, keepdim)
@@ -447,7 +482,7 @@ class Tensor(eager.Tensor):
         values = eager.call(reduce, self, axis=dim, keepdims=keepdim)
         if dim is None:
             return values
-        return ValuesIndices(name, values, Tensor.leaf(arg(self.value, axis=dim, keepdims=keepdim)))
+        return ReturnType(name, values=values, indices=Tensor.leaf(arg(self.value, axis=dim, keepdims=keepdim)))
 
     def argmax(self, dim=None, keepdim=False):
         return Tensor.leaf(np.argmax(self.value, axis=dim, keepdims=keepdim))
@@ -493,6 +528,25 @@ class Tensor(eager.Tensor):
         return self @ other
 
     mm = matmul
+
+    def dot(self, other):
+        """The inner product of two vectors (1-D, of one dtype: PyTorch neither broadcasts nor promotes here)."""
+        if self.ndim != 1 or other.ndim != 1:
+            raise ArgumentError(f"dot: 1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        if self.dtype != other.dtype:
+            raise ArgumentError(f"dot: expected both vectors to have same dtype, but found {self.dtype} and "
+                                f"{other.dtype}")
+        return self @ other
+
+    def mv(self, vec):
+        """The product of this matrix and the vector ``vec``."""
+        if self.ndim != 2 or vec.ndim != 1:
+            raise ArgumentError(f"mv: a matrix and a vector expected, but got {self.ndim}D and {vec.ndim}D tensors")
+        return self @ vec
+
+    def cumsum(self, dim, dtype=None):
+        """The running sum along ``dim`` (computed in ``dtype`` when given)."""
+        return eager.call(ops.cumsum, self if dtype is None else self.to(dtype), axis=dim)
 
     def clamp(self, min=None, max=None):
         return eager.call(ops.clip, self, min, max)
@@ -609,6 +663,18 @@ class Tensor(eager.Tensor):
     def __ne__(self, other): return self.ne(other)
     __hash__ = eager.Tensor.__hash__   # by identity, so tensors stay usable as keys
 
+    def item(self):
+        """The one element as a Python number, whatever the shape (as in PyTorch)."""
+        if self.numel() != 1:
+            raise ArgumentError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return super().item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
     def __iter__(self):
         """The rows (``x[0]``, ``x[1]``, ...), as PyTorch iterates."""
         if not self.shape:
@@ -631,13 +697,17 @@ class Tensor(eager.Tensor):
         if not self.requires_grad:
             raise ArgumentError("element 0 of tensors does not require grad and does not have a grad_fn: "
                                 "nothing that requires grad was used to compute it")
-        if gradient is None and self.shape:
+        if gradient is None and self.numel() != 1:
             raise ArgumentError(f"grad can be implicitly created only for scalar outputs; this tensor has shape "
                                 f"{tuple(self.shape)}: call backward(gradient) or reduce it first")
-        target = self if gradient is None else (self * gradient).sum()
-        leaves = [t for t in eager.history(target).values()
-                  if t.is_leaf and t.requires_grad or _owners.get(t) is not None]
-        owners = [_owners.get(leaf, leaf) for leaf in leaves]
+        target = self.sum() if gradient is None else (self * gradient).sum()
+        retained = {id(t.node): t for t in _retaining.keys()}   # by their nodes now: retain_grad() may come late
+        leaves, owners = [], []        # what the gradient is taken with respect to, whose .grad gets it
+        for t in eager.history(target).values():
+            owner = _owners.get(t, retained.get(id(t.node)))
+            if owner is not None or t.is_leaf and t.requires_grad:
+                leaves.append(t)
+                owners.append(t if owner is None else owner)
         deferrable = all(o.grad is None and leaf.is_leaf for o, leaf in zip(owners, leaves))
         if deferrable and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
             return
@@ -682,7 +752,20 @@ BINARY = {
 # Tensor methods that PyTorch also offers as functions, ``torch.name(input, ...)``
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
-             "argmin", "norm", "numel", "gather")
+             "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum")
+
+
+def _numpy_names(method):
+    """``method`` also taking NumPy's keyword names ``axis`` and ``keepdims``, as PyTorch's reductions do."""
+    def reduction(self, *args, **kwargs):
+        return method(self, *args, **{_NUMPY_NAMES.get(k, k): v for k, v in kwargs.items()})
+    reduction.__name__, reduction.__doc__ = method.__name__, method.__doc__
+    return reduction
+
+
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "norm", "var", "std", "all", "any", "cumsum"):
+    setattr(Tensor, _name, _numpy_names(getattr(Tensor, _name)))
 
 
 def _method(name, op):
@@ -783,19 +866,24 @@ def on_cpu(where):
                             "(torch.cuda.is_available() is False)")
 
 
-class ValuesIndices(tuple):
-    """``torch.return_types.max`` (and ``min``): a ``(values, indices)`` pair, printed as PyTorch prints it."""
+class ReturnType(tuple):
+    """``torch.return_types.max`` (``min``, ``histogram``): a tuple whose parts have names (``values``,
+    ``indices``), printed as PyTorch prints it."""
 
-    def __new__(cls, name, values, indices):
-        pair = super().__new__(cls, (values, indices))
-        pair.name = name
-        return pair
+    def __new__(cls, name, **parts):
+        result = super().__new__(cls, parts.values())
+        result.name, result.fields = name, tuple(parts)
+        return result
 
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
+    def __getattr__(self, field):
+        fields = self.__dict__.get("fields", ())
+        if field in fields:
+            return self[fields.index(field)]
+        raise AttributeError(f"'torch.return_types.{self.name}' object has no attribute '{field}'")
 
     def __repr__(self):
-        return f"torch.return_types.{self.name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        parts = ",\n".join(f"{field}={part!r}" for field, part in zip(self.fields, self))
+        return f"torch.return_types.{self.name}(\n{parts})"
 
 
 class Parameter(eager.Variable, Tensor):

@@ -12,12 +12,13 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the repository, for ``tests.torch``
 
-from tests.torch import (test_autograd, test_names, test_printing, test_promotion,   # noqa: E402  (torch-free)
-                         test_tutorial_names)
+from tests.torch import (test_autograd, test_lecture_notebook_names, test_names, test_printing,   # noqa: E402
+                         test_promotion, test_tutorial_names)   # (torch-free)
 from tests.torch.nn import test_functional_recorded   # noqa: E402
 from tests.torch.recorded import arrays   # noqa: E402
 
-MODULES = (test_names, test_autograd, test_functional_recorded, test_printing, test_promotion, test_tutorial_names)
+MODULES = (test_names, test_autograd, test_functional_recorded, test_printing, test_promotion, test_tutorial_names,
+           test_lecture_notebook_names)
 
 
 def main(names=()):
