@@ -318,6 +318,16 @@ class Variable(Tensor):
             _plain_classes[cls] = next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
         return _plain_classes[cls]
 
+    @property
+    def requires_grad(self):
+        """Whether operations on this variable record: its current value's flag, so that freezing the variable
+        (``p.requires_grad = False``) stops the recording of the operations that read it."""
+        return self._current.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._current.requires_grad = flag
+
     def snapshot(self):
         return self._current
 

@@ -129,6 +129,24 @@ def test_in_place_changes_and_no_grad_blocks_inside_the_loop(monkeypatch):
     assert traced_calls(traced) > 0
 
 
+def test_a_layer_frozen_mid_loop_keeps_its_weights_traced_as_eagerly(monkeypatch):
+    frozen = []                                           # the weights each run froze
+
+    def body(model, optimizer, x, y, step):
+        if step == 2:                                     # transfer learning's freeze, after the loop is traced
+            for p in model[0].parameters():
+                p.requires_grad = False
+            frozen.append([p.detach().numpy().copy() for p in model[0].parameters()])
+        loss = plain_step(model, optimizer, x, y, step)
+        if step >= 2:
+            assert [p.grad for p in model[0].parameters()] == [None, None]
+            for before, p in zip(frozen[-1], model[0].parameters()):
+                np.testing.assert_array_equal(p.detach().numpy(), before)
+        return loss
+    assert traced_calls(both(monkeypatch, body)) > 0
+    assert len(frozen) == 2                               # the traced run and the eager run both froze
+
+
 def test_accumulated_gradients_run_eagerly_and_sum(monkeypatch):
     def body(model, optimizer, x, y, step):
         if step % 2 == 0:
