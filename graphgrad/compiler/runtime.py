@@ -169,12 +169,15 @@ def _inside(start, step, extent, count):
 
 
 @njit(cache=True)
-def im2col_nchw(x, x_shape, cols, cols_shape, oh, ow, geometry):
-    """Image b's columns := its window position (ch, a, e) as row ch·kh·kw + a·kw + e of ``cols`` (N, C·kh·kw,
-    OH·OW), a row of the output pixels read there; zeros where the window lies in the padding. Rows run
-    along image rows, so a stride-1 window copies contiguous runs."""
+def _windows_nchw(x, x_shape, cols, oh, ow, geometry, gather):
+    """``cols`` (N, C·kh·kw, OH·OW) := the windows of NCHW ``x`` (``gather``: ``im2col_nchw``), or x := the
+    windows in ``cols`` added back where they were read (``col2im_nchw``). Window position (ch, a, e) is row
+    ch·kh·kw + a·kw + e, a row of the output pixels read there; rows run along image rows, so a stride-1
+    window moves contiguous runs."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
     n, c, h, w = x_shape
+    if not gather:
+        x[:] = 0.0
     x, cols = x.reshape(x_shape), cols.reshape((n, c * kh * kw, oh, ow))
     for b in range(n):
         for ch in range(c):
@@ -184,36 +187,30 @@ def im2col_nchw(x, x_shape, cols, cols_shape, oh, ow, geometry):
                     first, end = _inside(e * dw - pl, sw, w, ow)
                     for i in range(oh):
                         r = i * sh + a * dh - pt
-                        if 0 <= r < h:
-                            for j in range(first):
+                        inside = 0 <= r < h
+                        if gather:
+                            for j in range(first if inside else ow):
                                 cols[b, row, i, j] = 0.0
-                            for j in range(first, end):
+                            for j in range(first, end if inside else first):
                                 cols[b, row, i, j] = x[b, ch, r, j * sw + e * dw - pl]
-                            for j in range(end, ow):
+                            for j in range(end if inside else ow, ow):
                                 cols[b, row, i, j] = 0.0
-                        else:
-                            for j in range(ow):
-                                cols[b, row, i, j] = 0.0
+                        elif inside:
+                            for j in range(first, end):
+                                x[b, ch, r, j * sw + e * dw - pl] += cols[b, row, i, j]
+
+
+@njit(cache=True)
+def im2col_nchw(x, x_shape, cols, cols_shape, oh, ow, geometry):
+    """Each image's window positions as rows of ``cols`` (N, C·kh·kw, OH·OW), zeros in the padding."""
+    _windows_nchw(x, x_shape, cols, oh, ow, geometry, True)
 
 
 @njit(cache=True)
 def col2im_nchw(cols, cols_shape, x, x_shape, oh, ow, geometry):
     """The adjoint of ``im2col_nchw``: x := each column's values added back where its window read them."""
-    kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, c, h, w = x_shape
-    x[:] = 0.0
-    cols, x = cols.reshape((n, c * kh * kw, oh, ow)), x.reshape(x_shape)
-    for b in range(n):
-        for ch in range(c):
-            for a in range(kh):
-                for e in range(kw):
-                    row = (ch * kh + a) * kw + e
-                    first, end = _inside(e * dw - pl, sw, w, ow)
-                    for i in range(oh):
-                        r = i * sh + a * dh - pt
-                        if 0 <= r < h:
-                            for j in range(first, end):
-                                x[b, ch, r, j * sw + e * dw - pl] += cols[b, row, i, j]
+    _windows_nchw(x, x_shape, cols, oh, ow, geometry, False)
+
 
 @njit(cache=True, error_model="numpy")
 def max_pool(x, x_shape, y, y_shape, geometry):
