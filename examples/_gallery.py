@@ -55,7 +55,7 @@ class Page:
 
     def curves(self, filename, caption, curves, xlabel, ylabel, title, xlog=False, marker=None):
         """A figure of curves on a log y axis (``curves``: label -> ys, or -> (xs, ys)), added to the page."""
-        from graphgrad.plots.figures import new_figure, save
+        from graphgrad.viz.figures import new_figure, save
         fig, (ax,) = new_figure(6, 3.6)
         for label, ys in curves.items():
             xs, ys = ys if isinstance(ys, tuple) else (range(len(ys)), ys)

@@ -8,7 +8,7 @@ import numpy as np
 from _gallery import LECTURES, Page, options
 
 import graphgrad as gg
-from graphgrad.plots.figures import new_figure, save
+from graphgrad.viz.figures import new_figure, save
 
 FUNCTIONS = {
     "cos x": (lambda x: gg.cos(x), np.cos, 1.0),

@@ -11,7 +11,7 @@ from _gallery import LECTURES, Page, options
 import graphgrad as gg
 from graphgrad import nn
 from graphgrad.datasets import blobs
-from graphgrad.plots.figures import new_figure, save
+from graphgrad.viz.figures import new_figure, save
 
 
 def perceptron(page):

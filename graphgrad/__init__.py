@@ -1,4 +1,8 @@
 """graphgrad: a symbolic computation-graph compiler and visualizer for teaching and small nets."""
+import importlib.abc
+import importlib.machinery
+import sys
+
 from .errors import (ArgumentError, DivergenceError, DomainError, GraphgradError, InputValueError,
                      MissingInputError, NotationWarning, ParseError, ShapeError, SizeError, UnknownNameError)
 from .graph import Graph, Node
@@ -20,6 +24,28 @@ def _repr_svg_(self):
 Graph._repr_svg_ = Node._repr_svg_ = _repr_svg_
 
 
+class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``graphgrad.tensorflow.keras`` and each module under it are ``graphgrad.keras``'s own modules, as TensorFlow's
+    ``tf.keras`` is Keras, so ``from graphgrad.tensorflow.keras.layers import Dense`` runs. Installed here, above
+    both spellings: Keras's is built on TensorFlow's, which names it only by this alias."""
+
+    ALIASES = {"graphgrad.tensorflow.keras": "graphgrad.keras"}
+
+    def find_spec(self, name, path=None, target=None):
+        for alias, real in self.ALIASES.items():
+            if name == alias or name.startswith(alias + "."):
+                return importlib.machinery.ModuleSpec(name, self, loader_state=real + name[len(alias):])
+        return None
+
+    def exec_module(self, module):
+        """Put the real module in the alias's place, which the import system then returns (the real module's
+        own ``__spec__`` and ``__name__`` stay as they are)."""
+        sys.modules[module.__name__] = importlib.import_module(module.__spec__.loader_state)
+
+
+sys.meta_path.insert(0, _Alias())
+
+
 def compile(graph, *args, **kwargs):
     """The graph as a Numba-compiled callable (see ``graphgrad.compiler.compile``)."""
     from .compiler import compile as compile_graph
@@ -33,6 +59,5 @@ _SUBPACKAGES = {"nn", "datasets", "plots", "viz", "traces", "symbolic", "numeric
 def __getattr__(name):
     """``gg.nn``, ``gg.viz``, ...: subpackages load on first use, so ``import graphgrad`` stays quick."""
     if name in _SUBPACKAGES:
-        import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'graphgrad' has no attribute '{name}'")

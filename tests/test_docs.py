@@ -44,7 +44,7 @@ def test_mkdocs_builds_a_site_that_browses_from_files_and_fetches_nothing(site):
         assert not EXTERNAL.search(sheet.read_text(encoding="utf-8", errors="replace")), sheet
 
 
-INTERNAL_PACKAGES = {"backends"}   # the interpreter behind fit and Graph.__call__, not imported by users
+INTERNAL_PACKAGES = {"backends", "cli"}   # the interpreter behind fit and Graph.__call__; the command line
 DOCUMENTED = {                     # page -> names users import, each shown with its parameter list
     "graphgrad": ["graphgrad.grad", "graphgrad.parse", "graphgrad.vars", "graphgrad.compile",
                   "graphgrad.from_sympy"],
@@ -87,7 +87,7 @@ def test_the_api_reference_has_a_page_per_package_with_what_users_import_and_no_
             assert shown.get(name) == parameters(name), f"{package}: {name} shows {shown.get(name)}"
     for page in sorted(site.glob("api/*.html")):
         html = page.read_text(encoding="utf-8")
-        for internal in ("aspect_miss", "slide_dot", "graphgrad.viz.cli", 'id="graphgrad.viz.render.'):
+        for internal in ("aspect_miss", "slide_dot", "graphgrad.cli", 'id="graphgrad.viz.render.'):
             assert internal not in html, f"{page.name} documents {internal}"
         private = re.search(r'id="graphgrad[\w.]*\._(?!_)\w*"', html)
         assert not private, f"{page.name} documents the private {private.group(0)}"

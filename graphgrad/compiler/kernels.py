@@ -88,11 +88,13 @@ def _module(graph, writer, functions):
     return "\n".join(parts) + "\n"
 
 
-def _options(parallel, cache=True):
+def _options(parallel, inner=False):
     """Numba options of the generated functions: IEEE division (x/0 is inf, as in NumPy) instead of Python's
-    ZeroDivisionError check, whose branch kept float loops from being vectorised (3x slower); cached unless
-    the function is only called by another, whose machine code holds it."""
-    return f"{'cache=True, ' if cache else ''}error_model='numpy'{', parallel=True' if parallel else ''}"
+    ZeroDivisionError check, whose branch kept float loops from being vectorised (3x slower); cached, unless
+    the function is ``inner``: called only by another, whose machine code holds it. An inner function has no
+    wrappers for Python callers either: unboxing the step's tuple of arrays took a tenth of a kernel's compile."""
+    where = "no_cpython_wrapper=True, no_cfunc_wrapper=True" if inner else "cache=True"
+    return f"{where}, error_model='numpy'{', parallel=True' if parallel else ''}"
 
 
 def _decorator(args, parallel):
@@ -346,13 +348,13 @@ def _train_functions(writer, x, y, mask, names, args, sig, parallel, core):
     params = ["data_x", "data_y"] + args[rest:] + ["batches", "order", "seed", "first", "epochs", "shuffle",
                                                    "position", "steps", "to_epoch_end", "totals"]
     return ["", "", *inspect.getsource(training_loop).splitlines(),
-            "", "", f"@njit({_options(parallel, cache=False)})",
+            "", "", f"@njit({_options(parallel, inner=True)})",
             "def step(data, picked, rows, sums):",
             '    """One step on rows ``picked`` of the data; returns its loss (and changes nothing when it is not '
             'finite)."""',
             f"    ({', '.join(data)},) = data",
             *_sized(writer, step),   # sizes bound once every line naming one is written
-            "", "", f"run_chunk = njit(inline='always', {_options(False, cache=False)})(training_loop(step, "
+            "", "", f"run_chunk = njit(inline='always', {_options(False, inner=True)})(training_loop(step, "
                     "epoch_order))",   # inlined into train: Numba compiled the kernel in 1.5x the time through a call
             "", "", _decorator(types, False), f"def train({', '.join(params)}):",
             '    """A chunk of mini-batch steps from ``position``; returns 0.0, or the loss of a step that was not '

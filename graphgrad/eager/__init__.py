@@ -18,6 +18,7 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   is then called, so a spelling can note it (TensorFlow's tapes do).
 - ``recording(enabled)``, ``no_grad()``, ``is_recording()``: the recording switch (``set_recording(enabled)``:
   from now on, returning what it was).
+- ``DType(name)``: a spelling's dtype over a NumPy one (subclasses set ``prefix``: ``tf.float32``).
 - ``WeakIdKeyDictionary()``: weak keys compared by identity (a spelling's ``==`` may be elementwise).
 - ``unique_name(prefix)``: ``prefix``, ``prefix_1``, ... (leaves, Keras layers); ``clear_names()`` starts again.
 - ``gradients(target, sources, create_graph=False, through=None)``: d sum(target)/d source
@@ -40,6 +41,7 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 """
 from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
                      no_grad, recording, set_recording, unique_name)
+from .dtypes import DType
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .custom import custom
 from .drawing import draw, evaluated

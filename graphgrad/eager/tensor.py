@@ -41,6 +41,10 @@ class WeakIdKeyDictionary:
         self._entries.pop(id(key), None)
         return value
 
+    def keys(self):
+        """The keys still alive."""
+        return [key for key in (ref() for ref, _ in list(self._entries.values())) if key is not None]
+
 
 _recording = [True]
 _holders = WeakIdKeyDictionary()   # a value a Variable held (a snapshot) -> a weak reference to the Variable
@@ -273,7 +277,8 @@ class Variable(Tensor):
         self._set(_array(value, dtype), name or unique_name("Variable"), requires_grad)
 
     def _set(self, array, name, requires_grad):
-        self._current = self.plain_class().leaf(array, array.dtype, name, requires_grad)
+        """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value."""
+        self._current = self.plain_class()(ops.input(name, array.shape, array.dtype), array, (), requires_grad)
         _holders[self._current] = weakref.ref(self)
         if getattr(self, "_node", None) is not None:   # a new value, not the first
             replaced(self._node, self._current)
@@ -294,7 +299,9 @@ class Variable(Tensor):
     @classmethod
     def plain_class(cls):
         """The tensor class this variable's values belong to (the first base that is not a Variable)."""
-        return next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
+        if cls not in _plain_classes:   # found once per class: a step assigns every parameter
+            _plain_classes[cls] = next(c for c in cls.__mro__ if issubclass(c, Tensor) and not issubclass(c, Variable))
+        return _plain_classes[cls]
 
     def snapshot(self):
         return self._current
@@ -307,6 +314,9 @@ class Variable(Tensor):
                                   f"'{self.name}' of shape {self.node.shape}")
         self._set(array, self.name, self.requires_grad)
         return self
+
+
+_plain_classes = {}   # a Variable class -> its plain_class
 
 
 def _array(value, dtype=None):
@@ -329,7 +339,24 @@ def call(builder, *args, **kwargs):
 
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
+    While a traced loop is armed, the calls go through its watcher (``watch_calls``).
     """
+    if _watcher is not None:
+        return _watcher(builder, args, kwargs)
+    return run_call(builder, args, kwargs)
+
+
+_watcher = None   # watcher(builder, args, kwargs) -> what ``call`` returns (``tracing``'s replay), or None
+
+
+def watch_calls(watcher):
+    """Send every ``call`` to ``watcher(builder, args, kwargs)`` (None: run them as they come)."""
+    global _watcher
+    _watcher = watcher
+
+
+def run_call(builder, args, kwargs):
+    """``call`` itself: the builder run on the operands' nodes, its new nodes evaluated."""
     if type(builder) is ops.Primitive and _direct(args, kwargs):
         return _apply(builder, args, kwargs)
     known = {}
@@ -340,11 +367,20 @@ def call(builder, *args, **kwargs):
         return t.node
 
     out = builder(*_map(to_node, args, Tensor), **_map(to_node, kwargs, Tensor))
+    if not known and _holds_node((args, kwargs)):
+        return out   # a graph being built (a layer's activation given as tf.nn.relu): its nodes, not evaluated
     cls = next((type(t) for t in known.values()), Tensor)
     nodes = []
     _map(nodes.append, out, Node)
     tensors = {node.id: t for node, t in zip(nodes, evaluate(nodes, known, cls))}
     return _map(lambda node: tensors[node.id], out, Node)
+
+
+def _holds_node(tree):
+    """Whether graph nodes stand among the (nested) operands."""
+    found = []
+    _map(found.append, tree, Node)
+    return bool(found)
 
 
 def _direct(args, kwargs):

@@ -10,6 +10,9 @@ forward, the core's reverse mode and the optimizer's rule as one graph, on the
 interpreter at once and compiled in the background (``compiler.TieredGraph``),
 as ``fit`` runs its step. So the loop as written runs at the compiled step's
 speed, the way tinygrad's TinyJit and JAX's jit do, with no change to the code.
+Once a step has its program, the next repetitions are replayed (``replay``):
+matched call by call against the recorded step, without building nodes anew or
+reading the structure again.
 
 Eager semantics stay: a value read in the middle of a step (``loss.item()``
 before ``step()``, ``print``, a conditional) is computed on the spot, operation
@@ -31,6 +34,7 @@ from .. import ops
 from ..autodiff import adjoints
 from ..graph import Graph
 from ..nn import optimizers
+from . import replay
 from .gradients import gradients, history, reads_of
 from .tensor import Pending, deferred_nodes, unique_name
 from .updates import _Step, state_inputs, state_outputs
@@ -47,12 +51,17 @@ def enabled():
 
 def _arm(updater, variables):
     """Defer the operations on ``variables`` (their values now), or no longer when their loop is not traced."""
-    if tracer_of(updater).off or not enabled():
+    tracer = tracer_of(updater)
+    if tracer.off or not enabled():
         _armed.pop(updater, None)
     else:
         _armed[updater] = list(variables)
     deferred_nodes.clear()
     deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)
+    if updater in _armed:
+        replay.begin(tracer)
+    elif not _armed:
+        replay.end()
 
 
 class DeferredBackward:
@@ -79,9 +88,11 @@ class DeferredBackward:
         self.fill([None if g is None else g.value for g in found])
 
     def fill(self, found):
-        """Store the gradients ``found`` (arrays; None where there is none)."""
+        """Store the gradients ``found`` (arrays; None where there is none). The gradients then no longer
+        refer to this backward: a cycle would keep the step's whole graph until Python's cyclic collector ran."""
         self.done = True
         for owner, grad, g in zip(self.owners, self.grads, found):
+            grad._value.compute = None
             if g is None:
                 grad._value.array = np.zeros(grad.node.shape, grad.node.dtype)
                 self.assign(owner, None)
@@ -121,7 +132,8 @@ class Program:
     def __init__(self, graph, loss, grads, step, updated, runner):
         self.graph, self.loss, self.grads, self.step, self.runner = graph, loss, grads, step, runner
         self.updated = updated   # the positions of the variables the step updates (those with a gradient)
-        self.calls = 0
+        self.calls = 0     # steps it ran
+        self.replays = 0   # of those, steps replayed (``replay``: matched call by call, no signature read)
 
     @property
     def source(self):
@@ -147,6 +159,7 @@ class Tracer:
 
     def __init__(self):
         self.programs, self.off = {}, False
+        self.recordings, self.last = [], None   # replay.Recordings of the programs; the one last run
 
 
 _tracers = weakref.WeakKeyDictionary()   # updater -> its Tracer
@@ -182,17 +195,31 @@ def _traced(updater, variables, grads, assign):
     if found is None:
         return False
     back, pairs = found
-    signature = _signature(back, pairs)
-    if signature is None:
-        return False
-    key, tensors = signature
-    program = tracer.programs.get(key)
-    if program is None:
-        if len(tracer.programs) >= MOST_VARIANTS:
-            tracer.off = True
+    session = replay.current(tracer)
+    replayed = None if session is None else session.replayed(back, pairs)
+    if replayed is not None:
+        recording, arrays = replayed
+        program = recording.program
+    else:
+        signature = _signature(back, pairs)
+        if signature is None:
             return False
-        program = tracer.programs[key] = _build(updater, back, pairs, tensors)
-    return _run(program, updater, back, pairs, [t for t in tensors if _is_input(t)], assign)
+        key, tensors = signature
+        program = tracer.programs.get(key)
+        if program is None:
+            if len(tracer.programs) >= MOST_VARIANTS:
+                tracer.off = True
+                return False
+            program = tracer.programs[key] = _build(updater, back, pairs, tensors)
+        recording = None if session is None else session.recording(program, back, pairs, tensors, _is_input)
+        if recording is not None and len(tracer.recordings) < replay.MOST_RECORDINGS:
+            tracer.recordings.append(recording)
+        arrays = [t.value for t in tensors if _is_input(t)]
+    if not _run(program, updater, back, pairs, arrays, assign):
+        return False
+    program.replays += replayed is not None
+    tracer.last = recording
+    return True
 
 
 def _deferred(variables, grads):
@@ -299,14 +326,13 @@ def _build(updater, back, pairs, tensors):
     return Program(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
 
 
-def _run(program, updater, back, pairs, inputs, assign):
-    """Run ``program`` on this step's values and store what it computed; False (nothing stored) when the
-    loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
+def _run(program, updater, back, pairs, arrays, assign):
+    """Run ``program`` on this step's input ``arrays`` and store what it computed; False (nothing stored) when
+    the loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
     step = program.step
     variables = [pairs[k][0] for k in program.updated]
     state = updater.state(step, variables)
-    arrays = [t.value for t in inputs] + [state[n.id] for n in state_inputs(step.update)]
-    results = program.runner(*arrays)
+    results = program.runner(*arrays, *[state[n.id] for n in state_inputs(step.update)])
     results = results if isinstance(results, (list, tuple)) else [results]
     env = {n.id: np.asarray(r, n.dtype) for n, r in zip(program.graph.outputs, results)}
     loss = env[program.loss.id]

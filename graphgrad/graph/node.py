@@ -51,6 +51,21 @@ class Node:
     def is_const(self):
         return self.op.name == "const"
 
+    def on(self, inputs):
+        """The same application to ``inputs`` of this node's inputs' shapes and dtypes: a new node, its shape
+        not derived again (a recorded training step replayed, ``eager.replay``: this node's shape was checked)."""
+        node = object.__new__(Node)
+        define = object.__setattr__
+        define(node, "op", self.op)
+        define(node, "inputs", tuple(inputs))
+        define(node, "params", self.params)
+        define(node, "shape", self.shape)
+        define(node, "dtype", self.dtype)
+        define(node, "name", self.name)
+        define(node, "id", next(_ids))
+        define(node, "weak", self.weak)
+        return node
+
     def named(self, name):
         """The same computation under a label (e.g. the ``u`` of ``u = a*b``)."""
         return Node(self.op, self.inputs, self.params, self.shape, self.dtype, name, self.weak)

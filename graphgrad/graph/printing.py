@@ -37,6 +37,26 @@ def _one_line(text):
     return " ".join(text.split())
 
 
+_SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_NAME = re.compile(r"(?<!\w)([A-Za-z]+)(\u0304?)(-?\d+)(?![\w.])")
+
+
+def subscript(text):
+    """``v-1 + x2`` -> ``v₋₁ + x₂`` (a name's trailing number as a subscript; plain numbers stay)."""
+    return _NAME.sub(lambda m: m.group(1) + m.group(2) + m.group(3).translate(_SUB), text)
+
+
+def compact(value, places=3):
+    """A value as a picture shows it: ``places`` decimals; arrays up to 6 items, else shape and range."""
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return decimals(value, places)
+    if value.size <= 6:
+        return "[" + ", ".join(compact(v, places) for v in value.ravel()) + "]" if value.ndim == 1 else \
+            "[" + ", ".join(compact(row, places) for row in value) + "]"
+    return f"{'×'.join(str(d) for d in value.shape)} in [{compact(value.min(), places)}, {compact(value.max(), places)}]"
+
+
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
          "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
          "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}

@@ -37,6 +37,25 @@ def as_tensor(inputs):
     return inputs if isinstance(inputs, eager.Tensor) else Tensor.leaf(np.asarray(inputs, dtype=backend.floatx()))
 
 
+class KerasVariable(Variable):
+    """A layer's weight as Keras 3 names it: ``name`` is ``kernel``, ``path`` is ``dense/kernel``."""
+
+    __slots__ = ()
+
+    @property
+    def path(self):
+        return self.given_name
+
+    @property
+    def name(self):
+        return self.given_name.rpartition("/")[2]
+
+    def __repr__(self):
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype.name}, value={self.numpy()}>"
+
+    __str__ = __repr__
+
+
 class KerasTensor:
     """A symbolic tensor of the functional API: its shape (batch axis None) and the layer that made it."""
 
@@ -86,7 +105,7 @@ class KerasLayer:
             return
         nn_layers.check_weight_count([pshape for pshape, _ in self.parameters(shape).values()],
                                      f"layer '{self.name}'", shape)
-        self.variables = {suffix: Variable(np.asarray(init(pshape, backend.rng()), dtype=backend.floatx()),
+        self.variables = {suffix: KerasVariable(np.asarray(init(pshape, backend.rng()), dtype=backend.floatx()),
                                            trainable=self.trainable and suffix not in self.non_trainable,
                                            name=f"{self.name}/{suffix}")
                           for suffix, (pshape, init) in self.parameters(shape).items()}

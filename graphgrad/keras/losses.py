@@ -57,7 +57,7 @@ def _per_sample(cls):
     return loss
 
 
-mean_squared_error = mse = _per_sample(MeanSquaredError)
+mean_squared_error = mse = MSE = _per_sample(MeanSquaredError)
 mean_absolute_error = mae = _per_sample(MeanAbsoluteError)
 binary_crossentropy = _per_sample(BinaryCrossentropy)
 categorical_crossentropy = _per_sample(CategoricalCrossentropy)

@@ -1,4 +1,4 @@
-"""Matplotlib figures for training (Agg canvas, no display needed): curves, decision boundaries, frames."""
-from .figures import save
+"""Matplotlib figures for training (``graphgrad.viz.figures``: no display needed): curves, decision boundaries, frames."""
+from ..viz.figures import save
 from .curves import plot_history
 from .boundary import BoundaryFrames, plot_decision_boundary

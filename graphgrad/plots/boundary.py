@@ -4,7 +4,7 @@ import os
 import numpy as np
 
 from ..nn.callbacks import Callback
-from .figures import new_figure, save
+from ..viz.figures import new_figure, save
 
 
 def _grid(x, resolution, margin=0.5):

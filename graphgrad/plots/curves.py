@@ -1,7 +1,7 @@
 """Loss and metric curves from a History: one panel per quantity, training and validation together."""
 from matplotlib.ticker import MaxNLocator
 
-from .figures import new_figure, save
+from ..viz.figures import new_figure, save
 
 
 def plot_history(history, path=None, keys=None, title=None):

@@ -9,12 +9,17 @@ from . import dtypes
 from .tensor import Tensor, convert_to_tensor
 
 
+def _shape(shape):
+    """A shape given as an int, a list, a TensorShape or a tensor of ints, as a tuple."""
+    return tuple(int(d) for d in np.asarray(shape.value if isinstance(shape, Tensor) else shape).reshape(-1))
+
+
 def zeros(shape, dtype=dtypes.float32, name=None):
-    return Tensor.leaf(np.zeros(tuple(shape), dtypes.as_dtype(dtype).as_numpy_dtype))
+    return Tensor.leaf(np.zeros(_shape(shape), dtypes.as_dtype(dtype).as_numpy_dtype))
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
-    return Tensor.leaf(np.ones(tuple(shape), dtypes.as_dtype(dtype).as_numpy_dtype))
+    return Tensor.leaf(np.ones(_shape(shape), dtypes.as_dtype(dtype).as_numpy_dtype))
 
 
 def zeros_like(input, dtype=None, name=None):
@@ -34,7 +39,27 @@ def cast(x, dtype, name=None):
 
 def reshape(tensor, shape, name=None):
     """The same elements in another shape (one size may be -1)."""
-    return call(ops.reshape, convert_to_tensor(tensor), tuple(int(d) for d in np.asarray(shape).reshape(-1)))
+    return call(ops.reshape, convert_to_tensor(tensor), _shape(shape))
+
+
+def broadcast_to(input, shape, name=None):
+    """``input`` repeated along new or size-1 axes to ``shape`` (NumPy's broadcasting)."""
+    return call(ops.broadcast_to, convert_to_tensor(input), _shape(shape))
+
+
+def size(input, out_type=dtypes.int32, name=None):
+    """The number of elements, as a 0-d int32 tensor."""
+    return Tensor.leaf(np.asarray(np.size(convert_to_tensor(input).value), dtypes.as_dtype(out_type).as_numpy_dtype))
+
+
+def rank(input, name=None):
+    """The number of axes, as a 0-d int32 tensor."""
+    return Tensor.leaf(np.asarray(convert_to_tensor(input).ndim, np.int32))
+
+
+def shape(input, out_type=dtypes.int32, name=None):
+    """The shape as a 1-d int32 tensor (``tensor.shape`` is the static TensorShape)."""
+    return Tensor.leaf(np.asarray(convert_to_tensor(input).shape, dtypes.as_dtype(out_type).as_numpy_dtype))
 
 
 def _swap_last(x):
@@ -67,11 +92,10 @@ def arange(start, limit=None, delta=1, dtype=None, name=None):
 
 
 def linspace(start, stop, num, name=None, axis=0):
-    """``num`` evenly spaced numbers from ``start`` to ``stop``, both included, in start's float dtype."""
+    """``num`` evenly spaced numbers from ``start`` to ``stop``, both included, in start's float dtype (float64
+    for integers, as TensorFlow casts them)."""
     dtype = dtypes.default_dtype(start.value if isinstance(start, Tensor) else start)
-    if not dtype.is_floating:
-        raise ArgumentError(f"tf.linspace: start must be a float (as in TensorFlow), got {dtype.name}; write "
-                            "tf.linspace(0.0, ...)")
+    dtype = dtype if dtype.is_floating else dtypes.float64
     values = np.linspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), int(num), axis=axis)
     return Tensor.leaf(values.astype(dtype.as_numpy_dtype))
 
@@ -126,7 +150,8 @@ def gather(params, indices, axis=None, batch_dims=0, name=None):
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     """``tensor`` inside a border: ``paddings[d]`` is (before, after) for axis d; mode CONSTANT only."""
     widths = np.asarray(paddings.value if isinstance(paddings, Tensor) else paddings)
-    return call(ops.pad, convert_to_tensor(tensor), widths, mode=str(mode).lower(), constant_values=constant_values)
+    fill = constant_values.item() if isinstance(constant_values, Tensor) else constant_values
+    return call(ops.pad, convert_to_tensor(tensor), widths, mode=str(mode).lower(), constant_values=fill)
 
 
 def einsum(equation, *inputs):
@@ -175,8 +200,13 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
-    """``t`` scaled down so its L2 norm over ``axes`` (all when None) is at most ``clip_norm``."""
-    def build(x):
-        length = ops.sqrt(ops.sum(x * x, axis=axes, keepdims=True))
-        return x * clip_norm / ops.maximum(length, clip_norm)
-    return call(build, convert_to_tensor(t))
+    """``t`` scaled down so its L2 norm over ``axes`` (all when None) is at most ``clip_norm``.
+
+    As TensorFlow computes it, the root is taken of a sum of squares made safe at 0 (1 there), so the gradient at
+    a zero tensor is finite (clip_norm / clip_norm, not NaN)."""
+    def build(x, bound):
+        squares = ops.sum(x * x, axis=axes, keepdims=True)
+        positive = squares > 0
+        length = ops.where(positive, ops.sqrt(ops.where(positive, squares, 1)), squares)
+        return x * bound / ops.maximum(length, bound)
+    return call(build, convert_to_tensor(t), clip_norm)

@@ -1,33 +1,21 @@
 """TensorFlow's dtypes: names as TF prints them (``tf.float32``) over NumPy dtypes."""
 import numpy as np
 
+from .. import eager
 
-class DType:
+
+class DType(eager.DType):
     """A TensorFlow dtype: prints as ``tf.float32`` and compares equal to the NumPy dtype it names."""
 
+    prefix = "tf"
+
     def __init__(self, name):
-        self.name = name
-        self.as_numpy_dtype = np.dtype(name).type
+        super().__init__(name)
+        self.as_numpy_dtype = self.dtype.type
+        self.is_floating, self.is_integer = self.dtype.kind == "f", self.dtype.kind in "iu"
 
-    @property
-    def is_floating(self):
-        return np.dtype(self.as_numpy_dtype).kind == "f"
-
-    @property
-    def is_integer(self):
-        return np.dtype(self.as_numpy_dtype).kind in "iu"
-
-    def __eq__(self, other):
-        try:
-            return np.dtype(self.as_numpy_dtype) == np.dtype(as_dtype(other).as_numpy_dtype)
-        except TypeError:
-            return False
-
-    def __hash__(self):
-        return hash(self.name)
-
-    def __repr__(self):
-        return f"tf.{self.name}"
+    def __str__(self):
+        return f"<dtype: '{self.name}'>"
 
 
 float16, float32, float64 = DType("float16"), DType("float32"), DType("float64")
@@ -45,7 +33,10 @@ def as_dtype(spec):
     except TypeError:
         raise TypeError(f"cannot convert {spec!r} to a TensorFlow dtype") from None
     if name not in _ALL:
-        raise TypeError(f"dtype {name} is not supported (use float16/32/64, int8/16/32/64, uint8 or bool)")
+        kind = {"U": "strings", "S": "strings", "c": "complex numbers", "O": "ragged or mixed lists"}.get(
+            np.dtype(spec).kind, f"dtype {name}")
+        raise TypeError(f"graphgrad.tensorflow holds real numbers only: {kind} are not supported (use "
+                        "float16/32/64, int8/16/32/64, uint8 or bool)")
     return _ALL[name]
 
 
@@ -53,6 +44,10 @@ def default_dtype(value):
     """TensorFlow's dtype for a Python value: floats are float32, ints int32; NumPy arrays keep theirs."""
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         return as_dtype(value.dtype)
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise ValueError("Can't convert non-rectangular Python sequence to Tensor (ragged rows: pad them to one "
+                         "length)") from None
     kind = array.dtype.kind
     return float32 if kind == "f" else int32 if kind in "iu" else bool_ if kind == "b" else as_dtype(array.dtype)

@@ -8,6 +8,7 @@ in TensorFlow).
 from .. import ops
 from ..eager import call
 from ..graph.primitive import name_of
+from .arrays import argmax, argmin  # noqa: F401  (tf.math.argmax is tf.argmax)
 from .tensor import convert_to_tensor
 
 UNARY = {
@@ -53,8 +54,12 @@ def _binary(name, op):
 
 
 def _reduction(name, op):
+    def reduce(x, axis, keepdims):   # integers stay in their dtype (NumPy would widen an int32 sum to int64)
+        out = op(x, axis=axis, keepdims=keepdims)
+        return ops.astype(out, x.dtype) if x.dtype.kind in "iu" and out.dtype.kind in "iu" else out
+
     def f(input_tensor, axis=None, keepdims=False, name=None):
-        return call(op, convert_to_tensor(input_tensor), axis=axis, keepdims=keepdims)
+        return call(reduce, convert_to_tensor(input_tensor), axis, keepdims)
     f.__name__ = name
     f.__doc__ = (f"``tf.math.{name}``: graphgrad's ``{name_of(op)}`` over ``axis`` (all axes when None); "
                  "``keepdims`` keeps them as size 1.")

@@ -21,6 +21,10 @@ def active_tapes():
     return [t for t in _active if t._recording]
 
 
+def _ones_like(tensor):
+    return type(tensor.snapshot()).leaf(np.ones(tensor.node.shape, tensor.node.dtype))
+
+
 def _rebuild(structure, items):
     """``structure`` with its leaves replaced, in order, by ``items``."""
     items = iter(items)
@@ -131,9 +135,9 @@ class GradientTape:
                 return _rebuild(sources, deferred)
         totals = [None] * len(flat)
         for t in targets:
-            if not self._through(t.snapshot()):
-                continue
-            grads = eager.gradients(t, flat, create_graph=bool(active_tapes()), through=self._through)
+            grads = eager.gradients(t, flat, create_graph=bool(active_tapes()), through=self._through) \
+                if self._through(t.snapshot()) else [None] * len(flat)
+            grads = [_ones_like(s) if s is t else g for g, s in zip(grads, flat)]   # d source / d itself
             totals = [g if total is None else total if g is None else total + g for total, g in zip(totals, grads)]
         if zeros:
             from .tensor import Tensor

@@ -7,6 +7,7 @@ outside a tape nothing is kept.
 import numpy as np
 
 from .. import eager, ops
+from ..graph import Node
 from . import dtypes
 from .tape import active_tapes
 
@@ -20,10 +21,48 @@ def _numpy_text(value):
     return "\n" + text if "\n" in text else text
 
 
+class TensorShape(tuple):
+    """A tensor's shape: a tuple of ints that prints as ``(7, 10)`` and shows as ``TensorShape([7, 10])``."""
+
+    def as_list(self):
+        return list(self)
+
+    @property
+    def rank(self):
+        return len(self)
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+    def __str__(self):
+        return tuple.__repr__(self)
+
+
+class _Missing:
+    """An attribute of graphgrad's eager tensor that TensorFlow's tensor lacks: reading it raises AttributeError
+    as TensorFlow does, so ``np.mean(t)`` computes on the value (outside the tape) as it does there."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        raise AttributeError(f"'tf.Tensor' object has no attribute '{self.name}'")
+
+
 class Tensor(eager.Tensor):
     """An immutable eager tensor, printed as ``<tf.Tensor: shape=(), dtype=float32, numpy=2.0>``."""
 
     __slots__ = ()
+    T, sum, mean, max, reshape, transpose = _Missing(), _Missing(), _Missing(), _Missing(), _Missing(), _Missing()
+
+    @property
+    def shape(self):
+        return TensorShape(self.spec.shape)
+
+    def numpy(self):
+        """The value as a NumPy array, a NumPy scalar for a 0-d tensor (as TensorFlow gives)."""
+        value = super().numpy()
+        return value[()] if value.ndim == 0 else value
 
     @classmethod
     def records(cls, operands):
@@ -66,18 +105,26 @@ class Tensor(eager.Tensor):
 
     def __str__(self):
         value = np.asarray(self.value)
-        return f"tf.Tensor({value[()] if value.ndim == 0 else value!s}, shape={self.shape}, dtype={self.dtype.name})"
+        text = str(value[()] if value.ndim == 0 else value)
+        return f"tf.Tensor({chr(10) * (chr(10) in text)}{text}, shape={self.shape}, dtype={self.dtype.name})"
 
 
 class Variable(eager.Variable, Tensor):
-    """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``; names ``Variable``, ``Variable_1``, ..."""
+    """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``, named ``Variable:0`` unless named."""
 
-    __slots__ = ()
+    __slots__ = ("given_name",)
 
     def __init__(self, initial_value, trainable=True, name=None, dtype=None):
         value = initial_value.value if isinstance(initial_value, eager.Tensor) else initial_value
         dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_dtype(value)
         super().__init__(value, dtype.as_numpy_dtype, name, requires_grad=bool(trainable))
+        self.given_name = name or "Variable"
+
+    @property
+    def name(self):
+        """TensorFlow's name, ``x0:0`` (``Variable:0`` unnamed); its node in graphgrad's graphs is named apart
+        (``Variable_1``), so pictures and traces tell variables apart."""
+        return f"{self.given_name}:0"
 
     @property
     def trainable(self):
@@ -96,8 +143,10 @@ class Variable(eager.Variable, Tensor):
         return self.assign(np.asarray(self.value) - np.asarray(delta))
 
     def __repr__(self):
-        return (f"<tf.Variable '{self.name}:0' shape={self.shape} dtype={self.dtype.name}, "
+        return (f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
                 f"numpy={_numpy_text(self.value)}>")
+
+    __str__ = __repr__
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -117,7 +166,10 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def convert_to_tensor(value, dtype=None):
-    """Tensors and variables as they are (a variable as its current value); anything else as a constant."""
+    """Tensors and variables as they are (a variable as its current value), graph nodes too (a layer's graph
+    being built calls its activation, ``tf.nn.relu``, on them); anything else as a constant."""
     if isinstance(value, eager.Tensor) and (dtype is None or dtypes.as_dtype(dtype) == value.node.dtype):
+        return value
+    if isinstance(value, Node):
         return value
     return constant(value, dtype)

@@ -16,10 +16,12 @@ import builtins
 import numpy as np
 
 from .. import eager, ops
-from . import cuda, dtypes
+from . import accelerator, backends, cuda, dtypes
 from .compiling import compile
 from .random import Generator, default_generator, generator as rng, manual_seed
-from .tensor import FUNCTIONS, Device as device, Parameter, Size, Tensor, as_array, function, on_cpu
+from .serialization import load, save
+from .tensor import (FUNCTIONS, CPU, Device as device, Parameter, ReturnType, Size, Tensor, as_array, function, on_cpu,
+                     share)
 
 float16 = half = dtypes.of(np.float16)
 float32 = float = dtypes.of(np.float32)
@@ -64,23 +66,53 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 
 def from_numpy(array):
-    return Tensor.leaf(np.asarray(array))
+    """A tensor of the NumPy array ``array`` itself, sharing its memory: changing one changes the other."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
+        raise TypeError(f"expected a NumPy array of numbers, got {type(array).__name__}"
+                        + (f" of {array.dtype}" if isinstance(array, np.ndarray) else ""))
+    return share(Tensor(None, array), array)
 
 
-def _shape(size):
-    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+def set_default_device(device):
+    """Where new tensors go: only the CPU (or None, the default) is accepted."""
+    on_cpu(device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def get_default_device():
+    return CPU
+
+
+def _legacy(dtype):
+    """``torch.FloatTensor(data)`` or ``torch.FloatTensor(*size)`` (zeros), PyTorch's typed constructors."""
+    def make(*data_or_size):
+        if builtins.all(isinstance(n, (builtins.int, np.integer)) for n in data_or_size):
+            return zeros(*data_or_size, dtype=dtype)
+        (data,) = data_or_size
+        return tensor(data, dtype=dtype)
+    return make
+
+
+FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor = (_legacy(t) for t in (float32, float64, int64,
+                                                                                    int32, bool))
+
+
+def _shape(sizes, size=None):
+    """``randn(2, 3)``, ``randn((2, 3))`` and ``randn(size=(2, 3))`` alike."""
+    if size is not None:
+        return tuple(size)
+    return tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
+
+
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal numbers from ``generator`` (default: the one ``manual_seed`` seeds; not PyTorch's stream:
     the same statistics, other numbers)."""
-    values = rng(generator).standard_normal(_shape(size)).astype(dtype or float32)
+    values = rng(generator).standard_normal(_shape(sizes, size)).astype(dtype or float32)
     return _leaf(values, requires_grad, device)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Numbers uniform in [0, 1) from ``generator`` (default: the one ``manual_seed`` seeds)."""
-    return _leaf(rng(generator).random(_shape(size)).astype(dtype or float32), requires_grad, device)
+    return _leaf(rng(generator).random(_shape(sizes, size)).astype(dtype or float32), requires_grad, device)
 
 
 def randint(*bounds_and_size, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -115,17 +147,17 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     return Tensor.leaf(np.array(drawn, np.int64).reshape(weights.shape[:-1] + (num_samples,)))
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _leaf(np.zeros(_shape(size), dtype or float32), requires_grad, device)
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.zeros(_shape(sizes, size), dtype or float32), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _leaf(np.ones(_shape(size), dtype or float32), requires_grad, device)
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.ones(_shape(sizes, size), dtype or float32), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """``zeros``: PyTorch leaves the memory as it was, graphgrad has none to leave, so it gives zeros."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(*sizes, size=size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -152,7 +184,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     """``start, start + step, ...`` below ``end`` (``arange(n)``: 0..n-1); int64 when every bound is an int,
     else float32, as in PyTorch."""
     start, end = (0, start) if end is None else (start, end)
-    integers = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
+    integers = builtins.all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
     values = np.arange(start, end, step, dtype=dtype or (int64 if integers else float32))
     return _leaf(values, requires_grad, device)
 
@@ -165,6 +197,21 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The ``n``×``m`` identity matrix (``m`` defaults to ``n``; float32 unless ``dtype``)."""
     return _leaf(np.eye(n, m, dtype=dtype or float32), requires_grad, device)
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """``(hist, bin_edges)``: how many elements of ``input`` (or how much ``weight``) fall in each of ``bins`` equal
+    bins over ``range`` (default: least to greatest element) or between the edges ``bins``; per unit of length
+    when ``density``. NumPy's histogram, in input's dtype; not recorded."""
+    dtype = input.spec.dtype
+    edges = np.asarray(bins.value if isinstance(bins, Tensor) else bins)
+    if not edges.ndim:                  # the edges in input's dtype, as PyTorch computes them
+        edges = np.histogram_bin_edges(input.value, builtins.int(edges), range).astype(dtype)
+    weights = None if weight is None else weight.value
+    hist = np.histogram(input.value, edges, weights=weights)[0].astype(dtype)
+    if density:
+        hist = hist / hist.sum() / np.diff(edges)
+    return ReturnType("histogram", hist=Tensor.leaf(hist), bin_edges=Tensor.leaf(edges.astype(dtype)))
 
 
 def cat(tensors, dim=0):
@@ -180,4 +227,4 @@ def stack(tensors, dim=0):
 globals().update({name: function(name) for name in FUNCTIONS})  # torch.sin, torch.max, ...: the Tensor methods
 
 
-from . import autograd, nn, optim  # noqa: E402  (they use the names above)
+from . import autograd, nn, optim, utils  # noqa: E402  (they use the names above)

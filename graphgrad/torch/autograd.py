@@ -37,9 +37,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(found)
 
 
+def Variable(data, requires_grad=False):
+    """PyTorch's former wrapper of a tensor (tensors record gradients themselves now): ``data`` as a new leaf,
+    requiring grad if asked."""
+    return Tensor.leaf(data.value, requires_grad=requires_grad)
+
+
 class FunctionCtx:
     """The ``ctx`` of a custom Function: ``save_for_backward(*tensors)`` in forward, ``saved_tensors`` in
     backward; any other attribute may be set in forward and read in backward."""
+
+    saved_tensors = ()
 
     def save_for_backward(self, *tensors):
         self.saved_tensors = tensors

@@ -2,31 +2,17 @@
 NumPy dtype it names (NumPy takes any object's ``.dtype``), so graphgrad's arrays hold them unchanged."""
 import numpy as np
 
+from .. import eager
 
-class dtype:
-    """A PyTorch dtype over a NumPy one: equal to it, hashed as it, with its attributes (``kind``, ``name``)."""
 
-    def __init__(self, name):
-        self.dtype = np.dtype(name)
+class dtype(eager.DType):
+    """A PyTorch dtype over a NumPy one: equal to it, hashed as it, with its attributes (``kind``, ``itemsize``)."""
+
+    prefix = "torch"
 
     @property
     def is_floating_point(self):
         return self.dtype.kind == "f"
-
-    def __getattr__(self, name):
-        return getattr(self.dtype, name)
-
-    def __eq__(self, other):
-        try:
-            return self.dtype == np.dtype(other)
-        except TypeError:
-            return False
-
-    def __hash__(self):
-        return hash(self.dtype)
-
-    def __repr__(self):
-        return f"torch.{self.dtype.name}"
 
 
 _ALL = {name: dtype(name) for name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",

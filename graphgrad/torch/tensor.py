@@ -17,7 +17,14 @@ are copies here, so an in-place change of a view is put back into the tensor it
 shows (through ``detach``/``.data`` without recording, as in PyTorch); a view
 taken before its tensor changed refuses to be changed in place, since writing
 it back would undo that change.
+
+NumPy shares memory with a tensor where PyTorch shares it (``torch.from_numpy(a)``,
+``t.numpy()``): the tensor's value is that array, an in-place change writes into
+it, and what an operation records is a copy, so changing the array later leaves
+recorded history alone.
 """
+import inspect
+
 import numpy as np
 
 from .. import eager, ops
@@ -27,6 +34,7 @@ from .printing import tensor_repr
 from .promotion import promoted
 from .random import generator
 from ..errors import ArgumentError, InPlaceError, InputValueError, ShapeError
+from ..graph.node import Node
 from ..graph.primitive import divided, floating, name_of
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
@@ -35,6 +43,8 @@ _owners = eager.WeakIdKeyDictionary()
 _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, the value it was taken from)
 _views = eager.WeakIdKeyDictionary()
+# a tensor whose memory NumPy shares -> [the array, a token replaced at each in-place change (for _views)]
+_shared = eager.WeakIdKeyDictionary()
 
 
 class Size(tuple):
@@ -67,7 +77,11 @@ def _put(x, key, v):
     if hit.sum() != positions.size:
         raise ArgumentError(f"x[{key}] = value: the index names an element twice, so which value it gets is "
                             "undefined; use unique indices")
-    spread = ops.scatter_add(ops.broadcast_to(ops.as_node(v), positions.shape), key, x.shape)
+    v = ops.as_node(v)
+    extra = v.ndim - positions.ndim
+    if extra > 0 and all(n == 1 for n in v.shape[:extra]):     # leading 1s of the value are dropped, as in NumPy
+        v = ops.reshape(v, v.shape[extra:])
+    spread = ops.scatter_add(ops.broadcast_to(v, positions.shape), key, x.shape)
     return ops.where(ops.const(hit.reshape(x.shape)), spread, x)
 
 
@@ -145,15 +159,29 @@ def _check_in_place(t):
                                "through detach()/.data would hide it from its gradients; change it outside "
                                "no_grad, or detach() it into a new tensor first")
         base, put_back, taken = _views.get(t, (None, None, None))
-        if base is not None and base._value is not taken:
+        if base is not None and _state(base) is not taken:
             raise InPlaceError("this view is out of date: the tensor it shows changed after the view was taken "
                                "(views are copies in graphgrad, so writing it back would undo that change); "
                                "take the view again, then change it in place")
         t, detached, view = base, detached or (base is not None and put_back is None), True
 
 
+def _state(t):
+    """What changes whenever ``t`` changes in place: its value, or for a tensor sharing memory, its token."""
+    shared = _shared.get(t)
+    return t._value if shared is None else shared[1]
+
+
+def share(t, array):
+    """``t`` now holds ``array`` itself, which NumPy shares: changes on either side show on the other."""
+    t._value = array
+    _shared[t] = [array, object()]
+    return t
+
+
 def _become(t, result):
-    """``t`` now holds ``result`` (its value, and its node and history when recorded), keeping its identity."""
+    """``t`` now holds ``result`` (its value, and its node and history when recorded), keeping its identity;
+    a tensor sharing memory with NumPy gets the new value written into that memory."""
     if isinstance(t, eager.Variable):
         if result.parents:
             raise InPlaceError(f"a Parameter cannot hold recorded history: '{t.name}' was changed in place by an "
@@ -164,6 +192,10 @@ def _become(t, result):
             eager.tensor.replaced(t._node, result)
         t._node, t._value, t.parents = result._node, result._value, result.parents
         t.requires_grad = t.requires_grad or result.requires_grad
+        shared = _shared.get(t)
+        if shared is not None:
+            np.copyto(shared[0], result.value, casting="unsafe")
+            share(t, shared[0])
 
 
 def set_value(t, value):
@@ -191,13 +223,13 @@ def _put_back(view):
         _put_back(base)
     else:
         base._in_place(put_back, view, casting="unsafe")
-    _views[view] = (base, put_back, base._value)     # the view shows the base as it is now
+    _views[view] = (base, put_back, _state(base))     # the view shows the base as it is now
 
 
 def _shows(view, base, put_back):
     """Note that ``view`` shows ``base`` (``put_back(base, new_view)`` is base with the view's elements replaced)."""
     if view is not base:
-        _views[view] = (base, put_back, base._value)
+        _views[view] = (base, put_back, _state(base))
     return view
 
 
@@ -205,6 +237,15 @@ class Tensor(eager.Tensor):
     """An eager tensor with PyTorch's methods; ``.grad`` after ``backward()``."""
 
     __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        """graphgrad's ``Tensor(node, value, ...)``, or PyTorch's legacy constructor: ``torch.Tensor(data)`` (float32)
+        and ``torch.Tensor(2, 3)`` (float32 zeros: PyTorch leaves the memory as it was, graphgrad has none)."""
+        if args and (args[0] is None or isinstance(args[0], Node)) or kwargs:
+            return super().__init__(*args, **kwargs)
+        sizes = all(isinstance(n, (int, np.integer)) for n in args)
+        leaf = Tensor.leaf(np.zeros(args or (0,), np.float32) if sizes else as_array(args[0], np.float32))
+        super().__init__(leaf.node, leaf.value)
 
     # --- what it is -------------------------------------------------------------------------
     @property
@@ -252,6 +293,9 @@ class Tensor(eager.Tensor):
 
     @grad.setter
     def grad(self, value):
+        if value is not None and not isinstance(value, eager.Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                            f"{type(value).__name__}")
         if value is None:
             _grads.pop(self, None)
         else:
@@ -268,9 +312,13 @@ class Tensor(eager.Tensor):
             _become(self, Tensor.leaf(value.value if isinstance(value, eager.Tensor) else value))
 
     def numpy(self):
+        """The value as a NumPy array sharing this tensor's memory, as in PyTorch: changing one changes the
+        other."""
         if self.requires_grad:
             raise ArgumentError("Can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
-        return super().numpy()
+        if _shared.get(self) is None:
+            share(self, np.array(self.value))
+        return _shared.get(self)[0]
 
     def tolist(self):
         return np.asarray(self.value).tolist()
@@ -285,11 +333,28 @@ class Tensor(eager.Tensor):
 
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
-        (a leaf's snapshot gives its gradient to the leaf)."""
-        state = Tensor(self.node, self._value, self.parents, self.requires_grad)
-        if self.requires_grad and self.is_leaf or self.retains_grad:
+        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied)."""
+        value = self._value if _shared.get(self) is None else np.array(self._value)
+        state = Tensor(self.node, value, self.parents, self.requires_grad)
+        if self.requires_grad and self.is_leaf:
             _owners[state] = _owners.get(self, self)
         return state
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new leaf of ``data`` in this tensor's dtype unless ``dtype`` (``new_ones`` and the rest alike)."""
+        on_cpu(device)
+        return Tensor.leaf(as_array(data, dtype or self.dtype), requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self.new_tensor(np.full(_dims((size,)), fill_value), dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(_dims(size), 1, dtype, device, requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(_dims(size), 0, dtype, device, requires_grad)
+
+    new_empty = new_zeros   # PyTorch leaves the memory as it was; graphgrad has none to leave, so zeros
 
     def requires_grad_(self, requires_grad=True):
         if not self.is_leaf:
@@ -363,6 +428,27 @@ class Tensor(eager.Tensor):
                                 f"point or complex dtype. Got: {_TYPE_NAMES[x.spec.dtype.name]}")
         return eager.call(ops.mean, x, axis=dim, keepdims=keepdim)
 
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """The variance, divided by N - 1 (``unbiased``, PyTorch's default) or N - ``correction``."""
+        ddof = int(unbiased) if correction is None else correction
+        return eager.call(ops.var, self, axis=dim, ddof=ddof, keepdims=keepdim)
+
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """The standard deviation: the square root of ``var`` (N - 1 in the denominator unless told)."""
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def all(self, dim=None, keepdim=False):
+        """Whether every element is nonzero (along ``dim``): a boolean tensor."""
+        return eager.call(ops.all, self, axis=dim, keepdims=keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        """Whether some element is nonzero (along ``dim``): a boolean tensor."""
+        return eager.call(ops.any, self, axis=dim, keepdims=keepdim)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """Whether ``|self - other| <= atol + rtol·|other|`` everywhere: a Python bool."""
+        return bool(np.allclose(self.value, other.value, rtol, atol, equal_nan))
+
     def max(self, dim=None, keepdim=False):
         """The largest element; along ``dim``, ``(values, indices)``; ``max(other)``: the elementwise maximum."""
         return self._extreme("max", ops.max, np.argmax, ops.maximum, dim, keepdim)
@@ -377,7 +463,7 @@ class Tensor(eager.Tensor):
         values = eager.call(reduce, self, axis=dim, keepdims=keepdim)
         if dim is None:
             return values
-        return ValuesIndices(name, values, Tensor.leaf(arg(self.value, axis=dim, keepdims=keepdim)))
+        return ReturnType(name, values=values, indices=Tensor.leaf(arg(self.value, axis=dim, keepdims=keepdim)))
 
     def argmax(self, dim=None, keepdim=False):
         return Tensor.leaf(np.argmax(self.value, axis=dim, keepdims=keepdim))
@@ -423,6 +509,25 @@ class Tensor(eager.Tensor):
         return self @ other
 
     mm = matmul
+
+    def dot(self, other):
+        """The inner product of two vectors (1-D, of one dtype: PyTorch neither broadcasts nor promotes here)."""
+        if self.ndim != 1 or other.ndim != 1:
+            raise ArgumentError(f"dot: 1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        if self.dtype != other.dtype:
+            raise ArgumentError(f"dot: expected both vectors to have same dtype, but found {self.dtype} and "
+                                f"{other.dtype}")
+        return self @ other
+
+    def mv(self, vec):
+        """The product of this matrix and the vector ``vec``."""
+        if self.ndim != 2 or vec.ndim != 1:
+            raise ArgumentError(f"mv: a matrix and a vector expected, but got {self.ndim}D and {vec.ndim}D tensors")
+        return self @ vec
+
+    def cumsum(self, dim, dtype=None):
+        """The running sum along ``dim`` (computed in ``dtype`` when given)."""
+        return eager.call(ops.cumsum, self if dtype is None else self.to(dtype), axis=dim)
 
     def clamp(self, min=None, max=None):
         return eager.call(ops.clip, self, min, max)
@@ -537,6 +642,18 @@ class Tensor(eager.Tensor):
     def __ne__(self, other): return self.ne(other)
     __hash__ = eager.Tensor.__hash__   # by identity, so tensors stay usable as keys
 
+    def item(self):
+        """The one element as a Python number, whatever the shape (as in PyTorch)."""
+        if self.numel() != 1:
+            raise ArgumentError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return super().item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
     def __iter__(self):
         """The rows (``x[0]``, ``x[1]``, ...), as PyTorch iterates."""
         if not self.shape:
@@ -549,19 +666,27 @@ class Tensor(eager.Tensor):
     def __itruediv__(self, other): return self.div_(other)
 
     # --- gradients ------------------------------------------------------------------------
-    def backward(self, gradient=None):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Add d self / d leaf to the ``.grad`` of every leaf that requires grad (``gradient`` weights a
-        non-scalar tensor, as in PyTorch)."""
+        non-scalar tensor, as in PyTorch). Recorded graphs are kept anyway, so ``retain_graph`` changes nothing;
+        ``create_graph`` and ``inputs`` are refused (``torch.autograd.grad`` takes both)."""
+        if create_graph or inputs is not None:
+            raise ArgumentError("backward(create_graph=True) and backward(inputs=...) are not supported; use "
+                                "torch.autograd.grad(outputs, inputs, create_graph=True)")
         if not self.requires_grad:
             raise ArgumentError("element 0 of tensors does not require grad and does not have a grad_fn: "
                                 "nothing that requires grad was used to compute it")
-        if gradient is None and self.shape:
+        if gradient is None and self.numel() != 1:
             raise ArgumentError(f"grad can be implicitly created only for scalar outputs; this tensor has shape "
                                 f"{tuple(self.shape)}: call backward(gradient) or reduce it first")
-        target = self if gradient is None else (self * gradient).sum()
-        leaves = [t for t in eager.history(target).values()
-                  if t.is_leaf and t.requires_grad or _owners.get(t) is not None]
-        owners = [_owners.get(leaf, leaf) for leaf in leaves]
+        target = self.sum() if gradient is None else (self * gradient).sum()
+        retained = {id(t.node): t for t in _retaining.keys()}   # by their nodes now: retain_grad() may come late
+        leaves, owners = [], []        # what the gradient is taken with respect to, whose .grad gets it
+        for t in eager.history(target).values():
+            owner = _owners.get(t, retained.get(id(t.node)))
+            if owner is not None or t.is_leaf and t.requires_grad:
+                leaves.append(t)
+                owners.append(t if owner is None else owner)
         deferrable = all(o.grad is None and leaf.is_leaf for o, leaf in zip(owners, leaves))
         if deferrable and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
             return
@@ -574,6 +699,14 @@ class Tensor(eager.Tensor):
     # --- printing ---------------------------------------------------------------------------
     def __repr__(self):
         return tensor_repr(self.value, self.grad_fn.name() if self.parents else None, self.requires_grad)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        """As PyTorch formats: a 0-d tensor as its number (``f"{loss:>7f}"``), any other as it prints."""
+        if not self.shape and not isinstance(self, Parameter):
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
 
 
 # --- PyTorch's names of graphgrad's elementwise primitives: each one a Tensor method and a torch function ---
@@ -598,7 +731,20 @@ BINARY = {
 # Tensor methods that PyTorch also offers as functions, ``torch.name(input, ...)``
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
-             "argmin", "norm", "numel", "gather")
+             "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum")
+
+
+def _numpy_names(method):
+    """``method`` also taking NumPy's keyword names ``axis`` and ``keepdims``, as PyTorch's reductions do."""
+    def reduction(self, *args, **kwargs):
+        return method(self, *args, **{_NUMPY_NAMES.get(k, k): v for k, v in kwargs.items()})
+    reduction.__name__, reduction.__doc__ = method.__name__, method.__doc__
+    return reduction
+
+
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "norm", "var", "std", "all", "any", "cumsum"):
+    setattr(Tensor, _name, _numpy_names(getattr(Tensor, _name)))
 
 
 def _method(name, op):
@@ -636,15 +782,34 @@ for _name, _op in {"add": ops.add, "sub": ops.sub, "mul": ops.mul, "truediv": op
 
 
 def function(name):
-    """``torch.name(input, *args)``: the Tensor method ``name`` of ``input``."""
+    """``torch.name(input, *args, out=None)``: the Tensor method ``name`` of ``input`` (written into ``out``)."""
     method = getattr(Tensor, name)
 
-    def function(input, *args, **kwargs):
+    def function(input, *args, out=None, **kwargs):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
-        return method(input, *args, **kwargs)
+        result = method(input, *args, **kwargs)
+        return result if out is None else _written(name, result, out)
     function.__name__, function.__doc__ = name, method.__doc__
+    own = list(inspect.signature(method).parameters.values())[1:]
+    function.__signature__ = inspect.Signature(sorted(     # the method's, with input for self and out
+        [inspect.Parameter("input", inspect.Parameter.POSITIONAL_OR_KEYWORD), *own,
+         inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)], key=lambda p: p.kind))
     return function
+
+
+def _written(name, result, out):
+    """``out`` now holding ``result`` (``out=`` of a torch function), refused where PyTorch refuses it or
+    would resize ``out``."""
+    if not isinstance(out, Tensor) or not isinstance(result, Tensor):
+        raise ArgumentError(f"{name}(): out= takes a tensor, for a function giving one tensor")
+    if result.requires_grad or out.requires_grad and eager.is_recording():
+        raise ArgumentError(f"{name}(): functions with out=... arguments don't support automatic "
+                            "differentiation, but one of the arguments requires grad.")
+    if out.shape != result.shape:
+        raise ShapeError(f"{name}(): out= has shape {list(out.shape)}, the result {list(result.shape)}; "
+                         "graphgrad does not resize out")
+    return out._in_place(lambda x, v: _put(x, Ellipsis, v), result)
 
 
 class Device:
@@ -679,19 +844,24 @@ def on_cpu(where):
                             "(torch.cuda.is_available() is False)")
 
 
-class ValuesIndices(tuple):
-    """``torch.return_types.max`` (and ``min``): a ``(values, indices)`` pair, printed as PyTorch prints it."""
+class ReturnType(tuple):
+    """``torch.return_types.max`` (``min``, ``histogram``): a tuple whose parts have names (``values``,
+    ``indices``), printed as PyTorch prints it."""
 
-    def __new__(cls, name, values, indices):
-        pair = super().__new__(cls, (values, indices))
-        pair.name = name
-        return pair
+    def __new__(cls, name, **parts):
+        result = super().__new__(cls, parts.values())
+        result.name, result.fields = name, tuple(parts)
+        return result
 
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
+    def __getattr__(self, field):
+        fields = self.__dict__.get("fields", ())
+        if field in fields:
+            return self[fields.index(field)]
+        raise AttributeError(f"'torch.return_types.{self.name}' object has no attribute '{field}'")
 
     def __repr__(self):
-        return f"torch.return_types.{self.name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        parts = ",\n".join(f"{field}={part!r}" for field, part in zip(self.fields, self))
+        return f"torch.return_types.{self.name}(\n{parts})"
 
 
 class Parameter(eager.Variable, Tensor):

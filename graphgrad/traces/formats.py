@@ -113,8 +113,8 @@ def to_json(trace):
 
 
 def html(trace):
-    """A page of HTML tables in Baydin et al.'s layout, accumulation rows marked (drawn by ``graphgrad.viz``)."""
-    from ..viz.html import trace_page
+    """A page of HTML tables in Baydin et al.'s layout, accumulation rows marked."""
+    from .html import trace_page
     return trace_page(trace)
 
 

@@ -81,7 +81,7 @@ class Trace:
         return self.format("text").rstrip("\n")
 
     def _repr_html_(self):
-        from ..viz.html import trace_html
+        from .html import trace_html
         return trace_html(self)
 
 

@@ -8,7 +8,7 @@ Renderer: ``dot`` on PATH, else ``graphviz-pure``, or ``$GRAPHGRAD_DOT``.
 """
 from .draw import to_dot
 from .frames import Frames, write_frames
-from .html import trace_html
+from ..traces.html import trace_html
 from .jupyter import repr_svg, show, stepper
 from .network import Layer, graph_layers, layer_dot, network_picture, neuron_dot, stack_dot
 from .render import render, render_source

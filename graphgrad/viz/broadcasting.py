@@ -37,7 +37,7 @@ def _rect(x, y, colour, solid):
 
 def broadcast_picture(a, b, path, label=None):
     """Draw ``a + b`` (arrays of at most 2 axes) to ``path`` (PNG or SVG); returns (path, error or None)."""
-    from ..plots.figures import new_figure, save
+    from .figures import new_figure, save
 
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     sa, sb = _as_2d(a.shape), _as_2d(b.shape)

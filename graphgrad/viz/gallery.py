@@ -4,7 +4,7 @@ from pathlib import Path
 from ..build import parse
 from ..traces import record
 from .frames import Frames
-from .html import trace_html
+from ..traces.html import trace_html
 from .render import render
 from ..files import atomic_write
 from .renderer import INSTALL_HINT, find

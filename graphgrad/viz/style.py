@@ -4,13 +4,10 @@ One ``Style`` is passed to every renderer, so a graph, its frames and a network
 picture share one look. Names like ``v-1`` and ``x1`` are drawn with Unicode
 subscripts (``v₋₁``, ``x₁``), which every renderer and font draws alike.
 """
-import re
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from ..errors import GraphgradError
-from ..graph.printing import decimals
+from ..graph.printing import compact, subscript
 
 FIELDS = ("name", "expr", "symbolic", "value", "adjoint", "shape")
 VIEWS = ("forward", "backward", "both")
@@ -29,10 +26,6 @@ COLOURS = {
     "cluster": "#F8FAFC", "cluster_border": "#94A3B8",
     "positive": "#2563EB", "negative": "#DC2626",
 }
-
-_SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
-_NAME = re.compile(r"(?<!\w)([A-Za-z]+)(\u0304?)(-?\d+)(?![\w.])")
-
 
 @dataclass(frozen=True)
 class Style:
@@ -99,19 +92,3 @@ class Style:
 def _check(what, value, allowed):
     if value not in allowed:
         raise GraphgradError(f"unknown {what} '{value}'; choose one of: {', '.join(allowed)}")
-
-
-def subscript(text):
-    """``v-1 + x2`` -> ``v₋₁ + x₂`` (a name's trailing number as a subscript; plain numbers stay)."""
-    return _NAME.sub(lambda m: m.group(1) + m.group(2) + m.group(3).translate(_SUB), text)
-
-
-def compact(value, places=3):
-    """A value as a picture shows it: ``places`` decimals; arrays up to 6 items, else shape and range."""
-    value = np.asarray(value)
-    if value.ndim == 0:
-        return decimals(value, places)
-    if value.size <= 6:
-        return "[" + ", ".join(compact(v, places) for v in value.ravel()) + "]" if value.ndim == 1 else \
-            "[" + ", ".join(compact(row, places) for row in value) + "]"
-    return f"{'×'.join(str(d) for d in value.shape)} in [{compact(value.min(), places)}, {compact(value.max(), places)}]"

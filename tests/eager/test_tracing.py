@@ -62,6 +62,10 @@ def traced_calls(optimizer):
     return sum(p.calls for p in tracing.programs(optimizer))
 
 
+def replays(optimizer):
+    return sum(p.replays for p in tracing.programs(optimizer))
+
+
 @pytest.mark.parametrize("optimizer, options", [("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
                                                 ("Adam", {"lr": 0.01}), ("RMSprop", {"lr": 0.01})])
 def test_a_plain_loop_is_traced_after_its_first_step_and_gives_the_eager_numbers(monkeypatch, optimizer, options):
@@ -148,6 +152,7 @@ def test_a_step_whose_structure_changes_gets_a_program_of_its_own(monkeypatch):
     traced = both(monkeypatch, body)
     assert len(tracing.programs(traced)) == 2
     assert traced_calls(traced) == STEPS - 1            # every step after the first, of either kind
+    assert replays(traced) == STEPS - 3                 # both replayed, after steps 1 and 2 recorded them
 
 
 def test_a_loop_whose_structure_keeps_changing_stays_eager(monkeypatch):
@@ -200,3 +205,63 @@ def test_torch_compile_accepts_a_module_a_function_and_its_arguments(monkeypatch
     assert decorated is plain_step
     with pytest.raises(ArgumentError, match="unknown mode 'fastest'"):
         torch.compile(plain_step, mode="fastest")
+
+
+def test_a_repeated_step_is_replayed_call_by_call(monkeypatch):
+    traced = both(monkeypatch, plain_step)
+    assert replays(traced) == STEPS - 2               # the first traced step is recorded, the next replay it
+
+
+@pytest.mark.parametrize("change", ["constant", "closure", "shape", "order", "same leaf"])
+def test_a_replay_never_applies_a_stale_structure(monkeypatch, change):
+    """From step 5 on, one thing differs that a stale replay of the recorded step would get wrong."""
+    def body(model, optimizer, x, y, step):
+        later = step >= 5
+        optimizer.zero_grad()
+        h = model(x[:6] if change == "shape" and later else x)
+        target = y[:6] if change == "shape" and later else y
+        if change == "order":                            # the same operations, in the other order
+            h = torch.tanh(torch.sigmoid(h)) if later else torch.sigmoid(torch.tanh(h))
+        if change == "same leaf":                        # one leaf used twice, then two leaves
+            a = x[:, :1]
+            h = h * a + (a if not later else a + 1)
+        scale = 3.0 if change == "constant" and later else 1.0
+        reduction = "sum" if change == "closure" and later else "mean"
+        loss = nn.functional.mse_loss(h * scale, target, reduction=reduction)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    traced = both(monkeypatch, body)
+    assert len(tracing.programs(traced)) == 2
+    assert replays(traced) == STEPS - 3               # step 0 is eager, each structure's first step recorded
+
+
+def test_two_loops_of_the_same_structure_never_replay_each_other(monkeypatch):
+    """Two models alike, trained in turns by two optimizers: one's step is never run as the other's program."""
+    def turns(eager):
+        if eager:
+            monkeypatch.setenv("GRAPHGRAD_EAGER", "1")
+        else:
+            monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+        (first, sgd), (second, _) = make(), make()
+        adam = torch.optim.Adam(second.parameters(), lr=0.01)
+        x, y = data()
+        losses = [plain_step(model, optimizer, x, y, step)
+                  for step in range(8) for model, optimizer in ((first, sgd), (second, adam))]
+        return losses, [p.detach().numpy() for p in [*first.parameters(), *second.parameters()]]
+    (traced, traced_w), (eager, eager_w) = turns(False), turns(True)
+    np.testing.assert_allclose(traced, eager, rtol=1e-5, atol=1e-6)
+    for a, b in zip(traced_w, eager_w):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_a_classification_loop_replays_with_each_batch_of_labels(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        labels = torch.tensor((np.asarray(y.numpy()).ravel() > 0).astype(np.int64))   # new labels each batch
+        loss = nn.functional.cross_entropy(torch.cat([model(x), -model(x)], 1), labels)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    traced = both(monkeypatch, body)
+    assert replays(traced) == STEPS - 2

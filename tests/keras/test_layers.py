@@ -76,7 +76,8 @@ def test_batch_normalization_moves_its_averages_only_in_training():
     out = bn(x, training=True).numpy()
     np.testing.assert_allclose(bn.moving_mean.numpy(), [1.0, 10.0])      # 0.5·0 + 0.5·mean
     np.testing.assert_allclose(out.mean(axis=0), [0.0, 0.0], atol=1e-6)
-    assert [v.name for v in bn.trainable_weights] == ["batch_normalization/gamma", "batch_normalization/beta"]
+    assert [v.name for v in bn.trainable_weights] == ["gamma", "beta"]     # Keras 3's names and paths
+    assert [v.path for v in bn.trainable_weights] == ["batch_normalization/gamma", "batch_normalization/beta"]
 
 
 def test_convolutional_layers_join_keras_and_compute_nn_s_graph():

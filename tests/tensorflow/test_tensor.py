@@ -1,4 +1,7 @@
 """tf.constant, tf.Variable and tf.Tensor: TensorFlow's dtypes and printing."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -70,3 +73,18 @@ def test_keras_import_paths_as_the_slides_write_them():
     from graphgrad.tensorflow.keras.models import Sequential
     assert tf.keras is graphgrad.keras and optimizers is graphgrad.keras.optimizers
     assert Dense is graphgrad.keras.layers.Dense and Sequential is graphgrad.keras.Sequential
+
+
+FRESH = """
+import sys
+import graphgrad.tensorflow as tf
+print("graphgrad.keras" in sys.modules)
+from graphgrad.tensorflow.keras.optimizers import SGD
+import graphgrad.keras
+print(tf.keras is graphgrad.keras, SGD is graphgrad.keras.optimizers.SGD, graphgrad.keras.__spec__.name)
+"""
+
+
+def test_tf_keras_loads_keras_on_first_use_in_a_fresh_interpreter():
+    out = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True", "graphgrad.keras"]

@@ -50,6 +50,11 @@ def test_the_tape_loop_is_traced_after_its_first_step(monkeypatch):
     assert check_same(monkeypatch) == STEPS - 1
 
 
+def test_the_tape_loop_is_replayed_after_its_first_traced_step(monkeypatch):
+    _, _, optimizer = loop(monkeypatch, False)
+    assert sum(p.replays for p in tracing.programs(optimizer)) == STEPS - 2
+
+
 def test_a_variable_changed_between_the_forward_and_the_update_runs_that_step_eagerly(monkeypatch):
     def nudge(model, step):
         if step % 2:

@@ -2,7 +2,7 @@
 
 Needs PyTorch (``pip install torch==2.13.0``, CPU); runs every case of each module's ``CASES`` with real
 PyTorch and writes each result (tuples as ``case/0``, ``case/1``, ...) to the module's ``DATA`` file; the tests
-never import torch.
+never import torch. ``python tests/torch/record_names.py test_tutorial_names`` records only the modules named.
 """
 import sys
 from pathlib import Path
@@ -12,15 +12,17 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the repository, for ``tests.torch``
 
-from tests.torch import test_autograd, test_names, test_printing, test_promotion   # noqa: E402  (torch-free)
+from tests.torch import (test_autograd, test_lecture_notebook_names, test_names, test_printing,   # noqa: E402
+                         test_promotion, test_tutorial_names)   # (torch-free)
 from tests.torch.nn import test_functional_recorded   # noqa: E402
 from tests.torch.recorded import arrays   # noqa: E402
 
-MODULES = (test_names, test_autograd, test_functional_recorded, test_printing, test_promotion)
+MODULES = (test_names, test_autograd, test_functional_recorded, test_printing, test_promotion, test_tutorial_names,
+           test_lecture_notebook_names)
 
 
-def main():
-    for module in MODULES:
+def main(names=()):
+    for module in (m for m in MODULES if not names or m.__name__.rsplit(".", 1)[-1] in names):
         data = {}
         for case, compute in module.CASES.items():
             data.update({case + suffix: array for suffix, array in arrays(compute(torch)).items()})
@@ -29,4 +31,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,10 +1,10 @@
-"""The render and frames verbs, registered on a parser as graphgrad.cli does."""
+"""The render and frames verbs (graphgrad.cli.pictures), registered on a parser as graphgrad.cli does."""
 import argparse
 import json
 
 import pytest
 
-from graphgrad.viz.cli import register
+from graphgrad.cli.pictures import register
 
 
 def _run(argv):

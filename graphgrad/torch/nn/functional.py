@@ -110,9 +110,12 @@ def cross_entropy(input, target, reduction="mean"):
                             f"{classes.dtype} values of shape {classes.shape}")
     if classes.size and (classes.min() < 0 or classes.max() >= input.shape[1]):
         raise ArgumentError(f"cross_entropy: class indices must be in 0..{input.shape[1] - 1}")
-    one_hot = np.eye(input.shape[1], dtype=input.dtype)[classes]
-    loss = nn_losses.CategoricalCrossentropy(from_logits=True)
-    return eager.call(lambda z: _reduce(loss.from_logits_per_sample(ops.const(one_hot), z), reduction), input)
+    # the labels are an operand, not a constant of the builder: a traced loop's replay takes each batch's
+    one_hot = Tensor.leaf(np.eye(input.shape[1], dtype=input.dtype)[classes])
+    return eager.call(lambda z, y: _reduce(_CROSS_ENTROPY.from_logits_per_sample(y, z), reduction), input, one_hot)
+
+
+_CROSS_ENTROPY = nn_losses.CategoricalCrossentropy(from_logits=True)
 
 
 # --- more activations (``graphgrad.nn.activations``) -------------------------------------------------------

@@ -6,10 +6,10 @@ or a line of text, as the other verbs of ``graphgrad.cli`` do.
 import argparse
 from pathlib import Path
 
-from ..cli import naming_argument, places, program_arguments
-from .frames import FRAME_FORMATS
-from .render import MAX_DPI
-from .style import DIRECTIONS, EDGE_LABELS, FIELDS, NOTATIONS, VIEWS, Style
+from . import naming_argument, places, program_arguments, program_graph
+from ..viz.frames import FRAME_FORMATS
+from ..viz.render import MAX_DPI
+from ..viz.style import DIRECTIONS, EDGE_LABELS, FIELDS, NOTATIONS, VIEWS, Style
 
 
 def _common(p):
@@ -39,8 +39,7 @@ def _style(args, **extra):
 
 def run_render(args):
     """Draw the program at ``--at`` to ``--out`` (.svg, .png, .pdf, .dot, or .tex for TikZ)."""
-    from ..cli import program_graph
-    from .render import render
+    from ..viz.render import render
     graph, values = program_graph(args)
     fields = tuple(f.strip() for f in args.fields.split(",")) if args.fields else None
     style = _style(args, view=args.view, edges=args.edges, fields=fields, notation=args.notation)
@@ -54,8 +53,7 @@ def run_render(args):
 
 def run_frames(args):
     """Write the forward-then-backward frames of the program at ``--at`` into the folder ``--out``."""
-    from ..cli import program_graph
-    from .frames import Frames
+    from ..viz.frames import Frames
     graph, values = program_graph(args)
     frames = Frames(graph, values, style=_style(args), naming=args.naming)
     paths = frames.write(Path(args.out), args.format, dpi=args.dpi)

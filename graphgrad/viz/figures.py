@@ -1,4 +1,7 @@
-"""Figures on the Agg canvas (never pyplot's global state) and atomic saving as PNG or SVG."""
+"""Matplotlib figures on the Agg canvas (never pyplot's global state) and atomic saving as PNG, SVG or PDF.
+
+A PNG fills a slide as the Graphviz renders do; the broadcasting pictures and ``graphgrad.plots`` draw on these.
+"""
 import io
 import os
 
@@ -7,7 +10,7 @@ from matplotlib.figure import Figure
 
 from ..errors import UnknownNameError
 from ..files import atomic_write
-from ..viz.render import SLIDE
+from .render import SLIDE
 
 FORMATS = ("png", "svg", "pdf")
 

@@ -1,4 +1,6 @@
-"""The ``graphgrad`` command line: eval, grad, compare, check, trace and demo (each with ``--json``).
+"""The ``graphgrad`` command line: eval, grad, compare, check, trace, demo, render and frames (``--json`` each).
+
+The verbs that draw, render and frames, are in ``pictures``.
 
 Errors print one line, ``graphgrad: error: ...``, and exit with status 2;
 the Python API raises the same messages as ``graphgrad.GraphgradError``.
@@ -11,8 +13,8 @@ import warnings
 
 import numpy as np
 
-from .errors import GraphgradError, InputValueError, NotationWarning, SizeError
-from .jsontext import dumps
+from ..errors import GraphgradError, InputValueError, NotationWarning, SizeError
+from ..jsontext import dumps
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,7 +95,7 @@ def program_text(program):
 
 def program_graph(args):
     """The program parsed with input shapes taken from the ``--at`` values."""
-    from .build import parse
+    from ..build import parse
     values = parse_at(args.at)
     graph = parse(args.program, shapes={k: v.shape for k, v in values.items()})
     return graph, values
@@ -101,7 +103,7 @@ def program_graph(args):
 
 def output_name(args, graph):
     """What the program calls its result: the name its last statement assigns (``y`` of ``y = x``)."""
-    from .build import output_name as assigned
+    from ..build import output_name as assigned
     return assigned(args.program) or graph.output.name or "y"
 
 
@@ -117,7 +119,7 @@ def _show(value):
 
 # --- verbs --------------------------------------------------------------------------
 def cmd_eval(args):
-    from .backends.numpy_backend import evaluate
+    from ..backends.numpy_backend import evaluate
     graph, values = program_graph(args)
     value = evaluate(graph, values)[0]
     name = output_name(args, graph)
@@ -127,7 +129,7 @@ def cmd_eval(args):
 
 
 def cmd_grad(args):
-    from .numeric import differentiate
+    from ..numeric import differentiate
     graph, values = program_graph(args)
     value, grad = differentiate(graph, values, args.method)
     name = output_name(args, graph)
@@ -148,7 +150,7 @@ def cmd_grad(args):
 
 def closed_forms(graph):
     """Each derivative as a lecturer writes it (``3·b`` of dJ/da), or None when they are too large to print."""
-    from .symbolic import gradient, plain
+    from ..symbolic import gradient, plain
     try:
         return {k: plain(form) for k, form in gradient(graph).items()}
     except SizeError:
@@ -156,15 +158,15 @@ def closed_forms(graph):
 
 
 def cmd_compare(args):
-    from .numeric import compare
+    from ..numeric import compare
     graph, values = program_graph(args)
     result = compare(graph, values)
     return result.as_dict() if args.json else result.format()
 
 
 def cmd_check(args):
-    from .build import parse
-    from .symbolic import check
+    from ..build import parse
+    from ..symbolic import check
     graph = parse(args.program)
     claims = {}
     for claim in args.claim:
@@ -180,8 +182,8 @@ def cmd_check(args):
 
 
 def cmd_trace(args):
-    from .traces import record
-    from .traces.formats import as_dict
+    from ..traces import record
+    from ..traces.formats import as_dict
     graph, values = program_graph(args)
     direction = parse_at(args.direction, "--direction") if args.direction else None
     trace = record(graph, values, direction=direction, places=args.places, naming=args.naming)
@@ -189,13 +191,13 @@ def cmd_trace(args):
 
 
 def cmd_demo(args):
-    from .demo import run
+    from ..demo import run
     return run(args)
 
 
 def build_parser():
-    from .traces.formats import LATEX_PACKAGES
-    from .viz.cli import register as register_pictures
+    from ..traces.formats import LATEX_PACKAGES
+    from .pictures import register as register_pictures
     parser = _Parser(prog="graphgrad", description="Computation graphs for teaching: evaluate, differentiate four "
                      "ways, check derivatives, trace and draw backprop (every verb has --json).")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

@@ -1,0 +1,2 @@
+"""``torch.utils``: ``data`` (datasets and the loader that batches them)."""
+from . import data
