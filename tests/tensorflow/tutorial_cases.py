@@ -233,6 +233,13 @@ CASES = {
                 SQUARE, [[1.0], [-2.0], [0.5]])),
     "variable_ops": _variable_ops,
     "variable_repr": lambda tf: repr(tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="mark")),
+    "scalar_texts": lambda tf: tuple(f(t) for t in (tf.reduce_sum(tf.constant([10.0, 9.1, 8.2])), tf.constant(0.1),
+                                                     tf.constant(0.1, tf.float64), tf.constant(0.1, tf.float16),
+                                                     tf.constant(1e-8), tf.constant(3), tf.constant(True),
+                                                     tf.constant(float("nan")), tf.Variable(2.7, name="s"))
+                                     for f in (repr, str)),
+    "variable_converted": lambda tf: (repr(tf.convert_to_tensor(tf.Variable([1.5, -2.0]))),
+                                      _converted_gradient(tf)),
     "variable_shape_mismatch_kept": lambda tf: tf.Variable([2.0, 3.0]).assign([1, 2]),
     "device_block": lambda tf: _on_cpu(tf),
     "gpu_listed": lambda tf: len(tf.config.list_physical_devices("GPU")),
@@ -259,6 +266,14 @@ CASES = {
     "module_variables": _module,
     "dense_weight_names": _dense_names,
 }
+
+
+def _converted_gradient(tf):
+    """A variable read through ``convert_to_tensor`` inside a tape still takes the gradient."""
+    v = tf.Variable([1.5, -2.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.convert_to_tensor(v) ** 2)
+    return tape.gradient(y, v)
 
 
 def _on_cpu(tf):
