@@ -223,10 +223,6 @@ class Lambda(Layer):
                                 f"input with graphgrad's or the spelling's operations, got {type(out).__name__}")
         return out
 
-    def config(self):
-        raise ArgumentError(f"layer '{self.name}' (Lambda) holds a Python function, which a model file cannot "
-                            "keep: save the weights (save_weights) and rebuild the model in code")
-
 
 def _sample_shape(prim_shape, input_shape, *operand_shapes, **params):
     """A primitive's shape rule applied to one sample: the batch axis added, then dropped."""
