@@ -12,6 +12,7 @@ from ... import eager
 from ...errors import ArgumentError, ShapeError
 from ...nn import layers as nn_layers
 from ...ops import windows
+from ..grad_fn import named
 from ..tensor import Parameter, Tensor, on_cpu
 from . import functional as F, init
 
@@ -241,7 +242,8 @@ class _BatchNorm(Module):
             self._buffers["running_mean"] = Tensor.leaf(moved["moving_mean"].value)
             self._buffers["running_var"] = Tensor.leaf(moved["moving_variance"].value)
             self._buffers["num_batches_tracked"] = Tensor.leaf(self.num_batches_tracked.value + 1)
-        return out
+        return named(out, "batch_norm", x, *(self._parameters[name] for name in ("weight", "bias")
+                                             if name in self._parameters))
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
