@@ -701,7 +701,10 @@ class Tensor(eager.Tensor):
         if gradient is None and self.numel() != 1:
             raise ArgumentError(f"grad can be implicitly created only for scalar outputs; this tensor has shape "
                                 f"{tuple(self.shape)}: call backward(gradient) or reduce it first")
-        target = self.sum() if gradient is None else (self * gradient).sum()
+        if gradient is None:               # a 0-d loss is the target itself, so a traced step computes its value
+            target = self if self.ndim == 0 else self.sum()
+        else:
+            target = (self * gradient).sum()
         retained = {id(t.node): t for t in _retaining.keys()}   # by their nodes now: retain_grad() may come late
         leaves, owners = [], []        # what the gradient is taken with respect to, whose .grad gets it
         for t in eager.history(target).values():

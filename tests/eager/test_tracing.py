@@ -74,6 +74,18 @@ def test_a_plain_loop_is_traced_after_its_first_step_and_gives_the_eager_numbers
     assert traced_calls(traced) == STEPS - 1          # the first step runs eagerly, then arms the tracing
 
 
+def test_the_loss_of_a_traced_step_is_the_programs_output_not_computed_again(monkeypatch):
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        optimizer.step()
+        computed = not loss.pending                       # the program gave it (eagerly: computed anyway)
+        return [loss.item(), computed]
+    traced = both(monkeypatch, body)
+    assert traced_calls(traced) > 0
+
+
 def test_a_value_read_before_the_step_runs_that_step_eagerly(monkeypatch):
     def body(model, optimizer, x, y, step):
         optimizer.zero_grad()
