@@ -5,8 +5,9 @@ are deferred: each returns a tensor whose value is computed when some code
 reads it (``Pending``). ``backward`` then defers the gradients too, and the
 optimizer's step finds the whole step -- forward, gradients, update -- still
 uncomputed. It reads the step's structure (operations, parameters, shapes,
-dtypes; not the values), and runs the program cached for that structure: the
-forward, the core's reverse mode and the optimizer's rule as one graph, on the
+dtypes; not the values), and runs the program cached for that structure (built
+once per process and optimizer settings: a new model of the same net builds
+nothing): the forward, the core's reverse mode and the optimizer's rule as one graph, on the
 interpreter at once and compiled in the background (``compiler.TieredGraph``),
 as ``fit`` runs its step. So the loop as written runs at the compiled step's
 speed, the way tinygrad's TinyJit and JAX's jit do, with no change to the code.
@@ -125,26 +126,39 @@ def defer_gradients(target, sources, through=None):
     return [next(grads) if r else None for r in reads]
 
 
-class Program:
+class Built:
     """One training step's structure as one graph: forward inputs, then the optimizer's state, to the loss,
-    the gradients and the new parameters and state; run by ``compiler.TieredGraph``."""
+    the gradients and the new parameters and state; run by ``compiler.TieredGraph``. Shared by the loops of
+    every optimizer of the same rule and settings (``_built``): a new model of the same net builds nothing."""
 
     def __init__(self, graph, loss, grads, step, updated, runner):
         self.graph, self.loss, self.grads, self.step, self.runner = graph, loss, grads, step, runner
         self.updated = updated   # the positions of the variables the step updates (those with a gradient)
+
+
+class Program:
+    """One optimizer's traced step of one structure: its ``Built`` graph, and the steps it ran."""
+
+    def __init__(self, built):
+        self.built = built
         self.calls = 0     # steps it ran
         self.replays = 0   # of those, steps replayed (``replay``: matched call by call, no signature read)
 
     @property
+    def graph(self):
+        """The step's graph (forward, gradients, update), to draw or run."""
+        return self.built.graph
+
+    @property
     def source(self):
         """The generated kernel's source (None when the graph runs on the interpreter only)."""
-        candidate = self.runner.tier.candidate
+        candidate = self.built.runner.tier.candidate
         return None if candidate is None else candidate.source
 
     @property
     def compiled(self):
         """Whether the compiled kernel runs the steps now."""
-        return self.runner.tier.ready() is not None
+        return self.built.runner.tier.ready() is not None
 
 
 class Tracer:
@@ -203,7 +217,7 @@ def _traced(updater, variables, grads, assign):
             if len(tracer.programs) >= MOST_VARIANTS:
                 tracer.off = True
                 return False
-            program = tracer.programs[key] = _build(updater, back, pairs, tensors)
+            program = tracer.programs[key] = Program(_shared(updater, key, back, pairs, tensors))
         recording = None if session is None else session.recording(program, back, pairs, tensors, _is_input)
         if recording is not None and len(tracer.recordings) < replay.MOST_RECORDINGS:
             tracer.recordings.append(recording)
@@ -291,6 +305,24 @@ def _frozen(value):
     return value
 
 
+_built = {}       # (structure, optimizer rule and settings) -> Built, oldest first
+MOST_BUILT = 32   # structures kept for the process (a graph and its kernel each)
+
+
+def _shared(updater, key, back, pairs, tensors):
+    """The ``Built`` step of this structure and optimizer: kept from another optimizer of the same rule and
+    settings (a new model of the same net, a notebook cell run again), else built now."""
+    try:
+        shared = (key, type(updater.optimizer), _frozen(updater.optimizer.config()))
+    except TypeError:
+        return _build(updater, back, pairs, tensors)
+    built = _built.pop(shared, None) or _build(updater, back, pairs, tensors)
+    _built[shared] = built   # now the newest
+    while len(_built) > MOST_BUILT:
+        del _built[next(iter(_built))]
+    return built
+
+
 def _build(updater, back, pairs, tensors):
     """The program of this step's structure: its operations rebuilt on new input nodes (in the order of
     ``tensors``), the gradients by ``autodiff.adjoints``, the optimizer's update."""
@@ -316,20 +348,21 @@ def _build(updater, back, pairs, tensors):
     outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
     graph = Graph(outputs, nodes + state_inputs(update))
     from ..compiler import TieredGraph   # the compiler is imported when a loop is first traced
-    return Program(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
+    return Built(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
 
 
 def _run(program, updater, back, pairs, arrays, assign):
     """Run ``program`` on this step's input ``arrays`` and store what it computed; False (nothing stored) when
     the loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
-    step = program.step
-    variables = [pairs[k][0] for k in program.updated]
+    built = program.built
+    step = built.step
+    variables = [pairs[k][0] for k in built.updated]
     state = updater.state(step, variables)
-    results = program.runner(*arrays, *[state[n.id] for n in state_inputs(step.update)])
+    results = built.runner(*arrays, *[state[n.id] for n in state_inputs(step.update)])
     results = results if isinstance(results, (list, tuple)) else [results]
-    env = {n.id: np.asarray(r, n.dtype) for n, r in zip(program.graph.outputs, results)}
-    loss = env[program.loss.id]
-    found = [None if g is None else env[g.id] for g in program.grads]
+    env = {n.id: np.asarray(r, n.dtype) for n, r in zip(built.graph.outputs, results)}
+    loss = env[built.loss.id]
+    found = [None if g is None else env[g.id] for g in built.grads]
     if not (np.isfinite(loss).all() and all(np.isfinite(g).all() for g in found if g is not None)):
         return False
     program.calls += 1
