@@ -77,13 +77,19 @@ class GradientTape:
         return tuple(self._variables)
 
     def watches(self, operands):
-        """Whether an operation on ``operands`` is recorded by this tape."""
-        return any(t.node.id in self._ids or (self.watch_accessed_variables and t.requires_grad and t.is_leaf)
-                   for t in operands)
+        """Whether an operation on ``operands`` is recorded by this tape (a loop: called for every operation)."""
+        ids, accessed = self._ids, self.watch_accessed_variables
+        for t in operands:
+            if t.node.id in ids or (accessed and t.requires_grad and not t.parents):
+                return True
+        return False
 
     def note(self, result, operands):
-        self._ids.add(result.node.id)
-        self._ids.update(t.node.id for t in operands if t.requires_grad and t.is_leaf)
+        ids = self._ids
+        ids.add(result.node.id)
+        for t in operands:
+            if t.requires_grad and not t.parents:
+                ids.add(t.node.id)
 
     @contextlib.contextmanager
     def stop_recording(self):
