@@ -19,7 +19,7 @@ Eager semantics stay: a value read in the middle of a step (``loss.item()``
 before ``step()``, ``print``, a conditional) is computed on the spot, operation
 by operation as eagerly, and that step then finishes eagerly; so do in-place
 changes of recorded tensors, accumulated gradients and ``no_grad`` code. A
-step whose structure changes gets a program of its own; after
+step whose structure or optimizer settings change gets a program of its own; after
 ``MOST_VARIANTS`` structures the optimizer's loop stays eager. A traced step
 whose loss or gradients are not finite is run again eagerly, so an error names
 the operation as it does eagerly. ``GRAPHGRAD_EAGER=1`` turns tracing off.
@@ -38,7 +38,7 @@ from ..nn import optimizers
 from . import replay
 from .gradients import gradients, history, reads_of
 from .tensor import Pending, deferred_nodes, unique_name
-from .updates import _Step, state_inputs, state_outputs
+from .updates import _Step, kept, settings, state_inputs, state_outputs
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
 
@@ -129,7 +129,7 @@ def defer_gradients(target, sources, through=None):
 class Built:
     """One training step's structure as one graph: forward inputs, then the optimizer's state, to the loss,
     the gradients and the new parameters and state; run by ``compiler.TieredGraph``. Shared by the loops of
-    every optimizer of the same rule and settings (``_built``): a new model of the same net builds nothing."""
+    every optimizer of the same rule and settings (``updates.kept``): a new model of the same net builds nothing."""
 
     def __init__(self, graph, loss, grads, step, updated, runner):
         self.graph, self.loss, self.grads, self.step, self.runner = graph, loss, grads, step, runner
@@ -137,10 +137,11 @@ class Built:
 
 
 class Program:
-    """One optimizer's traced step of one structure: its ``Built`` graph, and the steps it ran."""
+    """One optimizer's traced step of one structure and ``settings`` (``updates.settings``): its ``Built``
+    graph, and the steps it ran."""
 
-    def __init__(self, built):
-        self.built = built
+    def __init__(self, built, settings):
+        self.built, self.settings = built, settings
         self.calls = 0     # steps it ran
         self.replays = 0   # of those, steps replayed (``replay``: matched call by call, no signature read)
 
@@ -202,8 +203,13 @@ def _traced(updater, variables, grads, assign):
     if found is None:
         return False
     back, pairs = found
+    rule = settings(updater.optimizer)
+    if rule is None:
+        return False
     session = replay.current(tracer)
     replayed = None if session is None else session.replayed(back, pairs)
+    if replayed is not None and replayed[0].program.settings != rule:   # e.g. a learning rate set since
+        replayed = None
     if replayed is not None:
         recording, arrays = replayed
         program = recording.program
@@ -212,12 +218,13 @@ def _traced(updater, variables, grads, assign):
         if signature is None:
             return False
         key, tensors = signature
-        program = tracer.programs.get(key)
+        program = tracer.programs.get((key, rule))
         if program is None:
             if len(tracer.programs) >= MOST_VARIANTS:
                 tracer.off = True
                 return False
-            program = tracer.programs[key] = Program(_shared(updater, key, back, pairs, tensors))
+            built = kept(updater.optimizer, ("step", key), lambda: _build(updater, back, pairs, tensors))
+            program = tracer.programs[key, rule] = Program(built, rule)
         recording = None if session is None else session.recording(program, back, pairs, tensors, _is_input)
         if recording is not None and len(tracer.recordings) < replay.MOST_RECORDINGS:
             tracer.recordings.append(recording)
@@ -303,24 +310,6 @@ def _frozen(value):
         return ("slice", value.start, value.stop, value.step)
     hash(value)
     return value
-
-
-_built = {}       # (structure, optimizer rule and settings) -> Built, oldest first
-MOST_BUILT = 32   # structures kept for the process (a graph and its kernel each)
-
-
-def _shared(updater, key, back, pairs, tensors):
-    """The ``Built`` step of this structure and optimizer: kept from another optimizer of the same rule and
-    settings (a new model of the same net, a notebook cell run again), else built now."""
-    try:
-        shared = (key, type(updater.optimizer), _frozen(updater.optimizer.config()))
-    except TypeError:
-        return _build(updater, back, pairs, tensors)
-    built = _built.pop(shared, None) or _build(updater, back, pairs, tensors)
-    _built[shared] = built   # now the newest
-    while len(_built) > MOST_BUILT:
-        del _built[next(iter(_built))]
-    return built
 
 
 def _build(updater, back, pairs, tensors):

@@ -69,6 +69,24 @@ def test_a_new_model_and_optimizer_of_the_same_settings_reuse_the_traced_step_an
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("eager", [False, True], ids=["traced", "eager"])
+def test_a_learning_rate_set_between_steps_takes_effect(monkeypatch, eager):
+    if eager:
+        monkeypatch.setenv("GRAPHGRAD_EAGER", "1")
+    else:
+        monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    w = tf.Variable([1.0, 2.0])
+    optimizer = keras.optimizers.SGD(0.1)
+    for step in range(6):
+        if step == 3:
+            optimizer.learning_rate = 0.2   # as Keras allows (a schedule by hand)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(w * w)
+        optimizer.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+    np.testing.assert_allclose(w.numpy(), np.array([1.0, 2.0]) * 0.8 ** 3 * 0.6 ** 3, rtol=1e-6)   # w -= lr·2w
+    assert sum(p.calls for p in tracing.programs(optimizer)) == (0 if eager else 5)
+
+
 def test_a_variable_changed_between_the_forward_and_the_update_runs_that_step_eagerly(monkeypatch):
     def nudge(model, step):
         if step % 2:
