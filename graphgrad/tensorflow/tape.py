@@ -39,6 +39,7 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._ids = set()
         self._variables = []   # the variables watched, in the order first watched
+        self._kept = set()     # their ids (a variable is read several times a step: no scan of the list)
         self._recording = False
         self._used = False
         self._last = None
@@ -69,7 +70,8 @@ class GradientTape:
             self._keep(variable)
 
     def _keep(self, variable):
-        if not any(v is variable for v in self._variables):
+        if id(variable) not in self._kept:   # (the list holds the variable: its id is not reused meanwhile)
+            self._kept.add(id(variable))
             self._variables.append(variable)
 
     def watched_variables(self):
