@@ -339,7 +339,7 @@ class Variable(Tensor):
         if array.shape != self.node.shape:
             raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
                                   f"'{self.name}' of shape {self.node.shape}")
-        self._set(array, self.name, self.requires_grad, self._node.on(()))   # (the same name, shape and dtype)
+        self._set(array, None, self.requires_grad, self._node.on(()))   # (the same name, shape and dtype)
         return self
 
 
