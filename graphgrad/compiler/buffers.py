@@ -32,8 +32,16 @@ def is_scalar(node):
     return node.ndim == 0
 
 
+def _swaps_last_two(node):
+    """Whether a transpose swaps its last two axes only: each matrix of a stack transposed."""
+    axes = node.params["axes"] or tuple(reversed(range(node.ndim)))
+    keep = tuple(range(node.ndim - 2))
+    return node.ndim >= 2 and tuple(axes) == keep + (node.ndim - 1, node.ndim - 2)
+
+
 def views(graph):
-    """Nodes that are views of another node's array: reshapes (array to array) and matmul-only transposes."""
+    """Nodes that are views of another node's array: reshapes (array to array) and matmul-only transposes (of
+    the last two axes)."""
     uses = graph.consumers()
     outputs = {o.id for o in graph.outputs}
     alias, virtual = {}, set()
@@ -41,7 +49,7 @@ def views(graph):
         name = node.op.name
         if name == "reshape" and not is_scalar(node) and not is_scalar(node.inputs[0]):
             alias[node.id] = alias.get(node.inputs[0].id, node.inputs[0].id)
-        elif (name == "transpose" and node.ndim == 2 and node.id not in outputs
+        elif (name == "transpose" and _swaps_last_two(node) and node.id not in outputs
               and uses[node.id] and all(u.op.name == "matmul" for u, _ in uses[node.id])):
             virtual.add(node.id)
             alias[node.id] = alias.get(node.inputs[0].id, node.inputs[0].id)

@@ -431,20 +431,46 @@ def emit_reshape(w, node):
 
 
 def _operand(w, node):
-    """(rows, cols, transposed) of a matmul operand as a matrix; a transpose is read in place (its input's
-    array holds the operand's transpose)."""
+    """(rows, cols, transposed) of a matmul operand as a matrix (of each one in a batch); a transpose of the
+    last two axes is read in place (its input's array holds the operand's transpose)."""
     if node.id in w.plan.virtual:
-        rows, cols = w.shape(node.inputs[0])
+        rows, cols = w.shape(node.inputs[0])[-2:]
         return cols, rows, True
-    rows, cols = w.shape(node) if node.ndim == 2 else (1, w.shape(node)[0])
+    rows, cols = w.shape(node)[-2:] if node.ndim >= 2 else (1, w.shape(node)[0])
     return rows, cols, False
+
+
+def _batch_step(w, node, operand, size):
+    """Elements between an operand's consecutive matrices in a batched product: 0 for one matrix read by
+    every product, ``size`` for one matrix per product."""
+    lead = operand.shape[:-2]
+    if all(d == 1 for d in lead):
+        return 0
+    if tuple(lead) == node.shape[-2 - len(lead):-2] and all(d == 1 for d in node.shape[:-2 - len(lead)]):
+        return size
+    raise CompileError(f"the numba backend broadcasts a batched product's operands whole; node "
+                       f"{w.graph.label(node)} multiplies shapes {node.inputs[0].shape} and {node.inputs[1].shape}")
+
+
+def emit_batched_matmul(w, node):
+    """A product of stacks of matrices (NumPy's batch axes, broadcast whole): one ``gemm`` per matrix."""
+    a, b = node.inputs
+    if a.ndim < 2 or b.ndim < 2 or len({a.dtype, b.dtype, node.dtype}) > 1 or node.dtype not in (np.float32,
+                                                                                                   np.float64):
+        raise CompileError(f"the numba backend multiplies stacks of float matrices of one dtype only; node "
+                           f"{w.graph.label(node)} multiplies {a.dtype} {a.shape} and {b.dtype} {b.shape}")
+    (m, ka, ta), (kb, n, tb) = _operand(w, a), _operand(w, b)
+    steps = _batch_step(w, node, a, m * ka), _batch_step(w, node, b, kb * n)
+    count = prod(w.shape(node)[:-2])
+    w.out(f"batched_gemm({w.var(a)}, {ta}, {steps[0]}, {w.var(b)}, {tb}, {steps[1]}, {w.var(node)}, {count}, "
+          f"{m}, {ka}, {n})")
 
 
 def emit_matmul(w, node):
     a, b = node.inputs
     if a.ndim > 2 or b.ndim > 2:
-        raise CompileError(f"the numba backend multiplies 1-D and 2-D arrays only; node "
-                           f"{w.graph.label(node)} multiplies shapes {a.shape} and {b.shape}")
+        emit_batched_matmul(w, node)
+        return
     m, ka, ta = _operand(w, a)
     kb, n, tb = (w.shape(b)[0], 1, False) if b.ndim == 1 else _operand(w, b)
     dtypes = {a.dtype, b.dtype, node.dtype}
@@ -619,18 +645,23 @@ def _shaped(w, node):
     return f"{w.var(node)}, ({', '.join(map(str, w.shape(node)))},)"
 
 
-def emit_im2col(w, node):
-    x, p = node.inputs[0], node.params
-    oh, ow = w.shape(_out(p, x.shape[1:3]))
-    geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], x.shape[1:3])
-    w.out(f"im2col({_shaped(w, x)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
+def _image_size(node, layout):
+    """The spatial (H, W) of an image operand in ``layout``."""
+    from ..ops.windows import spatial
+    return spatial(node.shape, layout)[1:3]
 
 
-def emit_col2im(w, node):
-    cols, p = node.inputs[0], node.params
-    oh, ow = w.shape(_out(p, node.shape[1:3]))
-    geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], node.shape[1:3])
-    w.out(f"col2im({_shaped(w, cols)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
+def _emit_columns(helper):
+    """An emitter calling the runtime's ``helper`` (NHWC) or ``helper_nchw`` on the node's operand, its own
+    array, the output size and the geometry; the image is the operand of im2col and the result of col2im."""
+    def emit(w, node):
+        p, operand = node.params, node.inputs[0]
+        size = _image_size(operand if helper == "im2col" else node, p["layout"])
+        oh, ow = w.shape(_out(p, size))
+        geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], size)
+        name = helper if p["layout"] == "NHWC" else f"{helper}_nchw"
+        w.out(f"{name}({_shaped(w, operand)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
+    return emit
 
 
 def _out(p, size):
@@ -644,15 +675,26 @@ def _pool_geometry(node, size):
     return _geometry(p["pool"], p["strides"], (1, 1), p["padding"], size)
 
 
-def _emit_pool(helper, image, options=()):
-    """An emitter calling the runtime's ``helper`` on the NHWC views of the node's operands and its own array;
-    ``image(node)`` is the operand whose spatial size the windows cover; the node's parameters named in
-    ``options`` follow the geometry."""
+def _as_nhwc(w, node):
+    """An NCHW ``node``'s flat array and its shape as N·C NHWC images of one channel (each channel is pooled
+    alone), so pooling needs no transpose."""
+    n, c, h, width = w.shape(node)
+    return f"{w.var(node)}, ({n * c}, {h}, {width}, 1,)"
+
+
+def _emit_pool(helper, image, options=(), nchw=False):
+    """An emitter calling the runtime's ``helper`` on the node's operands and its own array, NHWC; in NCHW
+    ``helper_nchw`` when ``nchw`` (the runtime has one: the inner loop along image rows), else ``helper`` on
+    one-channel views. ``image(node)`` is the operand whose spatial size the windows cover; the node's
+    parameters named in ``options`` follow the geometry."""
     def emit(w, node):
-        geometry = _pool_geometry(node, image(node).shape[1:3])
-        arrays = ", ".join(_shaped(w, a) for a in (*node.inputs, node))
+        layout = node.params["layout"]
+        geometry = _pool_geometry(node, _image_size(image(node), layout))
+        planes = layout == "NCHW" and not nchw
+        arrays = ", ".join((_as_nhwc if planes else _shaped)(w, a) for a in (*node.inputs, node))
         extra = "".join(f", {node.params[name]!r}" for name in options)
-        w.out(f"{helper}({arrays}, {geometry}{extra})")
+        name = f"{helper}_nchw" if layout == "NCHW" and nchw else helper
+        w.out(f"{name}({arrays}, {geometry}{extra})")
     return emit
 
 
@@ -736,9 +778,10 @@ def emit_one_loop(w, node):
 
 # The routines a primitive's ``lowering`` names ("loop": the compiler's own fused loops).
 ROUTINES = {"loop": emit_one_loop, "reshape": emit_reshape, "matmul": emit_matmul, "transpose": emit_transpose,
-            "softmax": emit_softmax, "log_softmax": emit_log_softmax, "im2col": emit_im2col, "col2im": emit_col2im,
-            "max_pool": _emit_pool("max_pool", lambda n: n.inputs[0]),
-            "max_pool_grad": _emit_pool("max_pool_grad", lambda n: n.inputs[0]),
+            "softmax": emit_softmax, "log_softmax": emit_log_softmax, "im2col": _emit_columns("im2col"),
+            "col2im": _emit_columns("col2im"),
+            "max_pool": _emit_pool("max_pool", lambda n: n.inputs[0], nchw=True),
+            "max_pool_grad": _emit_pool("max_pool_grad", lambda n: n.inputs[0], nchw=True),
             "max_pool_select": _emit_pool("max_pool_select", lambda n: n.inputs[0]),
             "avg_pool": _emit_pool("avg_pool", lambda n: n.inputs[0], ("count_include_pad",)),
             "avg_pool_grad": _emit_pool("avg_pool_grad", lambda n: n, ("count_include_pad",)),

@@ -66,6 +66,15 @@ def _scipy_gemm(a, ta, b, tb, out, m, k, n):
 gemm = _numpy_gemm if blas.SHARED else _scipy_gemm
 
 
+
+@njit(cache=True)
+def batched_gemm(a, ta, a_step, b, tb, b_step, out, batch, m, k, n):
+    """out[i] (m x n) = a[i] @ b[i] for i < ``batch`` (``gemm`` each); a[i] starts ``a_step`` elements after
+    a[i - 1] (0: one matrix for every product), b[i] likewise."""
+    for i in range(batch):
+        gemm(a[i * a_step:i * a_step + m * k], ta, b[i * b_step:i * b_step + k * n], tb,
+             out[i * m * n:(i + 1) * m * n], m, k, n)
+
 @njit(cache=True, error_model="numpy")
 def sigmoid(x, one):
     """1 / (1 + e^-x) without overflow for large |x| (``one`` carries the dtype)."""
@@ -103,9 +112,10 @@ def fill_uniform(out):
 
 
 
-# --- windows over NHWC arrays (convolution and pooling) ----------------------------------------------
+# --- windows over images (convolution and pooling) ---------------------------------------------------
 # ``geometry`` is (kh, kw, sh, sw, dh, dw, pt, pl): window, strides, dilation, top and left padding;
-# each array comes flat, followed by its NHWC shape (or (rows, columns) for ``cols``).
+# each array comes flat, followed by its shape: NHWC (pooling takes an NCHW array as N·C one-channel
+# NHWC images), NCHW for the ``_nchw`` helpers, and (rows, columns) or (N, rows, columns) for ``cols``.
 
 @njit(cache=True)
 def im2col(x, x_shape, cols, cols_shape, oh, ow, geometry):
@@ -147,6 +157,59 @@ def col2im(cols, cols_shape, x, x_shape, oh, ow, geometry):
                             base = (a * kw + e) * c
                             for ch in range(c):
                                 x[b, r, s, ch] += cols[row, base + ch]
+
+
+
+@njit(cache=True)
+def _inside(start, step, extent, count):
+    """(first, end): the range of j < ``count`` whose position start + j·step lies in [0, extent)."""
+    first = 0 if start >= 0 else min(count, (-start + step - 1) // step)
+    end = 0 if start >= extent else min(count, (extent - start + step - 1) // step)
+    return first, max(first, end)
+
+
+@njit(cache=True)
+def _windows_nchw(x, x_shape, cols, oh, ow, geometry, gather):
+    """``cols`` (N, C·kh·kw, OH·OW) := the windows of NCHW ``x`` (``gather``: ``im2col_nchw``), or x := the
+    windows in ``cols`` added back where they were read (``col2im_nchw``). Window position (ch, a, e) is row
+    ch·kh·kw + a·kw + e, a row of the output pixels read there; rows run along image rows, so a stride-1
+    window moves contiguous runs."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, c, h, w = x_shape
+    if not gather:
+        x[:] = 0.0
+    x, cols = x.reshape(x_shape), cols.reshape((n, c * kh * kw, oh, ow))
+    for b in range(n):
+        for ch in range(c):
+            for a in range(kh):
+                for e in range(kw):
+                    row = (ch * kh + a) * kw + e
+                    first, end = _inside(e * dw - pl, sw, w, ow)
+                    for i in range(oh):
+                        r = i * sh + a * dh - pt
+                        inside = 0 <= r < h
+                        if gather:
+                            for j in range(first if inside else ow):
+                                cols[b, row, i, j] = 0.0
+                            for j in range(first, end if inside else first):
+                                cols[b, row, i, j] = x[b, ch, r, j * sw + e * dw - pl]
+                            for j in range(end if inside else ow, ow):
+                                cols[b, row, i, j] = 0.0
+                        elif inside:
+                            for j in range(first, end):
+                                x[b, ch, r, j * sw + e * dw - pl] += cols[b, row, i, j]
+
+
+@njit(cache=True)
+def im2col_nchw(x, x_shape, cols, cols_shape, oh, ow, geometry):
+    """Each image's window positions as rows of ``cols`` (N, C·kh·kw, OH·OW), zeros in the padding."""
+    _windows_nchw(x, x_shape, cols, oh, ow, geometry, True)
+
+
+@njit(cache=True)
+def col2im_nchw(cols, cols_shape, x, x_shape, oh, ow, geometry):
+    """The adjoint of ``im2col_nchw``: x := each column's values added back where its window read them."""
+    _windows_nchw(x, x_shape, cols, oh, ow, geometry, False)
 
 
 @njit(cache=True, error_model="numpy")
@@ -203,6 +266,56 @@ def max_pool_grad(x, x_shape, g, g_shape, dx, dx_shape, geometry):
                                     bs = s if wins else bs
                     if br >= 0:
                         dx[b, br, bs, ch] += g[b, i, j, ch]
+
+
+
+@njit(cache=True, error_model="numpy")
+def max_pool_nchw(x, x_shape, y, y_shape, geometry):
+    """``max_pool`` of NCHW images, one channel's plane at a time: the inner loop runs along an output row
+    (the window's first maximum and NaN as ``max_pool``)."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, c, h, w = x_shape
+    oh, ow = y_shape[2], y_shape[3]
+    x, y = x.reshape((n * c, h, w)), y.reshape((n * c, oh, ow))
+    for p in range(n * c):
+        for i in range(oh):
+            for j in range(ow):
+                y[p, i, j] = -np.inf
+            for a in range(kh):
+                r = i * sh + a * dh - pt
+                if 0 <= r < h:
+                    for e in range(kw):
+                        first, end = _inside(e * dw - pl, sw, w, ow)
+                        for j in range(first, end):
+                            v, best = x[p, r, j * sw + e * dw - pl], y[p, i, j]
+                            y[p, i, j] = v if (v > best or v != v) else best
+
+
+@njit(cache=True, error_model="numpy")
+def max_pool_grad_nchw(x, x_shape, g, g_shape, dx, dx_shape, geometry):
+    """``max_pool_grad`` of NCHW images, a channel's plane at a time: each window's first maximum (the first
+    NaN) kept by selects in registers, then g added there."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    n, c, h, w = x_shape
+    oh, ow = g_shape[2], g_shape[3]
+    dx[:] = 0.0
+    for p in range(n * c):
+        plane = p * h * w
+        for i in range(oh):
+            for j in range(ow):
+                best, at = -np.inf, -1
+                for a in range(kh):
+                    r = i * sh + a * dh - pt
+                    if 0 <= r < h:
+                        for e in range(kw):
+                            s = j * sw + e * dw - pl
+                            if 0 <= s < w:
+                                v = x[plane + r * w + s]
+                                wins = (v > best) | ((v != v) & (best == best))
+                                best = v if wins else best
+                                at = r * w + s if wins else at
+                if at >= 0:
+                    dx[plane + at] += g[(p * oh + i) * ow + j]
 
 
 @njit(cache=True, error_model="numpy")

@@ -161,6 +161,13 @@ class Program:
         """Whether the compiled kernel runs the steps now."""
         return self.built.runner.tier.ready() is not None
 
+    def load(self):
+        """Compile (or load) the kernel now, in this thread, so the next step runs it (a test's way to reach
+        the compiled step without waiting for the background)."""
+        tier = self.runner.tier
+        if tier.compiled is None and tier.candidate is not None:
+            tier.compiled = tier.candidate.load()
+
 
 class Tracer:
     """The programs of one optimizer's traced steps, by structure."""

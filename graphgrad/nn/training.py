@@ -37,6 +37,7 @@ from ..datasets.checks import whole_number
 from ..errors import InputValueError, UnknownNameError
 from .callbacks import CallbackList, History
 from .errors import DataError, DivergenceError
+from .interrupts import caught
 from .progress import ProgressBar, verbosity
 
 
@@ -124,26 +125,29 @@ def fit(model, x, y, *, batch_size, epochs, verbose, callbacks, validation_split
     ended = 0        # epochs of this fit whose end the callbacks were told
     callbacks.on_train_begin()
     try:
-        while not run.finished:
-            if run.position[1] == 0:
-                callbacks.on_epoch_begin(initial_epoch + int(run.position[0]))
-            start, began = run.step_index, time.perf_counter()
-            run.advance(to_epoch_end=between_epochs, steps=1 if callbacks.per_batch else None)
-            epoch, batch = int(run.position[0]), int(run.position[1])
-            if epoch > ended:
-                if callbacks.per_batch:   # the epoch's last batch (a chunk is one step)
-                    _publish(model, arrays)
-                    callbacks.on_train_batch_end(run.batches - 1, model.logs(run.sums(ended), run.rows_per_epoch))
-                end_epochs(ended, epoch, _moments(run, start, began, time.perf_counter(), ended, epoch))
-                ended = epoch
-                if model.stop_training:
-                    break
+        with caught() as interrupts:
+            while not run.finished:
+                if run.position[1] == 0:
+                    callbacks.on_epoch_begin(initial_epoch + int(run.position[0]))
+                start, began = run.step_index, time.perf_counter()
+                run.advance(to_epoch_end=between_epochs, steps=1 if callbacks.per_batch else None)
+                interrupts.check()
+                epoch, batch = int(run.position[0]), int(run.position[1])
+                if epoch > ended:
+                    if callbacks.per_batch:   # the epoch's last batch (a chunk is one step)
+                        _publish(model, arrays)
+                        callbacks.on_train_batch_end(run.batches - 1,
+                                                     model.logs(run.sums(ended), run.rows_per_epoch))
+                    end_epochs(ended, epoch, _moments(run, start, began, time.perf_counter(), ended, epoch))
+                    ended = epoch
+                    if model.stop_training:
+                        break
+                    if batch:
+                        callbacks.on_epoch_begin(initial_epoch + epoch)
                 if batch:
-                    callbacks.on_epoch_begin(initial_epoch + epoch)
-            if batch:
-                if callbacks.per_batch:
-                    _publish(model, arrays)
-                callbacks.on_train_batch_end(batch - 1, model.logs(run.sums(epoch), run.rows_done(epoch)))
+                    if callbacks.per_batch:
+                        _publish(model, arrays)
+                    callbacks.on_train_batch_end(batch - 1, model.logs(run.sums(epoch), run.rows_done(epoch)))
     except (KeyboardInterrupt, DivergenceError) as exc:    # the History so far, and the last step's weights
         now = time.perf_counter()
         if run.position[0] > ended:

@@ -5,13 +5,15 @@
 (O, C/groups, kh, kw). The result is linear in x and in w, so its adjoints are
 two more bilinear products, ``conv2d_input_grad`` (the transposed convolution)
 and ``conv2d_weight_grad``, whose own adjoints are the three again: the family
-is closed under differentiation to any order.
+is closed under differentiation to any order. The compiler computes each as
+matrix products in its own layout (``im2col``).
 """
 import numpy as np
 
 from ..errors import ArgumentError, ShapeError
 from ..graph.shapes import fmt
 from ..lazy_sympy import sp
+from . import im2col
 from . import windows as win
 from ..graph.primitive import Primitive, as_node
 
@@ -174,15 +176,18 @@ def _sympy(impl):
 
 conv2d_p = Primitive(
     "conv2d", impl=_conv2d, shape=_conv2d_shape, vjp=_conv2d_vjp, sympy=_sympy(_conv2d),
-    text="conv2d({0}, {1})", latex=r"{0} \star {1}", precedence=20)
+    text="conv2d({0}, {1})", latex=r"{0} \star {1}", precedence=20,
+    lowering=im2col.lowering(im2col.conv2d_product, _conv2d_shape, ("image", "kernel", "image")))
 conv2d_input_grad_p = Primitive(
     "conv2d_input_grad", impl=_input_grad, shape=_input_grad_shape, vjp=_input_grad_vjp,
     sympy=_sympy(_input_grad), text="conv2d_input_grad({0}, {1})",
-    latex=r"\operatorname{{conv}}^{{\top}}_{{x}}({0}, {1})")
+    latex=r"\operatorname{{conv}}^{{\top}}_{{x}}({0}, {1})",
+    lowering=im2col.lowering(im2col.input_grad_product, _input_grad_shape, ("image", "kernel", "image")))
 conv2d_weight_grad_p = Primitive(
     "conv2d_weight_grad", impl=_weight_grad, shape=_weight_grad_shape, vjp=_weight_grad_vjp,
     sympy=_sympy(_weight_grad), text="conv2d_weight_grad({0}, {1})",
-    latex=r"\operatorname{{conv}}^{{\top}}_{{w}}({0}, {1})")
+    latex=r"\operatorname{{conv}}^{{\top}}_{{w}}({0}, {1})",
+    lowering=im2col.lowering(im2col.weight_grad_product, _weight_grad_shape, ("image", "image", "kernel")))
 for _prim in (conv2d_p, conv2d_input_grad_p, conv2d_weight_grad_p):
     _prim.jvp = _bilinear_jvp(_prim)
 

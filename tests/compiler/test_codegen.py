@@ -159,9 +159,25 @@ def test_outputs_that_are_inputs_or_constants_are_copies():
     np.testing.assert_array_equal(constant, [1.0, 2.0])
 
 
-def test_batched_products_are_refused_with_the_node_named():
-    a, b = make_input("a", (2, 3, 4)), make_input("b", (2, 4, 5))
-    with pytest.raises(CompileError, match="matmul|multiplies"):
+def test_batched_products_run_one_gemm_per_matrix():
+    """A stack times a stack, a matrix broadcast over a stack, and a stack read transposed in place."""
+    a, b, m = make_input("a", (2, 3, 4)), make_input("b", (2, 4, 5)), make_input("m", (5, 3))
+    outputs = [a @ b, m @ (a @ b), gg.ops.transpose(b, (0, 2, 1)) @ gg.ops.transpose(a, (0, 2, 1))]
+    graph = Graph(outputs, [a, b, m])
+    rng = np.random.default_rng(0)
+    given_ = {n.name: rng.normal(size=n.shape) for n in graph.inputs}
+    compiled = compile(graph)
+    assert "batched_gemm(" in compiled.source and "ᵀ\n    for" not in compiled.source   # transposes read in place
+    for x, y in zip(compiled(**given_), graph(**given_)):
+        np.testing.assert_allclose(x, y, rtol=1e-12)
+
+
+@pytest.mark.parametrize("shapes, dtype", [([(2, 1, 3, 4), (1, 5, 4, 2)], "float64"),
+                                           ([(2, 3, 4), (2, 4, 5)], "int64")])
+def test_batched_products_it_cannot_run_are_refused_with_the_node_named(shapes, dtype):
+    """A batch broadcast axis by axis, and integers (BLAS multiplies floats)."""
+    a, b = make_input("a", shapes[0], dtype), make_input("b", shapes[1], dtype)
+    with pytest.raises(CompileError, match="multiplies"):
         compile(Graph([a @ b], [a, b]))
 
 

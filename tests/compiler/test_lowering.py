@@ -1,5 +1,7 @@
-"""Convolution and pooling lowered to im2col/col2im, BLAS products and NHWC loops, and einsum lowered to products
-and sums, give the interpreter's values."""
+"""Convolution and pooling lowered to im2col/col2im, BLAS products and window loops in either layout, and einsum
+lowered to products and sums, give the interpreter's values."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -39,10 +41,40 @@ def test_lowered_graph_computes_the_same_values(layout):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
-def test_compiled_network_and_gradient_match_the_interpreter():
-    graph = network("NHWC")   # NCHW lowers to this between transposes (checked above)
+@pytest.mark.parametrize("layout", ["NHWC", "NCHW"])
+def test_compiled_network_and_gradient_match_the_interpreter(layout):
+    graph = network(layout)
     given = values(graph, 1)
-    for a, b in zip(graph(**given), gg.compile(graph)(**given)):
+    compiled = gg.compile(graph)
+    for a, b in zip(graph(**given), compiled(**given)):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)
+    assert not TRANSPOSE_LOOP.search(compiled.source)     # each layout runs in its own: no image is transposed
+
+
+TRANSPOSE_LOOP = re.compile(r"ᵀ\n\s+for ")   # a transpose's comment, then the loop copying it
+
+
+GEOMETRIES = [((1, 3, 7, 5), (4, 3, 3, 2), 1, "valid", 1),                    # batch 1, odd sizes, a 3x2 kernel
+              ((2, 2, 9, 8), (3, 2, 3, 3), (2, 3), ((2, 0), (1, 3)), 1),      # strides, uneven padding
+              ((3, 1, 6, 7), (2, 1, 2, 3), (1, 2), "same", (2, 1))]           # dilation, 'same'
+
+
+def test_nchw_convolutions_and_max_pool_compiled_match_the_interpreter():
+    """conv2d and its gradients in x and w (im2col_nchw, batched products, col2im_nchw), then max pooling of
+    NCHW images and its gradient, at sizes where windows hang over the edges: one graph, one compile."""
+    inputs, loss = [], 0.0
+    for k, (shape, kernel, strides, padding, dilation) in enumerate(GEOMETRIES):
+        x, w = ops.input(f"x{k}", shape), ops.input(f"w{k}", kernel)
+        y = ops.conv2d(x, w, strides=strides, padding=padding, dilation=dilation, layout="NCHW")
+        pooled = ops.max_pool2d(ops.tanh(y), 2, strides=(1, 2), padding="same", layout="NCHW")
+        loss = loss + ops.sum(pooled * ops.const(np.linspace(-1.0, 1.0, pooled.size).reshape(pooled.shape)))
+        inputs += [x, w]
+    graph = gg.grad_graph(gg.Graph([loss], inputs))
+    given = values(graph, 5)
+    compiled = gg.compile(graph)
+    assert all(f"{helper}(" in compiled.source
+               for helper in ("im2col_nchw", "col2im_nchw", "batched_gemm", "max_pool_nchw", "max_pool_grad_nchw"))
+    for a, b in zip(graph(**given), compiled(**given)):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)
 
 

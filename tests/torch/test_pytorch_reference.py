@@ -9,6 +9,7 @@ from graphgrad import torch
 import graphgrad.torch.nn as nn
 import graphgrad.torch.nn.functional as F
 import graphgrad.torch.optim as optim
+from graphgrad.eager import tracing
 
 DATA = Path(__file__).resolve().parent / "data"
 # name -> (optimizer class, its arguments), the same for torch.optim in record_pytorch.py and for the spelling here
@@ -78,14 +79,19 @@ def batch_net(torch, nn, F):
     return BatchNet
 
 
-def replay(name, net, criterion, optimizer, target_dtype=None):
-    """The recorded run repeated with the torch spelling, every number compared as it is made."""
+def recorded(name, net, optimizer, target_dtype=None):
+    """A recording's numbers, with ``net`` given its initial weights: (data, input, target, the optimizer,
+    the steps' names)."""
     data = np.load(DATA / f"{name}_{optimizer}.npz")
     net.load_state_dict({k[len("init/"):]: data[k] for k in data.files if k.startswith("init/")})
-    input = torch.tensor(data["input"])
-    target = torch.tensor(data["target"], dtype=target_dtype)
-    opt = make_optimizer(optim, optimizer, net.parameters())
     steps = sorted({k.split("/")[0] for k in data.files if k.startswith("step")})
+    return (data, torch.tensor(data["input"]), torch.tensor(data["target"], dtype=target_dtype),
+            make_optimizer(optim, optimizer, net.parameters()), steps)
+
+
+def replay(name, net, criterion, optimizer, target_dtype=None):
+    """The recorded run repeated with the torch spelling, every number compared as it is made."""
+    data, input, target, opt, steps = recorded(name, net, optimizer, target_dtype)
     for step in steps:
         # in your training loop:
         opt.zero_grad()   # zero the gradient buffers
@@ -107,6 +113,29 @@ def replay(name, net, criterion, optimizer, target_dtype=None):
 
 def test_seed002_net_and_training_step_match_pytorch():
     replay("seed002", Net(), nn.MSELoss(), "sgd")
+
+
+def test_seed002_step_compiled_in_nchw_matches_pytorch(monkeypatch):
+    """The loop reading its numbers after each step, so the steps after the first are traced; the kernel is
+    loaded once built, so the last step runs compiled (convolutions and pooling in NCHW, batch 1)."""
+    monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    net, criterion = Net(), nn.MSELoss()
+    data, input, target, opt, steps = recorded("seed002", net, "sgd")
+    for step in steps:
+        opt.zero_grad()
+        output = net(input)
+        loss = criterion(output, target)
+        loss.backward()
+        opt.step()
+        np.testing.assert_allclose(output.detach().numpy(), data[f"{step}/output"], rtol=1e-5, atol=3e-6)
+        assert loss.item() == pytest.approx(float(data[f"{step}/loss"]), rel=1e-5)
+        for program in tracing.programs(opt):
+            program.load()
+    for k, v in net.state_dict().items():
+        np.testing.assert_allclose(v.numpy(), data[f"final/{k}"], rtol=1e-5, atol=1e-6, err_msg=k)
+    [program] = tracing.programs(opt)
+    assert program.compiled and program.calls == len(steps) - 1
+    assert "im2col_nchw(" in program.source and "max_pool_grad_nchw(" in program.source
 
 
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
