@@ -164,7 +164,7 @@ class Program:
     def load(self):
         """Compile (or load) the kernel now, in this thread, so the next step runs it (a test's way to reach
         the compiled step without waiting for the background)."""
-        tier = self.runner.tier
+        tier = self.built.runner.tier
         if tier.compiled is None and tier.candidate is not None:
             tier.compiled = tier.candidate.load()
 
