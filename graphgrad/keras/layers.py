@@ -140,18 +140,24 @@ class KerasLayer:
         return int(sum(v.value.size for v in self.variables.values()))
 
     def __getattr__(self, name):
-        """``dense.kernel`` and ``dense.bias``: the weight variables by name."""
+        """``dense.kernel`` and ``dense.bias``: the weight variables by name (``input`` and ``output`` are set
+        when the layer is called on a KerasTensor)."""
         variables = self.__dict__.get("variables", {})
         if name in variables:
             return variables[name]
+        if name in ("input", "output"):
+            raise AttributeError(f"Layer '{self.name}' has never been called and thus has no defined {name}.")
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # --- calling ------------------------------------------------------------------------------
     def __call__(self, inputs, training=False):
-        """``layer(x)``: symbolic on a KerasTensor, else the output computed now (a tf.Tensor)."""
+        """``layer(x)``: symbolic on a KerasTensor (kept as ``layer.input``, ``layer.output``), else the output
+        computed now (a tf.Tensor)."""
         if isinstance(inputs, KerasTensor):
             self.build(inputs.shape[1:])
-            return KerasTensor((None,) + tuple(self.output_shape(inputs.shape[1:])), self, inputs)
+            self.input = inputs
+            self.output = KerasTensor((None,) + tuple(self.output_shape(inputs.shape[1:])), self, inputs)
+            return self.output
         x = as_tensor(inputs)
         self.build(x.shape[1:])
         out, moved = eager.apply_layer(self, x, dict(self.variables), training, backend.rng())
@@ -177,15 +183,15 @@ Conv2D = keras_layer(nn_layers.Conv2D)
 MaxPooling2D = keras_layer(nn_layers.MaxPooling2D)
 AveragePooling2D = keras_layer(nn_layers.AveragePooling2D)
 GlobalAveragePooling2D = keras_layer(nn_layers.GlobalAveragePooling2D)
+GlobalMaxPooling2D = keras_layer(nn_layers.GlobalMaxPooling2D)
+Lambda = keras_layer(nn_layers.Lambda)
 BatchNormalization = keras_layer(nn_layers.BatchNormalization)
 MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D  # Keras's short names
 Layer = KerasLayer
 
 
-def input_shape_of(entry):
-    """The sample shape an ``Input``/``InputLayer`` entry of a Sequential fixes, or None for a layer."""
+def input_of(entry):
+    """The ``keras.Input`` an ``Input``/``InputLayer`` entry of a Sequential gives, or None for a layer."""
     if isinstance(entry, InputLayer):
         entry = entry.input
-    if isinstance(entry, KerasTensor) and entry.layer is None:
-        return entry.shape[1:]
-    return None
+    return entry if isinstance(entry, KerasTensor) and entry.layer is None else None

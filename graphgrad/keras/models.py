@@ -18,7 +18,7 @@ from ..nn.errors import ShapeError
 from ..nn.progress import finished, verbosity
 from ..tensorflow.tensor import Tensor
 from . import backend, losses, optimizers
-from .layers import KerasLayer, KerasTensor, as_tensor, input_shape_of, without_batch_axis
+from .layers import Input, KerasLayer, KerasTensor, as_tensor, input_of, without_batch_axis
 
 
 def _verbose(verbose, where):
@@ -30,7 +30,7 @@ class Sequential(nn_model.Sequential):
     """Layers in order, as ``keras.Sequential``; an ``Input``/``InputLayer`` first entry fixes the input shape."""
 
     def __init__(self, layers=None, name=None):
-        self._input_hint = None
+        self._input = None   # the keras.Input the layers were called on (given first, or made by build)
         super().__init__(None, name=name or backend.unique_name(self.kind), seed=int(backend.rng().integers(2 ** 31)),
                          dtype=backend.floatx())
         for layer in layers or []:
@@ -70,19 +70,52 @@ class Sequential(nn_model.Sequential):
 
     # --- building ------------------------------------------------------------------------------
     def add(self, layer):
-        shape = input_shape_of(layer)
-        if shape is not None:
-            self._input_hint = shape
+        given = input_of(layer)
+        if given is not None:
+            self._input = given
             return
         if not isinstance(layer, KerasLayer):
             raise TypeError(f"{type(self).__name__}.add takes keras layers (graphgrad.keras.layers), got {layer!r}")
         super().add(layer)
-        if not self.built and self._input_hint is not None:
-            self.build(self._input_hint)
+        if not self.built and self._input is not None:
+            self.build(self._input.shape[1:])
+
+    def pop(self):
+        """Remove the last layer and return it (as Keras does); a built model stays built with the others."""
+        if not self.layers:
+            raise TypeError("There are no layers in the model.")
+        layer = self.layers.pop()
+        if self.built:
+            self.built = False
+            if self.layers:
+                self.build(self.input_shape)
+        return layer
 
     def build(self, input_shape):
-        """Build the model and its layers' weights (``input_shape`` with or without the batch axis None)."""
-        super().build(without_batch_axis(input_shape))
+        """Build the model and its layers' weights (``input_shape`` with or without the batch axis None), and
+        call the layers on its ``keras.Input``, so that ``inputs``, ``outputs`` and each ``layer.output`` exist."""
+        shape = without_batch_axis(input_shape)
+        super().build(shape)
+        if self._input is None or self._input.shape[1:] != tuple(shape):
+            self._input = Input(shape=shape)
+        t = self._input
+        for layer in self.layers:
+            t = layer(t)
+
+    @property
+    def inputs(self):
+        """``[keras.Input]`` of a built model (to make a functional model of its layers)."""
+        return [self._built_input()]
+
+    @property
+    def outputs(self):
+        self._built_input()
+        return [self.layers[-1].output]
+
+    def _built_input(self):
+        if not self.built or not self.layers:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no defined input.")
+        return self._input
 
     def _initial_weights(self, input_shape, layer_input_shapes, param_shapes, inits):
         """Each layer first makes its own weights, as its variables (a layer built before keeps its own)."""
@@ -125,11 +158,15 @@ class Sequential(nn_model.Sequential):
         def run(x, params, noise):
             layer_inputs = {}
             out, _ = step.forward(self, x, params, training, noise, layer_inputs)
-            return out, step.moved(self, params, layer_inputs) if training else {}
+            return self._picked(out, layer_inputs), step.moved(self, params, layer_inputs) if training else {}
 
         out, moved = eager.call(run, x, variables, noise)
         for name, value in moved.items():
             variables[name].assign(value)
+        return out
+
+    def _picked(self, out, layer_inputs):
+        """What calling the model returns, from its output and each layer's input by name (``step.forward``)."""
         return out
 
     def evaluate(self, x, y, batch_size=32, verbose="auto", return_dict=False):
@@ -178,25 +215,60 @@ class Sequential(nn_model.Sequential):
         save_model(self, filepath, overwrite)
 
 
+def _chain(inputs, output):
+    """The layers from ``inputs`` to ``output`` (a KerasTensor), in order."""
+    chain, t = [], output
+    while t.layer is not None:
+        chain.append(t.layer)
+        t = t.source
+    if t is not inputs:
+        raise ArgumentError("the outputs were not computed from these inputs")
+    return chain[::-1]
+
+
 class Model(Sequential):
-    """The functional API: ``keras.Model(inputs, outputs)`` for a chain of layers from one ``keras.Input``."""
+    """The functional API: ``keras.Model(inputs, outputs)`` for a chain of layers from one ``keras.Input``;
+    ``outputs`` may be a list of tensors along the chain (a feature extractor: calling it gives each)."""
 
     kind = "model"
 
     def __init__(self, inputs=None, outputs=None, name=None):
-        if not isinstance(inputs, KerasTensor) or not isinstance(outputs, KerasTensor):
-            raise ArgumentError("keras.Model(inputs, outputs) takes a keras.Input and the tensor its layers made; "
+        if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+            inputs = inputs[0]
+        listed = isinstance(outputs, (list, tuple))
+        if not isinstance(inputs, KerasTensor) or not all(isinstance(t, KerasTensor)
+                                                          for t in (outputs if listed else [outputs])):
+            raise ArgumentError("keras.Model(inputs, outputs) takes one keras.Input and the tensors its layers made; "
                                 "subclassing Model with call() is not supported")
-        chain, t = [], outputs
-        while t.layer is not None:
-            chain.append(t.layer)
-            t = t.source
-        if t is not inputs:
-            raise ArgumentError("the outputs were not computed from these inputs")
+        chains = [_chain(inputs, t) for t in (outputs if listed else [outputs])]
+        longest = max(chains, key=len)
+        if any(chain != longest[:len(chain)] for chain in chains):
+            raise ArgumentError("keras.Model: the outputs must lie on one chain of layers (branching models are "
+                                "not supported)")
         super().__init__(None, name=name)
-        self._input_hint = inputs.shape[1:]
-        for layer in reversed(chain):
+        self._input = inputs
+        self._ends = [len(chain) for chain in chains] if listed else None   # each output: after this many layers
+        for layer in longest:
             self.add(layer)
+
+    def compile(self, *args, **kwargs):
+        self._one_output("compile")
+        super().compile(*args, **kwargs)
+
+    def predict(self, *args, **kwargs):
+        self._one_output("predict")
+        return super().predict(*args, **kwargs)
+
+    def _one_output(self, what):
+        if self._ends is not None and len(self._ends) > 1:
+            raise ArgumentError(f"{what}: a model of several outputs (a feature extractor) is only called, "
+                                "model(x); graphgrad trains and predicts with one output")
+
+    def _picked(self, out, layer_inputs):
+        """Each listed output: the input of the layer after it, or the model's output."""
+        if self._ends is None:
+            return out
+        return [out if end == len(self.layers) else layer_inputs[self.layers[end].name] for end in self._ends]
 
 
 def load_model(filepath, compile=True):

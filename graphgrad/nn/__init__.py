@@ -1,7 +1,7 @@
 """Keras-like neural networks on graphgrad's graph IR: layers build graphs, reverse mode gives gradients,
 optimizers are graph transforms, and one training step is one graph (``StepGraph``)."""
 from .layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten,
-                     GlobalAveragePooling2D, Layer, MaxPooling2D, Reshape)
+                     GlobalAveragePooling2D, GlobalMaxPooling2D, Lambda, Layer, MaxPooling2D, Reshape)
 from .model import Sequential
 from .losses import (BinaryCrossentropy, CategoricalCrossentropy, CosineSimilarity, KLDivergence, Loss,
                      MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy)

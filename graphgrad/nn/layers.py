@@ -10,7 +10,8 @@ from .. import ops
 from ..ops import windows as win
 from ..graph import shapes
 from ..datasets.checks import real_number, sample_shape, whole_number
-from ..errors import InputValueError
+from ..errors import ArgumentError, InputValueError
+from ..graph.node import Node
 from . import activations, initializers, regularizers
 from .errors import ShapeError
 
@@ -202,6 +203,27 @@ class Activation(Layer):
         return {"activation": self.activation_name}
 
 
+class Lambda(Layer):
+    """A function of the batch as a layer (Keras' ``Lambda``): ``function`` builds its graph from the input node
+    with graphgrad's or a spelling's operations; its output shape is found by building it once."""
+
+    kind = "lambda"
+
+    def __init__(self, function, name=None, input_shape=None):
+        super().__init__(name, input_shape)
+        self.function = function
+
+    def output_shape(self, input_shape):
+        return tuple(self.call(ops.input("x", (1,) + tuple(input_shape), np.float32), {}).shape[1:])
+
+    def call(self, x, params, training=False, noise=None):
+        out = self.function(x)
+        if not isinstance(out, Node):
+            raise ArgumentError(f"layer '{self.name}' (Lambda): the function must compute its output from the "
+                                f"input with graphgrad's or the spelling's operations, got {type(out).__name__}")
+        return out
+
+
 def _sample_shape(prim_shape, input_shape, *operand_shapes, **params):
     """A primitive's shape rule applied to one sample: the batch axis added, then dropped."""
     return tuple(prim_shape((1,) + tuple(input_shape), *operand_shapes, **params)[1:])
@@ -296,6 +318,7 @@ class GlobalAveragePooling2D(Layer):
     """The mean of each channel over the whole image: (h, w, c) -> (c,)."""
 
     kind = "global_average_pooling2d"
+    reduce = staticmethod(ops.mean)
 
     def __init__(self, input_shape=None, name=None):
         super().__init__(name, input_shape)
@@ -305,7 +328,14 @@ class GlobalAveragePooling2D(Layer):
         return (input_shape[2],)
 
     def call(self, x, params, training=False, noise=None):
-        return ops.mean(x, axis=(1, 2))
+        return self.reduce(x, axis=(1, 2))
+
+
+class GlobalMaxPooling2D(GlobalAveragePooling2D):
+    """The largest value of each channel over the whole image: (h, w, c) -> (c,)."""
+
+    kind = "global_max_pooling2d"
+    reduce = staticmethod(ops.max)
 
 
 class Reshape(Layer):

@@ -13,10 +13,11 @@ from .tape import active_tapes
 
 
 def _numpy_text(value):
-    """How TensorFlow shows a value after ``numpy=``: a scalar plainly, an array as NumPy's repr."""
+    """How TensorFlow shows a value after ``numpy=``: a scalar as the Python number it is (a float32 0.1 as
+    0.10000000149011612), an array as NumPy's repr."""
     value = np.asarray(value)
     if value.ndim == 0:
-        return str(value[()])
+        return repr(value.item())
     text = repr(value)
     return "\n" + text if "\n" in text else text
 
@@ -171,10 +172,11 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def convert_to_tensor(value, dtype=None):
-    """Tensors and variables as they are (a variable as its current value), graph nodes too (a layer's graph
-    being built calls its activation, ``tf.nn.relu``, on them); anything else as a constant."""
+    """Tensors as they are, a variable as its current value (a tensor, which records a read of the variable),
+    graph nodes too (a layer's graph being built calls its activation, ``tf.nn.relu``, on them); anything else
+    as a constant."""
     if isinstance(value, eager.Tensor) and (dtype is None or dtypes.as_dtype(dtype) == value.node.dtype):
-        return value
+        return value.snapshot()
     if isinstance(value, Node):
         return value
     return constant(value, dtype)

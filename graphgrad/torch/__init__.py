@@ -18,6 +18,7 @@ import numpy as np
 from .. import eager, ops
 from . import accelerator, backends, cuda, dtypes
 from .compiling import compile
+from .grad_fn import named as _named
 from .random import Generator, default_generator, generator as rng, manual_seed
 from .serialization import load, save
 from .tensor import (FUNCTIONS, CPU, Device as device, Parameter, ReturnType, Size, Tensor, as_array, function, on_cpu,
@@ -221,7 +222,8 @@ def cat(tensors, dim=0):
 
 def stack(tensors, dim=0):
     """The tensors (of one shape) joined along a new axis ``dim``."""
-    return eager.call(ops.stack, list(tensors), axis=dim)
+    tensors = list(tensors)
+    return _named(eager.call(ops.stack, tensors, axis=dim), "stack", *tensors)
 
 
 globals().update({name: function(name) for name in FUNCTIONS})  # torch.sin, torch.max, ...: the Tensor methods

@@ -5,19 +5,37 @@ node as PyTorch names the same operation (``MulBackward0``, ``SumBackward1``);
 ``next_functions`` follows the recorded operands, one ``(function, 0)`` pair
 each: the operand's ``grad_fn``, ``AccumulateGrad`` for a leaf that requires
 grad, None for a constant (a Python number only where PyTorch takes it as a
-tensor). A PyTorch operation graphgrad builds from several primitives is named
-by its last one (``mse_loss`` shows as ``MeanBackward0``).
+tensor). A spelled function that graphgrad builds from several primitives, or
+that PyTorch names apart from the primitive (``t``), names its result with
+``named``: PyTorch's name from ``SPELLED`` and the operands PyTorch's
+``next_functions`` lists, in its order.
 """
+import numpy as np
+
+from .. import eager
 from ..ops import REGISTRY
 
 # graphgrad's primitive -> PyTorch's name of its backward, where the two differ beyond capitals
 _PYTORCH_NAMES = {
-    "ln": "Log", "reshape": "View", "index": "Select", "transpose": "Permute", "clip": "Clamp",
-    "concatenate": "Cat", "astype": "ToCopy", "log_softmax": "LogSoftmax", "arcsin": "Asin", "arccos": "Acos",
+    "ln": "Log", "reshape": "View", "transpose": "Permute", "clip": "Clamp",
+    "concatenate": "Cat", "astype": "ToCopy", "arcsin": "Asin", "arccos": "Acos",
     "arctan": "Atan", "arcsinh": "Asinh", "arccosh": "Acosh", "arctanh": "Atanh", "arctan2": "Atan2",
     "mod": "Remainder", "logaddexp": "Logaddexp", "scatter_add": "IndexPut", "square": "Pow",
     "take_along_axis": "Gather", "norm": "LinalgVectorNorm",
 }
+
+# a spelled function (``named``'s key) -> PyTorch's name of the backward of its result
+SPELLED = {
+    "linear": "Addmm", "linear_unbiased": "Mm", "mse_loss": "MseLoss", "binary_cross_entropy": "BinaryCrossEntropy",
+    "binary_cross_entropy_with_logits": "BinaryCrossEntropyWithLogits", "nll_loss": "NllLoss",
+    "log_softmax": "LogSoftmax", "leaky_relu": "LeakyRelu", "elu": "Elu", "selu": "Elu", "gelu": "Gelu",
+    "softplus": "Softplus", "pad": "ConstantPadNd", "conv2d": "Convolution", "max_pool2d": "MaxPool2DWithIndices",
+    "avg_pool2d": "AvgPool2D", "t": "T", "transpose": "Transpose", "unsqueeze": "Unsqueeze", "stack": "Stack",
+    "batch_norm": "NativeBatchNorm", "norm": "LinalgVectorNorm", "std": "Std",
+}
+# the node of a spelled function's result -> (PyTorch's name, the operands next_functions lists); by node, since
+# the tensors that record the result (snapshots) and the result changed in place are other tensors
+_named = eager.WeakIdKeyDictionary()
 
 # arithmetic takes a Python number as a tensor in PyTorch (so it shows in next_functions); others as a number
 _WRAPPING = {"add", "sub", "mul", "div"}
@@ -26,6 +44,16 @@ _WRAPPING = {"add", "sub", "mul", "div"}
 def _matmul_name(a, b):
     """PyTorch's name for a product by the operands' ranks: Dot (1, 1), Mv (2, 1), Mm (2, 2)."""
     return {(1, 1): "Dot", (2, 1): "Mv", (2, 2): "Mm"}.get((len(a.shape), len(b.shape)), "Matmul")
+
+
+def _index_name(key):
+    """PyTorch's name for ``x[key]``: Index when an array picks, else what the last axis-changing part does
+    (an integer selects, a slice slices: PyTorch applies the parts in turn)."""
+    if any(isinstance(part, np.ndarray) for part in key):
+        return "Index"
+    steps = [part for part in key if isinstance(part, (int, np.integer)) or isinstance(part, slice)
+             and part != slice(None)]
+    return "Slice" if steps and isinstance(steps[-1], slice) else "Select"
 
 
 def _overload(node):
@@ -46,9 +74,20 @@ def backward_name(node):
         return f"{op.name}Backward"
     if op.name == "matmul":
         base = _matmul_name(*node.inputs)
+    elif op.name == "index":
+        base = _index_name(node.params["key"])
     else:
         base = _PYTORCH_NAMES.get(op.name) or "".join(part.capitalize() for part in op.name.split("_"))
     return f"{base}Backward{_overload(node)}"
+
+
+def named(result, spelled, *operands):
+    """``result`` of the spelled function ``spelled``, its grad_fn named as PyTorch names it (``SPELLED``) with
+    ``operands`` as next_functions: tensors, or ``(spelled, tensor)`` for an operation PyTorch applies to an
+    argument on the way (the ``t`` of a weight)."""
+    if isinstance(result, eager.Tensor) and result.parents:
+        _named[result.node] = (SPELLED[spelled] + "Backward0", operands)
+    return result
 
 
 class BackwardFunction:
@@ -58,16 +97,39 @@ class BackwardFunction:
         self._tensor = tensor
 
     def name(self):
-        return backward_name(self._tensor.node)
+        naming = _named.get(self._tensor.node)
+        return naming[0] if naming else backward_name(self._tensor.node)
 
     @property
     def next_functions(self):
+        naming = _named.get(self._tensor.node)
+        if naming:
+            return tuple((_Applied(*operand) if isinstance(operand, tuple) else function_of(operand), 0)
+                         for operand in naming[1])
         wrapped = self._tensor.node.op.name in _WRAPPING
         return tuple((function_of(parent), 0) for parent in self._tensor.parents
                      if wrapped or not parent.node.weak)
 
     def __repr__(self):
         return f"<{self.name()} object>"
+
+
+class _Applied:
+    """In ``next_functions``, an operation PyTorch applies to an argument inside a function (``t`` of
+    ``linear``'s weight), which graphgrad's graph folds into the function's own."""
+
+    def __init__(self, spelled, operand):
+        self._name, self._operand = SPELLED[spelled] + "Backward0", operand
+
+    def name(self):
+        return self._name
+
+    @property
+    def next_functions(self):
+        return ((function_of(self._operand), 0),)
+
+    def __repr__(self):
+        return f"<{self._name} object>"
 
 
 class AccumulateGrad:
@@ -83,7 +145,9 @@ class AccumulateGrad:
 
 
 def function_of(tensor):
-    """The entry of ``next_functions`` for an operand: its grad_fn, AccumulateGrad or None."""
+    """The entry of ``next_functions`` for an operand: its grad_fn, AccumulateGrad or None (a constant)."""
+    if not isinstance(tensor, eager.Tensor):
+        return None
     if tensor.parents:
         return BackwardFunction(tensor)
     return AccumulateGrad() if tensor.requires_grad else None

@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import eager, ops
 from . import dtypes
-from .grad_fn import BackwardFunction
+from .grad_fn import BackwardFunction, named
 from .printing import tensor_repr
 from .promotion import promoted
 from .random import generator
@@ -410,7 +410,7 @@ class Tensor(eager.Tensor):
     def unsqueeze(self, dim):
         """A new axis of length 1 at ``dim`` (negative counts from the end of the result)."""
         dim = dim % (self.ndim + 1)
-        return self.view(self.shape[:dim] + (1,) + self.shape[dim:])
+        return named(self.view(self.shape[:dim] + (1,) + self.shape[dim:]), "unsqueeze", self)
 
     def permute(self, *dims):
         axes = tuple(d % max(self.ndim, 1) for d in _dims(dims))
@@ -421,10 +421,10 @@ class Tensor(eager.Tensor):
         """Axes ``dim0`` and ``dim1`` swapped."""
         axes = list(range(self.ndim))
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-        return self.permute(axes)
+        return named(self.permute(axes), "transpose", self)
 
     def t(self):
-        return self.transpose(0, 1) if self.ndim == 2 else self.permute(tuple(range(self.ndim)))
+        return named(self.permute((1, 0) if self.ndim == 2 else tuple(range(self.ndim))), "t", self)
 
     @property
     def T(self):
@@ -455,7 +455,7 @@ class Tensor(eager.Tensor):
 
     def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
         """The standard deviation: the square root of ``var`` (N - 1 in the denominator unless told)."""
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        return named(self.var(dim, unbiased, keepdim, correction=correction).sqrt(), "std", self)
 
     def all(self, dim=None, keepdim=False):
         """Whether every element is nonzero (along ``dim``): a boolean tensor."""
@@ -496,7 +496,7 @@ class Tensor(eager.Tensor):
         "fro" is the 2-norm, as PyTorch reads it."""
         p = 2 if p == "fro" else p
         if dim is None:
-            return eager.call(lambda x: ops.norm(ops.ravel(x), ord=p), self)
+            return named(eager.call(lambda x: ops.norm(ops.ravel(x), ord=p), self), "norm", self)
         return eager.call(ops.norm, self, ord=p, axis=dim, keepdims=keepdim)
 
     def gather(self, dim, index):

@@ -235,3 +235,24 @@ def test_a_model_called_in_training_runs_its_layers_as_they_run_alone():
     assert not np.allclose(whole.layers[1].moving_mean.numpy(), 0)
     for a, b in zip(whole.get_weights(), alone.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_what_a_functional_chain_cannot_do_is_refused_in_one_line(tmp_path):
+    """Outputs on two branches, training a model of several outputs, saving a Lambda's Python function, and
+    popping an empty model each stop with one line naming the problem (not a silent wrong model)."""
+    from graphgrad.errors import ArgumentError
+    inputs = keras.Input(shape=(3,))
+    a, b = layers.Dense(2)(inputs), layers.Dense(2)(inputs)
+    with pytest.raises(ArgumentError, match="one chain"):
+        keras.Model(inputs, [a, b])
+    extractor = keras.Model(inputs, [a, layers.Dense(1)(a)])
+    assert [t.shape for t in extractor(np.ones((4, 3), np.float32))] == [(4, 2), (4, 1)]
+    with pytest.raises(ArgumentError, match="several outputs"):
+        extractor.compile(loss="mse")
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Lambda(lambda x: x * 2), layers.Dense(1)])
+    with pytest.raises(WeightsFileError, match="cannot save layer 'lambda'"):
+        model.save(tmp_path / "lambda.keras")
+    with pytest.raises(TypeError, match="no layers"):
+        keras.Sequential().pop()
+    with pytest.raises(AttributeError, match="never been called"):
+        layers.Dense(2).output

@@ -233,6 +233,13 @@ CASES = {
                 SQUARE, [[1.0], [-2.0], [0.5]])),
     "variable_ops": _variable_ops,
     "variable_repr": lambda tf: repr(tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="mark")),
+    "scalar_texts": lambda tf: tuple(f(t) for t in (tf.reduce_sum(tf.constant([10.0, 9.1, 8.2])), tf.constant(0.1),
+                                                     tf.constant(0.1, tf.float64), tf.constant(0.1, tf.float16),
+                                                     tf.constant(1e-8), tf.constant(3), tf.constant(True),
+                                                     tf.constant(float("nan")), tf.Variable(2.7, name="s"))
+                                     for f in (repr, str)),
+    "variable_converted": lambda tf: (repr(tf.convert_to_tensor(tf.Variable([1.5, -2.0]))),
+                                      _converted_gradient(tf)),
     "variable_shape_mismatch_kept": lambda tf: tf.Variable([2.0, 3.0]).assign([1, 2]),
     "device_block": lambda tf: _on_cpu(tf),
     "gpu_listed": lambda tf: len(tf.config.list_physical_devices("GPU")),
@@ -258,7 +265,54 @@ CASES = {
     "gradient_sigmoid": lambda tf: _grad(tf, tf.nn.sigmoid, [-10.0, -1.0, 0.0, 2.5]),
     "module_variables": _module,
     "dense_weight_names": _dense_names,
+    # Keras guides (sequential_model, functional_api) and basics' Lambda
+    "keras_pop": lambda tf: _keras_pop(tf, tf.keras),
+    "keras_global_pooling": lambda tf: tuple(layer()(tf.constant(_IMAGES)) for layer in (
+        tf.keras.layers.GlobalMaxPooling2D, tf.keras.layers.GlobalAveragePooling2D)),
+    "keras_feature_extractor": lambda tf: _feature_extractor(tf, tf.keras),
+    "keras_lambda": lambda tf: _lambda(tf, tf.keras),
 }
+_IMAGES = (np.arange(2 * 5 * 5 * 1, dtype=np.float32).reshape(2, 5, 5, 1) % 7 - 3) / 2   # signs, repeats
+
+
+def _keras_pop(tf, keras):
+    """pop() removes the last layer of a built model: the model computes with the others."""
+    model = keras.Sequential([keras.Input(shape=(3,))] + [keras.layers.Dense(n, kernel_initializer="ones",
+                                                                             bias_initializer="ones")
+                                                          for n in (4, 2, 1)])
+    popped = model.pop()
+    return (len(model.layers), type(popped).__name__, popped.units, model(tf.constant([[1.0, -2.0, 0.5]])),
+            str(tuple(model.outputs[0].shape)), len(model.weights))
+
+
+def _feature_extractor(tf, keras):
+    """keras.Model(inputs=model.inputs, outputs=[layer.output ...]) of a Sequential's layers, and of one."""
+    conv = dict(kernel_size=2, activation="relu", kernel_initializer="ones", bias_initializer="zeros")
+    initial = keras.Sequential([keras.Input(shape=(5, 5, 1)), keras.layers.Conv2D(2, name="first", **conv),
+                                keras.layers.Conv2D(1, name="middle", **conv), keras.layers.GlobalMaxPooling2D()])
+    every = keras.Model(inputs=initial.inputs, outputs=[layer.output for layer in initial.layers])
+    one = keras.Model(inputs=initial.inputs, outputs=initial.get_layer(name="middle").output)
+    x = tf.constant(_IMAGES)
+    return tuple(every(x)) + (one(x), str(tuple(initial.layers[1].output.shape)), str(tuple(initial.inputs[0].shape)))
+
+
+def _lambda(tf, keras):
+    """A Lambda layer of tf operations before a Dense layer, called and trained (the basics guide's model)."""
+    x = tf.linspace(-2.0, 2.0, 9)
+    model = keras.Sequential([keras.layers.Lambda(lambda x: tf.stack([x, x ** 2], axis=1)),
+                              keras.layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")])
+    before = model(x)
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.01))
+    history = model.fit(x, 3 * x - x ** 2 + 1, epochs=3, batch_size=4, shuffle=False, verbose=0)
+    return before, np.array(history.history["loss"]), model.layers[1].kernel
+
+
+def _converted_gradient(tf):
+    """A variable read through ``convert_to_tensor`` inside a tape still takes the gradient."""
+    v = tf.Variable([1.5, -2.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.convert_to_tensor(v) ** 2)
+    return tape.gradient(y, v)
 
 
 def _on_cpu(tf):

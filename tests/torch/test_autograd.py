@@ -38,12 +38,56 @@ MADE_BY = {
     "softmax": lambda t, x, v: t.nn.functional.softmax(x, 1),
     "log_softmax": lambda t, x, v: t.nn.functional.log_softmax(x, 1),
     "square": lambda t, x, v: x.square(), "to_double": lambda t, x, v: x.double(),
+    "slice": lambda t, x, v: x[:, 1:], "index": lambda t, x, v: x[[1, 0]], "t": lambda t, x, v: x.t(),
+    "transpose": lambda t, x, v: x.transpose(0, 1),
+    "unsqueeze": lambda t, x, v: v.unsqueeze(0), "stack": lambda t, x, v: t.stack([v, v * 2]),
+    "norm": lambda t, x, v: x.norm(), "std": lambda t, x, v: x.std(),
 }
+# functions that PyTorch computes as one operation and graphgrad builds from several: named as PyTorch names them
+_F = {
+    "linear": lambda F, x, v: F.linear(x, x, v), "linear_unbiased": lambda F, x, v: F.linear(x, x),
+    "mse_loss": lambda F, x, v: F.mse_loss(x, x.detach() * 0.5),
+    "mse_loss_sum": lambda F, x, v: F.mse_loss(x, x.detach() * 0.5, reduction="sum"),
+    "mse_loss_none": lambda F, x, v: F.mse_loss(x, x.detach() * 0.5, reduction="none"),
+    "binary_cross_entropy": lambda F, x, v: F.binary_cross_entropy(x.sigmoid(), (x.detach() > 0).float()),
+    "binary_cross_entropy_with_logits": lambda F, x, v: F.binary_cross_entropy_with_logits(x, (x.detach() > 0).float()),
+    "nll_loss": lambda F, x, v: F.nll_loss(F.log_softmax(x, 1), (v.detach() < 0).long()),
+    "cross_entropy": lambda F, x, v: F.cross_entropy(x, (v.detach() < 0).long()),
+    "cross_entropy_none": lambda F, x, v: F.cross_entropy(x, (v.detach() < 0).long(), reduction="none"),
+    "leaky_relu": lambda F, x, v: F.leaky_relu(x), "elu": lambda F, x, v: F.elu(x), "selu": lambda F, x, v: F.selu(x),
+    "gelu": lambda F, x, v: F.gelu(x), "gelu_tanh": lambda F, x, v: F.gelu(x, approximate="tanh"),
+    "softplus": lambda F, x, v: F.softplus(x), "pad": lambda F, x, v: F.pad(x, (1, 1)),
+    "conv2d": lambda F, x, v: F.conv2d(x.view(1, 1, 2, 2), x.view(1, 1, 2, 2), v[:1]),
+    "max_pool2d": lambda F, x, v: F.max_pool2d(x.view(1, 1, 2, 2), 2),
+    "avg_pool2d": lambda F, x, v: F.avg_pool2d(x.view(1, 1, 2, 2), 2),
+}
+MADE_BY.update({name: (lambda t, x, v, make=make: make(t.nn.functional, x, v)) for name, make in _F.items()})
+MADE_BY.update({
+    "nn_linear": lambda t, x, v: t.nn.Linear(2, 3)(x),
+    "batch_norm": lambda t, x, v: t.nn.BatchNorm2d(1)(x.view(1, 1, 2, 2)),
+})
 
 
 def _grad_fn(torch, make):
     y = make(torch, _x(torch), _v(torch))
     return y.grad_fn.name(), tuple(f is None or f.name() for f, _ in y.grad_fn.next_functions)
+
+
+def _blitz_chain(torch):
+    """The names along the first operands from a loss back to a leaf, as the 60 Minute Blitz prints them."""
+    x, v = _x(torch), _v(torch)
+    function, names = torch.nn.functional.mse_loss(torch.nn.functional.linear(x, x, v).relu(), x.detach()).grad_fn, []
+    while function is not None:
+        names.append(function.name())
+        function = function.next_functions[0][0] if function.next_functions else None
+    return tuple(names), torch.nn.functional.linear(x, x, v).grad_fn.next_functions[2][0].next_functions[0][0].name()
+
+
+def _index_names(torch):
+    """PyTorch names x[key] by its last step (graphgrad takes the key in one step, so only the name is asked)."""
+    x = _x(torch)
+    return tuple(x[key].grad_fn.name() for key in ((0, slice(1, None)), (slice(1, None), 0), (Ellipsis, 1),
+                                                     (None, 1), slice(0, 1), (torch.tensor([1, 0]),)))
 
 
 def _retained(torch):
@@ -111,6 +155,8 @@ def _custom_clipped(torch):
 
 CASES = {f"grad_fn/{name}": (lambda torch, make=make: _grad_fn(torch, make)) for name, make in MADE_BY.items()}
 CASES.update({
+    "blitz_chain": _blitz_chain,
+    "index_names": _index_names,
     "retain_grad": _retained,
     "grad": _grad,
     "grad_second": _second,

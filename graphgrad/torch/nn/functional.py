@@ -4,6 +4,7 @@ import numpy as np
 from ... import eager, ops
 from ...errors import ArgumentError
 from ...nn import activations as nn_activations, layers as nn_layers, losses as nn_losses
+from ..grad_fn import named
 from ..random import generator
 from ..tensor import Tensor
 
@@ -31,8 +32,13 @@ def log_softmax(input, dim):
 
 def linear(input, weight, bias=None):
     """``input @ weightᵀ + bias`` (PyTorch keeps weights as (out, in))."""
-    return eager.call(lambda x, w, b: ops.matmul(x, ops.transpose(w)) + b if b is not None
-                      else ops.matmul(x, ops.transpose(w)), input, weight, bias)
+    out = eager.call(lambda x, w, b: ops.matmul(x, ops.transpose(w)) + b if b is not None
+                     else ops.matmul(x, ops.transpose(w)), input, weight, bias)
+    if input.ndim != 2:   # PyTorch reshapes to a matrix and back: its grad_fn is a view's
+        return out
+    if bias is None:
+        return named(out, "linear_unbiased", input, ("t", weight))
+    return named(out, "linear", bias, input, ("t", weight))
 
 
 def _padding(padding):
@@ -44,7 +50,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     def build(x, w, b):
         y = ops.conv2d(x, w, stride, _padding(padding), dilation, groups, layout="NCHW")
         return y if b is None else y + ops.reshape(b, (1, -1, 1, 1))
-    return eager.call(build, input, weight, bias)
+    return named(eager.call(build, input, weight, bias), "conv2d", input, weight, bias)
 
 
 def _pool(op, input, kernel_size, stride, padding, ceil_mode, **options):
@@ -56,13 +62,13 @@ def _pool(op, input, kernel_size, stride, padding, ceil_mode, **options):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     if dilation != 1:
         raise ArgumentError("max_pool2d with dilation is not supported")
-    return _pool(ops.max_pool2d, input, kernel_size, stride, padding, ceil_mode)
+    return named(_pool(ops.max_pool2d, input, kernel_size, stride, padding, ceil_mode), "max_pool2d", input)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """The mean of each window; ``count_include_pad=False`` leaves the padded zeros out of the count."""
-    return _pool(ops.avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
-                 count_include_pad=count_include_pad)
+    return named(_pool(ops.avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
+                       count_include_pad=count_include_pad), "avg_pool2d", input)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -98,7 +104,8 @@ def _reduce(per_sample, reduction):
 
 def mse_loss(input, target, reduction="mean"):
     """The mean (or sum) of (input - target)² over every element."""
-    return eager.call(lambda p, y: _reduce(nn_losses.squared_error(y, p), reduction), input, target)
+    return named(eager.call(lambda p, y: _reduce(nn_losses.squared_error(y, p), reduction), input, target),
+                 "mse_loss", input, target)
 
 
 def cross_entropy(input, target, reduction="mean"):
@@ -112,41 +119,43 @@ def cross_entropy(input, target, reduction="mean"):
         raise ArgumentError(f"cross_entropy: class indices must be in 0..{input.shape[1] - 1}")
     # the labels are an operand, not a constant of the builder: a traced loop's replay takes each batch's
     one_hot = Tensor.leaf(np.eye(input.shape[1], dtype=input.dtype)[classes])
-    return eager.call(lambda z, y: _reduce(_CROSS_ENTROPY.from_logits_per_sample(y, z), reduction), input, one_hot)
+    return named(eager.call(lambda z, y: _reduce(_CROSS_ENTROPY.from_logits_per_sample(y, z), reduction), input,
+                            one_hot), "nll_loss", ("log_softmax", input))
 
 
 _CROSS_ENTROPY = nn_losses.CategoricalCrossentropy(from_logits=True)
 
 
 # --- more activations (``graphgrad.nn.activations``) -------------------------------------------------------
-def _maybe_in_place(input, inplace, builder):
-    """``builder`` applied to ``input``: into it when ``inplace`` (as ``relu_`` is), else as a new tensor."""
-    return input._in_place(builder) if inplace else eager.call(builder, input)
+def _maybe_in_place(input, inplace, builder, spelled):
+    """``builder`` applied to ``input``: into it when ``inplace`` (as ``relu_`` is), else as a new tensor, the
+    result of the function ``spelled``."""
+    return input._in_place(builder) if inplace else named(eager.call(builder, input), spelled, input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return _maybe_in_place(input, inplace, lambda x: nn_activations.leaky_relu(x, negative_slope))
+    return _maybe_in_place(input, inplace, lambda x: nn_activations.leaky_relu(x, negative_slope), "leaky_relu")
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _maybe_in_place(input, inplace, lambda x: nn_activations.elu(x, alpha))
+    return _maybe_in_place(input, inplace, lambda x: nn_activations.elu(x, alpha), "elu")
 
 
 def selu(input, inplace=False):
-    return _maybe_in_place(input, inplace, nn_activations.selu)
+    return _maybe_in_place(input, inplace, nn_activations.selu, "selu")
 
 
 def gelu(input, approximate="none"):
     """x · Φ(x) (Φ the standard normal CDF, through erf); ``approximate="tanh"``: the tanh formula."""
     if approximate not in ("none", "tanh"):
         raise ArgumentError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return eager.call(nn_activations.gelu, input, approximate == "tanh")
+    return named(eager.call(nn_activations.gelu, input, approximate == "tanh"), "gelu", input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + e^(beta·x)) / beta, computed stably for any x (so ``threshold``, PyTorch's switch to x itself
     where beta·x > threshold, changes nothing but the last bits)."""
-    return eager.call(lambda x: ops.softplus(x * beta) / beta, input)
+    return named(eager.call(lambda x: ops.softplus(x * beta) / beta, input), "softplus", input)
 
 
 # --- padding and picking ----------------------------------------------------------------------------------
@@ -158,7 +167,7 @@ def pad(input, pad, mode="constant", value=0.0):
                             f"got {len(pad)}")
     pairs = [tuple(pad[i:i + 2]) for i in range(0, len(pad), 2)]
     widths = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
-    return eager.call(ops.pad, input, widths, mode=mode, constant_values=value)
+    return named(eager.call(ops.pad, input, widths, mode=mode, constant_values=value), "pad", input)
 
 
 # --- losses of probabilities and log-probabilities ---------------------------------------------------------
@@ -167,7 +176,7 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     def build(p, y, w):
         per = -(y * ops.maximum(ops.ln(p), -100) + (1 - y) * ops.maximum(ops.ln(1 - p), -100))
         return _reduce(per if w is None else per * w, reduction)
-    return eager.call(build, input, target, weight)
+    return named(eager.call(build, input, target, weight), "binary_cross_entropy", input, target)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean", pos_weight=None):
@@ -177,7 +186,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="m
         log_weight = 1 if pw is None else 1 + (pw - 1) * y
         per = (1 - y) * z + log_weight * ops.softplus(-z)
         return _reduce(per if w is None else per * w, reduction)
-    return eager.call(build, input, target, weight, pos_weight)
+    return named(eager.call(build, input, target, weight, pos_weight), "binary_cross_entropy_with_logits", input,
+                 target)
 
 
 def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
@@ -200,4 +210,4 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
         if reduction == "mean":
             return ops.sum(per) / float(per_weight.sum())
         return _reduce(per, reduction)
-    return eager.call(build, input)
+    return named(eager.call(build, input), "nll_loss", input)

@@ -12,6 +12,7 @@ from ... import eager
 from ...errors import ArgumentError, ShapeError
 from ...nn import layers as nn_layers
 from ...ops import windows
+from ..grad_fn import named
 from ..tensor import Parameter, Tensor, on_cpu
 from . import functional as F, init
 
@@ -205,15 +206,16 @@ class AvgPool2d(MaxPool2d):
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
 
-class BatchNorm2d(Module):
-    """Batch normalisation of (N, C, H, W) inputs over N, H, W: graphgrad.nn's BatchNormalization with
-    PyTorch's running-average rule (``running = (1 - momentum)·running + momentum·batch``, unbiased variance)."""
+class _BatchNorm(Module):
+    """Batch normalisation of each channel (axis 1) over the other axes: graphgrad.nn's BatchNormalization with
+    PyTorch's running-average rule (``running = (1 - momentum)·running + momentum·batch``, unbiased variance).
+    A subclass says which input shapes it takes (``ranks``, ``shapes``)."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
         super().__init__()
         if not track_running_stats:
-            raise ArgumentError("BatchNorm2d: track_running_stats=False is not supported")
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+            raise ArgumentError(f"{type(self).__name__}: track_running_stats=False is not supported")
+        self.num_features, self.eps, self.momentum, self.affine = num_features, eps, momentum, affine
         self.rule = nn_layers.BatchNormalization(axis=0, momentum=1 - momentum, epsilon=eps, center=affine,
                                                  scale=affine, unbiased_moving_variance=True)
         if affine:
@@ -230,18 +232,32 @@ class BatchNorm2d(Module):
         return params
 
     def forward(self, x):
-        if x.ndim != 4 or x.shape[1] != self.num_features:
-            raise ShapeError(f"BatchNorm2d({self.num_features}) needs inputs (N, {self.num_features}, H, W), "
+        if x.ndim not in self.ranks or x.shape[1] != self.num_features:
+            shapes = " or ".join(f"({', '.join(s.format(C=self.num_features) for s in shape)})"
+                                 for shape in self.shapes)
+            raise ShapeError(f"{type(self).__name__}({self.num_features}) needs inputs {shapes}, "
                              f"got shape {tuple(x.shape)}")
         out, moved = eager.apply_layer(self.rule, x, self._params(), self.training)
         if self.training:
             self._buffers["running_mean"] = Tensor.leaf(moved["moving_mean"].value)
             self._buffers["running_var"] = Tensor.leaf(moved["moving_variance"].value)
             self._buffers["num_batches_tracked"] = Tensor.leaf(self.num_batches_tracked.value + 1)
-        return out
+        return named(out, "batch_norm", x, *(self._parameters[name] for name in ("weight", "bias")
+                                             if name in self._parameters))
 
     def extra_repr(self):
-        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.affine}, track_running_stats=True")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Over N (and L) of (N, C) or (N, C, L) inputs: the features of a dense layer, or the channels of a sequence."""
+    ranks, shapes = (2, 3), (("N", "{C}"), ("N", "{C}", "L"))
+
+
+class BatchNorm2d(_BatchNorm):
+    """Over N, H, W of (N, C, H, W) images."""
+    ranks, shapes = (4,), (("N", "{C}", "H", "W"),)
 
 
 class Dropout(Module):

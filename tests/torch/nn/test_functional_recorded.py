@@ -67,7 +67,21 @@ CASES = {
     "module_bce": with_grad(lambda t, x: t.nn.BCELoss()(x, t.tensor(Y)), P),
     "module_bce_logits": with_grad(lambda t, x: t.nn.BCEWithLogitsLoss(pos_weight=t.tensor(2.0))(x, t.tensor(Y))),
     "module_nll": with_grad(lambda t, x: t.nn.NLLLoss(reduction="none")(x, t.tensor([0, 3]))),
+    "module_batch_norm1d": with_grad(lambda t, x: t.nn.BatchNorm1d(4)(x)),
+    "module_batch_norm1d_sequence": with_grad(lambda t, x: t.nn.BatchNorm1d(2, affine=False)(x.reshape(2, 2, 2))),
 }
+
+
+def batch_norm_running(torch):
+    """Two training batches move the running statistics; evaluation then uses them; the module's repr."""
+    norm = torch.nn.BatchNorm1d(4, momentum=0.25)
+    for scale in (1.0, 3.0):
+        norm(torch.tensor(Z) * scale)
+    norm.eval()
+    return norm.running_mean, norm.running_var, norm(torch.tensor(P)).detach(), repr(norm)
+
+
+CASES["module_batch_norm1d_running"] = batch_norm_running
 
 
 test_as_pytorch = replay(CASES, DATA)
