@@ -35,7 +35,7 @@ def param_key(value):
 def node_key(node, args):
     """Two nodes with equal keys compute the same value."""
     return (node.op.name, tuple(a.id for a in args),
-            tuple(sorted((k, param_key(v)) for k, v in node.params.items())), node.dtype.str)
+            tuple(sorted((k, param_key(v)) for k, v in node.params.items())), node.dtype.str, node.weak)
 
 
 def common_subexpressions(graph):
@@ -226,6 +226,12 @@ def simplify(graph):
         graph = new
 
 
+def deduplicated(graph):
+    """The passes that change no value, not even by a rounding: merge common subexpressions, drop dead code
+    (what the interpreter runs of a graph it runs many times: ``compiler.TieredGraph``)."""
+    return eliminate_dead_code(common_subexpressions(graph))
+
+
 def optimize(graph):
     """The standard pipeline: simplify, fold constants, merge common subexpressions, drop dead code."""
     graph = simplify(graph)
@@ -235,5 +241,5 @@ def optimize(graph):
     return eliminate_dead_code(graph)
 
 
-__all__ = ["common_subexpressions", "fold_constants", "eliminate_dead_code", "simplify", "optimize",
+__all__ = ["common_subexpressions", "fold_constants", "eliminate_dead_code", "simplify", "deduplicated", "optimize",
            "rewrite", "constant_value"]

@@ -66,6 +66,8 @@ def _key(value, depth=0):
     kind = type(value)
     if kind in (int, str, bool, type(None)):
         return value if kind is not bool else ("bool", value)
+    if isinstance(value, np.dtype):
+        return (np.dtype, value)   # hashable, equal by value (its repr is the slowest part of a model's key)
     if isinstance(value, _PLAIN):
         return (kind, repr(value))
     if kind in (tuple, list):

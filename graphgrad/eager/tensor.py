@@ -291,9 +291,11 @@ class Variable(Tensor):
     def __init__(self, value, dtype=None, name=None, requires_grad=True):
         self._set(_array(value, dtype), name or unique_name("Variable"), requires_grad)
 
-    def _set(self, array, name, requires_grad):
-        """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value."""
-        self._current = self.plain_class()(ops.input(name, array.shape, array.dtype), array, (), requires_grad)
+    def _set(self, array, name, requires_grad, node=None):
+        """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value, of a new
+        input ``node`` (made now if not given)."""
+        node = ops.input(name, array.shape, array.dtype) if node is None else node
+        self._current = self.plain_class()(node, array, (), requires_grad)
         _holders[self._current] = weakref.ref(self)
         if getattr(self, "_node", None) is not None:   # a new value, not the first
             replaced(self._node, self._current)
@@ -337,7 +339,7 @@ class Variable(Tensor):
         if array.shape != self.node.shape:
             raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
                                   f"'{self.name}' of shape {self.node.shape}")
-        self._set(array, self.name, self.requires_grad)
+        self._set(array, None, self.requires_grad, self._node.on(()))   # (the same name, shape and dtype)
         return self
 
 

@@ -5,8 +5,9 @@ are deferred: each returns a tensor whose value is computed when some code
 reads it (``Pending``). ``backward`` then defers the gradients too, and the
 optimizer's step finds the whole step -- forward, gradients, update -- still
 uncomputed. It reads the step's structure (operations, parameters, shapes,
-dtypes; not the values), and runs the program cached for that structure: the
-forward, the core's reverse mode and the optimizer's rule as one graph, on the
+dtypes; not the values), and runs the program cached for that structure (built
+once per process and optimizer settings: a new model of the same net builds
+nothing): the forward, the core's reverse mode and the optimizer's rule as one graph, on the
 interpreter at once and compiled in the background (``compiler.TieredGraph``),
 as ``fit`` runs its step. So the loop as written runs at the compiled step's
 speed, the way tinygrad's TinyJit and JAX's jit do, with no change to the code.
@@ -18,7 +19,7 @@ Eager semantics stay: a value read in the middle of a step (``loss.item()``
 before ``step()``, ``print``, a conditional) is computed on the spot, operation
 by operation as eagerly, and that step then finishes eagerly; so do in-place
 changes of recorded tensors, accumulated gradients and ``no_grad`` code. A
-step whose structure changes gets a program of its own; after
+step whose structure or optimizer settings change gets a program of its own; after
 ``MOST_VARIANTS`` structures the optimizer's loop stays eager. A traced step
 whose loss or gradients are not finite is run again eagerly, so an error names
 the operation as it does eagerly. ``GRAPHGRAD_EAGER=1`` turns tracing off.
@@ -37,7 +38,7 @@ from ..nn import optimizers
 from . import replay
 from .gradients import gradients, history, reads_of
 from .tensor import Pending, deferred_nodes, unique_name
-from .updates import _Step, state_inputs, state_outputs
+from .updates import _Step, kept, settings, state_inputs, state_outputs
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
 
@@ -125,31 +126,45 @@ def defer_gradients(target, sources, through=None):
     return [next(grads) if r else None for r in reads]
 
 
-class Program:
+class Built:
     """One training step's structure as one graph: forward inputs, then the optimizer's state, to the loss,
-    the gradients and the new parameters and state; run by ``compiler.TieredGraph``."""
+    the gradients and the new parameters and state; run by ``compiler.TieredGraph``. Shared by the loops of
+    every optimizer of the same rule and settings (``updates.kept``): a new model of the same net builds nothing."""
 
     def __init__(self, graph, loss, grads, step, updated, runner):
         self.graph, self.loss, self.grads, self.step, self.runner = graph, loss, grads, step, runner
         self.updated = updated   # the positions of the variables the step updates (those with a gradient)
+
+
+class Program:
+    """One optimizer's traced step of one structure and ``settings`` (``updates.settings``): its ``Built``
+    graph, and the steps it ran."""
+
+    def __init__(self, built, settings):
+        self.built, self.settings = built, settings
         self.calls = 0     # steps it ran
         self.replays = 0   # of those, steps replayed (``replay``: matched call by call, no signature read)
 
     @property
+    def graph(self):
+        """The step's graph (forward, gradients, update), to draw or run."""
+        return self.built.graph
+
+    @property
     def source(self):
         """The generated kernel's source (None when the graph runs on the interpreter only)."""
-        candidate = self.runner.tier.candidate
+        candidate = self.built.runner.tier.candidate
         return None if candidate is None else candidate.source
 
     @property
     def compiled(self):
         """Whether the compiled kernel runs the steps now."""
-        return self.runner.tier.ready() is not None
+        return self.built.runner.tier.ready() is not None
 
     def load(self):
         """Compile (or load) the kernel now, in this thread, so the next step runs it (a test's way to reach
         the compiled step without waiting for the background)."""
-        tier = self.runner.tier
+        tier = self.built.runner.tier
         if tier.compiled is None and tier.candidate is not None:
             tier.compiled = tier.candidate.load()
 
@@ -195,8 +210,13 @@ def _traced(updater, variables, grads, assign):
     if found is None:
         return False
     back, pairs = found
+    rule = settings(updater.optimizer)
+    if rule is None:
+        return False
     session = replay.current(tracer)
     replayed = None if session is None else session.replayed(back, pairs)
+    if replayed is not None and replayed[0].program.settings != rule:   # e.g. a learning rate set since
+        replayed = None
     if replayed is not None:
         recording, arrays = replayed
         program = recording.program
@@ -205,12 +225,13 @@ def _traced(updater, variables, grads, assign):
         if signature is None:
             return False
         key, tensors = signature
-        program = tracer.programs.get(key)
+        program = tracer.programs.get((key, rule))
         if program is None:
             if len(tracer.programs) >= MOST_VARIANTS:
                 tracer.off = True
                 return False
-            program = tracer.programs[key] = _build(updater, back, pairs, tensors)
+            built = kept(updater.optimizer, ("step", key), lambda: _build(updater, back, pairs, tensors))
+            program = tracer.programs[key, rule] = Program(built, rule)
         recording = None if session is None else session.recording(program, back, pairs, tensors, _is_input)
         if recording is not None and len(tracer.recordings) < replay.MOST_RECORDINGS:
             tracer.recordings.append(recording)
@@ -323,22 +344,23 @@ def _build(updater, back, pairs, tensors):
     outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
     graph = Graph(outputs, nodes + state_inputs(update))
     from ..compiler import TieredGraph   # the compiler is imported when a loop is first traced
-    return Program(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
+    return Built(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
 
 
 def _run(program, updater, back, pairs, arrays, assign):
     """Run ``program`` on this step's input ``arrays`` and store what it computed; False (nothing stored) when
     the loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
-    step = program.step
-    variables = [pairs[k][0] for k in program.updated]
+    built = program.built
+    step = built.step
+    variables = [pairs[k][0] for k in built.updated]
     state = updater.state(step, variables)
-    results = program.runner(*arrays, *[state[n.id] for n in state_inputs(step.update)])
+    results = built.runner(*arrays, *[state[n.id] for n in state_inputs(step.update)])
     results = results if isinstance(results, (list, tuple)) else [results]
-    env = {n.id: np.asarray(r, n.dtype) for n, r in zip(program.graph.outputs, results)}
-    loss = env[program.loss.id]
-    found = [None if g is None else env[g.id] for g in program.grads]
-    if not (np.isfinite(loss).all() and all(np.isfinite(g).all() for g in found if g is not None)):
-        return False
+    env = {n.id: np.asarray(r, n.dtype) for n, r in zip(built.graph.outputs, results)}
+    loss = env[built.loss.id]
+    found = [None if g is None else env[g.id] for g in built.grads]
+    if not np.isfinite(np.concatenate([loss.ravel()] + [g.ravel() for g in found if g is not None])).all():
+        return False   # (one check of all: a sixth of the time of one per array)
     program.calls += 1
     back.target._value.array = loss
     back.fill(found)

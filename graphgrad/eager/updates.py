@@ -38,6 +38,35 @@ def state_outputs(update):
             for n in (update.new_params[name], *update.new_slots[name].values())] + changed
 
 
+def settings(optimizer):
+    """The optimizer's rule and settings (``config()``): what its graphs are built for, so a setting changed
+    between steps (``optimizer.learning_rate = 0.01``) is a graph of its own. None when some setting has no key."""
+    key = (type(optimizer), tuple(optimizer.config().items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+_kept = {}       # (what, optimizer settings) -> the graph built for it, oldest first
+MOST_KEPT = 32   # graphs kept for the process
+
+
+def kept(optimizer, what, build):
+    """``build()`` for ``what`` under ``optimizer``'s current settings, kept for the process: another optimizer
+    of the same rule and settings (a new model of the same net, a notebook cell run again) finds it built."""
+    rule = settings(optimizer)
+    if rule is None:
+        return build()
+    key = (what, rule)
+    found = _kept.pop(key, None)
+    _kept[key] = found = found if found is not None else build()   # now the newest
+    while len(_kept) > MOST_KEPT:
+        del _kept[next(iter(_kept))]
+    return found
+
+
 class Updater:
     """Applies ``optimizer`` (a ``graphgrad.nn`` optimizer) to variables, keeping its slots per variable and the
     number of steps taken (``iterations``)."""
@@ -45,7 +74,7 @@ class Updater:
     def __init__(self, optimizer):
         self.optimizer = optimizer
         self.iterations = 0
-        self.slots, self.globals, self._steps = {}, None, {}
+        self.slots, self.globals = {}, None
 
     def apply(self, pairs, assign=None):
         """One step for each (gradient, variable) pair, the gradient a tensor or None (then the pair is skipped);
@@ -84,12 +113,11 @@ class Updater:
         return self.iterations
 
     def _step(self, shapes, dtype):
-        """The update of variables of ``shapes`` as one graph (built once per shapes)."""
-        key = (shapes, np.dtype(dtype))
-        if key not in self._steps:
+        """The update of variables of ``shapes`` as one graph (built once per shapes and settings)."""
+        def build():
             params = {f"p{i}": ops.input(f"p{i}", shape, vdtype) for i, (shape, vdtype) in enumerate(shapes)}
             grads = {name: ops.input(f"g{name[1:]}", p.shape, p.dtype) for name, p in params.items()}
             update = optimizers.update(self.optimizer, params, grads, dtype)
             graph = Graph(state_outputs(update), [*params.values(), *grads.values(), *state_inputs(update)])
-            self._steps[key] = _Step(graph, params, grads, update)
-        return self._steps[key]
+            return _Step(graph, params, grads, update)
+        return kept(self.optimizer, ("update", shapes, np.dtype(dtype)), build)

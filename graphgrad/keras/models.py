@@ -149,7 +149,9 @@ class Sequential(nn_model.Sequential):
         if not self.built:
             self.build(np.shape(inputs)[1:])
         x = as_tensor(inputs)
-        self._layout(x.shape[1:])   # refuses samples the layers' weights do not fit
+        variables = self._variables
+        sample = x.spec.shape[1:]   # refuses samples the layers' weights do not fit (checked once per shapes)
+        self._cached(("fits", sample, tuple(v.spec.shape for v in variables.values())), lambda: self._layout(sample))
         noise = {name: Tensor.leaf(backend.rng().random(shape).astype(x.node.dtype))
                  for name, shape in (step.noise_shapes(self, x.shape[0]) if training else {}).items()}
 
@@ -158,7 +160,6 @@ class Sequential(nn_model.Sequential):
             out, _ = step.forward(self, x, params, training, noise, layer_inputs)
             return self._picked(out, layer_inputs), step.moved(self, params, layer_inputs) if training else {}
 
-        variables = self._variables
         out, moved = eager.call(run, x, variables, noise)
         for name, value in moved.items():
             variables[name].assign(value)

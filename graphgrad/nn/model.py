@@ -94,10 +94,11 @@ class Sequential:
         """``(each layer's input shape, weight shapes by name, initializers by name, non-trainable names, output
         shape)`` for samples of ``input_shape``; a ShapeError if weights drawn before do not fit them."""
         shape, layer_input_shapes, param_shapes, inits, non_trainable = input_shape, [], {}, {}, set()
+        weights = self._weights   # (a property in Keras's spelling: made once, not per layer)
         for i, layer in enumerate(self.layers):
             params = layer.parameters(shape)
             if i < len(self.layer_input_shapes):
-                check_weights_fit(layer, {suffix: self._weights[f"{layer.name}/{suffix}"].shape
+                check_weights_fit(layer, {suffix: weights[f"{layer.name}/{suffix}"].shape
                                           for suffix in layer.parameters(self.layer_input_shapes[i])},
                                   self.layer_input_shapes[i], shape)
             layer_input_shapes.append(shape)

@@ -39,6 +39,7 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._ids = set()
         self._variables = []   # the variables watched, in the order first watched
+        self._kept = set()     # their ids (a variable is read several times a step: no scan of the list)
         self._recording = False
         self._used = False
         self._last = None
@@ -69,7 +70,8 @@ class GradientTape:
             self._keep(variable)
 
     def _keep(self, variable):
-        if not any(v is variable for v in self._variables):
+        if id(variable) not in self._kept:   # (the list holds the variable: its id is not reused meanwhile)
+            self._kept.add(id(variable))
             self._variables.append(variable)
 
     def watched_variables(self):
@@ -77,13 +79,19 @@ class GradientTape:
         return tuple(self._variables)
 
     def watches(self, operands):
-        """Whether an operation on ``operands`` is recorded by this tape."""
-        return any(t.node.id in self._ids or (self.watch_accessed_variables and t.requires_grad and t.is_leaf)
-                   for t in operands)
+        """Whether an operation on ``operands`` is recorded by this tape (a loop: called for every operation)."""
+        ids, accessed = self._ids, self.watch_accessed_variables
+        for t in operands:
+            if t.node.id in ids or (accessed and t.requires_grad and not t.parents):
+                return True
+        return False
 
     def note(self, result, operands):
-        self._ids.add(result.node.id)
-        self._ids.update(t.node.id for t in operands if t.requires_grad and t.is_leaf)
+        ids = self._ids
+        ids.add(result.node.id)
+        for t in operands:
+            if t.requires_grad and not t.parents:
+                ids.add(t.node.id)
 
     @contextlib.contextmanager
     def stop_recording(self):

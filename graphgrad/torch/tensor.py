@@ -899,8 +899,8 @@ class Parameter(eager.Variable, Tensor):
         value = np.zeros(0, np.float32) if data is None else (data.value if isinstance(data, eager.Tensor) else data)
         super().__init__(value, None, eager.unique_name("param"), requires_grad)
 
-    def _set(self, array, name, requires_grad):
-        super()._set(array, name, requires_grad)
+    def _set(self, array, name, requires_grad, node=None):
+        super()._set(array, name, requires_grad, node)
         _owners[self._current] = self
 
     def __repr__(self):

@@ -27,6 +27,16 @@ def test_cse_keeps_different_parameters_apart():
     assert ops_of(common_subexpressions(graph)).count("sum") == 2
 
 
+def test_cse_keeps_a_weak_number_apart_from_an_array_of_the_same_value():
+    x = gg.ops.input("x", (3,), np.float32)
+    weak, strong = gg.ops.const(0.1), gg.ops.const(0.1, dtype=np.float64)   # x32·0.1 is float32, x32·array float64
+    graph = Graph([x * weak, x * strong], [x])
+    values = np.float32([1.0, 3.0, 7.0])
+    for before, after in zip(graph(values), common_subexpressions(graph)(values)):
+        np.testing.assert_array_equal(after, before)
+        assert after.dtype == before.dtype
+
+
 def test_constant_folding_evaluates_constant_subgraphs():
     x = gg.vars("x")
     three = gg.ops.const(3.0)

@@ -141,6 +141,19 @@ def test_a_tiered_graph_returns_what_the_interpreter_and_the_kernel_return():
     np.testing.assert_allclose(second, first, rtol=1e-12)
 
 
+def test_a_tiered_graph_interprets_each_repeated_value_once_and_gives_the_same_bits():
+    x = make_input("x", (4, 3), np.float32)
+    w = make_input("w", (3, 2), np.float32)
+    graph = Graph([gg.tanh(x @ w), gg.sum(gg.tanh(x @ w) * 2.0, axis=0)], [x, w])
+    tiered = TieredGraph(graph)
+    count = lambda g, op: sum(n.op.name == op for n in g.nodes)   # noqa: E731
+    assert (count(graph, "matmul"), count(tiered.interpreted, "matmul")) == (2, 1)
+    rng = np.random.default_rng(0)
+    xv, wv = rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(3, 2)).astype(np.float32)
+    for a, b in zip(tiered(xv, wv), graph(xv, wv)):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_a_short_fit_on_auto_neither_imports_numba_nor_compiles(tmp_path):
     code = """
 import sys

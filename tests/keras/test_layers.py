@@ -120,6 +120,7 @@ def test_a_trained_model_refuses_data_of_another_width_and_keeps_its_weights():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.ones((8, 3)), np.ones((8, 1)), verbose=0)
     before = model.get_weights()
+    model(np.ones((2, 3)))   # a call that fits (its check is kept): the next call is checked again
     with pytest.raises(ShapeError, match=r"'dense' \(Dense\) was built for samples of shape \(3,\) and got "
                                          r"samples of shape \(5,\)"):
         model(np.ones((2, 5)))

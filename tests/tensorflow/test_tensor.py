@@ -42,6 +42,15 @@ def test_variable_prints_and_assigns():
         v.assign([1.0, 2.0])
 
 
+def test_unnamed_variables_keep_their_graph_names_apart_after_an_assign():
+    v, w = tf.Variable([1.0]), tf.Variable([2.0])
+    names = (v.node.name, w.node.name)
+    v.assign([3.0])
+    w.assign([4.0])
+    assert (v.node.name, w.node.name) == names and names[0] != names[1]   # not both "Variable:0"
+    assert v.name == w.name == "Variable:0"                                # TensorFlow's own name
+
+
 def test_batched_int32_matmul_of_seed_003():
     a = tf.constant(np.arange(1, 13, dtype=np.int32), shape=[2, 2, 3])
     b = tf.constant(np.arange(13, 25, dtype=np.int32), shape=[2, 3, 2])

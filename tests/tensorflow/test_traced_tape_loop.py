@@ -11,7 +11,7 @@ from graphgrad.errors import ArgumentError
 STEPS = 9
 
 
-def loop(monkeypatch, eager, body=None):
+def loop(monkeypatch, eager, body=None, learning_rate=0.01):
     if eager:
         monkeypatch.setenv("GRAPHGRAD_EAGER", "1")
     else:
@@ -19,7 +19,7 @@ def loop(monkeypatch, eager, body=None):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
                               keras.layers.Dense(3, activation="softmax")])
-    optimizer = keras.optimizers.Adam(learning_rate=0.01)
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     loss_fn = keras.losses.CategoricalCrossentropy()
     rng = np.random.default_rng(0)
     x = rng.normal(size=(24, 4)).astype(np.float32)
@@ -53,6 +53,38 @@ def test_the_tape_loop_is_traced_after_its_first_step(monkeypatch):
 def test_the_tape_loop_is_replayed_after_its_first_traced_step(monkeypatch):
     _, _, optimizer = loop(monkeypatch, False)
     assert sum(p.replays for p in tracing.programs(optimizer)) == STEPS - 2
+
+
+def test_a_new_model_and_optimizer_of_the_same_settings_reuse_the_traced_step_and_no_other(monkeypatch):
+    first = loop(monkeypatch, False)[2]
+    again = loop(monkeypatch, False)[2]
+    graph, = [p.graph for p in tracing.programs(first)]
+    assert [p.graph for p in tracing.programs(again)] == [graph]            # built once for the process
+    assert sum(p.calls for p in tracing.programs(again)) == STEPS - 1       # counted per optimizer
+    losses, weights, faster = loop(monkeypatch, False, learning_rate=0.02)
+    assert tracing.programs(faster)[0].graph is not graph                   # the rate is part of the graph
+    eager_losses, eager_weights, _ = loop(monkeypatch, True, learning_rate=0.02)
+    np.testing.assert_allclose(losses, eager_losses, rtol=1e-5)
+    for a, b in zip(weights, eager_weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("eager", [False, True], ids=["traced", "eager"])
+def test_a_learning_rate_set_between_steps_takes_effect(monkeypatch, eager):
+    if eager:
+        monkeypatch.setenv("GRAPHGRAD_EAGER", "1")
+    else:
+        monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    w = tf.Variable([1.0, 2.0])
+    optimizer = keras.optimizers.SGD(0.1)
+    for step in range(6):
+        if step == 3:
+            optimizer.learning_rate = 0.2   # as Keras allows (a schedule by hand)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(w * w)
+        optimizer.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+    np.testing.assert_allclose(w.numpy(), np.array([1.0, 2.0]) * 0.8 ** 3 * 0.6 ** 3, rtol=1e-6)   # w -= lr·2w
+    assert sum(p.calls for p in tracing.programs(optimizer)) == (0 if eager else 5)
 
 
 def test_a_variable_changed_between_the_forward_and_the_update_runs_that_step_eagerly(monkeypatch):
