@@ -22,10 +22,15 @@ class Convention:
     epsilon_inside_sqrt: bool      # RMSprop: η g / sqrt(v + ε) (Keras), or η g / (sqrt(v) + ε) (PyTorch)
     epsilon_after_correction: bool  # Adam: ε added to sqrt(v / (1 - β₂ᵗ)) (PyTorch), or to sqrt(v) (Keras)
     coupled_weight_decay: bool     # weight_decay λ: g += λp, an L2 term (PyTorch), or p -= ηλp (Keras 3)
+    # momentum: the buffer sums steps without η and η scales it (PyTorch: a changed η scales the whole buffer),
+    # or the velocity sums η-scaled steps (Keras); the same steps while η stays as it is
+    learning_rate_outside_momentum: bool
 
 
-KERAS = Convention("keras", epsilon_inside_sqrt=True, epsilon_after_correction=False, coupled_weight_decay=False)
-PYTORCH = Convention("pytorch", epsilon_inside_sqrt=False, epsilon_after_correction=True, coupled_weight_decay=True)
+KERAS = Convention("keras", epsilon_inside_sqrt=True, epsilon_after_correction=False, coupled_weight_decay=False,
+                   learning_rate_outside_momentum=False)
+PYTORCH = Convention("pytorch", epsilon_inside_sqrt=False, epsilon_after_correction=True, coupled_weight_decay=True,
+                     learning_rate_outside_momentum=True)
 CONVENTIONS = {c.name: c for c in (KERAS, PYTORCH)}
 
 
@@ -84,11 +89,14 @@ class SGD(Optimizer):
         self.slot_names = ("momentum",) if self.momentum else ()
 
     def update(self, p, g, slots, t, glob):
-        """Keras' velocity m = μm - ηg is PyTorch's buffer b = μb + g times -η (the same steps)."""
+        """Keras' velocity m = μm - ηg is PyTorch's buffer b = μb + g times -η (the same steps while η stays)."""
         p, g = self.decayed(p, g)
         lr = self.learning_rate
         if not self.momentum:
             return p - lr * g, {}
+        if self.convention.learning_rate_outside_momentum:
+            b = self.momentum * slots["momentum"] + g
+            return p - lr * (g + self.momentum * b if self.nesterov else b), {"momentum": b}
         m = self.momentum * slots["momentum"] - lr * g
         new_p = p + (self.momentum * m - lr * g) if self.nesterov else p + m
         return new_p, {"momentum": m}
@@ -117,10 +125,12 @@ class RMSprop(Optimizer):
             spread = v - a * a
         else:
             spread = v
-        if self.convention.epsilon_inside_sqrt:
-            increment = self.learning_rate * g / ops.sqrt(spread + self.epsilon)
-        else:
-            increment = self.learning_rate * g / (ops.sqrt(spread) + self.epsilon)
+        root = ops.sqrt(spread + self.epsilon) if self.convention.epsilon_inside_sqrt else \
+            ops.sqrt(spread) + self.epsilon
+        if self.momentum and self.convention.learning_rate_outside_momentum:
+            new["momentum"] = b = self.momentum * slots["momentum"] + g / root
+            return p - self.learning_rate * b, new
+        increment = self.learning_rate * g / root
         if self.momentum:
             m = self.momentum * slots["momentum"] + increment
             new["momentum"] = m

@@ -194,6 +194,25 @@ def _sgd(torch):
     return w.detach()
 
 
+def _learning_rate_schedule(make):
+    """A learning rate written into ``param_groups`` between steps, as a schedule does, in a traced loop: PyTorch
+    scales the whole momentum buffer by the new rate (float64: float32's rounding differs in the last digits)."""
+    def case(torch):
+        w = torch.nn.Parameter(torch.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=torch.float64))
+        x = torch.tensor([[0.5, 1.0], [-1.0, 2.0]], dtype=torch.float64)
+        optimizer = make(torch.optim, [w])
+        losses = []
+        for step in range(6):
+            optimizer.param_groups[0]["lr"] = 0.1 * 0.5 ** (step // 2)
+            optimizer.zero_grad()
+            loss = ((x @ w).tanh() ** 2).mean()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return torch.tensor(losses), w.detach(), optimizer.param_groups[0]["lr"]
+    return case
+
+
 def _manual_descent(torch):
     """Gradient steps by hand: ``-=`` inside no_grad, ``.data.sub_``, ``.grad`` set to None and zeroed."""
     a = torch.tensor(1.5, requires_grad=True)
@@ -239,6 +258,8 @@ def _doubling(torch):
 
 
 CASES = {
+    "param_groups_lr": _learning_rate_schedule(lambda optim, w: optim.SGD(w, lr=0.1, momentum=0.9)),
+    "param_groups_lr_rmsprop": _learning_rate_schedule(lambda optim, w: optim.RMSprop(w, lr=0.1, momentum=0.5)),
     "empty": lambda torch: (tuple(torch.empty(2, 3).shape), str(torch.empty(2, 3).dtype)),
     "zeros_long": lambda torch: torch.zeros(2, 4, dtype=torch.long),
     "ones": lambda torch: torch.ones(3),
