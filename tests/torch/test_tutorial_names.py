@@ -213,6 +213,24 @@ def _learning_rate_schedule(make):
     return case
 
 
+def _scheduled(make):
+    """A scheduler's rates over five epochs of SGD with momentum, and the weights they reach."""
+    def case(torch):
+        w = torch.nn.Parameter(torch.tensor([1.0, -2.0], dtype=torch.float64))
+        optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        scheduler = make(torch.optim.lr_scheduler, optimizer)
+        rates = []
+        for epoch in range(5):
+            for _ in range(2):
+                optimizer.zero_grad()
+                (w ** 2).sum().backward()
+                optimizer.step()
+            scheduler.step()
+            rates.append(scheduler.get_last_lr()[0])
+        return torch.tensor(rates, dtype=torch.float64), w.detach()
+    return case
+
+
 def _manual_descent(torch):
     """Gradient steps by hand: ``-=`` inside no_grad, ``.data.sub_``, ``.grad`` set to None and zeroed."""
     a = torch.tensor(1.5, requires_grad=True)
@@ -260,6 +278,10 @@ def _doubling(torch):
 CASES = {
     "param_groups_lr": _learning_rate_schedule(lambda optim, w: optim.SGD(w, lr=0.1, momentum=0.9)),
     "param_groups_lr_rmsprop": _learning_rate_schedule(lambda optim, w: optim.RMSprop(w, lr=0.1, momentum=0.5)),
+    "step_lr": _scheduled(lambda s, optimizer: s.StepLR(optimizer, step_size=2, gamma=0.5)),
+    "multi_step_lr": _scheduled(lambda s, optimizer: s.MultiStepLR(optimizer, milestones=[1, 3, 3], gamma=0.3)),
+    "exponential_lr": _scheduled(lambda s, optimizer: s.ExponentialLR(optimizer, gamma=0.7)),
+    "lambda_lr": _scheduled(lambda s, optimizer: s.LambdaLR(optimizer, lambda epoch: 1 / (1 + epoch))),
     "empty": lambda torch: (tuple(torch.empty(2, 3).shape), str(torch.empty(2, 3).dtype)),
     "zeros_long": lambda torch: torch.zeros(2, 4, dtype=torch.long),
     "ones": lambda torch: torch.ones(3),

@@ -6,10 +6,11 @@ the same code Keras's ``apply_gradients`` runs), under the settings its
 ``zero_grad()`` clears the gradients. PyTorch's formulas differ from Keras's in ε's place and in weight
 decay; that difference is ``nn.optimizers.PYTORCH``, declared beside ``KERAS``.
 """
-from .. import eager
-from ..errors import ArgumentError
-from ..nn import optimizers as rules
-from .tensor import set_value
+from ... import eager
+from ...errors import ArgumentError
+from ...nn import optimizers as rules
+from ..tensor import set_value
+from . import lr_scheduler
 
 
 class Optimizer:
@@ -31,7 +32,7 @@ class Optimizer:
     def _follow_settings(self):
         """Take the group's settings now: a changed ``lr`` (or other number) gives a new rule with the same
         state; a change of what the rule keeps (momentum switched on, amsgrad) is refused."""
-        settings = {k: v for k, v in self.param_groups[0].items() if k != "params"}
+        settings = {k: self.param_groups[0][k] for k in self.defaults}
         if settings != self._settings:
             rule = self.rule(**settings)
             if rule.slot_names != self._updater.optimizer.slot_names:
