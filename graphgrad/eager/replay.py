@@ -100,16 +100,32 @@ def _key(value, depth=0):
     return (_Same(value), plain)
 
 
-def _arguments(tree, found):
-    """``tree`` (a call's arguments) as a key, each tensor in it a placeholder appended to ``found``."""
+_NESTING = (tuple, list, dict)   # the containers a call's arguments may hold tensors in
+
+
+def _tensors(tree):
+    """The tensors in ``tree`` (a call's arguments), in the order ``_arguments`` meets them."""
+    found, stack = [], [tree]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Tensor):
+            found.append(value)
+        elif type(value) is tuple or type(value) is list:
+            stack.extend(reversed(value))
+        elif type(value) is dict:
+            stack.extend(reversed(list(value.values())))
+    return found
+
+
+def _arguments(tree):
+    """``tree`` (a call's arguments) as a key, each tensor in it a placeholder (``_tensors`` lists them)."""
     if isinstance(tree, Tensor):
-        found.append(tree)
         return Tensor
     kind = type(tree)
     if kind in (tuple, list):
-        return (kind,) + tuple(_arguments(v, found) for v in tree)
+        return (kind,) + tuple(_arguments(v) for v in tree)
     if kind is dict:
-        return (dict,) + tuple((_key(k), _arguments(v, found)) for k, v in tree.items())
+        return (dict,) + tuple((_key(k), _arguments(v)) for k, v in tree.items())
     return _key(tree)
 
 
@@ -163,13 +179,14 @@ class Session:
         """``eager.call``: replayed when it matches the expected call, else run (and noted when it is the step's)."""
         if self.broken:
             return run_call(builder, args, kwargs)
-        found = []
+        found = _tensors((args, kwargs)) if kwargs or any(type(a) in _NESTING for a in args) else \
+            [a for a in args if isinstance(a, Tensor)]
+        if not self._ours(found):      # first, so a call that is not the step's is not keyed
+            return run_call(builder, args, kwargs)
         try:
-            arguments = (_arguments(args, found), _arguments(kwargs, found))
+            arguments = (_arguments(args), _arguments(kwargs))
         except _Unkeyed:
             arguments = None
-        if not self._ours(found):
-            return run_call(builder, args, kwargs)
         snapshots = [t.snapshot() for t in found]
         if not type(snapshots[0]).records(snapshots):
             return run_call(builder, args, kwargs)
@@ -198,8 +215,11 @@ class Session:
         """Whether a call on ``tensors`` may be part of the step: it reads one of the loop's variables or a
         tensor this step made (else it runs as it comes, e.g. on last step's output; a tensor's state is its
         snapshot's, so no snapshot is taken for a call that is not the step's)."""
-        return any(id(t._value) in self.index if type(t._value) is Pending else
-                   t._node is not None and t._node.id in deferred_nodes for t in tensors)
+        for t in tensors:
+            if (id(t._value) in self.index if type(t._value) is Pending else
+                    t._node is not None and t._node.id in deferred_nodes):
+                return True
+        return False
 
     def _roles(self, snapshots):
         """Each operand's role (see the module's docstring); None for one replay cannot take (a value computed
