@@ -22,7 +22,7 @@ from .grad_fn import named as _named
 from .random import Generator, default_generator, generator as rng, manual_seed
 from .serialization import load, save
 from .tensor import (FUNCTIONS, CPU, Device as device, Parameter, ReturnType, Size, Tensor, as_array, function, on_cpu,
-                     share)
+                     share, where)
 
 float16 = half = dtypes.of(np.float16)
 float32 = float = dtypes.of(np.float32)

@@ -21,7 +21,7 @@ _PYTORCH_NAMES = {
     "concatenate": "Cat", "astype": "ToCopy", "arcsin": "Asin", "arccos": "Acos",
     "arctan": "Atan", "arcsinh": "Asinh", "arccosh": "Acosh", "arctanh": "Atanh", "arctan2": "Atan2",
     "mod": "Remainder", "logaddexp": "Logaddexp", "scatter_add": "IndexPut", "square": "Pow",
-    "take_along_axis": "Gather", "norm": "LinalgVectorNorm",
+    "take_along_axis": "Gather", "norm": "LinalgVectorNorm", "broadcast_to": "Expand",
 }
 
 # a spelled function (``named``'s key) -> PyTorch's name of the backward of its result
@@ -57,9 +57,9 @@ def _index_name(key):
 
 
 def _overload(node):
-    """PyTorch's overload number: 1 for sum and mean along a dim, max and min of all elements, clamp."""
+    """PyTorch's overload number: 1 for sum, mean and prod along a dim, max and min of all elements, clamp."""
     name, axis = node.op.name, node.params.get("axis")
-    if name in ("sum", "mean"):
+    if name in ("sum", "mean", "prod"):
         return int(axis is not None)
     if name in ("max", "min"):
         return int(axis is None)

@@ -549,6 +549,34 @@ class Tensor(eager.Tensor):
         """The running sum along ``dim`` (computed in ``dtype`` when given)."""
         return eager.call(ops.cumsum, self if dtype is None else self.to(dtype), axis=dim)
 
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        """The product of the elements, or along ``dim`` (one axis, as PyTorch takes); integers give int64."""
+        if isinstance(dim, (tuple, list)):
+            raise TypeError("prod(): argument 'dim' must be int, not tuple")
+        return eager.call(ops.prod, self if dtype is None else self.to(dtype), axis=dim, keepdims=keepdim)
+
+    def logsumexp(self, dim, keepdim=False):
+        """log Σ exp along ``dim``, without overflow (graphgrad's ``logsumexp``); integers are taken as floats."""
+        (x,) = promoted([self], to_float=True)
+        return eager.call(ops.logsumexp, x, axis=dim, keepdims=keepdim)
+
+    def expand(self, *sizes):
+        """This tensor broadcast to ``sizes`` (-1 keeps an axis's size; new axes go in front), as a new tensor."""
+        sizes = _dims(sizes)
+        extra = len(sizes) - self.ndim
+        if extra < 0 or any(n == -1 for n in sizes[:extra]):
+            raise ArgumentError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
+                                f"the number of dimensions in the tensor ({self.ndim}), and new axes need sizes")
+        shape = tuple(old if n == -1 else n for n, old in zip(sizes, (None,) * extra + tuple(self.shape)))
+        return eager.call(ops.broadcast_to, self, shape=shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def where(self, condition, other):
+        """``torch.where(condition, self, other)``."""
+        return where(condition, self, other)
+
     def clamp(self, min=None, max=None):
         return eager.call(ops.clip, self, min, max)
 
@@ -756,7 +784,19 @@ BINARY = {
 # Tensor methods that PyTorch also offers as functions, ``torch.name(input, ...)``
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
-             "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum")
+             "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum", "prod",
+             "logsumexp")
+
+
+def where(condition, input=None, other=None):
+    """``torch.where(condition, input, other)``: ``input`` where ``condition`` holds, else ``other`` (either may be
+    a number), promoted as PyTorch promotes them."""
+    if input is None or other is None:
+        raise ArgumentError("torch.where(condition) (the indices where it holds) is not supported; "
+                            "use torch.where(condition, input, other)")
+    if not isinstance(condition, Tensor) or condition.spec.dtype != np.bool_:
+        raise TypeError("where(): argument 'condition' must be a Tensor of bools")
+    return eager.call(ops.where, condition, *promoted([input, other]))
 
 
 def _numpy_names(method):
@@ -768,7 +808,8 @@ def _numpy_names(method):
 
 
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
-for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "norm", "var", "std", "all", "any", "cumsum"):
+for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "norm", "var", "std", "all", "any", "cumsum", "prod",
+              "logsumexp"):
     setattr(Tensor, _name, _numpy_names(getattr(Tensor, _name)))
 
 

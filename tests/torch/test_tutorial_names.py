@@ -231,6 +231,18 @@ def _scheduled(make):
     return case
 
 
+def _reduced_and_selected(torch):
+    """prod, logsumexp, where, expand and expand_as, each with its gradient (weights fixed, all distinct)."""
+    x = torch.tensor([[1.5, -2.0, 0.5], [4.0, 0.25, -1.0]], requires_grad=True)
+    parts = (x.prod(1), torch.prod(x), x.logsumexp(1), torch.logsumexp(x, dim=0, keepdim=True),
+             torch.where(x > 0, x, 0.5), x.where(x < 1, x * 3), x[0].expand(2, -1), x[:, :1].expand_as(x))
+    total = sum((part * torch.arange(1, part.numel() + 1).reshape(part.shape) / 5).sum() for part in parts)
+    total.backward()
+    ints = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
+    return (*[p.detach() for p in parts], x.grad, ints.prod(), ints.prod(0, keepdim=True), ints.logsumexp(1),
+            str(x.prod(1).grad_fn).split(" ")[0], str(x[0].expand(2, 3).grad_fn).split(" ")[0])
+
+
 def _manual_descent(torch):
     """Gradient steps by hand: ``-=`` inside no_grad, ``.data.sub_``, ``.grad`` set to None and zeroed."""
     a = torch.tensor(1.5, requires_grad=True)
@@ -282,6 +294,7 @@ CASES = {
     "multi_step_lr": _scheduled(lambda s, optimizer: s.MultiStepLR(optimizer, milestones=[1, 3, 3], gamma=0.3)),
     "exponential_lr": _scheduled(lambda s, optimizer: s.ExponentialLR(optimizer, gamma=0.7)),
     "lambda_lr": _scheduled(lambda s, optimizer: s.LambdaLR(optimizer, lambda epoch: 1 / (1 + epoch))),
+    "prod_logsumexp_where_expand": _reduced_and_selected,
     "empty": lambda torch: (tuple(torch.empty(2, 3).shape), str(torch.empty(2, 3).dtype)),
     "zeros_long": lambda torch: torch.zeros(2, 4, dtype=torch.long),
     "ones": lambda torch: torch.ones(3),
@@ -381,3 +394,9 @@ def test_refusals_name_the_problem():
         torch.load(buffer)
     buffer.seek(0)
     assert isinstance(torch.load(buffer, weights_only=False), torch.nn.Linear)
+    with pytest.raises(ArgumentError, match=r"torch.where\(condition\) .* not supported"):
+        torch.where(torch.ones(2) > 0)
+    with pytest.raises(TypeError, match="'dim' must be int"):
+        torch.ones(2, 2).prod((0, 1))
+    with pytest.raises(ArgumentError, match="must be greater or equal"):
+        torch.ones(2, 3).expand(3)
