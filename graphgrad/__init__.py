@@ -1,6 +1,7 @@
 """graphgrad: a symbolic computation-graph compiler and visualizer for teaching and small nets."""
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 
 from .errors import (ArgumentError, DivergenceError, DomainError, GraphgradError, InputValueError,
@@ -34,7 +35,10 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path=None, target=None):
         for alias, real in self.ALIASES.items():
             if name == alias or name.startswith(alias + "."):
-                return importlib.machinery.ModuleSpec(name, self, loader_state=real + name[len(alias):])
+                target = real + name[len(alias):]
+                if importlib.util.find_spec(target) is None:      # no such module under the alias either
+                    return None
+                return importlib.machinery.ModuleSpec(name, self, loader_state=target)
         return None
 
     def exec_module(self, module):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import ops
 from ..eager import call, custom
+from ..errors import ArgumentError
 from .arrays import einsum, eye, matmul, norm  # noqa: F401  (tf.linalg.matmul is tf.matmul)
 from .tensor import convert_to_tensor
 
@@ -42,16 +43,30 @@ def _swap(a):
     return np.swapaxes(a, -1, -2)
 
 
+def _matrices(name, tensors, adjoint=False):
+    """``tensors`` as tensors, refused unless floating (as TensorFlow refuses integer matrices) and without
+    ``adjoint`` (not modelled: pass ``tf.linalg.matrix_transpose(matrix)`` instead)."""
+    if adjoint:
+        raise ArgumentError(f"tf.linalg.{name}: adjoint=True is not supported; pass "
+                            "tf.linalg.matrix_transpose(matrix) instead")
+    tensors = [convert_to_tensor(t) for t in tensors]
+    for t in tensors:
+        if t.value.dtype.kind != "f":
+            raise ArgumentError(f"tf.linalg.{name} takes float matrices, got {t.value.dtype}; "
+                                "cast with tf.cast(x, tf.float32) first")
+    return tensors
+
+
 def inv(input, adjoint=False, name=None):
     """The inverse of each matrix; its adjoint is -A⁻ᵀ g A⁻ᵀ."""
-    a = convert_to_tensor(input)
+    (a,) = _matrices("inv", [input], adjoint)
     value = np.linalg.inv(a.value).astype(a.value.dtype)
     return custom("inv", [a], value, lambda g: [-(_swap(value) @ g @ _swap(value))])
 
 
 def det(input, name=None):
     """The determinant of each matrix; its adjoint is g · det · A⁻ᵀ."""
-    a = convert_to_tensor(input)
+    (a,) = _matrices("det", [input])
     value = np.linalg.det(a.value).astype(a.value.dtype)
     return custom("det", [a], value,
                   lambda g: [(g * value)[..., None, None] * _swap(np.linalg.inv(a.value))])
@@ -59,7 +74,7 @@ def det(input, name=None):
 
 def solve(matrix, rhs, adjoint=False, name=None):
     """x with matrix @ x = rhs; the adjoints are Aᵀ⁻¹ g for rhs and -(Aᵀ⁻¹ g) xᵀ for the matrix."""
-    a, b = convert_to_tensor(matrix), convert_to_tensor(rhs)
+    a, b = _matrices("solve", [matrix, rhs], adjoint)
     x = np.linalg.solve(a.value, b.value).astype(b.value.dtype)
 
     def backward(g):

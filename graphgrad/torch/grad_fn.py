@@ -51,6 +51,8 @@ def _index_name(key):
     (an integer selects, a slice slices: PyTorch applies the parts in turn)."""
     if any(isinstance(part, np.ndarray) for part in key):
         return "Index"
+    if all(part is None or part == slice(None) for part in key) and None in key:
+        return "Unsqueeze"
     steps = [part for part in key if isinstance(part, (int, np.integer)) or isinstance(part, slice)
              and part != slice(None)]
     return "Slice" if steps and isinstance(steps[-1], slice) else "Select"

@@ -26,7 +26,7 @@ _SAFE[(__name__, "_tensor")] = _tensor
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
         if isinstance(obj, eager.Tensor):
-            array = np.ascontiguousarray(obj.value)
+            array = np.asarray(obj.value)      # (tobytes writes C order; ascontiguousarray makes 0-d 1-d)
             return _tensor, (array.dtype.str, array.shape, array.tobytes(), obj.requires_grad,
                              isinstance(obj, Parameter))
         return NotImplemented

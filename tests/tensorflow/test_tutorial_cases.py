@@ -60,3 +60,19 @@ def test_clip_by_norm_gradient_at_zero_is_finite():
         tape.watch(x)
         y = tf.clip_by_norm(x, 0.5)
     assert np.all(np.isfinite(tape.gradient(y, x).numpy()))
+
+
+def test_linalg_refuses_integer_matrices_and_adjoint_in_one_line():
+    from graphgrad.errors import ArgumentError
+    with pytest.raises(ArgumentError, match="takes float matrices, got int32"):
+        tf.linalg.inv([[4, 7], [2, 6]])                  # LAPACK's inverse cast back to ints would truncate it
+    for call in (lambda: tf.linalg.inv(tf.eye(2), adjoint=True),
+                 lambda: tf.linalg.solve(tf.eye(2), tf.ones((2, 1)), adjoint=True)):
+        with pytest.raises(ArgumentError, match="adjoint=True is not supported"):
+            call()
+
+
+def test_tf_keras_holds_keras_modules_and_no_others():
+    import importlib.util
+    assert importlib.util.find_spec("graphgrad.tensorflow.keras.layers") is not None
+    assert importlib.util.find_spec("graphgrad.tensorflow.keras.no_such_module") is None

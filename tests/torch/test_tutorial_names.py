@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from graphgrad import torch
+from graphgrad.errors import ArgumentError
 from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parent / "data" / "tutorial_names.npz"
@@ -240,7 +241,8 @@ def _reduced_and_selected(torch):
     total.backward()
     ints = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
     return (*[p.detach() for p in parts], x.grad, ints.prod(), ints.prod(0, keepdim=True), ints.logsumexp(1),
-            str(x.prod(1).grad_fn).split(" ")[0], str(x[0].expand(2, 3).grad_fn).split(" ")[0])
+            str(x.prod(1).grad_fn).split(" ")[0], str(x[0].expand(2, 3).grad_fn).split(" ")[0],
+            str(x[None].grad_fn).split(" ")[0], str(x[None, :].grad_fn).split(" ")[0])
 
 
 def _manual_descent(torch):
@@ -400,3 +402,31 @@ def test_refusals_name_the_problem():
         torch.ones(2, 2).prod((0, 1))
     with pytest.raises(ArgumentError, match="must be greater or equal"):
         torch.ones(2, 3).expand(3)
+
+
+def test_a_zero_dimensional_tensor_and_a_scheduler_come_back_from_save_and_load_as_they_were():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.ones(2))], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    scheduler.step()
+    buffer = io.BytesIO()
+    torch.save({"scalar": torch.tensor(2.5), "norm": torch.nn.BatchNorm1d(2).state_dict(),
+                "scheduler": scheduler.state_dict()}, buffer)
+    buffer.seek(0)
+    loaded = torch.load(buffer)
+    assert loaded["scalar"].shape == () and loaded["scalar"].item() == 2.5
+    assert loaded["norm"]["num_batches_tracked"].shape == ()
+    again = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    again.load_state_dict(loaded["scheduler"])
+    assert again.last_epoch == 1 and again.get_last_lr() == [0.05]
+    with pytest.raises(ArgumentError, match=r"step\(epoch\)"):
+        again.step(3)
+
+
+def test_zero_grad_keeps_zeros_when_asked_not_to_set_none():
+    p = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    optimizer = torch.optim.SGD([p], lr=0.1)
+    (p * p).sum().backward()
+    optimizer.zero_grad(set_to_none=False)
+    assert p.grad is not None and p.grad.tolist() == [0.0, 0.0]
+    optimizer.zero_grad()
+    assert p.grad is None

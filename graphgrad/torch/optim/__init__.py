@@ -41,8 +41,9 @@ class Optimizer:
             self._updater.optimizer, self._settings = rule, settings
 
     def zero_grad(self, set_to_none=True):
+        """Clear the gradients: None (the default), or zeros with ``set_to_none=False``."""
         for p in self.param_groups[0]["params"]:
-            p.grad = None
+            p.grad = None if set_to_none or p.grad is None else p.grad * 0
 
     def step(self):
         """The update of every parameter with a ``.grad``: the traced step when its loop is traced

@@ -20,7 +20,10 @@ class LRScheduler:
         self.last_epoch = -1
         self.step()
 
-    def step(self):
+    def step(self, epoch=None):
+        if epoch is not None:
+            raise ArgumentError(f"{type(self).__name__}.step(epoch) is deprecated in PyTorch and not supported; "
+                                "call step() once per epoch")
         self.last_epoch += 1
         for group, base in zip(self.optimizer.param_groups, self.base_lrs):
             group["lr"] = self._rate(group["lr"], base, self.last_epoch)
@@ -31,6 +34,9 @@ class LRScheduler:
 
     def state_dict(self):
         return {k: v for k, v in vars(self).items() if k != "optimizer" and not callable(v)}
+
+    def load_state_dict(self, state_dict):
+        vars(self).update(state_dict)
 
 
 class StepLR(LRScheduler):
