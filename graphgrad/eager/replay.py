@@ -21,7 +21,8 @@ what it replayed so far are ordinary deferred tensors, and the step goes the way
 As TinyJit does, replay takes a builder to be a function of its key: an object in
 its closure (a layer, a model) counts by identity and by its plain attributes
 (numbers, strings, flags), so an object changed in some deeper attribute between
-steps is not seen; such a builder must be a new function or object.
+steps is not seen, nor is a module global the builder reads; such a builder must be
+a new function or object.
 """
 import types
 
