@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import GraphgradError
 from ..graph.primitive import operand_dtype
+from ..ops.windows import helper_geometry
 from .buffers import is_scalar
 from .sizes import Size, Sizes, prod
 
@@ -633,13 +634,6 @@ def emit_scan(w, node):
     w.out.dedent(depth + 1)
 
 
-def _geometry(kernel, strides, dilation, padding, size):
-    """(kh, kw, sh, sw, dh, dw, pad top, pad left): the window arguments of the runtime's NHWC helpers."""
-    from ..ops.windows import resolve_padding
-    pads = resolve_padding(size, kernel, strides, dilation, padding)
-    return tuple(int(v) for v in (*kernel, *strides, *dilation, pads[0][0], pads[1][0]))
-
-
 def _shaped(w, node):
     """``node``'s flat array and its shape, as the runtime's helpers take them (they view it in that shape)."""
     return f"{w.var(node)}, ({', '.join(map(str, w.shape(node)))},)"
@@ -658,7 +652,7 @@ def _emit_columns(helper):
         p, operand = node.params, node.inputs[0]
         size = _image_size(operand if helper == "im2col" else node, p["layout"])
         oh, ow = w.shape(_out(p, size))
-        geometry = _geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], size)
+        geometry = helper_geometry(p["kernel"], p["strides"], p["dilation"], p["padding"], size)
         name = helper if p["layout"] == "NHWC" else f"{helper}_nchw"
         w.out(f"{name}({_shaped(w, operand)}, {_shaped(w, node)}, {oh}, {ow}, {geometry})")
     return emit
@@ -672,7 +666,7 @@ def _out(p, size):
 
 def _pool_geometry(node, size):
     p = node.params
-    return _geometry(p["pool"], p["strides"], (1, 1), p["padding"], size)
+    return helper_geometry(p["pool"], p["strides"], (1, 1), p["padding"], size)
 
 
 def _as_nhwc(w, node):

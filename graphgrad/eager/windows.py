@@ -27,11 +27,6 @@ def _runtime():
     return runtime
 
 
-def _geometry(window, strides, dilation, padding, size):
-    from ..compiler.codegen import _geometry
-    return _geometry(window, strides, dilation, padding, size)
-
-
 def _nhwc(x, layout):
     """``x`` in NHWC, C-ordered (the helpers view flat arrays)."""
     return np.ascontiguousarray(win.to_nhwc(x, layout))
@@ -50,7 +45,7 @@ def _columns(xn, kernel, strides, padding, dilation):
     oh, ow = win.out_size((h, w), kernel, strides, dilation, padding, "conv2d")
     cols = np.empty((n * oh * ow, kernel[0] * kernel[1] * c), xn.dtype)
     _runtime().im2col(xn.reshape(-1), xn.shape, cols.reshape(-1), cols.shape, oh, ow,
-                      _geometry(kernel, strides, dilation, padding, (h, w)))
+                      win.helper_geometry(kernel, strides, dilation, padding, (h, w)))
     return cols, (oh, ow)
 
 
@@ -82,7 +77,7 @@ def conv2d_input_grad(g, w, *, size, strides, padding, dilation, groups, layout)
     rows = gn.reshape(-1, o) @ _matrix(w, layout).T
     x = np.empty((n, *size, channels), g.dtype)
     _runtime().col2im(rows.reshape(-1), rows.shape, x.reshape(-1), x.shape, oh, ow,
-                      _geometry((kh, kw), strides, dilation, padding, size))
+                      win.helper_geometry((kh, kw), strides, dilation, padding, size))
     return win.from_nhwc(x, layout)
 
 
@@ -100,7 +95,7 @@ def _pooled(helper, image, operands, shape, params, *options):
     """``helper`` of the runtime on NHWC operands into a new NHWC array of ``shape``, back in the layout;
     ``image`` is the NHWC shape whose spatial size the windows cover."""
     layout = params["layout"]
-    geometry = _geometry(params["pool"], params["strides"], (1, 1), params["padding"], image[1:3])
+    geometry = win.helper_geometry(params["pool"], params["strides"], (1, 1), params["padding"], image[1:3])
     arrays = [_nhwc(a, layout) for a in operands]
     out = np.empty(shape, operands[0].dtype)
     flat = [a for array in (*arrays, out) for a in (array.reshape(-1), array.shape)]

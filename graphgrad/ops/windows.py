@@ -124,3 +124,10 @@ def scatter(cols, shape, kernel, strides, dilation, out):
     for k, (a, b) in enumerate(offsets(kernel, strides, dilation, out)):
         xp[:, a, b, :] += cols[:, :, :, k, :]
     return xp
+
+
+def helper_geometry(kernel, strides, dilation, padding, size):
+    """(kh, kw, sh, sw, dh, dw, pad top, pad left): the window arguments of ``compiler.runtime``'s helpers, which
+    compiled kernels and eager convolutions call alike."""
+    pads = resolve_padding(size, kernel, strides, dilation, padding)
+    return tuple(int(v) for v in (*kernel, *strides, *dilation, pads[0][0], pads[1][0]))
