@@ -425,7 +425,7 @@ def test_a_zero_dimensional_tensor_and_a_scheduler_come_back_from_save_and_load_
 def test_zero_grad_keeps_zeros_when_asked_not_to_set_none():
     p = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     optimizer = torch.optim.SGD([p], lr=0.1)
-    (p * p).sum().backward()
+    (p * torch.tensor([float("inf"), 3.0])).sum().backward()      # an infinite gradient is zeroed too
     optimizer.zero_grad(set_to_none=False)
     assert p.grad is not None and p.grad.tolist() == [0.0, 0.0]
     optimizer.zero_grad()

@@ -6,10 +6,12 @@ the same code Keras's ``apply_gradients`` runs), under the settings its
 ``zero_grad()`` clears the gradients. PyTorch's formulas differ from Keras's in ε's place and in weight
 decay; that difference is ``nn.optimizers.PYTORCH``, declared beside ``KERAS``.
 """
+import numpy as np
+
 from ... import eager
 from ...errors import ArgumentError
 from ...nn import optimizers as rules
-from ..tensor import set_value
+from ..tensor import Tensor, set_value
 from . import lr_scheduler
 
 
@@ -43,7 +45,7 @@ class Optimizer:
     def zero_grad(self, set_to_none=True):
         """Clear the gradients: None (the default), or zeros with ``set_to_none=False``."""
         for p in self.param_groups[0]["params"]:
-            p.grad = None if set_to_none or p.grad is None else p.grad * 0
+            p.grad = None if set_to_none or p.grad is None else Tensor.leaf(np.zeros_like(p.grad.value))
 
     def step(self):
         """The update of every parameter with a ``.grad``: the traced step when its loop is traced
