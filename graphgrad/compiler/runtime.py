@@ -212,134 +212,76 @@ def col2im_nchw(cols, cols_shape, x, x_shape, oh, ow, geometry):
     _windows_nchw(x, x_shape, cols, oh, ow, geometry, False)
 
 
-@njit(cache=True, error_model="numpy")
-def max_pool(x, x_shape, y, y_shape, geometry):
-    """y := the maximum of each window of x (NaN if the window holds one, as ``np.max``).
-
-    Channels are the inner loop, over flat indices, and the maximum is a select, not a branch: random
-    comparisons mispredict, and this form ran 5x faster on LeNet's feature maps."""
-    kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = x_shape
-    oh, ow = y_shape[1], y_shape[2]
-    for b in range(n):
-        for i in range(oh):
-            for j in range(ow):
-                out = ((b * oh + i) * ow + j) * c
-                for ch in range(c):
-                    y[out + ch] = -np.inf
-                for a in range(kh):
-                    r = i * sh + a * dh - pt
-                    if 0 <= r < h:
-                        for e in range(kw):
-                            s = j * sw + e * dw - pl
-                            if 0 <= s < w:
-                                src = ((b * h + r) * w + s) * c
-                                for ch in range(c):
-                                    v, best = x[src + ch], y[out + ch]
-                                    y[out + ch] = v if (v > best or v != v) else best
-
-
-@njit(cache=True, error_model="numpy")
-def max_pool_grad(x, x_shape, g, g_shape, dx, dx_shape, geometry):
-    """dx := g routed to the first maximum of each window of x (the first NaN, as ``np.argmax``): the adjoint
-    of ``max_pool``, with the window's arg-maximum kept by selects rather than branches."""
-    kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, c = x_shape
-    oh, ow = g_shape[1], g_shape[2]
-    dx[:] = 0.0
-    x, g, dx = x.reshape(x_shape), g.reshape(g_shape), dx.reshape(dx_shape)
+@njit(inline="always", error_model="numpy")
+def _first_maxima(x, x_shape, at, oh, ow, geometry, kh, kw, padded, c):
+    """``max_pool_argmax`` for a window of ``kh`` x ``kw`` over ``c`` channels (inlined, so constants unroll
+    it) that is ``padded`` (some window reaches past the image: positions are checked) or not."""
+    _, _, sh, sw, dh, dw, pt, pl = geometry
+    n, h, w, _ = x_shape
     for b in range(n):
         for i in range(oh):
             for j in range(ow):
                 for ch in range(c):
-                    best, br, bs = -np.inf, -1, -1
+                    best, where = -np.inf, -1
                     for a in range(kh):
                         r = i * sh + a * dh - pt
-                        if 0 <= r < h:
-                            for e in range(kw):
-                                s = j * sw + e * dw - pl
-                                if 0 <= s < w:
-                                    v = x[b, r, s, ch]
-                                    wins = v > best or (v != v and best == best)
-                                    best = v if wins else best
-                                    br = r if wins else br
-                                    bs = s if wins else bs
-                    if br >= 0:
-                        dx[b, br, bs, ch] += g[b, i, j, ch]
+                        for e in range(kw):
+                            s = j * sw + e * dw - pl
+                            inside = (not padded) or ((0 <= r) & (r < h) & (0 <= s) & (s < w))
+                            k = ((b * h + r) * w + s) * c + ch
+                            v = x[k] if inside else -np.inf
+                            wins = ((a == 0) & (e == 0)) | (v > best) | ((v != v) & (best == best))
+                            best = v if wins else best
+                            where = (k if inside else -1) if wins else where
+                    at[((b * oh + i) * ow + j) * c + ch] = where
 
 
-
-@njit(cache=True, error_model="numpy")
-def max_pool_nchw(x, x_shape, y, y_shape, geometry):
-    """``max_pool`` of NCHW images, one channel's plane at a time: the inner loop runs along an output row
-    (the window's first maximum and NaN as ``max_pool``)."""
-    kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, c, h, w = x_shape
-    oh, ow = y_shape[2], y_shape[3]
-    x, y = x.reshape((n * c, h, w)), y.reshape((n * c, oh, ow))
-    for p in range(n * c):
-        for i in range(oh):
-            for j in range(ow):
-                y[p, i, j] = -np.inf
-            for a in range(kh):
-                r = i * sh + a * dh - pt
-                if 0 <= r < h:
-                    for e in range(kw):
-                        first, end = _inside(e * dw - pl, sw, w, ow)
-                        for j in range(first, end):
-                            v, best = x[p, r, j * sw + e * dw - pl], y[p, i, j]
-                            y[p, i, j] = v if (v > best or v != v) else best
+@njit(inline="always", error_model="numpy")
+def _channels(x, x_shape, at, oh, ow, geometry, kh, kw, padded):
+    """``_first_maxima`` with one channel as a constant (NCHW planes: no loop over channels) or ``x_shape``'s."""
+    if x_shape[3] == 1:
+        _first_maxima(x, x_shape, at, oh, ow, geometry, kh, kw, padded, 1)
+    else:
+        _first_maxima(x, x_shape, at, oh, ow, geometry, kh, kw, padded, x_shape[3])
 
 
 @njit(cache=True, error_model="numpy")
-def max_pool_grad_nchw(x, x_shape, g, g_shape, dx, dx_shape, geometry):
-    """``max_pool_grad`` of NCHW images, a channel's plane at a time: each window's first maximum (the first
-    NaN) kept by selects in registers, then g added there."""
+def max_pool_argmax(x, x_shape, at, at_shape, geometry):
+    """at := the flat position in x of each window's first maximum (the first NaN, as ``np.argmax``), -1 where
+    that is a padded position (read as -inf): what max pooling, its gradient and its ``select`` read x through
+    (``take_at``, ``add_at``), so a training step searches each window once. NHWC; an NCHW array is given as
+    N·C one-channel images. Branch-free selects, unrolled for 2x2 and 3x3 windows: 4x faster than loops over
+    the window on LeNet's maps."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, c, h, w = x_shape
-    oh, ow = g_shape[2], g_shape[3]
+    n, h, w, c = x_shape
+    oh, ow = at_shape[1], at_shape[2]
+    padded = pt > 0 or pl > 0 or (oh - 1) * sh + (kh - 1) * dh - pt >= h or (ow - 1) * sw + (kw - 1) * dw - pl >= w
+    if kh == 2 and kw == 2 and not padded:
+        _channels(x, x_shape, at, oh, ow, geometry, 2, 2, False)
+    elif kh == 2 and kw == 2:
+        _channels(x, x_shape, at, oh, ow, geometry, 2, 2, True)
+    elif kh == 3 and kw == 3 and not padded:
+        _channels(x, x_shape, at, oh, ow, geometry, 3, 3, False)
+    else:
+        _channels(x, x_shape, at, oh, ow, geometry, kh, kw, True)
+
+
+@njit(cache=True)
+def take_at(x, at, y, fill):
+    """y[k] := x[at[k]], or ``fill`` where at[k] is -1 (a padded position)."""
+    for k in range(y.size):
+        q = at[k]
+        y[k] = x[q] if q >= 0 else fill
+
+
+@njit(cache=True)
+def add_at(g, at, dx):
+    """dx := g[k] added at each position at[k] (none where it is -1): the adjoint of ``take_at``."""
     dx[:] = 0.0
-    for p in range(n * c):
-        plane = p * h * w
-        for i in range(oh):
-            for j in range(ow):
-                best, at = -np.inf, -1
-                for a in range(kh):
-                    r = i * sh + a * dh - pt
-                    if 0 <= r < h:
-                        for e in range(kw):
-                            s = j * sw + e * dw - pl
-                            if 0 <= s < w:
-                                v = x[plane + r * w + s]
-                                wins = (v > best) | ((v != v) & (best == best))
-                                best = v if wins else best
-                                at = r * w + s if wins else at
-                if at >= 0:
-                    dx[plane + at] += g[(p * oh + i) * ow + j]
-
-
-@njit(cache=True, error_model="numpy")
-def max_pool_select(x, x_shape, c, c_shape, y, y_shape, geometry):
-    """y := c read where each window of x has its first maximum (the first NaN), a padded position reading
-    -inf in x and 0 in c: ``max_pool2d_select``, the second-order partner of ``max_pool_grad``."""
-    kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    n, h, w, ch_count = x_shape
-    oh, ow = y_shape[1], y_shape[2]
-    x, c, y = x.reshape(x_shape), c.reshape(c_shape), y.reshape(y_shape)
-    for b in range(n):
-        for i in range(oh):
-            for j in range(ow):
-                for ch in range(ch_count):
-                    best, pick, first = -np.inf, 0.0, True
-                    for a in range(kh):
-                        r = i * sh + a * dh - pt
-                        for e in range(kw):
-                            s = j * sw + e * dw - pl
-                            inside = 0 <= r < h and 0 <= s < w
-                            v = x[b, r, s, ch] if inside else -np.inf
-                            if first or v > best or (v != v and best == best):
-                                best, pick, first = v, (c[b, r, s, ch] if inside else 0.0), False
-                    y[b, i, j, ch] = pick
+    for k in range(g.size):
+        q = at[k]
+        if q >= 0:
+            dx[q] += g[k]
 
 
 @njit(cache=True)

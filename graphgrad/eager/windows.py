@@ -109,24 +109,48 @@ def _pooled_shape(x, params):
     return (n, oh, ow, c)
 
 
+def _first_maxima(x, params):
+    """The runtime's ``max_pool_argmax`` of ``x`` in its own layout (NCHW as one-channel images): x C-ordered,
+    and the flat position in it of each window's first maximum, shaped as the pooled map."""
+    layout = params["layout"]
+    n, h, w, c = win.spatial(x.shape, layout)
+    oh, ow = win.out_size((h, w), params["pool"], params["strides"], (1, 1), params["padding"], "pooling")
+    images, pooled = ((n, h, w, c), (n, oh, ow, c)) if layout == "NHWC" else ((n * c, h, w, 1), (n * c, oh, ow, 1))
+    x = np.ascontiguousarray(x)
+    at = np.empty(win.laid_out((n, oh, ow, c), layout), np.intp)
+    _runtime().max_pool_argmax(x.reshape(-1), images, at.reshape(-1), pooled,
+                               win.helper_geometry(params["pool"], params["strides"], (1, 1), params["padding"],
+                                                   (h, w)))
+    return x, at
+
+
+def _taken(x, at, fill):
+    """x read at the positions ``at`` (``fill`` at -1), shaped as ``at``."""
+    out = np.empty(at.shape, x.dtype)
+    _runtime().take_at(np.ascontiguousarray(x).reshape(-1), at.reshape(-1), out.reshape(-1), x.dtype.type(fill))
+    return out
+
+
 def max_pool2d(x, **params):
     if not _images(x):
         return None
-    return _pooled("max_pool", win.spatial(x.shape, params["layout"]), [x], _pooled_shape(x, params), params)
+    x, at = _first_maxima(x, params)
+    return _taken(x, at, -np.inf)
 
 
 def max_pool2d_grad(x, g, **params):
     if not _images(x, g):
         return None
-    image = win.spatial(x.shape, params["layout"])
-    return _pooled("max_pool_grad", image, [x, g], image, params)
+    x, at = _first_maxima(x, params)
+    dx = np.empty(x.shape, g.dtype)
+    _runtime().add_at(np.ascontiguousarray(g).reshape(-1), at.reshape(-1), dx.reshape(-1))
+    return dx
 
 
 def max_pool2d_select(x, c, **params):
     if not _images(x, c):
         return None
-    return _pooled("max_pool_select", win.spatial(x.shape, params["layout"]), [x, c], _pooled_shape(x, params),
-                   params)
+    return _taken(c, _first_maxima(x, params)[1], 0.0)
 
 
 def avg_pool2d(x, *, count_include_pad, **params):

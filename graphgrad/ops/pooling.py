@@ -6,13 +6,19 @@ PyTorch and TensorFlow do; its derivative family is closed: the adjoint of
 window's maximum) and vice versa. Average pooling is linear; ``count_include_pad``
 says what a window's mean divides by: every position, padded zeros included
 (PyTorch's default), or only the positions inside the image (Keras's 'same').
+
+The compiler computes the three max-pooling primitives through one search per
+pooled map (their declared ``lowering``): ``max_pool_argmax`` writes the flat
+position of each window's first maximum, which ``take_at`` reads x (or c) at and
+``add_at`` adds g to; in a training step common-subexpression elimination leaves
+one ``max_pool_argmax`` for the forward pass and the gradient.
 """
 import numpy as np
 
 from ..errors import ShapeError
 from ..graph.shapes import fmt
 from . import windows as win
-from ..graph.primitive import Primitive, as_node
+from ..graph.primitive import Primitive, apply, as_node, index
 
 
 def _geometry(x, pool, strides, padding, layout):
@@ -72,6 +78,29 @@ def _max_pool_select(x, c, pool, strides, padding, layout):
     return win.from_nhwc(picked, layout)
 
 
+def _argmax(x, pool, strides, padding, layout):
+    """The flat position in x of each window's first maximum (as ``_first_maxima``); -1 where it is padding."""
+    _, where, _, pads, _ = _first_maxima(x, pool, strides, padding, layout)
+    n, h, w, c = win.spatial(x.shape, layout)
+    b, i, j, ch = np.indices(where.shape, sparse=True)
+    r, s = i * strides[0] + where // pool[1] - pads[0][0], j * strides[1] + where % pool[1] - pads[1][0]
+    flat = ((b * h + r) * w + s) * c + ch if layout == "NHWC" else ((b * c + ch) * h + r) * w + s
+    return win.from_nhwc(np.where((0 <= r) & (r < h) & (0 <= s) & (s < w), flat, -1).astype(np.intp), layout)
+
+
+def _take_at(x, at, fill):
+    """x's element at each position of ``at`` (``fill`` where it is -1)."""
+    return np.where(at >= 0, x.reshape(-1)[np.maximum(at, 0)], fill).astype(x.dtype)
+
+
+def _add_at(g, at, shape):
+    """Zeros of ``shape`` with each element of g added at its position in ``at`` (none where it is -1), in
+    order: the adjoint of ``_take_at``."""
+    out, kept = np.zeros(int(np.prod(shape)), g.dtype), at >= 0
+    np.add.at(out, at[kept], g[kept])
+    return out.reshape(shape)
+
+
 def _divisors(size, pool, strides, pads, out, count_include_pad):
     """(1, OH, OW, 1): how many elements each window's mean divides by."""
     if count_include_pad:
@@ -123,23 +152,55 @@ def _size(x, layout):
     return win.spatial(x.shape, layout)[1:3]
 
 
+def _first_dtype(nodes, params=None):
+    return nodes[0].dtype
+
+
+MAX_POOL_ARGMAX = Primitive("max_pool_argmax", impl=_argmax, shape=_pool_shape("max_pool_argmax"), dtype=index,
+                            differentiable=False, text="max_pool_argmax({0})",
+                            latex=r"\operatorname{{argmax}}_{{\text{{pool}}}}({0})", lowering="max_pool_argmax",
+                            register=False)
+TAKE_AT = Primitive("take_at", impl=_take_at, shape=lambda xs, ats, fill: tuple(ats), dtype=_first_dtype,
+                    differentiable=False, text="take_at({0}, {1})", latex=r"{0}[{1}]", lowering="take_at",
+                    register=False)
+ADD_AT = Primitive("add_at", impl=_add_at, shape=lambda gs, ats, shape: tuple(shape), dtype=_first_dtype,
+                   differentiable=False, text="add_at({0}, {1})", latex=r"\operatorname{{add\_at}}({0}, {1})",
+                   lowering="add_at", register=False)
+
+
+def _argmax_node(x, p):
+    return apply(MAX_POOL_ARGMAX, [x], p)
+
+
+def _lowered_max_pool(x, **p):
+    return apply(TAKE_AT, [x, _argmax_node(x, p)], dict(fill=-np.inf))
+
+
+def _lowered_max_pool_grad(x, g, **p):
+    return apply(ADD_AT, [g, _argmax_node(x, p)], dict(shape=tuple(x.shape)))
+
+
+def _lowered_max_pool_select(x, c, **p):
+    return apply(TAKE_AT, [c, _argmax_node(x, p)], dict(fill=0.0))
+
+
 max_pool2d_p = Primitive(
     "max_pool2d", impl=_max_pool, shape=_pool_shape("max_pool2d"),
     vjp=lambda g, ans, x, needs, **p: (max_pool2d_grad_p(x, g, **p),),
     jvp=lambda ts, ans, x, **p: max_pool2d_select_p(x, ts[0], **p),
-    text="max_pool2d({0})", latex=r"\operatorname{{maxpool}}({0})", lowering="max_pool")
+    text="max_pool2d({0})", latex=r"\operatorname{{maxpool}}({0})", lowering=_lowered_max_pool)
 max_pool2d_grad_p = Primitive(
     "max_pool2d_grad", impl=_max_pool_grad, shape=_same_as_first,
     vjp=lambda c, ans, x, g, needs, **p: (None, max_pool2d_select_p(x, c, **p)),
     jvp=lambda ts, ans, x, g, **p: None if ts[1] is None else max_pool2d_grad_p(x, ts[1], **p),
     text="max_pool2d_grad({0}, {1})", latex=r"\operatorname{{maxpool}}^{{\top}}({0}, {1})",
-    lowering="max_pool_grad")
+    lowering=_lowered_max_pool_grad)
 max_pool2d_select_p = Primitive(
     "max_pool2d_select", impl=_max_pool_select, shape=_pool_shape("max_pool2d_select"),
     vjp=lambda c, ans, x, g, needs, **p: (None, max_pool2d_grad_p(x, c, **p)),
     jvp=lambda ts, ans, x, g, **p: None if ts[1] is None else max_pool2d_select_p(x, ts[1], **p),
     text="max_pool2d_select({0}, {1})", latex=r"\operatorname{{maxpool}}_{{{0}}}({1})",
-    lowering="max_pool_select")
+    lowering=_lowered_max_pool_select)
 avg_pool2d_p = Primitive(
     "avg_pool2d", impl=_avg_pool, shape=_pool_shape("avg_pool2d"),
     vjp=lambda g, ans, x, needs, **p: (avg_pool2d_grad_p(g, size=_size(x, p["layout"]), **p),),

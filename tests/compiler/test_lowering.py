@@ -8,7 +8,9 @@ from hypothesis import given, settings, strategies as st
 
 import graphgrad as gg
 from graphgrad import ops
+from graphgrad.compiler.executor import prepare
 from graphgrad.compiler.lowering import lower
+from graphgrad.ops import pooling as pl
 
 
 def network(layout):
@@ -61,7 +63,8 @@ GEOMETRIES = [((1, 3, 7, 5), (4, 3, 3, 2), 1, "valid", 1),                    # 
 
 def test_nchw_convolutions_and_max_pool_compiled_match_the_interpreter():
     """conv2d and its gradients in x and w (im2col_nchw, batched products, col2im_nchw), then max pooling of
-    NCHW images and its gradient, at sizes where windows hang over the edges: one graph, one compile."""
+    NCHW images and its gradient (one window search, read and added through), at sizes where windows hang
+    over the edges: one graph, one compile."""
     inputs, loss = [], 0.0
     for k, (shape, kernel, strides, padding, dilation) in enumerate(GEOMETRIES):
         x, w = ops.input(f"x{k}", shape), ops.input(f"w{k}", kernel)
@@ -73,9 +76,47 @@ def test_nchw_convolutions_and_max_pool_compiled_match_the_interpreter():
     given = values(graph, 5)
     compiled = gg.compile(graph)
     assert all(f"{helper}(" in compiled.source
-               for helper in ("im2col_nchw", "col2im_nchw", "batched_gemm", "max_pool_nchw", "max_pool_grad_nchw"))
+               for helper in ("im2col_nchw", "col2im_nchw", "batched_gemm", "max_pool_argmax", "take_at", "add_at"))
     for a, b in zip(graph(**given), compiled(**given)):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)
+
+
+POOLS = [((2, 2), (2, 2), "valid"),             # LeNet's: no window reaches past the image
+         ((3, 3), (1, 1), ((1, 1), (1, 1))),    # overlapping windows over padding on every side
+         ((3, 3), (2, 2), "valid"),
+         ((2, 2), (2, 2), ((0, 1), (0, 1))),    # padding after only: the last windows hang over
+         ((2, 3), (1, 2), "same")]
+
+
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+def test_max_pooling_reads_and_adds_through_one_window_search_exactly(layout):
+    """max_pool2d, its gradient and its select, compiled (``max_pool_argmax`` once per pooled map, ``take_at``,
+    ``add_at``) and lowered, give the interpreter's numbers exactly: ties (a relu's zeros, repeated small
+    integers) go to a window's first maximum, a NaN is the maximum, and a window of -inf routes as NumPy's
+    argmax over the padded window does. Integer-valued gradients, so sums over overlapping windows are exact."""
+    rng = np.random.default_rng(7)
+    nchw = layout == "NCHW"
+    image = np.maximum(rng.integers(-2, 3, size=(2, 3, 7, 6)), 0).astype(np.float64)   # zeros and ties
+    image[0, 1, 3, 3] = np.nan
+    image[1, 2, :3, :4] = -np.inf
+    x = image if nchw else image.transpose(0, 2, 3, 1)
+    xs, outputs = ops.input("x", x.shape), []
+    given = {"x": x}
+    for k, (pool, strides, padding) in enumerate(POOLS):
+        p = dict(pool=pool, strides=strides, padding=padding, layout=layout)
+        pooled = pl.max_pool2d_p(xs, **p)
+        g, c = ops.input(f"g{k}", pooled.shape), ops.input(f"c{k}", x.shape)
+        given[f"g{k}"] = rng.integers(-3, 4, size=pooled.shape).astype(np.float64)
+        given[f"c{k}"] = rng.normal(size=x.shape)
+        outputs += [pooled, pl.max_pool2d_grad_p(xs, g, **p), pl.max_pool2d_select_p(xs, c, **p)]
+    graph = gg.Graph(outputs)
+    compiled = gg.compile(graph)
+    assert "max_pool_argmax(" in compiled.source and "max_pool2d" not in compiled.source.split('"""')[2]
+    assert sum(n.op.name == "max_pool_argmax" for n in prepare(graph).nodes) == len(POOLS)   # shared
+    expected = graph(**given)
+    for got in (compiled(**given), lower(graph)(**given)):
+        for a, b in zip(got, expected):
+            np.testing.assert_array_equal(a, b)
 
 
 def grouped(layout):
