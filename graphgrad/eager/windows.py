@@ -3,9 +3,10 @@
 The primitives' NumPy ``impl`` stays the reference (the interpreter, the SymPy
 forms). An eager operation on float32 or float64 images computes them instead as
 ``fit``'s kernels do: ``im2col``/``col2im`` around a BLAS product for a
-convolution and its two gradients, the runtime's window loops for max and average
-pooling and their gradients; NCHW operands (PyTorch's) are transposed to NHWC and
-back. ``COMPILED`` maps each primitive to its function; a function returns None
+convolution and its two gradients, the runtime's window loops for average pooling
+and its gradient, NCHW operands (PyTorch's) transposed to NHWC and back; max
+pooling, its gradient and its select read or add through the positions of each
+window's first maximum (``max_pool_argmax``, NCHW seen as one-channel images). ``COMPILED`` maps each primitive to its function; a function returns None
 where NumPy's way is kept: other dtypes, grouped convolutions, images with one
 channel per group, whose NumPy windows are strided copies of whole images (on
 LeNet's 1-channel first layer twice as fast as the helper's per-element loop;
