@@ -21,15 +21,8 @@ class Node:
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "weak", "__weakref__")
 
     def __init__(self, op, inputs, params, shape, dtype, name=None, weak=False):
-        define = object.__setattr__   # nodes are immutable: their fields are set once, here
-        define(self, "op", op)
-        define(self, "inputs", tuple(inputs))
-        define(self, "params", dict(params))
-        define(self, "shape", tuple(map(int, shape)))
-        define(self, "dtype", dtype if isinstance(dtype, np.dtype) else np.dtype(dtype))
-        define(self, "name", name)
-        define(self, "id", next(_ids))
-        define(self, "weak", bool(weak))
+        _define(self, op, tuple(inputs), dict(params), tuple(map(int, shape)),
+                dtype if isinstance(dtype, np.dtype) else np.dtype(dtype), name, bool(weak))
 
     def __setattr__(self, key, value):
         raise AttributeError("graphgrad nodes are immutable")
@@ -55,15 +48,15 @@ class Node:
         """The same application to ``inputs`` of this node's inputs' shapes and dtypes: a new node, its shape
         not derived again (a recorded training step replayed, ``eager.replay``: this node's shape was checked)."""
         node = object.__new__(Node)
-        define = object.__setattr__
-        define(node, "op", self.op)
-        define(node, "inputs", tuple(inputs))
-        define(node, "params", self.params)
-        define(node, "shape", self.shape)
-        define(node, "dtype", self.dtype)
-        define(node, "name", self.name)
-        define(node, "id", next(_ids))
-        define(node, "weak", self.weak)
+        set_op, set_inputs, set_params, set_shape, set_dtype, set_name, set_weak, set_id = _SETTERS
+        set_op(node, self.op)   # (``_define``'s writes inline: a replayed step makes thousands of nodes a second)
+        set_inputs(node, tuple(inputs))
+        set_params(node, self.params)
+        set_shape(node, self.shape)
+        set_dtype(node, self.dtype)
+        set_name(node, self.name)
+        set_weak(node, self.weak)
+        set_id(node, next(_ids))
         return node
 
     def named(self, name):
@@ -73,6 +66,23 @@ class Node:
     def __repr__(self):
         named = f" {self.name}" if self.name else ""
         return f"<Node{named} {self.op.name} shape={self.shape} {self.dtype}>"
+
+
+_SETTERS = tuple(getattr(Node, field).__set__ for field in ("op", "inputs", "params", "shape", "dtype", "name",
+                                                              "weak", "id"))
+
+
+def _define(node, op, inputs, params, shape, dtype, name, weak):
+    """Set a new node's fields, once: nodes are immutable (its slots written directly, past ``__setattr__``)."""
+    set_op, set_inputs, set_params, set_shape, set_dtype, set_name, set_weak, set_id = _SETTERS
+    set_op(node, op)
+    set_inputs(node, inputs)
+    set_params(node, params)
+    set_shape(node, shape)
+    set_dtype(node, dtype)
+    set_name(node, name)
+    set_weak(node, weak)
+    set_id(node, next(_ids))
 
     def __hash__(self):
         return self.id  # nodes are keys by identity; == builds an elementwise comparison, as in NumPy

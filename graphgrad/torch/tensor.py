@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import eager, ops
 from . import dtypes
-from .grad_fn import BackwardFunction, named
+from .grad_fn import BackwardFunction, name_again, named, naming
 from .printing import tensor_repr
 from .promotion import promoted
 from .random import generator
@@ -350,6 +350,15 @@ class Tensor(eager.Tensor):
     def clone(self):
         """A copy, recorded (gradients flow back through it); changing it leaves this tensor alone."""
         return eager.call(lambda x: ops.astype(x * 1, x.dtype), self)
+
+    @classmethod
+    def remark(cls, tensor):
+        """The name ``named`` gave ``tensor``'s grad_fn, which a replayed step's tensor gets again."""
+        return naming(tensor.node)
+
+    @classmethod
+    def mark(cls, tensor, remark):
+        name_again(tensor.node, remark)
 
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
