@@ -386,6 +386,15 @@ class Session:
         arrays = [self.leaf_tensors[i].value if type(i) is int else i for i in recording.inputs]
         return recording, arrays
 
+    def leaves_of(self, target):
+        """The leaves the recorded step's backward took (this step's tensors, in its order) when this step
+        replayed its recording to the end and ``target`` is that step's loss; else None."""
+        recording = self.expected
+        if recording is None or self.broken or len(self.entries) != len(recording.entries) or \
+                recording.through or self.index.get(id(target._value)) != recording.target:
+            return None
+        return [self.leaf_tensors[i] for i in recording.leaves]
+
     def recording(self, program, back, pairs, tensors, is_input):
         """This step as ``program``'s Recording (``tensors``: the step's, as its signature read them), or None
         when some call was not noted or some part of the step is not among the calls' tensors."""
@@ -423,6 +432,13 @@ def group(parts, run):
     run as it comes when no loop is armed."""
     session = _session[0]
     return run() if session is None else session.group(parts, run)
+
+
+def leaves_of(target):
+    """The leaves a backward from ``target`` takes, read from the recording the armed step replays (``Session.
+    leaves_of``: a backward need not walk the step it replays); None when not known so."""
+    session = _session[0]
+    return None if session is None else session.leaves_of(target)
 
 
 def end():

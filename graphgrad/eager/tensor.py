@@ -44,6 +44,9 @@ class WeakIdKeyDictionary:
         self._entries.pop(id(key), None)
         return value
 
+    def __len__(self):
+        return len(self._entries)
+
     def keys(self):
         """The keys still alive."""
         return [key for key in (ref() for ref, _ in list(self._entries.values())) if key is not None]

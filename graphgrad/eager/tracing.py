@@ -56,6 +56,10 @@ def _arm(updater, variables):
     if tracer.off or not enabled():
         _armed.pop(updater, None)
     else:
+        armed = _armed.get(updater)
+        if armed is not None and len(armed) == len(variables) and all(a is v for a, v in zip(armed, variables)):
+            replay.begin(tracer)   # the same variables: their new values' nodes replaced the old (``replaced``)
+            return
         _armed[updater] = list(variables)
     deferred_nodes.clear()
     deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)

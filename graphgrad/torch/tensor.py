@@ -29,6 +29,7 @@ import math
 import numpy as np
 
 from .. import eager, ops
+from ..eager import replay
 from . import dtypes
 from .grad_fn import BackwardFunction, name_again, named, naming
 from .printing import tensor_repr
@@ -742,13 +743,17 @@ class Tensor(eager.Tensor):
             target = self if self.ndim == 0 else self.sum()
         else:
             target = (self * gradient).sum()
-        retained = {id(t.node): t for t in _retaining.keys()}   # by their nodes now: retain_grad() may come late
-        leaves, owners = [], []        # what the gradient is taken with respect to, whose .grad gets it
-        for t in eager.history(target).values():
-            owner = _owners.get(t, retained.get(id(t.node)))
-            if owner is not None or t.is_leaf and t.requires_grad:
-                leaves.append(t)
-                owners.append(t if owner is None else owner)
+        leaves, owners = None if _retaining else replay.leaves_of(target), []
+        if leaves is not None:         # a replayed step's: those of the step it replays
+            owners = [_owners.get(t, t) for t in leaves]
+        else:                          # what the gradient is taken with respect to, whose .grad gets it
+            retained = {id(t.node): t for t in _retaining.keys()}   # by nodes now: retain_grad() may come late
+            leaves = []
+            for t in eager.history(target).values():
+                owner = _owners.get(t, retained.get(id(t.node)))
+                if owner is not None or t.is_leaf and t.requires_grad:
+                    leaves.append(t)
+                    owners.append(t if owner is None else owner)
         deferrable = all(o.grad is None and leaf.is_leaf for o, leaf in zip(owners, leaves))
         if deferrable and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
             return

@@ -242,7 +242,7 @@ def test_a_repeated_step_is_replayed_call_by_call(monkeypatch):
     assert replays(traced) == STEPS - 2               # the first traced step is recorded, the next replay it
 
 
-@pytest.mark.parametrize("change", ["constant", "closure", "shape", "order", "same leaf"])
+@pytest.mark.parametrize("change", ["constant", "closure", "shape", "order", "same leaf", "loss"])
 def test_a_replay_never_applies_a_stale_structure(monkeypatch, change):
     """From step 5 on, one thing differs that a stale replay of the recorded step would get wrong."""
     def body(model, optimizer, x, y, step):
@@ -258,6 +258,9 @@ def test_a_replay_never_applies_a_stale_structure(monkeypatch, change):
         scale = 3.0 if change == "constant" and later else 1.0
         reduction = "sum" if change == "closure" and later else "mean"
         loss = nn.functional.mse_loss(h * scale, target, reduction=reduction)
+        if change == "loss":                             # the same calls, the other one differentiated
+            losses = [loss, (model[0].weight ** 2).mean()]   # (fewer leaves)
+            loss = losses[later]
         loss.backward()
         optimizer.step()
         return loss.item()
