@@ -367,3 +367,17 @@ def test_a_user_module_runs_its_forward_each_step(monkeypatch):
         plain_step(net, optimizer, x, y, step)
     assert seen == [32] * 6
     assert replays(optimizer) == 4
+
+
+def test_a_learning_rate_schedule_runs_on_one_replayed_program(monkeypatch):
+    """The rate is an input of the step's program: a schedule changing it every step (more often than
+    ``MOST_VARIANTS``) neither builds programs nor stops replaying, and gives eager's numbers."""
+    def body(model, optimizer, x, y, step):
+        if step == 0:
+            optimizer.scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)
+        loss = plain_step(model, optimizer, x, y, step)
+        optimizer.scheduler.step()
+        return loss
+    traced = both(monkeypatch, body, steps=2 * tracing.MOST_VARIANTS)
+    assert len(tracing.programs(traced)) == 1
+    assert replays(traced) == 2 * tracing.MOST_VARIANTS - 2
