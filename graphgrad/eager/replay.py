@@ -66,6 +66,7 @@ class _Same:
 
 
 _PLAIN = (type(None), bool, int, float, complex, str, bytes, np.generic, np.dtype, type(Ellipsis))
+_AS_THEY_ARE = frozenset((int, str, bool, type(None)))   # keys of themselves (a bool apart from 0 and 1)
 
 
 def key_of(value, depth=0):
@@ -73,7 +74,7 @@ def key_of(value, depth=0):
     if depth > 8:
         raise _Unkeyed
     kind = type(value)
-    if kind in (int, str, bool, type(None)):
+    if kind in _AS_THEY_ARE:
         return value if kind is not bool else ("bool", value)
     if isinstance(value, np.dtype):
         return (np.dtype, value)   # hashable, equal by value (its repr is the slowest part of a model's key)
@@ -104,8 +105,8 @@ def key_of(value, depth=0):
         return (types.MethodType, key_of(value.__func__, depth + 1), key_of(value.__self__, depth + 1))
     if isinstance(value, (Tensor, Node)):
         raise _Unkeyed
-    plain = tuple((k, key_of(v, depth + 1)) for k, v in getattr(value, "__dict__", {}).items()
-                  if isinstance(v, _PLAIN))
+    plain = tuple((k, v if type(v) in _AS_THEY_ARE and type(v) is not bool else key_of(v, depth + 1))
+                  for k, v in getattr(value, "__dict__", {}).items() if type(v) in _AS_THEY_ARE or isinstance(v, _PLAIN))
     return (_Same(value), plain)
 
 
