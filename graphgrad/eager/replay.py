@@ -203,6 +203,8 @@ class Session:
             return run_call(builder, args, kwargs)
         found = _tensors((args, kwargs)) if kwargs or any(type(a) in _NESTING for a in args) else \
             [a for a in args if isinstance(a, Tensor)]
+        if not self._ours(found):      # first, so a call that is not the step's is not keyed
+            return run_call(builder, args, kwargs)
         return self._step_call(lambda: (key_of(builder), _arguments(args), _arguments(kwargs)), found,
                                lambda: run_call(builder, args, kwargs), False)
 
@@ -214,13 +216,13 @@ class Session:
         if found is None:
             return run()
         structure, operands = found
+        if not self._ours(operands):
+            return run()
         return self._step_call(lambda: ("group", structure), operands, run, True)
 
     def _step_call(self, key, found, run, grouped):
-        """A call on the tensors ``found``: the recorded entry replayed when ``key()`` and the operands' roles
-        match the expected one, else ``run()`` (noted as an entry when it is the step's)."""
-        if not self._ours(found):      # first, so a call that is not the step's is not keyed
-            return run()
+        """A call of the step on the tensors ``found``: the recorded entry replayed when ``key()`` and the
+        operands' roles match the expected one, else ``run()`` (noted as an entry when it is the step's)."""
         snapshots = [t.snapshot() for t in found]
         if not type(snapshots[0]).records(snapshots):
             return run()
