@@ -172,15 +172,10 @@ class Tensor:
 
     # --- the rule of recording (spellings may refine it) ----------------------------------------------
     @classmethod
-    def may_record(cls, args):
-        """Whether an operation on ``args`` (tensors as given, before their snapshots, and numbers) may be
-        recorded; False lets it compute its value only, without snapshots or nodes. A variable's snapshot
-        answers for it (its ``requires_grad`` may have changed since)."""
-        if _recording[-1]:
-            for a in args:
-                if isinstance(a, Tensor) and (a.requires_grad or isinstance(a, Variable)):
-                    return True
-        return False
+    def may_record(cls, tracked):
+        """Whether an operation may be recorded, given whether some operand is ``tracked`` (requires grad, or is
+        a variable); False lets it compute its value only, without snapshots or nodes."""
+        return tracked and _recording[-1]
 
     @classmethod
     def records(cls, operands):
@@ -384,10 +379,8 @@ def watch_calls(watcher):
 
 def run_call(builder, args, kwargs):
     """``call`` itself: the builder run on the operands' nodes, its new nodes evaluated."""
-    if type(builder) is Primitive:
-        cls = _direct(args, kwargs)
-        if cls is not None:
-            return _apply(cls, builder, args, kwargs)
+    if type(builder) is Primitive and (result := _apply(builder, args, kwargs)) is not None:
+        return result
     known = {}
 
     def to_node(t):
@@ -412,60 +405,69 @@ def _holds_node(tree):
     return bool(found)
 
 
-def _direct(args, kwargs):
-    """The tensor class of a primitive's result (its first tensor operand's, a variable's values' class) when
-    its operands are all tensors or Python numbers and its parameters hold no tensor; else None."""
-    cls = None
-    for a in args:
-        if isinstance(a, Tensor):
-            if cls is None:
-                cls = type(a) if not isinstance(a, Variable) else a.plain_class()
-        elif not isinstance(a, (int, float)):
-            return None
-    if kwargs and any(isinstance(v, (Tensor, list, tuple, dict)) for v in kwargs.values()):
-        return None
-    return cls or Tensor
-
-
 # a Python number as an operand: its constant node's (shape, dtype, weak), for floats and ints within int64
 _NUMBERS = {kind: (node.shape, node.dtype, node.weak)
             for kind, node in ((int, ops.const(0)), (float, ops.const(0.0)))}
 _INT64 = range(np.iinfo(np.int64).min, np.iinfo(np.int64).max + 1)
 
 
-def _apply(cls, primitive, args, params):
-    """``call`` of one primitive on tensors and numbers, giving a ``cls``: its node made and evaluated when
-    recorded, else only its value computed (the shape checked and the dtype found as the node would have
-    them)."""
-    if cls.may_record(args):
-        operands = [a.snapshot() if isinstance(a, Tensor) else _constant(cls, ops.const(a)) for a in args]
-        if cls.records(operands):
-            return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
-        args = operands
-    specs, values = [], []
+def _apply(primitive, args, params):
+    """``call`` of one primitive whose operands are tensors and Python numbers and whose parameters hold no
+    tensor (else None), in one pass over the operands: its node made and evaluated when recorded, else only
+    its value computed (the shape checked and the dtype found as the node would have them, ``result_for``).
+    The result is of the first tensor operand's class (a variable's values' class)."""
+    if params and any(isinstance(v, (Tensor, list, tuple, dict)) for v in params.values()):
+        return None
+    cls, tracked, deferred, specs, values = None, False, False, [], []
     for a in args:
         if isinstance(a, Tensor):
+            if isinstance(a, Variable):
+                tracked = True    # (its snapshot answers for it: its requires_grad may have changed since)
+                cls = cls or a.plain_class()
+            else:
+                tracked = tracked or a.requires_grad
+                cls = cls or type(a)
             node, value = a._node, a._value
             if node is None:
                 specs.append((value.shape, value.dtype, False))
             else:
                 specs.append((node.shape, node.dtype, node.weak))
-                if type(value) is Pending:
-                    value = a.value
+                deferred = deferred or type(value) is Pending
         elif type(a) is float or type(a) is int and a in _INT64:
             specs.append(_NUMBERS[type(a)])
             value = a
-        else:                 # a bool, a huge int: its constant node says how it counts
+        elif isinstance(a, (int, float)):   # a bool, a huge int: its constant node says how it counts
             node = ops.const(a)
             specs.append((node.shape, node.dtype, node.weak))
-            value = _constant(cls, node).value
+            value = _constant(Tensor, node).value
+        else:
+            return None
         values.append(value)
+    cls = cls or Tensor
+    if cls.may_record(tracked):
+        operands = [a.snapshot() if isinstance(a, Tensor) else _constant(cls, ops.const(a)) for a in args]
+        if cls.records(operands):
+            return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
+    if deferred:
+        values = [a.value if isinstance(a, Tensor) else v for a, v in zip(args, values)]
     shape, dtype, weak = ops.result_for(primitive, specs, params)
     value = _computed(primitive, params, dtype, values,
                       lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params))
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
-    return cls(None, value)
+    return _unrecorded(cls, value)
+
+
+_new = object.__new__
+
+
+def _unrecorded(cls, value):
+    """``cls(None, value)``, a result that records nothing (a leaf, its node made when asked for), made without
+    the constructors' argument handling (a spelling's also reads its framework's forms): an eager operation on
+    small tensors spends more on that than on its arithmetic."""
+    t = _new(cls)
+    t._node, t._value, t.parents, t.requires_grad = None, value, (), False
+    return t
 
 
 def lift(builder):
@@ -509,7 +511,7 @@ def _evaluated(cls, node, operands, record=None, kept=True):
         return cls(node, value)
     if node.weak and not node.shape:
         return _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
-    return cls(None, value)   # a leaf, its node made when asked for
+    return _unrecorded(cls, value)
 
 
 # --- deferred values ---------------------------------------------------------------------------------
@@ -585,8 +587,9 @@ def _computed(op, params, dtype, args, node):
         if op.domain is not None and not np.all(op.domain.check(*args)):
             from ..backends.numpy_backend import check_domain
             check_domain(Graph([node()]), node(), args)
-        value = None if (compiled := COMPILED.get(op)) is None else compiled(*args, **params)
-        if value is None:
+        if not params:      # (an elementwise primitive's: its NumPy function called without the unpacking)
+            value = op.impl(*args)
+        elif (compiled := COMPILED.get(op)) is None or (value := compiled(*args, **params)) is None:
             value = op.impl(*args, **params)
     finally:
         loud(token)
