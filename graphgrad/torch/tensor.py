@@ -391,7 +391,7 @@ class Tensor(eager.Tensor):
             except (IndexError, ValueError, TypeError):
                 value = None            # ops.index explains the key
             if value is not None:
-                value.setflags(write=False)
+                value.setflags(False)   # (write=False)
                 return _shows(Tensor(None, value), self, _Put(key))
         return _shows(eager.call(ops.index, self, key), self, _Put(key))
 
@@ -636,7 +636,7 @@ class Tensor(eager.Tensor):
         _check_in_place(self)
         value = None if _records(self, *operands) else _on_values(builder, self, operands, casting)
         if value is not None:
-            value.setflags(write=False)
+            value.setflags(False)   # (write=False)
             result = Tensor(None, value)
         else:
             result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
@@ -821,6 +821,8 @@ def _method(name, op):
 
     def method(self, *args, **kwargs):
         if differentiable:
+            if not args and (not to_float or self.spec.dtype.kind == "f"):
+                return eager.call(op, self, **kwargs)      # (one operand to promote: the common case first)
             return eager.call(op, *promoted([self, *args], to_float), **kwargs)
         with eager.no_grad():
             return eager.call(op, self, *args, **kwargs)
@@ -838,6 +840,8 @@ def _arithmetic(op, reflected=False):
     to_float = op is ops.div
 
     def operator(self, other):
+        if not to_float and isinstance(other, eager.Tensor) and other.spec.dtype == self.spec.dtype:
+            return eager.call(op, other, self) if reflected else eager.call(op, self, other)   # (nothing to promote)
         pair = [other, self] if reflected else [self, other]
         return eager.call(op, *promoted(pair, to_float))
     return operator
