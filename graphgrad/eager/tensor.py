@@ -451,8 +451,8 @@ def _apply(primitive, args, params):
     if deferred:
         values = [a.value if isinstance(a, Tensor) else v for a, v in zip(args, values)]
     shape, dtype, weak = ops.result_for(primitive, specs, params)
-    value = _computed(primitive, params, dtype, values,
-                      lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params))
+    value = _computed(primitive, params, dtype, values, primitive.domain and
+                      (lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params)))
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
     return _unrecorded(cls, value)
@@ -466,7 +466,10 @@ def _unrecorded(cls, value):
     the constructors' argument handling (a spelling's also reads its framework's forms): an eager operation on
     small tensors spends more on that than on its arithmetic."""
     t = _new(cls)
-    t._node, t._value, t.parents, t.requires_grad = None, value, (), False
+    t._node = None
+    t._value = value
+    t.parents = ()
+    t.requires_grad = False
     return t
 
 
@@ -581,7 +584,8 @@ def _value(node, args):
 
 def _computed(op, params, dtype, args, node):
     """``op(*args, **params)`` by its NumPy impl (a convolution's or pooling's by the compiled helpers:
-    ``windows``), domain-checked, in ``dtype``; ``node()`` is the node an error names."""
+    ``windows``), domain-checked, in ``dtype``; ``node()`` is the node an error names (None when ``op`` has
+    no domain)."""
     token = quiet()
     try:
         if op.domain is not None and not np.all(op.domain.check(*args)):

@@ -694,9 +694,12 @@ class Tensor(eager.Tensor):
 
     def item(self):
         """The one element as a Python number, whatever the shape (as in PyTorch)."""
-        if math.prod(self.spec.shape) != 1:     # not numel(): a Size built at every loss.item() costs 4 µs
-            raise ArgumentError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
-        return super().item()
+        value = self._value
+        if type(value) is not np.ndarray:       # deferred, or a Python number (read here, not per loss.item())
+            value = np.asarray(self.value)
+        if value.size != 1:
+            raise ArgumentError(f"a Tensor with {value.size} elements cannot be converted to Scalar")
+        return value.item()
 
     def __float__(self):
         return float(self.item())
