@@ -33,11 +33,14 @@ class WeakIdKeyDictionary:
 
     def __setitem__(self, key, value):
         i = id(key)
-        self._entries[i] = (weakref.ref(key, lambda _: self._entries.pop(i, None)), value)
+        entry = self._entries.get(i)
+        ref = entry[0] if entry is not None and entry[0]() is key else \
+            weakref.ref(key, lambda _: self._entries.pop(i, None))     # (a key's first entry)
+        self._entries[i] = (ref, value)
 
     def get(self, key, default=None):
-        ref, value = self._entries.get(id(key), (None, default))
-        return value if ref is not None and ref() is key else default
+        entry = self._entries.get(id(key))
+        return default if entry is None or entry[0]() is not key else entry[1]
 
     def pop(self, key, default=None):
         value = self.get(key, default)
@@ -455,16 +458,16 @@ def _apply(primitive, args, params):
                       (lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params)))
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
-    return _unrecorded(cls, value)
+    return unrecorded(cls, value)
 
 
 _new = object.__new__
 
 
-def _unrecorded(cls, value):
-    """``cls(None, value)``, a result that records nothing (a leaf, its node made when asked for), made without
-    the constructors' argument handling (a spelling's also reads its framework's forms): an eager operation on
-    small tensors spends more on that than on its arithmetic."""
+def unrecorded(cls, value):
+    """``cls(None, value)``: a tensor with no history (a leaf, its node made when asked for) holding ``value``,
+    made without the constructors' argument handling (a spelling's also reads its framework's forms), which
+    costs an eager operation on small tensors more than its arithmetic."""
     t = _new(cls)
     t._node = None
     t._value = value
@@ -514,7 +517,7 @@ def _evaluated(cls, node, operands, record=None, kept=True):
         return cls(node, value)
     if node.weak and not node.shape:
         return _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
-    return _unrecorded(cls, value)
+    return unrecorded(cls, value)
 
 
 # --- deferred values ---------------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def _on_values(builder, x, operands, casting):
         return None
     y = eager.call(builder, x, *operands)
     _check_into(y.spec, x.spec, casting)
-    return np.asarray(y.value).astype(x.spec.dtype)
+    return np.asarray(y.value).astype(x.spec.dtype, copy=False)
 
 
 def _into(y, x, casting):
@@ -392,7 +392,7 @@ class Tensor(eager.Tensor):
                 value = None            # ops.index explains the key
             if value is not None:
                 value.setflags(False)   # (write=False)
-                return _shows(Tensor(None, value), self, _Put(key))
+                return _shows(eager.unrecorded(Tensor, value), self, _Put(key))
         return _shows(eager.call(ops.index, self, key), self, _Put(key))
 
     def view(self, *shape):
@@ -637,7 +637,7 @@ class Tensor(eager.Tensor):
         value = None if _records(self, *operands) else _on_values(builder, self, operands, casting)
         if value is not None:
             value.setflags(False)   # (write=False)
-            result = Tensor(None, value)
+            result = eager.unrecorded(Tensor, value)
         else:
             result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
         _become(self, result)
