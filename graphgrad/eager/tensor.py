@@ -183,7 +183,11 @@ class Tensor:
     @classmethod
     def records(cls, operands):
         """Whether an operation on ``operands`` is recorded: recording is on and some operand is tracked."""
-        return is_recording() and any(t.requires_grad for t in operands)
+        if _recording[-1]:
+            for t in operands:
+                if t.requires_grad:
+                    return True
+        return False
 
     @classmethod
     def recorded(cls, result, operands):
@@ -421,6 +425,8 @@ def _apply(primitive, args, params):
     The result is of the first tensor operand's class (a variable's values' class)."""
     if params and any(isinstance(v, (Tensor, list, tuple, dict)) for v in params.values()):
         return None
+    if primitive.arity is not None and len(args) != primitive.arity:
+        primitive(*args)   # (its error)
     cls, tracked, deferred, specs, values = None, False, False, [], []
     for a in args:
         if isinstance(a, Tensor):
@@ -448,9 +454,11 @@ def _apply(primitive, args, params):
         values.append(value)
     cls = cls or Tensor
     if cls.may_record(tracked):
-        operands = [a.snapshot() if isinstance(a, Tensor) else _constant(cls, ops.const(a)) for a in args]
+        operands = _snapshots(cls, args)
         if cls.records(operands):
-            return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
+            shape, dtype, weak = ops.result_for(primitive, specs, params)   # (the snapshots' specs too)
+            node = Node(primitive, [t.node for t in operands], params, shape, dtype, weak=weak)
+            return _recorded(cls, node, operands)
     if deferred:
         values = [a.value if isinstance(a, Tensor) else v for a, v in zip(args, values)]
     shape, dtype, weak = ops.result_for(primitive, specs, params)
@@ -458,21 +466,35 @@ def _apply(primitive, args, params):
                       (lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params)))
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
-    return unrecorded(cls, value)
+    return made(cls, None, value)
+
+
+def _snapshots(cls, args):
+    """What an operation on ``args`` records: each tensor's snapshot (one per tensor: ``w * w`` reads one
+    state), each number as a constant."""
+    operands = []
+    for i, a in enumerate(args):
+        if not isinstance(a, Tensor):
+            operands.append(_constant(cls, ops.const(a)))
+        elif i and a is args[i - 1]:
+            operands.append(operands[-1])
+        else:
+            operands.append(a.snapshot())
+    return operands
 
 
 _new = object.__new__
 
 
-def unrecorded(cls, value):
-    """``cls(None, value)``: a tensor with no history (a leaf, its node made when asked for) holding ``value``,
-    made without the constructors' argument handling (a spelling's also reads its framework's forms), which
-    costs an eager operation on small tensors more than its arithmetic."""
+def made(cls, node, value, parents=(), requires_grad=False):
+    """``cls(node, value, parents, requires_grad)`` (``parents`` a tuple) made without the constructors'
+    argument handling (a spelling's also reads its framework's forms), which costs an eager operation on
+    small tensors more than its arithmetic. ``made(cls, None, value)``: a leaf whose node is made when asked for."""
     t = _new(cls)
-    t._node = None
+    t._node = node
     t._value = value
-    t.parents = ()
-    t.requires_grad = False
+    t.parents = parents
+    t.requires_grad = requires_grad
     return t
 
 
@@ -505,19 +527,25 @@ def _evaluated(cls, node, operands, record=None, kept=True):
     """The tensor of ``node`` from ``operands`` (tensors of its inputs), recorded or not as ``evaluate`` says;
     a value not ``kept`` (an intermediate of a computation that records nothing) keeps its node as it is."""
     recorded = cls.records(operands) if record is None else record
-    value = Pending() if recorded and record is None and defers(operands) else \
-        _value(node, [t.value for t in operands])
     if recorded:
         if any(t.node is not i for t, i in zip(operands, node.inputs)):
             node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
-        tensor = cls(node, value, operands, True)
-        cls.recorded(tensor, operands)
-        return tensor
+        return _recorded(cls, node, operands, deferrable=record is None)
+    value = _value(node, [t.value for t in operands])
     if not kept:
         return cls(node, value)
     if node.weak and not node.shape:
         return _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
-    return unrecorded(cls, value)
+    return made(cls, None, value)
+
+
+def _recorded(cls, node, operands, deferrable=True):
+    """The recorded tensor of ``node``, whose inputs are ``operands``' nodes: its value computed now, or
+    deferred when ``deferrable`` and an operand is deferred (``defers``)."""
+    value = Pending() if deferrable and defers(operands) else _value(node, [t.value for t in operands])
+    tensor = made(cls, node, value, tuple(operands), True)
+    cls.recorded(tensor, operands)
+    return tensor
 
 
 # --- deferred values ---------------------------------------------------------------------------------
@@ -534,8 +562,10 @@ def replaced(old, tensor):
 def defers(operands):
     """Whether a recorded operation on ``operands`` is deferred: it reads a deferred value or a variable of a
     traced training loop (``tracing``)."""
-    return any(type(t._value) is Pending or (t._node is not None and t._node.id in deferred_nodes)
-               for t in operands)
+    for t in operands:
+        if type(t._value) is Pending or t._node is not None and t._node.id in deferred_nodes:
+            return True
+    return False
 
 
 def realize(tensor):

@@ -355,7 +355,7 @@ class Tensor(eager.Tensor):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
         (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied)."""
         value = self._value if _shared.get(self) is None else np.array(self._value)
-        state = Tensor(self.node, value, self.parents, self.requires_grad)
+        state = eager.made(Tensor, self.node, value, self.parents, self.requires_grad)
         if self.requires_grad and self.is_leaf:
             _owners[state] = _owners.get(self, self)
         return state
@@ -392,7 +392,7 @@ class Tensor(eager.Tensor):
                 value = None            # ops.index explains the key
             if value is not None:
                 value.setflags(False)   # (write=False)
-                return _shows(eager.unrecorded(Tensor, value), self, _Put(key))
+                return _shows(eager.made(Tensor, None, value), self, _Put(key))
         return _shows(eager.call(ops.index, self, key), self, _Put(key))
 
     def view(self, *shape):
@@ -637,7 +637,7 @@ class Tensor(eager.Tensor):
         value = None if _records(self, *operands) else _on_values(builder, self, operands, casting)
         if value is not None:
             value.setflags(False)   # (write=False)
-            result = eager.unrecorded(Tensor, value)
+            result = eager.made(Tensor, None, value)
         else:
             result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
         _become(self, result)
