@@ -25,6 +25,7 @@ recorded history alone.
 """
 import inspect
 import math
+import weakref
 
 import numpy as np
 
@@ -39,8 +40,10 @@ from ..graph.node import Node
 from ..graph.primitive import divided, floating, name_of
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
-# a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> that tensor
+# a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> a weak reference to that
+# tensor (a strong one would keep a parameter, which holds its current value, alive for ever)
 _owners = eager.WeakIdKeyDictionary()
+_snapshots = eager.WeakIdKeyDictionary()  # a tensor -> its last snapshot, which the next one is while it is unchanged
 _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, that tensor's state (_state) when the
 # view was taken or last put back, the view's own state then)
@@ -177,6 +180,12 @@ def _check_in_place(t):
         t, detached, view = base, detached or (base is not None and put_back is None), True
 
 
+def _owner(t):
+    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``), or None."""
+    ref = _owners.get(t)
+    return None if ref is None else ref()
+
+
 def _state(t):
     """What changes whenever ``t`` changes in place: its value, or for a tensor sharing memory, its token."""
     shared = _shared.get(t)
@@ -187,6 +196,7 @@ def share(t, array):
     """``t`` now holds ``array`` itself, which NumPy shares: changes on either side show on the other."""
     t._value = array
     _shared[t] = [array, object()]
+    _snapshots.pop(t)        # (its snapshots are copies from now on)
     return t
 
 
@@ -353,11 +363,20 @@ class Tensor(eager.Tensor):
 
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
-        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied)."""
-        value = self._value if _shared.get(self) is None else np.array(self._value)
-        state = eager.made(Tensor, self.node, value, self.parents, self.requires_grad)
+        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied). The last snapshot
+        stands for this state as long as nothing changed (``w * w`` in a loop reads one state)."""
+        last = _snapshots.get(self)
+        if last is not None and last._value is self._value and last._node is self._node and \
+                last.parents is self.parents and last.requires_grad is self.requires_grad:
+            return last
+        shared = _shared.get(self) is not None
+        state = eager.made(Tensor, self.node, np.array(self._value) if shared else self._value, self.parents,
+                           self.requires_grad)
         if self.requires_grad and self.is_leaf:
-            _owners[state] = _owners.get(self, self)
+            owner = _owner(self)
+            _owners[state] = weakref.ref(self if owner is None else owner)
+        if not shared:
+            _snapshots[self] = state
         return state
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
@@ -739,7 +758,8 @@ class Tensor(eager.Tensor):
         retained = {id(t.node): t for t in _retaining.keys()}   # by their nodes now: retain_grad() may come late
         leaves, owners = [], []        # what the gradient is taken with respect to, whose .grad gets it
         for t in eager.history(target).values():
-            owner = _owners.get(t, retained.get(id(t.node)))
+            owner = _owner(t)
+            owner = retained.get(id(t.node)) if owner is None else owner
             if owner is not None or t.is_leaf and t.requires_grad:
                 leaves.append(t)
                 owners.append(t if owner is None else owner)
@@ -949,7 +969,7 @@ class Parameter(eager.Variable, Tensor):
 
     def _set(self, array, name, requires_grad, node=None):
         super()._set(array, name, requires_grad, node)
-        _owners[self._current] = self
+        _owners[self._current] = weakref.ref(self)
 
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self.snapshot())
