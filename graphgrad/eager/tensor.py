@@ -457,7 +457,7 @@ def _apply(primitive, args, params):
         operands = _snapshots(cls, args)
         if cls.records(operands):
             shape, dtype, weak = ops.result_for(primitive, specs, params)   # (the snapshots' specs too)
-            node = Node(primitive, [t.node for t in operands], params, shape, dtype, weak=weak)
+            node = Node.of(primitive, tuple([t.node for t in operands]), dict(params), shape, dtype, None, weak)
             return _recorded(cls, node, operands)
     if deferred:
         values = [a.value if isinstance(a, Tensor) else v for a, v in zip(args, values)]

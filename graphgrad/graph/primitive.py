@@ -167,7 +167,7 @@ def apply(prim, inputs, params, name=None):
     """Make the node ``prim(*inputs, **params)`` after checking shapes; its dtype follows NumPy 2, and it is
     weak when every input is (``2*pi`` is still a Python number)."""
     shape, dtype, weak = result_of(prim, inputs, params)
-    return Node(prim, inputs, params, shape, dtype, name, weak=weak)
+    return Node.of(prim, tuple(inputs), dict(params), shape, dtype, name, weak)
 
 
 def result_of(prim, inputs, params):
@@ -200,9 +200,9 @@ def result_for(prim, operands, params):
         key = found = None
     if found is None:
         specs = [Spec(*operand) for operand in operands]
-        shape = prim.shape(*(x.shape for x in specs), **params)
-        dtype = prim.dtype(specs, params) if prim.dtype else operand_dtype(specs)
-        found = shape, dtype, all(x.weak for x in specs)
+        shape = tuple(map(int, prim.shape(*(x.shape for x in specs), **params)))
+        dtype = np.dtype(prim.dtype(specs, params) if prim.dtype else operand_dtype(specs))
+        found = shape, dtype, all(x.weak for x in specs)      # (as a node holds them: Node.of)
         if key is not None and REGISTRY.get(prim.name) is prim:
             if len(_results) >= MOST_RESULTS:
                 _results.clear()
