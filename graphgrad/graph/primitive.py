@@ -92,9 +92,6 @@ class Primitive:
         return len({f for f in fields if f.isdigit()})
 
     def __call__(self, *args, **params):
-        if self.arity is not None and len(args) != self.arity:
-            raise ArgumentError(f"{self.name} takes {self.arity} argument{'s' * (self.arity != 1)}, "
-                                f"got {len(args)}")
         return apply(self, [as_node(a) for a in args], params)
 
     def __repr__(self):
@@ -199,6 +196,9 @@ def result_for(prim, operands, params):
     except TypeError:     # a parameter that cannot be a key (an array)
         key = found = None
     if found is None:
+        if prim.arity is not None and len(operands) != prim.arity:
+            raise ArgumentError(f"{prim.name} takes {prim.arity} argument{'s' * (prim.arity != 1)}, "
+                                f"got {len(operands)}")
         specs = [Spec(*operand) for operand in operands]
         shape = tuple(map(int, prim.shape(*(x.shape for x in specs), **params)))
         dtype = np.dtype(prim.dtype(specs, params) if prim.dtype else operand_dtype(specs))
