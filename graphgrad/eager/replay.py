@@ -39,7 +39,7 @@ import numpy as np
 from .. import ops
 from ..graph import Node
 from . import tensor
-from .tensor import Pending, Tensor, deferred_nodes, run_call
+from .tensor import Pending, Tensor, deferred_nodes, made, run_call
 from .trees import leaves, tree_map
 
 MOST_RECORDINGS = 16   # recordings an optimizer's loop keeps (each a program's step as its calls made it)
@@ -303,17 +303,17 @@ class Session:
     def _replay(self, entry, cls, snapshots):
         """The call's result made from ``entry``'s nodes on these operands, every tensor deferred."""
         pool, constants, recorded = list(snapshots), entry.constants, cls.recorded
-        made, pendings, index = self.made, self.pendings, self.index
+        step_made, pendings, index = self.made, self.pendings, self.index
 
         def found(ref):
             return pool[ref.at] if ref.at >= 0 else constants[-1 - ref.at]
         for template, inputs in entry.nodes:
             parents = tuple([pool[i] if i >= 0 else constants[-1 - i] for i in inputs])
             pending = Pending()
-            t = cls(template.on([p._node for p in parents]), pending, parents, True)
+            t = made(cls, template.on([p._node for p in parents]), pending, parents, True)
             recorded(t, parents)
-            index[id(pending)] = len(made)
-            made.append(t)
+            index[id(pending)] = len(step_made)
+            step_made.append(t)
             pendings.append(pending)
             pool.append(t)
         for m, remark in entry.marks:

@@ -38,7 +38,7 @@ from ..graph import Graph
 from ..nn import optimizers
 from . import replay
 from .gradients import gradients, history, reads_of
-from .tensor import Pending, deferred_nodes, unique_name
+from .tensor import Pending, deferred_nodes, made, unique_name
 from .updates import _Step, kept, settings, state_inputs, state_outputs
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
@@ -80,7 +80,7 @@ class DeferredBackward:
         self.target, self.leaves, self.owners, self.through = target, leaves, owners or leaves, through
         self.assign = assign or (lambda owner, gradient: None)
         cls = type(target)
-        self.grads = [cls(ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
+        self.grads = [made(cls, ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
                       for leaf in leaves]
         self.done = False
         for owner, grad in zip(self.owners, self.grads):
