@@ -105,8 +105,8 @@ def key_of(value, depth=0):
         return (types.MethodType, key_of(value.__func__, depth + 1), key_of(value.__self__, depth + 1))
     if isinstance(value, (Tensor, Node)):
         raise _Unkeyed
-    plain = tuple((k, v if type(v) in _AS_THEY_ARE and type(v) is not bool else key_of(v, depth + 1))
-                  for k, v in getattr(value, "__dict__", {}).items() if type(v) in _AS_THEY_ARE or isinstance(v, _PLAIN))
+    plain = tuple((k, key_of(v, depth + 1)) for k, v in getattr(value, "__dict__", {}).items()
+                  if type(v) in _AS_THEY_ARE or isinstance(v, _PLAIN))
     return (_Same(value), plain)
 
 
