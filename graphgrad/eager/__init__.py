@@ -10,6 +10,8 @@ derivative rule: gradients are ``autodiff.adjoints`` over what was recorded.
 API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
 
 - ``Tensor.leaf(value, dtype=None, name=None, requires_grad=False)``: a tensor with no history.
+- ``made(cls, node, value, parents=(), requires_grad=False)``: ``cls(node, value, ...)`` made quickly (``node``
+  None: a leaf whose node is made when asked for).
 - ``Variable(value, dtype=None, name=None, requires_grad=True)``: a mutable leaf;
   ``assign`` swaps in a new value without changing what was recorded with the old one.
 - ``call(builder, *args, **kwargs)`` / ``lift(builder)``: apply an op now. The result
@@ -40,7 +42,7 @@ API (framework-neutral; spellings subclass ``Tensor`` and ``Variable``):
   ``tracing.programs(optimizer)`` lists the programs; ``GRAPHGRAD_EAGER=1`` turns tracing off.
 """
 from .tensor import (Tensor, Variable, WeakIdKeyDictionary, call, clear_names, evaluate, is_recording, lift,
-                     no_grad, recording, set_recording, unique_name)
+                     no_grad, recording, set_recording, unique_name, made)
 from .dtypes import DType
 from .gradients import gradients, graph_of, history, jacobian, values_of
 from .custom import custom

@@ -33,16 +33,22 @@ class WeakIdKeyDictionary:
 
     def __setitem__(self, key, value):
         i = id(key)
-        self._entries[i] = (weakref.ref(key, lambda _: self._entries.pop(i, None)), value)
+        entry = self._entries.get(i)
+        ref = entry[0] if entry is not None and entry[0]() is key else \
+            weakref.ref(key, lambda _: self._entries.pop(i, None))     # (a key's first entry)
+        self._entries[i] = (ref, value)
 
     def get(self, key, default=None):
-        ref, value = self._entries.get(id(key), (None, default))
-        return value if ref is not None and ref() is key else default
+        entry = self._entries.get(id(key))
+        return default if entry is None or entry[0]() is not key else entry[1]
 
     def pop(self, key, default=None):
         value = self.get(key, default)
         self._entries.pop(id(key), None)
         return value
+
+    def __len__(self):
+        return len(self._entries)
 
     def keys(self):
         """The keys still alive."""
@@ -172,24 +178,33 @@ class Tensor:
 
     # --- the rule of recording (spellings may refine it) ----------------------------------------------
     @classmethod
-    def may_record(cls, args):
-        """Whether an operation on ``args`` (tensors as given, before their snapshots, and numbers) may be
-        recorded; False lets it compute its value only, without snapshots or nodes. A variable's snapshot
-        answers for it (its ``requires_grad`` may have changed since)."""
-        if _recording[-1]:
-            for a in args:
-                if isinstance(a, Tensor) and (a.requires_grad or isinstance(a, Variable)):
-                    return True
-        return False
+    def may_record(cls, tracked):
+        """Whether an operation may be recorded, given whether some operand is ``tracked`` (requires grad, or is
+        a variable); False lets it compute its value only, without snapshots or nodes."""
+        return tracked and _recording[-1]
 
     @classmethod
     def records(cls, operands):
         """Whether an operation on ``operands`` is recorded: recording is on and some operand is tracked."""
-        return is_recording() and any(t.requires_grad for t in operands)
+        if _recording[-1]:
+            for t in operands:
+                if t.requires_grad:
+                    return True
+        return False
 
     @classmethod
     def recorded(cls, result, operands):
         """Called once per recorded result (spellings note it, e.g. on their tapes)."""
+
+    @classmethod
+    def remark(cls, tensor):
+        """What the spelling noted about a recorded ``tensor`` beyond its node (PyTorch's name of its grad_fn),
+        for a traced loop's replay to note again on the tensor that replays it (``mark``); None for nothing."""
+        return None
+
+    @classmethod
+    def mark(cls, tensor, remark):
+        """Note ``remark`` (a ``remark``, its tensors now the replayed step's) about ``tensor``."""
 
     # --- what a tensor is ------------------------------------------------------------------------
     @property
@@ -295,11 +310,12 @@ class Variable(Tensor):
         """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value, of a new
         input ``node`` (made now if not given)."""
         node = ops.input(name, array.shape, array.dtype) if node is None else node
-        self._current = self.plain_class()(node, array, (), requires_grad)
-        _holders[self._current] = weakref.ref(self)
-        if getattr(self, "_node", None) is not None:   # a new value, not the first
-            replaced(self._node, self._current)
-        Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
+        current = self._current = made(self.plain_class(), node, array, (), requires_grad)
+        _holders[current] = weakref.ref(self)
+        old = getattr(self, "_node", None)
+        if old is not None:   # a new value, not the first
+            replaced(old, current)
+        self._node, self._value, self.parents, self.requires_grad = node, array, (), requires_grad
 
     @staticmethod
     def holder(tensor):
@@ -335,11 +351,12 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Replace the value (same shape and dtype); earlier recorded operations keep the old one."""
-        array = _array(value, self.node.dtype)
-        if array.shape != self.node.shape:
+        node = self._node
+        array = _array(value, node.dtype)
+        if array.shape != node.shape:
             raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
-                                  f"'{self.name}' of shape {self.node.shape}")
-        self._set(array, None, self.requires_grad, self._node.on(()))   # (the same name, shape and dtype)
+                                  f"'{self.name}' of shape {node.shape}")
+        self._set(array, None, self.requires_grad, node.on(()))   # (the same name, shape and dtype)
         return self
 
 
@@ -366,11 +383,23 @@ def call(builder, *args, **kwargs):
 
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
-    While a traced loop is armed, the calls go through its watcher (``watch_calls``).
+    While a traced loop is armed, the calls that may read its tensors go through its watcher (``watch_calls``).
     """
-    if _watcher is not None:
+    if _watcher is not None and (kwargs or _tracked(args)):
         return _watcher(builder, args, kwargs)
     return run_call(builder, args, kwargs)
+
+
+def _tracked(args):
+    """Whether a call on ``args`` may read a traced loop's tensors, which are all tracked (recorded, or values of
+    variables): some operand requires grad or is a variable, or some argument holds others (not looked into)."""
+    for a in args:
+        if isinstance(a, Tensor):
+            if a.requires_grad or isinstance(a, Variable):
+                return True
+        elif type(a) in (list, tuple, dict):
+            return True
+    return False
 
 
 _watcher = None   # watcher(builder, args, kwargs) -> what ``call`` returns (``tracing``'s replay), or None
@@ -384,10 +413,8 @@ def watch_calls(watcher):
 
 def run_call(builder, args, kwargs):
     """``call`` itself: the builder run on the operands' nodes, its new nodes evaluated."""
-    if type(builder) is Primitive:
-        cls = _direct(args, kwargs)
-        if cls is not None:
-            return _apply(cls, builder, args, kwargs)
+    if type(builder) is Primitive and (result := _apply(builder, args, kwargs)) is not None:
+        return result
     known = {}
 
     def to_node(t):
@@ -412,60 +439,88 @@ def _holds_node(tree):
     return bool(found)
 
 
-def _direct(args, kwargs):
-    """The tensor class of a primitive's result (its first tensor operand's, a variable's values' class) when
-    its operands are all tensors or Python numbers and its parameters hold no tensor; else None."""
-    cls = None
-    for a in args:
-        if isinstance(a, Tensor):
-            if cls is None:
-                cls = type(a) if not isinstance(a, Variable) else a.plain_class()
-        elif not isinstance(a, (int, float)):
-            return None
-    if kwargs and any(isinstance(v, (Tensor, list, tuple, dict)) for v in kwargs.values()):
-        return None
-    return cls or Tensor
-
-
 # a Python number as an operand: its constant node's (shape, dtype, weak), for floats and ints within int64
 _NUMBERS = {kind: (node.shape, node.dtype, node.weak)
             for kind, node in ((int, ops.const(0)), (float, ops.const(0.0)))}
 _INT64 = range(np.iinfo(np.int64).min, np.iinfo(np.int64).max + 1)
 
 
-def _apply(cls, primitive, args, params):
-    """``call`` of one primitive on tensors and numbers, giving a ``cls``: its node made and evaluated when
-    recorded, else only its value computed (the shape checked and the dtype found as the node would have
-    them)."""
-    if cls.may_record(args):
-        operands = [a.snapshot() if isinstance(a, Tensor) else _constant(cls, ops.const(a)) for a in args]
-        if cls.records(operands):
-            return _evaluated(cls, primitive(*[t.node for t in operands], **params), operands)
-        args = operands
-    specs, values = [], []
+def _apply(primitive, args, params):
+    """``call`` of one primitive whose operands are tensors and Python numbers and whose parameters hold no
+    tensor (else None), in one pass over the operands: its node made and evaluated when recorded, else only
+    its value computed (the shape checked and the dtype found as the node would have them, ``result_for``).
+    The result is of the first tensor operand's class (a variable's values' class)."""
+    if params and any(isinstance(v, (Tensor, list, tuple, dict)) for v in params.values()):
+        return None
+    cls, tracked, deferred, specs, values = None, False, False, [], []
     for a in args:
         if isinstance(a, Tensor):
+            if isinstance(a, Variable):
+                tracked = True    # (its snapshot answers for it: its requires_grad may have changed since)
+                cls = cls or a.plain_class()
+            else:
+                tracked = tracked or a.requires_grad
+                cls = cls or type(a)
             node, value = a._node, a._value
             if node is None:
                 specs.append((value.shape, value.dtype, False))
             else:
                 specs.append((node.shape, node.dtype, node.weak))
-                if type(value) is Pending:
-                    value = a.value
+                deferred = deferred or type(value) is Pending
         elif type(a) is float or type(a) is int and a in _INT64:
             specs.append(_NUMBERS[type(a)])
             value = a
-        else:                 # a bool, a huge int: its constant node says how it counts
+        elif isinstance(a, (int, float)):   # a bool, a huge int: its constant node says how it counts
             node = ops.const(a)
             specs.append((node.shape, node.dtype, node.weak))
-            value = _constant(cls, node).value
+            value = _constant(Tensor, node).value
+        else:
+            return None
         values.append(value)
+    cls = cls or Tensor
+    if cls.may_record(tracked):
+        operands = _snapshots(cls, args)
+        if cls.records(operands):
+            shape, dtype, weak = ops.result_for(primitive, specs, params)   # (the snapshots' specs too)
+            node = Node.of(primitive, tuple([t.node for t in operands]), dict(params), shape, dtype, None, weak)
+            return _recorded(cls, node, operands)
+    if deferred:
+        values = [a.value if isinstance(a, Tensor) else v for a, v in zip(args, values)]
     shape, dtype, weak = ops.result_for(primitive, specs, params)
-    value = _computed(primitive, params, dtype, values,
-                      lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params))
+    value = _computed(primitive, params, dtype, values, primitive.domain and
+                      (lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params)))
     if weak and not shape:
         return _constant(cls, ops.const(value.item()))
-    return cls(None, value)
+    return made(cls, None, value)
+
+
+def _snapshots(cls, args):
+    """What an operation on ``args`` records: each tensor's snapshot (one per tensor: ``w * w`` reads one
+    state), each number as a constant."""
+    operands = []
+    for i, a in enumerate(args):
+        if not isinstance(a, Tensor):
+            operands.append(_constant(cls, ops.const(a)))
+        elif i and a is args[i - 1]:
+            operands.append(operands[-1])
+        else:
+            operands.append(a.snapshot())
+    return operands
+
+
+_new = object.__new__
+
+
+def made(cls, node, value, parents=(), requires_grad=False):
+    """``cls(node, value, parents, requires_grad)`` (``parents`` a tuple) made without the constructors'
+    argument handling (a spelling's also reads its framework's forms), which costs an eager operation on
+    small tensors more than its arithmetic. ``made(cls, None, value)``: a leaf whose node is made when asked for."""
+    t = _new(cls)
+    t._node = node
+    t._value = value
+    t.parents = parents
+    t.requires_grad = requires_grad
+    return t
 
 
 def lift(builder):
@@ -497,19 +552,25 @@ def _evaluated(cls, node, operands, record=None, kept=True):
     """The tensor of ``node`` from ``operands`` (tensors of its inputs), recorded or not as ``evaluate`` says;
     a value not ``kept`` (an intermediate of a computation that records nothing) keeps its node as it is."""
     recorded = cls.records(operands) if record is None else record
-    value = Pending() if recorded and record is None and defers(operands) else \
-        _value(node, [t.value for t in operands])
     if recorded:
         if any(t.node is not i for t, i in zip(operands, node.inputs)):
             node = ops.apply(node.op, [t.node for t in operands], node.params, name=node.name)
-        tensor = cls(node, value, operands, True)
-        cls.recorded(tensor, operands)
-        return tensor
+        return _recorded(cls, node, operands, deferrable=record is None)
+    value = _value(node, [t.value for t in operands])
     if not kept:
         return cls(node, value)
     if node.weak and not node.shape:
         return _constant(cls, ops.const(value.item()))  # arithmetic on Python numbers stays weak
-    return cls(None, value)   # a leaf, its node made when asked for
+    return made(cls, None, value)
+
+
+def _recorded(cls, node, operands, deferrable=True):
+    """The recorded tensor of ``node``, whose inputs are ``operands``' nodes: its value computed now, or
+    deferred when ``deferrable`` and an operand is deferred (``defers``)."""
+    value = Pending() if deferrable and defers(operands) else _value(node, [t.value for t in operands])
+    tensor = made(cls, node, value, tuple(operands), True)
+    cls.recorded(tensor, operands)
+    return tensor
 
 
 # --- deferred values ---------------------------------------------------------------------------------
@@ -526,8 +587,10 @@ def replaced(old, tensor):
 def defers(operands):
     """Whether a recorded operation on ``operands`` is deferred: it reads a deferred value or a variable of a
     traced training loop (``tracing``)."""
-    return any(type(t._value) is Pending or (t._node is not None and t._node.id in deferred_nodes)
-               for t in operands)
+    for t in operands:
+        if type(t._value) is Pending or t._node is not None and t._node.id in deferred_nodes:
+            return True
+    return False
 
 
 def realize(tensor):
@@ -579,14 +642,16 @@ def _value(node, args):
 
 def _computed(op, params, dtype, args, node):
     """``op(*args, **params)`` by its NumPy impl (a convolution's or pooling's by the compiled helpers:
-    ``windows``), domain-checked, in ``dtype``; ``node()`` is the node an error names."""
+    ``windows``), domain-checked, in ``dtype``; ``node()`` is the node an error names (None when ``op`` has
+    no domain)."""
     token = quiet()
     try:
         if op.domain is not None and not np.all(op.domain.check(*args)):
             from ..backends.numpy_backend import check_domain
             check_domain(Graph([node()]), node(), args)
-        value = None if (compiled := COMPILED.get(op)) is None else compiled(*args, **params)
-        if value is None:
+        if not params:      # (an elementwise primitive's: its NumPy function called without the unpacking)
+            value = op.impl(*args)
+        elif (compiled := COMPILED.get(op)) is None or (value := compiled(*args, **params)) is None:
             value = op.impl(*args, **params)
     finally:
         loud(token)
@@ -597,5 +662,5 @@ def _computed(op, params, dtype, args, node):
             raise DomainError(f"{op.name} of integer tensors gives fractions, which dtype {dtype} "
                               "cannot hold; cast the operands to a float dtype first")
         value = value.astype(dtype)
-    value.setflags(write=False)
+    value.setflags(False)     # write=False, given by position: NumPy parses a keyword in 0.15 µs, half an add
     return value

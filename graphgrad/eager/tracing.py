@@ -20,7 +20,8 @@ before ``step()``, ``print``, a conditional) is computed on the spot, operation
 by operation as eagerly, and that step then finishes eagerly; so do in-place
 changes of recorded tensors, accumulated gradients and ``no_grad`` code. A
 step whose structure or optimizer settings change gets a program of its own; after
-``MOST_VARIANTS`` structures the optimizer's loop stays eager. A traced step
+``MOST_VARIANTS`` structures the optimizer's loop stays eager. The learning rate
+is an input of the program (a schedule runs on one program). A traced step
 whose loss or gradients are not finite is run again eagerly, so an error names
 the operation as it does eagerly. ``GRAPHGRAD_EAGER=1`` turns tracing off.
 ``programs(optimizer)`` lists the compiled steps: each one's ``graph`` can be
@@ -37,7 +38,7 @@ from ..graph import Graph
 from ..nn import optimizers
 from . import replay
 from .gradients import gradients, history, reads_of
-from .tensor import Pending, deferred_nodes, unique_name
+from .tensor import Pending, deferred_nodes, made, unique_name
 from .updates import _Step, kept, settings, state_inputs, state_outputs
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
@@ -56,6 +57,10 @@ def _arm(updater, variables):
     if tracer.off or not enabled():
         _armed.pop(updater, None)
     else:
+        armed = _armed.get(updater)
+        if armed is not None and len(armed) == len(variables) and all(a is v for a, v in zip(armed, variables)):
+            replay.begin(tracer)   # the same variables: their new values' nodes replaced the old (``replaced``)
+            return
         _armed[updater] = list(variables)
     deferred_nodes.clear()
     deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)
@@ -75,8 +80,9 @@ class DeferredBackward:
         self.target, self.leaves, self.owners, self.through = target, leaves, owners or leaves, through
         self.assign = assign or (lambda owner, gradient: None)
         cls = type(target)
-        self.grads = [cls(ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
+        self.grads = [made(cls, ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
                       for leaf in leaves]
+        self.reads = None   # for a tape's gradient: each source's position among the leaves (None: not read)
         self.done = False
         for owner, grad in zip(self.owners, self.grads):
             self.assign(owner, grad)
@@ -116,14 +122,19 @@ def defer_gradients(target, sources, through=None):
     is not traced or a source was read at several values (then the gradients are computed eagerly)."""
     if not (target.pending and target.node.dtype.kind == "f"):
         return None
-    known = history(target, through=through)
-    reads = [r if s.node.dtype.kind == "f" else [] for s, r in zip(sources, reads_of(sources, known))]
-    if any(len(r) > 1 for r in reads) or not any(reads):
-        return None
-    connected = [known[r[0].id] for r in reads if r]
+    reads = replay.reads_of(target, sources)   # a replayed step's: read as the step it replays read them
+    if reads is None:
+        known = history(target, through=through)
+        found = [r if s.node.dtype.kind == "f" else [] for s, r in zip(sources, reads_of(sources, known))]
+        if any(len(r) > 1 for r in found) or not any(found):
+            return None
+        reads = [known[r[0].id] if r else None for r in found]
+    connected = [t for t in reads if t is not None]
     back = DeferredBackward(target, connected, through=through)
+    positions = iter(range(len(connected)))
+    back.reads = [None if t is None else next(positions) for t in reads]
     grads = iter(back.grads)
-    return [next(grads) if r else None for r in reads]
+    return [None if t is None else next(grads) for t in reads]
 
 
 class Built:
@@ -215,7 +226,7 @@ def _traced(updater, variables, grads, assign):
         return False
     session = replay.current(tracer)
     replayed = None if session is None else session.replayed(back, pairs)
-    if replayed is not None and replayed[0].program.settings != rule:   # e.g. a learning rate set since
+    if replayed is not None and replayed[0].program.settings != rule:   # e.g. a momentum set since
         replayed = None
     if replayed is not None:
         recording, arrays = replayed
@@ -340,7 +351,8 @@ def _build(updater, back, pairs, tensors):
     names = [f"p{k}" for k in updated]                                          # keeps its value, as eagerly)
     params = {name: wrt[pairs[k][1]] for name, k in zip(names, updated)}
     step_grads = {name: grads[pairs[k][1]] for name, k in zip(names, updated)}
-    update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype)
+    update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype,
+                               learning_rate_input=True)
     outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
     graph = Graph(outputs, nodes + state_inputs(update))
     from ..compiler import TieredGraph   # the compiler is imported when a loop is first traced

@@ -15,21 +15,26 @@ import numpy as np
 _ids = itertools.count()
 
 
+_new = object.__new__
+
+
 class Node:
     """A value in a computation graph: ``op(*inputs, **params)`` of a known shape and dtype."""
 
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "name", "id", "weak", "__weakref__")
 
     def __init__(self, op, inputs, params, shape, dtype, name=None, weak=False):
-        define = object.__setattr__   # nodes are immutable: their fields are set once, here
-        define(self, "op", op)
-        define(self, "inputs", tuple(inputs))
-        define(self, "params", dict(params))
-        define(self, "shape", tuple(map(int, shape)))
-        define(self, "dtype", dtype if isinstance(dtype, np.dtype) else np.dtype(dtype))
-        define(self, "name", name)
-        define(self, "id", next(_ids))
-        define(self, "weak", bool(weak))
+        _define(self, op, tuple(inputs), dict(params), tuple(map(int, shape)),
+                dtype if isinstance(dtype, np.dtype) else np.dtype(dtype), name, bool(weak))
+
+    @classmethod
+    def of(cls, op, inputs, params, shape, dtype, name=None, weak=False):
+        """``Node(...)`` of fields already of the types a node holds (a tuple of inputs, a dict of parameters
+        that no one changes, a tuple of ints, a NumPy dtype, a bool: what ``primitive.result_for`` gives),
+        kept as they are: converting them again costs a recorded eager operation a tenth of its time."""
+        node = _new(cls)
+        _define(node, op, inputs, params, shape, dtype, name, weak)
+        return node
 
     def __setattr__(self, key, value):
         raise AttributeError("graphgrad nodes are immutable")
@@ -54,16 +59,8 @@ class Node:
     def on(self, inputs):
         """The same application to ``inputs`` of this node's inputs' shapes and dtypes: a new node, its shape
         not derived again (a recorded training step replayed, ``eager.replay``: this node's shape was checked)."""
-        node = object.__new__(Node)
-        define = object.__setattr__
-        define(node, "op", self.op)
-        define(node, "inputs", tuple(inputs))
-        define(node, "params", self.params)
-        define(node, "shape", self.shape)
-        define(node, "dtype", self.dtype)
-        define(node, "name", self.name)
-        define(node, "id", next(_ids))
-        define(node, "weak", self.weak)
+        node = _new(Node)
+        _define(node, self.op, tuple(inputs), self.params, self.shape, self.dtype, self.name, self.weak)
         return node
 
     def named(self, name):
@@ -73,6 +70,7 @@ class Node:
     def __repr__(self):
         named = f" {self.name}" if self.name else ""
         return f"<Node{named} {self.op.name} shape={self.shape} {self.dtype}>"
+
 
     def __hash__(self):
         return self.id  # nodes are keys by identity; == builds an elementwise comparison, as in NumPy
@@ -91,3 +89,20 @@ class Node:
         if not self.shape:
             raise TypeError("iteration over a 0-d node")
         return (self[i] for i in range(self.shape[0]))
+
+
+_SETTERS = tuple(getattr(Node, field).__set__ for field in ("op", "inputs", "params", "shape", "dtype", "name",
+                                                              "weak", "id"))
+
+
+def _define(node, op, inputs, params, shape, dtype, name, weak):
+    """Set a new node's fields, once: nodes are immutable (its slots written directly, past ``__setattr__``)."""
+    set_op, set_inputs, set_params, set_shape, set_dtype, set_name, set_weak, set_id = _SETTERS
+    set_op(node, op)
+    set_inputs(node, inputs)
+    set_params(node, params)
+    set_shape(node, shape)
+    set_dtype(node, dtype)
+    set_name(node, name)
+    set_weak(node, weak)
+    set_id(node, next(_ids))

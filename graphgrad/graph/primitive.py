@@ -92,9 +92,6 @@ class Primitive:
         return len({f for f in fields if f.isdigit()})
 
     def __call__(self, *args, **params):
-        if self.arity is not None and len(args) != self.arity:
-            raise ArgumentError(f"{self.name} takes {self.arity} argument{'s' * (self.arity != 1)}, "
-                                f"got {len(args)}")
         return apply(self, [as_node(a) for a in args], params)
 
     def __repr__(self):
@@ -167,7 +164,7 @@ def apply(prim, inputs, params, name=None):
     """Make the node ``prim(*inputs, **params)`` after checking shapes; its dtype follows NumPy 2, and it is
     weak when every input is (``2*pi`` is still a Python number)."""
     shape, dtype, weak = result_of(prim, inputs, params)
-    return Node(prim, inputs, params, shape, dtype, name, weak=weak)
+    return Node.of(prim, tuple(inputs), dict(params), shape, dtype, name, weak)
 
 
 def result_of(prim, inputs, params):
@@ -199,10 +196,13 @@ def result_for(prim, operands, params):
     except TypeError:     # a parameter that cannot be a key (an array)
         key = found = None
     if found is None:
+        if prim.arity is not None and len(operands) != prim.arity:
+            raise ArgumentError(f"{prim.name} takes {prim.arity} argument{'s' * (prim.arity != 1)}, "
+                                f"got {len(operands)}")
         specs = [Spec(*operand) for operand in operands]
-        shape = prim.shape(*(x.shape for x in specs), **params)
-        dtype = prim.dtype(specs, params) if prim.dtype else operand_dtype(specs)
-        found = shape, dtype, all(x.weak for x in specs)
+        shape = tuple(map(int, prim.shape(*(x.shape for x in specs), **params)))
+        dtype = np.dtype(prim.dtype(specs, params) if prim.dtype else operand_dtype(specs))
+        found = shape, dtype, all(x.weak for x in specs)      # (as a node holds them: Node.of)
         if key is not None and REGISTRY.get(prim.name) is prim:
             if len(_results) >= MOST_RESULTS:
                 _results.clear()

@@ -148,7 +148,22 @@ abs = elementwise("abs", np.abs, sympy_function.Abs, (lambda a, x: sign(x),), "|
 sigmoid = elementwise("sigmoid", _sigmoid, lambda x: 1 / (1 + sp.exp(-x)), (lambda a, x: a * (1 - a),),
                       "σ {0}", r"\sigma {0}", precedence=40, dtype=floating,
                       scalar="sigmoid({0}, {k[1]})")
-relu = elementwise("relu", lambda x: np.maximum(x, 0), lambda x: sp.Max(0, x), (lambda a, x: heaviside(a),),
+_ZEROS = {}   # a dtype -> the 0-d zero relu compares its values with
+
+
+def _relu(x):
+    """max(x, 0) with the 0 in x's dtype: NumPy converts a Python 0 anew at each call, which costs as much as
+    the max of a small array."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        return np.maximum(x, 0)
+    zero = _ZEROS.get(dtype)
+    if zero is None:
+        zero = _ZEROS[dtype] = np.zeros((), dtype)
+    return np.maximum(x, zero)
+
+
+relu = elementwise("relu", _relu, lambda x: sp.Max(0, x), (lambda a, x: heaviside(a),),
                    "relu {0}", r"\operatorname{{relu}} {0}", precedence=40,
                    scalar="{0} if {0} > {k[0]} or {0} != {0} else {k[0]}")   # a NaN stays NaN, as in NumPy
 

@@ -66,7 +66,7 @@ class Tensor(eager.Tensor):
         return value[()] if value.ndim == 0 else value
 
     @classmethod
-    def may_record(cls, args):
+    def may_record(cls, tracked):
         """Only while a tape records (a variable's snapshot tells the tapes it was read)."""
         return bool(active_tapes())
 

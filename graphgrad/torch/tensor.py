@@ -25,12 +25,14 @@ recorded history alone.
 """
 import inspect
 import math
+import weakref
 
 import numpy as np
 
 from .. import eager, ops
+from ..eager import replay
 from . import dtypes
-from .grad_fn import BackwardFunction, named
+from .grad_fn import BackwardFunction, name_again, named, naming
 from .printing import tensor_repr
 from .promotion import promoted
 from .random import generator
@@ -39,8 +41,10 @@ from ..graph.node import Node
 from ..graph.primitive import divided, floating, name_of
 
 _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
-# a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> that tensor
+# a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> a weak reference to that
+# tensor (a strong one would keep a parameter, which holds its current value, alive for ever)
 _owners = eager.WeakIdKeyDictionary()
+_snapshots = eager.WeakIdKeyDictionary()  # a tensor -> its last snapshot, which the next one is while it is unchanged
 _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, that tensor's state (_state) when the
 # view was taken or last put back, the view's own state then)
@@ -138,7 +142,7 @@ def _on_values(builder, x, operands, casting):
         return None
     y = eager.call(builder, x, *operands)
     _check_into(y.spec, x.spec, casting)
-    return np.asarray(y.value).astype(x.spec.dtype)
+    return np.asarray(y.value).astype(x.spec.dtype, copy=False)
 
 
 def _into(y, x, casting):
@@ -177,6 +181,12 @@ def _check_in_place(t):
         t, detached, view = base, detached or (base is not None and put_back is None), True
 
 
+def _owner(t):
+    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``), or None."""
+    ref = _owners.get(t)
+    return None if ref is None else ref()
+
+
 def _state(t):
     """What changes whenever ``t`` changes in place: its value, or for a tensor sharing memory, its token."""
     shared = _shared.get(t)
@@ -187,6 +197,7 @@ def share(t, array):
     """``t`` now holds ``array`` itself, which NumPy shares: changes on either side show on the other."""
     t._value = array
     _shared[t] = [array, object()]
+    _snapshots.pop(t)        # (its snapshots are copies from now on)
     return t
 
 
@@ -351,13 +362,31 @@ class Tensor(eager.Tensor):
         """A copy, recorded (gradients flow back through it); changing it leaves this tensor alone."""
         return eager.call(lambda x: ops.astype(x * 1, x.dtype), self)
 
+    @classmethod
+    def remark(cls, tensor):
+        """The name ``named`` gave ``tensor``'s grad_fn, which a replayed step's tensor gets again."""
+        return naming(tensor.node)
+
+    @classmethod
+    def mark(cls, tensor, remark):
+        name_again(tensor.node, remark)
+
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
-        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied)."""
-        value = self._value if _shared.get(self) is None else np.array(self._value)
-        state = Tensor(self.node, value, self.parents, self.requires_grad)
+        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied). The last snapshot
+        stands for this state as long as nothing changed (``w * w`` in a loop reads one state)."""
+        last = _snapshots.get(self)
+        if last is not None and last._value is self._value and last._node is self._node and \
+                last.parents is self.parents and last.requires_grad is self.requires_grad:
+            return last
+        shared = _shared.get(self) is not None
+        state = eager.made(Tensor, self.node, np.array(self._value) if shared else self._value, self.parents,
+                           self.requires_grad)
         if self.requires_grad and self.is_leaf:
-            _owners[state] = _owners.get(self, self)
+            owner = _owner(self)
+            _owners[state] = weakref.ref(self if owner is None else owner)
+        if not shared:
+            _snapshots[self] = state
         return state
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
@@ -391,8 +420,8 @@ class Tensor(eager.Tensor):
             except (IndexError, ValueError, TypeError):
                 value = None            # ops.index explains the key
             if value is not None:
-                value.setflags(write=False)
-                return _shows(Tensor(None, value), self, _Put(key))
+                value.setflags(False)   # (write=False)
+                return _shows(eager.made(Tensor, None, value), self, _Put(key))
         return _shows(eager.call(ops.index, self, key), self, _Put(key))
 
     def view(self, *shape):
@@ -636,8 +665,8 @@ class Tensor(eager.Tensor):
         _check_in_place(self)
         value = None if _records(self, *operands) else _on_values(builder, self, operands, casting)
         if value is not None:
-            value.setflags(write=False)
-            result = Tensor(None, value)
+            value.setflags(False)   # (write=False)
+            result = eager.made(Tensor, None, value)
         else:
             result = eager.call(lambda x, *a: _into(builder(x, *a), x, casting), self, *operands)
         _become(self, result)
@@ -694,9 +723,12 @@ class Tensor(eager.Tensor):
 
     def item(self):
         """The one element as a Python number, whatever the shape (as in PyTorch)."""
-        if math.prod(self.spec.shape) != 1:     # not numel(): a Size built at every loss.item() costs 4 µs
-            raise ArgumentError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
-        return super().item()
+        value = self._value
+        if type(value) is not np.ndarray:       # deferred, or a Python number (read here, not per loss.item())
+            value = np.asarray(self.value)
+        if value.size != 1:
+            raise ArgumentError(f"a Tensor with {value.size} elements cannot be converted to Scalar")
+        return value.item()
 
     def __float__(self):
         return float(self.item())
@@ -733,13 +765,18 @@ class Tensor(eager.Tensor):
             target = self if self.ndim == 0 else self.sum()
         else:
             target = (self * gradient).sum()
-        retained = {id(t.node): t for t in _retaining.keys()}   # by their nodes now: retain_grad() may come late
-        leaves, owners = [], []        # what the gradient is taken with respect to, whose .grad gets it
-        for t in eager.history(target).values():
-            owner = _owners.get(t, retained.get(id(t.node)))
-            if owner is not None or t.is_leaf and t.requires_grad:
-                leaves.append(t)
-                owners.append(t if owner is None else owner)
+        leaves, owners = None if _retaining else replay.leaves_of(target), []
+        if leaves is not None:         # a replayed step's: those of the step it replays
+            owners = [t if owner is None else owner for t in leaves for owner in [_owner(t)]]
+        else:                          # what the gradient is taken with respect to, whose .grad gets it
+            retained = {id(t.node): t for t in _retaining.keys()}   # by nodes now: retain_grad() may come late
+            leaves = []
+            for t in eager.history(target).values():
+                owner = _owner(t)
+                owner = retained.get(id(t.node)) if owner is None else owner
+                if owner is not None or t.is_leaf and t.requires_grad:
+                    leaves.append(t)
+                    owners.append(t if owner is None else owner)
         deferrable = all(o.grad is None and leaf.is_leaf for o, leaf in zip(owners, leaves))
         if deferrable and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
             return
@@ -821,6 +858,8 @@ def _method(name, op):
 
     def method(self, *args, **kwargs):
         if differentiable:
+            if not args and (not to_float or self.spec.dtype.kind == "f"):
+                return eager.call(op, self, **kwargs)      # (one operand to promote: the common case first)
             return eager.call(op, *promoted([self, *args], to_float), **kwargs)
         with eager.no_grad():
             return eager.call(op, self, *args, **kwargs)
@@ -838,6 +877,8 @@ def _arithmetic(op, reflected=False):
     to_float = op is ops.div
 
     def operator(self, other):
+        if not to_float and isinstance(other, eager.Tensor) and other.spec.dtype == self.spec.dtype:
+            return eager.call(op, other, self) if reflected else eager.call(op, self, other)   # (nothing to promote)
         pair = [other, self] if reflected else [self, other]
         return eager.call(op, *promoted(pair, to_float))
     return operator
@@ -942,7 +983,7 @@ class Parameter(eager.Variable, Tensor):
 
     def _set(self, array, name, requires_grad, node=None):
         super()._set(array, name, requires_grad, node)
-        _owners[self._current] = self
+        _owners[self._current] = weakref.ref(self)
 
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self.snapshot())
