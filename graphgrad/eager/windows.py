@@ -6,8 +6,9 @@ forms). An eager operation on float32 or float64 images computes them instead as
 convolution and its two gradients, the runtime's window loops for average pooling
 and its gradient, NCHW operands (PyTorch's) transposed to NHWC and back; max
 pooling, its gradient and its select read or add through the positions of each
-window's first maximum (``max_pool_argmax``, NCHW seen as one-channel images). ``COMPILED`` maps each primitive to its function; a function returns None
-where NumPy's way is kept: other dtypes, grouped convolutions, images with one
+window's first maximum (``max_pool_argmax``, NCHW seen as one-channel images).
+``COMPILED`` maps each primitive to its function; a function returns None where
+NumPy's way is kept: other dtypes, grouped convolutions, images with one
 channel per group, whose NumPy windows are strided copies of whole images (on
 LeNet's 1-channel first layer twice as fast as the helper's per-element loop;
 from two channels on, the helpers are 2-4x faster: ``benchmarks/README.md``), and

@@ -53,7 +53,7 @@ class Primitive:
     - ``fold``, for a reduction or a scan: how it combines elements (``Fold``).
     - ``lowering``: a graph builder ``lowering(*operands, **params)`` giving the same value from other
       primitives (or None to keep the node: pow does so unless it squares), which the compiler
-      computes instead; or the name of the compiler's routine for it (``"matmul"``, ``"max_pool"``).
+      computes instead; or the name of the compiler's routine for it (``"matmul"``, ``"max_pool_argmax"``).
       A primitive with none of the three runs on the NumPy interpreter when compiled (it warns).
     """
     name: str
