@@ -313,14 +313,17 @@ def test_names_of_thousands_of_characters_compile_apart():
 def test_a_reduction_over_the_inner_axes_adds_in_a_local_and_sums_as_numpy():
     """A bias's gradient (a relu's output summed over all axes but channels, as in a convolution's backward
     pass) and a mean over the image: each element they add into is kept in a local over the inner loops
-    (``_inner_reduced``); a sum keeping the last axis adds into its array. Sums match NumPy's."""
+    (``_reduction_loops``, over the image's axes merged into one: ``_merged_axes``); a sum keeping the last
+    axis adds into its array; a sum over a unit axis keeps the others. Sums match NumPy's."""
     x = make_input("x", (3, 4, 5, 6), np.float64)
     t = gg.ops.relu(x - 0.25)
-    graph = Graph([t, gg.sum(t, axis=(0, 2, 3)), gg.mean(t, axis=(2, 3)), gg.sum(t, axis=(0, 1, 2))], [x])
+    row = gg.reshape(gg.tanh(x), (1, 360))                  # a unit axis reduced: the others are kept
+    graph = Graph([t, gg.sum(t, axis=(0, 2, 3)), gg.mean(t, axis=(2, 3)), gg.sum(t, axis=(0, 1, 2)),
+                   gg.sum(row, axis=0)], [x])
     value = np.random.default_rng(3).normal(size=(3, 4, 5, 6))
     compiled = compile(graph)
     assert len(re.findall(r"_acc = v\d+\[", compiled.source)) == 2      # the two that keep no inner axis
     relu = np.maximum(value - 0.25, 0)
     for got, expected in zip(compiled(value), (relu, relu.sum(axis=(0, 2, 3)), relu.mean(axis=(2, 3)),
-                                               relu.sum(axis=(0, 1, 2)))):
+                                               relu.sum(axis=(0, 1, 2)), np.tanh(value).reshape(360))):
         np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
