@@ -104,7 +104,9 @@ class _Put:
 
     def __init__(self, key):
         self.key = key
-        self.picks = any(isinstance(k, (np.ndarray, list)) for k in key)   # may name an element twice
+        self.plain = _plain(key)
+        # a part that is an array or a list may name an element twice
+        self.picks = not self.plain and any(isinstance(k, (np.ndarray, list)) for k in key)
 
     def __call__(self, x, v):
         return _put(x, self.key, v)
@@ -120,6 +122,14 @@ class _Put:
         except (IndexError, ValueError, TypeError):
             return None
         return new
+
+
+def _plain(key):
+    """Whether every part of ``key`` is an int or a slice (an item update's: parts that compare with ``==``)."""
+    for k in key:
+        if type(k) is not int and type(k) is not slice:
+            return False
+    return True
 
 
 def _records(*operands):
@@ -253,7 +263,7 @@ def _shown_as_is(t, key, view):
     nothing records."""
     base, put_back, taken, shown = _views.get(view, _NO_VIEW)
     return (base is t and taken is _state(t) and shown is _state(view) and isinstance(put_back, _Put) and
-            all(type(k) in (int, slice) for k in key) and put_back.key == key and not _records(t, view))
+            put_back.plain and _plain(key) and put_back.key == key and not _records(t, view))
 
 
 def _shows(view, base, put_back):
