@@ -18,6 +18,14 @@ different key, and from the first call that differs the session notes instead:
 what it replayed so far are ordinary deferred tensors, and the step goes the way
 ``tracing`` reads any step (its signature), to a program of its own.
 
+A spelling may declare a call made of calls a *group* (``group``: a built-in
+module's forward, a pure function of its operands -- input and parameters -- and
+of a structure key the spelling computes): it is noted and replayed as one entry,
+its inner calls neither keyed nor run again, so a replayed ``nn.Sequential`` of
+built-in layers costs one key, not one per layer. What a spelling noted about a
+tensor a group made (``Tensor.remark``: PyTorch's grad_fn names) is noted again
+on the tensor that replays it.
+
 As TinyJit does, replay takes a builder to be a function of its key: an object in
 its closure (a layer, a model) counts by identity and by its plain attributes
 (numbers, strings, flags), so an object changed in some deeper attribute between
@@ -58,25 +66,26 @@ class _Same:
 
 
 _PLAIN = (type(None), bool, int, float, complex, str, bytes, np.generic, np.dtype, type(Ellipsis))
+_AS_THEY_ARE = frozenset((int, str, bool, type(None)))   # keys of themselves (a bool apart from 0 and 1)
 
 
-def _key(value, depth=0):
+def key_of(value, depth=0):
     """A hashable key of a builder or an argument that is not a tensor, equal only for the same graph."""
     if depth > 8:
         raise _Unkeyed
     kind = type(value)
-    if kind in (int, str, bool, type(None)):
+    if kind in _AS_THEY_ARE:
         return value if kind is not bool else ("bool", value)
     if isinstance(value, np.dtype):
         return (np.dtype, value)   # hashable, equal by value (its repr is the slowest part of a model's key)
     if isinstance(value, _PLAIN):
         return (kind, repr(value))
     if kind in (tuple, list):
-        return (kind,) + tuple(_key(v, depth + 1) for v in value)
+        return (kind,) + tuple(key_of(v, depth + 1) for v in value)
     if kind is dict:
-        return (dict,) + tuple((_key(k, depth + 1), _key(v, depth + 1)) for k, v in value.items())
+        return (dict,) + tuple((key_of(k, depth + 1), key_of(v, depth + 1)) for k, v in value.items())
     if kind is slice:
-        return (slice, _key(value.start), _key(value.stop), _key(value.step))
+        return (slice, key_of(value.start), key_of(value.stop), key_of(value.step))
     if kind is np.ndarray:
         if value.nbytes > LARGEST_KEYED_ARRAY:
             raise _Unkeyed
@@ -87,17 +96,17 @@ def _key(value, depth=0):
         return _Same(value)
     if kind is types.FunctionType:
         try:
-            cells = tuple(_key(c.cell_contents, depth + 1) for c in value.__closure__ or ())
+            cells = tuple(key_of(c.cell_contents, depth + 1) for c in value.__closure__ or ())
         except ValueError:   # an empty cell
             raise _Unkeyed from None
-        return (value.__code__, cells, _key(value.__defaults__, depth + 1),
-                _key(value.__kwdefaults__, depth + 1))
+        return (value.__code__, cells, key_of(value.__defaults__, depth + 1),
+                key_of(value.__kwdefaults__, depth + 1))
     if kind is types.MethodType:
-        return (types.MethodType, _key(value.__func__, depth + 1), _key(value.__self__, depth + 1))
+        return (types.MethodType, key_of(value.__func__, depth + 1), key_of(value.__self__, depth + 1))
     if isinstance(value, (Tensor, Node)):
         raise _Unkeyed
-    plain = tuple((k, _key(v, depth + 1)) for k, v in getattr(value, "__dict__", {}).items()
-                  if isinstance(v, _PLAIN))
+    plain = tuple((k, v if type(v) in _AS_THEY_ARE and type(v) is not bool else key_of(v, depth + 1))
+                  for k, v in getattr(value, "__dict__", {}).items() if type(v) in _AS_THEY_ARE or isinstance(v, _PLAIN))
     return (_Same(value), plain)
 
 
@@ -126,8 +135,8 @@ def _arguments(tree):
     if kind in (tuple, list):
         return (kind,) + tuple(_arguments(v) for v in tree)
     if kind is dict:
-        return (dict,) + tuple((_key(k), _arguments(v)) for k, v in tree.items())
-    return _key(tree)
+        return (dict,) + tuple((key_of(k), _arguments(v)) for k, v in tree.items())
+    return key_of(tree)
 
 
 class _Ref:
@@ -139,15 +148,26 @@ class _Ref:
         self.at = at
 
 
+def _resolved(tree, found):
+    """``tree`` (nested tuples and lists) with ``found(ref)`` for each ``_Ref`` in it."""
+    kind = type(tree)
+    if kind is _Ref:
+        return found(tree)
+    if kind is tuple or kind is list:
+        return kind(_resolved(v, found) for v in tree)
+    return tree
+
+
 class Entry:
     """One recorded call: its ``key``; ``nodes``, each node it made with where its inputs come from (an index:
     ``0 .. n-1`` the operands, then the nodes made; ``-1, -2, ...`` the ``constants``, tensors); ``out``, what
-    it returned, with ``_Ref`` for tensors."""
+    it returned, with ``_Ref`` for tensors; ``marks``, what the spelling noted about a made tensor
+    (``Tensor.remark``: the position among those made, and the remark with ``_Ref`` for tensors)."""
 
-    __slots__ = ("key", "nodes", "constants", "out")
+    __slots__ = ("key", "nodes", "constants", "out", "marks")
 
-    def __init__(self, key, nodes, constants, out):
-        self.key, self.nodes, self.constants, self.out = key, nodes, constants, out
+    def __init__(self, key, nodes, constants, out, marks):
+        self.key, self.nodes, self.constants, self.out, self.marks = key, nodes, constants, out, marks
 
 
 class Recording:
@@ -174,38 +194,57 @@ class Session:
         self.leaves = {}      # the node id of a leaf the calls used -> its number (first used first)
         self.leaf_tensors = []
         self.broken = False   # a call replay cannot note: the step is read by its signature only
+        self.grouping = False   # a group's run (``group``) is under way: its inner calls run as they come
 
     # --- the calls ---------------------------------------------------------------------------------
     def call(self, builder, args, kwargs):
         """``eager.call``: replayed when it matches the expected call, else run (and noted when it is the step's)."""
-        if self.broken:
+        if self.broken or self.grouping:
             return run_call(builder, args, kwargs)
         found = _tensors((args, kwargs)) if kwargs or any(type(a) in _NESTING for a in args) else \
             [a for a in args if isinstance(a, Tensor)]
         if not self._ours(found):      # first, so a call that is not the step's is not keyed
             return run_call(builder, args, kwargs)
-        try:
-            arguments = (_arguments(args), _arguments(kwargs))
-        except _Unkeyed:
-            arguments = None
+        return self._step_call(lambda: (key_of(builder), _arguments(args), _arguments(kwargs)), found,
+                               lambda: run_call(builder, args, kwargs), False)
+
+    def group(self, parts, run):
+        """``run()`` as one call of the step when ``parts()`` gives ``(structure, operands)``: it is then a pure
+        function of the tensors ``operands`` and of ``structure`` (a key: a module's forward), replayed as one
+        entry, its inner calls neither keyed nor noted."""
+        found = None if self.broken or self.grouping else parts()
+        if found is None:
+            return run()
+        structure, operands = found
+        if not self._ours(operands):
+            return run()
+        return self._step_call(lambda: ("group", structure), operands, run, True)
+
+    def _step_call(self, key, found, run, grouped):
+        """A call of the step on the tensors ``found``: the recorded entry replayed when ``key()`` and the
+        operands' roles match the expected one, else ``run()`` (noted as an entry when it is the step's)."""
         snapshots = [t.snapshot() for t in found]
         if not type(snapshots[0]).records(snapshots):
-            return run_call(builder, args, kwargs)
+            return run()
         try:
-            key = None if arguments is None else (_key(builder),) + arguments
+            key = key()
         except _Unkeyed:
             key = None
         roles = None if key is None else self._roles(snapshots)
         if roles is None:
             self.broken = True
-            return run_call(builder, args, kwargs)
+            return run()
         key += (roles,)
         entry = self._expected(key)
         if entry is not None:
             self.entries.append(entry)
             return self._replay(entry, type(snapshots[0]), snapshots)
-        result = run_call(builder, args, kwargs)
-        entry = self._note(key, snapshots, result)
+        self.grouping = grouped
+        try:
+            result = run()
+        finally:
+            self.grouping = False
+        entry = self._note(key, snapshots, result, grouped)
         if entry is None:
             self.broken = True
         else:
@@ -265,6 +304,9 @@ class Session:
         """The call's result made from ``entry``'s nodes on these operands, every tensor deferred."""
         pool, constants, recorded = list(snapshots), entry.constants, cls.recorded
         made, pendings, index = self.made, self.pendings, self.index
+
+        def found(ref):
+            return pool[ref.at] if ref.at >= 0 else constants[-1 - ref.at]
         for template, inputs in entry.nodes:
             parents = tuple([pool[i] if i >= 0 else constants[-1 - i] for i in inputs])
             pending = Pending()
@@ -274,18 +316,19 @@ class Session:
             made.append(t)
             pendings.append(pending)
             pool.append(t)
-        if type(entry.out) is _Ref:
-            return pool[entry.out.at] if entry.out.at >= 0 else constants[-1 - entry.out.at]
-        return tree_map(lambda ref: pool[ref.at] if ref.at >= 0 else constants[-1 - ref.at], entry.out, _Ref)
+        for m, remark in entry.marks:
+            cls.mark(pool[len(snapshots) + m], _resolved(remark, found))
+        return found(entry.out) if type(entry.out) is _Ref else tree_map(found, entry.out, _Ref)
 
     def _made(self, t):
         self.index[id(t._value)] = len(self.made)
         self.made.append(t)
         self.pendings.append(t._value)
 
-    def _note(self, key, snapshots, result):
+    def _note(self, key, snapshots, result, grouped):
         """The entry of a call just run (its new tensors found from its result back to its operands); None when
-        it made something replay cannot remake (a value computed now, an operation not recorded)."""
+        it made something replay cannot remake (a value computed now, an operation not recorded; in a group,
+        whose key is not its arguments' values, an array constant)."""
         operands = {s.node.id: j for j, s in enumerate(snapshots)}
         new, stack = {}, leaves(result, Tensor)
         while stack:
@@ -304,7 +347,7 @@ class Session:
 
         def where(t):
             if t.node.id not in at:
-                if not t.node.is_const:
+                if not t.node.is_const or grouped and t.node.shape:
                     raise _Unkeyed
                 constants.append(t)
                 at[t.node.id] = -len(constants)
@@ -317,12 +360,16 @@ class Session:
                     return None
                 nodes.append((t.node, tuple(where(p) for p in t.parents)))
             out = tree_map(lambda t: _Ref(where(t)), result, Tensor)
-            _key(tree_map(lambda r: None, out, _Ref))   # what else it returned: plain values only
+            key_of(tree_map(lambda r: None, out, _Ref))   # what else it returned: plain values only
         except _Unkeyed:
             return None
-        for t in made:
+        cls, marks = type(snapshots[0]), []
+        for m, t in enumerate(made):
+            remark = cls.remark(t)
+            if remark is not None:
+                marks.append((m, tree_map(lambda x: _Ref(at[x.node.id]) if x.node.id in at else x, remark, Tensor)))
             self._made(t)
-        return Entry(key, tuple(nodes), tuple(constants), out)
+        return Entry(key, tuple(nodes), tuple(constants), out, tuple(marks))
 
     # --- the step ------------------------------------------------------------------------------------
     def replayed(self, back, pairs):
@@ -341,6 +388,15 @@ class Session:
             return None
         arrays = [self.leaf_tensors[i].value if type(i) is int else i for i in recording.inputs]
         return recording, arrays
+
+    def leaves_of(self, target):
+        """The leaves the recorded step's backward took (this step's tensors, in its order) when this step
+        replayed its recording to the end and ``target`` is that step's loss; else None."""
+        recording = self.expected
+        if recording is None or self.broken or len(self.entries) != len(recording.entries) or \
+                recording.through or self.index.get(id(target._value)) != recording.target:
+            return None
+        return [self.leaf_tensors[i] for i in recording.leaves]
 
     def recording(self, program, back, pairs, tensors, is_input):
         """This step as ``program``'s Recording (``tensors``: the step's, as its signature read them), or None
@@ -371,6 +427,21 @@ def begin(tracer):
     session = _session[0] = Session(tracer)
     tensor.watch_calls(session.call)
     return session
+
+
+def group(parts, run):
+    """``run()``, as one call of an armed loop's step when ``parts()`` gives ``(structure, operands)``: a pure
+    function of those (a built-in module's forward, its parameters among the operands; ``Session.group``);
+    run as it comes when no loop is armed."""
+    session = _session[0]
+    return run() if session is None else session.group(parts, run)
+
+
+def leaves_of(target):
+    """The leaves a backward from ``target`` takes, read from the recording the armed step replays (``Session.
+    leaves_of``: a backward need not walk the step it replays); None when not known so."""
+    session = _session[0]
+    return None if session is None else session.leaves_of(target)
 
 
 def end():

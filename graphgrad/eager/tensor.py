@@ -47,6 +47,9 @@ class WeakIdKeyDictionary:
         self._entries.pop(id(key), None)
         return value
 
+    def __len__(self):
+        return len(self._entries)
+
     def keys(self):
         """The keys still alive."""
         return [key for key in (ref() for ref, _ in list(self._entries.values())) if key is not None]
@@ -193,6 +196,16 @@ class Tensor:
     def recorded(cls, result, operands):
         """Called once per recorded result (spellings note it, e.g. on their tapes)."""
 
+    @classmethod
+    def remark(cls, tensor):
+        """What the spelling noted about a recorded ``tensor`` beyond its node (PyTorch's name of its grad_fn),
+        for a traced loop's replay to note again on the tensor that replays it (``mark``); None for nothing."""
+        return None
+
+    @classmethod
+    def mark(cls, tensor, remark):
+        """Note ``remark`` (a ``remark``, its tensors now the replayed step's) about ``tensor``."""
+
     # --- what a tensor is ------------------------------------------------------------------------
     @property
     def shape(self):
@@ -297,11 +310,12 @@ class Variable(Tensor):
         """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value, of a new
         input ``node`` (made now if not given)."""
         node = ops.input(name, array.shape, array.dtype) if node is None else node
-        self._current = self.plain_class()(node, array, (), requires_grad)
-        _holders[self._current] = weakref.ref(self)
-        if getattr(self, "_node", None) is not None:   # a new value, not the first
-            replaced(self._node, self._current)
-        Tensor.__init__(self, self._current.node, self._current.value, (), requires_grad)
+        current = self._current = self.plain_class()(node, array, (), requires_grad)
+        _holders[current] = weakref.ref(self)
+        old = getattr(self, "_node", None)
+        if old is not None:   # a new value, not the first
+            replaced(old, current)
+        self._node, self._value, self.parents, self.requires_grad = node, array, (), requires_grad
 
     @staticmethod
     def holder(tensor):
@@ -337,11 +351,12 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Replace the value (same shape and dtype); earlier recorded operations keep the old one."""
-        array = _array(value, self.node.dtype)
-        if array.shape != self.node.shape:
+        node = self._node
+        array = _array(value, node.dtype)
+        if array.shape != node.shape:
             raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
-                                  f"'{self.name}' of shape {self.node.shape}")
-        self._set(array, None, self.requires_grad, self._node.on(()))   # (the same name, shape and dtype)
+                                  f"'{self.name}' of shape {node.shape}")
+        self._set(array, None, self.requires_grad, node.on(()))   # (the same name, shape and dtype)
         return self
 
 

@@ -20,7 +20,8 @@ before ``step()``, ``print``, a conditional) is computed on the spot, operation
 by operation as eagerly, and that step then finishes eagerly; so do in-place
 changes of recorded tensors, accumulated gradients and ``no_grad`` code. A
 step whose structure or optimizer settings change gets a program of its own; after
-``MOST_VARIANTS`` structures the optimizer's loop stays eager. A traced step
+``MOST_VARIANTS`` structures the optimizer's loop stays eager. The learning rate
+is an input of the program (a schedule runs on one program). A traced step
 whose loss or gradients are not finite is run again eagerly, so an error names
 the operation as it does eagerly. ``GRAPHGRAD_EAGER=1`` turns tracing off.
 ``programs(optimizer)`` lists the compiled steps: each one's ``graph`` can be
@@ -56,6 +57,10 @@ def _arm(updater, variables):
     if tracer.off or not enabled():
         _armed.pop(updater, None)
     else:
+        armed = _armed.get(updater)
+        if armed is not None and len(armed) == len(variables) and all(a is v for a, v in zip(armed, variables)):
+            replay.begin(tracer)   # the same variables: their new values' nodes replaced the old (``replaced``)
+            return
         _armed[updater] = list(variables)
     deferred_nodes.clear()
     deferred_nodes.update(v.node.id for variables in _armed.values() for v in variables)
@@ -215,7 +220,7 @@ def _traced(updater, variables, grads, assign):
         return False
     session = replay.current(tracer)
     replayed = None if session is None else session.replayed(back, pairs)
-    if replayed is not None and replayed[0].program.settings != rule:   # e.g. a learning rate set since
+    if replayed is not None and replayed[0].program.settings != rule:   # e.g. a momentum set since
         replayed = None
     if replayed is not None:
         recording, arrays = replayed
@@ -340,7 +345,8 @@ def _build(updater, back, pairs, tensors):
     names = [f"p{k}" for k in updated]                                          # keeps its value, as eagerly)
     params = {name: wrt[pairs[k][1]] for name, k in zip(names, updated)}
     step_grads = {name: grads[pairs[k][1]] for name, k in zip(names, updated)}
-    update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype)
+    update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype,
+                               learning_rate_input=True)
     outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
     graph = Graph(outputs, nodes + state_inputs(update))
     from ..compiler import TieredGraph   # the compiler is imported when a loop is first traced

@@ -27,8 +27,10 @@ class _Step:
 
 
 def state_inputs(update):
-    """The optimizer state an update reads: the step counter, the globals, each parameter's slots."""
-    return [update.t, *update.globals.values()] + [n for slots in update.slots.values() for n in slots.values()]
+    """The optimizer state an update reads: the step counter, the learning rate, the globals, each parameter's
+    slots."""
+    return [update.t, update.learning_rate, *update.globals.values()] + \
+        [n for slots in update.slots.values() for n in slots.values()]
 
 
 def state_outputs(update):
@@ -39,9 +41,10 @@ def state_outputs(update):
 
 
 def settings(optimizer):
-    """The optimizer's rule and settings (``config()``): what its graphs are built for, so a setting changed
-    between steps (``optimizer.learning_rate = 0.01``) is a graph of its own. None when some setting has no key."""
-    key = (type(optimizer), tuple(optimizer.config().items()))
+    """The optimizer's rule and settings (``config()``) but its learning rate (an input of its graphs): what its
+    graphs are built for, so a setting changed between steps (``momentum``) is a graph of its own, while a
+    learning rate's schedule runs on one. None when some setting has no key."""
+    key = (type(optimizer), tuple((k, v) for k, v in optimizer.config().items() if k != "learning_rate"))
     try:
         hash(key)
     except TypeError:
@@ -95,7 +98,8 @@ class Updater:
         opt, update = self.optimizer, step.update
         if self.globals is None:
             self.globals = {k: np.asarray(v, update.t.dtype) for k, v in opt.global_names().items()}
-        arrays = {update.t.id: np.asarray(self.iterations, update.t.dtype)}
+        arrays = {update.t.id: np.asarray(self.iterations, update.t.dtype),
+                  update.learning_rate.id: np.asarray(opt.learning_rate, update.t.dtype)}
         arrays.update({update.globals[k].id: a for k, a in self.globals.items()})
         for v, name in zip(variables, step.params):
             slots = self.slots.get(v) or {s: opt.slot_init(s, np.asarray(v.value)) for s in opt.slot_names}
@@ -117,7 +121,7 @@ class Updater:
         def build():
             params = {f"p{i}": ops.input(f"p{i}", shape, vdtype) for i, (shape, vdtype) in enumerate(shapes)}
             grads = {name: ops.input(f"g{name[1:]}", p.shape, p.dtype) for name, p in params.items()}
-            update = optimizers.update(self.optimizer, params, grads, dtype)
+            update = optimizers.update(self.optimizer, params, grads, dtype, learning_rate_input=True)
             graph = Graph(state_outputs(update), [*params.values(), *grads.values(), *state_inputs(update)])
             return _Step(graph, params, grads, update)
         return kept(self.optimizer, ("update", shapes, np.dtype(dtype)), build)

@@ -16,18 +16,6 @@ _ids = itertools.count()
 
 
 _new = object.__new__
-_set = object.__setattr__   # nodes are immutable: their fields are set once, by _define
-
-
-def _define(node, op, inputs, params, shape, dtype, name, weak):
-    _set(node, "op", op)
-    _set(node, "inputs", inputs)
-    _set(node, "params", params)
-    _set(node, "shape", shape)
-    _set(node, "dtype", dtype)
-    _set(node, "name", name)
-    _set(node, "id", next(_ids))
-    _set(node, "weak", weak)
 
 
 class Node:
@@ -71,7 +59,17 @@ class Node:
     def on(self, inputs):
         """The same application to ``inputs`` of this node's inputs' shapes and dtypes: a new node, its shape
         not derived again (a recorded training step replayed, ``eager.replay``: this node's shape was checked)."""
-        return Node.of(self.op, tuple(inputs), self.params, self.shape, self.dtype, self.name, self.weak)
+        node = object.__new__(Node)
+        set_op, set_inputs, set_params, set_shape, set_dtype, set_name, set_weak, set_id = _SETTERS
+        set_op(node, self.op)   # (``_define``'s writes inline: a replayed step makes thousands of nodes a second)
+        set_inputs(node, tuple(inputs))
+        set_params(node, self.params)
+        set_shape(node, self.shape)
+        set_dtype(node, self.dtype)
+        set_name(node, self.name)
+        set_weak(node, self.weak)
+        set_id(node, next(_ids))
+        return node
 
     def named(self, name):
         """The same computation under a label (e.g. the ``u`` of ``u = a*b``)."""
@@ -98,3 +96,20 @@ class Node:
         if not self.shape:
             raise TypeError("iteration over a 0-d node")
         return (self[i] for i in range(self.shape[0]))
+
+
+_SETTERS = tuple(getattr(Node, field).__set__ for field in ("op", "inputs", "params", "shape", "dtype", "name",
+                                                              "weak", "id"))
+
+
+def _define(node, op, inputs, params, shape, dtype, name, weak):
+    """Set a new node's fields, once: nodes are immutable (its slots written directly, past ``__setattr__``)."""
+    set_op, set_inputs, set_params, set_shape, set_dtype, set_name, set_weak, set_id = _SETTERS
+    set_op(node, op)
+    set_inputs(node, inputs)
+    set_params(node, params)
+    set_shape(node, shape)
+    set_dtype(node, dtype)
+    set_name(node, name)
+    set_weak(node, weak)
+    set_id(node, next(_ids))

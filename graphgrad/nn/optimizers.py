@@ -5,6 +5,7 @@ operations) with graph operations, so one training step -- forward, reverse
 mode, update -- is one graph. Slots (momenta, accumulators) and the step
 counter are graph inputs fed back from the previous step's outputs.
 """
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -300,6 +301,7 @@ class Update:
     new_params: dict     # parameter name -> node
     new_slots: dict      # parameter name -> {slot: node}
     new_globals: dict    # global name -> node (its input where the step leaves it as it was)
+    learning_rate: Node = None   # input: the learning rate, when the graph takes it as one (else a constant)
 
     @property
     def state(self):
@@ -313,10 +315,16 @@ class Update:
                 + [self.t + 1])
 
 
-def update(optimizer, params, grads, dtype):
+def update(optimizer, params, grads, dtype, learning_rate_input=False):
     """The ``Update`` of ``optimizer`` for parameter nodes ``params`` and gradient nodes ``grads`` (by name): its
     state becomes input nodes named by ``state_name`` (the step counter and globals in ``dtype``). ``fit``'s step
-    graph and eager updates both build their update here."""
+    graph and eager updates both build their update here. With ``learning_rate_input`` the learning rate is an
+    input too (in ``dtype``), so one graph serves a rate that changes from step to step (a schedule)."""
+    lr = None
+    if learning_rate_input:
+        lr = ops.input(state_name("learning_rate"), (), dtype)
+        optimizer = copy.copy(optimizer)
+        optimizer.learning_rate = lr
     t = ops.input(state_name("iterations"), (), dtype)
     glob = {g: ops.input(state_name(g), (), dtype) for g in optimizer.global_names()}
     new_glob = {**glob, **optimizer.update_globals(t, glob)}
@@ -326,7 +334,7 @@ def update(optimizer, params, grads, dtype):
     for name, p in params.items():
         new_params[name], updated = optimizer.update(p, grads[name], slots[name], t, new_glob)
         new_slots[name] = {s: updated[s] for s in optimizer.slot_names}
-    return Update(t, glob, slots, new_params, new_slots, new_glob)
+    return Update(t, glob, slots, new_params, new_slots, new_glob, lr)
 
 
 def get(spec):

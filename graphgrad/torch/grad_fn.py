@@ -92,6 +92,16 @@ def named(result, spelled, *operands):
     return result
 
 
+def naming(node):
+    """The name and operands ``named`` gave the result of ``node`` (None when none)."""
+    return _named.get(node)
+
+
+def name_again(node, given):
+    """Give the result of ``node`` the naming ``given`` (a traced loop's replay of a named result)."""
+    _named[node] = given
+
+
 class BackwardFunction:
     """The ``grad_fn`` of a recorded tensor: ``name()``, ``next_functions``, printed ``<MulBackward0>``."""
 

@@ -30,8 +30,9 @@ import weakref
 import numpy as np
 
 from .. import eager, ops
+from ..eager import replay
 from . import dtypes
-from .grad_fn import BackwardFunction, named
+from .grad_fn import BackwardFunction, name_again, named, naming
 from .printing import tensor_repr
 from .promotion import promoted
 from .random import generator
@@ -190,10 +191,11 @@ def _check_in_place(t):
         t, detached, view = base, detached or (base is not None and put_back is None), True
 
 
-def _owner(t):
-    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``), or None."""
+def _owner(t, default=None):
+    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``), or ``default``."""
     ref = _owners.get(t)
-    return None if ref is None else ref()
+    owner = None if ref is None else ref()
+    return default if owner is None else owner
 
 
 def _state(t):
@@ -371,6 +373,15 @@ class Tensor(eager.Tensor):
         """A copy, recorded (gradients flow back through it); changing it leaves this tensor alone."""
         return eager.call(lambda x: ops.astype(x * 1, x.dtype), self)
 
+    @classmethod
+    def remark(cls, tensor):
+        """The name ``named`` gave ``tensor``'s grad_fn, which a replayed step's tensor gets again."""
+        return naming(tensor.node)
+
+    @classmethod
+    def mark(cls, tensor, remark):
+        name_again(tensor.node, remark)
+
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
         (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied). The last snapshot
@@ -383,8 +394,7 @@ class Tensor(eager.Tensor):
         state = eager.made(Tensor, self.node, np.array(self._value) if shared else self._value, self.parents,
                            self.requires_grad)
         if self.requires_grad and self.is_leaf:
-            owner = _owner(self)
-            _owners[state] = weakref.ref(self if owner is None else owner)
+            _owners[state] = weakref.ref(_owner(self, self))
         if not shared:
             _snapshots[self] = state
         return state
@@ -765,14 +775,17 @@ class Tensor(eager.Tensor):
             target = self if self.ndim == 0 else self.sum()
         else:
             target = (self * gradient).sum()
-        retained = {id(t.node): t for t in _retaining.keys()}   # by their nodes now: retain_grad() may come late
-        leaves, owners = [], []        # what the gradient is taken with respect to, whose .grad gets it
-        for t in eager.history(target).values():
-            owner = _owner(t)
-            owner = retained.get(id(t.node)) if owner is None else owner
-            if owner is not None or t.is_leaf and t.requires_grad:
-                leaves.append(t)
-                owners.append(t if owner is None else owner)
+        leaves, owners = None if _retaining else replay.leaves_of(target), []
+        if leaves is not None:         # a replayed step's: those of the step it replays
+            owners = [_owner(t, t) for t in leaves]
+        else:                          # what the gradient is taken with respect to, whose .grad gets it
+            retained = {id(t.node): t for t in _retaining.keys()}   # by nodes now: retain_grad() may come late
+            leaves = []
+            for t in eager.history(target).values():
+                owner = _owner(t, retained.get(id(t.node)))
+                if owner is not None or t.is_leaf and t.requires_grad:
+                    leaves.append(t)
+                    owners.append(t if owner is None else owner)
         deferrable = all(o.grad is None and leaf.is_leaf for o, leaf in zip(owners, leaves))
         if deferrable and eager.tracing.defer_backward(target, leaves, owners, _set_grad):
             return

@@ -242,7 +242,7 @@ def test_a_repeated_step_is_replayed_call_by_call(monkeypatch):
     assert replays(traced) == STEPS - 2               # the first traced step is recorded, the next replay it
 
 
-@pytest.mark.parametrize("change", ["constant", "closure", "shape", "order", "same leaf"])
+@pytest.mark.parametrize("change", ["constant", "closure", "shape", "order", "same leaf", "loss"])
 def test_a_replay_never_applies_a_stale_structure(monkeypatch, change):
     """From step 5 on, one thing differs that a stale replay of the recorded step would get wrong."""
     def body(model, optimizer, x, y, step):
@@ -258,6 +258,9 @@ def test_a_replay_never_applies_a_stale_structure(monkeypatch, change):
         scale = 3.0 if change == "constant" and later else 1.0
         reduction = "sum" if change == "closure" and later else "mean"
         loss = nn.functional.mse_loss(h * scale, target, reduction=reduction)
+        if change == "loss":                             # the same calls, the other one differentiated
+            losses = [loss, (model[0].weight ** 2).mean()]   # (fewer leaves)
+            loss = losses[later]
         loss.backward()
         optimizer.step()
         return loss.item()
@@ -295,3 +298,86 @@ def test_a_classification_loop_replays_with_each_batch_of_labels(monkeypatch):
         return loss.item()
     traced = both(monkeypatch, body)
     assert replays(traced) == STEPS - 2
+
+
+def test_a_model_of_built_in_modules_is_replayed_as_one_call(monkeypatch):
+    traced = both(monkeypatch, plain_step)
+    recording = tracing.tracer_of(traced._updater).recordings[0]
+    assert [entry.key[0] for entry in recording.entries][0] == "group"   # the Sequential, its inner calls not keyed
+    assert replays(traced) == STEPS - 2
+
+
+@pytest.mark.parametrize("change", ["child replaced", "bias dropped", "option changed in place"])
+def test_a_module_changed_between_steps_is_never_replayed_stale(monkeypatch, change):
+    """From step 5 on, a module of the model differs in a way its replayed call would get wrong."""
+    def body(model, optimizer, x, y, step):
+        if step == 1 and change == "option changed in place":
+            model._modules["1"] = nn.LeakyReLU(0.3)
+        if step == 5:
+            if change == "child replaced":
+                model._modules["1"] = nn.Sigmoid()     # past __setattr__
+            elif change == "bias dropped":
+                model[0].bias = None
+            else:
+                model[1].options["negative_slope"] = 0.05
+        return plain_step(model, optimizer, x, y, step)
+    both(monkeypatch, body)
+
+
+def test_a_replayed_models_tensors_keep_pytorchs_grad_fn_names(monkeypatch):
+    def names(fn):
+        return [fn.name()] + [n for f, _ in fn.next_functions if f is not None for n in names(f)]
+
+    def body(model, optimizer, x, y, step):
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        shown = names(loss.grad_fn)
+        loss.backward()
+        optimizer.step()
+        return shown
+    monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    model, optimizer = make()
+    x, y = data()
+    shown = [body(model, optimizer, x, y, step) for step in range(5)]
+    assert "AddmmBackward0" in shown[0] and "TBackward0" in shown[0]   # linear's, as PyTorch names them
+    assert all(s == shown[0] for s in shown)
+    assert replays(optimizer) >= 2
+
+
+def test_a_user_module_runs_its_forward_each_step(monkeypatch):
+    """A module of user code may do more than compute (count, print, keep activations): it is not replayed as
+    one call, its built-in children are."""
+    seen = []
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 1))
+
+        def forward(self, x):
+            seen.append(x.shape[0])
+            return self.body(x)
+
+    monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    torch.manual_seed(0)
+    net = Net()
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.05)
+    x, y = data()
+    for step in range(6):
+        plain_step(net, optimizer, x, y, step)
+    assert seen == [32] * 6
+    assert replays(optimizer) == 4
+
+
+def test_a_learning_rate_schedule_runs_on_one_replayed_program(monkeypatch):
+    """The rate is an input of the step's program: a schedule changing it every step (more often than
+    ``MOST_VARIANTS``) neither builds programs nor stops replaying, and gives eager's numbers."""
+    def body(model, optimizer, x, y, step):
+        if step == 0:
+            optimizer.scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)
+        loss = plain_step(model, optimizer, x, y, step)
+        optimizer.scheduler.step()
+        return loss
+    traced = both(monkeypatch, body, steps=2 * tracing.MOST_VARIANTS)
+    assert len(tracing.programs(traced)) == 1
+    assert replays(traced) == 2 * tracing.MOST_VARIANTS - 2

@@ -11,7 +11,7 @@ from graphgrad.errors import ArgumentError
 STEPS = 9
 
 
-def loop(monkeypatch, eager, body=None, learning_rate=0.01):
+def loop(monkeypatch, eager, body=None, learning_rate=0.01, beta_1=0.9):
     if eager:
         monkeypatch.setenv("GRAPHGRAD_EAGER", "1")
     else:
@@ -19,7 +19,7 @@ def loop(monkeypatch, eager, body=None, learning_rate=0.01):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
                               keras.layers.Dense(3, activation="softmax")])
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
     loss_fn = keras.losses.CategoricalCrossentropy()
     rng = np.random.default_rng(0)
     x = rng.normal(size=(24, 4)).astype(np.float32)
@@ -61,12 +61,13 @@ def test_a_new_model_and_optimizer_of_the_same_settings_reuse_the_traced_step_an
     graph, = [p.graph for p in tracing.programs(first)]
     assert [p.graph for p in tracing.programs(again)] == [graph]            # built once for the process
     assert sum(p.calls for p in tracing.programs(again)) == STEPS - 1       # counted per optimizer
-    losses, weights, faster = loop(monkeypatch, False, learning_rate=0.02)
-    assert tracing.programs(faster)[0].graph is not graph                   # the rate is part of the graph
-    eager_losses, eager_weights, _ = loop(monkeypatch, True, learning_rate=0.02)
-    np.testing.assert_allclose(losses, eager_losses, rtol=1e-5)
-    for a, b in zip(weights, eager_weights):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    for setting, built_again in (({"learning_rate": 0.02}, False), ({"beta_1": 0.8}, True)):
+        losses, weights, other = loop(monkeypatch, False, **setting)
+        assert (tracing.programs(other)[0].graph is not graph) == built_again   # the rate is the graph's input
+        eager_losses, eager_weights, _ = loop(monkeypatch, True, **setting)
+        np.testing.assert_allclose(losses, eager_losses, rtol=1e-5)
+        for a, b in zip(weights, eager_weights):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("eager", [False, True], ids=["traced", "eager"])

@@ -9,12 +9,34 @@ from collections import OrderedDict
 import numpy as np
 
 from ... import eager
+from ...eager import replay
 from ...errors import ArgumentError, ShapeError
 from ...nn import layers as nn_layers
 from ...ops import windows
 from ..grad_fn import named
 from ..tensor import Parameter, Tensor, on_cpu
 from . import functional as F, init
+
+
+_PURE = {}   # a module class ``pure`` declared -> (its settings, when it is pure)
+_TABLES = ("_parameters", "_modules", "_buffers")   # a module's registered tensors and children
+
+
+def pure(*settings, when=None):
+    """Declare that a module class's forward computes from its arguments, its parameters and the attributes
+    ``settings`` only (no random noise, running statistics, values read or changes in place; ``when(module)``
+    says so of an instance when that depends on a setting), so a traced loop replays a call of it as one
+    (``eager.replay.group``). Not inherited: a subclass may add to its forward."""
+    def declare(cls):
+        _PURE[cls] = (settings, when)
+        return cls
+    return declare
+
+
+def _setting(value):
+    """A setting as a key: a number, string or container of them by value; a tensor by its kind (which tensor
+    is an operand's role; whether it is None is structure)."""
+    return type(value) if isinstance(value, eager.Tensor) else replay.key_of(value)
 
 
 class Module:
@@ -40,7 +62,7 @@ class Module:
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name):
-        for table in ("_parameters", "_modules", "_buffers"):
+        for table in _TABLES:
             entries = self.__dict__.get(table, {})
             if name in entries:
                 return entries[name]
@@ -126,7 +148,24 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward method")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        """``forward``; on tensors, a tree of ``pure`` modules as one call of a traced loop's step."""
+        if kwargs or not all(isinstance(a, eager.Tensor) for a in args):
+            return self.forward(*args, **kwargs)
+        return replay.group(lambda: self._one_call(args), lambda: self.forward(*args))
+
+    def _one_call(self, args):
+        """``(structure, operands)`` when every module of this tree is ``pure`` (else None): what forward
+        computes besides its tensors (each module, by identity, and its settings) and the tensors it reads."""
+        structure, operands, stack = [], list(args), [self]
+        while stack:
+            module = stack.pop()
+            settings, when = _PURE.get(type(module), (None, None))
+            if settings is None or when is not None and not when(module):
+                return None
+            structure.append((module, tuple(_setting(getattr(module, name)) for name in settings)))
+            operands.extend(module._parameters.values())
+            stack.extend(reversed(module._modules.values()))
+        return tuple(structure), operands
 
     def extra_repr(self):
         return ""
@@ -142,6 +181,7 @@ def _parameter(*shape):
     return Parameter(np.zeros(shape, np.float32))
 
 
+@pure("weight", "bias")
 class Linear(Module):
     """``x @ weightᵀ + bias`` with weight (out_features, in_features), initialised as PyTorch does."""
 
@@ -159,6 +199,7 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+@pure("weight", "bias", "stride", "padding", "dilation", "groups")
 class Conv2d(Module):
     """2-D convolution of (N, C, H, W) inputs with weight (out, in/groups, kh, kw), initialised as PyTorch does."""
 
@@ -185,6 +226,7 @@ class Conv2d(Module):
                 f"stride={windows.pair(self.stride, 'stride')}")
 
 
+@pure("kernel_size", "stride", "padding")
 class MaxPool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
@@ -197,6 +239,7 @@ class MaxPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride or self.kernel_size}, padding={self.padding}"
 
 
+@pure("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad")
 class AvgPool2d(MaxPool2d):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__(kernel_size, stride, padding)
@@ -272,6 +315,7 @@ class Dropout(Module):
         return f"p={self.p}"
 
 
+@pure("inplace", when=lambda m: not m.inplace)
 class ReLU(Module):
     def __init__(self, inplace=False):
         super().__init__()
@@ -281,16 +325,19 @@ class ReLU(Module):
         return F.relu(x, self.inplace)
 
 
+@pure()
 class Sigmoid(Module):
     def forward(self, x):
         return F.sigmoid(x)
 
 
+@pure()
 class Tanh(Module):
     def forward(self, x):
         return F.tanh(x)
 
 
+@pure("start_dim", "end_dim")
 class Flatten(Module):
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
@@ -303,6 +350,7 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+@pure()
 class Sequential(Module):
     """Modules applied in order, registered as "0", "1", ..."""
 
@@ -335,12 +383,17 @@ class _Loss(Module):
         return type(self).loss(input, target, reduction=self.reduction)
 
 
+@pure("reduction")
 class MSELoss(_Loss):
     loss = staticmethod(F.mse_loss)
 
 
 class CrossEntropyLoss(_Loss):
     loss = staticmethod(F.cross_entropy)
+
+
+def _not_in_place(module):
+    return not module.options.get("inplace")
 
 
 class _Activation(Module):
@@ -358,6 +411,7 @@ class _Activation(Module):
         return ", ".join(f"{k}={v!r}" for k, v in self.options.items())
 
 
+@pure("options")
 class GELU(_Activation):
     function = staticmethod(F.gelu)
 
@@ -365,6 +419,7 @@ class GELU(_Activation):
         super().__init__(approximate=approximate)
 
 
+@pure("options", when=_not_in_place)
 class LeakyReLU(_Activation):
     function = staticmethod(F.leaky_relu)
 
@@ -372,6 +427,7 @@ class LeakyReLU(_Activation):
         super().__init__(negative_slope=negative_slope, inplace=inplace)
 
 
+@pure("options", when=_not_in_place)
 class ELU(_Activation):
     function = staticmethod(F.elu)
 
@@ -379,6 +435,7 @@ class ELU(_Activation):
         super().__init__(alpha=alpha, inplace=inplace)
 
 
+@pure("options", when=_not_in_place)
 class SELU(_Activation):
     function = staticmethod(F.selu)
 
@@ -386,6 +443,7 @@ class SELU(_Activation):
         super().__init__(inplace=inplace)
 
 
+@pure("options")
 class Softplus(_Activation):
     function = staticmethod(F.softplus)
 
@@ -393,6 +451,7 @@ class Softplus(_Activation):
         super().__init__(beta=beta, threshold=threshold)
 
 
+@pure("options")
 class Softmax(_Activation):
     function = staticmethod(F.softmax)
 
@@ -400,6 +459,7 @@ class Softmax(_Activation):
         super().__init__(dim=-1 if dim is None else dim)
 
 
+@pure("options")
 class LogSoftmax(Softmax):
     function = staticmethod(F.log_softmax)
 
