@@ -487,14 +487,14 @@ def _apply(primitive, args, params):
 def _snapshots(cls, args):
     """What an operation on ``args`` records: each tensor's snapshot (one per tensor: ``w * w`` reads one
     state), each number as a constant."""
-    operands = []
-    for i, a in enumerate(args):
+    operands, last, state = [], None, None
+    for a in args:
         if not isinstance(a, Tensor):
             operands.append(_constant(cls, ops.const(a)))
-        elif i and a is args[i - 1]:
-            operands.append(operands[-1])
-        else:
-            operands.append(a.snapshot())
+            continue
+        if a is not last:
+            last, state = a, a.snapshot()
+        operands.append(state)
     return operands
 
 
@@ -627,7 +627,8 @@ def _constant(cls, node):
 
 def _value(node, args):
     """The node's value from its operands' values: the primitive's NumPy impl, domain-checked, in its dtype."""
-    return _computed(node.op, node.params, node.dtype, args, lambda: node)
+    op = node.op
+    return _computed(op, node.params, node.dtype, args, op.domain and (lambda: node))
 
 
 def _computed(op, params, dtype, args, node):
