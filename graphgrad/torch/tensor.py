@@ -255,7 +255,7 @@ def _put_back(view):
             _become(base, Tensor.leaf(view.value))
         _put_back(base)
     else:
-        base._in_place(put_back, view, casting="unsafe")
+        base._in_place(put_back, view, casting="unsafe", checked=True)   # (the view's check walked base's)
     _views[view] = (base, put_back, _state(base), _state(view))     # the view shows the base as it is now
 
 
@@ -669,10 +669,12 @@ class Tensor(eager.Tensor):
         return self.to(np.int32)
 
     # --- in-place operations: one rule (see the module's docstring) ----------------------------------
-    def _in_place(self, builder, *operands, casting="same_kind"):
+    def _in_place(self, builder, *operands, casting="same_kind", checked=False):
         """``self`` now stands for ``builder(self, *operands)`` (in self's shape and dtype), recorded as any
-        operation is; a view puts the new value back into the tensor it shows."""
-        _check_in_place(self)
+        operation is; a view puts the new value back into the tensor it shows. ``checked``: the change was
+        checked already (``_check_in_place``)."""
+        if not checked:
+            _check_in_place(self)
         value = None if _records(self, *operands) else _on_values(builder, self, operands, casting)
         if value is not None:
             value.setflags(False)   # (write=False)
