@@ -39,7 +39,7 @@ import numpy as np
 from .. import ops
 from ..graph import Node
 from . import tensor
-from .tensor import Pending, Tensor, deferred_nodes, run_call
+from .tensor import Pending, Tensor, Variable, deferred_nodes, made, run_call
 from .trees import leaves, tree_map
 
 MOST_RECORDINGS = 16   # recordings an optimizer's loop keeps (each a program's step as its calls made it)
@@ -105,8 +105,8 @@ def key_of(value, depth=0):
         return (types.MethodType, key_of(value.__func__, depth + 1), key_of(value.__self__, depth + 1))
     if isinstance(value, (Tensor, Node)):
         raise _Unkeyed
-    plain = tuple((k, v if type(v) in _AS_THEY_ARE and type(v) is not bool else key_of(v, depth + 1))
-                  for k, v in getattr(value, "__dict__", {}).items() if type(v) in _AS_THEY_ARE or isinstance(v, _PLAIN))
+    plain = tuple((k, key_of(v, depth + 1)) for k, v in getattr(value, "__dict__", {}).items()
+                  if type(v) in _AS_THEY_ARE or isinstance(v, _PLAIN))
     return (_Same(value), plain)
 
 
@@ -174,11 +174,13 @@ class Recording:
     """A program's step as its calls made it: the entries, and where the step's parts are among the tensors the
     calls made and the leaves they used (``target`` the loss, ``leaves`` the differentiated leaves by number,
     ``pairs`` the optimizer's leaf positions, ``reaching`` the tensors the loss depends on, ``inputs`` the
-    program's inputs: a leaf's number, or a constant's array)."""
+    program's inputs: a leaf's number, or a constant's array; for a tape's gradient, ``sources``: each
+    source's leaf number, None for one not read)."""
 
-    def __init__(self, program, entries, target, leaves, pairs, reaching, inputs, through):
+    def __init__(self, program, entries, target, leaves, pairs, reaching, inputs, through, sources):
         self.program, self.entries, self.target, self.leaves = program, entries, target, leaves
         self.pairs, self.reaching, self.inputs, self.through = pairs, reaching, inputs, through
+        self.sources = sources
 
 
 class Session:
@@ -303,17 +305,17 @@ class Session:
     def _replay(self, entry, cls, snapshots):
         """The call's result made from ``entry``'s nodes on these operands, every tensor deferred."""
         pool, constants, recorded = list(snapshots), entry.constants, cls.recorded
-        made, pendings, index = self.made, self.pendings, self.index
+        step_made, pendings, index = self.made, self.pendings, self.index
 
         def found(ref):
             return pool[ref.at] if ref.at >= 0 else constants[-1 - ref.at]
         for template, inputs in entry.nodes:
             parents = tuple([pool[i] if i >= 0 else constants[-1 - i] for i in inputs])
             pending = Pending()
-            t = cls(template.on([p._node for p in parents]), pending, parents, True)
+            t = made(cls, template.on([p._node for p in parents]), pending, parents, True)
             recorded(t, parents)
-            index[id(pending)] = len(made)
-            made.append(t)
+            index[id(pending)] = len(step_made)
+            step_made.append(t)
             pendings.append(pending)
             pool.append(t)
         for m, remark in entry.marks:
@@ -389,14 +391,31 @@ class Session:
         arrays = [self.leaf_tensors[i].value if type(i) is int else i for i in recording.inputs]
         return recording, arrays
 
-    def leaves_of(self, target):
-        """The leaves the recorded step's backward took (this step's tensors, in its order) when this step
-        replayed its recording to the end and ``target`` is that step's loss; else None."""
+    def _replaying(self, target):
+        """The recording this step replayed to its end, when ``target`` is that step's loss; else None."""
         recording = self.expected
         if recording is None or self.broken or len(self.entries) != len(recording.entries) or \
-                recording.through or self.index.get(id(target._value)) != recording.target:
+                self.index.get(id(target._value)) != recording.target:
             return None
-        return [self.leaf_tensors[i] for i in recording.leaves]
+        return recording
+
+    def leaves_of(self, target):
+        """The leaves the recorded step's backward took (this step's tensors, in its order) when this step
+        replays that step and ``target`` is its loss; else None."""
+        recording = self._replaying(target)
+        return None if recording is None or recording.through else [self.leaf_tensors[i] for i in recording.leaves]
+
+    def reads_of(self, target, sources):
+        """Each of ``sources``' read in this step (its leaf tensor; None for one not read) when this step replays
+        the recorded one, ``target`` is its loss and the sources were read as there (a tape's gradient); else
+        None."""
+        recording = self._replaying(target)
+        if recording is None or recording.sources is None:
+            return None
+        numbers = tuple(self.leaves.get((s._current if isinstance(s, Variable) else s.snapshot()).node.id)
+                        for s in sources)
+        return None if numbers != recording.sources else [None if n is None else self.leaf_tensors[n]
+                                                          for n in numbers]
 
     def recording(self, program, back, pairs, tensors, is_input):
         """This step as ``program``'s Recording (``tensors``: the step's, as its signature read them), or None
@@ -415,8 +434,9 @@ class Session:
         leaf_numbers = tuple(self.leaves.get(leaf.node.id) for leaf in back.leaves)
         if target is None or None in leaf_numbers or None in reaching or any(i is None for i in inputs):
             return None
+        sources = None if back.reads is None else tuple(None if k is None else leaf_numbers[k] for k in back.reads)
         return Recording(program, tuple(self.entries), target, leaf_numbers, tuple(i for _, i in pairs),
-                         tuple(reaching), inputs, back.through is not None)
+                         tuple(reaching), inputs, back.through is not None, sources)
 
 
 _session = [None]
@@ -442,6 +462,13 @@ def leaves_of(target):
     leaves_of``: a backward need not walk the step it replays); None when not known so."""
     session = _session[0]
     return None if session is None else session.leaves_of(target)
+
+
+def reads_of(target, sources):
+    """Each source's read in the armed step, from the recording it replays (``Session.reads_of``); None when
+    not known so."""
+    session = _session[0]
+    return None if session is None else session.reads_of(target, sources)
 
 
 def end():

@@ -310,7 +310,7 @@ class Variable(Tensor):
         """Hold ``array`` (read-only, this variable's own: ``_array`` made it) as a new leaf value, of a new
         input ``node`` (made now if not given)."""
         node = ops.input(name, array.shape, array.dtype) if node is None else node
-        current = self._current = self.plain_class()(node, array, (), requires_grad)
+        current = self._current = made(self.plain_class(), node, array, (), requires_grad)
         _holders[current] = weakref.ref(self)
         old = getattr(self, "_node", None)
         if old is not None:   # a new value, not the first

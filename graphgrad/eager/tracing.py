@@ -38,7 +38,7 @@ from ..graph import Graph
 from ..nn import optimizers
 from . import replay
 from .gradients import gradients, history, reads_of
-from .tensor import Pending, deferred_nodes, unique_name
+from .tensor import Pending, deferred_nodes, made, unique_name
 from .updates import _Step, kept, settings, state_inputs, state_outputs
 
 MOST_VARIANTS = 8   # structures traced per optimizer before its loop stays eager
@@ -80,8 +80,9 @@ class DeferredBackward:
         self.target, self.leaves, self.owners, self.through = target, leaves, owners or leaves, through
         self.assign = assign or (lambda owner, gradient: None)
         cls = type(target)
-        self.grads = [cls(ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
+        self.grads = [made(cls, ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
                       for leaf in leaves]
+        self.reads = None   # for a tape's gradient: each source's position among the leaves (None: not read)
         self.done = False
         for owner, grad in zip(self.owners, self.grads):
             self.assign(owner, grad)
@@ -121,14 +122,19 @@ def defer_gradients(target, sources, through=None):
     is not traced or a source was read at several values (then the gradients are computed eagerly)."""
     if not (target.pending and target.node.dtype.kind == "f"):
         return None
-    known = history(target, through=through)
-    reads = [r if s.node.dtype.kind == "f" else [] for s, r in zip(sources, reads_of(sources, known))]
-    if any(len(r) > 1 for r in reads) or not any(reads):
-        return None
-    connected = [known[r[0].id] for r in reads if r]
+    reads = replay.reads_of(target, sources)   # a replayed step's: read as the step it replays read them
+    if reads is None:
+        known = history(target, through=through)
+        found = [r if s.node.dtype.kind == "f" else [] for s, r in zip(sources, reads_of(sources, known))]
+        if any(len(r) > 1 for r in found) or not any(found):
+            return None
+        reads = [known[r[0].id] if r else None for r in found]
+    connected = [t for t in reads if t is not None]
     back = DeferredBackward(target, connected, through=through)
+    positions = iter(range(len(connected)))
+    back.reads = [None if t is None else next(positions) for t in reads]
     grads = iter(back.grads)
-    return [next(grads) if r else None for r in reads]
+    return [None if t is None else next(grads) for t in reads]
 
 
 class Built:

@@ -59,16 +59,8 @@ class Node:
     def on(self, inputs):
         """The same application to ``inputs`` of this node's inputs' shapes and dtypes: a new node, its shape
         not derived again (a recorded training step replayed, ``eager.replay``: this node's shape was checked)."""
-        node = object.__new__(Node)
-        set_op, set_inputs, set_params, set_shape, set_dtype, set_name, set_weak, set_id = _SETTERS
-        set_op(node, self.op)   # (``_define``'s writes inline: a replayed step makes thousands of nodes a second)
-        set_inputs(node, tuple(inputs))
-        set_params(node, self.params)
-        set_shape(node, self.shape)
-        set_dtype(node, self.dtype)
-        set_name(node, self.name)
-        set_weak(node, self.weak)
-        set_id(node, next(_ids))
+        node = _new(Node)
+        _define(node, self.op, tuple(inputs), self.params, self.shape, self.dtype, self.name, self.weak)
         return node
 
     def named(self, name):
@@ -78,6 +70,7 @@ class Node:
     def __repr__(self):
         named = f" {self.name}" if self.name else ""
         return f"<Node{named} {self.op.name} shape={self.shape} {self.dtype}>"
+
 
     def __hash__(self):
         return self.id  # nodes are keys by identity; == builds an elementwise comparison, as in NumPy
