@@ -44,7 +44,7 @@ _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
 # a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> a weak reference to that
 # tensor (a strong one would keep a parameter, which holds its current value, alive for ever)
 _owners = eager.WeakIdKeyDictionary()
-_snapshots = eager.WeakIdKeyDictionary()  # a tensor -> its last snapshot, which the next one is while it is unchanged
+_snapshots = eager.WeakIdKeyDictionary()  # a leaf that requires grad -> its last snapshot (``Tensor.snapshot``)
 _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, that tensor's state (_state) when the
 # view was taken or last put back, the view's own state then)
@@ -208,7 +208,6 @@ def share(t, array):
     """``t`` now holds ``array`` itself, which NumPy shares: changes on either side show on the other."""
     t._value = array
     _shared[t] = [array, object()]
-    _snapshots.pop(t)        # (its snapshots are copies from now on)
     return t
 
 
@@ -384,19 +383,21 @@ class Tensor(eager.Tensor):
 
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
-        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied). The last snapshot
-        stands for this state as long as nothing changed (``w * w`` in a loop reads one state)."""
-        last = _snapshots.get(self)
-        if last is not None and last._value is self._value and last._node is self._node and \
-                last.parents is self.parents and last.requires_grad is self.requires_grad:
-            return last
+        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied). A leaf that requires
+        grad, read in every step of a loop, keeps its last snapshot, which stands for it while its value is
+        the same (another tensor's snapshot is cheap to make, and most are read once)."""
+        owned = self.requires_grad and not self.parents
+        if owned:
+            last = _snapshots.get(self)
+            if last is not None and last._value is self._value and last._node is self._node:
+                return last
         shared = _shared.get(self) is not None
         state = eager.made(Tensor, self.node, np.array(self._value) if shared else self._value, self.parents,
                            self.requires_grad)
-        if self.requires_grad and self.is_leaf:
+        if owned:
             _owners[state] = weakref.ref(_owner(self, self))
-        if not shared:
-            _snapshots[self] = state
+            if not shared:
+                _snapshots[self] = state
         return state
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
