@@ -383,11 +383,23 @@ def call(builder, *args, **kwargs):
 
     Tensors may appear anywhere in ``args``/``kwargs`` (inside lists, tuples and dicts
     too); other numbers become constants only where they stand as direct operands.
-    While a traced loop is armed, the calls go through its watcher (``watch_calls``).
+    While a traced loop is armed, the calls that may read its tensors go through its watcher (``watch_calls``).
     """
-    if _watcher is not None:
+    if _watcher is not None and (kwargs or _tracked(args)):
         return _watcher(builder, args, kwargs)
     return run_call(builder, args, kwargs)
+
+
+def _tracked(args):
+    """Whether a call on ``args`` may read a traced loop's tensors, which are all tracked (recorded, or values of
+    variables): some operand requires grad or is a variable, or some argument holds others (not looked into)."""
+    for a in args:
+        if isinstance(a, Tensor):
+            if a.requires_grad or isinstance(a, Variable):
+                return True
+        elif type(a) in (list, tuple, dict):
+            return True
+    return False
 
 
 _watcher = None   # watcher(builder, args, kwargs) -> what ``call`` returns (``tracing``'s replay), or None

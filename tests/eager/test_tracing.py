@@ -381,3 +381,21 @@ def test_a_learning_rate_schedule_runs_on_one_replayed_program(monkeypatch):
     traced = both(monkeypatch, body, steps=2 * tracing.MOST_VARIANTS)
     assert len(tracing.programs(traced)) == 1
     assert replays(traced) == 2 * tracing.MOST_VARIANTS - 2
+
+
+def test_after_a_traced_loop_an_operation_on_untracked_tensors_is_not_seen_by_its_replay(monkeypatch):
+    """The loop stays armed after its last step; an operation that cannot read its tensors goes straight to
+    the eager layer (one check of its operands), a recorded one on a parameter still goes to the replay."""
+    from graphgrad.eager import replay
+    traced = both(monkeypatch, plain_step)
+    session = replay.current(tracing.tracer_of(traced._updater))
+    seen = []
+    monkeypatch.setattr(session, "call", lambda builder, args, kwargs: seen.append(builder) or
+                        replay.run_call(builder, args, kwargs))
+    monkeypatch.setattr(replay.tensor, "_watcher", session.call)
+    a, b = torch.tensor([1.0, 2.0]), torch.tensor([3.0, -4.0])
+    np.testing.assert_allclose((a + b).numpy(), [4.0, -2.0])
+    assert seen == []
+    p = next(iter(traced.param_groups[0]["params"]))
+    (p * 2).sum()
+    assert seen
