@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import inspect
 import os
+import statistics
 import time
 
 from common import machine, optional, report, turn_ratios, turns
@@ -180,7 +181,7 @@ def per_operation(torch):
 def operation_costs(torch, repeat, n=2000):
     """Print each operation's microseconds (the best turn, CPU time of this process: the operations are
     single-threaded Python and the machine may be loaded) and, with PyTorch, the ratio of the best turns and
-    the range of the turns' ratios."""
+    the range and median of the turns' ratios (each turn against PyTorch's turn beside it)."""
     operations = {"graphgrad": per_operation(gg_torch)}
     if torch is not None:
         operations["PyTorch"] = per_operation(torch)
@@ -192,7 +193,8 @@ def operation_costs(torch, repeat, n=2000):
         ratio = ""
         if "PyTorch" in row:
             each = [g / p for g, p in zip(times["graphgrad"], times["PyTorch"])]
-            ratio = f" ({row['graphgrad'] / row['PyTorch']:.1f}x PyTorch; turns {min(each):.1f}-{max(each):.1f}x)"
+            ratio = (f" ({row['graphgrad'] / row['PyTorch']:.1f}x PyTorch; turns {min(each):.1f}-{max(each):.1f}x, "
+                     f"median {statistics.median(each):.1f}x)")
         print(f"  {name:28s} " + ", ".join(f"{who} {us:.2f}" for who, us in row.items()) + ratio)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from .. import ops
 from ..errors import ArgumentError, DomainError, InputValueError
 from ..graph import Graph, Node
-from ..graph.primitive import Primitive
+from ..graph.primitive import Primitive, result_for
 from .quiet import loud, quiet
 from .windows import COMPILED
 from .trees import tree_map as _map
@@ -455,18 +455,20 @@ def _apply(primitive, args, params):
     cls, tracked, deferred, specs, values = None, False, False, [], []
     for a in args:
         if isinstance(a, Tensor):
-            if isinstance(a, Variable):
-                tracked = True    # (its snapshot answers for it: its requires_grad may have changed since)
-                cls = cls or a.plain_class()
-            else:
+            node, value = a._node, a._value
+            if node is None:        # a leaf whose node is not made yet (a variable's is made with it)
+                specs.append((value.shape, value.dtype, False))
                 tracked = tracked or a.requires_grad
                 cls = cls or type(a)
-            node, value = a._node, a._value
-            if node is None:
-                specs.append((value.shape, value.dtype, False))
             else:
                 specs.append((node.shape, node.dtype, node.weak))
                 deferred = deferred or type(value) is Pending
+                if isinstance(a, Variable):
+                    tracked = True    # (its snapshot answers for it: its requires_grad may have changed since)
+                    cls = cls or a.plain_class()
+                else:
+                    tracked = tracked or a.requires_grad
+                    cls = cls or type(a)
         elif type(a) is float or type(a) is int and a in _INT64:
             specs.append(_NUMBERS[type(a)])
             value = a
@@ -481,12 +483,12 @@ def _apply(primitive, args, params):
     if cls.may_record(tracked):
         operands = _snapshots(cls, args)
         if cls.records(operands):
-            shape, dtype, weak = ops.result_for(primitive, specs, params)   # (the snapshots' specs too)
+            shape, dtype, weak = result_for(primitive, specs, params)   # (the snapshots' specs too)
             node = Node.of(primitive, tuple([t.node for t in operands]), dict(params), shape, dtype, None, weak)
             return _recorded(cls, node, operands)
     if deferred:
         values = [a.value if isinstance(a, Tensor) else v for a, v in zip(args, values)]
-    shape, dtype, weak = ops.result_for(primitive, specs, params)
+    shape, dtype, weak = result_for(primitive, specs, params)
     value = _computed(primitive, params, dtype, values, primitive.domain and
                       (lambda: primitive(*[a.node if isinstance(a, Tensor) else a for a in args], **params)))
     if weak and not shape:
@@ -497,14 +499,14 @@ def _apply(primitive, args, params):
 def _snapshots(cls, args):
     """What an operation on ``args`` records: each tensor's snapshot (one per tensor: ``w * w`` reads one
     state), each number as a constant."""
-    operands = []
-    for i, a in enumerate(args):
+    operands, last, state = [], None, None
+    for a in args:
         if not isinstance(a, Tensor):
             operands.append(_constant(cls, ops.const(a)))
-        elif i and a is args[i - 1]:
-            operands.append(operands[-1])
-        else:
-            operands.append(a.snapshot())
+            continue
+        if a is not last:
+            last, state = a, a.snapshot()
+        operands.append(state)
     return operands
 
 
@@ -637,7 +639,8 @@ def _constant(cls, node):
 
 def _value(node, args):
     """The node's value from its operands' values: the primitive's NumPy impl, domain-checked, in its dtype."""
-    return _computed(node.op, node.params, node.dtype, args, lambda: node)
+    op = node.op
+    return _computed(op, node.params, node.dtype, args, op.domain and (lambda: node))
 
 
 def _computed(op, params, dtype, args, node):

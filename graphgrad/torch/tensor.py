@@ -44,7 +44,7 @@ _grads = eager.WeakIdKeyDictionary()     # tensor -> its accumulated .grad
 # a snapshot of a leaf (a parameter's current value), or of a tensor that retains grad -> a weak reference to that
 # tensor (a strong one would keep a parameter, which holds its current value, alive for ever)
 _owners = eager.WeakIdKeyDictionary()
-_snapshots = eager.WeakIdKeyDictionary()  # a tensor -> its last snapshot, which the next one is while it is unchanged
+_snapshots = eager.WeakIdKeyDictionary()  # a leaf that requires grad -> its last snapshot (``Tensor.snapshot``)
 _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backward() fills (retain_grad)
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, that tensor's state (_state) when the
 # view was taken or last put back, the view's own state then)
@@ -105,7 +105,9 @@ class _Put:
 
     def __init__(self, key):
         self.key = key
-        self.picks = any(isinstance(k, (np.ndarray, list)) for k in key)   # may name an element twice
+        self.plain = _plain(key)
+        # a part that is an array or a list may name an element twice
+        self.picks = not self.plain and any(isinstance(k, (np.ndarray, list)) for k in key)
 
     def __call__(self, x, v):
         return _put(x, self.key, v)
@@ -121,6 +123,14 @@ class _Put:
         except (IndexError, ValueError, TypeError):
             return None
         return new
+
+
+def _plain(key):
+    """Whether every part of ``key`` is an int or a slice (an item update's: parts that compare with ``==``)."""
+    for k in key:
+        if type(k) is not int and type(k) is not slice:
+            return False
+    return True
 
 
 def _records(*operands):
@@ -181,10 +191,11 @@ def _check_in_place(t):
         t, detached, view = base, detached or (base is not None and put_back is None), True
 
 
-def _owner(t):
-    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``), or None."""
+def _owner(t, default=None):
+    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``), or ``default``."""
     ref = _owners.get(t)
-    return None if ref is None else ref()
+    owner = None if ref is None else ref()
+    return default if owner is None else owner
 
 
 def _state(t):
@@ -197,7 +208,6 @@ def share(t, array):
     """``t`` now holds ``array`` itself, which NumPy shares: changes on either side show on the other."""
     t._value = array
     _shared[t] = [array, object()]
-    _snapshots.pop(t)        # (its snapshots are copies from now on)
     return t
 
 
@@ -244,7 +254,7 @@ def _put_back(view):
             _become(base, Tensor.leaf(view.value))
         _put_back(base)
     else:
-        base._in_place(put_back, view, casting="unsafe")
+        base._in_place(put_back, view, casting="unsafe", checked=True)   # (the view's check walked base's)
     _views[view] = (base, put_back, _state(base), _state(view))     # the view shows the base as it is now
 
 
@@ -254,7 +264,7 @@ def _shown_as_is(t, key, view):
     nothing records."""
     base, put_back, taken, shown = _views.get(view, _NO_VIEW)
     return (base is t and taken is _state(t) and shown is _state(view) and isinstance(put_back, _Put) and
-            all(type(k) in (int, slice) for k in key) and put_back.key == key and not _records(t, view))
+            put_back.plain and _plain(key) and put_back.key == key and not _records(t, view))
 
 
 def _shows(view, base, put_back):
@@ -373,20 +383,21 @@ class Tensor(eager.Tensor):
 
     def snapshot(self):
         """What an operation records: this tensor's state now, which later in-place changes leave alone
-        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied). The last snapshot
-        stands for this state as long as nothing changed (``w * w`` in a loop reads one state)."""
-        last = _snapshots.get(self)
-        if last is not None and last._value is self._value and last._node is self._node and \
-                last.parents is self.parents and last.requires_grad is self.requires_grad:
-            return last
+        (a leaf's snapshot gives its gradient to the leaf; memory NumPy shares is copied). A leaf that requires
+        grad, read in every step of a loop, keeps its last snapshot, which stands for it while its value is
+        the same (another tensor's snapshot is cheap to make, and most are read once)."""
+        owned = self.requires_grad and not self.parents
+        if owned:
+            last = _snapshots.get(self)
+            if last is not None and last._value is self._value and last._node is self._node:
+                return last
         shared = _shared.get(self) is not None
         state = eager.made(Tensor, self.node, np.array(self._value) if shared else self._value, self.parents,
                            self.requires_grad)
-        if self.requires_grad and self.is_leaf:
-            owner = _owner(self)
-            _owners[state] = weakref.ref(self if owner is None else owner)
-        if not shared:
-            _snapshots[self] = state
+        if owned:
+            _owners[state] = weakref.ref(_owner(self, self))
+            if not shared:
+                _snapshots[self] = state
         return state
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
@@ -659,10 +670,12 @@ class Tensor(eager.Tensor):
         return self.to(np.int32)
 
     # --- in-place operations: one rule (see the module's docstring) ----------------------------------
-    def _in_place(self, builder, *operands, casting="same_kind"):
+    def _in_place(self, builder, *operands, casting="same_kind", checked=False):
         """``self`` now stands for ``builder(self, *operands)`` (in self's shape and dtype), recorded as any
-        operation is; a view puts the new value back into the tensor it shows."""
-        _check_in_place(self)
+        operation is; a view puts the new value back into the tensor it shows. ``checked``: the change was
+        checked already (``_check_in_place``)."""
+        if not checked:
+            _check_in_place(self)
         value = None if _records(self, *operands) else _on_values(builder, self, operands, casting)
         if value is not None:
             value.setflags(False)   # (write=False)
@@ -767,13 +780,12 @@ class Tensor(eager.Tensor):
             target = (self * gradient).sum()
         leaves, owners = None if _retaining else replay.leaves_of(target), []
         if leaves is not None:         # a replayed step's: those of the step it replays
-            owners = [t if owner is None else owner for t in leaves for owner in [_owner(t)]]
+            owners = [_owner(t, t) for t in leaves]
         else:                          # what the gradient is taken with respect to, whose .grad gets it
             retained = {id(t.node): t for t in _retaining.keys()}   # by nodes now: retain_grad() may come late
             leaves = []
             for t in eager.history(target).values():
-                owner = _owner(t)
-                owner = retained.get(id(t.node)) if owner is None else owner
+                owner = _owner(t, retained.get(id(t.node)))
                 if owner is not None or t.is_leaf and t.requires_grad:
                     leaves.append(t)
                     owners.append(t if owner is None else owner)
