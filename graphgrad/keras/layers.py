@@ -15,7 +15,7 @@ import numpy as np
 from .. import eager
 from ..datasets.checks import sample_shape
 from ..errors import ArgumentError, ShapeError
-from ..nn import layers as nn_layers
+from ..nn import initializers as nn_initializers, layers as nn_layers
 from ..tensorflow.tensor import Tensor, Variable
 from . import backend
 from .classes import keras_class
@@ -105,7 +105,7 @@ class KerasLayer:
             return
         nn_layers.check_weight_count([pshape for pshape, _ in self.parameters(shape).values()],
                                      f"layer '{self.name}'", shape)
-        self.variables = {suffix: KerasVariable(np.asarray(init(pshape, backend.rng()), dtype=backend.floatx()),
+        self.variables = {suffix: KerasVariable(nn_initializers.draw(init, pshape, backend.rng(), backend.floatx()),
                                            trainable=self.trainable and suffix not in self.non_trainable,
                                            name=f"{self.name}/{suffix}")
                           for suffix, (pshape, init) in self.parameters(shape).items()}

@@ -1,4 +1,6 @@
 """Weight initializers with Keras' names and formulas; each draws from a given NumPy Generator."""
+import inspect
+
 import numpy as np
 
 from .errors import lookup
@@ -83,3 +85,20 @@ INITIALIZERS = {f.__name__: f for f in (zeros, ones, random_normal, random_unifo
 def get(name):
     """The initializer called ``name``; a callable ``f(shape, rng)`` is returned as is."""
     return name if callable(name) else lookup("initializer", "initializers", name, INITIALIZERS)
+
+
+def draw(init, shape, rng, dtype):
+    """``init``'s values for a weight of ``shape``, as an array of ``dtype``: graphgrad's initializers and any
+    ``f(shape, rng)`` draw from the layer's generator ``rng``; a callable that takes a ``dtype`` and no ``rng``
+    (Keras's custom ``f(shape, dtype=None)``, ``tf.random.normal``) is called as Keras calls it."""
+    if _keras_style(init):
+        return np.asarray(init(tuple(shape), dtype=np.dtype(dtype).name), dtype=dtype)
+    return np.asarray(init(shape, rng), dtype=dtype)
+
+
+def _keras_style(init):
+    try:
+        names = list(inspect.signature(init).parameters)
+    except (TypeError, ValueError):   # a callable whose signature Python cannot read: graphgrad's protocol
+        return False
+    return "dtype" in names and names[1:2] != ["rng"]

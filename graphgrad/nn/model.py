@@ -9,7 +9,7 @@ from ..backends.numpy_backend import outputs, run
 from ..datasets.checks import sample_shape
 from ..files import load_arrays, save_arrays
 from ..graph import shapes
-from . import losses, metrics as metrics_mod, optimizers, step as step_mod
+from . import initializers, losses, metrics as metrics_mod, optimizers, step as step_mod
 from .errors import DataError, NotCompiledError, ShapeError, WeightsFileError
 from .layers import Layer, check_weight_count, check_weights_fit
 from .validation import as_array, check_inputs, check_same_length
@@ -116,7 +116,7 @@ class Sequential:
         (``param_shapes`` and ``inits`` by name), once the model's size is known to be sane."""
         check_weight_count(param_shapes.values(), "the model", input_shape)
         drawn = self._weights
-        return {name: drawn[name] if name in drawn else np.asarray(inits[name](pshape, self.rng), dtype=self.dtype)
+        return {name: drawn[name] if name in drawn else initializers.draw(inits[name], pshape, self.rng, self.dtype)
                 for name, pshape in param_shapes.items()}
 
     def _require_built(self, x=None):

@@ -152,3 +152,26 @@ def test_bad_names_and_shapes_are_refused_when_the_layer_or_input_is_made(make, 
 def test_a_layer_of_absurd_size_is_refused_before_anything_is_allocated():
     with pytest.raises(ShapeError, match=r"layer 'dense\w*' would have 785,000,000,000 weights"):
         keras.Sequential([keras.layers.Dense(10 ** 9, input_shape=(784,))])
+
+
+def test_a_keras_style_initializer_callable_is_called_as_keras_calls_it():
+    """Keras calls a custom initializer ``f(shape, dtype=...)`` (its guide's ``my_init``, ``tf.random.normal``);
+    graphgrad's protocol ``f(shape, rng)`` and its own initializers keep the layer's generator."""
+    import graphgrad.tensorflow as tf
+    seen = []
+
+    def my_init(shape, dtype=None):
+        seen.append((shape, dtype))
+        return tf.random.normal(shape, dtype=dtype, seed=3)
+
+    def weights(init):
+        model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3, kernel_initializer=init)])
+        return model.layers[0].kernel.numpy()
+    np.testing.assert_array_equal(weights(my_init), tf.random.normal((2, 3), seed=3).numpy())
+    assert seen == [((2, 3), "float32")]
+    assert weights(tf.random.normal).shape == (2, 3) and weights(tf.random.normal).dtype == np.float32
+    np.testing.assert_array_equal(weights(lambda shape, rng: np.full(shape, 0.5)), np.full((2, 3), 0.5))
+    keras.utils.set_random_seed(0)
+    first = weights("glorot_uniform")
+    keras.utils.set_random_seed(0)
+    np.testing.assert_array_equal(weights(keras.initializers.GlorotUniform()), first)
