@@ -64,10 +64,19 @@ categorical_crossentropy = _per_sample(CategoricalCrossentropy)
 sparse_categorical_crossentropy = _per_sample(SparseCategoricalCrossentropy)
 
 
+# Keras's loss functions -> their classes: compile(loss=keras.losses.mean_squared_error) is the class's mean
+_OF_FUNCTION = {function: cls for cls, function in (
+    (MeanSquaredError, mean_squared_error), (MeanAbsoluteError, mean_absolute_error),
+    (BinaryCrossentropy, binary_crossentropy), (CategoricalCrossentropy, categorical_crossentropy),
+    (SparseCategoricalCrossentropy, sparse_categorical_crossentropy))}
+
+
 def get(spec):
-    """A loss from a name (Keras' names and aliases), a class or an object."""
+    """A loss from a name (Keras' names and aliases), a class, an object or one of Keras's loss functions."""
     if isinstance(spec, nn_losses.Loss):
         return spec
     if isinstance(spec, type) and issubclass(spec, nn_losses.Loss):
         return spec()
+    if callable(spec) and spec in _OF_FUNCTION:
+        return _OF_FUNCTION[spec]()
     return lookup("loss", "losses", spec, LOSSES)()

@@ -50,3 +50,15 @@ def test_each_loss_stands_under_the_name_of_the_nn_loss_it_spells():
         keras_class = getattr(losses, nn_class.__name__)
         assert issubclass(keras_class, losses.KerasLoss) and keras_class.__bases__[1] is nn_class
         assert keras_class.__module__ == "graphgrad.keras.losses"
+
+
+@pytest.mark.parametrize("function, expected", [
+    (losses.MSE, np.mean((Y - P) ** 2)),
+    (losses.mean_absolute_error, np.mean(np.abs(Y - P))),
+    (losses.categorical_crossentropy, -np.mean(np.sum(Y * np.log(P), axis=1)))])
+def test_compile_takes_kerass_loss_functions_as_their_batch_mean(function, expected):
+    """``compile(loss=keras.losses.MSE)``: Keras averages a loss function over the batch, as the class does."""
+    from graphgrad import keras
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss=function)
+    assert float(model.loss(Y, P)) == pytest.approx(expected, rel=1e-6)
