@@ -125,6 +125,20 @@ class _Put:
         return new
 
 
+def _basic(key):
+    """Whether ``key`` (``_key``'s parts) indexes by ints, slices, None and ``...`` only (a 0-d integer array, a
+    0-d tensor's value, counts as an int): NumPy's and PyTorch's basic indexing, whose result is a view."""
+    for k in key:
+        if k is None or k is Ellipsis or type(k) is slice:
+            continue
+        if isinstance(k, (bool, np.bool_)):
+            return False
+        if isinstance(k, (int, np.integer)) or isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype.kind in "iu":
+            continue
+        return False
+    return True
+
+
 def _plain(key):
     """Whether every part of ``key`` is an int or a slice (an item update's: parts that compare with ``==``)."""
     for k in key:
@@ -424,7 +438,11 @@ class Tensor(eager.Tensor):
 
     # --- PyTorch's method spellings of graphgrad ops ------------------------------------------------
     def __getitem__(self, key):
+        """``x[key]``: for ints, slices, None and ``...`` a view (changing it in place changes ``x``); a key with
+        an array, a list or a bool picks elements into a copy, as in PyTorch (``x[idx] += 1`` still writes
+        ``x``, through ``__setitem__``)."""
         key = _key(key)
+        result = None
         if not _records(self):          # nothing recorded: NumPy's indexing, which ops.index follows
             try:
                 value = np.asarray(self.value[key])
@@ -432,8 +450,10 @@ class Tensor(eager.Tensor):
                 value = None            # ops.index explains the key
             if value is not None:
                 value.setflags(False)   # (write=False)
-                return _shows(eager.made(Tensor, None, value), self, _Put(key))
-        return _shows(eager.call(ops.index, self, key), self, _Put(key))
+                result = eager.made(Tensor, None, value)
+        if result is None:
+            result = eager.call(ops.index, self, key)
+        return _shows(result, self, _Put(key)) if _basic(key) else result
 
     def view(self, *shape):
         return _shows(eager.call(ops.reshape, self, _dims(shape)), self, lambda b, v: ops.reshape(v, b.shape))

@@ -138,6 +138,32 @@ def test_views_put_their_changes_back():
     np.testing.assert_array_equal(x.numpy(), expected)
 
 
+@pytest.mark.parametrize("recorded", [False, True])
+def test_a_key_with_an_array_a_list_or_a_bool_picks_a_copy_as_numpy_and_pytorch_do(recorded):
+    """Changing the result of ``x[idx]``, ``x[mask]``, ``x[[0, 1]]``, ``x[:, [1]]`` or ``x[True]`` in place
+    leaves ``x`` alone; ints, slices, None, ``...`` and a 0-d integer tensor give views; ``x[idx] += 1`` writes
+    (NumPy, whose indexing rules PyTorch's follow here, is the reference; a 0-d tensor is an int to PyTorch, an
+    array to NumPy)."""
+
+    def as_numpy(k):
+        return k if not isinstance(k, torch.Tensor) else k.item() if k.ndim == 0 else k.numpy()
+    w = torch.tensor(np.ones((3, 2)), requires_grad=recorded)
+    x = w * torch.tensor(np.arange(6.0).reshape(3, 2))     # recorded when w requires grad
+    expected = np.arange(6.0).reshape(3, 2)
+    keys = [torch.tensor([0, 2]), x > 3, [0, 1], (slice(None), [1]), True, 1, torch.tensor(1),
+            (None, 1, Ellipsis), (slice(0, 2), 0)]
+    for key in keys:
+        plain = tuple(map(as_numpy, key)) if isinstance(key, tuple) else as_numpy(key)
+        part = x[key]
+        part += 100.0
+        view = expected[plain]
+        view += 100.0
+        np.testing.assert_array_equal(x.detach().numpy(), expected, err_msg=repr(key))
+    x[torch.tensor([0, 2])] += 1.0
+    expected[np.array([0, 2])] += 1.0
+    np.testing.assert_array_equal(x.detach().numpy(), expected)
+
+
 def test_a_view_taken_before_its_tensor_changed_refuses_to_write_back_rather_than_undo_the_change():
     """PyTorch's views share storage: after ``b.add_(1)``, ``v.mul_(2)`` doubles row 0 as it now is. Views are
     copies here, so writing ``v`` back would silently drop the ``add_``: it is refused, and nothing changes."""
