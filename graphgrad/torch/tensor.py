@@ -382,6 +382,18 @@ class Tensor(eager.Tensor):
         """The same value as a new leaf, cut from the recorded graph (changing it in place changes this tensor)."""
         return _shows(Tensor.leaf(self.value), self, None)
 
+    def contiguous(self, memory_format=None):
+        """The tensor itself when its elements lie in order in memory, else a copy that is (as in PyTorch: a
+        transposed or column-sliced view copies, so changing the result leaves the view's tensor alone)."""
+        return self if self.is_contiguous() else self.clone()
+
+    def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in order in memory: only a view (a transpose, a slice) may not, as its
+        value's strides say; a value not computed yet is taken as a copy would be (not in order)."""
+        if _views.get(self, _NO_VIEW)[0] is None:
+            return True
+        return not self.pending and np.asarray(self.value).flags.c_contiguous
+
     def clone(self):
         """A copy, recorded (gradients flow back through it); changing it leaves this tensor alone."""
         return eager.call(lambda x: ops.astype(x * 1, x.dtype), self)

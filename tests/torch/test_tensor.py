@@ -164,6 +164,28 @@ def test_a_key_with_an_array_a_list_or_a_bool_picks_a_copy_as_numpy_and_pytorch_
     np.testing.assert_array_equal(x.detach().numpy(), expected)
 
 
+@pytest.mark.parametrize("take, numpy_take", [(lambda x: x.T, lambda a: a.T), (lambda x: x[0], lambda a: a[0]),
+                                               (lambda x: x[:, 1:], lambda a: a[:, 1:]),
+                                               (lambda x: x.view(-1), lambda a: a.reshape(-1)),
+                                               (lambda x: x.permute(1, 0), lambda a: a.transpose(1, 0)),
+                                               (lambda x: x, lambda a: a)], ids=["T", "row", "columns", "view",
+                                                                                  "permute", "itself"])
+def test_contiguous_is_the_tensor_itself_only_when_its_elements_lie_in_order(take, numpy_take):
+    """As NumPy's strides say of the same view (PyTorch's rule): a transposed or column-sliced view is copied,
+    so changing the copy leaves the tensor alone; a row or a flat view is itself."""
+    x, a = torch.tensor(np.arange(6.0).reshape(3, 2)), np.arange(6.0).reshape(3, 2)
+    in_order = numpy_take(a).flags.c_contiguous
+    view = take(x)
+    assert view.is_contiguous() == in_order and (view.contiguous() is view) == in_order
+    part = view.contiguous()
+    part += 100.0
+    expected = np.arange(6.0).reshape(3, 2)
+    if in_order:
+        numpy_take(expected)[...] += 100.0
+    np.testing.assert_array_equal(x.numpy(), expected)
+    np.testing.assert_array_equal(part.numpy(), numpy_take(np.arange(6.0).reshape(3, 2)) + 100.0)
+
+
 def test_a_view_taken_before_its_tensor_changed_refuses_to_write_back_rather_than_undo_the_change():
     """PyTorch's views share storage: after ``b.add_(1)``, ``v.mul_(2)`` doubles row 0 as it now is. Views are
     copies here, so writing ``v`` back would silently drop the ``add_``: it is refused, and nothing changes."""
