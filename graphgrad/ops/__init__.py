@@ -11,7 +11,7 @@ from .logic import (clip, eq, equal, fmax, fmin, ge, gt, isfinite, le, logical_a
                     logical_xor, lt, ne, where)
 from .calculus import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt, cosh, deg2rad, erf, exp2,
                        expm1, hypot, log1p, log2, log10, logaddexp, logaddexp2, rad2deg, reciprocal, sinc, sinh, square)
-from .rounding import ceil, floor, fmod, mod, rint, round, trunc
+from .rounding import ceil, floor, floor_divide, fmod, mod, rint, round, trunc
 from .statistics import logsumexp, norm, std, var
 from .scans import cumprod, cumsum
 from .casting import astype

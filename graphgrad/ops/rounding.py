@@ -27,6 +27,9 @@ _DIVISOR = Domain(lambda x, y: y != 0, "the remainder needs a non-zero divisor")
 mod = elementwise("mod", np.mod, sympy_function.Mod, (lambda a, x, y: 1, lambda a, x, y: -floor(x / y)),
                   "{0} mod {1}", r"{0} \bmod {1}", precedence=20, domain=_DIVISOR, dtype=numeric,
                   scalar="{0} % {1}")   # Python's %, like np.mod, takes the divisor's sign
+floor_divide = elementwise("floor_divide", np.floor_divide, lambda x, y: sp.floor(x / y),
+                           (lambda a, x, y: 0, lambda a, x, y: 0), "{0} // {1}", r"\lfloor {0} / {1} \rfloor",
+                           precedence=20, domain=_DIVISOR, dtype=numeric, scalar="{0} // {1}")   # rounds down
 fmod = elementwise("fmod", np.fmod, lambda x, y: x - y * _trunc(x / y),
                    (lambda a, x, y: 1, lambda a, x, y: -trunc(x / y)),
                    "fmod({0}, {1})", r"\operatorname{{fmod}}({0}, {1})", domain=_DIVISOR, dtype=numeric)

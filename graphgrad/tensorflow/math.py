@@ -22,6 +22,7 @@ UNARY = {
 BINARY = {
     "add": ops.add, "subtract": ops.sub, "multiply": ops.mul, "divide": ops.div, "truediv": ops.div,
     "pow": ops.pow, "maximum": ops.maximum, "minimum": ops.minimum, "atan2": ops.arctan2, "floormod": ops.mod,
+    "floordiv": ops.floor_divide,
     "equal": ops.eq, "not_equal": ops.ne, "less": ops.lt, "less_equal": ops.le, "greater": ops.gt,
     "greater_equal": ops.ge, "logical_and": ops.logical_and, "logical_or": ops.logical_or,
     "logical_xor": ops.logical_xor,

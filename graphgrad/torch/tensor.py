@@ -858,6 +858,7 @@ UNARY = {
 BINARY = {
     "maximum": ops.maximum, "minimum": ops.minimum, "fmax": ops.fmax, "fmin": ops.fmin, "atan2": ops.arctan2,
     "arctan2": ops.arctan2, "hypot": ops.hypot, "fmod": ops.fmod, "remainder": ops.mod,
+    "floor_divide": ops.floor_divide,
     "logaddexp": ops.logaddexp, "logaddexp2": ops.logaddexp2,
     "eq": ops.eq, "ne": ops.ne, "lt": ops.lt, "le": ops.le, "gt": ops.gt, "ge": ops.ge,
     "logical_and": ops.logical_and, "logical_or": ops.logical_or, "logical_xor": ops.logical_xor,
@@ -928,7 +929,8 @@ def _arithmetic(op, reflected=False):
     return operator
 
 
-for _name, _op in {"add": ops.add, "sub": ops.sub, "mul": ops.mul, "truediv": ops.div, "pow": ops.pow}.items():
+for _name, _op in {"add": ops.add, "sub": ops.sub, "mul": ops.mul, "truediv": ops.div, "pow": ops.pow,
+                   "floordiv": ops.floor_divide, "mod": ops.mod}.items():
     setattr(Tensor, f"__{_name}__", _arithmetic(_op))
     setattr(Tensor, f"__r{_name}__", _arithmetic(_op, reflected=True))
 

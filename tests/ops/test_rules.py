@@ -90,6 +90,7 @@ CASES = [
     ("round", lambda x: ops.round(x, 1), None, [(3,)], lambda v: [np.round(v[0], 1) + 0.02]),
     ("mod", lambda x, y: x % y, None, [(3,), (3,)], lambda v: [3 * v[0] + 0.01, away(v[1])]),
     ("fmod", ops.fmod, None, [(3,), ()], lambda v: [3 * v[0] + 0.01, away(v[1])]),
+    ("floor_divide", ops.floor_divide, None, [(3,), (3,)], lambda v: [3 * v[0] + 0.01, away(v[1])]),
     ("where", lambda x, y: ops.where(x > y, x, y * y), None, [(2, 3), (3,)], None),
     ("clip", lambda x, lo, hi: ops.clip(x, lo, hi), None, [(4,), (), ()], lambda v: [v[0] * 2, v[1] - 1.7, v[2] + 1.7]),
     ("fmax", ops.fmax, None, [(3,), (3,)], lambda v: [v[0], v[0] + np.where(np.arange(3) % 2, 0.5, -0.5)]),

@@ -17,7 +17,8 @@ NUMPY = {"negative": np.negative, "log": np.log, "asin": np.arcsin, "acos": np.a
          "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "sigmoid": special.expit,
          "softplus": lambda x: np.logaddexp(0, x), "erf": special.erf, "is_finite": np.isfinite,
          "subtract": np.subtract, "multiply": np.multiply, "truediv": np.divide, "atan2": np.arctan2,
-         "floormod": np.mod, "not_equal": np.not_equal, "less": np.less, "less_equal": np.less_equal,
+         "floormod": np.mod, "floordiv": np.floor_divide, "not_equal": np.not_equal, "less": np.less,
+         "less_equal": np.less_equal,
          "greater": np.greater, "greater_equal": np.greater_equal, "reduce_sum": np.sum, "reduce_mean": np.mean,
          "reduce_max": np.max, "reduce_min": np.min, "reduce_prod": np.prod, "reduce_std": np.std,
          "reduce_variance": np.var, "reduce_logsumexp": special.logsumexp, "reduce_any": np.any,
@@ -47,7 +48,7 @@ def test_unary(name):
 
 @pytest.mark.parametrize("name", BINARY)
 def test_binary(name):
-    y = np.where(Y == 0, 1, Y) if name in ("floormod", "divide", "truediv") else Y
+    y = np.where(Y == 0, 1, Y) if name in ("floormod", "floordiv", "divide", "truediv") else Y
     x = np.abs(X) if name == "pow" else X
     _same(getattr(tf.math, name)(tf.constant(x), tf.constant(y)), reference(name)(x, y))
     assert getattr(tf, name) is getattr(tf.math, name)

@@ -16,7 +16,7 @@ WIDE = [[-2.5, -0.5, 0.0], [1.5, 2.5, 3.75]]        # signs, a zero and rounding
 UNIT = [[0.125, 0.25, 0.5], [0.625, 0.75, 0.875]]   # inside (0, 1): 1/x, logarithms, roots, inverse sines
 OTHER = [[1.5, -0.5, 2.0], [-1.5, 2.5, 0.0]]        # equal to WIDE in places, a zero for the logical ops
 IN_UNIT = {"reciprocal", "sqrt", "log", "log2", "log10", "log1p", "asin", "acos", "arcsin", "arccos", "atanh"}
-NONZERO_DIVISOR = {"fmod", "remainder"}             # x mod 0 is NaN in NumPy, 0 or NaN in PyTorch
+NONZERO_DIVISOR = {"fmod", "remainder", "floor_divide"}   # x mod 0: NaN in NumPy, 0 or NaN in PyTorch
 
 
 def unary_operand(torch, name):

@@ -307,3 +307,16 @@ def test_optimizers_step_a_plain_leaf_tensor_as_pytorch_does(make, recorded):
         opt.step()
     assert w.is_leaf and w.requires_grad
     np.testing.assert_allclose(w.detach().numpy(), recorded, rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float32])
+def test_floor_division_and_remainder_round_down_as_pytorch_and_numpy_do(dtype):
+    """``//`` rounds toward minus infinity and ``%`` takes the divisor's sign (PyTorch's floor_divide and
+    remainder, NumPy's floor_divide and mod), reflected too."""
+    a = np.array([7, -7, 5, -5], dtype)
+    b = np.array([2, 2, -3, -3], dtype)
+    x, y = torch.tensor(a), torch.tensor(b)
+    for got, expected in [(x // y, a // b), (x % y, a % b), (x // 2, a // 2), (x % 3, a % 3), (7 // y, 7 // b),
+                          (7 % y, 7 % b), (torch.floor_divide(x, y), np.floor_divide(a, b))]:
+        np.testing.assert_array_equal(got.numpy(), expected)
+        assert got.numpy().dtype == expected.dtype
