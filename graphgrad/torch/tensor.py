@@ -49,6 +49,7 @@ _retaining = eager.WeakIdKeyDictionary()  # non-leaf tensors whose .grad backwar
 # a view -> (the tensor it shows, put_back(base, view) or None: detached, that tensor's state (_state) when the
 # view was taken or last put back, the view's own state then)
 _views = eager.WeakIdKeyDictionary()
+_shown_by = eager.WeakIdKeyDictionary()   # a tensor -> its views: id -> (a weak reference, how it is computed)
 _NO_VIEW = (None, None, None, None)
 # a tensor whose memory NumPy shares -> [the array, a token replaced at each in-place change (for _views)]
 _shared = eager.WeakIdKeyDictionary()
@@ -242,6 +243,7 @@ def _become(t, result):
         if shared is not None:
             np.copyto(shared[0], result.value, casting="unsafe")
             share(t, shared[0])
+        _refresh_views(t)
 
 
 def set_value(t, value):
@@ -281,11 +283,45 @@ def _shown_as_is(t, key, view):
             put_back.plain and _plain(key) and put_back.key == key and not _records(t, view))
 
 
-def _shows(view, base, put_back):
-    """Note that ``view`` shows ``base`` (``put_back(base, new_view)`` is base with the view's elements replaced)."""
+def _shows(view, base, put_back, forward):
+    """Note that ``view`` shows ``base``: ``forward(base's value)`` is its value, ``put_back(base, new_view)`` is
+    base with the view's elements replaced."""
     if view is not base:
         _views[view] = (base, put_back, _state(base), _state(view))
+        shown = _shown_by.get(base)
+        if shown is None:
+            shown = _shown_by[base] = {}
+        i = id(view)
+        shown[i] = (weakref.ref(view, lambda _: shown.pop(i, None)), forward)
     return view
+
+
+def _same(value):
+    return value
+
+
+def _refresh_views(base):
+    """The views of ``base`` show its value now that it changed in place, as PyTorch's views, which share its
+    memory, do: each view that records nothing is computed again from it (a recorded view keeps the values
+    its graph was computed with), and so on down."""
+    shown = _shown_by.get(base)
+    views = [] if not shown else [(view, forward) for ref, forward in list(shown.values())
+                                  for view in [ref()] if view is not None and not view.parents]
+    if not views:
+        return
+    value = base.value
+    copy = _shared.get(base) is not None     # (memory NumPy shares may change: the view holds its own copy)
+    for view, forward in views:
+        new = np.array(forward(value)) if copy else np.asarray(forward(value))
+        shared = _shared.get(view)
+        if shared is not None:
+            np.copyto(shared[0], new, casting="unsafe")
+            share(view, shared[0])
+        else:
+            new.setflags(False)   # (write=False)
+            view._node, view._value = None, new
+        _views[view] = (base, _views.get(view, _NO_VIEW)[1], _state(base), _state(view))
+        _refresh_views(view)
 
 
 class Tensor(eager.Tensor):
@@ -380,7 +416,7 @@ class Tensor(eager.Tensor):
 
     def detach(self):
         """The same value as a new leaf, cut from the recorded graph (changing it in place changes this tensor)."""
-        return _shows(Tensor.leaf(self.value), self, None)
+        return _shows(Tensor.leaf(self.value), self, None, _same)
 
     def contiguous(self, memory_format=None):
         """The tensor itself when its elements lie in order in memory, else a copy that is (as in PyTorch: a
@@ -465,10 +501,12 @@ class Tensor(eager.Tensor):
                 result = eager.made(Tensor, None, value)
         if result is None:
             result = eager.call(ops.index, self, key)
-        return _shows(result, self, _Put(key)) if _basic(key) else result
+        return _shows(result, self, _Put(key), lambda b: b[key]) if _basic(key) else result
 
     def view(self, *shape):
-        return _shows(eager.call(ops.reshape, self, _dims(shape)), self, lambda b, v: ops.reshape(v, b.shape))
+        dims = _dims(shape)
+        return _shows(eager.call(ops.reshape, self, dims), self, lambda b, v: ops.reshape(v, b.shape),
+                      lambda b: np.reshape(b, dims))
 
     reshape = view
 
@@ -487,7 +525,8 @@ class Tensor(eager.Tensor):
     def permute(self, *dims):
         axes = tuple(d % max(self.ndim, 1) for d in _dims(dims))
         inverse = tuple(int(i) for i in np.argsort(axes))
-        return _shows(eager.call(ops.transpose, self, axes), self, lambda b, v: ops.transpose(v, inverse))
+        return _shows(eager.call(ops.transpose, self, axes), self, lambda b, v: ops.transpose(v, inverse),
+                      lambda b: np.transpose(b, axes))
 
     def transpose(self, dim0, dim1):
         """Axes ``dim0`` and ``dim1`` swapped."""
@@ -1030,6 +1069,7 @@ class Parameter(eager.Variable, Tensor):
     def _set(self, array, name, requires_grad, node=None):
         super()._set(array, name, requires_grad, node)
         _owners[self._current] = weakref.ref(self)
+        _refresh_views(self)   # (an optimizer's step: ``p.data`` taken before shows the new value)
 
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self.snapshot())
