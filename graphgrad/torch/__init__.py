@@ -74,6 +74,18 @@ def from_numpy(array):
     return share(Tensor(None, array), array)
 
 
+def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor without a copy where it can: a tensor of that dtype is itself, a NumPy array of it
+    shares its memory (``from_numpy``); anything else is copied (``tensor``)."""
+    on_cpu(device)
+    wanted = None if dtype is None else np.dtype(dtype)
+    if isinstance(data, Tensor) and (wanted is None or data.spec.dtype == wanted):
+        return data
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biuf" and (wanted is None or data.dtype == wanted):
+        return from_numpy(data)
+    return tensor(data, dtype)
+
+
 def set_default_device(device):
     """Where new tensors go: only the CPU (or None, the default) is accepted."""
     on_cpu(device)

@@ -671,6 +671,16 @@ class Tensor(eager.Tensor):
         (x,) = promoted([self], to_float=True)
         return eager.call(ops.logsumexp, x, axis=dim, keepdims=keepdim)
 
+    def softmax(self, dim):
+        """exp(x) / Σ exp(x) along ``dim`` (``torch.softmax``, ``F.softmax``); integers are taken as floats."""
+        (x,) = promoted([self], to_float=True)
+        return eager.call(ops.softmax, x, axis=dim)
+
+    def log_softmax(self, dim):
+        """log softmax along ``dim``, without overflow; integers are taken as floats."""
+        (x,) = promoted([self], to_float=True)
+        return named(eager.call(ops.log_softmax, x, axis=dim), "log_softmax", self)
+
     def expand(self, *sizes):
         """This tensor broadcast to ``sizes`` (-1 keeps an axis's size; new axes go in front), as a new tensor."""
         sizes = _dims(sizes)
@@ -906,7 +916,7 @@ BINARY = {
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
              "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum", "prod",
-             "logsumexp")
+             "logsumexp", "softmax", "log_softmax")
 
 
 def where(condition, input=None, other=None):
@@ -930,7 +940,7 @@ def _numpy_names(method):
 
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
 for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "norm", "var", "std", "all", "any", "cumsum", "prod",
-              "logsumexp"):
+              "logsumexp", "softmax", "log_softmax"):
     setattr(Tensor, _name, _numpy_names(getattr(Tensor, _name)))
 
 

@@ -347,3 +347,29 @@ def test_floor_division_and_remainder_round_down_as_pytorch_and_numpy_do(dtype):
                           (7 % y, 7 % b), (torch.floor_divide(x, y), np.floor_divide(a, b))]:
         np.testing.assert_array_equal(got.numpy(), expected)
         assert got.numpy().dtype == expected.dtype
+
+
+def test_softmax_and_log_softmax_as_functions_and_methods_are_scipys():
+    from scipy import special
+    a = np.array([[1.0, 2.0, 4.0], [3.0, -1.0, 0.5]], np.float32)
+    x = torch.tensor(a)
+    for dim in (0, 1, -1):
+        for got in (torch.softmax(x, dim), x.softmax(dim), torch.nn.functional.softmax(x, dim)):
+            np.testing.assert_allclose(got.numpy(), special.softmax(a, axis=dim), rtol=1e-6)
+        for got in (torch.log_softmax(x, dim=dim), x.log_softmax(dim)):
+            np.testing.assert_allclose(got.numpy(), special.log_softmax(a, axis=dim), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(torch.softmax(torch.tensor([1, 2]), 0).numpy(), special.softmax([1.0, 2.0]),
+                               rtol=1e-6)   # integers taken as floats
+
+
+def test_as_tensor_shares_what_it_can_and_copies_the_rest():
+    a = np.ones(3, np.float32)
+    shared = torch.as_tensor(a)
+    shared += 1
+    np.testing.assert_array_equal(a, [2.0, 2.0, 2.0])             # a NumPy array of the dtype: its memory
+    copied = torch.as_tensor(a, dtype=torch.float64)
+    copied += 1
+    np.testing.assert_array_equal(a, [2.0, 2.0, 2.0])             # another dtype: a copy
+    assert copied.dtype == torch.float64
+    t = torch.tensor([1.0, 2.0])
+    assert torch.as_tensor(t) is t and torch.as_tensor([1, 2]).dtype == torch.int64
