@@ -148,16 +148,6 @@ class _Ref:
         self.at = at
 
 
-def _resolved(tree, found):
-    """``tree`` (nested tuples and lists) with ``found(ref)`` for each ``_Ref`` in it."""
-    kind = type(tree)
-    if kind is _Ref:
-        return found(tree)
-    if kind is tuple or kind is list:
-        return kind(_resolved(v, found) for v in tree)
-    return tree
-
-
 class Entry:
     """One recorded call: its ``key``; ``nodes``, each node it made with where its inputs come from (an index:
     ``0 .. n-1`` the operands, then the nodes made; ``-1, -2, ...`` the ``constants``, tensors); ``out``, what
@@ -319,7 +309,7 @@ class Session:
             pendings.append(pending)
             pool.append(t)
         for m, remark in entry.marks:
-            cls.mark(pool[len(snapshots) + m], _resolved(remark, found))
+            cls.mark(pool[len(snapshots) + m], tree_map(found, remark, _Ref))
         return found(entry.out) if type(entry.out) is _Ref else tree_map(found, entry.out, _Ref)
 
     def _made(self, t):

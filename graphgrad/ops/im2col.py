@@ -18,8 +18,6 @@ read in place by ``gemm``): input gradient ``col2im(Wᵀ·g)``, weight gradient
 pass shares (common-subexpression elimination). A grouped convolution is one
 convolution per group on its slices of the channels, joined.
 """
-import numpy as np
-
 from . import windows as win
 from ..graph.primitive import Primitive, apply
 from .joining import concatenate

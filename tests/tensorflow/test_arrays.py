@@ -1,10 +1,8 @@
 """Making, joining, picking, padding, norms and clipping in the TF spelling, against NumPy and closed forms, with
 TensorFlow's dtypes (int32 for Python ints, float32 for Python floats)."""
 import numpy as np
-import pytest
 
 import graphgrad.tensorflow as tf
-from graphgrad.errors import ArgumentError
 
 M = np.array([[3.0, -4.0, 0.5], [1.0, 2.0, -2.0]], np.float32)
 
