@@ -23,7 +23,7 @@ _round = elementwise("round", lambda x, decimals: np.round(x, decimals), None, _
                      "round({0}, {decimals})", r"\operatorname{{round}}({0}, {decimals})",
                      scalar="np.round({0}, {decimals})")
 
-_DIVISOR = Domain(lambda x, y: y != 0, "the divisor must not be 0")
+_DIVISOR = Domain(lambda x, y: y != 0, "it needs a non-zero divisor")
 mod = elementwise("mod", np.mod, sympy_function.Mod, (lambda a, x, y: 1, lambda a, x, y: -floor(x / y)),
                   "{0} mod {1}", r"{0} \bmod {1}", precedence=20, domain=_DIVISOR, dtype=numeric,
                   scalar="{0} % {1}")   # Python's %, like np.mod, takes the divisor's sign
