@@ -76,9 +76,16 @@ def key_of(value, depth=0):
     kind = type(value)
     if kind in _AS_THEY_ARE:
         return value if kind is not bool else ("bool", value)
-    if isinstance(value, np.dtype):
-        return (np.dtype, value)   # hashable, equal by value (its repr is the slowest part of a model's key)
-    if isinstance(value, _PLAIN):
+    if kind is types.FunctionType:
+        try:
+            cells = tuple(key_of(c.cell_contents, depth + 1) for c in value.__closure__ or ())
+        except ValueError:   # an empty cell
+            raise _Unkeyed from None
+        return (value.__code__, cells, key_of(value.__defaults__, depth + 1),
+                key_of(value.__kwdefaults__, depth + 1))
+    if _plain_kinds[kind]:
+        if isinstance(value, np.dtype):
+            return (np.dtype, value)   # hashable, equal by value (its repr is the slowest part of a model's key)
         return (kind, repr(value))
     if kind in (tuple, list):
         return (kind,) + tuple(key_of(v, depth + 1) for v in value)
@@ -94,20 +101,30 @@ def key_of(value, depth=0):
         return value   # compared by identity, and held by graphgrad for good
     if isinstance(value, (type, types.ModuleType, types.BuiltinFunctionType)):
         return _Same(value)
-    if kind is types.FunctionType:
-        try:
-            cells = tuple(key_of(c.cell_contents, depth + 1) for c in value.__closure__ or ())
-        except ValueError:   # an empty cell
-            raise _Unkeyed from None
-        return (value.__code__, cells, key_of(value.__defaults__, depth + 1),
-                key_of(value.__kwdefaults__, depth + 1))
     if kind is types.MethodType:
         return (types.MethodType, key_of(value.__func__, depth + 1), key_of(value.__self__, depth + 1))
     if isinstance(value, (Tensor, Node)):
         raise _Unkeyed
-    plain = tuple((k, key_of(v, depth + 1)) for k, v in getattr(value, "__dict__", {}).items()
-                  if type(v) in _AS_THEY_ARE or isinstance(v, _PLAIN))
-    return (_Same(value), plain)
+    plain = []
+    for k, v in getattr(value, "__dict__", {}).items():
+        kind = type(v)
+        if kind in _AS_THEY_ARE and kind is not bool:
+            plain.append((k, v))
+        elif _plain_kinds[kind]:
+            plain.append((k, key_of(v, depth + 1)))
+    return (_Same(value), tuple(plain))
+
+
+class _PlainKinds(dict):
+    """Whether a type is one of ``_PLAIN``'s, found once per type (``isinstance`` against them costs an object's
+    key most of its time)."""
+
+    def __missing__(self, kind):
+        self[kind] = issubclass(kind, _PLAIN)
+        return self[kind]
+
+
+_plain_kinds = _PlainKinds()
 
 
 _NESTING = (tuple, list, dict)   # the containers a call's arguments may hold tensors in
@@ -294,7 +311,7 @@ class Session:
 
     def _replay(self, entry, cls, snapshots):
         """The call's result made from ``entry``'s nodes on these operands, every tensor deferred."""
-        pool, constants, recorded = list(snapshots), entry.constants, cls.recorded
+        pool, constants, results = list(snapshots), entry.constants, []
         step_made, pendings, index = self.made, self.pendings, self.index
 
         def found(ref):
@@ -303,11 +320,12 @@ class Session:
             parents = tuple([pool[i] if i >= 0 else constants[-1 - i] for i in inputs])
             pending = Pending()
             t = made(cls, template.on([p._node for p in parents]), pending, parents, True)
-            recorded(t, parents)
+            results.append((t, parents))
             index[id(pending)] = len(step_made)
             step_made.append(t)
             pendings.append(pending)
             pool.append(t)
+        cls.recorded_all(results)
         for m, remark in entry.marks:
             cls.mark(pool[len(snapshots) + m], tree_map(found, remark, _Ref))
         return found(entry.out) if type(entry.out) is _Ref else tree_map(found, entry.out, _Ref)

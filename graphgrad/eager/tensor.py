@@ -197,6 +197,12 @@ class Tensor:
         """Called once per recorded result (spellings note it, e.g. on their tapes)."""
 
     @classmethod
+    def recorded_all(cls, results):
+        """``recorded`` of each ``(result, operands)`` in order: a replayed call's (``eager.replay``)."""
+        for result, operands in results:
+            cls.recorded(result, operands)
+
+    @classmethod
     def remark(cls, tensor):
         """What the spelling noted about a recorded ``tensor`` beyond its node (PyTorch's name of its grad_fn),
         for a traced loop's replay to note again on the tensor that replays it (``mark``); None for nothing."""
@@ -357,6 +363,16 @@ class Variable(Tensor):
             raise InputValueError(f"cannot assign a value of shape {array.shape} to variable "
                                   f"'{self.name}' of shape {node.shape}")
         self._set(array, None, self.requires_grad, node.on(()))   # (the same name, shape and dtype)
+        return self
+
+    def take(self, array):
+        """``assign`` of an array made for this variable, of its shape and dtype (an optimizer step's output),
+        held as it is: an update of small weights spends more on ``assign``'s copy and checks than on its
+        arithmetic."""
+        if array.flags.writeable and not array.flags.owndata:   # a view of some other array: copied
+            array = array.copy()
+        array.setflags(write=False)
+        self._set(array, None, self.requires_grad, self._node.on(()))
         return self
 
 

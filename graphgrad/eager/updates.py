@@ -107,10 +107,11 @@ class Updater:
         return arrays
 
     def commit(self, step, env, variables, assign=None):
-        """Store what ``step`` computed (``env``: arrays by node id): new values, slots, globals; count the step."""
+        """Store what ``step`` computed (``env``: arrays by node id, made for it): new values (``Variable.take``),
+        slots, globals; count the step."""
         update = step.update
         for v, name in zip(variables, step.params):
-            (assign or type(v).assign)(v, env[update.new_params[name].id])
+            (assign or type(v).take)(v, env[update.new_params[name].id])
             self.slots[v] = {s: env[update.new_slots[name][s].id] for s in self.optimizer.slot_names}
         self.globals = {k: env.get(n.id, self.globals[k]) for k, n in update.new_globals.items()}
         self.iterations += 1

@@ -250,7 +250,7 @@ def set_value(t, value):
     """``t``, a Parameter or any leaf tensor, now holds ``value``: an optimizer's step, made in place without
     recording (PyTorch's optimizers take any leaf tensor)."""
     if isinstance(t, eager.Variable):
-        t.assign(value)
+        t.take(value)
     else:
         with eager.no_grad():
             _become(t, Tensor.leaf(value))
