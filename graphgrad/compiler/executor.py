@@ -129,16 +129,14 @@ class CompiledGraph(_Generated):
 
 
 def _kernel_argument(array):
-    """An array argument as the kernel was compiled for it: 0-d as a scalar, read-only ones (eager tensors'
-    values) copied, since Numba would type and compile the kernel again for either."""
-    if array.ndim == 0:
-        return array[()]
-    return array if array.flags.writeable else array.copy()
+    """An array argument as the kernel was compiled for it: 0-d as a scalar (Numba would type and compile the
+    kernel again for a 0-d array; it takes read-only arrays, eager tensors' values, as they are)."""
+    return array[()] if array.ndim == 0 else array
 
 
 def _kernel_array(array):
-    """``array`` as the kernels take it: C-contiguous and writable (a copy only when it is not)."""
-    return np.require(array, requirements=["C", "W"])
+    """``array`` as the kernels take it: C-contiguous (a copy only when it is not)."""
+    return np.require(array, requirements=["C"])
 
 
 def compile(graph, wrt=None, *, passes=True, parallel=False):

@@ -48,12 +48,15 @@ from graphgrad.errors import ShapeError
 '''
 
 
-def numba_type(node, flat=False):
-    """The Numba type of an argument holding ``node``: a scalar, or a C-contiguous array."""
+def numba_type(node, flat=False, readonly=False):
+    """The Numba type of an argument holding ``node``: a scalar, or a C-contiguous array (``readonly``: one the
+    function only reads, which then takes read-only and writable arrays alike)."""
     base = np.dtype(node.dtype).name
     if is_scalar(node) and not flat:
         return base
     ndim = 1 if flat else node.ndim
+    if readonly:
+        return f"Array({base}, {ndim}, 'C', readonly=True)"
     return f"{base}[{', '.join([':'] * (ndim - 1) + ['::1'])}]"
 
 
@@ -152,7 +155,7 @@ def forward_module(graph, parallel=False):
     args, sig = [], []
     for k, node in enumerate(graph.inputs):
         arg = names[node.id]
-        sig.append(numba_type(node))
+        sig.append(numba_type(node, readonly=True))   # (an eager tensor's value is read-only: taken as it is)
         if is_scalar(node):
             args.append(arg)
             continue

@@ -366,11 +366,9 @@ class Variable(Tensor):
         return self
 
     def take(self, array):
-        """``assign`` of an array made for this variable, of its shape and dtype (an optimizer step's output),
-        held as it is: an update of small weights spends more on ``assign``'s copy and checks than on its
-        arithmetic."""
-        if array.flags.writeable and not array.flags.owndata:   # a view of some other array: copied
-            array = array.copy()
+        """``assign`` of an array made for this variable, of its shape and dtype, that nothing else holds (an
+        optimizer step's output), held as it is: ``assign``'s copy and checks cost an update of small weights
+        more than its arithmetic, and a large one a copy of each weight a step."""
         array.setflags(write=False)
         self._set(array, None, self.requires_grad, self._node.on(()))
         return self
