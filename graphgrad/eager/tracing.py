@@ -35,7 +35,8 @@ import numpy as np
 
 from .. import ops
 from ..autodiff import adjoints
-from ..graph import Graph
+from ..graph import Graph, Node
+from ..graph.primitive import INPUT
 from ..nn import optimizers
 from . import replay
 from .gradients import gradients, history, reads_of
@@ -52,10 +53,11 @@ def enabled():
     return os.environ.get("GRAPHGRAD_EAGER", "").strip().lower() not in ("1", "true", "yes", "on")
 
 
-def _arm(updater, variables):
-    """Defer the operations on ``variables`` (their values now), or no longer when their loop is not traced."""
+def _arm(updater, variables, on):
+    """Defer the operations on ``variables`` (their values now), or no longer when their loop is not traced
+    (``on``: whether tracing is ``enabled``)."""
     tracer = tracer_of(updater)
-    if tracer.off or not enabled():
+    if tracer.off or not on:
         _armed.pop(updater, None)
     else:
         armed = _armed.get(updater)
@@ -81,8 +83,8 @@ class DeferredBackward:
         self.target, self.leaves, self.owners, self.through = target, leaves, owners or leaves, through
         self.assign = assign or (lambda owner, gradient: None)
         cls = type(target)
-        self.grads = [made(cls, ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
-                      for leaf in leaves]
+        self.grads = [made(cls, Node.of(INPUT, (), {}, leaf.node.shape, leaf.node.dtype, unique_name("grad")),
+                           Pending(self)) for leaf in leaves]   # (a leaf's node's fields, as a node holds them)
         self.reads = None   # for a tape's gradient: each source's position among the leaves (None: not read)
         self.done = False
         for owner, grad in zip(self.owners, self.grads):
@@ -209,16 +211,17 @@ def step(updater, variables, grads, assign=None):
     """The optimizer's step on ``variables`` (``grads`` tensors or None): one traced program when every
     gradient was deferred by one ``backward`` whose step is still uncomputed, else ``updater.apply``.
     Then the operations on the variables' new values are deferred: the next step is traced."""
-    if not _traced(updater, variables, grads, assign):
+    on = enabled()
+    if not (on and _traced(updater, variables, grads, assign)):
         updater.apply(zip(grads, variables), assign=assign)
-    _arm(updater, variables)
+    _arm(updater, variables, on)
     return updater.iterations
 
 
 def _traced(updater, variables, grads, assign):
     """Run the step as its structure's program: True if done (False: nothing changed)."""
     tracer = tracer_of(updater)
-    found = None if tracer.off or not enabled() else _deferred(variables, grads)
+    found = None if tracer.off else _deferred(variables, grads)
     if found is None:
         return False
     back, pairs = found
@@ -360,6 +363,14 @@ def _build(updater, back, pairs, tensors):
     return Built(graph, loss, grads, _Step(graph, params, step_grads, update), updated, TieredGraph(graph))
 
 
+def _finite(arrays):
+    """Whether every element of ``arrays`` is finite: small ones checked together, large ones by sums of squares
+    (not finite when some element is not; one that overflows has the step run eagerly, which checks again)."""
+    if sum([a.size for a in arrays]) < 1 << 16:
+        return bool(np.isfinite(np.concatenate([a.ravel() for a in arrays])).all())
+    return math.isfinite(sum([float(np.dot(a.ravel(), a.ravel())) for a in arrays]))
+
+
 def _run(program, updater, back, pairs, arrays, assign):
     """Run ``program`` on this step's input ``arrays`` and store what it computed; False (nothing stored) when
     the loss or a gradient is not finite, so the step is run eagerly and reports as eager code does."""
@@ -372,8 +383,8 @@ def _run(program, updater, back, pairs, arrays, assign):
     env = {n.id: np.asarray(r, n.dtype) for n, r in zip(built.graph.outputs, results)}
     loss = env[built.loss.id]
     found = [None if g is None else env[g.id] for g in built.grads]
-    if not math.isfinite(sum([float(np.dot(a.ravel(), a.ravel())) for a in [loss] + found if a is not None])):
-        return False   # (a sum of squares is not finite when some element is not; one that overflows runs eagerly)
+    if not _finite([loss] + [g for g in found if g is not None]):
+        return False
     program.calls += 1
     back.target._value.array = loss
     back.fill(found)

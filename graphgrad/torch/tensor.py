@@ -207,9 +207,10 @@ def _check_in_place(t):
 
 
 def _owner(t, default=None):
-    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``), or ``default``."""
+    """The tensor whose ``.grad`` gets ``t``'s gradient (``_owners``; for a parameter's value, the parameter),
+    or ``default``."""
     ref = _owners.get(t)
-    owner = None if ref is None else ref()
+    owner = eager.Variable.holder(t) if ref is None else ref()
     return default if owner is None else owner
 
 
@@ -1078,7 +1079,6 @@ class Parameter(eager.Variable, Tensor):
 
     def _set(self, array, name, requires_grad, node=None):
         super()._set(array, name, requires_grad, node)
-        _owners[self._current] = weakref.ref(self)
         _refresh_views(self)   # (an optimizer's step: ``p.data`` taken before shows the new value)
 
     def __repr__(self):

@@ -162,7 +162,7 @@ class Module:
             settings, when = _PURE.get(type(module), (None, None))
             if settings is None or when is not None and not when(module):
                 return None
-            structure.append((module, tuple(_setting(getattr(module, name)) for name in settings)))
+            structure.append((module, tuple([_setting(getattr(module, name)) for name in settings])))
             operands.extend(module._parameters.values())
             stack.extend(reversed(module._modules.values()))
         return tuple(structure), operands
