@@ -69,6 +69,18 @@ _PLAIN = (type(None), bool, int, float, complex, str, bytes, np.generic, np.dtyp
 _AS_THEY_ARE = frozenset((int, str, bool, type(None)))   # keys of themselves (a bool apart from 0 and 1)
 
 
+class _PlainKinds(dict):
+    """Whether a type is one of ``_PLAIN``'s, found once per type (``isinstance`` against them costs an object's
+    key most of its time)."""
+
+    def __missing__(self, kind):
+        self[kind] = issubclass(kind, _PLAIN)
+        return self[kind]
+
+
+_plain_kinds = _PlainKinds()
+
+
 def key_of(value, depth=0):
     """A hashable key of a builder or an argument that is not a tensor, equal only for the same graph."""
     if depth > 8:
@@ -113,18 +125,6 @@ def key_of(value, depth=0):
         elif _plain_kinds[kind]:
             plain.append((k, key_of(v, depth + 1)))
     return (_Same(value), tuple(plain))
-
-
-class _PlainKinds(dict):
-    """Whether a type is one of ``_PLAIN``'s, found once per type (``isinstance`` against them costs an object's
-    key most of its time)."""
-
-    def __missing__(self, kind):
-        self[kind] = issubclass(kind, _PLAIN)
-        return self[kind]
-
-
-_plain_kinds = _PlainKinds()
 
 
 _NESTING = (tuple, list, dict)   # the containers a call's arguments may hold tensors in
@@ -311,7 +311,7 @@ class Session:
 
     def _replay(self, entry, cls, snapshots):
         """The call's result made from ``entry``'s nodes on these operands, every tensor deferred."""
-        pool, constants, results = list(snapshots), entry.constants, []
+        pool, constants, recorded = list(snapshots), entry.constants, cls.recorded
         step_made, pendings, index = self.made, self.pendings, self.index
 
         def found(ref):
@@ -320,12 +320,11 @@ class Session:
             parents = tuple([pool[i] if i >= 0 else constants[-1 - i] for i in inputs])
             pending = Pending()
             t = made(cls, template.on([p._node for p in parents]), pending, parents, True)
-            results.append((t, parents))
+            recorded(t, parents)
             index[id(pending)] = len(step_made)
             step_made.append(t)
             pendings.append(pending)
             pool.append(t)
-        cls.recorded_all(results)
         for m, remark in entry.marks:
             cls.mark(pool[len(snapshots) + m], tree_map(found, remark, _Ref))
         return found(entry.out) if type(entry.out) is _Ref else tree_map(found, entry.out, _Ref)

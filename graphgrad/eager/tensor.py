@@ -197,12 +197,6 @@ class Tensor:
         """Called once per recorded result (spellings note it, e.g. on their tapes)."""
 
     @classmethod
-    def recorded_all(cls, results):
-        """``recorded`` of each ``(result, operands)`` in order: a replayed call's (``eager.replay``)."""
-        for result, operands in results:
-            cls.recorded(result, operands)
-
-    @classmethod
     def remark(cls, tensor):
         """What the spelling noted about a recorded ``tensor`` beyond its node (PyTorch's name of its grad_fn),
         for a traced loop's replay to note again on the tensor that replays it (``mark``); None for nothing."""

@@ -76,14 +76,9 @@ class Tensor(eager.Tensor):
 
     @classmethod
     def recorded(cls, result, operands):
-        cls.recorded_all(((result, operands),))
-
-    @classmethod
-    def recorded_all(cls, results):
         for tape in active_tapes():
-            for result, operands in results:
-                if tape.watches(operands):
-                    tape.note(result, operands)
+            if tape.watches(operands):
+                tape.note(result, operands)
 
     @property
     def dtype(self):
