@@ -31,6 +31,19 @@ def _train_both(step, data, epochs, seed=3, init=initial_values):
     return results
 
 
+def test_a_graph_kernel_takes_read_only_arrays_as_they_are():
+    """Eager tensors hold read-only arrays: the kernel itself takes them, and writable ones, with no copy made
+    for it (a traced step's weights are read-only)."""
+    a, b = make_input("a", (3, 4), np.float32), make_input("b", (4,), np.float32)
+    compiled = compile(Graph([gg.ops.relu(a * b + 1.0)], [a, b]))
+    x = np.arange(12, dtype=np.float32).reshape(3, 4) - 5
+    y = np.linspace(-1, 1, 4, dtype=np.float32)
+    expected = np.maximum(x * y + 1, 0)
+    x.setflags(write=False)
+    for args in ((x, y), (x.copy(), y)):
+        np.testing.assert_array_equal(compiled.kernel(*args, *compiled.sizes).reshape(3, 4), expected)
+
+
 def test_compiled_loop_trains_the_same_weights_as_the_interpreter(moons):
     step, data, dtype = moons
     (l1, p1, s1), (l2, p2, s2) = _train_both(step, data, epochs=5)

@@ -45,6 +45,16 @@ def test_assign_keeps_recorded_history():
     assert float(x) == 5.0
 
 
+def test_take_holds_an_optimizers_array_as_it_is_read_only_and_keeps_recorded_history():
+    x = eager.Variable([1.0, 2.0])
+    y = (x * x).sum()
+    new = np.array([5.0, 6.0])
+    x.take(new)
+    assert x.value is new and not new.flags.writeable   # held without a copy, and no one writes it now
+    (g,) = eager.gradients(y, [y.parents[0].parents[0]])
+    np.testing.assert_array_equal(g.numpy(), [2.0, 4.0])   # 2·x at the recorded x = [1, 2]
+
+
 def test_assign_refuses_another_shape():
     x = eager.Variable([1.0, 2.0])
     with pytest.raises(InputValueError, match="shape"):

@@ -3,6 +3,7 @@ in every case the eager semantics cover (values read mid-step, in-place changes,
 structure, accumulated gradients, domain errors), with ``GRAPHGRAD_EAGER=1`` as the reference."""
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import graphgrad.torch as torch
 from graphgrad.eager import tracing
@@ -214,6 +215,21 @@ def test_a_domain_error_in_a_traced_step_is_reported_as_eagerly(monkeypatch):
             optimizer.step()
     assert traced_calls(optimizer) == 2
     assert "ln" in str(traced.value)
+
+
+_FLOATS = st.floats(-1e6, 1e6, width=32)
+
+
+@given(st.lists(st.integers(1, 70_000), min_size=1, max_size=3), st.sampled_from([0.0, np.nan, np.inf, -np.inf]),
+       st.data())
+@settings(max_examples=40, deadline=None)
+def test_a_traced_steps_finite_check_finds_every_nan_and_infinity(sizes, bad, data):
+    """Small results are checked together, large ones (a weight of seed 004's net) by sums of squares: a NaN
+    or an infinity anywhere among them is found, whatever the sizes."""
+    arrays = [np.full(n, data.draw(_FLOATS), np.float32) for n in sizes]
+    which = data.draw(st.integers(0, len(arrays) - 1))
+    arrays[which][data.draw(st.integers(0, sizes[which] - 1))] = bad
+    assert tracing._finite(arrays) == bool(bad == 0.0)
 
 
 def test_the_off_switch_and_the_inspection_of_a_program(monkeypatch):
