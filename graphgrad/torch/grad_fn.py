@@ -31,7 +31,8 @@ SPELLED = {
     "log_softmax": "LogSoftmax", "leaky_relu": "LeakyRelu", "elu": "Elu", "selu": "Elu", "gelu": "Gelu",
     "softplus": "Softplus", "pad": "ConstantPadNd", "conv2d": "Convolution", "max_pool2d": "MaxPool2DWithIndices",
     "avg_pool2d": "AvgPool2D", "t": "T", "transpose": "Transpose", "unsqueeze": "Unsqueeze", "stack": "Stack",
-    "batch_norm": "NativeBatchNorm", "norm": "LinalgVectorNorm", "std": "Std",
+    "batch_norm": "NativeBatchNorm", "norm": "LinalgVectorNorm", "std": "Std", "unbind": "Unbind",
+    "split": "Split", "split_with_sizes": "SplitWithSizes",
 }
 # the node of a spelled function's result -> (PyTorch's name, the operands next_functions lists); by node, since
 # the tensors that record the result (snapshots) and the result changed in place are other tensors

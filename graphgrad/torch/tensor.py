@@ -70,6 +70,15 @@ def _dims(shape):
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
 
 
+def _dim(dim, ndim):
+    """``dim`` as an axis of a tensor of ``ndim`` dimensions (negative counts from the end), refused out of range
+    as PyTorch refuses it (a 0-d tensor takes 0 and -1)."""
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise ShapeError(f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
+    return dim % size
+
+
 def _key(key):
     """An index with tensors in it read as their values (keys are constants of the graph)."""
     parts = key if isinstance(key, tuple) else (key,)
@@ -515,16 +524,16 @@ class Tensor(eager.Tensor):
         """Axes of length 1 removed (all, or ``dim`` when it has length 1; otherwise the same shape)."""
         if dim is None:
             return self.view(tuple(n for n in self.shape if n != 1))
-        dim = dim % max(self.ndim, 1)
+        dim = _dim(dim, self.ndim)
         return self.view(self.shape[:dim] + self.shape[dim + 1:] if self.shape[dim] == 1 else self.shape)
 
     def unsqueeze(self, dim):
         """A new axis of length 1 at ``dim`` (negative counts from the end of the result)."""
-        dim = dim % (self.ndim + 1)
+        dim = _dim(dim, self.ndim + 1)
         return named(self.view(self.shape[:dim] + (1,) + self.shape[dim:]), "unsqueeze", self)
 
     def permute(self, *dims):
-        axes = tuple(d % max(self.ndim, 1) for d in _dims(dims))
+        axes = tuple(_dim(d, self.ndim) for d in _dims(dims))
         inverse = tuple(int(i) for i in np.argsort(axes))
         return _shows(eager.call(ops.transpose, self, axes), self, lambda b, v: ops.transpose(v, inverse),
                       lambda b: np.transpose(b, axes))
@@ -532,6 +541,7 @@ class Tensor(eager.Tensor):
     def transpose(self, dim0, dim1):
         """Axes ``dim0`` and ``dim1`` swapped."""
         axes = list(range(self.ndim))
+        dim0, dim1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return named(self.permute(axes), "transpose", self)
 
@@ -543,9 +553,64 @@ class Tensor(eager.Tensor):
         return self.permute(tuple(reversed(range(self.ndim))))
 
     def flatten(self, start_dim=0, end_dim=-1):
-        start, end = start_dim % max(self.ndim, 1), end_dim % max(self.ndim, 1)
+        start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
         return self.view(shape)
+
+    # --- pieces along an axis: views, through basic indexing (changing one in place changes this tensor) ---
+    def _along(self, dim, part):
+        """This tensor indexed by ``part`` (an int or a slice) along axis ``dim`` (checked)."""
+        return self[(slice(None),) * dim + (part,)]
+
+    def narrow(self, dim, start, length):
+        """The ``length`` elements from ``start`` (negative counts from the end) along ``dim``."""
+        dim = _dim(dim, self.ndim)
+        size = self.shape[dim]
+        if not -size <= start <= size:
+            raise ShapeError(f"narrow(): start out of range (expected to be in range of [{-size}, {size}], "
+                             f"but got {start})")
+        start = start + size if start < 0 else start
+        if length < 0 or start + length > size:
+            raise ShapeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        return self._along(dim, slice(start, start + length))
+
+    def select(self, dim, index):
+        """Element ``index`` (negative counts from the end) along ``dim``, that axis removed."""
+        dim = _dim(dim, self.ndim)
+        if not -self.shape[dim] <= index < self.shape[dim]:
+            raise ShapeError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
+                             f"dimension {dim}")
+        return self._along(dim, index % self.shape[dim])
+
+    def unbind(self, dim=0):
+        """The tensors along ``dim``, each with that axis removed."""
+        dim = _dim(dim, self.ndim)
+        return tuple(named(self._along(dim, i), "unbind", self) for i in range(self.shape[dim]))
+
+    def split(self, split_size_or_sections, dim=0):
+        """Pieces along ``dim``: of ``split_size`` elements each (the last may be smaller), or of the sizes
+        listed (which must add up to the axis's size)."""
+        dim = _dim(dim, self.ndim)
+        size = self.shape[dim]
+        if isinstance(split_size_or_sections, (int, np.integer)):
+            step = int(split_size_or_sections)
+            if step < 0 or step == 0 and size:
+                raise ShapeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+            sizes, spelled = [min(step, size - start) for start in range(0, size, step or 1)] or [0], "split"
+        else:
+            sizes, spelled = [int(n) for n in split_size_or_sections], "split_with_sizes"
+            if sum(sizes) != size or min(sizes, default=0) < 0:
+                raise ShapeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                                 f"size at dimension {dim}), but got split_sizes={sizes}")
+        starts = np.cumsum([0] + sizes[:-1])
+        return tuple(named(self._along(dim, slice(int(s), int(s) + n)), spelled, self) for s, n in zip(starts, sizes))
+
+    def chunk(self, chunks, dim=0):
+        """At most ``chunks`` pieces along ``dim``, of ``ceil(size / chunks)`` elements each (the last may be
+        smaller; fewer pieces when that size leaves none for the rest)."""
+        if chunks <= 0:
+            raise ArgumentError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        return self.split(-(-self.shape[_dim(dim, self.ndim)] // chunks), dim)
 
     def sum(self, dim=None, keepdim=False):
         return eager.call(ops.sum, self, axis=dim, keepdims=keepdim)
@@ -618,7 +683,7 @@ class Tensor(eager.Tensor):
         if index.ndim != self.ndim or index.dtype.kind not in "iu":
             raise ArgumentError(f"gather: index must be an integer tensor with as many dimensions as the input "
                                 f"({self.ndim}), got {index.dtype} of shape {index.shape}")
-        dim = dim % max(self.ndim, 1)
+        dim = _dim(dim, self.ndim)
         near = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
         return eager.call(lambda x: ops.take_along_axis(ops.index(x, near), index, axis=dim), self)
 
@@ -917,7 +982,7 @@ BINARY = {
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
              "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum", "prod",
-             "logsumexp", "softmax", "log_softmax")
+             "logsumexp", "softmax", "log_softmax", "narrow", "select", "unbind", "split", "chunk")
 
 
 def where(condition, input=None, other=None):

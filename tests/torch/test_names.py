@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from graphgrad import torch
+from graphgrad.errors import ArgumentError, ShapeError
 from graphgrad.torch.tensor import BINARY, UNARY
 from tests.torch.recorded import replay
 
@@ -74,7 +75,44 @@ CASES = {
     "iterate_vector": lambda torch: tuple(v * 2 for v in torch.tensor([1.0, 2.0, 3.0])),
     "one_hot": lambda torch: F(torch).one_hot(torch.tensor([0, 2, 1, 2])),
     "one_hot_classes": lambda torch: F(torch).one_hot(torch.tensor([[0], [3]]), num_classes=5),
+    "narrow": lambda torch: torch.tensor(WIDE).narrow(1, 1, 2),
+    "narrow_function_negative": lambda torch: torch.narrow(torch.tensor(WIDE), -1, -2, 1),
+    "select": lambda torch: torch.tensor(WIDE).select(1, -1),
+    "select_function": lambda torch: torch.select(torch.tensor(WIDE), 0, 1),
+    "unbind": lambda torch: torch.tensor(WIDE).unbind(),
+    "unbind_function_dim": lambda torch: torch.unbind(torch.tensor(WIDE), dim=1),
+    "split": lambda torch: torch.arange(7).split(3),
+    "split_sizes_dim": lambda torch: torch.split(torch.tensor(WIDE), [2, 0, 1], dim=1),
+    "chunk_uneven": lambda torch: torch.arange(7.0).chunk(3),
+    "chunk_fewer": lambda torch: torch.chunk(torch.arange(6), 4),
+    "chunk_dim": lambda torch: torch.tensor(WIDE).chunk(2, dim=-1),
+    "pieces_are_views": lambda torch: _pieces_changed_in_place(torch),
+    "pieces_gradient": lambda torch: _gradient_through_pieces(torch),
 }
+
+
+def _pieces_changed_in_place(torch):
+    """A piece changed in place changes the tensor it was taken from (they share memory in PyTorch)."""
+    x = torch.tensor(WIDE)
+    first, _ = x.chunk(2, dim=1)
+    first += 10
+    x.select(0, 1).mul_(2)
+    x.narrow(1, 2, 1).zero_()
+    x.unbind()[0][1] = -7.0
+    return x
+
+
+def _gradient_through_pieces(torch):
+    """Each piece's gradient lands at its elements, and grad_fn is named as PyTorch names it."""
+    x = torch.tensor(WIDE, requires_grad=True)
+    a, b = x.split([1, 2], dim=1)
+    rows = x.unbind(0)
+    loss = (a * 3).sum() + (b ** 2).sum() + rows[1].select(0, 0) + x.narrow(0, 0, 1).chunk(3, 1)[2].sum()
+    loss.backward()
+    names = " ".join(t.grad_fn.name() for t in (a, rows[1], x.narrow(0, 0, 1), x.chunk(3, 1)[0],
+                                                        x.select(1, 0), x.split(2, 1)[0]))
+    return x.grad, names
+
 # random draws as zeros of their shape and dtype (their numbers are PyTorch's in distribution only: test_random.py)
 DRAWS = {
     "randint": lambda torch: torch.randint(10, (2, 3)),
@@ -103,6 +141,27 @@ test_name_gives_pytorchs_numbers = replay(CASES, DATA)
 def test_method_is_the_function(name):
     operands = (unary_operand(torch, name),) if name in UNARY else binary_operands(torch, name)
     np.testing.assert_array_equal(getattr(operands[0], name)(*operands[1:]), getattr(torch, name)(*operands))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda x: x.permute(0, 3), r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 3\)"),
+    (lambda x: x.unsqueeze(4), r"Dimension out of range \(expected to be in range of \[-3, 2\], but got 4\)"),
+    (lambda x: x.transpose(0, -3), r"range of \[-2, 1\], but got -3\)"),
+    (lambda x: x.squeeze(2), "but got 2"),
+    (lambda x: x.flatten(0, 5), "but got 5"),
+    (lambda x: x.unbind(2), "but got 2"),
+    (lambda x: x.narrow(1, 2, 2), r"start \(2\) \+ length \(2\) exceeds dimension size \(3\)"),
+    (lambda x: x.narrow(0, -3, 1), r"start out of range \(expected to be in range of \[-2, 2\], but got -3\)"),
+    (lambda x: x.select(0, 2), r"index 2 out of range for tensor of size \[2, 3\] at dimension 0"),
+    (lambda x: x.split(0, 1), "split_size can only be 0 if dimension size is 0"),
+    (lambda x: x.split([1, 1], 1), r"sum exactly to 3 .* but got split_sizes=\[1, 1\]"),
+    (lambda x: x.chunk(0), "chunk expects `chunks` to be greater than 0, got: 0"),
+])
+def test_an_axis_out_of_range_is_refused_as_pytorch_refuses_it(call, words):
+    """A dimension past the tensor's (which wrapped around: ``permute(0, 3)`` of a matrix gave it back as it
+    was) and pieces past its end are refused in PyTorch's words."""
+    with pytest.raises((ShapeError, ArgumentError), match=words):
+        call(torch.tensor(WIDE))
 
 
 def test_comparisons_are_not_recorded_and_iteration_ends():
