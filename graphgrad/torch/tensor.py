@@ -558,14 +558,20 @@ class Tensor(eager.Tensor):
         return self.view(shape)
 
     # --- pieces along an axis: views, through basic indexing (changing one in place changes this tensor) ---
+    def _axis(self, dim, refusal):
+        """``(axis, its size)`` of ``dim`` (checked), or ``refusal`` (PyTorch's words) for a 0-d tensor."""
+        if not self.ndim:
+            raise ShapeError(refusal)
+        dim = _dim(dim, self.ndim)
+        return dim, self.shape[dim]
+
     def _along(self, dim, part):
-        """This tensor indexed by ``part`` (an int or a slice) along axis ``dim`` (checked)."""
+        """This tensor indexed by ``part`` (an int or a slice) along axis ``dim``."""
         return self[(slice(None),) * dim + (part,)]
 
     def narrow(self, dim, start, length):
         """The ``length`` elements from ``start`` (negative counts from the end) along ``dim``."""
-        dim = _dim(dim, self.ndim)
-        size = self.shape[dim]
+        dim, size = self._axis(dim, "narrow() cannot be applied to a 0-dim tensor.")
         if not -size <= start <= size:
             raise ShapeError(f"narrow(): start out of range (expected to be in range of [{-size}, {size}], "
                              f"but got {start})")
@@ -576,22 +582,21 @@ class Tensor(eager.Tensor):
 
     def select(self, dim, index):
         """Element ``index`` (negative counts from the end) along ``dim``, that axis removed."""
-        dim = _dim(dim, self.ndim)
-        if not -self.shape[dim] <= index < self.shape[dim]:
+        dim, size = self._axis(dim, "select() cannot be applied to a 0-dim tensor.")
+        if not -size <= index < size:
             raise ShapeError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
                              f"dimension {dim}")
-        return self._along(dim, index % self.shape[dim])
+        return self._along(dim, index % size)
 
     def unbind(self, dim=0):
         """The tensors along ``dim``, each with that axis removed."""
-        dim = _dim(dim, self.ndim)
-        return tuple(named(self._along(dim, i), "unbind", self) for i in range(self.shape[dim]))
+        dim, size = self._axis(dim, f"Dimension specified as {dim} but tensor has no dimensions")
+        return tuple(named(self._along(dim, i), "unbind", self) for i in range(size))
 
     def split(self, split_size_or_sections, dim=0):
         """Pieces along ``dim``: of ``split_size`` elements each (the last may be smaller), or of the sizes
         listed (which must add up to the axis's size)."""
-        dim = _dim(dim, self.ndim)
-        size = self.shape[dim]
+        dim, size = self._axis(dim, "split expects at least a 1-dimensional tensor")
         if isinstance(split_size_or_sections, (int, np.integer)):
             step = int(split_size_or_sections)
             if step < 0 or step == 0 and size:
@@ -610,7 +615,8 @@ class Tensor(eager.Tensor):
         smaller; fewer pieces when that size leaves none for the rest)."""
         if chunks <= 0:
             raise ArgumentError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        return self.split(-(-self.shape[_dim(dim, self.ndim)] // chunks), dim)
+        _, size = self._axis(dim, "chunk expects at least a 1-dimensional tensor")
+        return self.split(-(-size // chunks), dim)
 
     def sum(self, dim=None, keepdim=False):
         return eager.call(ops.sum, self, axis=dim, keepdims=keepdim)

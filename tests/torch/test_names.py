@@ -156,6 +156,11 @@ def test_method_is_the_function(name):
     (lambda x: x.split(0, 1), "split_size can only be 0 if dimension size is 0"),
     (lambda x: x.split([1, 1], 1), r"sum exactly to 3 .* but got split_sizes=\[1, 1\]"),
     (lambda x: x.chunk(0), "chunk expects `chunks` to be greater than 0, got: 0"),
+    (lambda x: x.sum().narrow(0, 0, 1), "narrow\\(\\) cannot be applied to a 0-dim tensor"),
+    (lambda x: x.sum().select(0, 0), "select\\(\\) cannot be applied to a 0-dim tensor"),
+    (lambda x: x.sum().unbind(), "Dimension specified as 0 but tensor has no dimensions"),
+    (lambda x: x.sum().split(1), "split expects at least a 1-dimensional tensor"),
+    (lambda x: x.sum().chunk(1), "chunk expects at least a 1-dimensional tensor"),
 ])
 def test_an_axis_out_of_range_is_refused_as_pytorch_refuses_it(call, words):
     """A dimension past the tensor's (which wrapped around: ``permute(0, 3)`` of a matrix gave it back as it
