@@ -669,9 +669,11 @@ class Tensor(eager.Tensor):
         return ReturnType(name, values=values, indices=Tensor.leaf(arg(self.value, axis=dim, keepdims=keepdim)))
 
     def argmax(self, dim=None, keepdim=False):
+        dim = None if dim is None else _dim(dim, self.ndim)
         return Tensor.leaf(np.argmax(self.value, axis=dim, keepdims=keepdim))
 
     def argmin(self, dim=None, keepdim=False):
+        dim = None if dim is None else _dim(dim, self.ndim)
         return Tensor.leaf(np.argmin(self.value, axis=dim, keepdims=keepdim))
 
     def norm(self, p="fro", dim=None, keepdim=False):

@@ -148,6 +148,7 @@ def test_method_is_the_function(name):
     (lambda x: x.unsqueeze(4), r"Dimension out of range \(expected to be in range of \[-3, 2\], but got 4\)"),
     (lambda x: x.transpose(0, -3), r"range of \[-2, 1\], but got -3\)"),
     (lambda x: x.squeeze(2), "but got 2"),
+    (lambda x: x.argmax(5), "but got 5"),
     (lambda x: x.flatten(0, 5), "but got 5"),
     (lambda x: x.unbind(2), "but got 2"),
     (lambda x: x.narrow(1, 2, 2), r"start \(2\) \+ length \(2\) exceeds dimension size \(3\)"),
