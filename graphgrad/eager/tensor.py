@@ -360,9 +360,12 @@ class Variable(Tensor):
         return self
 
     def take(self, array):
-        """``assign`` of an array made for this variable, of its shape and dtype, that nothing else holds (an
-        optimizer step's output), held as it is: ``assign``'s copy and checks cost an update of small weights
-        more than its arithmetic, and a large one a copy of each weight a step."""
+        """``assign`` of an array made for this variable that nothing else holds (an optimizer step's output),
+        held as it is when of its shape and dtype: ``assign``'s copy and checks cost an update of small weights
+        more than its arithmetic, and a large one a copy of each weight a step. Another dtype (a float16
+        weight stepped with a float64 one's learning rate) is cast by ``assign``, as the variable keeps its own."""
+        if type(array) is not np.ndarray or array.dtype != self._node.dtype or array.shape != self._node.shape:
+            return self.assign(array)
         array.setflags(write=False)
         self._set(array, None, self.requires_grad, self._node.on(()))
         return self

@@ -217,6 +217,24 @@ def test_a_domain_error_in_a_traced_step_is_reported_as_eagerly(monkeypatch):
     assert "ln" in str(traced.value)
 
 
+@pytest.mark.parametrize("eager", [False, True])
+def test_a_step_keeps_each_parameters_dtype(monkeypatch, eager):
+    """A float16 weight stepped with a float64 one (whose dtype the step's learning rate takes) stays float16,
+    at NumPy's steps to float16's precision (its gradient is rounded at each operation)."""
+    monkeypatch.setenv("GRAPHGRAD_EAGER", "1") if eager else monkeypatch.delenv("GRAPHGRAD_EAGER", raising=False)
+    wide = nn.Parameter(torch.tensor([1.0, 2.0], dtype=torch.float64))
+    half = nn.Parameter(torch.tensor([1.5, -2.0], dtype=torch.float16))
+    optimizer = torch.optim.SGD([wide, half], lr=0.1)
+    expected = np.array([1.5, -2.0], np.float16)
+    for _ in range(3):
+        optimizer.zero_grad()
+        ((half * 3.0) ** 2).sum().double().add((wide * wide).sum()).backward()
+        optimizer.step()
+        expected = (expected - 0.1 * (18 * expected).astype(np.float64)).astype(np.float16)
+        assert half.dtype == torch.float16 and half.detach().numpy().dtype == np.float16
+    np.testing.assert_allclose(half.detach().numpy(), expected, rtol=2e-3)
+
+
 _FLOATS = st.floats(-1e6, 1e6, width=32)
 
 
