@@ -524,8 +524,8 @@ class Tensor(eager.Tensor):
         """Axes of length 1 removed (all, or ``dim`` when it has length 1; otherwise the same shape)."""
         if dim is None:
             return self.view(tuple(n for n in self.shape if n != 1))
-        dim = _dim(dim, self.ndim)
-        return self.view(self.shape[:dim] + self.shape[dim + 1:] if self.shape[dim] == 1 else self.shape)
+        dim = _dim(dim, self.ndim)   # (a 0-d tensor takes 0 and -1, and stays as it is)
+        return self.view(self.shape[:dim] + self.shape[dim + 1:] if self.shape[dim:dim + 1] == (1,) else self.shape)
 
     def unsqueeze(self, dim):
         """A new axis of length 1 at ``dim`` (negative counts from the end of the result)."""
@@ -542,7 +542,8 @@ class Tensor(eager.Tensor):
         """Axes ``dim0`` and ``dim1`` swapped."""
         axes = list(range(self.ndim))
         dim0, dim1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
-        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+        if axes:   # (a 0-d tensor takes 0 and -1, and stays as it is)
+            axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return named(self.permute(axes), "transpose", self)
 
     def t(self):
@@ -554,6 +555,8 @@ class Tensor(eager.Tensor):
 
     def flatten(self, start_dim=0, end_dim=-1):
         start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
+        if start > end:
+            raise ShapeError("flatten() has invalid args: start_dim cannot come after end_dim")
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
         return self.view(shape)
 
@@ -576,7 +579,9 @@ class Tensor(eager.Tensor):
             raise ShapeError(f"narrow(): start out of range (expected to be in range of [{-size}, {size}], "
                              f"but got {start})")
         start = start + size if start < 0 else start
-        if length < 0 or start + length > size:
+        if length < 0:
+            raise ShapeError("narrow(): length must be non-negative.")
+        if start + length > size:
             raise ShapeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}).")
         return self._along(dim, slice(start, start + length))
 
@@ -604,7 +609,10 @@ class Tensor(eager.Tensor):
             sizes, spelled = [min(step, size - start) for start in range(0, size, step or 1)] or [0], "split"
         else:
             sizes, spelled = [int(n) for n in split_size_or_sections], "split_with_sizes"
-            if sum(sizes) != size or min(sizes, default=0) < 0:
+            if min(sizes, default=0) < 0:
+                raise ShapeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                                 f"split_sizes={sizes}")
+            if sum(sizes) != size:
                 raise ShapeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                  f"size at dimension {dim}), but got split_sizes={sizes}")
         starts = np.cumsum([0] + sizes[:-1])
@@ -612,11 +620,11 @@ class Tensor(eager.Tensor):
 
     def chunk(self, chunks, dim=0):
         """At most ``chunks`` pieces along ``dim``, of ``ceil(size / chunks)`` elements each (the last may be
-        smaller; fewer pieces when that size leaves none for the rest)."""
+        smaller; fewer pieces when that size leaves none for the rest); ``chunks`` empty ones of an empty axis."""
         if chunks <= 0:
             raise ArgumentError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         _, size = self._axis(dim, "chunk expects at least a 1-dimensional tensor")
-        return self.split(-(-size // chunks), dim)
+        return self.split(-(-size // chunks) if size else [0] * chunks, dim)
 
     def sum(self, dim=None, keepdim=False):
         return eager.call(ops.sum, self, axis=dim, keepdims=keepdim)

@@ -86,6 +86,9 @@ CASES = {
     "chunk_uneven": lambda torch: torch.arange(7.0).chunk(3),
     "chunk_fewer": lambda torch: torch.chunk(torch.arange(6), 4),
     "chunk_dim": lambda torch: torch.tensor(WIDE).chunk(2, dim=-1),
+    "chunk_empty_axis": lambda torch: _chunks_of_an_empty_axis(torch),
+    "zero_dim_axes": lambda torch: (torch.tensor(5.0).squeeze(0), torch.tensor(5.0).squeeze(-1),
+                                    torch.tensor(5.0).transpose(0, -1), torch.tensor(WIDE).flatten(1, 1)),
     "pieces_are_views": lambda torch: _pieces_changed_in_place(torch),
     "pieces_gradient": lambda torch: _gradient_through_pieces(torch),
 }
@@ -100,6 +103,12 @@ def _pieces_changed_in_place(torch):
     x.narrow(1, 2, 1).zero_()
     x.unbind()[0][1] = -7.0
     return x
+
+
+def _chunks_of_an_empty_axis(torch):
+    """``chunks`` empty pieces (not one), named as PyTorch names them."""
+    pieces = torch.zeros(0, 2, requires_grad=True).chunk(3)
+    return (*(p.detach() for p in pieces), " ".join(p.grad_fn.name() for p in pieces))
 
 
 def _gradient_through_pieces(torch):
@@ -153,6 +162,9 @@ def test_method_is_the_function(name):
     (lambda x: x.unbind(2), "but got 2"),
     (lambda x: x.narrow(1, 2, 2), r"start \(2\) \+ length \(2\) exceeds dimension size \(3\)"),
     (lambda x: x.narrow(0, -3, 1), r"start out of range \(expected to be in range of \[-2, 2\], but got -3\)"),
+    (lambda x: x.narrow(1, 1, -1), r"narrow\(\): length must be non-negative"),
+    (lambda x: x.split([4, -1], 1), r"only non-negative entries, but got split_sizes=\[4, -1\]"),
+    (lambda x: x.flatten(1, 0), "flatten\\(\\) has invalid args: start_dim cannot come after end_dim"),
     (lambda x: x.select(0, 2), r"index 2 out of range for tensor of size \[2, 3\] at dimension 0"),
     (lambda x: x.split(0, 1), "split_size can only be 0 if dimension size is 0"),
     (lambda x: x.split([1, 1], 1), r"sum exactly to 3 .* but got split_sizes=\[1, 1\]"),
