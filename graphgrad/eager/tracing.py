@@ -365,10 +365,13 @@ def _build(updater, back, pairs, tensors):
 
 def _finite(arrays):
     """Whether every element of ``arrays`` is finite: small ones checked together, large ones by sums of squares
-    (not finite when some element is not; one that overflows has the step run eagerly, which checks again)."""
+    (not finite when some element is not; one that overflows has the step run eagerly, which checks again), in
+    float32 at least (float16's overflow at 65504 would send every step of a large float16 weight eagerly)."""
     if sum([a.size for a in arrays]) < 1 << 16:
         return bool(np.isfinite(np.concatenate([a.ravel() for a in arrays])).all())
-    return math.isfinite(sum([float(np.dot(a.ravel(), a.ravel())) for a in arrays]))
+    wide = [a.ravel() if a.dtype.itemsize >= 4 else a.ravel().astype(np.float32) for a in arrays]
+    with np.errstate(over="ignore", invalid="ignore"):   # (an overflow is the answer, not a warning to show)
+        return math.isfinite(sum([float(np.dot(a, a)) for a in wide]))
 
 
 def _run(program, updater, back, pairs, arrays, assign):

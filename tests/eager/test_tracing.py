@@ -250,6 +250,15 @@ def test_a_traced_steps_finite_check_finds_every_nan_and_infinity(sizes, bad, da
     assert tracing._finite(arrays) == bool(bad == 0.0)
 
 
+@pytest.mark.filterwarnings("error")
+def test_a_large_float16_gradient_is_finite_with_no_overflow_warning():
+    """Its sum of squares (70000 · 2², past float16's 65504) overflows in float16 but is finite."""
+    large = np.full(70_000, 2.0, np.float16)
+    assert tracing._finite([np.float16(1.0), large])
+    large[-1] = np.nan
+    assert not tracing._finite([np.float16(1.0), large])
+
+
 def test_the_off_switch_and_the_inspection_of_a_program(monkeypatch):
     traced = both(monkeypatch, plain_step)
     program, = tracing.programs(traced)
