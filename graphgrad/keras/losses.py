@@ -72,11 +72,10 @@ _OF_FUNCTION = {function: cls for cls, function in (
 
 
 def get(spec):
-    """A loss from a name (Keras' names and aliases), a class, an object or one of Keras's loss functions."""
-    if isinstance(spec, nn_losses.Loss):
-        return spec
-    if isinstance(spec, type) and issubclass(spec, nn_losses.Loss):
-        return spec()
+    """A loss from a name (Keras' names and aliases), a class, an object, one of Keras's loss functions (as its
+    class) or a function of the user's own (``nn.losses.LossFunction``)."""
     if callable(spec) and spec in _OF_FUNCTION:
         return _OF_FUNCTION[spec]()
-    return lookup("loss", "losses", spec, LOSSES)()
+    if isinstance(spec, str):
+        return lookup("loss", "losses", spec, LOSSES)()
+    return nn_losses.get(spec)

@@ -9,7 +9,7 @@ probabilities are clipped to [1e-7, 1 - 1e-7] as Keras does.
 import numpy as np
 
 from .. import ops
-from ..graph import shapes
+from ..graph import Node, shapes
 from .errors import LabelError, ShapeError, lookup
 
 EPSILON = 1e-7
@@ -195,6 +195,30 @@ class CosineSimilarity(Loss):
         return -ops.sum(unit(y_true) * unit(y_pred), axis=-1)
 
 
+class LossFunction(Loss):
+    """A loss of the user's own, ``function(y_true, y_pred)`` on graph nodes (graphgrad's ops, or a spelling's:
+    ``tf.square``, ``tf.reduce_mean``), as Keras's ``compile(loss=function)`` takes it: one value per sample
+    (the mean of any further axes), averaged over each batch's real rows. A function that reduces over the
+    batch itself is refused: ``fit`` pads a last, partial batch, whose padding only per-sample values leave out."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function, self.name = function, getattr(function, "__name__", type(function).__name__)
+
+    def per_sample(self, y_true, y_pred):
+        values = self.function(y_true, y_pred)
+        if not isinstance(values, Node):
+            raise ShapeError(f"the loss function '{self.name}' returned {type(values).__name__}, not a value "
+                             "computed from y_true and y_pred")
+        wider = self.function(*[ops.input(f"{n.name or 'y'}_wider", (n.shape[0] + 1,) + n.shape[1:], n.dtype)
+                                for n in (y_true, y_pred)])   # one more row must give one more value
+        if values.shape[:1] != y_pred.shape[:1] or getattr(wider, "shape", ())[:1] != (y_pred.shape[0] + 1,):
+            raise ShapeError(f"the loss function '{self.name}' returned shape {shapes.fmt(values.shape)} for a "
+                             f"batch of {y_pred.shape[0]}, not one value per sample: return one (e.g. "
+                             "tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)), which fit averages")
+        return ops.mean(values, axis=tuple(range(1, values.ndim))) if values.ndim > 1 else values
+
+
 LOSSES = {
     "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
     "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
@@ -207,9 +231,12 @@ LOSSES = {
 
 
 def get(spec):
-    """A Loss from a name (Keras' names and short aliases) or a Loss object."""
+    """A Loss from a name (Keras' names and short aliases), a Loss object or class, or a function of the
+    user's own (``LossFunction``)."""
     if isinstance(spec, Loss):
         return spec
     if isinstance(spec, type) and issubclass(spec, Loss):
         return spec()
+    if callable(spec) and not isinstance(spec, type):
+        return LossFunction(spec)
     return lookup("loss", "losses", spec, LOSSES)()

@@ -26,6 +26,7 @@ from ..errors import GraphgradError
 from ..files import load_arrays, save_arrays
 from . import optimizers as nn_optimizers, regularizers
 from .errors import WeightsFileError
+from .losses import LossFunction
 from .model import checked_arrays
 
 FORMAT, VERSION = "graphgrad.keras", 1   # the format's name, as the files of version 1 spell it
@@ -93,7 +94,8 @@ def save_model(model, filepath, spelling, overwrite=True):
     if model.loss is not None:
         description["compile"] = {
             "optimizer": {"class": type(model.optimizer).__name__, "config": _arguments(model.optimizer)},
-            "loss": {"class": type(model.loss).__name__, "from_logits": model.loss.from_logits},
+            "loss": {"function": model.loss.name} if isinstance(model.loss, LossFunction) else
+                    {"class": type(model.loss).__name__, "from_logits": model.loss.from_logits},
             "metrics": [_metric_spec(m) for m in model.metric_specs]}
     arrays = {"graphgrad_model": np.array(json.dumps(description))}
     arrays.update({f"weights/{k}": v for k, v in model._weights.items()})
@@ -181,6 +183,10 @@ def _compile(filepath, spelling, model, settings):
     with _Part(filepath, "compile.optimizer"):
         spec = _field(settings, "optimizer", dict)
         optimizer = _construct(spelling.optimizers, _field(spec, "class", str), **_field(spec, "config", dict))
+    loss = settings.get("loss")
+    if isinstance(loss, dict) and isinstance(loss.get("function"), str):   # its author's code, which no file holds
+        raise WeightsFileError(f"'{filepath}' was compiled with the loss function {loss['function']!r} of its "
+                               "author's code: load it with compile=False, then compile it with that function")
     with _Part(filepath, "compile.loss"):
         spec = _field(settings, "loss", dict)
         loss = _construct(spelling.losses, _field(spec, "class", str), from_logits=_field(spec, "from_logits", bool))
