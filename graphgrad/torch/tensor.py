@@ -294,8 +294,8 @@ def _shown_as_is(t, key, view):
 
 
 def _shows(view, base, put_back, forward):
-    """Note that ``view`` shows ``base``: ``forward(base's value)`` is its value, ``put_back(base, new_view)`` is
-    base with the view's elements replaced."""
+    """Note that ``view`` shows ``base``: ``forward(base)`` makes it again (the operation that made it, on
+    tensors), ``put_back(base, new_view)`` is base with the view's elements replaced."""
     if view is not base:
         _views[view] = (base, put_back, _state(base), _state(view))
         shown = _shown_by.get(base)
@@ -306,32 +306,29 @@ def _shows(view, base, put_back, forward):
     return view
 
 
-def _same(value):
-    return value
-
-
 def _refresh_views(base):
-    """The views of ``base`` show its value now that it changed in place, as PyTorch's views, which share its
-    memory, do: each view that records nothing is computed again from it (a recorded view keeps the values
-    its graph was computed with), and so on down."""
+    """The views of ``base`` show it as it is now that it changed in place, as PyTorch's views, which share its
+    memory, do: each is made again from it, and so on down. A view that records is recorded again (its
+    gradient then flows through the change, as PyTorch's does); one that records nothing gets the value."""
     shown = _shown_by.get(base)
     views = [] if not shown else [(view, forward) for ref, forward in list(shown.values())
-                                  for view in [ref()] if view is not None and not view.parents]
-    if not views:
-        return
-    value = base.value
-    copy = _shared.get(base) is not None     # (memory NumPy shares may change: the view holds its own copy)
+                                  for view in [ref()] if view is not None]
     for view, forward in views:
-        new = np.array(forward(value)) if copy else np.asarray(forward(value))
-        shared = _shared.get(view)
-        if shared is not None:
-            np.copyto(shared[0], new, casting="unsafe")
-            share(view, shared[0])
+        if view.parents:
+            _become(view, forward(base))   # (which makes the view's own views again)
         else:
-            new.setflags(False)   # (write=False)
-            view._node, view._value = None, new
+            with eager.no_grad():
+                new = forward(base).value
+            shared = _shared.get(view)
+            if shared is not None:
+                np.copyto(shared[0], new, casting="unsafe")
+                share(view, shared[0])
+            else:
+                new = np.array(new) if _shared.get(base) is not None else new   # (NumPy may change base's memory)
+                new.setflags(False)   # (write=False)
+                view._node, view._value = None, new
+            _refresh_views(view)
         _views[view] = (base, _views.get(view, _NO_VIEW)[1], _state(base), _state(view))
-        _refresh_views(view)
 
 
 class Tensor(eager.Tensor):
@@ -426,7 +423,7 @@ class Tensor(eager.Tensor):
 
     def detach(self):
         """The same value as a new leaf, cut from the recorded graph (changing it in place changes this tensor)."""
-        return _shows(Tensor.leaf(self.value), self, None, _same)
+        return _shows(Tensor.leaf(self.value), self, None, lambda b: eager.made(Tensor, None, b.value))
 
     def contiguous(self, memory_format=None):
         """The tensor itself when its elements lie in order in memory, else a copy that is (as in PyTorch: a
@@ -511,12 +508,12 @@ class Tensor(eager.Tensor):
                 result = eager.made(Tensor, None, value)
         if result is None:
             result = eager.call(ops.index, self, key)
-        return _shows(result, self, _Put(key), lambda b: b[key]) if _basic(key) else result
+        return _shows(result, self, _Put(key), lambda b: eager.call(ops.index, b, key)) if _basic(key) else result
 
     def view(self, *shape):
         dims = _dims(shape)
         return _shows(eager.call(ops.reshape, self, dims), self, lambda b, v: ops.reshape(v, b.shape),
-                      lambda b: np.reshape(b, dims))
+                      lambda b: eager.call(ops.reshape, b, dims))
 
     reshape = view
 
@@ -536,7 +533,7 @@ class Tensor(eager.Tensor):
         axes = tuple(_dim(d, self.ndim) for d in _dims(dims))
         inverse = tuple(int(i) for i in np.argsort(axes))
         return _shows(eager.call(ops.transpose, self, axes), self, lambda b, v: ops.transpose(v, inverse),
-                      lambda b: np.transpose(b, axes))
+                      lambda b: eager.call(ops.transpose, b, axes))
 
     def transpose(self, dim0, dim1):
         """Axes ``dim0`` and ``dim1`` swapped."""

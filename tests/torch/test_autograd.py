@@ -153,6 +153,55 @@ def _custom_clipped(torch):
     return x.grad
 
 
+def _view_of_a_changed_tensor(torch):
+    """A recorded view taken before its tensor changed in place shows the change, and its gradient flows
+    through it (PyTorch's views share memory)."""
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = x * 1
+    column, flat, turned = y[:, 2], y.view(6), y.t()
+    y.mul_(2)
+    (column * column).sum().backward(retain_graph=True)
+    first = x.grad.clone()
+    x.grad = None
+    (flat[1] + turned[0, 1] * 10).backward()
+    return column.detach(), flat.detach(), turned.detach(), first, x.grad
+
+
+def _view_changed_after_its_tensor(torch):
+    """A view changed in place after its tensor changed writes into the tensor as it is now."""
+    x = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    y = x + 0
+    v = y.view(2, 2)
+    y.add_(10)
+    v.mul_(2)
+    y.sum().backward()
+    return y.detach(), v.detach(), x.grad
+
+
+def _view_used_before_the_change(torch):
+    """What a view computed before its tensor changed keeps the values it was computed with."""
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    v = y[0:2]
+    z = v * 10
+    y.mul_(3)
+    (z.sum() + v.sum()).backward()
+    return z.detach(), v.detach(), x.grad
+
+
+def _view_of_a_parameter_across_a_step(torch):
+    """A view of a parameter taken before ``optimizer.step()`` shows the stepped parameter, and differentiates
+    into it."""
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0, 3.0]))
+    w = p[1:]
+    optimizer = torch.optim.SGD([p], lr=0.25)
+    (p * p).sum().backward()
+    optimizer.step()
+    optimizer.zero_grad()
+    (w * 3).sum().backward()
+    return w.detach(), p.grad
+
+
 CASES = {f"grad_fn/{name}": (lambda torch, make=make: _grad_fn(torch, make)) for name, make in MADE_BY.items()}
 CASES.update({
     "blitz_chain": _blitz_chain,
@@ -165,6 +214,10 @@ CASES.update({
     is None,
     "custom": _custom,
     "custom_clipped": _custom_clipped,
+    "view_of_a_changed_tensor": _view_of_a_changed_tensor,
+    "view_changed_after_its_tensor": _view_changed_after_its_tensor,
+    "view_used_before_the_change": _view_used_before_the_change,
+    "view_of_a_parameter_across_a_step": _view_of_a_parameter_across_a_step,
 })
 
 
