@@ -314,8 +314,9 @@ def _refresh_views(base):
     views = [] if not shown else [(view, forward) for ref, forward in list(shown.values())
                                   for view in [ref()] if view is not None]
     for view, forward in views:
-        if view.parents:
-            _become(view, forward(base))   # (which makes the view's own views again)
+        if view.parents:   # (recorded even when the change was made under no_grad, as PyTorch's view keeps its grad_fn)
+            with eager.recording(True):
+                _become(view, forward(base))   # (which makes the view's own views again)
         else:
             with eager.no_grad():
                 new = forward(base).value

@@ -202,6 +202,17 @@ def _view_of_a_parameter_across_a_step(torch):
     return w.detach(), p.grad
 
 
+def _view_of_a_parameter_changed_under_no_grad(torch):
+    """A parameter changed in place under ``no_grad``: its view shows the change and still differentiates into
+    the parameter (the view keeps its grad_fn)."""
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0, 3.0]))
+    w = p[1:]
+    with torch.no_grad():
+        p.mul_(2)
+    (w * 3).sum().backward()
+    return w.detach(), p.grad
+
+
 CASES = {f"grad_fn/{name}": (lambda torch, make=make: _grad_fn(torch, make)) for name, make in MADE_BY.items()}
 CASES.update({
     "blitz_chain": _blitz_chain,
@@ -218,6 +229,7 @@ CASES.update({
     "view_changed_after_its_tensor": _view_changed_after_its_tensor,
     "view_used_before_the_change": _view_used_before_the_change,
     "view_of_a_parameter_across_a_step": _view_of_a_parameter_across_a_step,
+    "view_of_a_parameter_changed_under_no_grad": _view_of_a_parameter_changed_under_no_grad,
 })
 
 
