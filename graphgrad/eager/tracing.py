@@ -355,8 +355,7 @@ def _build(updater, back, pairs, tensors):
     names = [f"p{k}" for k in updated]                                          # keeps its value, as eagerly)
     params = {name: wrt[pairs[k][1]] for name, k in zip(names, updated)}
     step_grads = {name: grads[pairs[k][1]] for name, k in zip(names, updated)}
-    update = optimizers.update(updater.optimizer, params, step_grads, pairs[0][0].node.dtype,
-                               learning_rate_input=True)
+    update = optimizers.update(updater.optimizer, params, step_grads, learning_rate_input=True)
     outputs = [loss] + [g for g in grads if g is not None] + state_outputs(update)
     graph = Graph(outputs, nodes + state_inputs(update))
     from ..compiler import TieredGraph   # the compiler is imported when a loop is first traced

@@ -85,7 +85,7 @@ class Updater:
         pairs = [(g, v) for g, v in pairs if g is not None]
         if not pairs:
             return self.iterations
-        step = self._step(tuple((v.node.shape, v.node.dtype) for _, v in pairs), pairs[0][1].node.dtype)
+        step = self._step(tuple((v.node.shape, v.node.dtype) for _, v in pairs))
         variables = [v for _, v in pairs]
         arrays = self.state(step, variables)
         for (g, v), name in zip(pairs, step.params):
@@ -117,12 +117,13 @@ class Updater:
         self.iterations += 1
         return self.iterations
 
-    def _step(self, shapes, dtype):
-        """The update of variables of ``shapes`` as one graph (built once per shapes and settings)."""
+    def _step(self, shapes):
+        """The update of variables of ``shapes`` (with their dtypes) as one graph (built once per shapes and
+        settings)."""
         def build():
             params = {f"p{i}": ops.input(f"p{i}", shape, vdtype) for i, (shape, vdtype) in enumerate(shapes)}
             grads = {name: ops.input(f"g{name[1:]}", p.shape, p.dtype) for name, p in params.items()}
-            update = optimizers.update(self.optimizer, params, grads, dtype, learning_rate_input=True)
+            update = optimizers.update(self.optimizer, params, grads, learning_rate_input=True)
             graph = Graph(state_outputs(update), [*params.values(), *grads.values(), *state_inputs(update)])
             return _Step(graph, params, grads, update)
-        return kept(self.optimizer, ("update", shapes, np.dtype(dtype)), build)
+        return kept(self.optimizer, ("update", shapes), build)

@@ -315,11 +315,14 @@ class Update:
                 + [self.t + 1])
 
 
-def update(optimizer, params, grads, dtype, learning_rate_input=False):
+def update(optimizer, params, grads, dtype=None, learning_rate_input=False):
     """The ``Update`` of ``optimizer`` for parameter nodes ``params`` and gradient nodes ``grads`` (by name): its
-    state becomes input nodes named by ``state_name`` (the step counter and globals in ``dtype``). ``fit``'s step
-    graph and eager updates both build their update here. With ``learning_rate_input`` the learning rate is an
-    input too (in ``dtype``), so one graph serves a rate that changes from step to step (a schedule)."""
+    state becomes input nodes named by ``state_name`` (the step counter and globals in ``dtype``, by default the
+    widest of the parameters'). ``fit``'s step graph and eager updates both build their update here. With
+    ``learning_rate_input`` the learning rate is an input too (in ``dtype``), so one graph serves a rate that
+    changes from step to step (a schedule). Each parameter is updated in its own dtype, the step's numbers cast
+    to it (a float64 weight beside a float16 one keeps its float64 learning rate)."""
+    dtype = np.result_type(*(p.dtype for p in params.values())) if dtype is None else np.dtype(dtype)
     lr = None
     if learning_rate_input:
         lr = ops.input(state_name("learning_rate"), (), dtype)
@@ -332,7 +335,13 @@ def update(optimizer, params, grads, dtype, learning_rate_input=False):
              for name, p in params.items()}
     new_params, new_slots = {}, {}
     for name, p in params.items():
-        new_params[name], updated = optimizer.update(p, grads[name], slots[name], t, new_glob)
+        own, own_t, own_glob = optimizer, t, new_glob
+        if p.dtype != dtype:
+            own_t, own_glob = ops.astype(t, p.dtype), {k: ops.astype(v, p.dtype) for k, v in new_glob.items()}
+            if lr is not None:
+                own = copy.copy(optimizer)
+                own.learning_rate = ops.astype(lr, p.dtype)
+        new_params[name], updated = own.update(p, grads[name], slots[name], own_t, own_glob)
         new_slots[name] = {s: updated[s] for s in optimizer.slot_names}
     return Update(t, glob, slots, new_params, new_slots, new_glob, lr)
 

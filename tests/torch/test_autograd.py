@@ -1,6 +1,6 @@
-"""PyTorch's autograd surface in the torch spelling -- ``grad_fn``, ``retain_grad``, ``torch.autograd.grad`` and
-custom ``torch.autograd.Function`` -- against numbers and names recorded from PyTorch 2.13 (``record_names.py``
-wrote ``data/autograd.npz``)."""
+"""PyTorch's autograd surface in the torch spelling -- ``grad_fn``, ``retain_grad``, ``torch.autograd.grad``,
+custom ``torch.autograd.Function``, gradients through views of tensors changed in place, optimizer steps --
+against numbers and names recorded from PyTorch 2.13 (``record_names.py`` wrote ``data/autograd.npz``)."""
 from pathlib import Path
 
 import numpy as np
@@ -213,6 +213,19 @@ def _view_of_a_parameter_changed_under_no_grad(torch):
     return w.detach(), p.grad
 
 
+def _optimizer_of_two_dtypes(torch):
+    """One optimizer over a float16 and a float64 parameter: each steps in its own dtype (the float64 one with
+    the float64 learning rate), its first step eagerly and the others traced."""
+    a = torch.nn.Parameter(torch.tensor([1.0, 2.0], dtype=torch.float16))
+    b = torch.nn.Parameter(torch.tensor([0.7, -0.3], dtype=torch.float64))
+    optimizer = torch.optim.SGD([a, b], lr=0.1, momentum=0.9)
+    for _ in range(4):
+        optimizer.zero_grad()
+        ((a.to(torch.float64) * b).sum() ** 2).backward()
+        optimizer.step()
+    return a.detach(), b.detach()
+
+
 CASES = {f"grad_fn/{name}": (lambda torch, make=make: _grad_fn(torch, make)) for name, make in MADE_BY.items()}
 CASES.update({
     "blitz_chain": _blitz_chain,
@@ -230,6 +243,7 @@ CASES.update({
     "view_used_before_the_change": _view_used_before_the_change,
     "view_of_a_parameter_across_a_step": _view_of_a_parameter_across_a_step,
     "view_of_a_parameter_changed_under_no_grad": _view_of_a_parameter_changed_under_no_grad,
+    "optimizer_of_two_dtypes": _optimizer_of_two_dtypes,
 })
 
 
