@@ -208,6 +208,9 @@ def _check_in_place(t):
                                "through detach()/.data would hide it from its gradients; change it outside "
                                "no_grad, or detach() it into a new tensor first")
         base, put_back, taken, _ = _views.get(t, _NO_VIEW)
+        if put_back is _repeated:
+            raise InPlaceError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.")
         if base is not None and _state(base) is not taken:
             raise InPlaceError("this view is out of date: the tensor it shows changed after the view was taken "
                                "(views are copies in graphgrad, so writing it back would undo that change); "
@@ -264,6 +267,12 @@ def set_value(t, value):
     else:
         with eager.no_grad():
             _become(t, Tensor.leaf(value))
+
+
+def _repeated(base, view):
+    """The ``put_back`` of a view that shows some element of its tensor more than once (``expand``): an in-place
+    change of it is refused (``_check_in_place``), as in PyTorch."""
+    raise InPlaceError("an in-place change of an expanded tensor")   # (never reached: refused before)
 
 
 def _set_grad(t, grad):
@@ -762,14 +771,18 @@ class Tensor(eager.Tensor):
         return named(eager.call(ops.log_softmax, x, axis=dim), "log_softmax", self)
 
     def expand(self, *sizes):
-        """This tensor broadcast to ``sizes`` (-1 keeps an axis's size; new axes go in front), as a new tensor."""
+        """This tensor broadcast to ``sizes`` (-1 keeps an axis's size; new axes go in front): a view (it shows
+        later in-place changes of this tensor), which cannot itself be changed in place where it repeats elements."""
         sizes = _dims(sizes)
         extra = len(sizes) - self.ndim
         if extra < 0 or any(n == -1 for n in sizes[:extra]):
             raise ArgumentError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
                                 f"the number of dimensions in the tensor ({self.ndim}), and new axes need sizes")
         shape = tuple(old if n == -1 else n for n, old in zip(sizes, (None,) * extra + tuple(self.shape)))
-        return eager.call(ops.broadcast_to, self, shape=shape)
+        repeats = int(np.prod(shape, dtype=np.int64)) > self.numel()
+        return _shows(eager.call(ops.broadcast_to, self, shape=shape), self,
+                      _repeated if repeats else (lambda b, v: ops.reshape(v, b.shape)),
+                      lambda b: eager.call(ops.broadcast_to, b, shape=shape))
 
     def expand_as(self, other):
         return self.expand(other.shape)

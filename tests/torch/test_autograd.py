@@ -226,6 +226,21 @@ def _optimizer_of_two_dtypes(torch):
     return a.detach(), b.detach()
 
 
+def _expanded_view_of_a_changed_tensor(torch):
+    """``expand`` is a view too: it shows its tensor's later in-place change, and its gradient flows through it;
+    one that repeats no element (a new axis of length 1) writes into its tensor."""
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = x * 1
+    rows, single = y[:1].expand_as(y), y.expand(1, 2, 3)
+    y.mul_(3)
+    single.add_(1)
+    (rows * rows).sum().backward(retain_graph=True)
+    first = x.grad.clone()
+    x.grad = None
+    (y * torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+    return rows.detach(), single.detach(), y.detach(), first, x.grad
+
+
 CASES = {f"grad_fn/{name}": (lambda torch, make=make: _grad_fn(torch, make)) for name, make in MADE_BY.items()}
 CASES.update({
     "blitz_chain": _blitz_chain,
@@ -242,6 +257,7 @@ CASES.update({
     "view_changed_after_its_tensor": _view_changed_after_its_tensor,
     "view_used_before_the_change": _view_used_before_the_change,
     "view_of_a_parameter_across_a_step": _view_of_a_parameter_across_a_step,
+    "expanded_view_of_a_changed_tensor": _expanded_view_of_a_changed_tensor,
     "view_of_a_parameter_changed_under_no_grad": _view_of_a_parameter_changed_under_no_grad,
     "optimizer_of_two_dtypes": _optimizer_of_two_dtypes,
 })

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from graphgrad import torch
 import graphgrad.torch.nn as nn
 import graphgrad.torch.optim as optim
-from graphgrad.errors import ArgumentError, ShapeError
+from graphgrad.errors import ArgumentError, InPlaceError, ShapeError
 
 
 def test_a_leaf_that_requires_grad_changes_only_inside_no_grad():
@@ -204,6 +204,15 @@ def test_a_view_shows_its_tensor_as_it_is_now_as_pytorchs_shared_storage_does():
     ew[0:2] += 5.0
     for got, want in [(b, expected), (v, ev), (w, ew), (d, ed), (flat, eflat)]:
         np.testing.assert_array_equal(got.numpy(), want)
+
+
+def test_an_expanded_view_that_repeats_elements_is_not_changed_in_place():
+    """PyTorch refuses to write a tensor some of whose elements share one memory location (``expand``'s)."""
+    x = torch.tensor([1.0, 2.0])
+    rows = x.expand(3, 2)
+    with pytest.raises(InPlaceError, match="more than one element of the written-to tensor"):
+        rows.mul_(2.0)
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
 
 
 def test_a_parameters_data_taken_before_a_step_shows_the_step():
