@@ -9,7 +9,8 @@ probabilities are clipped to [1e-7, 1 - 1e-7] as Keras does.
 import numpy as np
 
 from .. import ops
-from ..graph import Node, shapes
+from ..backends.numpy_backend import run
+from ..graph import Graph, Node, shapes
 from .errors import LabelError, ShapeError, lookup
 
 EPSILON = 1e-7
@@ -199,7 +200,8 @@ class LossFunction(Loss):
     """A loss of the user's own, ``function(y_true, y_pred)`` on graph nodes (graphgrad's ops, or a spelling's:
     ``tf.square``, ``tf.reduce_mean``), as Keras's ``compile(loss=function)`` takes it: one value per sample
     (the mean of any further axes), averaged over each batch's real rows. A function that reduces over the
-    batch itself is refused: ``fit`` pads a last, partial batch, whose padding only per-sample values leave out."""
+    batch itself, or mixes its rows, is refused: ``fit`` pads a last, partial batch, whose padding only values
+    computed row by row leave out."""
 
     def __init__(self, function):
         super().__init__()
@@ -210,13 +212,30 @@ class LossFunction(Loss):
         if not isinstance(values, Node):
             raise ShapeError(f"the loss function '{self.name}' returned {type(values).__name__}, not a value "
                              "computed from y_true and y_pred")
-        wider = self.function(*[ops.input(f"{n.name or 'y'}_wider", (n.shape[0] + 1,) + n.shape[1:], n.dtype)
-                                for n in (y_true, y_pred)])   # one more row must give one more value
-        if values.shape[:1] != y_pred.shape[:1] or getattr(wider, "shape", ())[:1] != (y_pred.shape[0] + 1,):
+        wider = [ops.input(f"{n.name or 'y'}_wider", (n.shape[0] + 1,) + n.shape[1:], n.dtype)
+                 for n in (y_true, y_pred)]
+        per_row = self.function(*wider)   # one more row must give one more value, and change no other
+        if values.shape[:1] != y_pred.shape[:1] or getattr(per_row, "shape", ())[:1] != (y_pred.shape[0] + 1,):
             raise ShapeError(f"the loss function '{self.name}' returned shape {shapes.fmt(values.shape)} for a "
                              f"batch of {y_pred.shape[0]}, not one value per sample: return one (e.g. "
                              "tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)), which fit averages")
+        if _mixes_rows(per_row, wider):
+            raise ShapeError(f"the loss function '{self.name}' gives a sample a value that depends on the other "
+                             "samples of its batch, which fit cannot average over a padded last batch; "
+                             "compute each sample's value from its own row")
         return ops.mean(values, axis=tuple(range(1, values.ndim))) if values.ndim > 1 else values
+
+
+def _mixes_rows(values, inputs):
+    """Whether a row of ``values`` depends on another row of ``inputs``: computed from random rows, and again with
+    the last row changed, the others differ."""
+    rng = np.random.default_rng(0)
+    arrays = {n.id: rng.random(n.shape).astype(n.dtype) for n in inputs}
+    graph = Graph([values], inputs)
+    before = run(graph, arrays, check=False)[values.id]
+    arrays = {k: np.concatenate([a[:-1], a[-1:] + 1]) for k, a in arrays.items()}
+    after = run(graph, arrays, check=False)[values.id]
+    return not np.array_equal(before[:-1], after[:-1], equal_nan=True)
 
 
 LOSSES = {

@@ -108,10 +108,12 @@ def test_compile_takes_a_loss_function_of_the_users_own(function):
                                                                r"value per sample"),
     (lambda y_true, y_pred: ((y_true - y_pred) ** 2).mean(axis=0), r"returned shape \(16,\) for a batch of 16, not "
                                                                      r"one value per sample"),
-    (lambda y_true, y_pred: 0.5, "returned float, not a value computed from y_true and y_pred")])
+    (lambda y_true, y_pred: 0.5, "returned float, not a value computed from y_true and y_pred"),
+    (lambda y_true, y_pred: (y_pred - y_pred.mean(axis=0)) ** 2, "depends on the other samples of its batch")])
 def test_a_loss_function_that_reduces_over_the_batch_is_refused(function, words):
     """Per-sample values are what leave a padded row out; a function that averages over the batch itself
-    (one number, or one per output of a net 16 wide trained in batches of 16) is refused with what to return."""
+    (one number, or one per output of a net 16 wide trained in batches of 16), or mixes its rows, is refused
+    with what to return."""
     from graphgrad import keras
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(16)])
     model.compile(optimizer="sgd", loss=function)
