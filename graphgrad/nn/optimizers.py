@@ -32,7 +32,9 @@ KERAS = Convention("keras", epsilon_inside_sqrt=True, epsilon_after_correction=F
                    learning_rate_outside_momentum=False)
 PYTORCH = Convention("pytorch", epsilon_inside_sqrt=False, epsilon_after_correction=True, coupled_weight_decay=True,
                      learning_rate_outside_momentum=True)
-CONVENTIONS = {c.name: c for c in (KERAS, PYTORCH)}
+PYTORCH_DECOUPLED = Convention("pytorch_decoupled", epsilon_inside_sqrt=False, epsilon_after_correction=True,
+                               coupled_weight_decay=False, learning_rate_outside_momentum=True)   # AdamW's
+CONVENTIONS = {c.name: c for c in (KERAS, PYTORCH, PYTORCH_DECOUPLED)}
 
 
 class Optimizer:
@@ -160,9 +162,11 @@ class Adam(Optimizer):
         if self.amsgrad:
             v = ops.maximum(slots["velocity_hat"], v)
             new["velocity_hat"] = v
-        if self.convention.epsilon_after_correction:
-            corrected = ops.sqrt(v) / ops.sqrt(1 - b2 ** step) + self.epsilon
-            return p - self.learning_rate / (1 - b1 ** step) * m / corrected, new
+        if self.convention.epsilon_after_correction:   # PyTorch's: bias corrections in double, as Python floats
+            wide = ops.astype(step, np.float64)        # (1 - 0.999 in float32 is off by 1.3e-5)
+            step_size = ops.astype(self.learning_rate / (1 - b1 ** wide), p.dtype)
+            corrected = ops.sqrt(v) / ops.astype(ops.sqrt(1 - b2 ** wide), p.dtype) + self.epsilon
+            return p - step_size * (m / corrected), new
         alpha = self.learning_rate * ops.sqrt(1 - b2 ** step) / (1 - b1 ** step)
         return p - alpha * m / (ops.sqrt(v) + self.epsilon), new
 

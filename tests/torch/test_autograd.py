@@ -241,6 +241,23 @@ def _expanded_view_of_a_changed_tensor(torch):
     return rows.detach(), single.detach(), y.detach(), first, x.grad
 
 
+def _adamw(torch):
+    """AdamW's decoupled weight decay (its default 0.01, and 0.1 with amsgrad), traced after its first step, and a
+    learning rate changed mid-way."""
+    results = []
+    for options in ({"lr": 0.1}, {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True, "betas": (0.8, 0.9)}):
+        w = torch.nn.Parameter(torch.tensor([1.0, -2.0, 0.5]))
+        optimizer = torch.optim.AdamW([w], **options)
+        for step in range(5):
+            if step == 3:
+                optimizer.param_groups[0]["lr"] *= 0.5
+            optimizer.zero_grad()
+            ((w - 0.25) ** 2).sum().backward()
+            optimizer.step()
+        results.append(w.detach())
+    return tuple(results)
+
+
 CASES = {f"grad_fn/{name}": (lambda torch, make=make: _grad_fn(torch, make)) for name, make in MADE_BY.items()}
 CASES.update({
     "blitz_chain": _blitz_chain,
@@ -260,6 +277,7 @@ CASES.update({
     "expanded_view_of_a_changed_tensor": _expanded_view_of_a_changed_tensor,
     "view_of_a_parameter_changed_under_no_grad": _view_of_a_parameter_changed_under_no_grad,
     "optimizer_of_two_dtypes": _optimizer_of_two_dtypes,
+    "adamw": _adamw,
 })
 
 

@@ -85,6 +85,18 @@ class Adam(Optimizer):
         return rules.Adam(lr, betas[0], betas[1], eps, amsgrad, weight_decay, convention=rules.PYTORCH)
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay: ``p -= lr·λ·p`` before the step (λ 0.01 by default), not ``λp`` added to
+    the gradient."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+
+    @staticmethod
+    def rule(lr, betas, eps, weight_decay, amsgrad):
+        return rules.Adam(lr, betas[0], betas[1], eps, amsgrad, weight_decay, convention=rules.PYTORCH_DECOUPLED)
+
+
 class RMSprop(Optimizer):
     """``v = αv + (1-α)g²; p -= lr·g / (sqrt(v) + ε)`` with α = 0.99, lr = 0.01 (Keras: sqrt(v + ε), ρ = 0.9)."""
 
