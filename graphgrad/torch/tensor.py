@@ -872,9 +872,6 @@ class Tensor(eager.Tensor):
     def div_(self, other):
         return self._in_place(ops.div, other)
 
-    def relu_(self):
-        return self._in_place(ops.relu)
-
     def clamp_(self, min=None, max=None):
         return self._in_place(lambda x: ops.clip(x, min, max))
 
@@ -1057,6 +1054,24 @@ def _method(name, op):
 
 for _name, _op in {**UNARY, **BINARY}.items():
     setattr(Tensor, _name, _method(_name, _op))
+
+# the elementwise methods PyTorch also offers in place, ``x.exp_()``: the result in x's dtype (one it cannot hold,
+# as sqrt_ of integers, refused), recorded as any in-place change is
+IN_PLACE = {**{name: op for name, op in UNARY.items() if name != "isfinite"},
+            **{name: BINARY[name] for name in ("fmod", "remainder", "atan2", "arctan2", "hypot", "floor_divide")},
+            "pow": ops.pow}
+
+
+def _in_place_method(name, op):
+    def in_place(self, *args):
+        return self._in_place(op, *args)
+    in_place.__name__ = f"{name}_"
+    in_place.__doc__ = f"``x.{name}_(...)``: ``x.{name}(...)`` written into x."
+    return in_place
+
+
+for _name, _op in IN_PLACE.items():
+    setattr(Tensor, f"{_name}_", _in_place_method(_name, _op))
 
 
 def _arithmetic(op, reflected=False):

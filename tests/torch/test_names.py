@@ -9,7 +9,7 @@ import pytest
 
 from graphgrad import torch
 from graphgrad.errors import ArgumentError, ShapeError
-from graphgrad.torch.tensor import BINARY, UNARY
+from graphgrad.torch.tensor import BINARY, IN_PLACE, UNARY
 from tests.torch.recorded import replay
 
 DATA = Path(__file__).resolve().parent / "data" / "names.npz"
@@ -141,6 +141,31 @@ CASES.update({f"unary/{name}": (lambda torch, name=name: getattr(torch, name)(un
               for name in UNARY})
 CASES.update({f"binary/{name}": (lambda torch, name=name: getattr(torch, name)(*binary_operands(torch, name)))
               for name in BINARY})
+
+
+def _in_place(torch, name):
+    """``x.name_(...)`` on a copy of the operands of ``name``: what it leaves in x, and that it returns x."""
+    if name == "pow":
+        x, args = torch.tensor(np.abs(WIDE)), (1.5,)
+    elif name in UNARY:
+        x, args = unary_operand(torch, name), ()
+    else:
+        x, *args = binary_operands(torch, name)
+    returned = getattr(x, name + "_")(*args)
+    return x, returned is x
+
+
+def _gradient_through_in_place(torch):
+    """A recorded tensor changed in place: its grad_fn and the gradient through the change."""
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.sin_().add_(1).pow_(2)
+    y.sum().backward()
+    return y.grad_fn.name(), x.grad
+
+
+CASES.update({f"in_place/{name}": (lambda torch, name=name: _in_place(torch, name)) for name in IN_PLACE})
+CASES["in_place_gradient"] = _gradient_through_in_place
 
 
 test_name_gives_pytorchs_numbers = replay(CASES, DATA)
