@@ -553,6 +553,38 @@ class Tensor(eager.Tensor):
             axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return named(self.permute(axes), "transpose", self)
 
+    swapaxes = swapdims = transpose
+
+    def movedim(self, source, destination):
+        """Axes ``source`` (an int or a sequence) moved to ``destination``, the others in their order."""
+        source, destination = [source] if isinstance(source, int) else list(source), \
+            [destination] if isinstance(destination, int) else list(destination)
+        if len(source) != len(destination):
+            raise ArgumentError(f"movedim: Invalid source or destination dims: source ({source} dims) should "
+                                f"contain the same number of dims as destination ({destination} dims)")
+        source, destination = [_dim(d, self.ndim) for d in source], [_dim(d, self.ndim) for d in destination]
+        if len(set(source)) < len(source) or len(set(destination)) < len(destination):
+            raise ArgumentError(f"movedim: repeated dim in source ({source}) or destination ({destination})")
+        rest = iter(d for d in range(self.ndim) if d not in source)
+        placed = dict(zip(destination, source))
+        return self.permute([placed[d] if d in placed else next(rest) for d in range(self.ndim)])
+
+    @property
+    def mT(self):
+        """The last two axes swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise ShapeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
+                             "tensor.")
+        return self.transpose(-2, -1)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def unflatten(self, dim, sizes):
+        """Axis ``dim`` split into axes of ``sizes`` (one may be -1), whose product is its size."""
+        dim = _dim(dim, self.ndim)
+        return self.view(self.shape[:dim] + tuple(sizes) + self.shape[dim + 1:])
+
     def t(self):
         return named(self.permute((1, 0) if self.ndim == 2 else tuple(range(self.ndim))), "t", self)
 
@@ -1006,7 +1038,8 @@ BINARY = {
 FUNCTIONS = (*UNARY, *BINARY, "add", "sub", "mul", "div", "pow", "mm", "matmul", "reshape", "squeeze", "unsqueeze",
              "transpose", "permute", "t", "flatten", "clone", "clamp", "sum", "mean", "max", "min", "argmax",
              "argmin", "norm", "numel", "gather", "var", "std", "all", "any", "allclose", "dot", "mv", "cumsum", "prod",
-             "logsumexp", "softmax", "log_softmax", "narrow", "select", "unbind", "split", "chunk")
+             "logsumexp", "softmax", "log_softmax", "narrow", "select", "unbind", "split", "chunk", "swapaxes",
+             "swapdims", "movedim", "unflatten")
 
 
 def where(condition, input=None, other=None):

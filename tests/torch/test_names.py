@@ -89,9 +89,27 @@ CASES = {
     "chunk_empty_axis": lambda torch: _chunks_of_an_empty_axis(torch),
     "zero_dim_axes": lambda torch: (torch.tensor(5.0).squeeze(0), torch.tensor(5.0).squeeze(-1),
                                     torch.tensor(5.0).transpose(0, -1), torch.tensor(WIDE).flatten(1, 1)),
-    "pieces_are_views": lambda torch: _pieces_changed_in_place(torch),
+    "movedim": lambda torch: torch.arange(24.0).view(2, 3, 4).movedim(0, -1),
+    "movedim_sequences": lambda torch: torch.movedim(torch.arange(24.0).view(2, 3, 4), (0, 1), (2, 0)),
+    "swapaxes": lambda torch: torch.arange(24.0).view(2, 3, 4).swapaxes(0, 2),
+    "swapdims_function": lambda torch: torch.swapdims(torch.tensor(WIDE), 0, 1),
+    "mT": lambda torch: torch.arange(24.0).view(2, 3, 4).mT,
+    "view_as": lambda torch: torch.tensor(WIDE).view_as(torch.zeros(3, 2)),
+    "unflatten": lambda torch: torch.arange(24.0).view(2, 12).unflatten(1, (3, -1)),
+    "moved_axes_are_views": lambda torch: _moved_axes_changed_in_place(torch),
     "pieces_gradient": lambda torch: _gradient_through_pieces(torch),
 }
+
+
+def _moved_axes_changed_in_place(torch):
+    """Tensors of moved, swapped or split axes are views: changing one in place changes the tensor."""
+    x = torch.arange(24.0).view(2, 3, 4)
+    x.movedim(0, -1)[0, 0, 1] = -1.0
+    x.mT[1, 3, 2] = -2.0
+    x.unflatten(2, (2, 2)).mul_(10)
+    x.swapaxes(0, 1)[2].add_(0.5)
+    x.view_as(torch.zeros(6, 4))[5].sub_(0.25)
+    return x
 
 
 def _pieces_changed_in_place(torch):
@@ -194,6 +212,9 @@ def test_method_is_the_function(name):
     (lambda x: x.split(0, 1), "split_size can only be 0 if dimension size is 0"),
     (lambda x: x.split([1, 1], 1), r"sum exactly to 3 .* but got split_sizes=\[1, 1\]"),
     (lambda x: x.chunk(0), "chunk expects `chunks` to be greater than 0, got: 0"),
+    (lambda x: x.sum(0).mT, "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."),
+    (lambda x: x.movedim((0, 1), 1), "should contain the same number of dims as destination"),
+    (lambda x: x.movedim(0, 2), r"range of \[-2, 1\], but got 2\)"),
     (lambda x: x.sum().narrow(0, 0, 1), "narrow\\(\\) cannot be applied to a 0-dim tensor"),
     (lambda x: x.sum().select(0, 0), "select\\(\\) cannot be applied to a 0-dim tensor"),
     (lambda x: x.sum().unbind(), "Dimension specified as 0 but tensor has no dimensions"),
