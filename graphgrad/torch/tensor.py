@@ -23,6 +23,7 @@ NumPy shares memory with a tensor where PyTorch shares it (``torch.from_numpy(a)
 it, and what an operation records is a copy, so changing the array later leaves
 recorded history alone.
 """
+import functools
 import inspect
 import math
 import weakref
@@ -302,9 +303,40 @@ def _shown_as_is(t, key, view):
             put_back.plain and _plain(key) and put_back.key == key and not _records(t, view))
 
 
-def _shows(view, base, put_back, forward):
+_layouts = eager.WeakIdKeyDictionary()   # a view -> its layout: where its elements lie in its first tensor's memory
+_BYTE = np.zeros(1, np.int8)
+
+
+def _layout(t):
+    """Where ``t``'s elements lie in memory, as a NumPy array of its shape and strides that holds no data (never
+    read): a view's as its operation left them, any other tensor's in order. NumPy's strides rules are
+    PyTorch's, so they say what is contiguous and which shapes a view can take."""
+    layout = _layouts.get(t)
+    return _in_order(tuple(t.shape)) if layout is None else layout
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_order(shape):
+    """The layout of elements of ``shape`` in order (read-only: it is shared, and its memory is one byte)."""
+    strides = tuple(int(np.prod(shape[k + 1:], dtype=np.int64)) for k in range(len(shape)))
+    return np.lib.stride_tricks.as_strided(_BYTE, shape, strides, writeable=False)
+
+
+def _reshaped(layout, dims):
+    """``layout`` in the shape ``dims`` without moving an element (as PyTorch's ``view`` takes it), or None."""
+    layout = layout.view()
+    try:
+        layout.shape = dims
+    except (AttributeError, ValueError):   # (NumPy's refusal to reshape in place: a copy would be needed)
+        return None
+    return layout
+
+
+def _shows(view, base, put_back, forward, layout):
     """Note that ``view`` shows ``base``: ``forward(base)`` makes it again (the operation that made it, on
-    tensors), ``put_back(base, new_view)`` is base with the view's elements replaced."""
+    tensors), ``put_back(base, new_view)`` is base with the view's elements replaced, ``layout`` where its
+    elements lie (``_layout``)."""
+    _layouts[view] = layout
     if view is not base:
         _views[view] = (base, put_back, _state(base), _state(view))
         shown = _shown_by.get(base)
@@ -433,7 +465,7 @@ class Tensor(eager.Tensor):
 
     def detach(self):
         """The same value as a new leaf, cut from the recorded graph (changing it in place changes this tensor)."""
-        return _shows(Tensor.leaf(self.value), self, None, lambda b: eager.made(Tensor, None, b.value))
+        return _shows(Tensor.leaf(self.value), self, None, lambda b: eager.made(Tensor, None, b.value), _layout(self))
 
     def contiguous(self, memory_format=None):
         """The tensor itself when its elements lie in order in memory, else a copy that is (as in PyTorch: a
@@ -441,11 +473,8 @@ class Tensor(eager.Tensor):
         return self if self.is_contiguous() else self.clone()
 
     def is_contiguous(self, memory_format=None):
-        """Whether the elements lie in order in memory: only a view (a transpose, a slice) may not, as its
-        value's strides say; a value not computed yet is taken as a copy would be (not in order)."""
-        if _views.get(self, _NO_VIEW)[0] is None:
-            return True
-        return not self.pending and np.asarray(self.value).flags.c_contiguous
+        """Whether the elements lie in order in memory: only a view (a transpose, a slice) may not (``_layout``)."""
+        return _layout(self).flags.c_contiguous
 
     def clone(self):
         """A copy, recorded (gradients flow back through it); changing it leaves this tensor alone."""
@@ -518,14 +547,26 @@ class Tensor(eager.Tensor):
                 result = eager.made(Tensor, None, value)
         if result is None:
             result = eager.call(ops.index, self, key)
-        return _shows(result, self, _Put(key), lambda b: eager.call(ops.index, b, key)) if _basic(key) else result
+        if not _basic(key):
+            return result
+        return _shows(result, self, _Put(key), lambda b: eager.call(ops.index, b, key), _layout(self)[key])
 
     def view(self, *shape):
+        """The elements in ``shape`` (one size may be -1), sharing this tensor's memory: refused, as in PyTorch,
+        when the elements do not lie so in memory (a transposed tensor's), for which ``reshape`` copies."""
         dims = _dims(shape)
-        return _shows(eager.call(ops.reshape, self, dims), self, lambda b, v: ops.reshape(v, b.shape),
-                      lambda b: eager.call(ops.reshape, b, dims))
+        result = eager.call(ops.reshape, self, dims)   # (a size that does not fit is refused here, in its words)
+        layout = _reshaped(_layout(self), dims)
+        if layout is None:
+            raise ShapeError("view size is not compatible with input tensor's size and stride (at least one dimension "
+                             "spans across two contiguous subspaces). Use .reshape(...) instead.")
+        return _shows(result, self, lambda b, v: ops.reshape(v, b.shape), lambda b: eager.call(ops.reshape, b, dims),
+                      layout)
 
-    reshape = view
+    def reshape(self, *shape):
+        """``view(shape)`` when the elements lie so in memory, else a copy (changing it leaves this tensor alone)."""
+        dims = _dims(shape)
+        return (self if _reshaped(_layout(self), dims) is not None else self.clone()).view(dims)
 
     def squeeze(self, dim=None):
         """Axes of length 1 removed (all, or ``dim`` when it has length 1; otherwise the same shape)."""
@@ -543,7 +584,7 @@ class Tensor(eager.Tensor):
         axes = tuple(_dim(d, self.ndim) for d in _dims(dims))
         inverse = tuple(int(i) for i in np.argsort(axes))
         return _shows(eager.call(ops.transpose, self, axes), self, lambda b, v: ops.transpose(v, inverse),
-                      lambda b: eager.call(ops.transpose, b, axes))
+                      lambda b: eager.call(ops.transpose, b, axes), _layout(self).transpose(axes))
 
     def transpose(self, dim0, dim1):
         """Axes ``dim0`` and ``dim1`` swapped."""
@@ -597,7 +638,7 @@ class Tensor(eager.Tensor):
         if start > end:
             raise ShapeError("flatten() has invalid args: start_dim cannot come after end_dim")
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
-        return self.view(shape)
+        return self.reshape(shape)
 
     # --- pieces along an axis: views, through basic indexing (changing one in place changes this tensor) ---
     def _axis(self, dim, refusal):
@@ -814,7 +855,7 @@ class Tensor(eager.Tensor):
         repeats = int(np.prod(shape, dtype=np.int64)) > self.numel()
         return _shows(eager.call(ops.broadcast_to, self, shape=shape), self,
                       _repeated if repeats else (lambda b, v: ops.reshape(v, b.shape)),
-                      lambda b: eager.call(ops.broadcast_to, b, shape=shape))
+                      lambda b: eager.call(ops.broadcast_to, b, shape=shape), np.broadcast_to(_layout(self), shape))
 
     def expand_as(self, other):
         return self.expand(other.shape)

@@ -97,8 +97,32 @@ CASES = {
     "view_as": lambda torch: torch.tensor(WIDE).view_as(torch.zeros(3, 2)),
     "unflatten": lambda torch: torch.arange(24.0).view(2, 12).unflatten(1, (3, -1)),
     "moved_axes_are_views": lambda torch: _moved_axes_changed_in_place(torch),
+    "reshape_copies_what_is_not_in_order": lambda torch: _reshapes_changed_in_place(torch),
+    "is_contiguous": lambda torch: _contiguity(torch),
     "pieces_gradient": lambda torch: _gradient_through_pieces(torch),
 }
+
+
+def _reshapes_changed_in_place(torch):
+    """``reshape`` and ``flatten`` are views when the elements lie in order in memory, else copies: changing the
+    result in place changes the tensor only in the first case."""
+    x = torch.arange(12.0).view(3, 4)
+    x.reshape(6, 2)[0, 1] = -1.0                # in order: a view
+    x.t().reshape(-1)[2] = -2.0                 # transposed: a copy
+    x.t().flatten()[3] = -3.0
+    x[1:].reshape(2, 2, 2)[1, 1, 1] = -4.0      # rows in order: a view
+    x[:, 1:3].reshape(6)[0] = -5.0              # columns cut: a copy
+    x.t().t().view(12)[11] = -6.0               # transposed back: in order again
+    x[:, ::2].reshape(3, 2)[2, 0] = -7.0        # a view of the same shape whatever the strides: a view
+    return x
+
+
+def _contiguity(torch):
+    x = torch.arange(24.0).view(2, 3, 4)
+    shown = [x, x.t() if x.ndim == 2 else x.transpose(0, 2), x[1], x[:, 1:], x[..., ::2], x.unsqueeze(1),
+             x.transpose(0, 1)[:1].squeeze(0), x[:1].expand(3, 3, 4), x.permute(0, 1, 2), x.mT.mT, x.detach(),
+             x.transpose(1, 2).contiguous()]
+    return torch.tensor([t.is_contiguous() for t in shown])
 
 
 def _moved_axes_changed_in_place(torch):
@@ -212,6 +236,8 @@ def test_method_is_the_function(name):
     (lambda x: x.split(0, 1), "split_size can only be 0 if dimension size is 0"),
     (lambda x: x.split([1, 1], 1), r"sum exactly to 3 .* but got split_sizes=\[1, 1\]"),
     (lambda x: x.chunk(0), "chunk expects `chunks` to be greater than 0, got: 0"),
+    (lambda x: x.t().view(6), r"view size is not compatible with input tensor's size and stride .* Use "
+                              r"\.reshape\(\.\.\.\) instead"),
     (lambda x: x.sum(0).mT, "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."),
     (lambda x: x.movedim((0, 1), 1), "should contain the same number of dims as destination"),
     (lambda x: x.movedim(0, 2), r"range of \[-2, 1\], but got 2\)"),
