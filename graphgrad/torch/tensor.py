@@ -332,10 +332,10 @@ def _reshaped(layout, dims):
     return layout
 
 
-def _shows(view, base, put_back, forward, layout):
-    """Note that ``view`` shows ``base``: ``forward(base)`` makes it again (the operation that made it, on
-    tensors), ``put_back(base, new_view)`` is base with the view's elements replaced, ``layout`` where its
-    elements lie (``_layout``)."""
+def _shows(view, base, put_back, layout, forward, again=None):
+    """Note that ``view`` shows ``base``: ``put_back(base, new_view)`` is base with the view's elements replaced,
+    ``layout`` where its elements lie (``_layout``), ``forward(base's value)`` its value and ``again(base)`` the
+    view recorded again (the operation that made it, on tensors; None for a view that never records)."""
     _layouts[view] = layout
     if view is not base:
         _views[view] = (base, put_back, _state(base), _state(view))
@@ -343,8 +343,12 @@ def _shows(view, base, put_back, forward, layout):
         if shown is None:
             shown = _shown_by[base] = {}
         i = id(view)
-        shown[i] = (weakref.ref(view, lambda _: shown.pop(i, None)), forward)
+        shown[i] = (weakref.ref(view, lambda _: shown.pop(i, None)), forward, again)
     return view
+
+
+def _same(value):
+    return value
 
 
 def _refresh_views(base):
@@ -352,21 +356,20 @@ def _refresh_views(base):
     memory, do: each is made again from it, and so on down. A view that records is recorded again (its
     gradient then flows through the change, as PyTorch's does); one that records nothing gets the value."""
     shown = _shown_by.get(base)
-    views = [] if not shown else [(view, forward) for ref, forward in list(shown.values())
+    views = [] if not shown else [(view, forward, again) for ref, forward, again in list(shown.values())
                                   for view in [ref()] if view is not None]
-    for view, forward in views:
+    for view, forward, again in views:
         if view.parents:   # (recorded even when the change was made under no_grad, as PyTorch's view keeps its grad_fn)
             with eager.recording(True):
-                _become(view, forward(base))   # (which makes the view's own views again)
+                _become(view, again(base))   # (which makes the view's own views again)
         else:
-            with eager.no_grad():
-                new = forward(base).value
-            shared = _shared.get(view)
+            value = base.value
+            new = np.array(forward(value)) if _shared.get(base) is not None else np.asarray(forward(value))
+            shared = _shared.get(view)   # (memory NumPy shares may change: the view holds its own copy)
             if shared is not None:
                 np.copyto(shared[0], new, casting="unsafe")
                 share(view, shared[0])
             else:
-                new = np.array(new) if _shared.get(base) is not None else new   # (NumPy may change base's memory)
                 new.setflags(False)   # (write=False)
                 view._node, view._value = None, new
             _refresh_views(view)
@@ -465,7 +468,7 @@ class Tensor(eager.Tensor):
 
     def detach(self):
         """The same value as a new leaf, cut from the recorded graph (changing it in place changes this tensor)."""
-        return _shows(Tensor.leaf(self.value), self, None, lambda b: eager.made(Tensor, None, b.value), _layout(self))
+        return _shows(Tensor.leaf(self.value), self, None, _layout(self), _same)
 
     def contiguous(self, memory_format=None):
         """The tensor itself when its elements lie in order in memory, else a copy that is (as in PyTorch: a
@@ -549,7 +552,7 @@ class Tensor(eager.Tensor):
             result = eager.call(ops.index, self, key)
         if not _basic(key):
             return result
-        return _shows(result, self, _Put(key), lambda b: eager.call(ops.index, b, key), _layout(self)[key])
+        return _shows(result, self, _Put(key), _layout(self)[key], lambda b: b[key], lambda b: eager.call(ops.index, b, key))
 
     def view(self, *shape):
         """The elements in ``shape`` (one size may be -1), sharing this tensor's memory: refused, as in PyTorch,
@@ -560,8 +563,8 @@ class Tensor(eager.Tensor):
         if layout is None:
             raise ShapeError("view size is not compatible with input tensor's size and stride (at least one dimension "
                              "spans across two contiguous subspaces). Use .reshape(...) instead.")
-        return _shows(result, self, lambda b, v: ops.reshape(v, b.shape), lambda b: eager.call(ops.reshape, b, dims),
-                      layout)
+        return _shows(result, self, lambda b, v: ops.reshape(v, b.shape), layout, lambda b: np.reshape(b, dims),
+                      lambda b: eager.call(ops.reshape, b, dims))
 
     def reshape(self, *shape):
         """``view(shape)`` when the elements lie so in memory, else a copy (changing it leaves this tensor alone)."""
@@ -584,7 +587,8 @@ class Tensor(eager.Tensor):
         axes = tuple(_dim(d, self.ndim) for d in _dims(dims))
         inverse = tuple(int(i) for i in np.argsort(axes))
         return _shows(eager.call(ops.transpose, self, axes), self, lambda b, v: ops.transpose(v, inverse),
-                      lambda b: eager.call(ops.transpose, b, axes), _layout(self).transpose(axes))
+                      _layout(self).transpose(axes), lambda b: np.transpose(b, axes),
+                      lambda b: eager.call(ops.transpose, b, axes))
 
     def transpose(self, dim0, dim1):
         """Axes ``dim0`` and ``dim1`` swapped."""
@@ -855,7 +859,8 @@ class Tensor(eager.Tensor):
         repeats = int(np.prod(shape, dtype=np.int64)) > self.numel()
         return _shows(eager.call(ops.broadcast_to, self, shape=shape), self,
                       _repeated if repeats else (lambda b, v: ops.reshape(v, b.shape)),
-                      lambda b: eager.call(ops.broadcast_to, b, shape=shape), np.broadcast_to(_layout(self), shape))
+                      np.broadcast_to(_layout(self), shape), lambda b: np.broadcast_to(b, shape),
+                      lambda b: eager.call(ops.broadcast_to, b, shape=shape))
 
     def expand_as(self, other):
         return self.expand(other.shape)
