@@ -303,16 +303,16 @@ def _shown_as_is(t, key, view):
             put_back.plain and _plain(key) and put_back.key == key and not _records(t, view))
 
 
-_layouts = eager.WeakIdKeyDictionary()   # a view -> its layout: where its elements lie in its first tensor's memory
 _BYTE = np.zeros(1, np.int8)
 
 
 def _layout(t):
     """Where ``t``'s elements lie in memory, as a NumPy array of its shape and strides that holds no data (never
-    read): a view's as its operation left them, any other tensor's in order. NumPy's strides rules are
-    PyTorch's, so they say what is contiguous and which shapes a view can take."""
-    layout = _layouts.get(t)
-    return _in_order(tuple(t.shape)) if layout is None else layout
+    read): a view's as its operation left them (``_shows``), any other tensor's in order. NumPy's strides rules
+    are PyTorch's, so they say what is contiguous and which shapes a view can take."""
+    base = _views.get(t, _NO_VIEW)[0]
+    entry = None if base is None else _shown_by.get(base, {}).get(id(t))
+    return _in_order(tuple(t.shape)) if entry is None else entry[3]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -336,14 +336,13 @@ def _shows(view, base, put_back, layout, forward, again=None):
     """Note that ``view`` shows ``base``: ``put_back(base, new_view)`` is base with the view's elements replaced,
     ``layout`` where its elements lie (``_layout``), ``forward(base's value)`` its value and ``again(base)`` the
     view recorded again (the operation that made it, on tensors; None for a view that never records)."""
-    _layouts[view] = layout
     if view is not base:
         _views[view] = (base, put_back, _state(base), _state(view))
         shown = _shown_by.get(base)
         if shown is None:
             shown = _shown_by[base] = {}
         i = id(view)
-        shown[i] = (weakref.ref(view, lambda _: shown.pop(i, None)), forward, again)
+        shown[i] = (weakref.ref(view, lambda _: shown.pop(i, None)), forward, again, layout)
     return view
 
 
@@ -356,7 +355,7 @@ def _refresh_views(base):
     memory, do: each is made again from it, and so on down. A view that records is recorded again (its
     gradient then flows through the change, as PyTorch's does); one that records nothing gets the value."""
     shown = _shown_by.get(base)
-    views = [] if not shown else [(view, forward, again) for ref, forward, again in list(shown.values())
+    views = [] if not shown else [(view, forward, again) for ref, forward, again, _ in list(shown.values())
                                   for view in [ref()] if view is not None]
     for view, forward, again in views:
         if view.parents:   # (recorded even when the change was made under no_grad, as PyTorch's view keeps its grad_fn)
