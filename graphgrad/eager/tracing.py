@@ -35,8 +35,7 @@ import numpy as np
 
 from .. import ops
 from ..autodiff import adjoints
-from ..graph import Graph, Node
-from ..graph.primitive import INPUT
+from ..graph import Graph
 from ..nn import optimizers
 from . import replay
 from .gradients import gradients, history, reads_of
@@ -83,8 +82,8 @@ class DeferredBackward:
         self.target, self.leaves, self.owners, self.through = target, leaves, owners or leaves, through
         self.assign = assign or (lambda owner, gradient: None)
         cls = type(target)
-        self.grads = [made(cls, Node.of(INPUT, (), {}, leaf.node.shape, leaf.node.dtype, unique_name("grad")),
-                           Pending(self)) for leaf in leaves]   # (a leaf's node's fields, as a node holds them)
+        self.grads = [made(cls, ops.input(unique_name("grad"), leaf.node.shape, leaf.node.dtype), Pending(self))
+                      for leaf in leaves]
         self.reads = None   # for a tape's gradient: each source's position among the leaves (None: not read)
         self.done = False
         for owner, grad in zip(self.owners, self.grads):

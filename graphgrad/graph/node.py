@@ -71,7 +71,6 @@ class Node:
         named = f" {self.name}" if self.name else ""
         return f"<Node{named} {self.op.name} shape={self.shape} {self.dtype}>"
 
-
     def __hash__(self):
         return self.id  # nodes are keys by identity; == builds an elementwise comparison, as in NumPy
 

@@ -183,9 +183,9 @@ def _compile(filepath, spelling, model, settings):
     with _Part(filepath, "compile.optimizer"):
         spec = _field(settings, "optimizer", dict)
         optimizer = _construct(spelling.optimizers, _field(spec, "class", str), **_field(spec, "config", dict))
-    loss = settings.get("loss")
-    if isinstance(loss, dict) and isinstance(loss.get("function"), str):   # its author's code, which no file holds
-        raise WeightsFileError(f"'{filepath}' was compiled with the loss function {loss['function']!r} of its "
+    spec = settings.get("loss")
+    if isinstance(spec, dict) and isinstance(spec.get("function"), str):   # its author's code, which no file holds
+        raise WeightsFileError(f"'{filepath}' was compiled with the loss function {spec['function']!r} of its "
                                "author's code: load it with compile=False, then compile it with that function")
     with _Part(filepath, "compile.loss"):
         spec = _field(settings, "loss", dict)

@@ -271,9 +271,9 @@ def set_value(t, value):
 
 
 def _repeated(base, view):
-    """The ``put_back`` of a view that shows some element of its tensor more than once (``expand``): an in-place
-    change of it is refused (``_check_in_place``), as in PyTorch."""
-    raise InPlaceError("an in-place change of an expanded tensor")   # (never reached: refused before)
+    """The ``put_back`` of a view that shows some element of its tensor more than once (``expand``): a mark, for
+    ``_check_in_place`` refuses every in-place change of such a view, as PyTorch does, before it would be called."""
+    raise AssertionError("_check_in_place refuses an in-place change of a view that repeats elements")
 
 
 def _set_grad(t, grad):
@@ -551,7 +551,8 @@ class Tensor(eager.Tensor):
             result = eager.call(ops.index, self, key)
         if not _basic(key):
             return result
-        return _shows(result, self, _Put(key), _layout(self)[key], lambda b: b[key], lambda b: eager.call(ops.index, b, key))
+        return _shows(result, self, _Put(key), _layout(self)[key], lambda b: b[key],
+                      lambda b: eager.call(ops.index, b, key))
 
     def view(self, *shape):
         """The elements in ``shape`` (one size may be -1), sharing this tensor's memory: refused, as in PyTorch,

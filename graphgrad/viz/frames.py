@@ -8,7 +8,6 @@ Frames are written as numbered SVG/PNG/DOT files, one multi-page PDF, or one
 self-contained HTML page that steps through them.
 """
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
